@@ -1,0 +1,312 @@
+"""The one home of civwatch's configuration.
+
+Two kinds of setting live here:
+
+* ``Settings`` — civwatch's own configuration, a frozen dataclass built from the
+  environment by :meth:`Settings.from_env`. Every field has a documented default
+  and an environment variable that overrides it (``CIVWATCH_<FIELD>`` unless
+  noted). Secrets (ACLED credentials, SMTP password, web secret key) have no
+  default: they come only from the environment, or from a file named by
+  ``<VAR>_FILE`` (systemd credentials, Docker secrets).
+  Components receive a ``Settings`` through their constructor or
+  ``from_crawler``; nothing reads a global instance.
+
+* The upper-case module constants at the bottom — Scrapy's settings module
+  (``scrapy.cfg`` points here). They are static politeness defaults; the crawl
+  command adds the civwatch values per run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_SOURCES = ROOT / "sources.yaml"
+
+
+class SettingsError(ValueError):
+    """A configuration value is present but unusable (one clear line)."""
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "civwatch"
+
+
+def _env(name: str, doc: str, *, secret: bool = False) -> dict[str, Any]:
+    return {"env": name, "doc": doc, "secret": secret}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """civwatch configuration. Build with ``Settings.from_env()``."""
+
+    # --- storage -----------------------------------------------------------
+    data_dir: Path = field(
+        default_factory=_default_data_dir,
+        metadata=_env(
+            "CIVWATCH_DATA_DIR",
+            "Where the SQLite database, page snapshots, digests and logs live. "
+            "Default: $XDG_DATA_HOME/civwatch (~/.local/share/civwatch).",
+        ),
+    )
+    database_url: str = field(
+        default="",
+        metadata=_env(
+            "CIVWATCH_DATABASE_URL",
+            "SQLAlchemy URL. Default: sqlite:///<data_dir>/civwatch.sqlite3. "
+            "PostgreSQL: postgresql+psycopg://user@host/db.",
+        ),
+    )
+    sources: Path = field(
+        default=DEFAULT_SOURCES,
+        metadata=_env(
+            "CIVWATCH_SOURCES",
+            "The sources YAML file. Default: sources.yaml shipped beside this file.",
+        ),
+    )
+
+    # --- what we watch -----------------------------------------------------
+    languages: tuple[str, ...] = field(
+        default=("en", "fr"),
+        metadata=_env(
+            "CIVWATCH_LANGUAGES",
+            "Languages sent to NLP (comma-separated ISO 639-1). Others are stored, flagged.",
+        ),
+    )
+    focus_countries: tuple[str, ...] = field(
+        default=("ML", "BF", "NE"),
+        metadata=_env(
+            "CIVWATCH_FOCUS_COUNTRIES",
+            "ISO alpha-2 countries watched when a source names none (comma-separated).",
+        ),
+    )
+
+    # --- crawling ----------------------------------------------------------
+    contact: str = field(
+        default="https://github.com/civwatch/civwatch",
+        metadata=_env(
+            "CIVWATCH_CONTACT",
+            "Contact (URL or e-mail) put in the crawler's User-Agent so sites can reach us.",
+        ),
+    )
+    crawl_window_days: int = field(
+        default=7,
+        metadata=_env(
+            "CIVWATCH_CRAWL_WINDOW_DAYS",
+            "Items older than this many days are not fetched unless --since widens it.",
+        ),
+    )
+    http_cache: bool = field(
+        default=False,
+        metadata=_env(
+            "CIVWATCH_HTTP_CACHE",
+            "Scrapy's HTTP cache (under data_dir/httpcache), for development.",
+        ),
+    )
+    download_maxsize: int = field(
+        default=10 * 1024 * 1024,
+        metadata=_env("CIVWATCH_DOWNLOAD_MAXSIZE", "Largest response body accepted, bytes."),
+    )
+    download_timeout: int = field(
+        default=30,
+        metadata=_env("CIVWATCH_DOWNLOAD_TIMEOUT", "Seconds before a request is abandoned."),
+    )
+    reliefweb_appname: str = field(
+        default="",
+        metadata=_env(
+            "CIVWATCH_RELIEFWEB_APPNAME",
+            "ReliefWeb API appname (ReliefWeb requires a pre-approved one). "
+            "Empty: reliefweb sources are skipped with a message.",
+        ),
+    )
+    acled_username: str = field(
+        default="",
+        metadata=_env("CIVWATCH_ACLED_USERNAME", "ACLED account e-mail.", secret=True),
+    )
+    acled_password: str = field(
+        default="",
+        metadata=_env("CIVWATCH_ACLED_PASSWORD", "ACLED account password.", secret=True),
+    )
+
+    # --- processing --------------------------------------------------------
+    nlp_batch_size: int = field(
+        default=64,
+        metadata=_env("CIVWATCH_NLP_BATCH_SIZE", "Articles per nlp.pipe batch."),
+    )
+    figures_policy: str = field(
+        default="conservative",
+        metadata=_env(
+            "CIVWATCH_FIGURES_POLICY",
+            "How an incident's figures are computed from its claims: conservative | best.",
+        ),
+    )
+    merge_window_days: int = field(
+        default=3,
+        metadata=_env(
+            "CIVWATCH_MERGE_WINDOW_DAYS",
+            "Reports this many days apart may describe the same event (widened for "
+            "imprecise dates).",
+        ),
+    )
+    merge_distance_km: float = field(
+        default=25.0,
+        metadata=_env(
+            "CIVWATCH_MERGE_DISTANCE_KM",
+            "Resolved places closer than this may be one event.",
+        ),
+    )
+
+    # --- e-mail and digest -------------------------------------------------
+    smtp_host: str = field(
+        default="", metadata=_env("CIVWATCH_SMTP_HOST", "SMTP server. Empty: files only.")
+    )
+    smtp_port: int = field(default=587, metadata=_env("CIVWATCH_SMTP_PORT", "SMTP port."))
+    smtp_user: str = field(default="", metadata=_env("CIVWATCH_SMTP_USER", "SMTP login."))
+    smtp_password: str = field(
+        default="", metadata=_env("CIVWATCH_SMTP_PASSWORD", "SMTP password.", secret=True)
+    )
+    smtp_tls: str = field(
+        default="starttls",
+        metadata=_env("CIVWATCH_SMTP_TLS", "starttls | ssl | none."),
+    )
+    digest_from: str = field(
+        default="civwatch@localhost",
+        metadata=_env("CIVWATCH_DIGEST_FROM", "From: address of digests."),
+    )
+    digest_to: tuple[str, ...] = field(
+        default=(),
+        metadata=_env("CIVWATCH_DIGEST_TO", "Recipients of the default digest profile."),
+    )
+    timezone: str = field(
+        default="UTC",
+        metadata=_env("CIVWATCH_TIMEZONE", "Time zone of schedules and digest days (IANA name)."),
+    )
+
+    # --- web ---------------------------------------------------------------
+    secret_key: str = field(
+        default="",
+        metadata=_env(
+            "CIVWATCH_SECRET_KEY",
+            "Signs review-UI sessions and CSRF tokens. Required by `civwatch serve`.",
+            secret=True,
+        ),
+    )
+    base_url: str = field(
+        default="http://127.0.0.1:8000",
+        metadata=_env("CIVWATCH_BASE_URL", "Public address of the review UI, for digest links."),
+    )
+
+    # --- derived -----------------------------------------------------------
+    @property
+    def db_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'civwatch.sqlite3'}"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``environ`` (default ``os.environ``) plus keyword overrides."""
+        env = os.environ if environ is None else environ
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            name = f.metadata["env"]
+            raw = env.get(name)
+            file_name = env.get(f"{name}_FILE")
+            if raw is None and file_name and f.metadata["secret"]:
+                try:
+                    raw = Path(file_name).read_text(encoding="utf-8").strip()
+                except OSError as exc:
+                    raise SettingsError(f"{name}_FILE: cannot read {file_name}: {exc}") from exc
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(name, raw, hints[f.name])
+        values.update(overrides)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Refuse values that would fail later in a less clear way."""
+        if self.smtp_tls not in ("starttls", "ssl", "none"):
+            raise SettingsError(
+                f"CIVWATCH_SMTP_TLS must be starttls, ssl or none, not {self.smtp_tls!r}"
+            )
+        if self.figures_policy not in ("conservative", "best"):
+            raise SettingsError(
+                f"CIVWATCH_FIGURES_POLICY must be conservative or best, not {self.figures_policy!r}"
+            )
+        if self.nlp_batch_size < 1:
+            raise SettingsError("CIVWATCH_NLP_BATCH_SIZE must be at least 1")
+
+    def describe(self) -> list[tuple[str, str, str]]:
+        """(env var, current value with secrets masked, doc) for every setting."""
+        rows = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.metadata["secret"]:
+                shown = "(set)" if value else "(unset)"
+            elif isinstance(value, tuple):
+                shown = ",".join(value)
+            else:
+                shown = str(value)
+            rows.append((f.metadata["env"], shown, f.metadata["doc"]))
+        return rows
+
+
+def _parse(name: str, raw: str, kind: Any) -> Any:
+    text = raw.strip()
+    try:
+        if kind is Path:
+            return Path(text).expanduser()
+        if kind is bool:
+            lowered = text.lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("expected true/false")
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        if kind == tuple[str, ...]:
+            return tuple(part.strip() for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name}={raw!r}: {exc}") from exc
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Scrapy settings (scrapy.cfg: [settings] default = settings).
+# Static politeness defaults; `civwatch crawl` overrides per run from Settings.
+# ---------------------------------------------------------------------------
+BOT_NAME = "civwatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+USER_AGENT = "civwatch/0.1 (+https://github.com/civwatch/civwatch)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

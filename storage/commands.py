@@ -1,0 +1,164 @@
+"""CLI commands of the foundation: ``db``, ``status`` and ``user``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from settings import Settings
+from storage import Database
+from storage import repo as repository
+from storage.db import current_revision, head_revision, make_engine, session_factory, upgrade
+from storage.models import ROLES, Source
+from storage.users import UserError, add_user, list_users, set_active
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj["settings"]
+
+
+def open_db(ctx: click.Context, *, migrate: bool = True) -> Database:
+    """The database of the current settings, migrated unless told otherwise."""
+    return Database.open(_settings(ctx).db_url, migrate=migrate)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create or migrate the schema to the current version."""
+    url = _settings(ctx).db_url
+    engine = make_engine(url)
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    engine.dispose()
+    if before == after:
+        click.echo(f"database already at {after}")
+    else:
+        click.echo(f"database upgraded {before or '(empty)'} -> {after}")
+
+
+@click.command("status")
+@click.pass_context
+def status_cmd(ctx: click.Context) -> None:
+    """Database, migrations, row counts, sources health and last job runs."""
+    settings = _settings(ctx)
+    engine = make_engine(settings.db_url)
+    current = current_revision(engine)
+    head = head_revision()
+    click.echo(f"database: {engine.url.render_as_string(hide_password=True)} (reachable)")
+    if current != head:
+        click.echo(
+            f"migrations: at {current or '(empty)'}, code expects {head}: run `civwatch db upgrade`"
+        )
+        engine.dispose()
+        sys.exit(1)
+    click.echo(f"migrations: current ({head})")
+    db = Database(engine, session_factory(engine))
+    with db.sessions() as session:
+        counts = repository.row_counts(session)
+        click.echo("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        incidents = repository.incident_status_counts(session)
+        if incidents:
+            click.echo("incidents: " + ", ".join(f"{k} {v}" for k, v in sorted(incidents.items())))
+        articles = repository.article_status_counts(session)
+        if articles:
+            click.echo("articles: " + ", ".join(f"{k} {v}" for k, v in sorted(articles.items())))
+        sources = list(session.scalars(select(Source).order_by(Source.key)))
+        if sources:
+            click.echo("sources:")
+            for s in sources:
+                last = (
+                    s.last_success_at.isoformat(timespec="minutes")
+                    if s.last_success_at
+                    else "never"
+                )
+                flag = "" if s.enabled else " (disabled)"
+                reason = f" — {s.health_reason}" if s.health_reason else ""
+                click.echo(f"  {s.key:<24} {s.health:<8} last success {last}{flag}{reason}")
+        runs = repository.last_job_runs(session)
+        click.echo("last job runs:" if runs else "last job runs: none yet")
+        for run in runs:
+            ended = run.finished_at.isoformat(timespec="seconds") if run.finished_at else "-"
+            error = f" error: {run.error.splitlines()[0]}" if run.error else ""
+            click.echo(f"  {run.job:<16} {run.status:<11} ended {ended}{error}")
+    engine.dispose()
+
+
+@click.group("user")
+def user_group() -> None:
+    """Review-UI users."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default="reviewer", show_default=True)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (for scripts)."
+)
+@click.pass_context
+def user_add(ctx: click.Context, username: str, role: str, password_stdin: bool) -> None:
+    """Create a user; asks for the password unless --password-stdin."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    db = open_db(ctx)
+    try:
+        with db.sessions.begin() as session:
+            add_user(session, username, password, role)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    click.echo(f"user {username} added ({role})")
+
+
+@user_group.command("list")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    """List users."""
+    db = open_db(ctx)
+    with db.sessions() as session:
+        users = list_users(session)
+        for u in users:
+            state = "active" if u.active else "disabled"
+            click.echo(f"{u.username}\t{u.role}\t{state}")
+        if not users:
+            click.echo("no users yet: civwatch user add NAME --role reviewer|admin")
+    db.close()
+
+
+def _set_active(ctx: click.Context, username: str, active: bool) -> None:
+    db = open_db(ctx)
+    try:
+        with db.sessions.begin() as session:
+            set_active(session, username, active)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    click.echo(f"user {username} {'enabled' if active else 'disabled'}")
+
+
+@user_group.command("disable")
+@click.argument("username")
+@click.pass_context
+def user_disable(ctx: click.Context, username: str) -> None:
+    """Disable a user (kept for the audit trail, can no longer log in)."""
+    _set_active(ctx, username, False)
+
+
+@user_group.command("enable")
+@click.argument("username")
+@click.pass_context
+def user_enable(ctx: click.Context, username: str) -> None:
+    """Re-enable a disabled user."""
+    _set_active(ctx, username, True)

@@ -1,0 +1,498 @@
+"""SQLAlchemy 2.0 models: the whole civwatch domain (see DESIGN.md).
+
+Times are stored as naive UTC and returned as aware UTC (``UTCDateTime``), so
+SQLite and PostgreSQL behave alike. Status-like columns are short strings
+checked by CHECK constraints rather than native enums, so adding a value is a
+one-line migration on both databases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+INCIDENT_STATUSES = ("candidate", "confirmed", "rejected", "merged")
+DATE_PRECISIONS = ("day", "week", "month", "year", "unknown")
+PLACE_PRECISIONS = ("point", "admin2", "admin1", "country", "region", "unresolved")
+CLAIM_KINDS = ("killed", "injured", "abducted")
+ACTOR_ROLES = ("perpetrator", "target")
+ORIGINS = ("machine", "reviewer")
+ROLES = ("reviewer", "admin")
+GRADES = ("single_source", "corroborated", "contested")
+ARTICLE_STATUSES = ("new", "irrelevant", "foreign_language", "duplicate", "processed", "failed")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes in Python, naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONType}
+
+
+class Source(Base):
+    """A configured source (mirrors an entry of the sources file) and its health."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8), default="auto")
+    countries: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # health
+    last_run_at: Mapped[dt.datetime | None]
+    last_success_at: Mapped[dt.datetime | None]
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    zero_article_runs: Mapped[int] = mapped_column(Integer, default=0)
+    health: Mapped[str] = mapped_column(String(16), default="unknown")
+    health_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(_in("health", ("unknown", "ok", "warning", "failing")), name="health"),
+    )
+
+
+class SourceRun(Base):
+    """What one crawl run did for one source."""
+
+    __tablename__ = "source_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    job_run_id: Mapped[int | None] = mapped_column(ForeignKey("job_runs.id", ondelete="SET NULL"))
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    responses_by_status: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    articles_irrelevant: Mapped[int] = mapped_column(Integer, default=0)
+    articles_failed: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[dict[str, Any]] = mapped_column(default=dict)  # reason -> count
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_source_runs_source_started", "source_id", "started_at"),)
+
+
+class Article(Base):
+    """A fetched and extracted page."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(8))
+    published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    fetched_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    near_dup_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    duplicate_of: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    relevance_score: Mapped[float | None] = mapped_column(Float)
+    relevance_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(24), default="new")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    nlp_version: Mapped[str | None] = mapped_column(String(32))
+    processed_at: Mapped[dt.datetime | None]
+    # a processing worker's lease (several workers on PostgreSQL)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_expires: Mapped[dt.datetime | None]
+    # evidence preservation: the fetched page as it was
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    snapshot_path: Mapped[str | None] = mapped_column(Text)
+
+    source: Mapped[Source | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("status", ARTICLE_STATUSES), name="status"),
+        Index("ix_articles_status_nlp", "status", "nlp_version"),
+    )
+
+
+class ReferenceEvent(Base):
+    """A row of a human-coded dataset (ACLED, UCDP) for "already known?" matching."""
+
+    __tablename__ = "reference_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    event_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    event_type: Mapped[str | None] = mapped_column(String(100))
+    sub_event_type: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    admin2: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    actor1: Mapped[str | None] = mapped_column(Text)
+    actor2: Mapped[str | None] = mapped_column(Text)
+    fatalities: Mapped[int | None] = mapped_column(Integer)
+    fatalities_low: Mapped[int | None] = mapped_column(Integer)
+    fatalities_high: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("dataset", "external_id", name="uq_reference_events_dataset_id"),
+        CheckConstraint(_in("dataset", ("acled", "ucdp")), name="dataset"),
+    )
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16), default="reviewer")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None]
+
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+
+class ApiToken(Base):
+    """A per-user token for the read-only JSON API; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class Incident(Base):
+    """A candidate incident: one violent event, or a flagged aggregate over a period."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="candidate", index=True)
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="SET NULL"), index=True
+    )
+    event_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    event_date_end: Mapped[dt.date | None] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(8), default="unknown")
+    # place as written, and its gazetteer resolution
+    place_name: Mapped[str | None] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    admin2: Mapped[str | None] = mapped_column(String(200))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    geonames_id: Mapped[int | None] = mapped_column(Integer)
+    place_precision: Mapped[str] = mapped_column(String(12), default="unresolved")
+    # figures computed from the claims under `figures_policy`
+    figures_policy: Mapped[str] = mapped_column(String(16), default="conservative")
+    killed_min: Mapped[int | None] = mapped_column(Integer)
+    killed_max: Mapped[int | None] = mapped_column(Integer)
+    injured_min: Mapped[int | None] = mapped_column(Integer)
+    injured_max: Mapped[int | None] = mapped_column(Integer)
+    abducted_min: Mapped[int | None] = mapped_column(Integer)
+    abducted_max: Mapped[int | None] = mapped_column(Integer)
+    civilians_killed: Mapped[int | None] = mapped_column(Integer)
+    victims: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    aggregate: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    grade: Mapped[str | None] = mapped_column(String(16))
+    # "already known?" against reference events
+    match_label: Mapped[str | None] = mapped_column(String(16))
+    match_ref_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reference_events.id", ondelete="SET NULL")
+    )
+    match_score: Mapped[float | None] = mapped_column(Float)
+    # review state
+    new_evidence: Mapped[bool] = mapped_column(Boolean, default=False)
+    locked_fields: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    reviewed_at: Mapped[dt.datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    claims: Mapped[list[Claim]] = relationship(back_populates="incident")
+    actors: Mapped[list[IncidentActor]] = relationship(back_populates="incident")
+    evidence: Mapped[list[EvidenceMention]] = relationship(back_populates="incident")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(_in("status", INCIDENT_STATUSES), name="status"),
+        CheckConstraint(_in("date_precision", DATE_PRECISIONS), name="date_precision"),
+        CheckConstraint(_in("place_precision", PLACE_PRECISIONS), name="place_precision"),
+        CheckConstraint(f"grade IS NULL OR {_in('grade', GRADES)}", name="grade"),
+        CheckConstraint(
+            "match_label IS NULL OR match_label IN ('novel', 'matches', 'conflicts')",
+            name="match_label",
+        ),
+        CheckConstraint("status <> 'merged' OR merged_into IS NOT NULL", name="merged_target"),
+        Index("ix_incidents_place_date", "country", "admin1", "event_date"),
+    )
+
+
+class Claim(Base):
+    """One casualty figure as one claimant stated it, with its evidence span."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    min: Mapped[int | None] = mapped_column(Integer)
+    max: Mapped[int | None] = mapped_column(Integer)
+    qualifier: Mapped[str | None] = mapped_column(String(100))
+    victims_text: Mapped[str | None] = mapped_column(String(300))
+    victim_category: Mapped[str | None] = mapped_column(String(32))
+    claimant: Mapped[str | None] = mapped_column(String(300))
+    quote: Mapped[str | None] = mapped_column(Text)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    published_at: Mapped[dt.datetime | None]
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin: Mapped[str] = mapped_column(String(10), default="machine")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    nlp_version: Mapped[str | None] = mapped_column(String(32))
+    merge_score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    incident: Mapped[Incident] = relationship(back_populates="claims")
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", CLAIM_KINDS), name="kind"),
+        CheckConstraint(_in("origin", ORIGINS), name="origin"),
+        CheckConstraint("min IS NULL OR max IS NULL OR min <= max", name="range"),
+        CheckConstraint("min IS NULL OR min >= 0", name="min_nonneg"),
+        CheckConstraint(
+            "origin = 'reviewer' OR article_id IS NOT NULL OR quote IS NULL",
+            name="machine_has_article",
+        ),
+    )
+
+
+class IncidentActor(Base):
+    """An actor of an incident, normalised to the lexicon, with its role."""
+
+    __tablename__ = "incident_actors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(200))
+    actor_type: Mapped[str | None] = mapped_column(String(32))
+    as_written: Mapped[str | None] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(12))
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    origin: Mapped[str] = mapped_column(String(10), default="machine")
+
+    incident: Mapped[Incident] = relationship(back_populates="actors")
+
+    __table_args__ = (
+        CheckConstraint(_in("role", ACTOR_ROLES), name="role"),
+        CheckConstraint(_in("origin", ORIGINS), name="origin"),
+    )
+
+
+class EvidenceMention(Base):
+    """A sentence of an article that supports an incident."""
+
+    __tablename__ = "evidence_mentions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    sentence: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    similarity: Mapped[float | None] = mapped_column(Float)  # merge score when attached by merging
+    origin: Mapped[str] = mapped_column(String(10), default="machine")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    incident: Mapped[Incident] = relationship(back_populates="evidence")
+
+    __table_args__ = (
+        UniqueConstraint(
+            "incident_id", "article_id", "start", "end", name="uq_evidence_mentions_span"
+        ),
+        CheckConstraint('"start" >= 0 AND "end" >= "start"', name="offsets"),
+    )
+
+
+class Review(Base):
+    """Append-only audit trail: who did what to which incident, before and after."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class JobRun(Base):
+    """One run of a job (crawl, process, digest, health, maintenance)."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint(
+            _in("status", ("running", "ok", "failed", "interrupted", "skipped")), name="status"
+        ),
+        Index("ix_job_runs_job_started", "job", "started_at"),
+    )
+
+
+class Digest(Base):
+    """A digest built for one profile and period; sent at most once unless resent."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile: Mapped[str] = mapped_column(String(64))
+    period_start: Mapped[dt.datetime]
+    period_end: Mapped[dt.datetime]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default="built")
+    recipients: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    incident_ids: Mapped[list[int]] = mapped_column(JSONType, default=list)
+    path: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("profile", "period_start", "period_end", name="uq_digests_period"),
+        CheckConstraint(_in("status", ("built", "sent", "failed")), name="status"),
+    )
+
+
+class Lock(Base):
+    """A named lease held by one process (scheduler jobs across processes and hosts)."""
+
+    __tablename__ = "locks"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(255))
+    acquired_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+
+
+class AuditImmutableError(RuntimeError):
+    """Raised when code tries to change or delete an audit row."""
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_rows_are_append_only(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Review) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditImmutableError("audit rows (reviews) are append-only")

@@ -1,0 +1,146 @@
+"""Repository functions shared by several stages: sources, job runs, counts.
+
+Every function takes a ``Session`` and leaves committing to the caller
+(``with db.sessions.begin() as session: ...``), so one unit of work is one
+transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Article,
+    Base,
+    Claim,
+    Digest,
+    Incident,
+    JobRun,
+    ReferenceEvent,
+    Review,
+    Source,
+    User,
+    utcnow,
+)
+
+
+class SourceLike(Protocol):
+    """What the sources file gives for one entry (spiders.sources.SourceEntry)."""
+
+    key: str
+    name: str
+    kind: str
+    url: str
+    lang: str
+    countries: tuple[str, ...]
+    enabled: bool
+    options: dict[str, Any]
+
+
+@dataclass
+class SyncResult:
+    added: int = 0
+    updated: int = 0
+    disabled: int = 0
+
+
+def sync_sources(session: Session, entries: Iterable[SourceLike]) -> SyncResult:
+    """Mirror the sources file into the sources table.
+
+    Sources that disappeared from the file are disabled, never deleted, so their
+    articles and health history stay.
+    """
+    result = SyncResult()
+    existing = {s.key: s for s in session.scalars(select(Source))}
+    seen = set()
+    for entry in entries:
+        seen.add(entry.key)
+        row = existing.get(entry.key)
+        values = {
+            "name": entry.name,
+            "kind": entry.kind,
+            "url": entry.url,
+            "lang": entry.lang,
+            "countries": list(entry.countries),
+            "options": dict(entry.options),
+            "enabled": entry.enabled,
+        }
+        if row is None:
+            session.add(Source(key=entry.key, **values))
+            result.added += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            result.updated += 1
+    for key, row in existing.items():
+        if key not in seen and row.enabled:
+            row.enabled = False
+            result.disabled += 1
+    session.flush()
+    return result
+
+
+def start_job(session: Session, job: str) -> JobRun:
+    run = JobRun(job=job, status="running", host=socket.gethostname(), pid=os.getpid())
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_job(
+    session: Session,
+    run: JobRun,
+    status: str,
+    stats: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> None:
+    run.status = status
+    run.finished_at = utcnow()
+    if stats is not None:
+        run.stats = stats
+    run.error = error
+
+
+def last_job_runs(session: Session) -> list[JobRun]:
+    """The most recent run of every job."""
+    latest = select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery()
+    return list(
+        session.scalars(select(JobRun).join(latest, JobRun.id == latest.c.id).order_by(JobRun.job))
+    )
+
+
+COUNTED: tuple[type[Base], ...] = (
+    Source,
+    Article,
+    Incident,
+    Claim,
+    Review,
+    User,
+    Digest,
+    ReferenceEvent,
+    JobRun,
+)
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {
+        model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+        for model in COUNTED
+    }
+
+
+def incident_status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Incident.status, func.count()).group_by(Incident.status))
+    return {status: count for status, count in rows}
+
+
+def article_status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Article.status, func.count()).group_by(Article.status))
+    return {status: count for status, count in rows}
