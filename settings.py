@@ -310,3 +310,16 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+
+def from_scrapy_settings(scrapy_settings: Any) -> Settings:
+    """The civwatch ``Settings`` a crawl was started with.
+
+    ``civwatch crawl`` puts its ``Settings`` object under ``CIVWATCH_SETTINGS`` in
+    the crawler's settings; a bare ``scrapy crawl`` builds one from the environment.
+    Used by ``from_crawler`` of civwatch's Scrapy components.
+    """
+    value = scrapy_settings.get("CIVWATCH_SETTINGS")
+    if isinstance(value, Settings):
+        return value
+    return Settings.from_env()
