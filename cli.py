@@ -30,10 +30,12 @@ CONTRIBUTED = [
     ("incidents.commands", "process_cmd"),
     ("incidents.commands", "export_cmd"),
     ("review.commands", "serve_cmd"),
+    ("review.commands", "token_group"),
     ("digest.commands", "digest_cmd"),
     ("scheduler", "schedule_cmd"),
     ("scheduler", "run_cmd"),
     ("scheduler", "doctor_cmd"),
+    ("scheduler", "demo_cmd"),
 ]
 
 EXPECTED_ERRORS = (SettingsError, DatabaseError, SourcesFileError)

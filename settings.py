@@ -126,7 +126,7 @@ class Settings:
     )
     acled_username: str = field(
         default="",
-        metadata=_env("CIVWATCH_ACLED_USERNAME", "ACLED account e-mail.", secret=True),
+        metadata=_env("CIVWATCH_ACLED_USERNAME", "ACLED account e-mail (API access).", secret=True),
     )
     acled_password: str = field(
         default="",
@@ -165,14 +165,22 @@ class Settings:
     smtp_host: str = field(
         default="", metadata=_env("CIVWATCH_SMTP_HOST", "SMTP server. Empty: files only.")
     )
-    smtp_port: int = field(default=587, metadata=_env("CIVWATCH_SMTP_PORT", "SMTP port."))
-    smtp_user: str = field(default="", metadata=_env("CIVWATCH_SMTP_USER", "SMTP login."))
+    smtp_port: int = field(
+        default=587,
+        metadata=_env(
+            "CIVWATCH_SMTP_PORT", "SMTP port (587 submission with STARTTLS, 465 for ssl)."
+        ),
+    )
+    smtp_user: str = field(
+        default="",
+        metadata=_env("CIVWATCH_SMTP_USER", "SMTP login name; empty: no authentication."),
+    )
     smtp_password: str = field(
-        default="", metadata=_env("CIVWATCH_SMTP_PASSWORD", "SMTP password.", secret=True)
+        default="", metadata=_env("CIVWATCH_SMTP_PASSWORD", "SMTP password (secret).", secret=True)
     )
     smtp_tls: str = field(
         default="starttls",
-        metadata=_env("CIVWATCH_SMTP_TLS", "starttls | ssl | none."),
+        metadata=_env("CIVWATCH_SMTP_TLS", "Transport security: starttls | ssl | none."),
     )
     digest_from: str = field(
         default="civwatch@localhost",
