@@ -190,6 +190,14 @@ class Settings:
         default=(),
         metadata=_env("CIVWATCH_DIGEST_TO", "Recipients of the default digest profile."),
     )
+    digest_profiles: str = field(
+        default="",
+        metadata=_env(
+            "CIVWATCH_DIGEST_PROFILES",
+            "YAML file of digest profiles (recipients, country/admin1 filter, thresholds, "
+            "language). Empty: one profile 'default' sent to CIVWATCH_DIGEST_TO.",
+        ),
+    )
     timezone: str = field(
         default="UTC",
         metadata=_env("CIVWATCH_TIMEZONE", "Time zone of schedules and digest days (IANA name)."),
