@@ -49,7 +49,7 @@ def test_dead_local_holder_is_taken_over_at_once(db: Database) -> None:
     assert LeaseLock(db.engine, "scheduler", make_owner(), ttl=60).acquire()
 
 
-def _race(url: str, start_at: float, results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _race(url: str, start_at: float, results: multiprocessing.Queue) -> None:
     database = Database.open(url, migrate=False)
     lock = LeaseLock(database.engine, "race", make_owner(), ttl=60)
     while time.time() < start_at:
@@ -61,7 +61,7 @@ def _race(url: str, start_at: float, results: multiprocessing.Queue) -> None:  #
 def test_racing_processes_get_exactly_one_winner(db: Database) -> None:
     url = db.engine.url.render_as_string(hide_password=False)
     ctx = multiprocessing.get_context("spawn")
-    results: multiprocessing.Queue = ctx.Queue()  # type: ignore[type-arg]
+    results: multiprocessing.Queue = ctx.Queue()
     start_at = time.time() + 2.0
     procs = [ctx.Process(target=_race, args=(url, start_at, results)) for _ in range(4)]
     for p in procs:
