@@ -203,6 +203,93 @@ class Settings:
         metadata=_env("CIVWATCH_TIMEZONE", "Time zone of schedules and digest days (IANA name)."),
     )
 
+    # --- scheduler (`civwatch schedule`) -----------------------------------
+    crawl_interval: int = field(
+        default=3600,
+        metadata=_env(
+            "CIVWATCH_CRAWL_INTERVAL",
+            "Seconds between crawls of sources without a group of their own.",
+        ),
+    )
+    crawl_group_intervals: tuple[str, ...] = field(
+        default=(),
+        metadata=_env(
+            "CIVWATCH_CRAWL_GROUP_INTERVALS",
+            "Per-group crawl intervals, GROUP=SECONDS comma-separated (a source's `group` "
+            "option); a group not listed uses CIVWATCH_CRAWL_INTERVAL.",
+        ),
+    )
+    crawl_timeout: int = field(
+        default=1800,
+        metadata=_env(
+            "CIVWATCH_CRAWL_TIMEOUT",
+            "Wall-clock seconds one crawl subprocess may run before it is stopped.",
+        ),
+    )
+    process_interval: int = field(
+        default=900,
+        metadata=_env(
+            "CIVWATCH_PROCESS_INTERVAL",
+            "Seconds between processing runs (a crawl that stored articles also triggers one).",
+        ),
+    )
+    stage_timeout: int = field(
+        default=3600,
+        metadata=_env(
+            "CIVWATCH_STAGE_TIMEOUT",
+            "Wall-clock seconds a process or digest subprocess may run.",
+        ),
+    )
+    digest_schedule: tuple[str, ...] = field(
+        default=("default=07:00",),
+        metadata=_env(
+            "CIVWATCH_DIGEST_SCHEDULE",
+            "When each digest profile is built (and sent), PROFILE=HH:MM local time in "
+            "CIVWATCH_TIMEZONE, or PROFILE=every:SECONDS; comma-separated.",
+        ),
+    )
+    health_interval: int = field(
+        default=900,
+        metadata=_env("CIVWATCH_HEALTH_INTERVAL", "Seconds between health checks."),
+    )
+    maintenance_time: str = field(
+        default="03:30",
+        metadata=_env(
+            "CIVWATCH_MAINTENANCE_TIME",
+            "Daily database vacuum/analyse and retention, HH:MM local time.",
+        ),
+    )
+    snapshot_retention_days: int = field(
+        default=0,
+        metadata=_env(
+            "CIVWATCH_SNAPSHOT_RETENTION_DAYS",
+            "Page snapshots of articles with no incident older than this are deleted; "
+            "0 keeps every snapshot (evidence preservation).",
+        ),
+    )
+    httpcache_retention_days: int = field(
+        default=14,
+        metadata=_env(
+            "CIVWATCH_HTTPCACHE_RETENTION_DAYS",
+            "Files of Scrapy's HTTP cache older than this are deleted by maintenance.",
+        ),
+    )
+    min_free_disk_mb: int = field(
+        default=1024,
+        metadata=_env(
+            "CIVWATCH_MIN_FREE_DISK_MB",
+            "Health check warns below this much free space in the data directory.",
+        ),
+    )
+    stop_grace: int = field(
+        default=60,
+        metadata=_env(
+            "CIVWATCH_STOP_GRACE",
+            "Seconds a running job gets to finish after SIGTERM before it is killed; keep "
+            "below systemd's TimeoutStopSec.",
+        ),
+    )
+
     # --- web ---------------------------------------------------------------
     secret_key: str = field(
         default="",
