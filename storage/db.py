@@ -74,7 +74,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     try:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:
-        raise DatabaseError(f"cannot migrate {engine.url!r}: {exc.orig}") from exc
+        raise DatabaseError(f"cannot migrate {_url(engine)}: {_one_line(exc.orig)}") from exc
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
 
 
 def head_revision() -> str | None:
@@ -88,7 +92,11 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach the database {engine.url!r}: {exc.orig}") from exc
+        raise DatabaseError(f"cannot reach the database {_url(engine)}: {_one_line(exc.orig)}") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def is_current(engine: Engine) -> bool:
