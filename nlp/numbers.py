@@ -1,0 +1,303 @@
+"""Number expressions in English and French news text, with their qualifiers.
+
+:func:`find_quantities` scans a text and returns every number expression it
+contains — digits ("1,200", "1 200", "1.200"), number words including compounds
+("forty-two", "quatre-vingt-dix", "soixante-et-onze", "mille"), approximations
+("une vingtaine", "a dozen"), vague quantities ("dozens", "des centaines",
+"several") and ranges ("60 to 100", "entre 60 et 100") — as :class:`Quantity`
+objects with character offsets, the qualifier as written ("at least",
+"plus de", …) and the ``min``/``max`` the annotation conventions give it.
+
+Numbers that are dates, years, times, ages, money, distances, percentages,
+ordinals, citation markers or "15-member"-style compounds are still returned
+(so callers can see them), but carry a ``blocked`` reason and must never become
+casualty figures. The vocabulary lives in ``nlp/data/<lang>/claims_quantities.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from text_to_num import text2num
+
+DATA = Path(__file__).resolve().parent / "data"
+
+_APOS = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "\u00a0": " "})
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number expression found in a text."""
+
+    start: int
+    end: int
+    text: str
+    value: int  # nominal value (the lower end of a range)
+    min: int | None
+    max: int | None
+    qualifier: str | None  # as written: "at least", "plus de", "about", "dozens" …
+    kind: str  # "exact" | "approx" | "vague" | "range"
+    blocked: str | None = None  # why this can never be a casualty figure
+    article: bool = False  # "un"/"une"/"one"/"a": also an article or pronoun
+
+    @property
+    def weak_vague(self) -> bool:
+        """A vague plural ("several", "plusieurs") rather than a magnitude ("dozens")."""
+        return self.kind == "vague" and self.value <= 2
+
+
+@dataclass(frozen=True)
+class NumberLexicon:
+    """Compiled number vocabulary of one language."""
+
+    lang: str
+    phrase_re: re.Pattern[str]  # approximations and vague quantities
+    phrases: dict[str, tuple[int, str]]  # folded phrase -> (value, "approx" | "vague")
+    words_re: re.Pattern[str]
+    digits_re: re.Pattern[str]
+    qualifier_re: re.Pattern[str]
+    qualifiers: dict[str, str]
+    post_qualifier_re: re.Pattern[str]
+    post_qualifiers: dict[str, str]
+    range_re: re.Pattern[str]
+    range_pair_re: re.Pattern[str]
+    range_opener_re: re.Pattern[str]
+    units: frozenset[str]
+    currency_re: re.Pattern[str]
+    age_re: re.Pattern[str]
+    months: frozenset[str]
+
+
+def _alternation(phrases: list[str]) -> str:
+    ordered = sorted({p.translate(_APOS) for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.translate(_APOS).lower()).strip()
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(lang: str) -> NumberLexicon:
+    """Load and compile the number vocabulary of ``lang`` ("en" or "fr")."""
+    spec = json.loads((DATA / lang / "claims_quantities.json").read_text(encoding="utf-8"))
+    dates = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
+    phrases: dict[str, tuple[int, str]] = {}
+    for phrase, value in spec["approximate"].items():
+        phrases[_norm(phrase)] = (int(value), "approx")
+    for phrase, value in spec["vague"].items():
+        phrases[_norm(phrase)] = (int(value), "vague")
+    words = _alternation(spec["number_words"])
+    connectors = _alternation(spec["connectors"])
+    word_run = rf"(?:{words})(?:(?:\s*-\s*|\s+)(?:(?:{connectors})(?:\s*-\s*|\s+))?(?:{words}))*"
+    quals = {_norm(k): v for k, v in spec["qualifiers"].items()}
+    posts = {_norm(k): v for k, v in spec["post_qualifiers"].items()}
+    flags = re.IGNORECASE
+    return NumberLexicon(
+        lang=lang,
+        phrase_re=re.compile(rf"(?<![\w-])(?:{_alternation(list(phrases))})(?![\w-])", flags),
+        phrases=phrases,
+        words_re=re.compile(rf"(?<![\w-])(?:{word_run})(?![\w])", flags),
+        # Thousands separators need exactly three digits after them, so "3.6" and
+        # "2,1" stay decimals (and are blocked by the lookarounds).
+        digits_re=re.compile(
+            r"(?<![\w.,:/$€£\[+-])(\d{1,3}(?:(?:,|\.|[ \u00a0\u202f])\d{3})+|\d+)(?![\w:]|[.,]\d|-\w)"
+        ),
+        qualifier_re=re.compile(rf"(?<![\w])({_alternation(list(quals))})\s*$", flags),
+        qualifiers=quals,
+        post_qualifier_re=re.compile(rf"^\s*({_alternation(list(posts))})(?![\w])", flags),
+        post_qualifiers=posts,
+        range_re=re.compile(rf"^\s*(?:{_alternation(spec['range_joiners'])})\s*$", flags),
+        range_pair_re=re.compile(rf"^\s+(?:{_alternation(spec['range_pair_joiners'])})\s+$", flags),
+        range_opener_re=re.compile(
+            rf"(?<![\w])(?:{_alternation(spec['range_openers'])})\s+$", flags
+        ),
+        units=frozenset(_norm(u) for u in spec["units"]),
+        currency_re=re.compile(rf"(?:{_alternation(spec['currency_prefixes'])})\s*$", flags),
+        age_re=re.compile(rf"(?<![\w])(?:{_alternation(spec['age_prefixes'])})\s+$", flags),
+        months=frozenset(_norm(m) for m in dates["months"]),
+    )
+
+
+_NEXT_WORD = re.compile(r"^[ \u00a0]*([%+]|[\w'’.-]+)")
+_PREV_WORD = re.compile(r"([\w'’.]+)[ \u00a0]*$")
+_ARTICLES = {"un", "une", "one", "a"}
+
+
+def _word_value(run: str, lang: str) -> tuple[int, str] | None:
+    """Value of a run of number words, shrinking it from the right until it parses."""
+    tokens = re.split(r"(\s*-\s*|\s+)", run)
+    for stop in range(len(tokens), 0, -2):
+        candidate = "".join(tokens[:stop]).strip(" -")
+        if not candidate:
+            continue
+        text = _norm(candidate)
+        if lang == "fr":
+            text = text.replace("-et-", " et ")
+        try:
+            return int(text2num(text, lang)), candidate
+        except (ValueError, IndexError, KeyError):
+            continue
+    return None
+
+
+def _digit_value(raw: str) -> int:
+    return int(re.sub(r"[^\d]", "", raw))
+
+
+def find_quantities(text: str, lang: str) -> list[Quantity]:
+    """Every number expression in ``text`` (English or French), in text order."""
+    lex = load_lexicon(lang if lang in ("en", "fr") else "en")
+    raw: list[tuple[int, int, int, str, bool]] = []  # start, end, value, kind, article
+    taken = bytearray(len(text) + 1)
+
+    def claim_span(start: int, end: int) -> bool:
+        if any(taken[start:end]):
+            return False
+        taken[start:end] = b"\x01" * (end - start)
+        return True
+
+    for m in lex.phrase_re.finditer(text):
+        value, kind = lex.phrases[_norm(m.group(0))]
+        # "some 160": "some" qualifies the number, it is not a quantity itself.
+        if kind == "vague" and re.match(r"\s+(?:\d|[^\W\d_])", text[m.end() : m.end() + 2]):
+            follow = text[m.end() :]
+            if lex.digits_re.match(follow.lstrip()) or lex.words_re.match(follow.lstrip()):
+                continue
+        if claim_span(m.start(), m.end()):
+            raw.append((m.start(), m.end(), value, kind, False))
+    for m in lex.words_re.finditer(text):
+        parsed = _word_value(m.group(0), lang if lang in ("en", "fr") else "en")
+        if parsed is None:
+            continue
+        value, matched = parsed
+        end = m.start() + len(matched)
+        if claim_span(m.start(), end):
+            article = _norm(matched) in _ARTICLES
+            raw.append((m.start(), end, value, "exact", article))
+    for m in lex.digits_re.finditer(text):
+        if claim_span(m.start(), m.end()):
+            raw.append((m.start(), m.end(), _digit_value(m.group(1)), "exact", False))
+    raw.sort()
+
+    # Ranges: "60 to 100", "entre 60 et 100", "between 12 and 15", "four or five".
+    merged: list[tuple[int, int, int, int | None, str, bool]] = []
+    i = 0
+    while i < len(raw):
+        start, end, value, kind, article = raw[i]
+        if i + 1 < len(raw) and kind in ("exact", "approx"):
+            n_start, n_end, n_value, n_kind, _ = raw[i + 1]
+            between = text[end:n_start]
+            opener = lex.range_opener_re.search(text[max(0, start - 12) : start])
+            is_range = (
+                n_kind == "exact"
+                and n_value > value
+                and (
+                    bool(lex.range_re.match(between))
+                    or (opener is not None and bool(lex.range_pair_re.match(between)))
+                )
+            )
+            if is_range:
+                r_start = start - len(opener.group(0)) if opener else start
+                merged.append((r_start, n_end, value, n_value, "range", False))
+                i += 2
+                continue
+        merged.append((start, end, value, None, kind, article))
+        i += 1
+
+    out: list[Quantity] = []
+    for start, end, value, upper, kind, article in merged:
+        out.append(_qualify(text, lex, start, end, value, upper, kind, article))
+    return out
+
+
+def _qualify(
+    text: str,
+    lex: NumberLexicon,
+    start: int,
+    end: int,
+    value: int,
+    upper: int | None,
+    kind: str,
+    article: bool,
+) -> Quantity:
+    before = text[max(0, start - 40) : start].translate(_APOS)
+    qualifier: str | None = None
+    q_type: str | None = None
+    q_start = start
+    if kind != "range":
+        qm = lex.qualifier_re.search(before)
+        if qm:
+            qualifier = text[start - len(before) + qm.start(1) : start].strip()
+            q_type = lex.qualifiers.get(_norm(qm.group(1)))
+            q_start = start - len(before) + qm.start(1)
+    pm = lex.post_qualifier_re.match(text[end : end + 12])
+    post_type = None
+    if pm and kind in ("exact", "approx"):
+        post_type = lex.post_qualifiers.get(_norm(pm.group(1)))
+        qualifier = (qualifier + " … " if qualifier else "") + pm.group(1)
+    lo: int | None
+    hi: int | None
+    if kind == "range":
+        lo, hi = value, upper
+    elif kind == "vague":
+        lo, hi = value, None
+        qualifier = text[start:end] if qualifier is None else f"{qualifier} {text[start:end]}"
+    else:
+        lo, hi = value, value
+        if kind == "approx" and qualifier is None:
+            qualifier = text[start:end]
+        if q_type == "min" or post_type == "min":
+            hi = None
+        elif q_type == "gt":
+            lo, hi = value + 1, None
+        elif q_type == "max":
+            lo, hi = None, value
+    blocked = _blocked_reason(text, lex, start, end, value, kind)
+    return Quantity(
+        start=q_start if q_type else start,
+        end=end,
+        text=text[q_start if q_type else start : end],
+        value=value,
+        min=lo,
+        max=hi,
+        qualifier=qualifier,
+        kind=kind,
+        blocked=blocked,
+        article=article,
+    )
+
+
+def _blocked_reason(
+    text: str, lex: NumberLexicon, start: int, end: int, value: int, kind: str
+) -> str | None:
+    after = text[end : end + 30].translate(_APOS)
+    before = text[max(0, start - 30) : start].translate(_APOS)
+    nxt_m = _NEXT_WORD.match(after)
+    nxt = nxt_m.group(1).lower().rstrip(".,") if nxt_m else ""
+    prv_m = _PREV_WORD.search(before)
+    prv = prv_m.group(1).lower().rstrip(".") if prv_m else ""
+    raw = text[start:end]
+    if before.rstrip().endswith("[") and after.lstrip().startswith("]"):
+        return "citation"
+    if re.match(r"^-\s*(?:member|year|strong|day|hour|km|man|men|fold)", after, re.IGNORECASE):
+        return "compound"
+    if lex.currency_re.search(before):
+        return "money"
+    if lex.age_re.search(before):
+        return "age"
+    if nxt in lex.months or prv in lex.months:
+        return "date"
+    if re.fullmatch(r"1[89]\d\d|20\d\d", raw.strip()) and kind == "exact":
+        return "year"
+    if nxt in lex.units or nxt.rstrip("s") in lex.units:
+        return "unit"
+    if re.match(r"^\s*(?:h\d\d|:\d)", after):
+        return "time"
+    if prv in ("g", "n", "ortm", "page", "no", "n°", "article", "résolution", "resolution"):
+        return "label"
+    return None
