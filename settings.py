@@ -241,11 +241,12 @@ class Settings:
         ),
     )
     digest_schedule: tuple[str, ...] = field(
-        default=("default=07:00",),
+        default=(),
         metadata=_env(
             "CIVWATCH_DIGEST_SCHEDULE",
-            "When each digest profile is built (and sent), PROFILE=HH:MM local time in "
-            "CIVWATCH_TIMEZONE, or PROFILE=every:SECONDS; comma-separated.",
+            "Overrides of when digest profiles are built and sent, PROFILE=HH:MM (local "
+            "time in CIVWATCH_TIMEZONE) or PROFILE=every:SECONDS, comma-separated. "
+            "Default: each profile's send_at.",
         ),
     )
     health_interval: int = field(
