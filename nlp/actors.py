@@ -1,0 +1,290 @@
+"""Actor mentions: a lexicon of canonical actors with English and French aliases.
+
+The ``civwatch_actors`` component writes ``doc.spans["actors"]``, each span with
+``Span._.actor`` (an :class:`Actor`). Aliases (``nlp/data/actors.jsonl``) are
+matched accent- and case-insensitively, longest first; aliases written in
+capitals in the lexicon ("FAN", "CMA", "GAT") match only when capitalised in
+the text, so "fan" and "gat" stay words.
+
+Generic mentions are resolved from context:
+
+* ``army`` ("soldiers", "l'armée", "FDS"): a nationality word or country next to
+  the mention ("Malian soldiers", "soldats nigériens", "l'armée du Niger"), else
+  the single focus country, else the country most places of the document are in;
+* ``peacekeepers``: MINUSMA when the document is about Mali, lower confidence
+  otherwise;
+* ``islamic_state``: the Sahel province when the document is about the Sahel,
+  "Islamic State" otherwise.
+
+Run it after ``civwatch_places``: it reads ``doc.spans["nationalities"]`` and
+``doc.spans["places"]`` (and works, with less context, without them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from nlp.places import DEFAULT_FOCUS, _register_extensions
+from nlp.textnorm import name_key
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SAHEL = frozenset({"ML", "BF", "NE"})
+MAX_ALIAS_TOKENS = 14
+ACTOR_TYPES = frozenset(
+    {
+        "state_forces",
+        "foreign_forces",
+        "private_military_company",
+        "armed_group",
+        "militia",
+        "peacekeepers",
+        "civilians",
+        "unknown",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A canonical actor; ``confidence`` < 1 marks a hypothesis or a generic resolution."""
+
+    canonical: str
+    type: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """One line of ``actors.jsonl``: a canonical actor or a generic mention kind."""
+
+    canonical: str | None
+    type: str
+    confidence: float
+    generic: str | None
+    country: str | None
+    army: bool
+
+
+@dataclass(frozen=True)
+class _Alias:
+    entry: LexiconEntry
+    acronym: bool  # match only when written in capitals
+
+
+@dataclass
+class ActorLexicon:
+    """Alias index of the actor lexicon. Build with :func:`load_actor_lexicon`."""
+
+    aliases: dict[str, _Alias]
+    prefixes: frozenset[str]
+    armies: dict[str, LexiconEntry]  # ISO2 -> the army-like entry of that country
+    by_canonical: dict[str, LexiconEntry]
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and len(alias) <= 6 and all(c.isupper() for c in letters)
+
+
+@lru_cache(maxsize=4)
+def load_actor_lexicon(path: str = "") -> ActorLexicon:
+    """Load (once per process and path) the actor lexicon; raises ValueError on a bad line."""
+    source = Path(path) if path else DATA_DIR / "actors.jsonl"
+    aliases: dict[str, _Alias] = {}
+    armies: dict[str, LexiconEntry] = {}
+    by_canonical: dict[str, LexiconEntry] = {}
+    with source.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            if raw.get("type") not in ACTOR_TYPES:
+                raise ValueError(f"{source}:{lineno}: unknown actor type {raw.get('type')!r}")
+            if not raw.get("canonical") and not raw.get("generic"):
+                raise ValueError(f"{source}:{lineno}: needs 'canonical' or 'generic'")
+            entry = LexiconEntry(
+                canonical=raw.get("canonical"),
+                type=raw["type"],
+                confidence=float(raw.get("confidence", 1.0)),
+                generic=raw.get("generic"),
+                country=raw.get("country"),
+                army=bool(raw.get("army")),
+            )
+            if entry.army and entry.country and entry.confidence == 1.0:
+                armies[entry.country] = entry
+            if entry.canonical and entry.canonical not in by_canonical:
+                by_canonical[entry.canonical] = entry
+            for alias in (*raw["aliases"].get("en", ()), *raw["aliases"].get("fr", ())):
+                key = name_key(alias)
+                acronym = _is_acronym(alias)
+                previous = aliases.get(key)
+                # A specific actor beats a generic reading of the same words.
+                if previous is None or (previous.entry.generic and not entry.generic):
+                    aliases[key] = _Alias(entry, acronym)
+    prefixes: set[str] = set()
+    for key in aliases:
+        words = key.split(" ")
+        for i in range(1, len(words) + 1):
+            prefixes.add(" ".join(words[:i]))
+    return ActorLexicon(aliases, frozenset(prefixes), armies, by_canonical)
+
+
+def _register_actor_extension() -> None:
+    _register_extensions()
+    if not Span.has_extension("actor"):
+        Span.set_extension("actor", default=None)
+
+
+_register_actor_extension()
+
+
+class ActorsComponent:
+    """spaCy component: see the module docstring."""
+
+    def __init__(
+        self, lexicon: ActorLexicon, focus_countries: Sequence[str] = DEFAULT_FOCUS
+    ) -> None:
+        self.lex = lexicon
+        self.focus = tuple(focus_countries)
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, _Alias]]:
+        lex = self.lex
+        text = doc.text
+        out: list[tuple[int, int, _Alias]] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            first = name_key(tok.text)
+            if not first or first.split(" ", 1)[0] not in lex.prefixes:
+                i += 1
+                continue
+            best: tuple[int, _Alias] | None = None
+            for j in range(i + 1, min(n, i + MAX_ALIAS_TOKENS) + 1):
+                last = doc[j - 1]
+                key = name_key(text[tok.idx : last.idx + len(last.text)])
+                if key not in lex.prefixes:
+                    break
+                alias = lex.aliases.get(key)
+                if alias is None or not last.text[-1:].isalnum():
+                    continue
+                if alias.acronym and any(c.islower() for c in doc[i:j].text):
+                    continue
+                best = (j, alias)
+            if best is None:
+                i += 1
+                continue
+            out.append((i, best[0], best[1]))
+            i = best[0]
+        return out
+
+    def _context(self, doc: Doc) -> tuple[Sequence[str], Counter[str]]:
+        focus = doc._.focus_countries or self.focus
+        countries: Counter[str] = Counter()
+        for span in doc.spans.get("places", []):
+            place = span._.place
+            if place is not None and place.country:
+                countries[place.country] += 1
+        return tuple(focus), countries
+
+    def _adjacent_country(self, doc: Doc, start: int, end: int) -> str | None:
+        """Nationality word or country right before or after tokens start..end."""
+        for span in doc.spans.get("nationalities", []):
+            if span.end == start or (
+                span.end == start - 1
+                and doc[start - 1].is_punct is False
+                and doc[start - 1].lower_ in ("the", "les", "des")
+            ):
+                return str(span._.country)
+            if span.start in (end, end + 1) and (span.start == end or doc[end].is_alpha):
+                return str(span._.country)
+        for span in doc.spans.get("places", []):
+            place = span._.place
+            if place is None or place.precision != "country":
+                continue
+            gap = [t.lower_ for t in doc[end : span.start]]
+            if (
+                span.start > end
+                and gap
+                and gap[0] in ("of", "du", "de", "d'", "d’")
+                and len(gap) <= 2
+            ):
+                return place.country
+            if span.end == start or (
+                span.end == start - 1 and doc[start - 1].lower_ in ("'s", "’s")
+            ):
+                return place.country
+        return None
+
+    def _resolve(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        alias: _Alias,
+        focus: Sequence[str],
+        countries: Counter[str],
+    ) -> Actor | None:
+        entry = alias.entry
+        lex = self.lex
+        if entry.generic is None:
+            assert entry.canonical is not None
+            return Actor(entry.canonical, entry.type, entry.confidence)
+        sahel_doc = bool(set(countries) & SAHEL) or (not countries and bool(set(focus) & SAHEL))
+        if entry.generic == "islamic_state":
+            if sahel_doc:
+                return Actor("Islamic State Sahel (ISSP/ISGS)", "armed_group", 0.8)
+            return Actor("Islamic State", "armed_group", 0.9)
+        if entry.generic == "peacekeepers":
+            in_mali = countries.get("ML", 0) > 0 or tuple(focus) == ("ML",)
+            return Actor("MINUSMA", "peacekeepers", 0.9 if in_mali else 0.5)
+        if entry.generic == "army":
+            iso = self._adjacent_country(doc, start, end)
+            confidence = entry.confidence
+            if iso is None:
+                confidence -= 0.2
+                if len(focus) == 1:
+                    iso = focus[0]
+                else:
+                    ranked = [c for c, _ in countries.most_common() if c in lex.armies]
+                    iso = ranked[0] if ranked else None
+            army = lex.armies.get(iso) if iso else None
+            if army is None or army.canonical is None:
+                return None
+            # Russian "soldiers" are an unnamed-force hypothesis, not a named PMC.
+            if army.type == "private_military_company":
+                confidence = min(confidence, 0.5)
+            return Actor(army.canonical, army.type, round(confidence, 2))
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        focus, countries = self._context(doc)
+        spans: list[Span] = []
+        for start, end, alias in self._matches(doc):
+            actor = self._resolve(doc, start, end, alias, focus, countries)
+            if actor is None:
+                continue
+            span = Span(doc, start, end, label="ACTOR")
+            span._.actor = actor
+            spans.append(span)
+        doc.spans["actors"] = spans
+        return doc
+
+
+@Language.factory(
+    "civwatch_actors",
+    default_config={"focus_countries": list(DEFAULT_FOCUS), "lexicon_path": ""},
+)
+def make_actors_component(
+    nlp: Language, name: str, focus_countries: list[str], lexicon_path: str
+) -> ActorsComponent:
+    """Build the actors component (lexicon loaded once per process and path)."""
+    return ActorsComponent(load_actor_lexicon(lexicon_path), focus_countries)
