@@ -1,0 +1,833 @@
+"""The processing stage: stored articles → claims, actors, evidence and incidents.
+
+A worker leases a batch of articles (``storage.incidents.claim_batch``), runs
+the NLP over the batch's texts at once (``nlp.pipe`` inside the analyzer), then
+writes each article in its own transaction: the article's claims, actors and
+evidence, the incidents they create or merge into, the refreshed figures, the
+"already known?" label, and the article's ``nlp_version``. A SIGKILL loses at
+most the article in flight; its lease expires and the next run takes it again.
+
+Re-processing (``reprocess=True``) replaces the machine-made rows of articles an
+older NLP version processed. Reviewer-made claims and actors, statuses,
+locked fields and merges are never touched; an incident the reviewer confirmed
+or rejected that gets evidence from a new article is flagged ``new_evidence``
+and audited, never silently re-opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from incidents import ledger, matching, merge
+from settings import Settings
+from storage import Database, audit, repo
+from storage import incidents as queue
+from storage.models import (
+    DATE_PRECISIONS,
+    PLACE_PRECISIONS,
+    Article,
+    Claim,
+    EvidenceMention,
+    Incident,
+    IncidentActor,
+    Source,
+)
+
+log = logging.getLogger(__name__)
+
+REVIEWED = ("confirmed", "rejected")
+PLACE_FIELDS = (
+    "place_name",
+    "country",
+    "admin1",
+    "admin2",
+    "lat",
+    "lon",
+    "geonames_id",
+    "place_precision",
+)
+DATE_FIELDS = ("event_date", "event_date_end", "date_precision")
+# Reviewer edits lock whole groups under these names as well as single columns.
+LOCK_GROUPS = {
+    "place": PLACE_FIELDS,
+    "location": PLACE_FIELDS,
+    "date": DATE_FIELDS,
+}
+PLACE_RANK = {p: i for i, p in enumerate(reversed(PLACE_PRECISIONS))}  # unresolved 0 … point 5
+MAX_ATTEMPTS = 3
+
+
+class AnalyzerLike(Protocol):
+    """What the stage needs from ``nlp.analyze.Analyzer``."""
+
+    def analyze(
+        self,
+        text: str,
+        lang: str = "auto",
+        published: Any = None,
+        html: bool = False,
+        focus_countries: Any = None,
+    ) -> dict[str, Any]: ...
+
+
+@dataclass
+class ProcessStats:
+    """What one run did (printed as the summary and stored in the job run)."""
+
+    articles: int = 0
+    claims: int = 0
+    new_incidents: int = 0
+    merged: int = 0
+    evidence_only: int = 0
+    reviewed_flagged: int = 0
+    failed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    nlp_seconds: float = 0.0
+    store_seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "claims": self.claims,
+            "new_incidents": self.new_incidents,
+            "merged": self.merged,
+            "evidence_only": self.evidence_only,
+            "reviewed_flagged": self.reviewed_flagged,
+            "failed": self.failed,
+            "skipped": dict(self.skipped),
+            "nlp_seconds": round(self.nlp_seconds, 3),
+            "store_seconds": round(self.store_seconds, 3),
+        }
+
+    def summary(self) -> str:
+        skipped = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items())) or "none"
+        return (
+            f"articles {self.articles}, claims {self.claims}, new incidents "
+            f"{self.new_incidents}, merged {self.merged}, evidence only {self.evidence_only}, "
+            f"reviewed incidents with new evidence {self.reviewed_flagged}, "
+            f"failed {self.failed}; skipped: {skipped}"
+        )
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def locked(incident: Incident, column: str) -> bool:
+    """Whether a reviewer edit locked ``column`` (directly or through its group)."""
+    names = set(incident.locked_fields or ())
+    if column in names:
+        return True
+    return any(column in LOCK_GROUPS.get(name, ()) for name in names)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if value >= 0 else None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _range(value: Any) -> tuple[int | None, int | None]:
+    if not isinstance(value, Mapping):
+        return None, None
+    lo, hi = _int(value.get("min")), _int(value.get("max"))
+    if lo is not None and hi is not None and lo > hi:
+        lo, hi = hi, lo
+    return lo, hi
+
+
+def draft_from_analysis(inc: Mapping[str, Any]) -> merge.Draft:
+    """A ``Draft`` from one incident of the analyze dict (tolerant of missing keys)."""
+    loc = inc.get("location") or {}
+    if not isinstance(loc, Mapping):
+        loc = {}
+    start, end = _date(inc.get("event_date")), _date(inc.get("event_date_end"))
+    precision = inc.get("date_precision") or loc.get("date_precision")
+    if precision not in DATE_PRECISIONS:
+        if start is None:
+            precision = "unknown"
+        elif end is not None and (end - start).days > 7:
+            precision = "month"
+        else:
+            precision = "day"
+    place_precision = loc.get("precision")
+    lat, lon = _float(loc.get("lat")), _float(loc.get("lon"))
+    if place_precision not in PLACE_PRECISIONS:
+        if lat is not None and lon is not None:
+            place_precision = "point"
+        elif loc.get("admin2"):
+            place_precision = "admin2"
+        elif loc.get("admin1"):
+            place_precision = "admin1"
+        elif loc.get("country"):
+            place_precision = "country"
+        else:
+            place_precision = "unresolved"
+    killed = _range(inc.get("killed"))
+    country = loc.get("country")
+    return merge.Draft(
+        event_date=start,
+        event_date_end=end if end != start else None,
+        date_precision=precision,
+        place_name=(loc.get("name") or None),
+        country=country.upper()[:2] if isinstance(country, str) and country else None,
+        admin1=loc.get("admin1") or None,
+        admin2=loc.get("admin2") or None,
+        lat=lat,
+        lon=lon,
+        geonames_id=_int(loc.get("geonames_id")),
+        place_precision=place_precision,
+        perpetrators=[str(a) for a in inc.get("perpetrators") or () if a],
+        targets=[str(a) for a in inc.get("targets") or () if a],
+        killed_min=killed[0],
+        killed_max=killed[1],
+        victims=[str(v) for v in inc.get("victims") or () if v],
+        aggregate=bool(inc.get("aggregate")),
+        confidence=_float(inc.get("confidence")) or 0.0,
+    )
+
+
+def _span(value: Mapping[str, Any], text_len: int) -> tuple[int, int] | None:
+    start, end = _int(value.get("start")), _int(value.get("end"))
+    if start is None or end is None or end < start or end > text_len:
+        return None
+    return start, end
+
+
+def claims_from_analysis(inc: Mapping[str, Any], text: str) -> list[dict[str, Any]]:
+    """The claims of one analyzed incident, as Claim column values.
+
+    The analyzer's ``claims`` list when it gives one; otherwise one claim per
+    figure of the incident, spanning its first evidence sentence.
+    """
+    out: list[dict[str, Any]] = []
+    raw = inc.get("claims")
+    if isinstance(raw, list) and raw:
+        for c in raw:
+            if not isinstance(c, Mapping) or c.get("kind") not in ("killed", "injured", "abducted"):
+                continue
+            lo, hi = _range(c)
+            if lo is None and hi is None:
+                continue
+            span = _span(c, len(text))
+            out.append(
+                {
+                    "kind": c["kind"],
+                    "min": lo,
+                    "max": hi,
+                    "qualifier": _short(c.get("qualifier"), 100),
+                    "victims_text": _short(c.get("victims_text"), 300),
+                    "victim_category": _short(c.get("victim_category"), 32),
+                    "claimant": _short(c.get("claimant"), 300),
+                    "start": span[0] if span else None,
+                    "end": span[1] if span else None,
+                    "quote": text[span[0] : span[1]] if span else None,
+                }
+            )
+        return out
+    evidence = [e for e in inc.get("evidence") or () if isinstance(e, Mapping)]
+    span = _span(evidence[0], len(text)) if evidence else None
+    victims = [v for v in inc.get("victims") or () if isinstance(v, str)]
+    for kind in ("killed", "injured", "abducted"):
+        lo, hi = _range(inc.get(kind))
+        if lo is None and hi is None:
+            continue
+        out.append(
+            {
+                "kind": kind,
+                "min": lo,
+                "max": hi,
+                "qualifier": None,
+                "victims_text": None,
+                "victim_category": victims[0] if len(victims) == 1 else None,
+                "claimant": None,
+                "start": span[0] if span else None,
+                "end": span[1] if span else None,
+                "quote": text[span[0] : span[1]] if span else None,
+            }
+        )
+    return out
+
+
+def _short(value: Any, limit: int) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)[:limit]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _root(session: Session, incident: Incident) -> Incident:
+    seen = {incident.id}
+    while incident.status == "merged" and incident.merged_into is not None:
+        parent: Incident | None = session.get(Incident, incident.merged_into)
+        if parent is None or parent.id in seen:
+            break
+        seen.add(parent.id)
+        incident = parent
+    return incident
+
+
+class Processor:
+    """Runs the processing stage for one worker.
+
+    ``analyzer`` defaults to ``nlp.analyze.Analyzer()`` (loaded on first use, once
+    per process); ``nlp_version`` to ``nlp.NLP_VERSION``.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        analyzer: AnalyzerLike | None = None,
+        nlp_version: str | None = None,
+        worker_id: str | None = None,
+        lease_seconds: int = queue.DEFAULT_LEASE_SECONDS,
+        progress: Callable[[ProcessStats, int], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self._analyzer = analyzer
+        self._nlp_version = nlp_version
+        self.worker_id = worker_id or default_worker_id()
+        self.lease_seconds = lease_seconds
+        self.progress = progress
+        self._focus: dict[int, list[str]] = {}
+
+    @property
+    def analyzer(self) -> AnalyzerLike:
+        if self._analyzer is None:
+            from nlp.analyze import Analyzer
+
+            self._analyzer = Analyzer()
+        return self._analyzer
+
+    @property
+    def nlp_version(self) -> str:
+        if self._nlp_version is None:
+            import nlp
+
+            self._nlp_version = str(nlp.NLP_VERSION)
+        return self._nlp_version
+
+    # -- the run -----------------------------------------------------------
+    def run(
+        self, *, batch_size: int | None = None, limit: int | None = None, reprocess: bool = False
+    ) -> ProcessStats:
+        """Process leased batches until the queue is empty or ``limit`` articles are done."""
+        stats = ProcessStats()
+        size = batch_size or self.settings.nlp_batch_size
+        seen: set[int] = set()
+        version = self.nlp_version
+        with self.db.sessions.begin() as session:
+            job = repo.start_job(session, "process")
+            job_id = job.id
+            pending = queue.pending_count(session, version, reprocess=reprocess)
+        total = min(pending, limit) if limit is not None else pending
+        status, error = "ok", None
+        try:
+            while limit is None or len(seen) < limit:
+                want = size if limit is None else min(size, limit - len(seen))
+                with self.db.sessions.begin() as session:
+                    ids = queue.claim_batch(
+                        session,
+                        self.worker_id,
+                        want,
+                        version,
+                        reprocess=reprocess,
+                        lease_seconds=self.lease_seconds,
+                        exclude=seen,
+                    )
+                if not ids:
+                    break
+                seen.update(ids)
+                self.process_batch(ids, stats, reprocess=reprocess)
+                if self.progress is not None:
+                    self.progress(stats, total)
+        except BaseException as exc:
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            with self.db.sessions.begin() as session:
+                job_row = session.get(type(job), job_id)
+                if job_row is not None:
+                    repo.finish_job(session, job_row, status, stats.as_dict(), error)
+        return stats
+
+    def process_batch(self, ids: Sequence[int], stats: ProcessStats, *, reprocess: bool) -> None:
+        """Analyze the leased articles ``ids`` together, then store each one."""
+        with self.db.sessions() as session:
+            articles = list(
+                session.scalars(
+                    select(Article).where(Article.id.in_(list(ids))).order_by(Article.id)
+                )
+            )
+            self._load_focus(session, articles)
+        to_analyze = [a for a in articles if a.status != "duplicate" and a.text.strip()]
+        started = time.perf_counter()
+        results = self._analyze(to_analyze)
+        stats.nlp_seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        for article in articles:
+            self.store(article.id, results.get(article.id), stats, reprocess=reprocess)
+        stats.store_seconds += time.perf_counter() - started
+
+    def _load_focus(self, session: Session, articles: Sequence[Article]) -> None:
+        wanted = {a.source_id for a in articles if a.source_id is not None} - set(self._focus)
+        if wanted:
+            for sid, countries in session.execute(
+                select(Source.id, Source.countries).where(Source.id.in_(wanted))
+            ):
+                self._focus[sid] = list(countries or ())
+
+    def _focus_for(self, article: Article) -> list[str]:
+        if article.source_id is not None and self._focus.get(article.source_id):
+            return self._focus[article.source_id]
+        return list(self.settings.focus_countries)
+
+    def _analyze(self, articles: Sequence[Article]) -> dict[int, dict[str, Any] | Exception]:
+        """The analyze dict per article; an exception object for one the NLP failed on."""
+        if not articles:
+            return {}
+        items: list[dict[str, Any]] = [
+            {
+                "id": a.id,
+                "text": a.text,
+                "lang": a.language or "auto",
+                "published": a.published_at.date() if a.published_at else None,
+                "focus_countries": self._focus_for(a),
+            }
+            for a in articles
+        ]
+        batch = getattr(self.analyzer, "analyze_batch", None)
+        if callable(batch):
+            try:
+                outputs = list(batch(items))
+                return {item["id"]: out for item, out in zip(items, outputs, strict=True)}
+            except Exception:
+                log.exception("batch analysis failed; analysing one by one")
+        results: dict[int, dict[str, Any] | Exception] = {}
+        for item in items:
+            try:
+                results[item["id"]] = self.analyzer.analyze(
+                    item["text"],
+                    lang=item["lang"],
+                    published=item["published"],
+                    focus_countries=item["focus_countries"],
+                )
+            except Exception as exc:  # one bad text must not stop the batch
+                log.warning("analysis of article %s failed: %s", item["id"], exc)
+                results[item["id"]] = exc
+        return results
+
+    # -- one article, one transaction --------------------------------------
+    def store(
+        self,
+        article_id: int,
+        result: dict[str, Any] | Exception | None,
+        stats: ProcessStats,
+        *,
+        reprocess: bool = False,
+    ) -> None:
+        """Store one leased article's analysis in its own transaction, retrying on a
+        concurrent change; marks it failed (never crashes the run) if it cannot."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            local = ProcessStats()
+            try:
+                with self.db.sessions.begin() as session:
+                    self.store_article(session, article_id, result, local, reprocess=reprocess)
+            except (StaleDataError, IntegrityError, OperationalError) as exc:
+                # A reviewer saved the incident meanwhile (version check), or a
+                # concurrent writer won a race: redo the article on fresh rows.
+                log.info("article %s attempt %d: %s", article_id, attempt, exc)
+                if attempt < MAX_ATTEMPTS:
+                    continue
+                self._mark_failed(article_id, f"could not store: {type(exc).__name__}")
+                stats.failed += 1
+                return
+            _add(stats, local)
+            return
+
+    def _mark_failed(self, article_id: int, reason: str) -> None:
+        with self.db.sessions.begin() as session:
+            article = queue.lock_leased_article(
+                session, article_id, self.worker_id, self.nlp_version, reprocess=True
+            )
+            if article is not None:
+                queue.finish_article(article, self.nlp_version, status="failed", reason=reason)
+
+    def store_article(
+        self,
+        session: Session,
+        article_id: int,
+        result: Mapping[str, Any] | Exception | None,
+        stats: ProcessStats,
+        *,
+        reprocess: bool,
+    ) -> None:
+        """Write one article's analysis (inside the caller's transaction)."""
+        version = self.nlp_version
+        article = queue.lock_leased_article(
+            session, article_id, self.worker_id, version, reprocess=reprocess
+        )
+        if article is None:
+            stats.skipped["lease_lost_or_done"] += 1
+            return
+        prior: set[int] = set()
+        if article.nlp_version is not None:
+            prior = queue.remove_machine_content(session, article.id)
+            session.expire_all()
+        if article.status == "duplicate":
+            self._store_duplicate(session, article, stats, prior)
+            return
+        if not article.text.strip():
+            self._settle(session, article, prior, set(), set(), stats)
+            queue.finish_article(article, version, status="processed", reason="no text")
+            stats.skipped["no_text"] += 1
+            stats.articles += 1
+            return
+        if isinstance(result, Exception) or result is None:
+            reason = f"analysis failed: {result}" if result is not None else "not analysed"
+            queue.finish_article(article, version, status="failed", reason=reason[:500])
+            stats.failed += 1
+            return
+        incidents_in = [i for i in result.get("incidents") or () if isinstance(i, Mapping)]
+        drafts = [(inc, draft_from_analysis(inc)) for inc in incidents_in]
+        queue.advisory_lock(session, [merge.bucket_key(d) for _, d in drafts])
+        touched: set[int] = set()
+        created: set[int] = set()
+        prior_roots = {
+            _root(session, inc).id: inc.id
+            for inc in (session.get(Incident, i) for i in prior)
+            if inc is not None
+        }
+        for inc, draft in drafts:
+            found = self._prior_match(session, draft, prior - touched)
+            if found is None:
+                found = merge.best_match(
+                    session, draft, self.settings, exclude=touched, prefer=set(prior_roots)
+                )
+            score: float | None = None
+            if found is None:
+                target = self._create(session, draft)
+                created.add(target.id)
+                stats.new_incidents += 1
+            else:
+                target, score = found
+                # Re-processing puts an article back where a reviewer's merge left it.
+                previous = prior_roots.get(target.id)
+                if previous is not None and previous != target.id and previous not in touched:
+                    target = session.get(Incident, previous) or target
+                if target.id not in prior:
+                    stats.merged += 1
+                self._fill_missing(session, target, draft, audit_changes=target.id not in created)
+            touched.add(target.id)
+            stats.claims += self._attach(session, target, article, inc, draft, score)
+        self._settle(session, article, prior, touched, created, stats)
+        if not drafts:
+            stats.skipped["no_incident"] += 1
+        queue.finish_article(article, version, status="processed", reason=None)
+        stats.articles += 1
+
+    def _prior_match(
+        self, session: Session, draft: merge.Draft, prior: set[int]
+    ) -> tuple[Incident, float] | None:
+        """On re-processing, the incident this article fed before (even one a
+        reviewer merged away) when the new reading is still compatible with it:
+        the article goes back where the reviewer's decisions left it."""
+        best: tuple[Incident, float] | None = None
+        for iid in sorted(prior):
+            incident = session.get(Incident, iid)
+            if incident is None:
+                continue
+            result = merge.score(draft, draft.perpetrators, incident, (), self.settings)
+            if result.score is None or result.score < merge.MERGE_THRESHOLD - 0.2:
+                continue
+            if best is None or result.score > best[1]:
+                best = (incident, result.score)
+        return best
+
+    def _create(self, session: Session, draft: merge.Draft) -> Incident:
+        incident = Incident(
+            status="candidate",
+            event_date=draft.event_date,
+            event_date_end=draft.event_date_end,
+            date_precision=draft.date_precision,
+            place_name=_short(draft.place_name, 300),
+            country=draft.country,
+            admin1=_short(draft.admin1, 200),
+            admin2=_short(draft.admin2, 200),
+            lat=draft.lat,
+            lon=draft.lon,
+            geonames_id=draft.geonames_id,
+            place_precision=draft.place_precision,
+            aggregate=draft.aggregate,
+            confidence=draft.confidence,
+            figures_policy=self.settings.figures_policy,
+            victims=[],
+            locked_fields=[],
+        )
+        session.add(incident)
+        session.flush()
+        return incident
+
+    def _fill_missing(
+        self, session: Session, incident: Incident, draft: merge.Draft, *, audit_changes: bool
+    ) -> None:
+        """Improve an existing incident from a new report: a finer place, a known
+        date, a higher confidence — never over a reviewer's locked field."""
+        changes: dict[str, list[Any]] = {}
+
+        def put(column: str, value: Any) -> None:
+            if locked(incident, column) or getattr(incident, column) == value:
+                return
+            changes[column] = [getattr(incident, column), value]
+            setattr(incident, column, value)
+
+        finer = PLACE_RANK.get(draft.place_precision, 0) > PLACE_RANK.get(
+            incident.place_precision, 0
+        )
+        if finer and not any(locked(incident, c) for c in PLACE_FIELDS):
+            for column in PLACE_FIELDS:
+                value = getattr(draft, column)
+                if value is not None:
+                    put(column, value)
+        dated = incident.event_date is None and draft.event_date is not None
+        if dated and not any(locked(incident, c) for c in DATE_FIELDS):
+            for column in DATE_FIELDS:
+                put(column, getattr(draft, column))
+        if draft.confidence > (incident.confidence or 0.0):
+            put("confidence", draft.confidence)
+        if changes and audit_changes:
+            audit.record(
+                session,
+                incident_id=incident.id,
+                user_id=None,
+                action=audit.PIPELINE_UPDATE,
+                before={k: _jsonable(v[0]) for k, v in changes.items()},
+                after={k: _jsonable(v[1]) for k, v in changes.items()},
+                note="place/date/confidence from a new report",
+            )
+
+    def _attach(
+        self,
+        session: Session,
+        incident: Incident,
+        article: Article,
+        inc: Mapping[str, Any],
+        draft: merge.Draft,
+        score: float | None,
+    ) -> int:
+        text = article.text
+        published = article.published_at
+        claims = claims_from_analysis(inc, text)
+        for values in claims:
+            session.add(
+                Claim(
+                    incident_id=incident.id,
+                    article_id=article.id,
+                    published_at=published,
+                    origin="machine",
+                    nlp_version=self.nlp_version,
+                    merge_score=score,
+                    **values,
+                )
+            )
+        for role, names in (("perpetrator", draft.perpetrators), ("target", draft.targets)):
+            if locked(incident, "actors") or locked(incident, f"{role}s"):
+                continue
+            for name in dict.fromkeys(names):
+                session.add(
+                    IncidentActor(
+                        incident_id=incident.id,
+                        article_id=article.id,
+                        actor=name[:200],
+                        role=role,
+                        origin="machine",
+                    )
+                )
+        spans: dict[tuple[int, int], str] = {}
+        for ev in inc.get("evidence") or ():
+            if isinstance(ev, Mapping):
+                span = _span(ev, len(text))
+                if span is not None:
+                    spans.setdefault(span, text[span[0] : span[1]])
+        if not spans:
+            # Evidence is why an incident exists: fall back to the claims' spans.
+            for values in claims:
+                if values["start"] is not None:
+                    spans.setdefault((values["start"], values["end"]), values["quote"] or "")
+        if not spans:
+            spans[(0, min(len(text), 300))] = text[:300]
+        for (start, end), sentence in spans.items():
+            session.add(
+                EvidenceMention(
+                    incident_id=incident.id,
+                    article_id=article.id,
+                    sentence=sentence,
+                    start=start,
+                    end=end,
+                    similarity=score,
+                    origin="machine",
+                )
+            )
+        session.flush()
+        return len(claims)
+
+    def _settle(
+        self,
+        session: Session,
+        article: Article,
+        prior: set[int],
+        touched: set[int],
+        created: set[int],
+        stats: ProcessStats,
+    ) -> None:
+        """Refresh figures, flags, audit rows and reference matches of every incident
+        this article touched (or, on re-processing, left)."""
+        policy = self.settings.figures_policy
+        for iid in sorted(prior | touched):
+            incident = session.get(Incident, iid)
+            if incident is None:
+                continue
+            if (
+                iid in prior
+                and iid not in touched
+                and queue.is_untouched_and_empty(session, incident)
+            ):
+                session.delete(incident)
+                session.flush()
+                continue
+            ledger_root = _root(session, incident)
+            for target in dict.fromkeys([incident, ledger_root]):
+                changes = ledger.refresh_incident(session, target, policy)
+                if changes and target.id not in created:
+                    audit.record(
+                        session,
+                        incident_id=target.id,
+                        user_id=None,
+                        action=audit.PIPELINE_UPDATE,
+                        before={k: _jsonable(v[0]) for k, v in changes.items()},
+                        after={k: _jsonable(v[1]) for k, v in changes.items()},
+                        note=f"figures recomputed after article {article.id}",
+                    )
+            if iid in touched and iid not in prior and ledger_root.status in REVIEWED:
+                if not ledger_root.new_evidence:
+                    ledger_root.new_evidence = True
+                audit.record(
+                    session,
+                    incident_id=ledger_root.id,
+                    user_id=None,
+                    action=audit.PIPELINE_NEW_EVIDENCE,
+                    before={},
+                    after={"article_id": article.id, "url": article.url, "new_evidence": True},
+                    note="new evidence since review",
+                )
+                stats.reviewed_flagged += 1
+            if ledger_root.status != "merged":
+                matching.match_incident(session, ledger_root, self.settings)
+        session.flush()
+
+    def _store_duplicate(
+        self, session: Session, article: Article, stats: ProcessStats, prior: set[int]
+    ) -> None:
+        """A (near-)duplicate adds evidence to its original's incidents, never new ones."""
+        original = session.get(Article, article.duplicate_of) if article.duplicate_of else None
+        if original is not None and original.nlp_version is None:
+            # Its original waits in the queue (maybe leased by another worker):
+            # leave this one for a later run rather than guess.
+            article.lease_owner = None
+            article.lease_expires = None
+            stats.skipped["original_not_processed"] += 1
+            return
+        touched: set[int] = set()
+        if original is not None:
+            mentions = session.scalars(
+                select(EvidenceMention).where(
+                    EvidenceMention.article_id == original.id,
+                    EvidenceMention.origin == "machine",
+                )
+            )
+            for mention in list(mentions):
+                at = article.text.find(mention.sentence) if mention.sentence else -1
+                if at < 0:
+                    continue
+                incident = _root(session, mention.incident)
+                exists = session.scalar(
+                    select(EvidenceMention.id).where(
+                        EvidenceMention.incident_id == incident.id,
+                        EvidenceMention.article_id == article.id,
+                        EvidenceMention.start == at,
+                        EvidenceMention.end == at + len(mention.sentence),
+                    )
+                )
+                if exists is None:
+                    session.add(
+                        EvidenceMention(
+                            incident_id=incident.id,
+                            article_id=article.id,
+                            sentence=mention.sentence,
+                            start=at,
+                            end=at + len(mention.sentence),
+                            similarity=1.0,
+                            origin="machine",
+                        )
+                    )
+                    session.flush()
+                touched.add(incident.id)
+        for iid in prior - touched:
+            left = session.get(Incident, iid)
+            if left is not None:
+                ledger.refresh_incident(session, left, self.settings.figures_policy)
+        reason = f"duplicate of {article.duplicate_of}" if article.duplicate_of else "duplicate"
+        queue.finish_article(article, self.nlp_version, status="duplicate", reason=reason)
+        stats.evidence_only += 1
+        stats.articles += 1
+
+
+def _add(total: ProcessStats, part: ProcessStats) -> None:
+    total.articles += part.articles
+    total.claims += part.claims
+    total.new_incidents += part.new_incidents
+    total.merged += part.merged
+    total.evidence_only += part.evidence_only
+    total.reviewed_flagged += part.reviewed_flagged
+    total.failed += part.failed
+    total.skipped.update(part.skipped)

@@ -1,0 +1,226 @@
+"""Incident repository: the article work queue of the processing stage, and the
+machine-made content of an article (its claims, actors and evidence).
+
+The work queue is a lease on ``articles`` (``lease_owner`` / ``lease_expires``):
+a worker claims a batch in one short transaction, processes each article in
+its own transaction, and clears the lease when the article is done. A worker
+killed mid-batch leaves its lease to expire; the next worker takes the
+articles again. On PostgreSQL the claim uses ``FOR UPDATE SKIP LOCKED`` so
+several workers (processes or hosts) never claim the same article; on SQLite
+the single-statement ``UPDATE`` is serialised by the database's writer lock.
+
+Every function takes a ``Session`` and leaves committing to the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Article,
+    Claim,
+    EvidenceMention,
+    Incident,
+    IncidentActor,
+    Review,
+    utcnow,
+)
+
+DEFAULT_LEASE_SECONDS = 600
+# Articles the processing stage reads; "duplicate" ones only add evidence.
+QUEUED_STATUSES = ("new", "duplicate")
+REPROCESS_STATUSES = ("new", "duplicate", "processed", "failed")
+
+
+def _needs_processing(nlp_version: str, reprocess: bool) -> ColumnElement[bool]:
+    if reprocess:
+        return and_(
+            Article.status.in_(REPROCESS_STATUSES),
+            or_(Article.nlp_version.is_(None), Article.nlp_version != nlp_version),
+        )
+    return and_(Article.status.in_(QUEUED_STATUSES), Article.nlp_version.is_(None))
+
+
+def _lease_free(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(Article.lease_owner.is_(None), Article.lease_expires < now)
+
+
+def pending_count(session: Session, nlp_version: str, *, reprocess: bool = False) -> int:
+    """How many articles still wait for processing (leased or not)."""
+    stmt = (
+        select(func.count()).select_from(Article).where(_needs_processing(nlp_version, reprocess))
+    )
+    return session.scalar(stmt) or 0
+
+
+def claim_batch(
+    session: Session,
+    owner: str,
+    size: int,
+    nlp_version: str,
+    *,
+    reprocess: bool = False,
+    lease_seconds: int = DEFAULT_LEASE_SECONDS,
+    exclude: Iterable[int] = (),
+) -> list[int]:
+    """Lease up to ``size`` articles that need processing to ``owner``; their ids.
+
+    Commit right after, so other workers see the lease.
+    """
+    now = utcnow()
+    expires = now + dt.timedelta(seconds=lease_seconds)
+    excluded = list(exclude)
+    inner = (
+        select(Article.id)
+        .where(_needs_processing(nlp_version, reprocess), _lease_free(now))
+        .order_by(Article.id)
+        .limit(size)
+    )
+    if excluded:
+        inner = inner.where(Article.id.not_in(excluded))
+    if session.get_bind().dialect.name == "postgresql":
+        inner = inner.with_for_update(skip_locked=True)
+    ids = list(session.scalars(inner))
+    if not ids:
+        return []
+    # Re-check the lease in the UPDATE itself: on SQLite another process may have
+    # leased some of these between our SELECT and our write.
+    session.execute(
+        update(Article)
+        .where(Article.id.in_(ids), _lease_free(now))
+        .values(lease_owner=owner, lease_expires=expires)
+        .execution_options(synchronize_session=False)
+    )
+    return list(
+        session.scalars(
+            select(Article.id)
+            .where(
+                Article.id.in_(ids),
+                Article.lease_owner == owner,
+                Article.lease_expires == expires,
+            )
+            .order_by(Article.id)
+        )
+    )
+
+
+def release(session: Session, owner: str, ids: Sequence[int]) -> int:
+    """Give back leases ``owner`` still holds on ``ids`` (articles left unprocessed)."""
+    if not ids:
+        return 0
+    result = session.execute(
+        update(Article)
+        .where(Article.id.in_(list(ids)), Article.lease_owner == owner)
+        .values(lease_owner=None, lease_expires=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def lock_leased_article(
+    session: Session, article_id: int, owner: str, nlp_version: str, *, reprocess: bool
+) -> Article | None:
+    """The article, row-locked for this transaction, if ``owner`` still holds its
+    lease and it still needs processing; else None (lease lost or already done)."""
+    stmt = select(Article).where(Article.id == article_id)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    article = session.scalars(stmt).one_or_none()
+    if article is None or article.lease_owner != owner:
+        return None
+    if article.nlp_version == nlp_version:
+        return None
+    if not reprocess and article.nlp_version is not None:
+        return None
+    return article
+
+
+def finish_article(
+    article: Article, nlp_version: str, *, status: str | None = None, reason: str | None = None
+) -> None:
+    """Mark ``article`` processed by ``nlp_version`` and clear its lease."""
+    if status is not None:
+        article.status = status
+        article.status_reason = reason
+    article.nlp_version = nlp_version
+    article.processed_at = utcnow()
+    article.lease_owner = None
+    article.lease_expires = None
+
+
+def advisory_lock(session: Session, keys: Iterable[str]) -> None:
+    """Hold transaction-scoped PostgreSQL advisory locks on ``keys`` (sorted, so
+    two transactions never wait on each other in a cycle). No-op on SQLite,
+    whose single writer already serialises transactions."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        digest = hashlib.blake2b(f"civwatch-merge:{key}".encode(), digest_size=8).digest()
+        number = int.from_bytes(digest, "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": number})
+
+
+def article_incident_ids(session: Session, article_id: int) -> set[int]:
+    """Incidents that hold machine-made claims, actors or evidence from ``article_id``."""
+    ids: set[int] = set()
+    for model in (Claim, IncidentActor, EvidenceMention):
+        ids.update(
+            session.scalars(
+                select(model.incident_id).where(
+                    model.article_id == article_id, model.origin == "machine"
+                )
+            )
+        )
+    return ids
+
+
+def remove_machine_content(session: Session, article_id: int) -> set[int]:
+    """Delete the machine-made claims, actors and evidence of ``article_id``
+    (re-processing replaces them); reviewer-made rows stay. Returns the incidents
+    that held any."""
+    affected = article_incident_ids(session, article_id)
+    for model in (Claim, IncidentActor, EvidenceMention):
+        session.execute(
+            delete(model)
+            .where(model.article_id == article_id, model.origin == "machine")
+            .execution_options(synchronize_session=False)
+        )
+    return affected
+
+
+def is_untouched_and_empty(session: Session, incident: Incident) -> bool:
+    """True for a machine-made candidate nobody reviewed that has no evidence left:
+    re-processing may delete it. Anything a reviewer touched is kept."""
+    if incident.status != "candidate" or incident.locked_fields or incident.reviewed_at:
+        return False
+    iid = incident.id
+    checks = (
+        select(EvidenceMention.id).where(EvidenceMention.incident_id == iid),
+        select(Claim.id).where(Claim.incident_id == iid),
+        select(IncidentActor.id).where(IncidentActor.incident_id == iid),
+        select(Review.id).where(Review.incident_id == iid),
+        select(Incident.id).where(Incident.merged_into == iid),
+    )
+    return all(session.execute(q.limit(1)).first() is None for q in checks)
+
+
+def incident_sources(session: Session, incident_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Article URLs supporting each incident (evidence or claims), first seen first."""
+    out: dict[int, list[str]] = {i: [] for i in incident_ids}
+    if not incident_ids:
+        return out
+    rows = session.execute(
+        select(EvidenceMention.incident_id, Article.url)
+        .join(Article, Article.id == EvidenceMention.article_id)
+        .where(EvidenceMention.incident_id.in_(list(incident_ids)))
+        .order_by(EvidenceMention.incident_id, EvidenceMention.id)
+    )
+    for iid, url in rows:
+        if url not in out[iid]:
+            out[iid].append(url)
+    return out

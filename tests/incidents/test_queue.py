@@ -1,0 +1,60 @@
+"""The article work queue: leases, SKIP LOCKED claims, expiry, release."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import update
+
+from storage import Database
+from storage import incidents as queue
+from storage.models import Article
+from tests.incidents.helpers import add_article
+
+
+def _articles(db: Database, n: int) -> list[int]:
+    return [add_article(db, f"text {i}", url=f"http://t/{i}") for i in range(n)]
+
+
+def test_two_owners_get_disjoint_batches(db: Database) -> None:
+    ids = _articles(db, 5)
+    add_article(db, "x", url="http://t/irrelevant", status="irrelevant")
+    with db.sessions.begin() as s:
+        first = queue.claim_batch(s, "w1", 3, "v1")
+    with db.sessions.begin() as s:
+        second = queue.claim_batch(s, "w2", 3, "v1")
+    with db.sessions.begin() as s:
+        third = queue.claim_batch(s, "w3", 3, "v1")
+    assert first == ids[:3]
+    assert second == ids[3:]
+    assert third == []  # the irrelevant article is never queued
+
+
+def test_expired_lease_is_taken_again(db: Database) -> None:
+    ids = _articles(db, 2)
+    with db.sessions.begin() as s:
+        assert queue.claim_batch(s, "dead", 2, "v1") == ids
+    with db.sessions.begin() as s:
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        s.execute(update(Article).where(Article.id == ids[0]).values(lease_expires=past))
+    with db.sessions.begin() as s:
+        assert queue.claim_batch(s, "alive", 5, "v1") == [ids[0]]
+
+
+def test_release_and_finish(db: Database) -> None:
+    ids = _articles(db, 2)
+    with db.sessions.begin() as s:
+        queue.claim_batch(s, "w", 2, "v1")
+        assert queue.release(s, "other", ids) == 0
+        assert queue.release(s, "w", [ids[1]]) == 1
+    with db.sessions.begin() as s:
+        art = queue.lock_leased_article(s, ids[0], "w", "v1", reprocess=False)
+        assert art is not None
+        queue.finish_article(art, "v1", status="processed")
+        assert queue.lock_leased_article(s, ids[1], "w", "v1", reprocess=False) is None
+    with db.sessions.begin() as s:
+        assert queue.pending_count(s, "v1") == 1
+        assert queue.claim_batch(s, "w2", 5, "v1") == [ids[1]]
+        # a newer NLP version re-queues the processed article only with reprocess
+        assert queue.pending_count(s, "v2") == 1
+        assert queue.pending_count(s, "v2", reprocess=True) == 2
