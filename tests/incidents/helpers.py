@@ -95,7 +95,7 @@ def incident(
                     "min": lo,
                     "max": hi,
                     "claimant": claimant,
-                    "victim_category": (victims or [None])[0],
+                    "victim_category": victims[0] if victims else None,
                     "start": start,
                     "end": end,
                 }

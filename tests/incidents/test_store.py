@@ -205,7 +205,7 @@ def test_five_reports_make_three_incidents(db: Database, settings: Settings) -> 
                 )
             )
         )
-        assert len(scores) == 2 and all(0.6 <= x <= 1 for x in scores)
+        assert len(scores) == 2 and all(x is not None and 0.6 <= x <= 1 for x in scores)
         agg = s.get(Incident, incident_of(db, ids[urls[3]])[0])
         assert agg is not None and agg.aggregate and agg.killed_min == 248
         assert {a.status for a in s.scalars(select(Article))} == {"processed"}
