@@ -408,6 +408,17 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
+ITEM_PIPELINES = {
+    "pipelines.canonical.CanonicalUrlPipeline": 100,
+    "pipelines.extraction.ExtractionPipeline": 200,
+    "pipelines.language.LanguagePipeline": 300,
+    "pipelines.dedup.DuplicatePipeline": 400,
+    "pipelines.relevance.RelevancePipeline": 500,
+    "pipelines.store.StorePipeline": 600,
+}
+# Extraction worker processes (0: extract on the reactor thread). A pool lets a
+# second core extract while the reactor keeps fetching.
+CIVWATCH_EXTRACT_WORKERS = 0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
