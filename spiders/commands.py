@@ -1,13 +1,24 @@
-"""CLI commands of the crawling side: ``sources``."""
+"""CLI commands of the crawling side: ``sources``, ``crawl``, ``acled``, ``ucdp``.
+
+Scrapy and the database are imported inside the commands, so ``civwatch
+--help`` stays fast.
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, cast
 
 import click
 
 from settings import Settings
-from spiders.sources import load_sources
+from spiders.reference_rows import BadRow, acled_event, ucdp_event
+from spiders.sources import SourceEntry, load_sources
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -37,3 +48,218 @@ def sources_check(ctx: click.Context, path: str | None) -> None:
     )
     if sources.errors:
         sys.exit(1)
+
+
+def _parse_since(value: str | None) -> dt.datetime | None:
+    from spiders.base import parse_since
+
+    if not value:
+        return None
+    try:
+        return parse_since(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isupper():
+            raise click.BadParameter(f"{pair!r}: expected NAME=VALUE (upper-case Scrapy name)")
+        overrides[name] = value
+    return overrides
+
+
+@click.command("crawl")
+@click.option("--source", "keys", multiple=True, metavar="KEY", help="Only this source (repeat).")
+@click.option("--since", help="Fetch items published since DATE (default: the crawl window).")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting for this run (e.g. AUTOTHROTTLE_ENABLED=False).",
+)
+@click.pass_context
+def crawl_cmd(
+    ctx: click.Context, keys: tuple[str, ...], since: str | None, overrides: tuple[str, ...]
+) -> None:
+    """Crawl the enabled sources (or --source KEY …) and store new articles.
+
+    Prints a line per source as it finishes and a summary at the end. Exits 0
+    when the crawl ran, even if some sources failed: they are reported here and
+    in `civwatch status`.
+    """
+    from spiders.crawl import run_crawl, select_entries
+    from storage import repo
+    from storage.commands import open_db
+    from storage.models import JobRun
+
+    settings = _settings(ctx)
+    since_at = _parse_since(since)
+    extra = _parse_overrides(overrides)
+    sources = load_sources(settings.sources)
+    for error in sources.errors:
+        click.echo(f"sources: skipped {error}", err=True)
+    entries, unknown = select_entries(sources.entries, keys)
+    if unknown:
+        raise click.ClickException(f"unknown source(s): {', '.join(unknown)} in {sources.path}")
+    if not entries:
+        raise click.ClickException(f"no enabled sources in {sources.path}")
+    db = open_db(ctx)
+    with db.sessions.begin() as session:
+        # SourceEntry is frozen; sync_sources only reads it.
+        repo.sync_sources(session, cast(Any, sources.entries))
+        job_id = repo.start_job(session, "crawl").id
+    click.echo(f"crawling {len(entries)} source(s)…", err=True)
+
+    def done(entry: SourceEntry, progress: Any, reason: str) -> None:
+        note = "" if reason == "finished" else f" ({reason})"
+        click.echo(
+            f"  [{progress.done}/{progress.total_sources}] {entry.key} done{note} — "
+            f"so far {progress.requests} requests, {progress.items} items",
+            err=True,
+        )
+
+    try:
+        run_crawl(
+            settings,
+            entries,
+            since=since_at,
+            job_run_id=job_id,
+            overrides=extra,
+            on_source_done=done,
+        )
+    except Exception as exc:
+        with db.sessions.begin() as session:
+            job = session.get(JobRun, job_id)
+            if job is not None:
+                repo.finish_job(session, job, "failed", error=f"{type(exc).__name__}: {exc}")
+        db.close()
+        raise click.ClickException(f"crawl failed: {type(exc).__name__}: {exc}") from exc
+    with db.sessions.begin() as session:
+        lines, totals = crawl_summary(session, job_id)
+        job = session.get(JobRun, job_id)
+        if job is not None:
+            repo.finish_job(session, job, "ok", stats=totals)
+    db.close()
+    for line in lines:
+        click.echo(line)
+
+
+def crawl_summary(session: Any, job_run_id: int) -> tuple[list[str], dict[str, int]]:
+    """Per-source summary lines of one crawl job, and the totals."""
+    from sqlalchemy import select
+
+    from storage.models import Source, SourceRun
+
+    rows = session.execute(
+        select(Source, SourceRun)
+        .join(SourceRun, SourceRun.source_id == Source.id)
+        .where(SourceRun.job_run_id == job_run_id)
+        .order_by(Source.key)
+    ).all()
+    header = (
+        f"{'source':<24} {'requests':>8} {'new':>5} {'dup':>5} {'irrel':>5} "
+        f"{'failed':>6}  health    reasons"
+    )
+    lines = [header]
+    totals = {"sources": 0, "requests": 0, "new": 0, "duplicate": 0, "irrelevant": 0, "failed": 0}
+    for source, run in rows:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(run.dropped.items()))
+        if run.error:
+            reasons = f"{run.error}; {reasons}" if reasons else run.error
+        lines.append(
+            f"{source.key:<24} {run.requests:>8} {run.articles_new:>5} "
+            f"{run.articles_duplicate:>5} {run.articles_irrelevant:>5} "
+            f"{run.articles_failed:>6}  {source.health:<8}  {reasons}"
+        )
+        totals["sources"] += 1
+        totals["requests"] += run.requests
+        totals["new"] += run.articles_new
+        totals["duplicate"] += run.articles_duplicate
+        totals["irrelevant"] += run.articles_irrelevant
+        totals["failed"] += run.articles_failed
+    lines.append(
+        f"total: {totals['sources']} source(s), {totals['requests']} requests, "
+        f"{totals['new']} new, {totals['duplicate']} duplicate, "
+        f"{totals['irrelevant']} irrelevant, {totals['failed']} failed"
+    )
+    return lines, totals
+
+
+def _import_rows(
+    ctx: click.Context, path: str, to_item: Callable[[dict[str, str]], Any], dataset: str
+) -> None:
+    from storage.commands import open_db
+    from storage.reference import upsert_events
+
+    items: list[Any] = []
+    bad: list[tuple[int, str]] = []
+    try:
+        for line, row in read_csv_rows(Path(path)):
+            try:
+                items.append(to_item(row))
+            except BadRow as exc:
+                bad.append((line, str(exc)))
+    except (OSError, csv.Error) as exc:
+        raise click.ClickException(f"cannot read {path}: {exc}") from exc
+    if not items and not bad:
+        raise click.ClickException(f"{path}: no rows")
+    db = open_db(ctx)
+    with db.sessions.begin() as session:
+        result = upsert_events(session, items)
+    db.close()
+    for line, reason in bad[:20]:
+        click.echo(f"line {line}: {reason}", err=True)
+    if len(bad) > 20:
+        click.echo(f"… and {len(bad) - 20} more bad rows", err=True)
+    click.echo(
+        f"{dataset} {path}: {len(items) + len(bad)} rows — added {result.added}, "
+        f"updated {result.updated}, unchanged {result.unchanged}, bad {len(bad)}"
+    )
+    if not items:
+        raise click.ClickException(f"{path}: every row was bad")
+
+
+def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) of a CSV file; UTF-8 (with or without BOM), else Windows-1252."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # ACLED's older exports are Latin-1/Windows-1252.
+        text = raw.decode("cp1252", errors="replace")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        return
+    for row in reader:
+        yield reader.line_num, {k: v for k, v in row.items() if k}
+
+
+@click.group("acled")
+def acled_group() -> None:
+    """ACLED reference events."""
+
+
+@acled_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def acled_import(ctx: click.Context, path: str) -> None:
+    """Import an ACLED CSV export (current or legacy columns) as reference events."""
+    _import_rows(ctx, path, acled_event, "acled")
+
+
+@click.group("ucdp")
+def ucdp_group() -> None:
+    """UCDP reference events."""
+
+
+@ucdp_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+def ucdp_import(ctx: click.Context, path: str) -> None:
+    """Import a UCDP GED CSV as reference events."""
+    _import_rows(ctx, path, ucdp_event, "ucdp")

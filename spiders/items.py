@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 PAGE_STATUSES = ("new", "irrelevant", "foreign_language", "duplicate")
 
 
-@dataclass
+@dataclass(repr=False)
 class PageItem:
     """A fetched page to extract and store."""
 
@@ -55,6 +55,13 @@ class PageItem:
     # The article status, one of PAGE_STATUSES (the HTTP status is http_status).
     status: str = "new"
     status_reason: str | None = None
+
+    def __repr__(self) -> str:
+        # Scrapy logs items (e.g. "Dropped: …"); a 10 MB body must not go to the log.
+        return (
+            f"PageItem(source_key={self.source_key!r}, url={self.url!r}, "
+            f"http_status={self.http_status}, status={self.status!r}, body={len(self.body)} bytes)"
+        )
 
 
 @dataclass
