@@ -408,6 +408,24 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
+# 429 is retried too: RetryAfterMiddleware waits what Retry-After asks (up to
+# CIVWATCH_RETRY_AFTER_MAX seconds), else CIVWATCH_RETRY_BACKOFF × 2^attempt.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+CIVWATCH_RETRY_BACKOFF = 2.0
+CIVWATCH_RETRY_AFTER_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    # before robots.txt (100): a stored URL needs neither robots.txt nor a fetch
+    "pipelines.middlewares.SeenUrlMiddleware": 90,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "pipelines.middlewares.RetryAfterMiddleware": 550,
+    "pipelines.middlewares.ConditionalGetMiddleware": 560,
+}
+SPIDER_MIDDLEWARES = {
+    "pipelines.middlewares.SeenItemFilter": 950,
+}
+EXTENSIONS = {
+    "pipelines.health.SourceHealth": 500,
+}
 ITEM_PIPELINES = {
     "pipelines.canonical.CanonicalUrlPipeline": 100,
     "pipelines.extraction.ExtractionPipeline": 200,
