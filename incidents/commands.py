@@ -1,0 +1,120 @@
+"""CLI commands of the processing stage: ``civwatch process`` and ``civwatch export``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from settings import Settings
+from storage.commands import open_db
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj["settings"]
+
+
+@click.command("process")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Articles per NLP batch.")
+@click.option("--reprocess", is_flag=True, help="Also re-run articles of an older NLP version.")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after this many articles.")
+@click.option("--worker-id", help="This worker's name in article leases (default host:pid).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
+@click.pass_context
+def process_cmd(
+    ctx: click.Context,
+    batch_size: int | None,
+    reprocess: bool,
+    limit: int | None,
+    worker_id: str | None,
+    quiet: bool,
+) -> None:
+    """Turn stored articles into candidate incidents (claims, actors, evidence, merging).
+
+    Safe to run several at once on PostgreSQL (each worker leases its own
+    batches) and to kill: the next run picks up what was left.
+    """
+    from incidents.process import Processor, ProcessStats
+
+    settings = _settings(ctx)
+    db = open_db(ctx)
+    started = time.monotonic()
+
+    def progress(stats: ProcessStats, total: int) -> None:
+        if quiet:
+            return
+        elapsed = max(time.monotonic() - started, 1e-6)
+        click.echo(
+            f"process: {stats.articles}/{total} articles, {stats.new_incidents} new incidents, "
+            f"{stats.merged} merged ({stats.articles / elapsed:.1f} articles/s)",
+            err=True,
+        )
+
+    try:
+        processor = Processor(db, settings, worker_id=worker_id, progress=progress)
+        stats = processor.run(batch_size=batch_size, limit=limit, reprocess=reprocess)
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(f"the NLP stage is not available: {exc}") from exc
+    finally:
+        db.close()
+    click.echo(f"processed: {stats.summary()}")
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "geojson"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--status",
+    type=click.Choice(["candidate", "confirmed", "rejected", "merged", "all"]),
+    help="Only incidents with this status (default: all but merged).",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only incidents from this event date on (YYYY-MM-DD).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
+)
+@click.pass_context
+def export_cmd(
+    ctx: click.Context,
+    fmt: str,
+    status: str | None,
+    since: dt.datetime | None,
+    output: Path | None,
+) -> None:
+    """Export incidents as JSON, CSV (ACLED-like columns) or GeoJSON, streamed."""
+    from incidents.export import WRITERS
+
+    db = open_db(ctx)
+    writer = WRITERS[fmt]
+    since_date = since.date() if since else None
+    try:
+        with db.sessions() as session:
+            if output is None:
+                count = writer(session, sys.stdout, status, since_date)
+            else:
+                # Write beside the target and rename: a failed export never
+                # leaves a truncated file where the previous one was.
+                tmp = output.with_name(output.name + ".part")
+                try:
+                    with tmp.open("w", encoding="utf-8", newline="") as out:
+                        count = writer(session, out, status, since_date)
+                    tmp.replace(output)
+                except OSError as exc:
+                    raise click.ClickException(f"cannot write {output}: {exc}") from exc
+                finally:
+                    tmp.unlink(missing_ok=True)
+    finally:
+        db.close()
+    if output is not None:
+        click.echo(f"exported {count} incidents to {output}", err=True)

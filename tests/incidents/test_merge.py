@@ -1,0 +1,76 @@
+"""Merge scoring: place, date window, sides, aggregates (values worked by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from incidents.merge import Draft, date_score, fold, haversine_km, place_score, score
+from settings import Settings
+
+
+def _d(**kw: object) -> Draft:
+    base: dict[str, object] = dict(
+        event_date=dt.date(2024, 3, 10),
+        date_precision="day",
+        place_name="Bandiagara",
+        country="ML",
+        admin1="Mopti",
+        lat=14.35005,
+        lon=-3.61038,
+        geonames_id=2460489,
+        place_precision="point",
+        killed_min=19,
+        killed_max=19,
+        victims=["civilians"],
+    )
+    base.update(kw)
+    return Draft(**base)  # type: ignore[arg-type]
+
+
+def test_haversine_and_fold() -> None:
+    # one degree of latitude is ~111.2 km
+    assert abs(haversine_km(14.0, -3.0, 15.0, -3.0) - 111.19) < 0.1
+    assert fold("Ségou-Ville") == "segou ville"
+
+
+def test_place_rules() -> None:
+    s = Settings.from_env({})
+    assert place_score(_d(), _d(), 25) == 1.0
+    near = _d(geonames_id=None, lat=14.35005 + 0.09)  # ~10 km north
+    got = place_score(_d(geonames_id=None), near, 25)
+    assert got is not None and abs(got - (1 - 0.5 * 10.0 / 25)) < 0.01
+    far = _d(geonames_id=2454674, lat=14.064, lon=-3.07539, place_name="Koro")
+    assert place_score(_d(), far, s.merge_distance_km) is None
+    # no coordinates: a spelling variant of the name still matches
+    a = _d(geonames_id=None, lat=None, lon=None, place_precision="unresolved")
+    b = _d(
+        geonames_id=None, lat=None, lon=None, place_precision="unresolved", place_name="Bandiagara "
+    )
+    assert place_score(a, b, 25) == 0.85
+    assert place_score(_d(country="BF"), _d(), 25) is None
+
+
+def test_date_window_widens_with_precision() -> None:
+    assert date_score(_d(), _d(event_date=dt.date(2024, 3, 13)), 3) == 1 - 3 / 4
+    assert date_score(_d(), _d(event_date=dt.date(2024, 3, 14)), 3) is None
+    # "last week": a week's slack
+    week = _d(event_date=dt.date(2024, 3, 16), date_precision="week")
+    assert date_score(_d(), week, 3) == 1 - 6 / 11
+    assert date_score(_d(), _d(event_date=None), 3) == 0.3
+
+
+def test_vetoes() -> None:
+    s = Settings.from_env({})
+    assert score(_d(), [], _d(aggregate=True), [], s).score is None
+    soldiers = _d(victims=["soldiers"])
+    assert score(_d(), [], soldiers, [], s).reason == "victims on different sides"
+    # women and children are civilians: same side
+    assert score(_d(), [], _d(victims=["women", "children"]), [], s).score is not None
+
+
+def test_same_event_scores_high_and_figures_matter_little() -> None:
+    s = Settings.from_env({})
+    same = score(_d(), ["JNIM"], _d(killed_min=22, killed_max=None), ["JNIM"], s)
+    # place 1, date 1, actors 1, figures (19+1)/(22+1)
+    expected = 0.45 + 0.30 + 0.15 + 0.10 * 20 / 23
+    assert same.score is not None and abs(same.score - expected) < 1e-3
