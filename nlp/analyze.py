@@ -1,0 +1,214 @@
+"""From one text to candidate incidents: what ``civwatch analyze`` prints.
+
+:class:`Analyzer` loads each language's pipeline once (``nlp.pipeline``) and
+returns the DESIGN.md ``analyze`` object ``{"lang", "incidents": [...]}``;
+:meth:`Analyzer.analyze_docs` does the same over many texts with ``nlp.pipe``
+for the processing stage.
+
+Input is treated as hostile, each case with a named outcome in ``"status"``:
+
+* ``"ok"`` — analysed;
+* ``"empty"`` — nothing but whitespace (or HTML with no main text): no incidents;
+* ``"unsupported_language"`` — with ``lang="auto"``, the text reads as neither
+  English nor French (stop-word ratio): no incidents rather than guesses from
+  the English grammar; pass ``lang="en"``/``"fr"`` to force an analysis;
+* control characters are replaced by spaces (offsets stay valid);
+* HTML given without ``html=True`` is detected and extracted anyway
+  (``"input": "html-detected"``); evidence offsets then point into the
+  extracted text, which is why evidence carries its text too;
+* long texts (5 MB) and texts with no sentence boundaries are cut into chunks
+  of at most ``CHUNK_CHARS`` at paragraph, sentence or word boundaries, so
+  memory stays bounded and nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.assemble import assemble
+from nlp.dates import find_dates
+from nlp.pipeline import DEFAULT_FOCUS, load_pipeline
+
+CHUNK_CHARS = 20_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_HTML_HINT = re.compile(r"<(?:html|body|div|p|article|head|span|br|a\s)[\s>/]", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_EN = frozenset(
+    "the and of to in a was were have has is are by on with at for from that said been "
+    "this his their an they it which who after killed people".split()
+)
+_FR = frozenset(
+    "le la les de des du et en un une est a dans pour par au aux que qui sur ont été "
+    "il elle ce cette selon ils d l".split()
+)
+
+
+@dataclass(frozen=True)
+class AnalyzeInput:
+    """One text for :meth:`Analyzer.analyze_docs`."""
+
+    id: str
+    text: str
+    published: date | None = None
+    lang: str = "auto"
+    html: bool = False
+
+
+def detect_language(text: str) -> str:
+    """"en", "fr" or "other" from the share of English and French stop words."""
+    words = [w.lower().replace("’", "'").split("'")[-1] for w in _WORD.findall(text[:20_000])]
+    if not words:
+        return "other"
+    en = sum(w in _EN for w in words)
+    fr = sum(w in _FR for w in words)
+    if max(en, fr) < max(2, 0.12 * len(words)):
+        return "other"
+    return "fr" if fr > en else "en"
+
+
+def html_to_text(html: str) -> str:
+    """Main text of an HTML page (trafilatura), or all its text when that finds none."""
+    import trafilatura  # heavy import: only when HTML is actually given
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False)
+    if text:
+        return str(text)
+    from lxml import html as lxml_html
+    from lxml.etree import ParserError
+
+    try:
+        return str(lxml_html.fromstring(html).text_content())
+    except (ParserError, ValueError):
+        return ""
+
+
+def chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """``(offset, piece)`` cuts of at most ``limit`` chars at paragraph, sentence or word ends."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(n, start + limit)
+        if end < n:
+            window = text[start:end]
+            cut = -1
+            for pattern in (r"\n\s*\n", r"\n", r"[.!?]\s", r"\s"):
+                hits = [m.end() for m in re.finditer(pattern, window)]
+                hits = [h for h in hits if h > limit // 3]
+                if hits:
+                    cut = hits[-1]
+                    break
+            end = start + cut if cut > 0 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+class Analyzer:
+    """Turns texts into candidate incidents; models are loaded once per process."""
+
+    def __init__(self, focus_countries: Iterable[str] = DEFAULT_FOCUS) -> None:
+        self.focus = tuple(focus_countries)
+
+    def pipeline(self, lang: str, focus: tuple[str, ...] | None = None) -> Language:
+        """The pipeline of ``lang`` (loaded on first use, then shared)."""
+        return load_pipeline("fr" if lang == "fr" else "en", focus or self.focus)
+
+    def prepare(self, text: str, lang: str = "auto", html: bool = False) -> tuple[str, str, dict[str, Any]]:
+        """Clean ``text`` and pick its language: ``(text, lang, extra output keys)``."""
+        extra: dict[str, Any] = {}
+        if html or (_HTML_HINT.search(text[:5000]) and text.lstrip().startswith("<")):
+            if not html:
+                extra["input"] = "html-detected"
+            text = html_to_text(text)
+        text = _CONTROL.sub(" ", text)
+        if lang not in ("en", "fr"):
+            lang = detect_language(text)
+        return text, lang, extra
+
+    def analyze(
+        self,
+        text: str,
+        lang: str = "auto",
+        published: date | None = None,
+        html: bool = False,
+        focus_countries: Iterable[str] | None = None,
+    ) -> dict[str, Any]:
+        """The DESIGN.md ``analyze`` object for one text."""
+        item = AnalyzeInput("", text, published, lang, html)
+        result = next(self.analyze_docs([item], focus_countries=focus_countries))
+        result.pop("id", None)
+        return result
+
+    def analyze_docs(
+        self,
+        items: Iterable[AnalyzeInput],
+        batch_size: int = 16,
+        focus_countries: Iterable[str] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """One ``{"id", "lang", "status", "incidents"}`` per input, in input order.
+
+        Texts are processed with ``nlp.pipe`` in batches; a long text is cut
+        into chunks (see :func:`chunks`) whose incidents are concatenated.
+        """
+        focus = tuple(focus_countries) if focus_countries is not None else self.focus
+        batch: list[AnalyzeInput] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield from self._run(batch, focus)
+                batch = []
+        if batch:
+            yield from self._run(batch, focus)
+
+    def _run(self, batch: list[AnalyzeInput], focus: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+        prepared = [self.prepare(item.text, item.lang, item.html) for item in batch]
+        results: list[dict[str, Any]] = []
+        jobs: dict[str, list[tuple[int, int, str]]] = {"en": [], "fr": []}
+        for i, (item, (text, lang, extra)) in enumerate(zip(batch, prepared, strict=True)):
+            result: dict[str, Any] = {"id": item.id, "lang": lang, "status": "ok", **extra}
+            result["incidents"] = []
+            results.append(result)
+            if not text.strip():
+                result["status"] = "empty"
+                continue
+            if lang not in ("en", "fr"):
+                result["status"] = "unsupported_language"
+                continue
+            for offset, piece in chunks(text):
+                jobs[lang].append((i, offset, piece))
+        for lang, pieces in jobs.items():
+            if not pieces:
+                continue
+            nlp = self.pipeline(lang, focus)
+            docs = nlp.pipe((p for _, _, p in pieces), batch_size=32)
+            for (i, offset, _), doc in zip(pieces, docs, strict=True):
+                item = batch[i]
+                incidents = self._incidents(doc, item.published, offset, focus)
+                results[i]["incidents"].extend(incidents)
+        yield from results
+
+    @staticmethod
+    def _incidents(doc: Doc, published: date | None, offset: int, focus: tuple[str, ...]) -> list[dict[str, Any]]:
+        dates = find_dates(doc.text, doc.lang, published)
+        out = []
+        for incident in assemble(doc, dates, published, focus):
+            data = incident.as_dict()
+            if offset:
+                for ev in data["evidence"]:
+                    ev["start"] += offset
+                    ev["end"] += offset
+                for claim in data["claims"]:
+                    for key in ("start", "end", "number_start", "number_end"):
+                        if claim.get(key) is not None:
+                            claim[key] += offset
+                    claim["sentence"] = [claim["sentence"][0] + offset, claim["sentence"][1] + offset]
+            out.append(data)
+        return out

@@ -1,0 +1,490 @@
+"""Incident assembly: claims, places, actors and dates grouped into candidate incidents.
+
+:func:`assemble` turns one processed ``Doc`` into a list of :class:`Incident`:
+
+1. **Events.** Claims are read in text order. A claim joins the latest event it
+   is compatible with — same aggregate flag, no conflicting place, no
+   conflicting date, no "new event" cue between the two ("another", "the next
+   day", "il y a un an", "in March" with no day) — otherwise it opens a new
+   event. Headline and body restating one toll therefore stay one event, and
+   background incidents become their own records.
+2. **Sides.** Inside an event, claims are grouped per victim side (civilians,
+   soldiers, militants, peacekeepers), as the gold conventions code separate
+   figures per side. Two figures of one kind and side in one sentence are two
+   victim groups (84 Wagner fighters and 47 Malian soldiers), unless equal.
+3. **Figures.** Per kind, under the conservative-range policy of the gold set:
+   superseded tolls ("initially", "précédemment") give way to a current one;
+   vague quantities ("dozens", "several") count only when no figure is given
+   (then the highest floor wins); min is the lowest reported minimum, max the
+   highest closed figure unless an open-ended one is higher; an explicit
+   negation gives 0 only when nothing else is reported; a combined "killed or
+   injured" figure is an upper bound used only when nothing better exists.
+4. **Aggregates** ("since January", "in six attacks", "depuis 2015", "au total",
+   a period date) are flagged ``aggregate=True`` so they never count as
+   single incidents.
+5. **Place**: the place written nearest to the claim in its sentence (skipping
+   reference points such as "border with", "km from", and nationality words),
+   else one in a neighbouring sentence, else the country of the text.
+6. **Actors**: by victim side — civilians' perpetrators are the armed actors
+   named in the event's sentences; soldiers' targets are the state forces and
+   their perpetrators the armed groups; militants' perpetrators are the state
+   forces. Actors only named as sources ("according to MINUSMA") are skipped.
+7. **Date**: the first non-reporting date of the event's sentences (a period
+   for aggregates); a month with no day gives none for a single event.
+
+Everything here is rules over the components' output; cue lists are data in
+``nlp/data/<lang>/claims_events.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from nlp.claims import KINDS, Claim, fold
+from nlp.dates import DateMention
+
+DATA = Path(__file__).resolve().parent / "data"
+ARMY_OF = {
+    "ML": "Malian Armed Forces (FAMa)",
+    "BF": "Burkinabe Armed Forces",
+    "NE": "Nigerien Armed Forces (FAN)",
+}
+STATE_TYPES = {"state_forces", "foreign_forces", "private_military_company"}
+ARMED_TYPES = {"armed_group", "militia", "unknown"}
+COUNTRY_NAMES = {"ML": "Mali", "BF": "Burkina Faso", "NE": "Niger"}
+
+
+@dataclass(frozen=True)
+class EventCues:
+    """Compiled segmentation cues of one language."""
+
+    aggregate: re.Pattern[str]
+    new_event: re.Pattern[str]
+    location_exclude: re.Pattern[str]
+    agent_before: re.Pattern[str]
+    agent_after: re.Pattern[str]
+
+
+@lru_cache(maxsize=4)
+def load_cues(lang: str) -> EventCues:
+    """Load ``nlp/data/<lang>/claims_events.json`` (English for other languages)."""
+    lang = lang if lang in ("en", "fr") else "en"
+    spec = json.loads((DATA / lang / "claims_events.json").read_text(encoding="utf-8"))
+
+    def words(key: str, anchor: str) -> re.Pattern[str]:
+        alt = "|".join(re.escape(fold(w)) for w in sorted(spec[key], key=len, reverse=True))
+        return re.compile(anchor.format(alt))
+
+    return EventCues(
+        aggregate=re.compile("|".join(spec["aggregate"])),
+        new_event=re.compile("|".join(spec["new_event"])),
+        location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
+        agent_before=words("agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+)?$"),
+        agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
+    )
+
+
+@dataclass
+class Incident:
+    """A candidate incident as ``analyze`` prints it (see DESIGN.md)."""
+
+    killed: dict[str, int | None]
+    injured: dict[str, int | None]
+    abducted: dict[str, int | None]
+    victims: list[str]
+    location: dict[str, Any]
+    perpetrators: list[str]
+    targets: list[str]
+    event_date: str | None
+    event_date_end: str | None
+    date_precision: str
+    aggregate: bool
+    confidence: float
+    evidence: list[dict[str, Any]]
+    claims: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form, keys in DESIGN.md order."""
+        return {
+            "killed": self.killed,
+            "injured": self.injured,
+            "abducted": self.abducted,
+            "victims": self.victims,
+            "location": self.location,
+            "perpetrators": self.perpetrators,
+            "targets": self.targets,
+            "event_date": self.event_date,
+            "event_date_end": self.event_date_end,
+            "date_precision": self.date_precision,
+            "aggregate": self.aggregate,
+            "confidence": self.confidence,
+            "evidence": self.evidence,
+            "claims": self.claims,
+        }
+
+
+@dataclass
+class _Event:
+    aggregate: bool
+    place: Any | None  # nlp.places.Place
+    place_span: tuple[int, int] | None
+    date: DateMention | None
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        return sorted({c.sentence for c in self.claims})
+
+
+def _places(doc: Doc) -> list[Span]:
+    return list(doc.spans["places"]) if "places" in doc.spans else []
+
+
+def _actors(doc: Doc) -> list[Span]:
+    if "actors" not in doc.spans or not Span.has_extension("actor"):
+        return []
+    return [s for s in doc.spans["actors"] if s._.actor is not None]
+
+
+def _same_place(a: Any, b: Any) -> bool:
+    if a.geonames_id is not None and a.geonames_id == b.geonames_id:
+        return True
+    return bool(fold(a.name) == fold(b.name))
+
+
+def _is_specific(place: Any) -> bool:
+    return place.precision not in ("country",)
+
+
+def assemble(
+    doc: Doc,
+    dates: list[DateMention],
+    published: date | None,
+    focus_countries: tuple[str, ...] = ("ML", "BF", "NE"),
+) -> list[Incident]:
+    """Candidate incidents of one processed document (see the module docstring)."""
+    claims: list[Claim] = list(doc._.claims or [])
+    if not claims:
+        return []
+    cues = load_cues(doc.lang)
+    text = doc.text
+    norm = fold(text)
+    places = _places(doc)
+    events: list[_Event] = []
+    prev: Claim | None = None
+    for claim in claims:
+        s_start, s_end = claim.sentence
+        window = norm[max(s_start, claim.start - 160) : min(s_end, claim.end + 60)]
+        aggregate = bool(cues.aggregate.search(window)) or any(
+            d.period and s_start <= d.start < s_end for d in dates
+        )
+        place, place_span = _place_for(claim, places, norm, cues)
+        when = _date_for(claim, dates)
+        cue_zone = norm[prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40]
+        cue_zone = cue_zone[: max(0, min(len(cue_zone), s_end - (claim.end + 40) + len(cue_zone)))]
+        new_cue = prev is not None and bool(cues.new_event.search(cue_zone))
+        target = None
+        if not new_cue:
+            for event in reversed(events):
+                if _compatible(event, claim, aggregate, place, when):
+                    target = event
+                    break
+        if target is None:
+            target = _Event(aggregate, place, place_span, when)
+            events.append(target)
+        else:
+            if target.place is None and place is not None:
+                target.place, target.place_span = place, place_span
+            if target.date is None and when is not None:
+                target.date = when
+        target.claims.append(claim)
+        prev = claim
+
+    country = _text_country(doc, places, focus_countries)
+    incidents: list[Incident] = []
+    for idx, event in enumerate(events):
+        if event.place is None:
+            event.place, event.place_span = _neighbour_place(event, places, norm, cues, doc)
+        if event.date is None and not event.aggregate:
+            event.date = _neighbour_date(event, dates, first=idx == 0)
+        for group in _side_groups(event.claims):
+            incidents.append(_incident(doc, event, group, country, cues))
+    return incidents
+
+
+def _compatible(
+    event: _Event, claim: Claim, aggregate: bool, place: Any | None, when: DateMention | None
+) -> bool:
+    if event.aggregate != aggregate:
+        return False
+    if place is not None and event.place is not None and not _same_place(place, event.place):
+        if _is_specific(place) and _is_specific(event.place):
+            return False
+    if when is not None and event.date is not None and when.date and event.date.date:
+        if abs((when.date - event.date.date).days) > 1:
+            return False
+    return True
+
+
+def _place_for(
+    claim: Claim, places: list[Span], norm: str, cues: EventCues
+) -> tuple[Any | None, tuple[int, int] | None]:
+    s_start, s_end = claim.sentence
+    best: tuple[int, Span] | None = None
+    for span in places:
+        if not (s_start <= span.start_char < s_end):
+            continue
+        place = span._.place
+        if place is None or _excluded_place(span, norm, cues):
+            continue
+        distance = 0 if claim.start <= span.start_char < claim.end else min(
+            abs(span.start_char - claim.end), abs(claim.start - span.end_char)
+        )
+        if not _is_specific(place):
+            distance += 400  # a country only when nothing finer is written
+        if best is None or distance < best[0]:
+            best = (distance, span)
+    if best is None:
+        return None, None
+    return best[1]._.place, (best[1].start_char, best[1].end_char)
+
+
+def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
+    before = norm[max(0, span.start_char - 30) : span.start_char]
+    return bool(cues.location_exclude.search(before))
+
+
+def _neighbour_place(
+    event: _Event, places: list[Span], norm: str, cues: EventCues, doc: Doc
+) -> tuple[Any | None, tuple[int, int] | None]:
+    """A place from the sentence just before or after the event's first sentence."""
+    sents = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else []
+    first = event.sentences[0]
+    if first not in sents:
+        return None, None
+    i = sents.index(first)
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(sents):
+            a, b = sents[j]
+            for span in places:
+                place = span._.place
+                if a <= span.start_char < b and place is not None and _is_specific(place):
+                    if not _excluded_place(span, norm, cues):
+                        return place, (span.start_char, span.end_char)
+    return None, None
+
+
+def _date_for(claim: Claim, dates: list[DateMention]) -> DateMention | None:
+    s_start, s_end = claim.sentence
+    inside = [d for d in dates if s_start <= d.start < s_end and not d.reporting]
+    if not inside:
+        return None
+    return min(inside, key=lambda d: abs(d.start - claim.start))
+
+
+def _neighbour_date(event: _Event, dates: list[DateMention], first: bool) -> DateMention | None:
+    sents = event.sentences
+    lo, hi = sents[0][0], sents[-1][1]
+    near = [d for d in dates if not d.reporting and not d.period and lo - 400 <= d.start < hi + 300]
+    near = [d for d in near if d.date is not None and d.precision in ("day", "week")]
+    if near:
+        return min(near, key=lambda d: abs(d.start - lo))
+    return None
+
+
+def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
+    known = [c for c in claims if c.side != "unknown"]
+    groups: list[list[Claim]] = []
+    for claim in claims:
+        side = claim.side
+        if side == "unknown" and known:
+            # "47 dead and several injured": an unnamed figure belongs to the nearest named side.
+            side = min(known, key=lambda c: abs(c.start - claim.start)).side
+        placed = False
+        for group in groups:
+            g_side = _group_side(group, known)
+            if g_side != side:
+                continue
+            clash = any(
+                c.kind == claim.kind
+                and c.sentence == claim.sentence
+                and not c.vague
+                and not claim.vague
+                and (c.min, c.max) != (claim.min, claim.max)
+                and c.min != 0
+                and claim.min != 0
+                and not claim.revised
+                and not c.revised
+                for c in group
+            )
+            if clash:
+                continue
+            group.append(claim)
+            placed = True
+            break
+        if not placed:
+            groups.append([claim])
+    return groups
+
+
+def _group_side(group: list[Claim], known: list[Claim]) -> str:
+    for c in group:
+        if c.side != "unknown":
+            return c.side
+    if known:
+        return min(known, key=lambda k: abs(k.start - group[0].start)).side
+    return "unknown"
+
+
+def _figures(claims: list[Claim], kind: str) -> dict[str, int | None]:
+    mine = [c for c in claims if c.kind == kind]
+    if not mine:
+        return {"min": None, "max": None}
+    positive = [c for c in mine if not (c.min == 0 and c.max == 0)]
+    if not positive:
+        return {"min": 0, "max": 0}
+    plain = [c for c in positive if not c.combined]
+    if plain:
+        positive = plain
+    current = [c for c in positive if not c.revised]
+    if any(c.min is not None and not c.vague for c in current):
+        positive = current
+    numeric = [c for c in positive if not c.vague]
+    if not numeric:
+        floor = max((c.min or 0) for c in positive)
+        return {"min": floor or None, "max": None}
+    mins = [c.min for c in numeric if c.min is not None]
+    lo = min(mins) if mins else None
+    # The highest figure decides max: closed -> its value, open-ended -> null.
+    tops = [(c.max if c.max is not None else (c.min or 0), c.max is None) for c in numeric]
+    top_value, top_open = max(tops, key=lambda t: (t[0], t[1]))
+    hi = None if top_open else top_value
+    if lo is not None and hi is not None and hi < lo:
+        hi = lo
+    return {"min": lo, "max": hi}
+
+
+def _text_country(doc: Doc, places: list[Span], focus: tuple[str, ...]) -> str | None:
+    counts: dict[str, int] = {}
+    for span in places:
+        place = span._.place
+        if place is not None and place.country:
+            counts[place.country] = counts.get(place.country, 0) + (2 if _is_specific(place) else 1)
+    if counts:
+        return max(counts, key=lambda k: counts[k])
+    if "nationalities" in doc.spans:
+        for span in doc.spans["nationalities"]:
+            iso = span._.country if Span.has_extension("country") else None
+            if iso in focus:
+                return str(iso)
+    return None
+
+
+def _incident(doc: Doc, event: _Event, group: list[Claim], country: str | None, cues: EventCues) -> Incident:
+    side = next((c.side for c in group if c.side != "unknown"), "unknown")
+    victims: list[str] = []
+    for c in group:
+        for cat in (c.victim_category, *c.subcategories):
+            if cat not in victims:
+                victims.append(cat)
+    if side != "unknown" and "unknown" in victims and len(victims) > 1:
+        victims.remove("unknown")
+    place = event.place
+    location: dict[str, Any] = {
+        "name": place.name if place is not None else None,
+        "country": (place.country if place is not None and place.country else country),
+        "admin1": place.admin1 if place is not None else None,
+        "admin2": place.admin2 if place is not None else None,
+        "lat": place.lat if place is not None else None,
+        "lon": place.lon if place is not None else None,
+        "geonames_id": place.geonames_id if place is not None else None,
+        "precision": place.precision if place is not None else None,
+    }
+    perpetrators, targets = _roles(doc, group, side, location["country"], cues)
+    when = event.date
+    event_date = event_end = None
+    precision = "unknown"
+    if when is not None and (event.aggregate or when.precision in ("day", "week")):
+        event_date = when.date.isoformat() if when.date else None
+        event_end = when.end_date.isoformat() if when.end_date else None
+        precision = when.precision
+    figures = {k: _figures(group, k) for k in KINDS}
+    evidence = []
+    seen: set[tuple[int, int]] = set()
+    for c in group:
+        if (c.start, c.end) not in seen:
+            seen.add((c.start, c.end))
+            evidence.append({"text": doc.text[c.start : c.end], "start": c.start, "end": c.end})
+    confidence = 0.45
+    confidence += 0.15 if place is not None and place.precision not in ("unresolved",) else 0.0
+    confidence += 0.1 if event_date else 0.0
+    confidence += 0.1 if perpetrators else 0.0
+    confidence += 0.1 if any(not c.vague for c in group) else 0.0
+    confidence -= 0.15 if event.aggregate else 0.0
+    confidence -= 0.1 if all(c.vague for c in group) else 0.0
+    return Incident(
+        killed=figures["killed"],
+        injured=figures["injured"],
+        abducted=figures["abducted"],
+        victims=victims or ["unknown"],
+        location=location,
+        perpetrators=perpetrators,
+        targets=targets,
+        event_date=event_date,
+        event_date_end=event_end,
+        date_precision=precision,
+        aggregate=event.aggregate,
+        confidence=round(max(0.05, min(1.0, confidence)), 2),
+        evidence=evidence,
+        claims=[c.as_dict() for c in group],
+    )
+
+
+def _roles(
+    doc: Doc, group: list[Claim], side: str, country: str | None, cues: EventCues
+) -> tuple[list[str], list[str]]:
+    sentences = sorted({c.sentence for c in group})
+    norm = fold(doc.text)
+    state: list[str] = []
+    armed: list[str] = []
+    peace: list[str] = []
+    for span in _actors(doc):
+        if not any(a <= span.start_char < b for a, b in sentences):
+            continue
+        actor = span._.actor
+        before = norm[max(0, span.start_char - 30) : span.start_char]
+        if re.search(r"(?:according to|selon|d'apres|quoted|cite par|citing)\s+(?:the\s+|la\s+|le\s+|l')?$", before):
+            continue
+        if actor.type in STATE_TYPES:
+            bucket = state
+        elif actor.type == "peacekeepers":
+            bucket = peace
+        elif actor.type == "civilians":
+            continue
+        else:
+            bucket = armed
+        if actor.canonical not in bucket:
+            bucket.append(actor.canonical)
+    if side in ("civilians", "unknown"):
+        perpetrators = armed + state
+        targets = ["civilians"] if side == "civilians" else []
+    elif side == "soldiers":
+        perpetrators = armed
+        targets = state or ([ARMY_OF[country]] if country in ARMY_OF else [])
+        if any("vdp" in fold(c.victims_text) or "volontaires" in fold(c.victims_text) or "volunteers" in fold(c.victims_text) for c in group):
+            targets = ["VDP"]
+    elif side == "militants":
+        perpetrators = state or ([ARMY_OF[country]] if country in ARMY_OF else [])
+        targets = armed or ["suspected jihadists"]
+    else:  # peacekeepers
+        perpetrators = armed
+        targets = peace or ["MINUSMA"]
+    return perpetrators, targets

@@ -1,0 +1,119 @@
+"""``civwatch analyze`` and ``civwatch eval`` (attached by ``cli.py``).
+
+Heavy imports (spaCy and the models) happen inside the commands so that
+``civwatch --help`` stays fast. Neither command needs a database.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"not a YYYY-MM-DD date: {value!r}") from exc
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {source}: {exc.strerror}") from exc
+    # Wrong encodings are read, not refused: undecodable bytes become U+FFFD.
+    return data.decode("utf-8", errors="replace")
+
+
+@click.command("analyze")
+@click.argument("source", default="-", required=False)
+@click.option("--html", "is_html", is_flag=True, help="The input is HTML: extract the main text first.")
+@click.option("--lang", type=click.Choice(["auto", "en", "fr"]), default="auto", show_default=True)
+@click.option("--published", help="Publication date YYYY-MM-DD, to resolve 'on Sunday' etc.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help='Read {"id","text","published"?,"lang"?} per line; print {"id","lang","incidents"} per line.',
+)
+@click.option("--focus", default="ML,BF,NE", show_default=True, help="Focus countries (ISO2, comma-separated).")
+def analyze_cmd(
+    source: str,
+    is_html: bool,
+    lang: str,
+    published: str | None,
+    fmt: str,
+    jsonl: str | None,
+    focus: str,
+) -> None:
+    """Print the candidate incidents of one text (FILE or - for stdin) as JSON."""
+    from nlp.analyze import AnalyzeInput, Analyzer
+
+    analyzer = Analyzer([c.strip().upper() for c in focus.split(",") if c.strip()])
+    if jsonl:
+        inputs = _jsonl_inputs(jsonl, lang, is_html)
+        for result in analyzer.analyze_docs(inputs):
+            click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    result = analyzer.analyze(
+        _read_text(source), lang=lang, published=_parse_date(published), html=is_html
+    )
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def _jsonl_inputs(path: str, lang: str, is_html: bool) -> Any:
+    from nlp.analyze import AnalyzeInput
+
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    with stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text = row["text"]
+                if not isinstance(text, str):
+                    raise TypeError("text is not a string")
+                when = _parse_date(row.get("published"))
+            except (ValueError, KeyError, TypeError, click.BadParameter) as exc:
+                # A bad line is reported on stderr and skipped; the others still run.
+                click.echo(f"civwatch analyze: line {number} skipped: {exc}", err=True)
+                continue
+            yield AnalyzeInput(
+                id=str(row.get("id", number)),
+                text=text,
+                published=when,
+                lang=row.get("lang") if row.get("lang") in ("en", "fr") else lang,
+                html=is_html,
+            )
+
+
+@click.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--details", type=click.Path(dir_okay=False, path_type=Path), help="Write per-item predictions (JSONL).")
+def eval_cmd(gold: Path, as_json: bool, details: Path | None) -> None:
+    """Score analyze against a gold file: precision / recall / F1 per field."""
+    from nlp.evaluate import evaluate, format_table
+
+    report, outputs = evaluate(gold)
+    if details:
+        with details.open("w", encoding="utf-8") as fh:
+            for row in outputs:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        click.echo(format_table(report))

@@ -1,0 +1,291 @@
+"""Event dates in English and French text, resolved against the publication date.
+
+:func:`find_dates` returns every date expression of a text as a
+:class:`DateMention` with character offsets, a resolved start and end date
+(``None`` when the text does not allow it) and a precision (``day``, ``week``,
+``month``, ``year`` or ``unknown``):
+
+* explicit dates and ranges — "13 février 2020", "June 10, 2019",
+  "between 27 and 31 March 2022", "March 10 and 11, 2025", "les 11 et 12
+  décembre 2018", "from December 2021 to March 2022" (month precision: first and
+  last day of the months);
+* day-month without a year — "le 27 mars", "Jan. 3" — resolved only with a
+  publication date (the latest such date not after it), otherwise ``None``;
+* weekdays and relative days — "on Sunday", "Monday night", "dimanche dernier",
+  "dans la nuit de samedi à dimanche", "yesterday", "last week", "earlier this
+  month" — resolved against the publication date only (``None`` without it);
+* periods — "the second half of last year", "the first quarter", "this year",
+  "since January", "depuis 2015", "en 2019" — flagged with ``period=True``.
+
+A mention glued to a reporting verb ("said Monday", "a annoncé jeudi soir") is
+flagged ``reporting=True``: it dates the statement, not the event. A month with
+no day gives no date (the gold conventions). Vocabulary: ``nlp/data/dates.json``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from nlp.claims import fold
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One date expression and what it resolves to."""
+
+    start: int
+    end: int
+    text: str
+    date: date | None
+    end_date: date | None
+    precision: str  # day | week | month | year | unknown
+    reporting: bool = False  # dates a statement ("said Monday"), not the event
+    period: bool = False  # a period total's span ("since 2015", "first quarter")
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    month_re: str
+    weekday_re: str
+    relative_days: dict[str, int]
+    relative_weeks: dict[str, int]
+    relative_months: dict[str, int]
+    reporting_re: re.Pattern[str]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
+    months = {fold(k): int(v) for k, v in spec["months"].items()}
+    weekdays = {fold(k): int(v) for k, v in spec["weekdays"].items()}
+    return _Vocab(
+        months=months,
+        weekdays=weekdays,
+        month_re=rf"(?:{_alt(list(months))})\.?",
+        weekday_re=_alt(list(weekdays)),
+        relative_days={fold(k): int(v) for k, v in spec["relative_days"].items()},
+        relative_weeks={fold(k): int(v) for k, v in spec["relative_weeks"].items()},
+        relative_months={fold(k): int(v) for k, v in spec["relative_months"].items()},
+        reporting_re=re.compile(
+            r"(?<![\w])(?:" + _alt([fold(v) for v in spec["reporting_verbs"]]) + r")(?![\w])"
+        ),
+    )
+
+
+def _month(token: str) -> int:
+    return _vocab().months[token.rstrip(".").lower()]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_for(month: int, day: int, published: date | None) -> int | None:
+    """The year of a day-month with no year: the latest one not after publication."""
+    if published is None:
+        return None
+    candidate = _safe_date(published.year, month, day)
+    if candidate is None:
+        return None
+    return published.year if candidate <= published + timedelta(days=1) else published.year - 1
+
+
+def find_dates(text: str, lang: str, published: date | None) -> list[DateMention]:
+    """Every date expression of ``text`` in text order (overlaps resolved longest-first)."""
+    v = _vocab()
+    norm = fold(text)
+    M = v.month_re
+    W = v.weekday_re
+    D = r"(\d{1,2})(?:er|st|nd|rd|th|e)?"
+    Y = r"(\d{4})"
+    found: list[DateMention] = []
+    taken = bytearray(len(text) + 1)
+
+    def add(m: re.Match[str], mention: DateMention) -> None:
+        if any(taken[m.start() : m.end()]):
+            return
+        taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        found.append(mention)
+
+    def mention(m: re.Match[str], d1: date | None, d2: date | None, precision: str, **kw: bool) -> DateMention:
+        return DateMention(m.start(), m.end(), text[m.start() : m.end()], d1, d2, precision, **kw)
+
+    # Full-date ranges: "between 1 July 2022 and 22 May 2023", "from December 2021 to March 2022".
+    full = rf"(?:{D}\s+)?({M})\s+{Y}"
+    for m in re.finditer(
+        rf"(?:between|from|entre|du|de)\s+{full}\s+(?:and|to|et|au|a|à|-|–)\s+{full}", norm
+    ):
+        d1 = _full_date(m.group(1), m.group(2), m.group(3), start=True)
+        d2 = _full_date(m.group(4), m.group(5), m.group(6), start=False)
+        prec = "day" if m.group(1) and m.group(4) else "month"
+        add(m, mention(m, d1, d2, prec, period=True))
+    # Day ranges: "27 and 31 March 2022", "27-31 March", "les 11 et 12 décembre 2018".
+    for m in re.finditer(
+        rf"(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?",
+        norm,
+    ):
+        month = _month(m.group(3))
+        year = int(m.group(4)) if m.group(4) else _year_for(month, int(m.group(1)), published)
+        d1 = _safe_date(year, month, int(m.group(1))) if year else None
+        d2 = _safe_date(year, month, int(m.group(2))) if year else None
+        add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
+    # "March 27-31, 2022", "March 10 and 11, 2025".
+    for m in re.finditer(
+        rf"(?:between\s+)?({M})\s+{D}\s*(?:-|–|and|to)\s*{D}(?:,?\s+{Y})?", norm
+    ):
+        month = _month(m.group(1))
+        year = int(m.group(4)) if m.group(4) else _year_for(month, int(m.group(2)), published)
+        d1 = _safe_date(year, month, int(m.group(2))) if year else None
+        d2 = _safe_date(year, month, int(m.group(3))) if year else None
+        add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
+    # Single day: optional weekday, "13 février 2020", "le 27 mars", "June 10, 2019", "Jan. 3".
+    for m in re.finditer(rf"(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?", norm):
+        month = _month(m.group(2))
+        year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(1)), published)
+        d1 = _safe_date(year, month, int(m.group(1))) if year else None
+        add(m, mention(m, d1, None, "day" if d1 else "unknown"))
+    for m in re.finditer(rf"(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?", norm):
+        month = _month(m.group(1))
+        year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(2)), published)
+        d1 = _safe_date(year, month, int(m.group(2))) if year else None
+        add(m, mention(m, d1, None, "day" if d1 else "unknown"))
+    # Month and year: "March 2025", "décembre 2018" (month precision, a span).
+    for m in re.finditer(rf"(?:in\s+|en\s+)?({M})\s+{Y}", norm):
+        month, year = _month(m.group(1)), int(m.group(2))
+        add(m, mention(m, date(year, month, 1), _month_end(year, month), "month"))
+    # "the night of Saturday to Sunday", "dans la nuit de samedi à dimanche".
+    for m in re.finditer(rf"(?:dans\s+)?la\s+nuit\s+(?:de|du)\s+({W})\s+(?:a|au)\s+({W})", norm):
+        d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
+        d2 = d1 + timedelta(days=1) if d1 else None
+        add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
+    # Weekdays: "on Sunday", "Monday night", "dimanche dernier", "ce mardi".
+    for m in re.finditer(
+        rf"(?:(?:on|last|ce|this)\s+)?({W})(?:\s+(?:night|morning|evening|afternoon|soir|matin|apres-midi|dernier|derniere|last))?(?![\w])",
+        norm,
+    ):
+        d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
+        add(m, mention(m, d1, None, "day" if d1 else "unknown"))
+    # Periods of a year: "the second half of last year", "first quarter of 2022", "this year".
+    for m in re.finditer(
+        r"(first|second|premier|second|deuxieme)\s+(half|semestre|semester)\s+(?:of\s+|de\s+|du\s+)?(last year|this year|l'annee derniere|cette annee|l'an dernier|\d{4})",
+        norm,
+    ):
+        year = _year_word(m.group(3), published)
+        if year:
+            first = m.group(1) in ("first", "premier")
+            d1 = date(year, 1 if first else 7, 1)
+            d2 = date(year, 6, 30) if first else date(year, 12, 31)
+            add(m, mention(m, d1, d2, "month", period=True))
+    for m in re.finditer(
+        r"(first|second|third|fourth|premier|deuxieme|troisieme|quatrieme)\s+(?:quarter|trimestre)\s*(?:of\s+|de\s+|du\s+)?(last year|this year|l'annee derniere|cette annee|\d{4})?",
+        norm,
+    ):
+        q = {"first": 1, "premier": 1, "second": 2, "deuxieme": 2, "third": 3, "troisieme": 3}.get(m.group(1), 4)
+        year = _year_word(m.group(2) or "this year", published)
+        if year:
+            d1 = date(year, 3 * q - 2, 1)
+            add(m, mention(m, d1, _month_end(year, 3 * q), "month", period=True))
+    for m in re.finditer(r"(?:since|depuis)\s+(?:the\s+beginning\s+of\s+|le\s+debut\s+de\s+)?(?:l'annee|the year|january|janvier)", norm):
+        d1 = date(published.year, 1, 1) if published else None
+        add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
+    for m in re.finditer(r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})", norm):
+        add(m, mention(m, None, published, "year", period=True))
+    for m in re.finditer(r"(?:so far )?this year|cette annee|depuis le debut de l'annee", norm):
+        d1 = date(published.year, 1, 1) if published else None
+        add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
+    # Relative days and weeks.
+    for phrase, offset in v.relative_days.items():
+        for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
+            d1 = published + timedelta(days=offset) if published else None
+            add(m, mention(m, d1, None, "day" if d1 else "unknown"))
+    for phrase, offset in v.relative_weeks.items():
+        for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
+            if published is None:
+                add(m, mention(m, None, None, "unknown"))
+                continue
+            monday = published - timedelta(days=published.weekday()) + timedelta(weeks=offset)
+            add(m, mention(m, monday, monday + timedelta(days=6), "week"))
+    for phrase, offset in v.relative_months.items():
+        for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
+            if published is None:
+                add(m, mention(m, None, None, "unknown"))
+                continue
+            first = (published.replace(day=1) - timedelta(days=1)).replace(day=1) if offset else published.replace(day=1)
+            last = _month_end(first.year, first.month) if offset else published
+            add(m, mention(m, first, last, "month"))
+    for m in re.finditer(r"(\w+)\s+days?\s+(?:ago|earlier|before)|il\s+y\s+a\s+(\w+)\s+jours", norm):
+        n = _small_number(m.group(1) or m.group(2))
+        if n is not None and published is not None and "ago" in m.group(0) or "il y a" in m.group(0):
+            d1 = published - timedelta(days=n) if (published and n is not None) else None
+            add(m, mention(m, d1, None, "day" if d1 else "unknown"))
+
+    found.sort(key=lambda d: d.start)
+    return [_mark_reporting(d, norm) for d in found]
+
+
+def _small_number(word: str | None) -> int | None:
+    if word is None:
+        return None
+    if word.isdigit():
+        return int(word)
+    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+    return words.get(word)
+
+
+def _year_word(word: str, published: date | None) -> int | None:
+    if word.isdigit():
+        return int(word)
+    if published is None:
+        return None
+    if word in ("last year", "l'annee derniere", "l'an dernier"):
+        return published.year - 1
+    return published.year
+
+
+def _full_date(day: str | None, month_token: str, year: str, *, start: bool) -> date | None:
+    month, y = _month(month_token), int(year)
+    if day:
+        return _safe_date(y, month, int(day))
+    return date(y, month, 1) if start else _month_end(y, month)
+
+
+def _weekday(target: int, published: date | None, m: re.Match[str], norm: str) -> date | None:
+    """The latest such weekday on or before publication ("dimanche dernier", "on Monday")."""
+    if published is None:
+        return None
+    back = (published.weekday() - target) % 7
+    return published - timedelta(days=back)
+
+
+def _mark_reporting(d: DateMention, norm: str) -> DateMention:
+    v = _vocab()
+    before = norm[max(0, d.start - 25) : d.start]
+    after = norm[d.end : d.end + 25]
+    glued_before = v.reporting_re.search(before)
+    glued_after = re.match(r"^[\s,]*(?:(?:that|que|qu')\s|\(|\w+\s+(?:said|announced|reported))", after)
+    if (glued_before and not re.search(r"[.;]", before[glued_before.end() :])) or (
+        glued_after and d.precision in ("day", "unknown") and "(" in after[:3]
+    ):
+        return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
+    return d
