@@ -1,0 +1,441 @@
+"""Read-side queries of the review UI and the JSON API: the queue and one incident.
+
+The queue's order is the reviewer's priority: incidents with new evidence since
+their review first, then civilian deaths, then confidence, then recency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from incidents import ledger
+from review.actions import family_claims, merge_family
+from storage.models import (
+    CLAIM_KINDS,
+    INCIDENT_STATUSES,
+    Article,
+    Claim,
+    EvidenceMention,
+    Incident,
+    IncidentActor,
+    ReferenceEvent,
+    Review,
+    Source,
+    User,
+)
+
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
+
+PAGE_SIZE = 50
+MATCH_LABELS = ("novel", "matches", "conflicts")
+FILTER_NAMES = ("status", "country", "admin1", "actor", "source", "date_from", "date_to", "match")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters, parsed from query-string values (bad values are dropped)."""
+
+    status: str | None = "candidate"
+    country: str | None = None
+    admin1: str | None = None
+    actor: str | None = None
+    source: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    match: str | None = None
+    errors: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, args: Mapping[str, str]) -> QueueFilters:
+        """Filters from a request's query string; an unusable value is reported, not fatal."""
+        errors: list[str] = []
+
+        def text(name: str, limit: int = 200) -> str | None:
+            value = (args.get(name) or "").strip()
+            return value[:limit] or None
+
+        def date(name: str) -> dt.date | None:
+            value = text(name, 10)
+            if value is None:
+                return None
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                errors.append(f"{name.replace('_', ' ')}: {value!r} is not a date (YYYY-MM-DD)")
+                return None
+
+        status: str | None = text("status", 16) if "status" in args else "candidate"
+        if status == "all":
+            status = None
+        elif status is not None and status not in INCIDENT_STATUSES:
+            errors.append(f"unknown status {status!r}")
+            status = "candidate"
+        match = text("match", 16)
+        if match is not None and match not in MATCH_LABELS:
+            errors.append(f"unknown match label {match!r}")
+            match = None
+        country = text("country", 2)
+        return cls(
+            status=status,
+            country=country.upper() if country else None,
+            admin1=text("admin1"),
+            actor=text("actor"),
+            source=text("source", 64),
+            date_from=date("date_from"),
+            date_to=date("date_to"),
+            match=match,
+            errors=tuple(errors),
+        )
+
+    def query_args(self, **overrides: Any) -> dict[str, str]:
+        """The filters as query-string values (for links keeping the other filters)."""
+        values: dict[str, Any] = {
+            "status": self.status or "all",
+            "country": self.country,
+            "admin1": self.admin1,
+            "actor": self.actor,
+            "source": self.source,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "match": self.match,
+        }
+        values.update(overrides)
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def _apply(stmt: SelectT, f: QueueFilters, *, skip: str = "") -> SelectT:
+    if f.status and skip != "status":
+        stmt = stmt.where(Incident.status == f.status)
+    if f.country and skip != "country":
+        stmt = stmt.where(Incident.country == f.country)
+    if f.admin1:
+        stmt = stmt.where(Incident.admin1 == f.admin1)
+    if f.date_from:
+        stmt = stmt.where(Incident.event_date >= f.date_from)
+    if f.date_to:
+        stmt = stmt.where(Incident.event_date <= f.date_to)
+    if f.match and skip != "match":
+        stmt = stmt.where(Incident.match_label == f.match)
+    if f.actor:
+        stmt = stmt.where(
+            select(IncidentActor.id)
+            .where(IncidentActor.incident_id == Incident.id, IncidentActor.actor == f.actor)
+            .exists()
+        )
+    if f.source:
+        stmt = stmt.where(
+            select(EvidenceMention.id)
+            .join(Article, Article.id == EvidenceMention.article_id)
+            .join(Source, Source.id == Article.source_id)
+            .where(EvidenceMention.incident_id == Incident.id, Source.key == f.source)
+            .exists()
+        )
+    return stmt
+
+
+def priority_order() -> list[Any]:
+    """ORDER BY of the queue (new evidence, civilian deaths, confidence, recency)."""
+    deaths = func.coalesce(Incident.civilians_killed, Incident.killed_min, 0)
+    return [
+        Incident.new_evidence.desc(),
+        deaths.desc(),
+        Incident.confidence.desc(),
+        Incident.event_date.desc().nulls_last(),
+        Incident.id.desc(),
+    ]
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue with the counts the filter bar shows."""
+
+    rows: list[Incident]
+    total: int
+    page: int
+    pages: int
+    status_counts: dict[str, int]
+    match_counts: dict[str, int]
+    countries: list[tuple[str, int]]
+    actors: dict[int, list[IncidentActor]] = field(default_factory=dict)
+    sources: dict[int, int] = field(default_factory=dict)
+
+
+def queue(
+    session: Session, f: QueueFilters, page: int = 1, page_size: int = PAGE_SIZE
+) -> QueuePage:
+    """The filtered, prioritised queue page ``page`` (1-based) and per-filter counts."""
+    total = session.scalar(_apply(select(func.count(Incident.id)), f)) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    rows = list(
+        session.scalars(
+            _apply(select(Incident), f)
+            .order_by(*priority_order())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    )
+    status_counts = {
+        str(k): int(v)
+        for k, v in session.execute(
+            _apply(select(Incident.status, func.count(Incident.id)), f, skip="status").group_by(
+                Incident.status
+            )
+        )
+    }
+    match_counts = {
+        str(k or "unmatched"): int(v)
+        for k, v in session.execute(
+            _apply(select(Incident.match_label, func.count(Incident.id)), f, skip="match").group_by(
+                Incident.match_label
+            )
+        )
+    }
+    countries = [
+        (str(k), int(v))
+        for k, v in session.execute(
+            _apply(
+                select(Incident.country, func.count(Incident.id)).where(
+                    Incident.country.is_not(None)
+                ),
+                f,
+                skip="country",
+            )
+            .group_by(Incident.country)
+            .order_by(func.count(Incident.id).desc())
+        )
+    ]
+    ids = [r.id for r in rows]
+    actors: dict[int, list[IncidentActor]] = {}
+    sources: dict[int, int] = {}
+    if ids:
+        for actor in session.scalars(
+            select(IncidentActor)
+            .where(IncidentActor.incident_id.in_(ids))
+            .order_by(IncidentActor.id)
+        ):
+            listed = actors.setdefault(actor.incident_id, [])
+            if all(a.actor != actor.actor or a.role != actor.role for a in listed):
+                listed.append(actor)
+        for incident_id, n in session.execute(
+            select(
+                EvidenceMention.incident_id, func.count(func.distinct(EvidenceMention.article_id))
+            )
+            .where(EvidenceMention.incident_id.in_(ids))
+            .group_by(EvidenceMention.incident_id)
+        ):
+            sources[int(incident_id)] = int(n)
+    return QueuePage(
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        status_counts=status_counts,
+        match_counts=match_counts,
+        countries=countries,
+        actors=actors,
+        sources=sources,
+    )
+
+
+# --- one incident ---------------------------------------------------------------
+
+
+@dataclass
+class ArticleView:
+    """A source article of an incident with the spans to highlight in its text."""
+
+    article: Article
+    source_name: str | None
+    spans: list[tuple[int, int, str]]  # (start, end, label) within article.text
+    claim_ids: list[int]
+    incident_ids: list[int]  # which family members it supports
+
+
+@dataclass
+class IncidentView:
+    """Everything the incident page shows."""
+
+    incident: Incident
+    claims: list[Claim]
+    spreads: dict[str, ledger.ClaimSpread]
+    articles: list[ArticleView]
+    actors: list[IncidentActor]
+    reference: ReferenceEvent | None
+    trail: list[tuple[Review, str]]
+    merged_children: list[Incident]
+    merged_parent: Incident | None
+    users: dict[int, str]
+
+
+def incident_view(session: Session, incident_id: int) -> IncidentView | None:
+    """The incident with its family's claims, articles, actors, reference row and audit."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        return None
+    family = merge_family(session, incident.id)
+    claims = family_claims(session, incident)
+    spreads = {kind: ledger.spread(claims, kind) for kind in CLAIM_KINDS}
+    mentions = list(
+        session.scalars(
+            select(EvidenceMention)
+            .where(EvidenceMention.incident_id.in_(family))
+            .order_by(EvidenceMention.id)
+        )
+    )
+    article_ids: list[int] = []
+    for m in mentions:
+        if m.article_id not in article_ids:
+            article_ids.append(m.article_id)
+    for c in claims:
+        if c.article_id is not None and c.article_id not in article_ids:
+            article_ids.append(c.article_id)
+    articles: dict[int, Article] = {}
+    if article_ids:
+        for a in session.scalars(select(Article).where(Article.id.in_(article_ids))):
+            articles[a.id] = a
+    source_names: dict[int, str] = {}
+    source_ids = {a.source_id for a in articles.values() if a.source_id is not None}
+    if source_ids:
+        for s in session.scalars(select(Source).where(Source.id.in_(source_ids))):
+            source_names[s.id] = s.name
+    views: list[ArticleView] = []
+    for aid in article_ids:
+        article = articles.get(aid)
+        if article is None:
+            continue
+        spans: list[tuple[int, int, str]] = []
+        inc_ids: list[int] = []
+        for m in mentions:
+            if m.article_id == aid:
+                spans.append((m.start, m.end, "evidence"))
+                if m.incident_id not in inc_ids:
+                    inc_ids.append(m.incident_id)
+        claim_ids = []
+        for c in claims:
+            if c.article_id == aid:
+                claim_ids.append(c.id)
+                if c.start is not None and c.end is not None:
+                    spans.append((c.start, c.end, f"claim-{c.id}"))
+                if c.incident_id not in inc_ids:
+                    inc_ids.append(c.incident_id)
+        views.append(
+            ArticleView(
+                article=article,
+                source_name=source_names.get(article.source_id or -1),
+                spans=spans,
+                claim_ids=claim_ids,
+                incident_ids=inc_ids,
+            )
+        )
+    actors = list(
+        session.scalars(
+            select(IncidentActor)
+            .where(IncidentActor.incident_id.in_(family))
+            .order_by(IncidentActor.role, IncidentActor.id)
+        )
+    )
+    reference = (
+        session.get(ReferenceEvent, incident.match_ref_id) if incident.match_ref_id else None
+    )
+    reviews = list(
+        session.scalars(
+            select(Review).where(Review.incident_id == incident.id).order_by(Review.id.desc())
+        )
+    )
+    user_ids = {r.user_id for r in reviews if r.user_id is not None}
+    user_ids |= {c.user_id for c in claims if c.user_id is not None}
+    if incident.reviewed_by:
+        user_ids.add(incident.reviewed_by)
+    users: dict[int, str] = {}
+    if user_ids:
+        for u in session.scalars(select(User).where(User.id.in_(user_ids))):
+            users[u.id] = u.username
+    trail = [
+        (r, users.get(r.user_id, f"user #{r.user_id}") if r.user_id else "pipeline")
+        for r in reviews
+    ]
+    children = [
+        i
+        for i in session.scalars(select(Incident).where(Incident.merged_into == incident.id))
+        if i.status == "merged"
+    ]
+    parent = session.get(Incident, incident.merged_into) if incident.merged_into else None
+    return IncidentView(
+        incident=incident,
+        claims=claims,
+        spreads=spreads,
+        articles=views,
+        actors=actors,
+        reference=reference,
+        trail=trail,
+        merged_children=children,
+        merged_parent=parent,
+        users=users,
+    )
+
+
+def highlight_segments(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, str]]:
+    """Split ``text`` into (segment, label) pairs, label "" outside any span.
+
+    Overlapping spans are flattened (the earlier one wins where they overlap);
+    spans outside the text are clipped, so bad offsets never break the page.
+    """
+    n = len(text)
+    clean = sorted((max(0, min(s, n)), max(0, min(e, n)), label) for s, e, label in spans if e > s)
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for start, end, label in clean:
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        if start > pos:
+            out.append((text[pos:start], ""))
+        out.append((text[start:end], label))
+        pos = end
+    if pos < n:
+        out.append((text[pos:], ""))
+    return out
+
+
+def merge_candidates(
+    session: Session, incident: Incident, query: str = "", limit: int = 20
+) -> list[Incident]:
+    """Incidents to merge ``incident`` into: same country and near in date, or matching
+    ``query`` (an id, or words of the place name)."""
+    stmt = select(Incident).where(
+        Incident.id != incident.id, Incident.status.in_(("candidate", "confirmed"))
+    )
+    query = query.strip()
+    if query.isdigit():
+        stmt = stmt.where(Incident.id == int(query))
+    elif query:
+        stmt = stmt.where(func.lower(Incident.place_name).contains(query.lower()))
+        if incident.event_date is not None:
+            stmt = stmt.order_by(
+                func.abs(Incident.event_date - incident.event_date)
+                if session.get_bind().dialect.name == "postgresql"
+                else func.abs(
+                    func.julianday(Incident.event_date) - func.julianday(incident.event_date)
+                )
+            )
+    else:
+        if incident.country:
+            stmt = stmt.where(Incident.country == incident.country)
+        if incident.event_date is not None:
+            window = dt.timedelta(days=14)
+            stmt = stmt.where(
+                Incident.event_date.between(
+                    incident.event_date - window, incident.event_date + window
+                )
+            )
+        if incident.admin1:
+            stmt = stmt.order_by((Incident.admin1 == incident.admin1).desc())
+    stmt = stmt.order_by(Incident.event_date.desc().nulls_last(), Incident.id.desc()).limit(limit)
+    return list(session.scalars(stmt))

@@ -1,0 +1,322 @@
+"""The reviewer's pages: the queue, the incident page, actions, look-ups and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from review import actions, appstate, queries
+from review.auth import safe_next
+from review.lookups import build_map
+from storage.models import CLAIM_KINDS, DATE_PRECISIONS, GRADES, PLACE_PRECISIONS
+
+bp = Blueprint("views", __name__)
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@bp.route("/")
+@bp.route("/queue")
+def queue() -> str:
+    """The prioritised, filterable queue."""
+    filters = queries.QueueFilters.parse(request.args)
+    for error in filters.errors:
+        flash(f"Filter ignored: {error}.", "error")
+    with appstate.database().sessions() as s:
+        page = queries.queue(s, filters, _page_arg())
+        return render_template(
+            "queue.html",
+            page=page,
+            filters=filters,
+            statuses=("candidate", "confirmed", "rejected", "merged"),
+            match_labels=queries.MATCH_LABELS,
+            here=request.full_path.rstrip("?"),
+        )
+
+
+@bp.route("/incidents/<int:incident_id>")
+def incident(incident_id: int) -> str:
+    """Everything about one incident, with its actions."""
+    lookups = appstate.lookups()
+    with appstate.database().sessions() as s:
+        view = queries.incident_view(s, incident_id)
+        if view is None:
+            abort(404, description=f"incident {incident_id} does not exist")
+        merge_query = request.args.get("merge_q", "")
+        candidates = queries.merge_candidates(s, view.incident, merge_query)
+        map_view = build_map(s, view.incident, lookups)
+        place_q = request.args.get("place_q", "")[:100].strip()
+        place_results = lookups.search_places(place_q, view.incident.country) if place_q else []
+        return render_template(
+            "incident.html",
+            v=view,
+            i=view.incident,
+            kinds=CLAIM_KINDS,
+            grades=GRADES,
+            place_precisions=PLACE_PRECISIONS,
+            date_precisions=DATE_PRECISIONS,
+            victim_categories=actions.VICTIM_CATEGORIES,
+            segments=queries.highlight_segments,
+            merge_candidates=candidates,
+            merge_query=merge_query,
+            map=map_view,
+            place_q=place_q,
+            place_results=place_results,
+            place_error=lookups.gazetteer_error if place_q else None,
+            actor_lexicon=sorted(lookups.actors().items()),
+            back=safe_next(request.args.get("back"), url_for("views.queue")),
+        )
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    if not raw.isdigit():
+        abort(400, description="the form has no incident version: reload the page")
+    return int(raw)
+
+
+def _int_list(name: str) -> list[int]:
+    out = []
+    for raw in request.form.getlist(name):
+        if raw.strip().isdigit():
+            out.append(int(raw))
+    return out
+
+
+def _optional_int(name: str) -> int | None:
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise actions.ActionError(f"{name}: {raw!r} is not a whole number ≥ 0.")
+    return int(raw)
+
+
+def _do_confirm(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    return actions.confirm(s, iid, v, g.user, request.form.get("note"))
+
+
+def _do_reject(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    return actions.reject(s, iid, v, g.user, request.form.get("reason") or "")
+
+
+def _do_reopen(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    policy = appstate.settings().figures_policy
+    return actions.reopen(s, iid, v, g.user, request.form.get("note"), policy)
+
+
+def _do_grade(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    return actions.grade(s, iid, v, g.user, request.form.get("grade"))
+
+
+def _do_seen(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    return actions.evidence_seen(s, iid, v, g.user)
+
+
+def _do_edit(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    changes = actions.parse_edit_form(request.form)
+    return actions.edit(
+        s,
+        iid,
+        v,
+        g.user,
+        changes,
+        request.form.get("note"),
+        actor_types=appstate.lookups().actors(),
+    )
+
+
+def _do_claim(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    return actions.add_claim(
+        s,
+        iid,
+        v,
+        g.user,
+        kind=request.form.get("kind", ""),
+        minimum=_optional_int("min"),
+        maximum=_optional_int("max"),
+        victims_text=request.form.get("victims_text"),
+        victim_category=request.form.get("victim_category"),
+        note=request.form.get("note"),
+        policy=appstate.settings().figures_policy,
+    )
+
+
+def _do_merge(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    raw = (request.form.get("into") or "").strip().lstrip("#")
+    if not raw.isdigit():
+        raise actions.ActionError("Give the number of the incident to merge into.")
+    return actions.merge(
+        s, iid, v, g.user, int(raw), request.form.get("note"), appstate.settings().figures_policy
+    )
+
+
+def _do_split(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    article = (request.form.get("article_id") or "").strip()
+    return actions.split(
+        s,
+        iid,
+        v,
+        g.user,
+        claim_ids=_int_list("claim_id"),
+        article_id=int(article) if article.isdigit() else None,
+        note=request.form.get("note"),
+        policy=appstate.settings().figures_policy,
+    )
+
+
+ACTIONS: dict[str, Callable[[Session, int, int | None], actions.ActionResult]] = {
+    "confirm": _do_confirm,
+    "reject": _do_reject,
+    "reopen": _do_reopen,
+    "grade": _do_grade,
+    "seen": _do_seen,
+    "edit": _do_edit,
+    "claim": _do_claim,
+    "merge": _do_merge,
+    "split": _do_split,
+}
+
+
+@bp.route("/incidents/<int:incident_id>/<action>", methods=["POST"])
+def act(incident_id: int, action: str) -> WerkzeugResponse:
+    """Apply one reviewer action (POST + CSRF), then redirect (PRG)."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        abort(404, description=f"unknown action {action!r}")
+    version = _version()
+    page = url_for("views.incident", incident_id=incident_id)
+    try:
+        with appstate.database().sessions.begin() as s:
+            result = handler(s, incident_id, version)
+    except actions.StaleVersion as exc:
+        flash(str(exc), "stale")
+        kept = _kept_input(action)
+        if kept:
+            flash(f"What you entered: {kept}", "stale")
+        return redirect(page)
+    except actions.ActionError as exc:
+        flash(str(exc), "error")
+        return redirect(safe_next(request.form.get("next"), page) if action == "confirm" else page)
+    flash(result.message, "ok")
+    target = request.form.get("next")
+    if result.redirect_to is not None and result.redirect_to != incident_id and not target:
+        return redirect(url_for("views.incident", incident_id=result.redirect_to))
+    return redirect(safe_next(target, url_for("views.incident", incident_id=result.incident_id)))
+
+
+def _kept_input(action: str) -> str:
+    # A refused decision is shown back to the reviewer so that nothing typed is lost.
+    fields = {
+        "reject": ["reason"],
+        "edit": [*actions.EDITABLE_FIELDS, "note"],
+        "claim": ["kind", "min", "max", "victims_text", "victim_category", "note"],
+        "merge": ["into", "note"],
+        "grade": ["grade"],
+        "confirm": ["note"],
+        "reopen": ["note"],
+        "split": ["claim_id", "article_id", "note"],
+    }.get(action, [])
+    parts = [action]
+    for name in fields:
+        value = ", ".join(v for v in request.form.getlist(name) if v.strip())
+        if value:
+            parts.append(f"{name}={value[:300]}")
+    return "; ".join(parts) if len(parts) > 1 else f"{action}"
+
+
+@bp.route("/places")
+def places() -> Response:
+    """Gazetteer search for the place editor (JSON, for the signed-in reviewer)."""
+    query = request.args.get("q", "")[:100]
+    country = (request.args.get("country") or "").upper()[:2] or None
+    lookups = appstate.lookups()
+    found = lookups.search_places(query, country)
+    return jsonify(
+        {
+            "query": query,
+            "error": lookups.gazetteer_error,
+            "places": [p.as_dict() for p in found],
+        }
+    )
+
+
+EXPORT_FORMATS = {
+    "json": ("application/json", "write_json"),
+    "csv": ("text/csv; charset=utf-8", "write_csv"),
+    "geojson": ("application/geo+json", "write_geojson"),
+}
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str) -> Response:
+    """Download incidents in one of the incidents stage's export formats."""
+    if fmt not in EXPORT_FORMATS:
+        abort(404, description=f"unknown export format {fmt!r}")
+    try:
+        from incidents import export as exporter
+    except ImportError:
+        abort(503, description="exports are not available in this installation yet")
+    mimetype, writer_name = EXPORT_FORMATS[fmt]
+    writer: Callable[..., Any] = getattr(exporter, writer_name)
+    status = request.args.get("status") or None
+    if status is not None and status not in ("candidate", "confirmed", "rejected", "merged"):
+        abort(400, description=f"unknown status {status!r}")
+    since_raw = request.args.get("since") or ""
+    since: dt.date | None = None
+    if since_raw:
+        try:
+            since = dt.date.fromisoformat(since_raw)
+        except ValueError:
+            abort(400, description=f"since: {since_raw!r} is not a date (YYYY-MM-DD)")
+    db = appstate.database()
+
+    # Written to a spooled file first: a database error then gives a clean error
+    # response instead of a truncated download that looks complete.
+    spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by generate()
+        max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8"
+    )
+    with db.sessions() as s:
+        writer(s, spool, status=status, since=since)
+    spool.seek(0)
+
+    def generate() -> Any:
+        with spool:
+            while chunk := spool.read(64 * 1024):
+                yield chunk
+
+    stamp = dt.date.today().isoformat()
+    name = f"civwatch-incidents-{status or 'all'}-{stamp}.{fmt}"
+    return Response(
+        generate(),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/help")
+def help_page() -> str:
+    """The keyboard shortcuts (also shown by pressing ?)."""
+    return render_template("help.html")
