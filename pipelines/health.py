@@ -42,6 +42,9 @@ from storage.models import Source, SourceRun
 logger = logging.getLogger(__name__)
 
 FAILING_AFTER = 3
+# Pipeline drops that are not failures: the store found the page already there
+# (e.g. a new URL redirecting to a stored one).
+NOT_FAILURES = ("already stored",)
 # Discovery failures that mean the source is broken, not having a bad day.
 HARD_FAILURES = ("html instead of", "http 403", "http 410", "acled token error", "http 401")
 
@@ -165,8 +168,12 @@ class SourceHealth:
     ) -> None:
         if self.tally is None:
             return
+        reason = str(exception) or type(exception).__name__
+        if reason in NOT_FAILURES:
+            self.tally.dropped[f"skipped: {reason}"] += 1
+            return
         self.tally.failed += 1
-        self.tally.dropped[str(exception) or type(exception).__name__] += 1
+        self.tally.dropped[reason] += 1
 
     def spider_error(self, failure: Any, response: Response, spider: Spider) -> None:
         if self.tally is not None:

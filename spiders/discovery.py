@@ -95,9 +95,11 @@ def _local(element: etree._Element) -> str:
 
 
 def _child_text(element: etree._Element, *names: str) -> str | None:
-    for child in element:
-        if _local(child) in names and child.text and child.text.strip():
-            return child.text.strip()
+    """The text of the first child named ``names[0]``, else ``names[1]``, …"""
+    for name in names:
+        for child in element:
+            if _local(child) == name and child.text and child.text.strip():
+                return child.text.strip()
     return None
 
 
