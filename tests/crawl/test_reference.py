@@ -186,7 +186,7 @@ def test_acled_import_latin1_file(tmp_path: Path) -> None:
     text = (API / "acled_legacy_invented.csv").read_text(encoding="utf-8")
     latin = tmp_path / "latin.csv"
     latin.write_bytes(text.replace("Testville", "Ségou-test").encode("latin-1"))
-    code, out, err = _invoke(tmp_path, "acled", "import", str(latin))
+    code, _out, err = _invoke(tmp_path, "acled", "import", str(latin))
     assert code == 0, err
     db = Database.open(f"sqlite:///{tmp_path / 'ref.sqlite3'}")
     try:
