@@ -23,7 +23,7 @@ import socket
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -74,14 +74,12 @@ MAX_ATTEMPTS = 3
 class AnalyzerLike(Protocol):
     """What the stage needs from ``nlp.analyze.Analyzer``."""
 
-    def analyze(
+    def analyze_docs(
         self,
-        text: str,
-        lang: str = "auto",
-        published: Any = None,
-        html: bool = False,
-        focus_countries: Any = None,
-    ) -> dict[str, Any]: ...
+        items: Iterable[Any],
+        batch_size: int = 16,
+        focus_countries: Iterable[str] | None = None,
+    ) -> Iterator[dict[str, Any]]: ...
 
 
 @dataclass
@@ -253,6 +251,8 @@ def claims_from_analysis(inc: Mapping[str, Any], text: str) -> list[dict[str, An
                     "start": span[0] if span else None,
                     "end": span[1] if span else None,
                     "quote": text[span[0] : span[1]] if span else None,
+                    # "initially 25": the NLP marks a figure the text itself revised
+                    "superseded": bool(c.get("revised")),
                 }
             )
         return out
@@ -423,38 +423,48 @@ class Processor:
         return list(self.settings.focus_countries)
 
     def _analyze(self, articles: Sequence[Article]) -> dict[int, dict[str, Any] | Exception]:
-        """The analyze dict per article; an exception object for one the NLP failed on."""
-        if not articles:
-            return {}
-        items: list[dict[str, Any]] = [
-            {
-                "id": a.id,
-                "text": a.text,
-                "lang": a.language or "auto",
-                "published": a.published_at.date() if a.published_at else None,
-                "focus_countries": self._focus_for(a),
-            }
-            for a in articles
-        ]
-        batch = getattr(self.analyzer, "analyze_batch", None)
-        if callable(batch):
+        """The analyze dict per article; an exception object for one the NLP failed on.
+
+        Articles are grouped by their source's focus countries (the analyzer takes
+        them per call) and each group goes through ``nlp.pipe`` in one batch. If a
+        batch fails, its articles are analysed one by one so one bad text only
+        fails itself.
+        """
+        from nlp.analyze import AnalyzeInput
+
+        groups: dict[tuple[str, ...], list[Article]] = {}
+        for a in articles:
+            groups.setdefault(tuple(self._focus_for(a)), []).append(a)
+        results: dict[int, dict[str, Any] | Exception] = {}
+        for focus, group in groups.items():
+            inputs = [
+                AnalyzeInput(
+                    id=str(a.id),
+                    text=a.text,
+                    published=a.published_at.date() if a.published_at else None,
+                    lang=a.language if a.language in ("en", "fr") else "auto",
+                )
+                for a in group
+            ]
             try:
-                outputs = list(batch(items))
-                return {item["id"]: out for item, out in zip(items, outputs, strict=True)}
+                outputs = list(
+                    self.analyzer.analyze_docs(
+                        inputs, batch_size=max(1, len(inputs)), focus_countries=focus
+                    )
+                )
+                for a, out in zip(group, outputs, strict=True):
+                    results[a.id] = out
+                continue
             except Exception:
                 log.exception("batch analysis failed; analysing one by one")
-        results: dict[int, dict[str, Any] | Exception] = {}
-        for item in items:
-            try:
-                results[item["id"]] = self.analyzer.analyze(
-                    item["text"],
-                    lang=item["lang"],
-                    published=item["published"],
-                    focus_countries=item["focus_countries"],
-                )
-            except Exception as exc:  # one bad text must not stop the batch
-                log.warning("analysis of article %s failed: %s", item["id"], exc)
-                results[item["id"]] = exc
+            for a, item in zip(group, inputs, strict=True):
+                try:
+                    results[a.id] = next(
+                        self.analyzer.analyze_docs([item], batch_size=1, focus_countries=focus)
+                    )
+                except Exception as exc:  # one bad text must not stop the batch
+                    log.warning("analysis of article %s failed: %s", a.id, exc)
+                    results[a.id] = exc
         return results
 
     # -- one article, one transaction --------------------------------------
@@ -527,6 +537,15 @@ class Processor:
             reason = f"analysis failed: {result}" if result is not None else "not analysed"
             queue.finish_article(article, version, status="failed", reason=reason[:500])
             stats.failed += 1
+            return
+        outcome = result.get("status", "ok")
+        if outcome != "ok":
+            # "empty", "unsupported_language": a named outcome, not an error
+            self._settle(session, article, prior, set(), set(), stats)
+            status = "foreign_language" if outcome == "unsupported_language" else "processed"
+            queue.finish_article(article, version, status=status, reason=f"nlp: {outcome}")
+            stats.skipped[str(outcome)] += 1
+            stats.articles += 1
             return
         incidents_in = [i for i in result.get("incidents") or () if isinstance(i, Mapping)]
         drafts = [(inc, draft_from_analysis(inc)) for inc in incidents_in]
