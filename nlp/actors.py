@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -38,6 +39,7 @@ from nlp.textnorm import name_key
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SAHEL = frozenset({"ML", "BF", "NE"})
 MAX_ALIAS_TOKENS = 14
+_KEY_CACHE_LIMIT = 500_000
 ACTOR_TYPES = frozenset(
     {
         "state_forces",
@@ -154,19 +156,35 @@ class ActorsComponent:
     ) -> None:
         self.lex = lexicon
         self.focus = tuple(focus_countries)
+        # ORTH hash -> first word of its name_key (see PlacesComponent._keys).
+        self._key_cache: dict[int, str] = {}
+
+    def _first_keys(self, doc: Doc) -> list[str]:
+        """First word of each token's ``name_key``, without building Token objects."""
+        cache = self._key_cache
+        if len(cache) > _KEY_CACHE_LIMIT:
+            cache.clear()
+        strings = doc.vocab.strings
+        out: list[str] = []
+        for orth in doc.to_array(ORTH).tolist():
+            key = cache.get(orth)
+            if key is None:
+                key = cache[orth] = name_key(strings[orth]).split(" ", 1)[0]
+            out.append(key)
+        return out
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, _Alias]]:
         lex = self.lex
         text = doc.text
         out: list[tuple[int, int, _Alias]] = []
+        firsts = self._first_keys(doc)
         n = len(doc)
         i = 0
         while i < n:
-            tok = doc[i]
-            first = name_key(tok.text)
-            if not first or first.split(" ", 1)[0] not in lex.prefixes:
+            if not firsts[i] or firsts[i] not in lex.prefixes:
                 i += 1
                 continue
+            tok = doc[i]
             best: tuple[int, _Alias] | None = None
             for j in range(i + 1, min(n, i + MAX_ALIAS_TOKENS) + 1):
                 last = doc[j - 1]
@@ -276,7 +294,27 @@ class ActorsComponent:
             span._.actor = actor
             spans.append(span)
         doc.spans["actors"] = spans
+        if spans and "places" in doc.spans:
+            doc.spans["places"] = _drop_places_inside(doc.spans["places"], spans)
         return doc
+
+
+def _drop_places_inside(places: Iterable[Span], actors: Sequence[Span]) -> list[Span]:
+    """Places that are only words of an actor's name ("Katiba Macina", "Boko Haram") go.
+
+    Countries stay: "the UN mission in Mali" still says where.
+    """
+    covered: set[int] = set()
+    for span in actors:
+        covered.update(range(span.start, span.end))
+    kept = []
+    for span in places:
+        place = span._.place
+        inside = all(i in covered for i in range(span.start, span.end))
+        if inside and place is not None and place.precision != "country":
+            continue
+        kept.append(span)
+    return kept
 
 
 @Language.factory(

@@ -37,7 +37,7 @@ _FEATURE_WEIGHT = {
     "A.ADM3": 0.3,
     "A.PCLI": 3.0,
     "overlay": 2.0,
-    "region": 4.0,
+    "region": 4.5,
 }
 _ADMIN1_AFFIXES = ("region de ", "region d ", "province de ", " region", " province")
 _ADMIN2_AFFIXES = (

@@ -12,20 +12,23 @@ How a mention becomes a place:
 * names that are also common words or first names need a place cue ("in",
   "à", "village of", "… village"); stop-listed words never match alone;
 * cue phrases make admin areas ("la région de Mopti", "Seno province", "cercle
-  de Bankass") and keep unknown places unresolved ("the village of X");
+  de Bankass") and keep unknown places unresolved ("the village of X", "in X",
+  "X village", and names listed with a known place: "Boukouma, X and Y");
 * directions make descriptive regions ("central Mali", "le nord du Burkina",
   "l'ouest du pays", "in the north").
 
-Nationality words ("Burkinabe peacekeepers") never set a location.
+Nationality words ("Burkinabe peacekeepers") never set a location. Cue words
+live in ``nlp/data/place_cues.json``; stop-lists beside it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -34,6 +37,12 @@ from nlp.textnorm import name_key
 
 DEFAULT_FOCUS = ("ML", "BF", "NE")
 MAX_NAME_TOKENS = 8
+MAX_UNKNOWN_NAME_TOKENS = 3
+_KEY_CACHE_LIMIT = 500_000
+_ARTICLES = frozenset({"l", "la", "le", "les", "the"})
+_OF = frozenset({"du", "de", "of", "d", "des"})
+# Places after these words are a reference point, not where things happened.
+_NEAR_WORDS = frozenset({"near", "pres", "border", "frontiere", "frontieres", "borders", "avec"})
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,7 @@ def unresolved_place(written: str) -> Place:
 class _Mention:
     start: int
     end: int
-    kind: str  # "gaz" | "country" | "admin1" | "admin2" | "region" | "unresolved"
+    kind: str  # "gaz" | "country" | "admin" | "region" | "unresolved"
     key: str
     candidates: list[Entry]
     iso2: str | None = None
@@ -97,13 +106,38 @@ class _Mention:
     place: Place | None = None
 
 
-def _admin_kind(found: Sequence[Entry]) -> str:
-    return "admin1" if found[0].feature == "A.ADM1" else "admin2"
+class _CueSet:
+    """Multi-word cue phrases over folded tokens, indexed by first and last word."""
 
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        self.by_last: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            cue = tuple(name_key(phrase).split(" "))
+            self.by_first.setdefault(cue[0], []).append(cue)
+            self.by_last.setdefault(cue[-1], []).append(cue)
+        for table in (self.by_first, self.by_last):
+            for cues in table.values():
+                cues.sort(key=len, reverse=True)
 
-def _cue_tuples(phrases: Sequence[str]) -> list[tuple[str, ...]]:
-    out = [tuple(name_key(p).split(" ")) for p in phrases]
-    return sorted(out, key=len, reverse=True)
+    def starts(self, keys: list[str], start: int) -> int:
+        """Length of the longest cue starting at token ``start``, or 0."""
+        if start >= len(keys):
+            return 0
+        for cue in self.by_first.get(keys[start], ()):
+            if tuple(keys[start : start + len(cue)]) == cue:
+                return len(cue)
+        return 0
+
+    def ends(self, keys: list[str], end: int) -> int:
+        """Length of the longest cue ending just before token ``end``, or 0."""
+        if end <= 0:
+            return 0
+        for cue in self.by_last.get(keys[end - 1], ()):
+            n = len(cue)
+            if end - n >= 0 and tuple(keys[end - n : end]) == cue:
+                return n
+        return 0
 
 
 class PlacesComponent:
@@ -119,61 +153,103 @@ class PlacesComponent:
         self.focus = tuple(focus_countries)
         self.require_capital = require_capital
         cues = cast(dict[str, Any], gazetteer.cues)
-        self.admin1_before = _cue_tuples(cues["admin1_before"])
-        self.admin1_after = _cue_tuples(cues["admin1_after"])
-        self.admin2_before = _cue_tuples(cues["admin2_before"])
-        self.admin2_after = _cue_tuples(cues["admin2_after"])
-        self.settle_before = _cue_tuples(cues["settlement_before"])
-        self.settle_after = _cue_tuples(cues["settlement_after"])
-        self.locative = _cue_tuples(cues["locative_before"])
+        self.admin1_before = _CueSet(cues["admin1_before"])
+        self.admin1_after = _CueSet(cues["admin1_after"])
+        self.admin2_before = _CueSet(cues["admin2_before"])
+        self.admin2_after = _CueSet(cues["admin2_after"])
+        self.settle_before = _CueSet(cues["settlement_before"])
+        self.settle_after = _CueSet(cues["settlement_after"])
+        self.locative = _CueSet(cues["locative_before"])
+        self.strong = {lang: _CueSet(p) for lang, p in cues["locative_strong"].items()}
         self.not_place_before = {name_key(w) for w in cues.get("not_place_before", [])}
+        self.not_place_after = _CueSet(cues.get("not_place_after", []))
         self.directions: dict[str, str] = {}
         for table in cast(dict[str, dict[str, str]], cues["directions"]).values():
             self.directions.update({name_key(k): v for k, v in table.items()})
-        self.river_after = _cue_tuples(cues["river_after"])
-        self.river_before = _cue_tuples(cues["river_before"])
+        self.direction_nouns = {name_key(w) for w in cues["direction_nouns"]}
+        self.river_after = _CueSet(cues["river_after"])
+        self.river_before = _CueSet(cues["river_before"])
+        self.country_refs = {name_key(w) for w in ("pays", "country")}
+        self._before_openers = {
+            *self.admin1_before.by_first,
+            *self.admin2_before.by_first,
+            *self.settle_before.by_first,
+        }
+        self._after_openers = {
+            *self.admin1_after.by_first,
+            *self.admin2_after.by_first,
+            *self.settle_after.by_first,
+        }
+        # ORTH hash -> (text, name_key): token texts repeat, folding them once
+        # per process keeps the component far faster than the tokenizer.
+        self._key_cache: dict[int, tuple[str, str]] = {}
 
-    # -- helpers over folded tokens ----------------------------------------
+    # -- helpers ------------------------------------------------------------
 
-    @staticmethod
-    def _ends_with(keys: list[str], end: int, cues: list[tuple[str, ...]]) -> int:
-        """Length of the cue ending just before token ``end``, or 0."""
-        for cue in cues:
-            n = len(cue)
-            if end - n >= 0 and tuple(keys[end - n : end]) == cue:
-                return n
-        return 0
+    def _focus(self, doc: Doc) -> tuple[str, ...]:
+        focus = doc._.focus_countries
+        return tuple(focus) if focus else self.focus
 
-    @staticmethod
-    def _starts_with(keys: list[str], start: int, cues: list[tuple[str, ...]]) -> int:
-        for cue in cues:
-            n = len(cue)
-            if tuple(keys[start : start + n]) == cue:
-                return n
-        return 0
+    def _is_name_token(self, doc: Doc, keys: list[str], i: int) -> bool:
+        text = doc[i].text
+        return (
+            text[:1].isupper()
+            and not any(ch.isdigit() or ch in "[]()" for ch in text)
+            and keys[i] not in self.gaz.stop_keys
+            and keys[i] not in self.gaz.nationalities
+            and keys[i] not in self.gaz.countries
+        )
 
-    def _capital_run(self, doc: Doc, keys: list[str], start: int, limit: int = 4) -> int:
+    def _capital_run(
+        self, doc: Doc, keys: list[str], start: int, limit: int = MAX_UNKNOWN_NAME_TOKENS
+    ) -> int:
         """End of a run of capitalised tokens (names may be hyphen-joined) from ``start``."""
         end = start
         n = len(doc)
-        while end < n and end - start < limit:
-            tok = doc[end]
-            if (tok.text[:1].isupper() and keys[end] not in self.gaz.stop_keys) or (
-                tok.text in ("-", "'")
-                and end > start
-                and end + 1 < n
-                and doc[end + 1].text[:1].isupper()
-            ):
+        words = 0
+        while end < n and words < limit:
+            if self._is_name_token(doc, keys, end):
                 end += 1
-            else:
-                break
-        while end > start and doc[end - 1].text in ("-", "'"):
-            end -= 1
+                words += 1
+                continue
+            joins = doc[end].text in ("-", "'", "’") and end > start and end + 1 < n
+            if joins and self._is_name_token(doc, keys, end + 1):
+                end += 1
+                continue
+            break
         return end
+
+    def _has_place_cue(self, keys: list[str], start: int, end: int) -> bool:
+        return bool(
+            self.locative.ends(keys, start)
+            or self.settle_before.ends(keys, start)
+            or self.admin1_before.ends(keys, start)
+            or self.admin2_before.ends(keys, start)
+            or self.settle_after.starts(keys, end)
+            or self.admin2_after.starts(keys, end)
+            or self.admin1_after.starts(keys, end)
+        )
+
+    def _is_river(self, keys: list[str], start: int, end: int) -> bool:
+        return bool(self.river_after.starts(keys, end) or self.river_before.ends(keys, start))
+
+    def _unknown_name_ok(self, doc: Doc, keys: list[str], start: int, end: int) -> bool:
+        """May tokens start..end be kept as an unresolved place name?"""
+        gaz = self.gaz
+        first = doc[start].text
+        if first.isupper() and len(first) <= 6:
+            return False  # acronyms: organisations, not places
+        if any(keys[k] in gaz.first_names for k in range(start, end)):
+            return False
+        # A capitalised word right after the name makes it part of a longer
+        # proper name ("Olivier Salgado", "Radio France").
+        return not (end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha)
 
     # -- matching -----------------------------------------------------------
 
-    def _scan(self, doc: Doc, keys: list[str]) -> tuple[list[_Mention], list[Span]]:
+    def _scan(
+        self, doc: Doc, keys: list[str], texts: list[str]
+    ) -> tuple[list[_Mention], list[Span]]:
         gaz = self.gaz
         text = doc.text
         mentions: list[_Mention] = []
@@ -181,13 +257,12 @@ class PlacesComponent:
         n = len(doc)
         i = 0
         while i < n:
-            tok = doc[i]
             key = keys[i]
-            if not key or not tok.text[:1].isalpha():
+            initial = texts[i][:1]
+            if not key or not initial.isalpha():
                 i += 1
                 continue
-            capital = tok.text[:1].isupper() or not self.require_capital
-            if not capital:
+            if not (initial.isupper() or not self.require_capital):
                 iso = gaz.nationalities.get(key)
                 if iso is not None:
                     nationalities.append(self._nationality(doc, i, i + 1, iso))
@@ -197,7 +272,7 @@ class PlacesComponent:
                 i += 1
                 continue
             best: tuple[int, str] | None = None
-            start_char = tok.idx
+            start_char = doc[i].idx
             for j in range(i + 1, min(n, i + MAX_NAME_TOKENS) + 1):
                 last = doc[j - 1]
                 if not last.text[-1:].isalnum():
@@ -222,9 +297,8 @@ class PlacesComponent:
                 nationalities.append(self._nationality(doc, i, end, iso))
             elif span_key in gaz.countries:
                 if not self._is_river(keys, i, end):
-                    mentions.append(
-                        _Mention(i, end, "country", span_key, [], iso2=gaz.countries[span_key])
-                    )
+                    iso2 = gaz.countries[span_key]
+                    mentions.append(_Mention(i, end, "country", span_key, [], iso2=iso2))
             else:
                 mentions.append(_Mention(i, end, "gaz", span_key, gaz.lookup(span_key)))
             i = end
@@ -239,27 +313,6 @@ class PlacesComponent:
         span._.country = iso
         return span
 
-    def _is_river(self, keys: list[str], start: int, end: int) -> bool:
-        return bool(
-            self._starts_with(keys, end, self.river_after)
-            or self._ends_with(keys, start, self.river_before)
-        )
-
-    def _focus(self, doc: Doc) -> Sequence[str]:
-        focus = doc._.focus_countries
-        return tuple(focus) if focus else self.focus
-
-    def _has_place_cue(self, keys: list[str], start: int, end: int) -> bool:
-        return bool(
-            self._ends_with(keys, start, self.locative)
-            or self._ends_with(keys, start, self.settle_before)
-            or self._ends_with(keys, start, self.admin1_before)
-            or self._ends_with(keys, start, self.admin2_before)
-            or self._starts_with(keys, end, self.settle_after)
-            or self._starts_with(keys, end, self.admin2_after)
-            or self._starts_with(keys, end, self.admin1_after)
-        )
-
     def _filter(self, doc: Doc, keys: list[str], mentions: list[_Mention]) -> list[_Mention]:
         gaz = self.gaz
         kept: list[_Mention] = []
@@ -268,11 +321,10 @@ class PlacesComponent:
                 kept.append(m)
                 continue
             prev = keys[m.start - 1] if m.start > 0 else ""
-            if prev in self.not_place_before:
+            if prev in self.not_place_before or self.not_place_after.starts(keys, m.end):
                 continue
-            prev_tok = doc[m.start - 1] if m.start > 0 else None
-            # A capitalised word right after a first name or title is a surname.
-            if prev_tok is not None and prev_tok.text[:1].isupper() and prev in gaz.first_names:
+            # A capitalised word right after a first name is a surname.
+            if prev in gaz.first_names and doc[m.start - 1].text[:1].isupper():
                 continue
             cue = self._has_place_cue(keys, m.start, m.end)
             if m.key in gaz.needs_context and not cue:
@@ -285,70 +337,176 @@ class PlacesComponent:
             kept.append(m)
         return kept
 
+    def _named_after_cue(
+        self, doc: Doc, keys: list[str], name_start: int
+    ) -> tuple[int, int] | None:
+        """The name (core_start, end) after a cue, skipping an article ("de l'Est")."""
+        core = name_start
+        if core < len(doc) and keys[core] in _ARTICLES and not doc[core].text[:1].isupper():
+            core += 1
+        end = self._capital_run(doc, keys, core)
+        if end == core:
+            # Cue words open stop-listed admin names too: "région de l'Est".
+            if core < len(doc) and doc[core].text[:1].isupper() and doc[core].is_alpha:
+                end = core + 1
+            else:
+                return None
+        return core, end
+
     def _cue_mentions(self, doc: Doc, keys: list[str], taken: list[bool]) -> list[_Mention]:
-        """Admin areas and unresolved places introduced by cue phrases."""
+        """Admin areas and settlements introduced by cue phrases, known or not."""
         out: list[_Mention] = []
         n = len(doc)
         gaz = self.gaz
+        openers = self._before_openers
         for i in range(n):
+            if keys[i] not in openers:
+                continue
             for cues, kind in (
                 (self.admin1_before, "admin1"),
                 (self.admin2_before, "admin2"),
                 (self.settle_before, "settle"),
             ):
-                clen = self._starts_with(keys, i, cues)
+                clen = cues.starts(keys, i)
                 if not clen:
                     continue
-                name_start = i + clen
-                if name_start >= n or (taken[name_start] and kind == "settle"):
+                named = self._named_after_cue(doc, keys, i + clen)
+                if named is None:
                     continue
-                name_end = self._capital_run(doc, keys, name_start)
-                if name_end == name_start:
-                    # "la région de l'Est": an elided article before the name.
-                    if name_start < n and keys[name_start] in ("l", "la", "le", "les", "the"):
-                        name_end = self._capital_run(doc, keys, name_start + 1)
-                        if name_end == name_start + 1:
-                            continue
-                    else:
-                        continue
-                core_start = name_start
-                if keys[core_start] in ("l", "la", "le", "les", "the"):
-                    core_start += 1
-                core = name_key(doc[core_start:name_end].text)
-                cue_start = i
-                if kind in ("admin1", "admin2"):
-                    level = 1 if kind == "admin1" else 2
-                    found = gaz.admin_lookup(core, level) or gaz.admin_lookup(core, 3 - level)
-                    if found:
-                        out.append(_Mention(cue_start, name_end, _admin_kind(found), core, found))
+                core_start, end = named
+                core = name_key(doc[core_start:end].text)
+                if kind == "settle":
+                    if taken[core_start]:
                         break
-                found = gaz.lookup(core)
+                    found = gaz.lookup(core)
+                    if found:
+                        out.append(_Mention(core_start, end, "gaz", core, found))
+                    elif self._unknown_name_ok(doc, keys, core_start, end):
+                        out.append(_Mention(core_start, end, "unresolved", core, []))
+                    break
+                level = 1 if kind == "admin1" else 2
+                found = gaz.admin_lookup(core, level) or gaz.admin_lookup(core, 3 - level)
+                regions = [e for e in gaz.lookup(core) if e.feature == "region"]
                 if found:
-                    k = "gaz" if kind == "settle" else kind
-                    out.append(_Mention(name_start if kind == "settle" else cue_start,
-                                        name_end, k, core, found))  # fmt: skip
-                elif kind == "settle":
-                    out.append(_Mention(name_start, name_end, "unresolved", core, []))
-                else:
-                    out.append(_Mention(cue_start, name_end, "unresolved", core, []))
+                    out.append(_Mention(i, end, "admin", core, [*found, *regions]))
+                elif gaz.lookup(core):
+                    out.append(_Mention(i, end, "admin", core, gaz.lookup(core)))
+                elif self._unknown_name_ok(doc, keys, core_start, end):
+                    out.append(_Mention(i, end, "unresolved", core, []))
                 break
-        # "Seno province", "the Mopti region", "Bankass cercle"
+        # "Seno province", "the Mopti region", "Djiguibombo village"
+        closers = self._after_openers
         for i in range(1, n):
-            for cues, level in ((self.admin1_after, 1), (self.admin2_after, 2)):
-                clen = self._starts_with(keys, i, cues)
-                if not clen or not doc[i - 1].text[:1].isupper():
+            if keys[i] not in closers:
+                continue
+            for cues, kind in (
+                (self.admin1_after, "admin1"),
+                (self.admin2_after, "admin2"),
+                (self.settle_after, "settle"),
+            ):
+                clen = cues.starts(keys, i)
+                if not clen or not self._is_name_token(doc, keys, i - 1):
                     continue
                 start = i - 1
-                while start > 0 and doc[start - 1].text[:1].isupper() and i - start < 3:
+                while start > 0 and i - start < MAX_UNKNOWN_NAME_TOKENS:
+                    if not self._is_name_token(doc, keys, start - 1):
+                        break
                     start -= 1
+                if kind == "settle":
+                    if taken[i - 1]:
+                        break
+                    core = name_key(doc[start:i].text)
+                    found = gaz.lookup(core)
+                    if found:
+                        out.append(_Mention(start, i, "gaz", core, found))
+                    elif self._unknown_name_ok(doc, keys, start, start + 1) or start < i - 1:
+                        out.append(_Mention(start, i, "unresolved", core, []))
+                    break
+                level = 1 if kind == "admin1" else 2
                 for s in range(start, i):
                     core = name_key(doc[s:i].text)
                     found = gaz.admin_lookup(core, level) or gaz.admin_lookup(core, 3 - level)
                     if found:
-                        out.append(_Mention(s, i + clen, _admin_kind(found), core, found))
+                        regions = [e for e in gaz.lookup(core) if e.feature == "region"]
+                        out.append(_Mention(s, i + clen, "admin", core, [*found, *regions]))
                         break
                 break
         return out
+
+    def _locative_mentions(self, doc: Doc, keys: list[str], taken: list[bool]) -> list[_Mention]:
+        """Unknown capitalised names right after a strong locative ("in X", "à X")."""
+        cues = self.strong.get(doc.lang_)
+        if cues is None:
+            return []
+        out: list[_Mention] = []
+        n = len(doc)
+        for i in range(n):
+            if keys[i] not in cues.by_first:
+                continue
+            clen = cues.starts(keys, i)
+            if not clen:
+                continue
+            start = i + clen
+            if start >= n or taken[start] or not self._is_name_token(doc, keys, start):
+                continue
+            end = self._capital_run(doc, keys, start)
+            if end > start and self._unknown_name_ok(doc, keys, start, end):
+                if any(taken[k] for k in range(start, end)):
+                    continue
+                out.append(_Mention(start, end, "unresolved", name_key(doc[start:end].text), []))
+        return out
+
+    def _coordinated_mentions(
+        self, doc: Doc, keys: list[str], mentions: list[_Mention]
+    ) -> list[_Mention]:
+        """Unknown names listed with a settlement: "Boukouma, Wourougoudou and Trignien"."""
+        taken = [False] * len(doc)
+        for m in mentions:
+            for k in range(m.start, m.end):
+                taken[k] = True
+        out: list[_Mention] = []
+        frontier = [m for m in mentions if m.kind in ("gaz", "unresolved")]
+        n = len(doc)
+        while frontier:
+            m = frontier.pop()
+            # to the right: ", X" / "and X" / "et X" / ", and X"
+            j = m.end
+            if j < n and keys[j] in ("", "and", "et") and doc[j].text in (",", "and", "et"):
+                j += 1
+                if j < n and doc[j].text in ("and", "et") and doc[j - 1].text == ",":
+                    j += 1
+                if j < n and not taken[j] and self._is_name_token(doc, keys, j):
+                    end = self._capital_run(doc, keys, j)
+                    if self._unknown_name_ok(doc, keys, j, end):
+                        new = self._mention_for(doc, j, end)
+                        out.append(new)
+                        frontier.append(new)
+                        for k in range(j, end):
+                            taken[k] = True
+            # to the left: "X, Boukouma" / "X and Boukouma"
+            j = m.start - 1
+            if j > 0 and doc[j].text in (",", "and", "et"):
+                end = j
+                start = end
+                while start > 0 and end - start < MAX_UNKNOWN_NAME_TOKENS:
+                    if taken[start - 1] or not self._is_name_token(doc, keys, start - 1):
+                        break
+                    start -= 1
+                cue_before = start > 0 and (
+                    self.locative.ends(keys, start) or self.settle_before.ends(keys, start)
+                )
+                if start < end and cue_before:
+                    new = self._mention_for(doc, start, end)
+                    out.append(new)
+                    frontier.append(new)
+                    for k in range(start, end):
+                        taken[k] = True
+        return out
+
+    def _mention_for(self, doc: Doc, start: int, end: int) -> _Mention:
+        key = name_key(doc[start:end].text)
+        found = self.gaz.lookup(key)
+        return _Mention(start, end, "gaz" if found else "unresolved", key, found)
 
     def _direction_mentions(
         self, doc: Doc, keys: list[str], mentions: list[_Mention]
@@ -360,7 +518,7 @@ class PlacesComponent:
         for m in mentions:
             if m.kind != "country":
                 continue
-            # English: "central Mali", "central and northern Mali"
+            # "central Mali", "central and northern Mali"
             s = m.start
             dirs: list[str] = []
             while s > 0 and keys[s - 1] in self.directions:
@@ -372,42 +530,63 @@ class PlacesComponent:
                 m.start = s
                 m.kind = "region"
                 m.direction = dirs[0] if len(dirs) == 1 else None
-        # French / English "le centre du Mali", "the north of Burkina Faso",
-        # "l'ouest du pays", "the north of the country"
+        # "le centre du Mali", "the north of Burkina Faso", "l'ouest du pays",
+        # "the north of the country", "dans l'ouest", "in the north"
         for i in range(n):
-            d = self.directions.get(keys[i])
-            if d is None or (not doc[i].is_lower and not doc[i].is_title):
+            key = keys[i]
+            elided = key[:2] == "l " and key[2:] in self.direction_nouns
+            if elided:
+                key = key[2:]
+            if key not in self.direction_nouns:
                 continue
+            d = self.directions[key]
+            start = i
+            if not elided and i > 0 and keys[i - 1] in _ARTICLES:
+                start = i - 1
             j = i + 1
-            if j < n and keys[j] in ("du", "de", "of", "d"):
+            if j < n and keys[j] in _OF:
                 j += 1
-                if j < n and keys[j] in ("la", "l", "the"):
+                if j < n and keys[j] in _ARTICLES:
                     j += 1
-                start = i
-                if i > 0 and keys[i - 1] in ("le", "l", "the"):
-                    start = i - 1
                 target = by_start.get(j)
                 if target is not None and target.kind == "country":
                     target.start = start
                     target.kind = "region"
                     target.direction = d
-                elif j < n and keys[j] in ("pays", "country"):
+                elif j < n and keys[j] in self.country_refs:
                     out.append(_Mention(start, j + 1, "region", "", [], direction=d))
-            elif i > 1 and keys[i - 1] in ("le", "l", "the") and keys[i - 2] in ("dans", "in"):
-                if j < n and keys[j] in ("du", "de", "of", "d"):
-                    continue
-                out.append(_Mention(i - 1, i + 1, "region", "", [], direction=d))
+                continue
+            has_article = elided or start < i
+            prep = keys[start - 1] if start > 0 else ""
+            if has_article and prep in ("dans", "in"):
+                out.append(_Mention(start, i + 1, "region", "", [], direction=d))
         return out
 
     # -- resolution ---------------------------------------------------------
 
-    def _resolve(self, doc: Doc, mentions: list[_Mention]) -> None:
+    def _doc_countries(
+        self, doc: Doc, keys: list[str], mentions: list[_Mention], nationalities: list[Span]
+    ) -> dict[str, float]:
+        """Countries the document is about: places (reference points count less), nationalities."""
+        votes: dict[str, float] = {}
+        for m in mentions:
+            iso = m.iso2 or (m.place.country if m.place is not None else None)
+            if not iso:
+                continue
+            before = set(keys[max(0, m.start - 3) : m.start])
+            votes[iso] = votes.get(iso, 0.0) + (0.3 if before & _NEAR_WORDS else 1.0)
+        for span in nationalities:
+            votes[span._.country] = votes.get(span._.country, 0.0) + 1.0
+        return votes
+
+    def _resolve(
+        self, doc: Doc, keys: list[str], mentions: list[_Mention], nationalities: list[Span]
+    ) -> None:
         gaz = self.gaz
         focus = self._focus(doc)
-        countries: Counter[str] = Counter()
-        for m in mentions:
-            if m.iso2:
-                countries[m.iso2] += 1
+        countries: Counter[str] = Counter(m.iso2 for m in mentions if m.iso2)
+        for span in nationalities:
+            countries[span._.country] += 1
         anchors: list[Entry] = []
         for m in mentions:
             if m.candidates and len({(e.country, e.admin1) for e in m.candidates}) == 1:
@@ -418,32 +597,27 @@ class PlacesComponent:
             written = doc[m.start : m.end].text
             if m.kind == "country" and m.iso2:
                 m.place = place_from_entry(gaz.country_entry(m.iso2, written), written)
-            elif m.kind in ("gaz", "admin1", "admin2") and m.candidates:
+            elif m.kind in ("gaz", "admin") and m.candidates:
                 entry = gaz.choose(m.candidates, m.key, focus, countries, anchors)
-                precision = m.kind if m.kind in ("admin1", "admin2") else None
-                place = place_from_entry(entry, written, precision)
-                if m.kind == "admin1":
-                    place = Place(**{**place.__dict__, "admin1": entry.admin1 or entry.name,
-                                     "admin2": None})  # fmt: skip
+                place = place_from_entry(entry, written)
+                if entry.feature == "A.ADM1":
+                    place = replace(place, admin1=entry.admin1 or entry.name, admin2=None)
                 m.place = place
             elif m.kind == "unresolved":
                 m.place = unresolved_place(written)
-        resolved_countries = Counter(
-            m.place.country for m in mentions if m.place is not None and m.place.country
-        )
+        votes = self._doc_countries(doc, keys, mentions, nationalities)
         doc_country: str | None = None
         if len(focus) == 1:
             doc_country = focus[0]
-        elif resolved_countries:
-            doc_country = resolved_countries.most_common(1)[0][0]
+        elif votes:
+            doc_country = max(votes, key=lambda iso: votes[iso])
         for m in mentions:
-            if m.kind != "region":
+            if m.kind != "region" or m.place is not None:
                 continue
-            written = doc[m.start : m.end].text
             iso = m.iso2 or doc_country
             admin1 = gaz.region_hints.get((iso, m.direction)) if iso and m.direction else None
             m.place = Place(
-                name=written,
+                name=doc[m.start : m.end].text,
                 country=iso,
                 admin1=admin1,
                 admin2=None,
@@ -457,18 +631,34 @@ class PlacesComponent:
 
     # -- component ----------------------------------------------------------
 
+    def _keys(self, doc: Doc) -> tuple[list[str], list[str]]:
+        """Token texts and their ``name_key``s, without building Token objects."""
+        cache = self._key_cache
+        if len(cache) > _KEY_CACHE_LIMIT:
+            cache.clear()
+        strings = doc.vocab.strings
+        texts: list[str] = []
+        keys: list[str] = []
+        for orth in doc.to_array(ORTH).tolist():
+            hit = cache.get(orth)
+            if hit is None:
+                written = strings[orth]
+                hit = cache[orth] = (written, name_key(written))
+            texts.append(hit[0])
+            keys.append(hit[1])
+        return texts, keys
+
     def __call__(self, doc: Doc) -> Doc:
-        keys = [name_key(t.text) for t in doc]
-        mentions, nationalities = self._scan(doc, keys)
+        texts, keys = self._keys(doc)
+        mentions, nationalities = self._scan(doc, keys, texts)
         mentions = self._filter(doc, keys, mentions)
-        taken = [False] * len(doc)
-        for m in mentions:
-            for k in range(m.start, m.end):
-                taken[k] = True
-        cue_mentions = self._cue_mentions(doc, keys, taken)
-        mentions = self._merge(mentions, cue_mentions)
-        mentions = self._merge(mentions, self._direction_mentions(doc, keys, mentions))
-        self._resolve(doc, mentions)
+        taken = self._taken(len(doc), mentions)
+        mentions = _merge(mentions, self._cue_mentions(doc, keys, taken))
+        taken = self._taken(len(doc), mentions)
+        mentions = _merge(mentions, self._locative_mentions(doc, keys, taken))
+        mentions = _merge(mentions, self._coordinated_mentions(doc, keys, mentions))
+        mentions = _merge(mentions, self._direction_mentions(doc, keys, mentions))
+        self._resolve(doc, keys, mentions, nationalities)
         spans: list[Span] = []
         for m in mentions:
             if m.place is None:
@@ -481,18 +671,26 @@ class PlacesComponent:
         return doc
 
     @staticmethod
-    def _merge(base: list[_Mention], extra: list[_Mention]) -> list[_Mention]:
-        """Union preferring the longer of overlapping mentions (cue phrases win ties)."""
-        items = sorted([*extra, *base], key=lambda m: (-(m.end - m.start), m.start))
-        chosen: list[_Mention] = []
-        used: set[int] = set()
-        for m in items:
-            rng = set(range(m.start, m.end))
-            if rng & used:
-                continue
-            used |= rng
-            chosen.append(m)
-        return sorted(chosen, key=lambda m: m.start)
+    def _taken(n: int, mentions: list[_Mention]) -> list[bool]:
+        taken = [False] * n
+        for m in mentions:
+            for k in range(m.start, m.end):
+                taken[k] = True
+        return taken
+
+
+def _merge(base: list[_Mention], extra: list[_Mention]) -> list[_Mention]:
+    """Union of mentions, the longer of two overlapping ones winning."""
+    items = sorted([*extra, *base], key=lambda m: (-(m.end - m.start), m.start))
+    chosen: list[_Mention] = []
+    used: set[int] = set()
+    for m in items:
+        rng = set(range(m.start, m.end))
+        if rng & used:
+            continue
+        used |= rng
+        chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
 
 
 @Language.factory(
