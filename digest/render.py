@@ -199,7 +199,7 @@ class Labels:
         text = self.words[key].format(
             profile=content.profile.name,
             day=content.period.day.isoformat(),
-            new=len(content.incidents),
+            new=content.totals.new_incidents,
             changed=len(content.changes),
         )
         return one_line(text)[:200]
