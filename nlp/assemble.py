@@ -86,7 +86,10 @@ def load_cues(lang: str) -> EventCues:
     return EventCues(
         aggregate=re.compile("|".join(spec["aggregate"])),
         new_event=re.compile("|".join(spec["new_event"])),
-        location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
+        location_exclude=re.compile(
+            words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$").pattern
+            + r"|(?:capital|capitale)[\s,]*(?:city\s+of\s+|de\s+)?$"
+        ),
         agent_before=words("agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+)?$"),
         agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
     )
@@ -138,6 +141,7 @@ class _Event:
     place_span: tuple[int, int] | None
     date: DateMention | None
     claims: list[Claim] = field(default_factory=list)
+    country: str | None = None  # when only a country is written
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
@@ -201,7 +205,7 @@ def assemble(
             target = _Event(aggregate, place, place_span, when)
             events.append(target)
         else:
-            if target.place is None and place is not None:
+            if place is not None and (target.place is None or _rank(place) < _rank(target.place)):
                 target.place, target.place_span = place, place_span
             if target.date is None and when is not None:
                 target.date = when
@@ -210,13 +214,17 @@ def assemble(
 
     country = _text_country(doc, places, focus_countries)
     incidents: list[Incident] = []
+    first_single = next((e for e in events if not e.aggregate), None)
     for idx, event in enumerate(events):
-        if event.place is None:
-            event.place, event.place_span = _neighbour_place(event, places, norm, cues, doc)
+        _refine_place(event, places, norm, cues, doc, first=event is first_single)
+        if event.place is not None and not event.aggregate and _rank(event.place) == 2:
+            # A country alone names no scene for a single event; it still gives the country.
+            event.country = event.place.country
+            event.place = None
         if event.date is None and not event.aggregate:
             event.date = _neighbour_date(event, dates, first=idx == 0)
         for group in _side_groups(event.claims):
-            incidents.append(_incident(doc, event, group, country, cues))
+            incidents.append(_incident(doc, event, group, event.country or country, cues))
     return incidents
 
 
@@ -226,7 +234,9 @@ def _compatible(
     if event.aggregate != aggregate:
         return False
     if place is not None and event.place is not None and not _same_place(place, event.place):
-        if _is_specific(place) and _is_specific(event.place):
+        if _rank(place) == 0 and _rank(event.place) == 0:
+            return False
+        if place.country and event.place.country and place.country != event.place.country:
             return False
     if when is not None and event.date is not None and when.date and event.date.date:
         if abs((when.date - event.date.date).days) > 1:
@@ -234,24 +244,44 @@ def _compatible(
     return True
 
 
+_POINTISH = ("point", "unresolved")
+_DATELINE = re.compile(r"^[\s,]*(?:[A-Za-zÀ-ÿ' ]{0,30})?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s")
+
+
+def _rank(place: Any) -> int:
+    """Lower is finer: villages and towns, then admin areas and regions, then countries."""
+    if place.precision in _POINTISH:
+        return 0
+    if place.precision == "country":
+        return 2
+    return 1
+
+
+def _usable(span: Span, norm: str, cues: EventCues) -> bool:
+    place = span._.place
+    if place is None or _excluded_place(span, norm, cues):
+        return False
+    # A dateline ("BAMAKO, Mali –", "NIAMEY (Reuters) -") says where the story was filed.
+    return not (span.start_char < 120 and _DATELINE.match(norm[span.end_char : span.end_char + 40]))
+
+
 def _place_for(
     claim: Claim, places: list[Span], norm: str, cues: EventCues
 ) -> tuple[Any | None, tuple[int, int] | None]:
+    """The finest place of the claim's sentence, nearest to the claim."""
     s_start, s_end = claim.sentence
-    best: tuple[int, Span] | None = None
+    best: tuple[tuple[int, int], Span] | None = None
     for span in places:
-        if not (s_start <= span.start_char < s_end):
+        if not (s_start <= span.start_char < s_end) or not _usable(span, norm, cues):
             continue
-        place = span._.place
-        if place is None or _excluded_place(span, norm, cues):
-            continue
-        distance = 0 if claim.start <= span.start_char < claim.end else min(
-            abs(span.start_char - claim.end), abs(claim.start - span.end_char)
+        distance = (
+            0
+            if claim.start <= span.start_char < claim.end
+            else min(abs(span.start_char - claim.end), abs(claim.start - span.end_char))
         )
-        if not _is_specific(place):
-            distance += 400  # a country only when nothing finer is written
-        if best is None or distance < best[0]:
-            best = (distance, span)
+        key = (_rank(span._.place), distance)
+        if best is None or key < best[0]:
+            best = (key, span)
     if best is None:
         return None, None
     return best[1]._.place, (best[1].start_char, best[1].end_char)
@@ -262,24 +292,41 @@ def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
     return bool(cues.location_exclude.search(before))
 
 
-def _neighbour_place(
-    event: _Event, places: list[Span], norm: str, cues: EventCues, doc: Doc
-) -> tuple[Any | None, tuple[int, int] | None]:
-    """A place from the sentence just before or after the event's first sentence."""
-    sents = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") or doc.has_annotation("DEP") else []
-    first = event.sentences[0]
-    if first not in sents:
-        return None, None
-    i = sents.index(first)
-    for j in (i + 1, i - 1):
-        if 0 <= j < len(sents):
-            a, b = sents[j]
-            for span in places:
-                place = span._.place
-                if a <= span.start_char < b and place is not None and _is_specific(place):
-                    if not _excluded_place(span, norm, cues):
-                        return place, (span.start_char, span.end_char)
-    return None, None
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    return [(0, len(doc.text))]
+
+
+def _refine_place(
+    event: _Event, places: list[Span], norm: str, cues: EventCues, doc: Doc, first: bool
+) -> None:
+    """Prefer a village or town named next to the claims over a region in their sentence."""
+    if event.place is not None and _rank(event.place) == 0:
+        return
+    if event.aggregate and event.place is not None:
+        return
+    sents = _sentence_bounds(doc)
+    own = set(event.sentences)
+    idx = [i for i, s in enumerate(sents) if s in own]
+    neighbours = sorted({j for i in idx for j in (i - 1, i + 1) if 0 <= j < len(sents)} - set(idx))
+    candidates: list[tuple[tuple[int, int], Span]] = []
+    for j in neighbours:
+        a, b = sents[j]
+        for span in places:
+            if a <= span.start_char < b and _usable(span, norm, cues):
+                distance = min(abs(j - i) for i in idx)
+                candidates.append(((_rank(span._.place), distance), span))
+    wanted = 0 if not event.aggregate else 2
+    pool = [c for c in candidates if c[0][0] <= wanted]
+    if event.place is None and not pool and first and not event.aggregate:
+        firsts = [s for s in places if _rank(s._.place) == 0 and _usable(s, norm, cues)]
+        pool = [((0, 0), s) for s in firsts[:1]]
+    if event.place is None and not pool:
+        pool = [c for c in candidates if c[0][0] <= 1]
+    if pool:
+        span = min(pool, key=lambda c: (c[0], c[1].start_char))[1]
+        event.place, event.place_span = span._.place, (span.start_char, span.end_char)
 
 
 def _date_for(claim: Claim, dates: list[DateMention]) -> DateMention | None:
@@ -448,43 +495,112 @@ def _incident(doc: Doc, event: _Event, group: list[Claim], country: str | None, 
     )
 
 
-def _roles(
-    doc: Doc, group: list[Claim], side: str, country: str | None, cues: EventCues
-) -> tuple[list[str], list[str]]:
-    sentences = sorted({c.sentence for c in group})
-    norm = fold(doc.text)
-    state: list[str] = []
-    armed: list[str] = []
-    peace: list[str] = []
+_GENERIC_RANK = {"unidentified gunmen": 0, "suspected jihadists": 1, "self-defence militias": 1}
+_CLAIMANT_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|confirmed|added|"
+    r"a indique|ont indique|a annonce|ont annonce|a declare|ont declare|a precise|affirme|rapporte)\b"
+)
+_SOURCE_BEFORE = re.compile(
+    r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a)\s+(?:the\s+|la\s+|le\s+|l')?$"
+)
+
+
+@dataclass
+class _ActorMention:
+    canonical: str
+    type: str
+    start: int
+    in_victims: bool
+    claimant: bool
+    agent: bool
+
+
+def _mentions(
+    doc: Doc, norm: str, sentences: list[tuple[int, int]], cues: EventCues
+) -> list[_ActorMention]:
+    claim_spans = [(c.number_start or c.start, c.end) for c in (doc._.claims or [])]
+    out = []
     for span in _actors(doc):
         if not any(a <= span.start_char < b for a, b in sentences):
             continue
         actor = span._.actor
+        if actor.type == "civilians":
+            continue
         before = norm[max(0, span.start_char - 30) : span.start_char]
-        if re.search(r"(?:according to|selon|d'apres|quoted|cite par|citing)\s+(?:the\s+|la\s+|le\s+|l')?$", before):
-            continue
-        if actor.type in STATE_TYPES:
-            bucket = state
-        elif actor.type == "peacekeepers":
-            bucket = peace
-        elif actor.type == "civilians":
-            continue
-        else:
-            bucket = armed
-        if actor.canonical not in bucket:
-            bucket.append(actor.canonical)
+        after = norm[span.end_char : span.end_char + 40]
+        out.append(
+            _ActorMention(
+                canonical=actor.canonical,
+                type=actor.type,
+                start=span.start_char,
+                in_victims=any(a <= span.start_char < b for a, b in claim_spans),
+                claimant=bool(_SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after)),
+                agent=bool(cues.agent_before.search(before) or cues.agent_after.match(after)),
+            )
+        )
+    return out
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    """Drop generic descriptors ("unidentified gunmen") when a more specific actor is named."""
+    out: list[str] = []
+    for n in names:
+        if n not in out:
+            out.append(n)
+    best = max((_GENERIC_RANK.get(n, 2) for n in out), default=0)
+    return [n for n in out if _GENERIC_RANK.get(n, 2) >= best or _GENERIC_RANK.get(n, 2) == 2]
+
+
+def _roles(
+    doc: Doc, group: list[Claim], side: str, country: str | None, cues: EventCues
+) -> tuple[list[str], list[str]]:
+    """Perpetrators and targets from the actors named around the group's claims."""
+    norm = fold(doc.text)
+    own = sorted({c.sentence for c in group})
+    sents = _sentence_bounds(doc)
+    idx = [i for i, s in enumerate(sents) if s in own]
+    near = [sents[j] for j in sorted({j for i in idx for j in (i - 1, i + 1)} - set(idx)) if 0 <= j < len(sents)]
+    first_claim = min(c.start for c in group)
+
+    def armed(ms: list[_ActorMention], allow_claimant: bool = False) -> list[str]:
+        return [
+            m.canonical
+            for m in ms
+            if m.type not in STATE_TYPES and m.type != "peacekeepers" and not m.in_victims
+            and (allow_claimant or not m.claimant)
+        ]
+
+    def state(ms: list[_ActorMention], agents_only: bool, allow_claimant: bool = False) -> list[str]:
+        return [
+            m.canonical
+            for m in ms
+            if m.type in STATE_TYPES and not m.in_victims and (allow_claimant or not m.claimant)
+            and (not agents_only or m.agent)
+        ]
+
+    mine = _mentions(doc, norm, own, cues)
+    around = _mentions(doc, norm, near, cues)
+    everywhere = _mentions(doc, norm, sents, cues)
+    army = [ARMY_OF[country]] if country in ARMY_OF else []
     if side in ("civilians", "unknown"):
-        perpetrators = armed + state
+        perps = armed(mine) + state(mine, agents_only=True)
+        if not perps:
+            before_claim = [m for m in mine if m.start < first_claim]
+            perps = state(before_claim, agents_only=False)
+        if not perps:
+            perps = armed(around) + state(around, agents_only=True)
+        if not perps:
+            perps = armed(everywhere)[:1]
         targets = ["civilians"] if side == "civilians" else []
     elif side == "soldiers":
-        perpetrators = armed
-        targets = state or ([ARMY_OF[country]] if country in ARMY_OF else [])
-        if any("vdp" in fold(c.victims_text) or "volontaires" in fold(c.victims_text) or "volunteers" in fold(c.victims_text) for c in group):
-            targets = ["VDP"]
+        perps = armed(mine) or armed(around) or armed(everywhere)[:1]
+        victims = [m.canonical for m in mine if m.in_victims and m.type in STATE_TYPES | {"militia"}]
+        targets = victims or state(mine, agents_only=False, allow_claimant=True) or army
     elif side == "militants":
-        perpetrators = state or ([ARMY_OF[country]] if country in ARMY_OF else [])
-        targets = armed or ["suspected jihadists"]
+        perps = state(mine, agents_only=False, allow_claimant=True) or state(around, False, True) or army
+        targets = [m.canonical for m in mine if m.in_victims and m.type not in STATE_TYPES]
+        targets = targets or armed(mine) or ["suspected jihadists"]
     else:  # peacekeepers
-        perpetrators = armed
-        targets = peace or ["MINUSMA"]
-    return perpetrators, targets
+        perps = armed(mine) or armed(around)
+        targets = [m.canonical for m in mine if m.type == "peacekeepers"] or ["MINUSMA"]
+    return _dedupe(perps), _dedupe(targets)

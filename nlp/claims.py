@@ -588,6 +588,10 @@ def _claims_from_link(
         m = re.match(r"^\s*(?:parmi|among|chez)\s+[^,.;]{1,35}", tail)
         if m:
             victims_norm += " " + m.group(0)
+        elif not victims_norm.strip():
+            # "thirty-five dead civilians": the trigger is an adjective before its noun.
+            m = re.match(r"^\s*(?:\w+\s+)?\w+", tail)
+            victims_norm += " " + (m.group(0) if m else "")
     victims_text = sent[v_start:v_end].strip(" ,.;:\"'«»“”")
     category = _category(victims_norm, g)
     if category == "unknown" and re.search(r"\b(?:others?|autres?)\b", victims_norm) and previous:
