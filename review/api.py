@@ -12,8 +12,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from incidents import export
 from review import appstate, queries
-from storage.models import CLAIM_KINDS, Claim, Incident, IncidentActor
+from storage.models import Claim, Incident
 from storage.users import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -46,57 +47,19 @@ def require_token() -> None:
         abort(405, description="the API is read-only")
 
 
-def incident_record(incident: Incident, actors: list[IncidentActor]) -> dict[str, Any]:
-    """The ``analyze`` fields of an incident plus id, status and review state."""
-    record: dict[str, Any] = {"id": incident.id, "status": incident.status}
-    for kind in CLAIM_KINDS:
-        record[kind] = {
-            "min": getattr(incident, f"{kind}_min"),
-            "max": getattr(incident, f"{kind}_max"),
-        }
+def api_record(incident: Incident, related: export.Related) -> dict[str, Any]:
+    """The export's incident record (same shape as ``civwatch export --format json``)
+    plus the review state a client needs to follow changes."""
+    record = export.incident_record(incident, related)
     record.update(
         {
-            "civilians_killed": incident.civilians_killed,
-            "victims": list(incident.victims or []),
-            "location": {
-                "name": incident.place_name,
-                "country": incident.country,
-                "admin1": incident.admin1,
-                "admin2": incident.admin2,
-                "lat": incident.lat,
-                "lon": incident.lon,
-                "geonames_id": incident.geonames_id,
-                "precision": incident.place_precision,
-            },
-            "perpetrators": _names(actors, "perpetrator"),
-            "targets": _names(actors, "target"),
-            "event_date": incident.event_date.isoformat() if incident.event_date else None,
-            "event_date_end": (
-                incident.event_date_end.isoformat() if incident.event_date_end else None
-            ),
-            "date_precision": incident.date_precision,
-            "aggregate": incident.aggregate,
-            "confidence": incident.confidence,
-            "figures_policy": incident.figures_policy,
-            "grade": incident.grade,
-            "match_label": incident.match_label,
-            "merged_into": incident.merged_into,
-            "new_evidence": incident.new_evidence,
+            "version": incident.version,
             "locked_fields": list(incident.locked_fields or []),
             "reviewed_at": incident.reviewed_at.isoformat() if incident.reviewed_at else None,
-            "updated_at": incident.updated_at.isoformat() if incident.updated_at else None,
-            "version": incident.version,
+            "url": f"/incidents/{incident.id}",
         }
     )
     return record
-
-
-def _names(actors: list[IncidentActor], role: str) -> list[str]:
-    out: list[str] = []
-    for a in actors:
-        if a.role == role and a.actor not in out:
-            out.append(a.actor)
-    return out
 
 
 def _int_arg(name: str, default: int, lo: int, hi: int) -> int:
@@ -124,9 +87,8 @@ def list_incidents() -> Response:
     per_page = _int_arg("per_page", 100, 1, MAX_PER_PAGE)
     with appstate.database().sessions() as s:
         result = queries.queue(s, filters, page, per_page)
-        items = [incident_record(i, result.actors.get(i.id, [])) for i in result.rows]
-        for item in items:
-            item["n_sources"] = result.sources.get(item["id"], 0)
+        related = export.load_related(s, result.rows)
+        items = [api_record(i, related[i.id]) for i in result.rows]
         return jsonify(
             {
                 "total": result.total,
@@ -146,7 +108,8 @@ def get_incident(incident_id: int) -> Response:
         view = queries.incident_view(s, incident_id)
         if view is None:
             abort(404, description=f"incident {incident_id} does not exist")
-        record = incident_record(view.incident, view.actors)
+        record = api_record(view.incident, export.load_related(s, [view.incident])[incident_id])
+        # The merge family's claims: the ones the figures are computed over.
         record["claims"] = [_claim(c) for c in view.claims]
         record["actors"] = [
             {
@@ -204,4 +167,4 @@ def _claim(c: Claim) -> dict[str, Any]:
     }
 
 
-__all__ = ["bp", "error_response", "incident_record"]
+__all__ = ["api_record", "bp", "error_response"]

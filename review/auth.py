@@ -56,8 +56,8 @@ def load_user() -> Response | None:
     """before_request: set ``g.user``; pages need it, state changes need a CSRF token."""
     g.user = None
     endpoint = request.endpoint or ""
-    if endpoint.startswith("api."):
-        return None  # bearer tokens, checked by the API blueprint
+    if endpoint.startswith("api.") or request.path.startswith("/api/"):
+        return None  # bearer tokens, checked by the API blueprint; no cookies there
     user_id = session.get("user_id")
     if isinstance(user_id, int):
         with appstate.database().sessions() as s:

@@ -67,7 +67,7 @@ class QueueFilters:
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                errors.append(f"{name.replace('_', ' ')}: {value!r} is not a date (YYYY-MM-DD)")
+                errors.append(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
                 return None
 
         status: str | None = text("status", 16) if "status" in args else "candidate"

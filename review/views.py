@@ -22,6 +22,7 @@ from flask import (
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from incidents import export as exporter
 from review import actions, appstate, queries
 from review.auth import safe_next
 from review.lookups import build_map
@@ -275,14 +276,10 @@ def export(fmt: str) -> Response:
     """Download incidents in one of the incidents stage's export formats."""
     if fmt not in EXPORT_FORMATS:
         abort(404, description=f"unknown export format {fmt!r}")
-    try:
-        from incidents import export as exporter
-    except ImportError:
-        abort(503, description="exports are not available in this installation yet")
     mimetype, writer_name = EXPORT_FORMATS[fmt]
     writer: Callable[..., Any] = getattr(exporter, writer_name)
     status = request.args.get("status") or None
-    if status is not None and status not in ("candidate", "confirmed", "rejected", "merged"):
+    if status is not None and status not in ("candidate", "confirmed", "rejected", "merged", "all"):
         abort(400, description=f"unknown status {status!r}")
     since_raw = request.args.get("since") or ""
     since: dt.date | None = None
@@ -296,7 +293,7 @@ def export(fmt: str) -> Response:
     # Written to a spooled file first: a database error then gives a clean error
     # response instead of a truncated download that looks complete.
     spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by generate()
-        max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8"
+        max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8", newline=""
     )
     with db.sessions() as s:
         writer(s, spool, status=status, since=since)
