@@ -22,6 +22,14 @@ def _settings(ctx: click.Context) -> Settings:
 @click.option("--reprocess", is_flag=True, help="Also re-run articles of an older NLP version.")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many articles.")
 @click.option("--worker-id", help="This worker's name in article leases (default host:pid).")
+@click.option(
+    "--lease-seconds",
+    type=click.IntRange(min=1),
+    default=600,
+    show_default=True,
+    help="How long a claimed batch stays this worker's; a dead worker's batch is "
+    "taken again after this.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
 @click.pass_context
 def process_cmd(
@@ -30,6 +38,7 @@ def process_cmd(
     reprocess: bool,
     limit: int | None,
     worker_id: str | None,
+    lease_seconds: int,
     quiet: bool,
 ) -> None:
     """Turn stored articles into candidate incidents (claims, actors, evidence, merging).
@@ -54,7 +63,9 @@ def process_cmd(
         )
 
     try:
-        processor = Processor(db, settings, worker_id=worker_id, progress=progress)
+        processor = Processor(
+            db, settings, worker_id=worker_id, lease_seconds=lease_seconds, progress=progress
+        )
         stats = processor.run(batch_size=batch_size, limit=limit, reprocess=reprocess)
     except ModuleNotFoundError as exc:
         raise click.ClickException(f"the NLP stage is not available: {exc}") from exc

@@ -1,0 +1,244 @@
+"""The processing stage end to end with the real NLP: articles written for these
+tests (several outlets, English and French, a follow-up, a quarterly note, an
+unrelated attack nearby the same week), then the real `civwatch process`
+command killed with SIGKILL mid-batch, and two workers on real PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from incidents.process import Processor
+from settings import Settings
+from storage import Database
+from storage.models import Article, Claim, EvidenceMention, Incident, JobRun
+from tests.incidents.corpus import backlog
+from tests.incidents.helpers import add_article
+
+REPO = Path(__file__).resolve().parents[2]
+
+STORY = [
+    (
+        "http://outlet-a.test/en/market",
+        "en",
+        dt.date(2024, 3, 11),
+        "Gunmen attacked the weekly market in Bandiagara on Sunday, killing 19 civilians, local "
+        "officials said. JNIM claimed the attack.",
+    ),
+    (
+        "http://outlet-b.test/fr/marche",
+        "fr",
+        dt.date(2024, 3, 11),
+        "Au moins 22 civils ont été tués dimanche lors de l'attaque du marché de Bandiagara, selon "
+        "des sources locales.",
+    ),
+    (
+        "http://outlet-c.test/en/bandjagara",
+        "en",
+        dt.date(2024, 3, 12),
+        "Suspected jihadists killed 21 people at a market in Bandjagara in central Mali on Sunday, "
+        "a local official told reporters.",
+    ),
+    (
+        "http://outlet-a.test/en/toll",
+        "en",
+        dt.date(2024, 3, 15),
+        "The toll of Sunday's attack on the market in Bandiagara rose to 25 dead, the regional "
+        "governor said on Friday.",
+    ),
+    (
+        "http://un.test/en/quarterly",
+        "en",
+        dt.date(2024, 4, 5),
+        "In its quarterly note, the UN mission said 248 civilians were killed in the Mopti region "
+        "in the first quarter of 2024.",
+    ),
+    (
+        "http://outlet-a.test/en/koro",
+        "en",
+        dt.date(2024, 3, 13),
+        "Seven villagers were killed on Tuesday when gunmen attacked a bus near Koro, residents "
+        "said.",
+    ),
+    (
+        "http://outlet-b.test/fr/koro",
+        "fr",
+        dt.date(2024, 3, 13),
+        "Sept villageois ont été tués mardi près de Koro dans l'attaque d'un car par des hommes "
+        "armés, selon des habitants.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Iterator[object]:
+    from nlp.analyze import Analyzer
+
+    yield Analyzer()
+
+
+def _incidents_of(s, article_id: int) -> set[int]:  # type: ignore[no-untyped-def]
+    return set(
+        s.scalars(
+            select(EvidenceMention.incident_id).where(EvidenceMention.article_id == article_id)
+        )
+    )
+
+
+def test_story_end_to_end(db: Database, settings: Settings, analyzer: object) -> None:
+    ids = [
+        add_article(db, text, url=url, published=pub, language=lang)
+        for url, lang, pub, text in STORY
+    ]
+    stats = Processor(db, settings, analyzer=analyzer).run(batch_size=4)  # type: ignore[arg-type]
+    assert stats.articles == 7 and stats.failed == 0
+    assert (stats.new_incidents, stats.merged) == (3, 4)
+    with db.sessions() as s:
+        market = _incidents_of(s, ids[0])
+        assert len(market) == 1
+        for i in (1, 2, 3):  # French report, other spelling, follow-up days later
+            assert _incidents_of(s, ids[i]) == market
+        quarterly = _incidents_of(s, ids[4])
+        koro = _incidents_of(s, ids[5])
+        assert _incidents_of(s, ids[6]) == koro
+        assert len({*market, *quarterly, *koro}) == 3
+        inc = s.get(Incident, next(iter(market)))
+        assert inc is not None
+        # claims 19, at least 22, 21, 25 under the conservative policy
+        assert (inc.killed_min, inc.killed_max) == (19, None)
+        assert inc.event_date == dt.date(2024, 3, 10) and inc.country == "ML"
+        assert inc.match_label == "novel"
+        agg = s.get(Incident, next(iter(quarterly)))
+        assert agg is not None and agg.aggregate and agg.killed_min == 248
+        run = s.scalars(select(JobRun).where(JobRun.job == "process")).one()
+        assert run.status == "ok" and run.stats["articles"] == 7
+
+
+def _env(url: str, tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVWATCH_")}
+    env.update(CIVWATCH_DATABASE_URL=url, CIVWATCH_DATA_DIR=str(tmp), PYTHONPATH=str(REPO))
+    return env
+
+
+def _process(url: str, tmp: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cli", "process", *args],
+        cwd=REPO,
+        env=_env(url, tmp),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _store_backlog(db: Database, events: int, noise: int) -> int:
+    reports = backlog(events, noise=noise)
+    for r in reports:
+        add_article(db, r.text, url=r.url, published=r.published, language=r.lang)
+    return len(reports)
+
+
+def _check_exactly_once(db: Database, total: int, events: int) -> None:
+    with db.sessions() as s:
+        assert (
+            s.scalar(select(func.count()).select_from(Article).where(Article.nlp_version.is_(None)))
+            == 0
+        )
+        assert (
+            s.scalar(
+                select(func.count()).select_from(Article).where(Article.lease_owner.is_not(None))
+            )
+            == 0
+        )
+        # one claim and one evidence sentence per incident article: nothing twice
+        per_article = s.execute(select(Claim.article_id, func.count()).group_by(Claim.article_id))
+        assert all(n == 1 for _, n in per_article)
+        assert s.scalar(select(func.count()).select_from(Claim)) == events * 3
+        assert s.scalar(select(func.count()).select_from(EvidenceMention)) == events * 3
+        # one incident per event: the three reports of each attack share it
+        assert s.scalar(select(func.count()).select_from(Incident)) == events
+        for r in backlog(events):
+            art = s.scalars(select(Article).where(Article.url == r.url)).one()
+            assert len(_incidents_of(s, art.id)) == 1
+
+
+def test_sigkill_mid_batch_then_resume(sqlite_db: Database, tmp_path: Path) -> None:
+    events, noise = 12, 4
+    total = _store_backlog(sqlite_db, events, noise)
+    url = sqlite_db.engine.url.render_as_string(hide_password=False)
+    proc = _process(
+        url, tmp_path, "--batch-size", "10", "--lease-seconds", "3", "--worker-id", "doomed"
+    )
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        with sqlite_db.sessions() as s:
+            done = (
+                s.scalar(
+                    select(func.count())
+                    .select_from(Article)
+                    .where(Article.nlp_version.is_not(None))
+                )
+                or 0
+            )
+        if done >= 1:
+            break
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    with sqlite_db.sessions() as s:
+        processed = (
+            s.scalar(
+                select(func.count()).select_from(Article).where(Article.nlp_version.is_not(None))
+            )
+            or 0
+        )
+        stranded = (
+            s.scalar(
+                select(func.count())
+                .select_from(Article)
+                .where(Article.lease_owner == "doomed", Article.nlp_version.is_(None))
+            )
+            or 0
+        )
+        job = s.scalars(select(JobRun)).one()
+    assert 0 < processed < total
+    assert stranded > 0  # killed in the middle of a leased batch
+    assert job.status == "running"  # nobody could record the end: it was SIGKILLed
+    # A second worker does not steal the live-looking lease; after expiry it resumes.
+    time.sleep(3.2)
+    again = _process(url, tmp_path, "--batch-size", "10", "--worker-id", "heir")
+    out, err = again.communicate(timeout=180)
+    assert again.returncode == 0, err
+    assert f"articles {total - processed}," in out
+    _check_exactly_once(sqlite_db, total, events)
+
+
+@pytest.mark.postgres
+def test_two_workers_on_postgresql(pg_db: Database, pg_url: str, tmp_path: Path) -> None:
+    events, noise = 36, 6
+    total = _store_backlog(pg_db, events, noise)
+    workers = [
+        _process(pg_url, tmp_path, "--batch-size", "4", "--worker-id", f"w{i}", "--quiet")
+        for i in (1, 2)
+    ]
+    for w in workers:
+        out, err = w.communicate(timeout=300)
+        assert w.returncode == 0, err
+    with pg_db.sessions() as s:
+        runs = list(s.scalars(select(JobRun).where(JobRun.job == "process")))
+    per_worker = [r.stats["articles"] for r in runs]
+    assert len(runs) == 2 and all(r.status == "ok" for r in runs)
+    assert sum(per_worker) == total  # each article counted by exactly one worker
+    assert min(per_worker) > 0, per_worker  # both took part
+    _check_exactly_once(pg_db, total, events)
