@@ -39,6 +39,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -69,6 +70,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select
 
 from settings import Settings, SettingsError
 from spiders.sources import SourceEntry, load_sources
@@ -159,6 +161,7 @@ class StageResult:
     seconds: float
     tail: list[str] = field(default_factory=list)
     log_path: Path | None = None
+    pid: int = 0
 
     @property
     def error(self) -> str | None:
@@ -246,7 +249,8 @@ def run_stage(
     returncode = proc.returncode
     if status == "ok" and returncode != 0:
         status = "failed"
-    return StageResult(stage, status, returncode, time.monotonic() - started, list(tail), log_path)
+    seconds = time.monotonic() - started
+    return StageResult(stage, status, returncode, seconds, list(tail), log_path, proc.pid)
 
 
 def _terminate(proc: subprocess.Popen[str], grace: float) -> None:
@@ -285,14 +289,17 @@ def crawl_args(keys: Sequence[str] | None, since: dt.date | None = None) -> list
     return args
 
 
-def digest_args(settings: Settings, profile: str | None, out: Path | None = None) -> list[str]:
+def digest_args(
+    settings: Settings, profile: str | None, *, day: dt.date | None = None
+) -> list[str]:
+    """Arguments of ``civwatch digest``: the period up to send time, or the local ``day``."""
     args = ["digest"]
     if profile:
         args += ["--profile", profile]
+    if day is not None:
+        args += ["--date", day.isoformat()]
     if settings.smtp_host:
         args.append("--send")
-    if out is not None:
-        args += ["--out", str(out)]
     return args
 
 
@@ -334,12 +341,15 @@ def execute_job(
     work: Callable[[Database], JobOutcome],
     *,
     wait_for_lock: float = 0.0,
+    record: bool = True,
 ) -> JobOutcome:
-    """Run ``work`` under the ``job:<job_id>`` lease and record it in ``job_runs``.
+    """Run ``work`` under the ``job:<job_id>`` lease, recorded in ``job_runs``.
 
-    When another process holds the lease (after ``wait_for_lock`` seconds) the
-    run is recorded as ``skipped``; an exception is recorded as ``failed`` with
-    its traceback and re-raised for the scheduler's error listener.
+    With ``record`` the run gets its own row here; stage subprocesses record
+    their own row, which ``work`` completes (see :func:`stage_work`). When
+    another process holds the lease (after ``wait_for_lock`` seconds) the run
+    is recorded as ``skipped``; an exception is recorded as ``failed`` with its
+    traceback and re-raised for the scheduler's error listener.
     """
     db = Database.open(settings.db_url, migrate=False)
     try:
@@ -350,21 +360,19 @@ def execute_job(
                 holder = lock.holder()
                 who = holder.owner if holder else "another process"
                 outcome = JobOutcome("skipped", error=f"{job_id} is already running ({who})")
-                with db.sessions.begin() as session:
-                    run = repository.start_job(session, job_id)
-                    repository.finish_job(session, run, "skipped", {}, outcome.error)
+                _record(db, None, job_id, outcome)
                 return outcome
             time.sleep(0.5)
         try:
-            with db.sessions.begin() as session:
-                run_id = repository.start_job(session, job_id).id
+            run_id = _record(db, None, job_id, JobOutcome("running")) if record else None
             try:
                 with _LeaseKeeper(lock):
                     outcome = work(db)
             except Exception:
-                _finish(db, run_id, JobOutcome("failed", error=traceback.format_exc()))
+                _record(db, run_id, job_id, JobOutcome("failed", error=traceback.format_exc()))
                 raise
-            _finish(db, run_id, outcome)
+            if record:
+                _record(db, run_id, job_id, outcome)
             return outcome
         finally:
             lock.release()
@@ -372,33 +380,70 @@ def execute_job(
         db.close()
 
 
-def _finish(db: Database, run_id: int, outcome: JobOutcome) -> None:
+def _record(db: Database, run_id: int | None, job: str, outcome: JobOutcome) -> int:
+    """Create (``run_id`` None) or complete a job-run row; returns its id."""
     with db.sessions.begin() as session:
-        run = session.get(JobRun, run_id)
-        if run is not None:
+        run = session.get(JobRun, run_id) if run_id is not None else None
+        if run is None:
+            run = repository.start_job(session, job)
+        if outcome.status != "running":
             repository.finish_job(session, run, outcome.status, outcome.stats, outcome.error)
+        return run.id
 
 
-def _stage_outcome(result: StageResult) -> JobOutcome:
-    status = {"ok": "ok", "interrupted": "interrupted"}.get(result.status, "failed")
-    stats = {"seconds": round(result.seconds, 1), "returncode": result.returncode}
-    return JobOutcome(status, stats, result.error)
+def stage_work(
+    stage: str,
+    args: list[str],
+    settings: Settings,
+    *,
+    timeout: float,
+    echo: Callable[[str], None] | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Callable[[Database], JobOutcome]:
+    """Work that runs ``civwatch <args>`` and completes the job-run rows the stage wrote.
 
+    A stage that exits normally has finished its own row. One that was stopped
+    (time limit, shutdown) or died left it ``running``: it is closed here with
+    the reason, and a stage that died before writing one gets one, so every run
+    is in ``job_runs`` exactly once.
+    """
 
-def _crawl_work(settings: Settings, keys: list[str] | None, since: dt.date | None = None) -> Any:
     def work(db: Database) -> JobOutcome:
         started = utcnow()
         result = run_stage(
-            "crawl",
-            crawl_args(keys, since),
+            stage,
+            args,
             settings,
-            timeout=settings.crawl_timeout,
+            timeout=timeout,
             grace=min(settings.stop_grace, 30),
+            echo=echo,
+            extra_env=extra_env,
         )
-        outcome = _stage_outcome(result)
-        with db.sessions() as session:
-            outcome.stats.update(crawl_stats(session, started))
-        return outcome
+        status = {"ok": "ok", "interrupted": "interrupted"}.get(result.status, "failed")
+        stats: dict[str, Any] = {"seconds": round(result.seconds, 1)}
+        with db.sessions.begin() as session:
+            rows = list(
+                session.scalars(
+                    select(JobRun).where(
+                        JobRun.pid == result.pid,
+                        JobRun.host == socket.gethostname(),
+                        JobRun.started_at >= started - dt.timedelta(seconds=5),
+                    )
+                )
+            )
+            for row in rows:
+                if row.status == "running":
+                    repository.finish_job(session, row, status, row.stats, result.error)
+                stats.update(row.stats or {})
+            if not rows:
+                orphan = repository.start_job(session, stage)
+                repository.finish_job(session, orphan, status, stats, result.error)
+            if stage == "crawl":
+                stats.update(crawl_stats(session, started))
+            if status == "ok" and any(row.status == "failed" for row in rows):
+                status = "failed"
+        errors = [row.error for row in rows if row.error] or [result.error or ""]
+        return JobOutcome(status, stats, "; ".join(e for e in errors if e) or None)
 
     return work
 
@@ -423,31 +468,22 @@ def crawl_stats(session: Any, since: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _simple_stage_work(stage: str, args: list[str], settings: Settings) -> Any:
-    def work(db: Database) -> JobOutcome:
-        result = run_stage(
-            stage, args, settings, timeout=settings.stage_timeout, grace=settings.stop_grace
-        )
-        return _stage_outcome(result)
-
-    return work
-
-
 def job_crawl(group: str = "") -> dict[str, Any]:
     """Scheduled crawl of one source group ("" = sources without a group)."""
     settings = Settings.from_env()
     keys = crawl_groups(load_sources(settings.sources).entries).get(group, [])
-    job_id = crawl_job_id(group)
     if not keys:
         return {"skipped": "no enabled source in this group"}
-    outcome = execute_job(job_id, settings, _crawl_work(settings, keys))
+    work = stage_work("crawl", crawl_args(keys), settings, timeout=settings.crawl_timeout)
+    outcome = execute_job(crawl_job_id(group), settings, work, record=False)
     return {"status": outcome.status, **outcome.stats}
 
 
 def job_process() -> dict[str, Any]:
     """Scheduled processing of stored articles into incidents."""
     settings = Settings.from_env()
-    outcome = execute_job("process", settings, _simple_stage_work("process", ["process"], settings))
+    work = stage_work("process", ["process"], settings, timeout=settings.stage_timeout)
+    outcome = execute_job("process", settings, work, record=False)
     return {"status": outcome.status, **outcome.stats}
 
 
@@ -455,9 +491,8 @@ def job_digest(profile: str = "default") -> dict[str, Any]:
     """Scheduled digest of one profile (sent when SMTP is configured)."""
     settings = Settings.from_env()
     args = digest_args(settings, profile)
-    outcome = execute_job(
-        f"digest:{profile}", settings, _simple_stage_work(f"digest_{profile}", args, settings)
-    )
+    work = stage_work(f"digest:{profile}", args, settings, timeout=settings.stage_timeout)
+    outcome = execute_job(f"digest:{profile}", settings, work, record=False)
     return {"status": outcome.status, **outcome.stats}
 
 
@@ -494,7 +529,7 @@ def job_maintenance() -> dict[str, Any]:
 
 
 def maintenance_work(settings: Settings, db: Database) -> JobOutcome:
-    from sqlalchemy import select, text
+    from sqlalchemy import text
 
     from storage.models import Article, EvidenceMention
 
@@ -748,6 +783,7 @@ class Service:
             self.stop_requested.set()
             self.scheduler.shutdown(wait=False)
             return
+        self._resume_interrupted()
         self.scheduler.resume()
 
     def _on_stop_signal(self, signum: int, frame: Any) -> None:
@@ -796,10 +832,11 @@ class Service:
             # next run time, so a run missed while we were down still happens.
             if existing is not None and existing.name == spec.signature:
                 continue
-            # A new or changed interval job runs at once; a daily one waits for its time.
+            # A new or changed crawl or health job runs at once (processing follows a
+            # crawl); the others wait for their first due time.
             first_run = (
                 now
-                if isinstance(spec.trigger, IntervalTrigger)
+                if spec.id.startswith("crawl") or spec.id == "health"
                 else spec.trigger.get_next_fire_time(None, now)
             )
             self.scheduler.add_job(
@@ -813,6 +850,19 @@ class Service:
                 **JOB_DEFAULTS,
             )
             log.info("job %s scheduled: %s", spec.id, spec.trigger)
+
+    def _resume_interrupted(self) -> None:
+        """Jobs whose last run was cut short (kill -9, shutdown) run again at once."""
+        with self.db.sessions() as session:
+            cut_short = {
+                run.job for run in repository.last_job_runs(session) if run.status == "interrupted"
+            }
+        now = dt.datetime.now(dt.UTC)
+        for job in self.scheduler.get_jobs():
+            stage = "crawl" if job.id.startswith("crawl") else job.id
+            if stage in cut_short or job.id in cut_short:
+                log.warning("job %s was interrupted last time: running it now", job.id)
+                job.modify(next_run_time=now)
 
     def _housekeep(self) -> None:
         """Renew the leader lease; reload the sources file on SIGHUP or change."""
@@ -884,41 +934,28 @@ def run_once(
 ) -> OnceReport:
     """crawl → process → digest once, each stage under its job lease; stops at a failed stage."""
     report = OnceReport(started=utcnow())
+    # Today's digest (local day) holds what this run found; a scheduled digest
+    # covers the day up to its send time instead.
+    digest_today = digest_args(settings, None, day=dt.datetime.now(timezone_of(settings)).date())
     plan: list[tuple[str, str, list[str], float]] = [
         ("crawl", "crawl", crawl_args(None, since), settings.crawl_timeout),
         ("process", "process", ["process"], settings.stage_timeout),
-        ("digest", "digest:default", digest_args(settings, None), settings.stage_timeout),
+        ("digest", "digest:default", digest_today, settings.stage_timeout),
     ]
     for number, (stage, job_id, args, timeout) in enumerate(plan, start=1):
         echo(
             click.style(f"[{number}/{len(plan)}] {stage}", bold=True)
             + f"  civwatch {' '.join(args)}"
         )
-        stage_started = utcnow()
-
-        def work(
-            db: Database,
-            stage: str = stage,
-            args: list[str] = args,
-            timeout: float = timeout,
-            stage_started: dt.datetime = stage_started,
-        ) -> JobOutcome:
-            result = run_stage(
-                stage,
-                args,
-                settings,
-                timeout=timeout,
-                grace=min(settings.stop_grace, 30),
-                echo=lambda line: echo(f"    │ {line}"),
-                extra_env=stage_env,
-            )
-            outcome = _stage_outcome(result)
-            if stage == "crawl":
-                with db.sessions() as session:
-                    outcome.stats.update(crawl_stats(session, stage_started))
-            return outcome
-
-        outcome = execute_job(job_id, settings, work, wait_for_lock=60)
+        work = stage_work(
+            stage,
+            args,
+            settings,
+            timeout=timeout,
+            echo=lambda line: echo(f"    │ {line}"),
+            extra_env=stage_env,
+        )
+        outcome = execute_job(job_id, settings, work, wait_for_lock=60, record=False)
         report.stages.append((stage, outcome))
         mark = "done" if outcome.status == "ok" else outcome.status.upper()
         seconds = outcome.stats.get("seconds", 0)
@@ -930,8 +967,6 @@ def run_once(
 
 def summarise(settings: Settings, report: OnceReport, echo: Callable[[str], None]) -> None:
     """Per-source counts, the new incidents with place and figures, the digest files."""
-    from sqlalchemy import select
-
     from storage.models import Digest, Incident
 
     db = Database.open(settings.db_url, migrate=False)

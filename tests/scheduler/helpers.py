@@ -1,0 +1,142 @@
+"""Running the real scheduler and stages as subprocesses, and reading what they recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, text
+
+from storage import Database
+from storage.models import JobRun
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Long defaults so that a test only sees the jobs it switches on.
+QUIET = {
+    "CIVWATCH_CRAWL_INTERVAL": "3600",
+    "CIVWATCH_PROCESS_INTERVAL": "3600",
+    "CIVWATCH_HEALTH_INTERVAL": "3600",
+    "CIVWATCH_DIGEST_SCHEDULE": "default=03:00",
+    "CIVWATCH_MAINTENANCE_TIME": "04:00",
+    "CIVWATCH_STOP_GRACE": "6",
+    "CIVWATCH_DOWNLOAD_TIMEOUT": "5",
+}
+
+
+def make_env(data_dir: Path, sources: Path, db_url: str = "", **overrides: str) -> dict[str, str]:
+    """The environment of a civwatch process isolated in ``data_dir``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIVWATCH_")}
+    env.update(QUIET)
+    env["CIVWATCH_DATA_DIR"] = str(data_dir)
+    env["CIVWATCH_SOURCES"] = str(sources)
+    env["CIVWATCH_TIMEZONE"] = "UTC"
+    env["CIVWATCH_MIN_FREE_DISK_MB"] = "1"
+    if db_url:
+        env["CIVWATCH_DATABASE_URL"] = db_url
+    env.update(overrides)
+    return env
+
+
+def write_sources(path: Path, feeds: dict[str, str]) -> Path:
+    """A sources file with one feed source per ``key: url``."""
+    lines = ["sources:"]
+    for key, url in feeds.items():
+        lines += [
+            f"  - key: {key}",
+            f"    name: {key}",
+            "    kind: feed",
+            f"    url: {url}",
+            "    lang: auto",
+            "    countries: [ML, BF, NE]",
+        ]
+    if not feeds:
+        lines = ["sources: []"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def start_scheduler(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "cli", "-v", "schedule"],
+            env=env,
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 20) -> int:
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    return proc.wait(timeout)
+
+
+def runs(url: str, job: str | None = None) -> list[JobRun]:
+    database = Database.open(url, migrate=False)
+    try:
+        with database.sessions() as session:
+            query = select(JobRun).order_by(JobRun.id)
+            if job is not None:
+                query = query.where(JobRun.job == job)
+            return list(session.scalars(query))
+    finally:
+        database.close()
+
+
+def scalar(url: str, sql: str) -> Any:
+    database = Database.open(url, migrate=False)
+    try:
+        with database.engine.connect() as conn:
+            return conn.scalar(text(sql))
+    finally:
+        database.close()
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str, poll: float = 0.25) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except Exception:  # the database may not exist yet
+            value = None
+        if value:
+            return value
+        time.sleep(poll)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct child processes of ``pid`` (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (already exited, not reaped) counts as gone.
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -1,0 +1,184 @@
+"""The real scheduler process: restarts, two processes, SIGTERM and kill -9 during a crawl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage import Database
+from storage.models import Article
+from tests.localserver import LocalServer
+from tests.scheduler.demo_site import serve_demo
+from tests.scheduler.helpers import (
+    children_of,
+    make_env,
+    pid_alive,
+    runs,
+    scalar,
+    start_scheduler,
+    stop,
+    wait_for,
+    write_sources,
+)
+
+
+def _sqlite(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'data' / 'civwatch.sqlite3'}"
+
+
+def test_restart_coalesces_missed_runs_and_keeps_schedule(tmp_path: Path) -> None:
+    url = _sqlite(tmp_path)
+    sources = write_sources(tmp_path / "sources.yaml", {})
+    env = make_env(tmp_path / "data", sources, CIVWATCH_HEALTH_INTERVAL="2")
+    log = tmp_path / "scheduler.log"
+
+    first = start_scheduler(env, log)
+    wait_for(lambda: runs(url, "health"), 20, "the first health run")
+    schedule_before = scalar(
+        url, "SELECT next_run_time FROM apscheduler_jobs WHERE id='maintenance'"
+    )
+    assert stop(first) == 0
+    stopped_at = dt.datetime.now(dt.UTC)
+    before = len(runs(url, "health"))
+
+    time.sleep(5.5)  # two health runs (every 2 s) fall due while nothing runs
+    second = start_scheduler(env, log)
+    try:
+        wait_for(lambda: len(runs(url, "health")) > before, 15, "the missed health run")
+        restarted = [r for r in runs(url, "health") if r.started_at > stopped_at]
+        # The second run after restart may only come one interval (2 s) later.
+        first_after = restarted[0].started_at
+        burst = [r for r in restarted if (r.started_at - first_after).total_seconds() < 1.5]
+        assert len(burst) == 1, "missed runs must be coalesced into one"
+        assert restarted[0].status == "ok"
+        schedule_after = scalar(
+            url, "SELECT next_run_time FROM apscheduler_jobs WHERE id='maintenance'"
+        )
+        assert schedule_after == schedule_before, "an unchanged job keeps its next run time"
+    finally:
+        assert stop(second) == 0
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_two_schedulers_run_each_job_once_per_due_time(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    url = _sqlite(tmp_path) if backend == "sqlite" else request.getfixturevalue("pg_url")
+    if backend == "postgresql":
+        Database.open(url).close()
+    sources = write_sources(tmp_path / "sources.yaml", {})
+    env = make_env(tmp_path / "data", sources, db_url=url, CIVWATCH_HEALTH_INTERVAL="1")
+    a = start_scheduler(env, tmp_path / "a.log")
+    b = start_scheduler(env, tmp_path / "b.log")
+    try:
+        wait_for(
+            lambda: (
+                "standing by" in (tmp_path / "a.log").read_text()
+                or "standing by" in (tmp_path / "b.log").read_text()
+            ),
+            30,
+            "one scheduler to stand by",
+        )
+        wait_for(lambda: runs(url, "health"), 30, "the first health run")
+        time.sleep(5)
+        health = runs(url, "health")
+        assert len({r.pid for r in health}) == 1, "only the lease holder runs jobs"
+        starts = sorted(r.started_at for r in health)
+        gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(starts)]
+        assert len(health) >= 3
+        assert min(gaps) > 0.5, f"one run per due time (1 s interval), gaps {gaps}"
+        leader = a if health[0].pid == a.pid else b
+        standby = b if leader is a else a
+        # The standby takes over when the leader stops.
+        assert stop(leader) == 0
+        taken_over = wait_for(
+            lambda: [r for r in runs(url, "health") if r.pid == standby.pid], 15, "the takeover"
+        )
+        assert taken_over[0].status == "ok"
+    finally:
+        for proc in (a, b):
+            if proc.poll() is None:
+                assert stop(proc) == 0
+
+
+def test_sigterm_during_crawl_exits_cleanly_within_grace(
+    tmp_path: Path, http_server: LocalServer
+) -> None:
+    url = _sqlite(tmp_path)
+    feeds = serve_demo(http_server, page_delay=30)  # every article takes 30 s to answer
+    sources = write_sources(tmp_path / "sources.yaml", {"demo_en": feeds["demo_en"]})
+    env = make_env(
+        tmp_path / "data", sources, CIVWATCH_STOP_GRACE="6", CIVWATCH_DOWNLOAD_TIMEOUT="60"
+    )
+    proc = start_scheduler(env, tmp_path / "scheduler.log")
+    try:
+        wait_for(
+            lambda: any(r.path.endswith(".html") for r in http_server.requests),
+            30,
+            "the crawl to request an article",
+        )
+        crawl_children = children_of(proc.pid)
+        assert crawl_children, "the crawl runs in a subprocess"
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(20)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert code == 0
+    assert took < 6 + 3, f"stopped in {took:.1f} s, grace is 6 s"
+    assert not any(pid_alive(pid) for pid in crawl_children)
+    crawl = runs(url, "crawl")
+    assert [r.status for r in crawl] == ["interrupted"]
+    assert crawl[0].finished_at is not None
+
+
+def test_kill_9_during_crawl_then_restart_resumes_without_duplicates(
+    tmp_path: Path, http_server: LocalServer
+) -> None:
+    url = _sqlite(tmp_path)
+    feeds = serve_demo(http_server, page_delay=0.8)
+    sources = write_sources(tmp_path / "sources.yaml", feeds)
+    env = make_env(tmp_path / "data", sources, CIVWATCH_DOWNLOAD_TIMEOUT="20")
+    log = tmp_path / "scheduler.log"
+    proc = start_scheduler(env, log)
+    wait_for(
+        lambda: sum(r.path.endswith(".html") for r in http_server.requests) >= 2,
+        30,
+        "the crawl to be under way",
+    )
+    crawl_children = children_of(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(5)
+    wait_for(
+        lambda: not any(pid_alive(pid) for pid in crawl_children), 5, "the crawl to die with it"
+    )
+    assert [r.status for r in runs(url, "crawl")] == ["running"], "left behind by kill -9"
+    killed_run = runs(url, "crawl")[0]
+
+    again = start_scheduler(env, log)
+    try:
+        wait_for(
+            lambda: [r for r in runs(url, "crawl") if r.status == "ok"], 60, "the resumed crawl"
+        )
+    finally:
+        assert stop(again) == 0
+    crawl_runs = runs(url, "crawl")
+    assert crawl_runs[0].id == killed_run.id
+    assert crawl_runs[0].status == "interrupted", "the killed run is closed, not left running"
+    assert [r.status for r in crawl_runs[1:]] == ["ok"], "one new run, recorded once"
+    database = Database.open(url, migrate=False)
+    with database.sessions() as session:
+        urls = list(session.scalars(select(Article.canonical_url)))
+    database.close()
+    assert len(urls) == len(set(urls))
+    assert len(urls) == 8, "every demo page stored exactly once"
