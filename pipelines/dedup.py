@@ -31,6 +31,9 @@ from storage.articles import find_by_hash, recent_signatures
 from storage.models import Article
 
 NUM_PERM = 128
+# Stored signatures are only comparable under the same hashing scheme and seed.
+SCHEME = "affine32"
+SEED = 1
 THRESHOLD = 0.8
 SHINGLE = 5
 # Texts shorter than this (in shingles) are too short for a near-duplicate
@@ -61,20 +64,20 @@ def signature(normalised: str) -> MinHash | None:
     grams = shingles(normalised)
     if len(grams) < MIN_SHINGLES:
         return None
-    mh = MinHash(num_perm=NUM_PERM)
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     mh.update_batch(list(grams))
     return mh
 
 
 def to_bytes(mh: MinHash) -> bytes:
-    return np.asarray(mh.hashvalues, dtype="<u8").tobytes()
+    return np.asarray(mh.hashvalues, dtype="<u4").tobytes()
 
 
 def from_bytes(raw: bytes) -> MinHash | None:
-    values = np.frombuffer(raw, dtype="<u8")
+    values = np.frombuffer(raw, dtype="<u4")
     if len(values) != NUM_PERM:
         return None  # stored with other parameters; not comparable
-    return MinHash(num_perm=NUM_PERM, hashvalues=values)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=values.astype(np.uint32))
 
 
 class NearDuplicateIndex:
@@ -110,18 +113,21 @@ class NearDuplicateIndex:
 class DuplicatePipeline:
     """(400) Sets content_hash, near_dup_signature and, for copies, duplicate_of."""
 
-    def __init__(self, db_url: str, warm_days: int = WARM_DAYS) -> None:
+    def __init__(self, db_url: str, warm_days: int = WARM_DAYS, *, migrate: bool = True) -> None:
         self.db_url = db_url
+        self.migrate = migrate
         self.warm_days = warm_days
         self.db: Database | None = None
         self.index = NearDuplicateIndex()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DuplicatePipeline:
-        return cls(from_scrapy_settings(crawler.settings).db_url)
+        # `civwatch crawl` migrates once before the crawl and says so.
+        migrate = crawler.settings.getbool("CIVWATCH_MIGRATE", True)
+        return cls(from_scrapy_settings(crawler.settings).db_url, migrate=migrate)
 
     def open_spider(self) -> None:
-        self.db = Database.open(self.db_url)
+        self.db = Database.open(self.db_url, migrate=self.migrate)
         since = dt.datetime.now(dt.UTC) - dt.timedelta(days=self.warm_days)
         with self.db.sessions.begin() as session:
             for article_id, raw in recent_signatures(session, since):

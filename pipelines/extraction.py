@@ -45,6 +45,7 @@ _HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_:.+-]+)", re.I
 _HTML_LANG_RE = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
 _HTML_HINT_RE = re.compile(rb"<(?:!doctype\s+html|html|head|body|p|div|article)\b", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
+_BLOCK_END_RE = re.compile(r"</(?:p|div|li|h[1-6]|tr|blockquote|section)\s*>|<br\s*/?>", re.I)
 # Fewer characters than this is a teaser or an error page, not an article.
 MIN_TEXT_CHARS = 200
 
@@ -82,6 +83,13 @@ def looks_like_html(body: bytes, content_type: str) -> bool:
     """HTML by its declared type, or sniffed when the type is missing or generic."""
     if body.lstrip()[:8].startswith(_BINARY_MAGIC):
         return False
+    if body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # NUL bytes are normal in UTF-16; judge the decoded start instead.
+        body = (
+            body[2:4098]
+            .decode("utf-16-le" if body[:2] == codecs.BOM_UTF16_LE else "utf-16-be", "replace")
+            .encode("utf-8")
+        )
     if content_type in HTML_TYPES:
         return b"\x00" not in body[:4096]
     if content_type in SNIFF_TYPES:
@@ -159,6 +167,7 @@ def clean_text(text: str) -> str:
 def text_from_hint(hint: str) -> str:
     """An API body (plain, Markdown or HTML) as plain text."""
     if _TAG_RE.search(hint):
+        hint = _BLOCK_END_RE.sub(lambda m: m.group(0) + "\n", hint)
         try:
             hint = lxml.html.fromstring(hint).text_content()
         except (ValueError, lxml.etree.ParserError):

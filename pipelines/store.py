@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 class StorePipeline:
     """(600) Inserts articles (with snapshots) and upserts reference events."""
 
-    def __init__(self, db_url: str, snapshot_dir: Path) -> None:
+    def __init__(self, db_url: str, snapshot_dir: Path, *, migrate: bool = True) -> None:
         self.db_url = db_url
+        self.migrate = migrate
         self.snapshot_dir = snapshot_dir
         self.db: Database | None = None
         self.source_ids: dict[str, int | None] = {}
@@ -37,10 +38,12 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         settings = from_scrapy_settings(crawler.settings)
-        return cls(settings.db_url, settings.data_dir / "snapshots")
+        # `civwatch crawl` migrates once before the crawl and says so.
+        migrate = crawler.settings.getbool("CIVWATCH_MIGRATE", True)
+        return cls(settings.db_url, settings.data_dir / "snapshots", migrate=migrate)
 
     def open_spider(self) -> None:
-        self.db = Database.open(self.db_url)
+        self.db = Database.open(self.db_url, migrate=self.migrate)
 
     def close_spider(self) -> None:
         if self.db is not None:
