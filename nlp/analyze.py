@@ -197,7 +197,7 @@ class Analyzer:
 
     @staticmethod
     def _incidents(doc: Doc, published: date | None, offset: int, focus: tuple[str, ...]) -> list[dict[str, Any]]:
-        dates = find_dates(doc.text, doc.lang, published)
+        dates = find_dates(doc.text, doc.lang_, published)
         out = []
         for incident in assemble(doc, dates, published, focus):
             data = incident.as_dict()

@@ -178,7 +178,7 @@ def assemble(
     claims: list[Claim] = list(doc._.claims or [])
     if not claims:
         return []
-    cues = load_cues(doc.lang)
+    cues = load_cues(doc.lang_)
     text = doc.text
     norm = fold(text)
     places = _places(doc)
@@ -360,6 +360,9 @@ def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
             g_side = _group_side(group, known)
             if g_side != side:
                 continue
+            if claim.combined != all(c.combined for c in group):
+                # "about 30 dead or seriously injured" is its own record beside exact tolls.
+                continue
             clash = any(
                 c.kind == claim.kind
                 and c.sentence == claim.sentence
@@ -405,6 +408,7 @@ def _figures(claims: list[Claim], kind: str) -> dict[str, int | None]:
     if any(c.min is not None and not c.vague for c in current):
         positive = current
     numeric = [c for c in positive if not c.vague]
+    superseded_only = bool(numeric) and all(c.revised for c in numeric)
     if not numeric:
         floor = max((c.min or 0) for c in positive)
         return {"min": floor or None, "max": None}
@@ -413,7 +417,8 @@ def _figures(claims: list[Claim], kind: str) -> dict[str, int | None]:
     # The highest figure decides max: closed -> its value, open-ended -> null.
     tops = [(c.max if c.max is not None else (c.min or 0), c.max is None) for c in numeric]
     top_value, top_open = max(tops, key=lambda t: (t[0], t[1]))
-    hi = None if top_open else top_value
+    # A superseded toll with no current one: the count has moved on, keep it as a floor.
+    hi = None if top_open or superseded_only else top_value
     if lo is not None and hi is not None and hi < lo:
         hi = lo
     return {"min": lo, "max": hi}
