@@ -147,11 +147,12 @@ def _touch(incident: Incident) -> None:
 
 
 def _flush(session: Session, incident: Incident, seen: int | None) -> None:
+    incident_id = incident.id  # read now: after a failed flush the row cannot be loaded
     try:
         session.flush()
     except StaleDataError as exc:
         # Another transaction committed between our read and our write.
-        raise StaleVersion(incident.id, seen, None, "by someone else at the same moment") from exc
+        raise StaleVersion(incident_id, seen, None, "by someone else at the same moment") from exc
 
 
 def _note(note: str | None) -> str | None:

@@ -438,3 +438,73 @@ def test_user_row_is_untouched_by_bad_login_for_unknown_user(
     client.post("/login", data={"username": "ghost", "password": "x" * 12, "csrf_token": token})
     with review_db.sessions() as s:
         assert s.scalar(select(func.count(User.id))) == 3
+
+
+def test_two_reviewers_same_incident_second_is_told_and_keeps_their_input(
+    app: Flask, reviewer: tuple[FlaskClient, str], seeded: Seeded, review_db: Database
+) -> None:
+    rita, rita_token = reviewer
+    bob = app.test_client()
+    bob_token = login(bob, "bob")
+    # both opened the incident page at version 1
+    for client in (rita, bob):
+        page = client.get(f"/incidents/{seeded.mopti}").get_data(as_text=True)
+        assert 'name="version" value="1"' in page
+    response = rita.post(
+        f"/incidents/{seeded.mopti}/confirm", data={"csrf_token": rita_token, "version": "1"}
+    )
+    assert response.status_code == 302
+    response = bob.post(
+        f"/incidents/{seeded.mopti}/reject",
+        data={"csrf_token": bob_token, "version": "1", "reason": "looks like a duplicate"},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "was changed by rita (confirm)" in html and "NOT applied" in html
+    assert "reason=looks like a duplicate" in html  # what bob typed is shown back
+    assert 'name="version" value="2"' in html  # the page now carries the current version
+    assert _incident(review_db, seeded.mopti).status == "confirmed"
+    with review_db.sessions() as s:
+        actions = [r.action for r in s.scalars(select(Review).order_by(Review.id))]
+    assert actions == ["confirm"]
+    # bob re-applies on the current version: both decisions are in the trail
+    response = bob.post(
+        f"/incidents/{seeded.mopti}/reject",
+        data={"csrf_token": bob_token, "version": "2", "reason": "looks like a duplicate"},
+    )
+    assert response.status_code == 302
+    with review_db.sessions() as s:
+        rows = [(r.action, r.user_id) for r in s.scalars(select(Review).order_by(Review.id))]
+    assert rows == [("confirm", seeded.reviewer), ("reject", seeded.reviewer2)]
+
+
+def test_action_errors_are_shown_not_crashes(
+    reviewer: tuple[FlaskClient, str], seeded: Seeded, review_db: Database
+) -> None:
+    client, token = reviewer
+    cases = [
+        ("reject", {"reason": ""}, "A reason is required"),
+        ("merge", {"into": "abc"}, "Give the number"),
+        ("claim", {"kind": "killed", "min": "-3"}, "not a whole number"),
+        ("edit", {"lat": "north"}, "latitude"),
+        ("split", {}, "Choose at least one"),
+    ]
+    for action, form, message in cases:
+        response = client.post(
+            f"/incidents/{seeded.mopti}/{action}",
+            data={"csrf_token": token, "version": "1", **form},
+            follow_redirects=True,
+        )
+        assert response.status_code == 200, action
+        assert message in response.get_data(as_text=True), action
+    assert (
+        client.post(f"/incidents/{seeded.mopti}/confirm", data={"csrf_token": token}).status_code
+        == 400
+    )  # no version in the form
+    assert (
+        client.post(
+            f"/incidents/{seeded.mopti}/explode", data={"csrf_token": token, "version": "1"}
+        ).status_code
+        == 404
+    )
+    assert _audit_count(review_db) == 0
