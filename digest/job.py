@@ -116,12 +116,10 @@ def pictures(
         "map": map_png(
             events,
             outlines,
-            title=rendered_labels["map"],
             no_points_text=rendered_labels["no_points"],
         ),
         "trend": trend_png(
             content.trend,
-            title=rendered_labels["trend"],
             incidents_label=rendered_labels["incidents"],
             killed_label=rendered_labels["killed"],
         ),

@@ -102,7 +102,7 @@ def map_png(
             located.append(e)
             points.append((e.lon, e.lat))
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))
-    ax = fig.add_axes((0.01, 0.06, 0.98, 0.88))
+    ax = fig.add_axes((0.01, 0.06, 0.98, 0.88 if title else 0.93))
     x0, x1, y0, y1 = _extent(points, outlines.region)
     rx0, ry0, rx1, ry1 = outlines.region
     inside_region = x0 >= rx0 - 5 and x1 <= rx1 + 5 and y0 >= ry0 - 5 and y1 <= ry1 + 5
@@ -194,7 +194,7 @@ def trend_png(
 ) -> bytes:
     """Incidents per day (bars) and people killed per day (line) over the trend days."""
     fig = Figure(figsize=(WIDTH_IN, 2.8))
-    ax = fig.add_axes((0.07, 0.18, 0.86, 0.68))
+    ax = fig.add_axes((0.07, 0.12, 0.86, 0.68 if title else 0.82))
     xs = list(range(len(trend)))
     ax.bar(xs, [d.incidents for d in trend], color="#95a5a6", width=0.8, label=incidents_label)
     ax.set_ylabel(incidents_label, fontsize=8)

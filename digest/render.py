@@ -271,7 +271,8 @@ def to_json(content: DigestContent) -> str:
     data = dataclasses.asdict(content)
     data["incident_ids"] = content.incident_ids
     data["is_empty"] = content.is_empty
-    return json.dumps(data, default=default, ensure_ascii=False, indent=1) + "\n"
+    # compact: the indenting encoder is pure Python and 3x slower on big digests
+    return json.dumps(data, default=default, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def render(

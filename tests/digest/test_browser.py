@@ -1,0 +1,81 @@
+"""The HTML digest in a real headless Chromium: it loads its pictures, runs no script,
+and is saved as a PNG artifact under artifacts/digest/ to be looked at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digest.job import run_digest
+from digest.profiles import Profile
+from settings import Settings
+from storage import Database
+from tests.digest.scenario import NOW, populate
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts" / "digest"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def _need_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is required in CI (tests/services.sh installs it)")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_html_digest_renders_in_chromium(
+    sqlite_db: Database, settings: Settings, language: str
+) -> None:
+    _need_chromium()
+    from playwright.sync_api import Dialog, sync_playwright
+
+    with sqlite_db.sessions.begin() as session:
+        populate(session)
+    outcome = run_digest(sqlite_db, settings, Profile(language=language), now=NOW)
+    page_file = outcome.directory / "digest.html"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"digest_{language}.png"
+    dialogs: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 820, "height": 1000})
+
+            def on_dialog(dialog: Dialog) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_file.as_uri())
+            sizes = page.eval_on_selector_all(
+                "img.pic", "imgs => imgs.map(i => [i.naturalWidth, i.naturalHeight])"
+            )
+            headings = page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
+            links = page.eval_on_selector_all("a", "as => as.map(a => a.href)")
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    print(f"\ndigest screenshot: {shot}")
+    # both pictures loaded from the files beside the page, at their drawn size
+    assert sizes == [[720, 460], [720, 280]]
+    assert dialogs == []  # the hostile <script> and onerror never ran
+    assert all(u.startswith("file://") for u in requests), requests
+    assert len(headings) >= 6
+    assert not any(h.startswith("javascript:") for h in links)
+    assert shot.read_bytes().startswith(b"\x89PNG")
