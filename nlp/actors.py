@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +37,7 @@ from nlp.places import DEFAULT_FOCUS, _register_extensions
 from nlp.textnorm import name_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+_OF = frozenset({"of", "du", "de", "d'", "d’", "des"})
 SAHEL = frozenset({"ML", "BF", "NE"})
 MAX_ALIAS_TOKENS = 14
 _KEY_CACHE_LIMIT = 500_000
@@ -79,6 +80,16 @@ class LexiconEntry:
 class _Alias:
     entry: LexiconEntry
     acronym: bool  # match only when written in capitals
+
+
+@dataclass
+class _DocContext:
+    focus: tuple[str, ...]
+    countries: Counter[str]
+    nationality_by_start: dict[int, str] = field(default_factory=dict)
+    nationality_by_end: dict[int, str] = field(default_factory=dict)
+    country_by_start: dict[int, str] = field(default_factory=dict)
+    country_by_end: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -204,55 +215,57 @@ class ActorsComponent:
             i = best[0]
         return out
 
-    def _context(self, doc: Doc) -> tuple[Sequence[str], Counter[str]]:
-        focus = doc._.focus_countries or self.focus
+    def _context(self, doc: Doc) -> _DocContext:
+        """Focus, place countries and token-indexed country mentions, once per doc."""
+        focus = tuple(doc._.focus_countries or self.focus)
         countries: Counter[str] = Counter()
+        ctx = _DocContext(focus, countries)
         for span in doc.spans.get("places", []):
             place = span._.place
-            if place is not None and place.country:
-                countries[place.country] += 1
-        return tuple(focus), countries
-
-    def _adjacent_country(self, doc: Doc, start: int, end: int) -> str | None:
-        """Nationality word or country right before or after tokens start..end."""
-        for span in doc.spans.get("nationalities", []):
-            if span.end == start or (
-                span.end == start - 1
-                and doc[start - 1].is_punct is False
-                and doc[start - 1].lower_ in ("the", "les", "des")
-            ):
-                return str(span._.country)
-            if span.start in (end, end + 1) and (span.start == end or doc[end].is_alpha):
-                return str(span._.country)
-        for span in doc.spans.get("places", []):
-            place = span._.place
-            if place is None or place.precision != "country":
+            if place is None or not place.country:
                 continue
-            gap = [t.lower_ for t in doc[end : span.start]]
-            if (
-                span.start > end
-                and gap
-                and gap[0] in ("of", "du", "de", "d'", "d’")
-                and len(gap) <= 2
-            ):
-                return place.country
-            if span.end == start or (
-                span.end == start - 1 and doc[start - 1].lower_ in ("'s", "’s")
-            ):
-                return place.country
-        return None
+            countries[place.country] += 1
+            if place.precision == "country":
+                ctx.country_by_start[span.start] = place.country
+                ctx.country_by_end[span.end] = place.country
+        for span in doc.spans.get("nationalities", []):
+            ctx.nationality_by_start[span.start] = span._.country
+            ctx.nationality_by_end[span.end] = span._.country
+        return ctx
+
+    def _adjacent_country(self, doc: Doc, ctx: _DocContext, start: int, end: int) -> str | None:
+        """Nationality word or country right before or after tokens start..end."""
+        n = len(doc)
+        # "Malian gendarmes", "the Malian gendarmes"
+        iso = ctx.nationality_by_end.get(start)
+        if iso:
+            return iso
+        # "gendarmes nigériens", "soldats burkinabè"
+        iso = ctx.nationality_by_start.get(end)
+        if iso:
+            return iso
+        # "policiers du Niger", "soldiers of Mali", "l'armée de l'Etat du Mali"
+        j = end
+        if j < n and doc[j].lower_ in _OF:
+            j += 1
+            if j < n and doc[j].lower_ in ("the", "la", "l'", "l’"):
+                j += 1
+            iso = ctx.country_by_start.get(j)
+            if iso:
+                return iso
+        # "Mali's soldiers", "Burkina Faso's gendarmes"
+        if start >= 1 and doc[start - 1].lower_ in ("'s", "’s"):
+            iso = ctx.country_by_end.get(start - 1)
+            if iso:
+                return iso
+        return ctx.country_by_end.get(start)
 
     def _resolve(
-        self,
-        doc: Doc,
-        start: int,
-        end: int,
-        alias: _Alias,
-        focus: Sequence[str],
-        countries: Counter[str],
+        self, doc: Doc, start: int, end: int, alias: _Alias, ctx: _DocContext
     ) -> Actor | None:
         entry = alias.entry
         lex = self.lex
+        focus, countries = ctx.focus, ctx.countries
         if entry.generic is None:
             assert entry.canonical is not None
             return Actor(entry.canonical, entry.type, entry.confidence)
@@ -265,7 +278,7 @@ class ActorsComponent:
             in_mali = countries.get("ML", 0) > 0 or tuple(focus) == ("ML",)
             return Actor("MINUSMA", "peacekeepers", 0.9 if in_mali else 0.5)
         if entry.generic == "army":
-            iso = self._adjacent_country(doc, start, end)
+            iso = self._adjacent_country(doc, ctx, start, end)
             confidence = entry.confidence
             if iso is None:
                 confidence -= 0.2
@@ -284,10 +297,10 @@ class ActorsComponent:
         return None
 
     def __call__(self, doc: Doc) -> Doc:
-        focus, countries = self._context(doc)
+        ctx = self._context(doc)
         spans: list[Span] = []
         for start, end, alias in self._matches(doc):
-            actor = self._resolve(doc, start, end, alias, focus, countries)
+            actor = self._resolve(doc, start, end, alias, ctx)
             if actor is None:
                 continue
             span = Span(doc, start, end, label="ACTOR")

@@ -93,6 +93,23 @@ class Entry:
         return "country" if self.country else "region"
 
 
+@dataclass(frozen=True)
+class Anchors:
+    """Admin areas of places resolved without ambiguity in one document."""
+
+    admin1: frozenset[tuple[str | None, str | None]]
+    admin2: frozenset[tuple[str | None, str | None]]
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> Anchors:
+        """The anchor sets of ``entries``."""
+        items = list(entries)
+        return cls(
+            frozenset((e.country, e.admin1) for e in items if e.admin1),
+            frozenset((e.country, e.admin2) for e in items if e.admin2),
+        )
+
+
 @dataclass
 class Gazetteer:
     """Read-only name index. Build with :func:`load_gazetteer`."""
@@ -140,7 +157,7 @@ class Gazetteer:
         key: str,
         focus: Iterable[str],
         context_countries: Counter[str] | None = None,
-        anchors: Sequence[Entry] = (),
+        anchors: Anchors | Sequence[Entry] = (),
     ) -> Entry:
         """Pick the most plausible entry for a mention.
 
@@ -153,8 +170,10 @@ class Gazetteer:
             return candidates[0]
         focus_set = set(focus)
         ctx = context_countries or Counter()
-        anchor_admin1 = {(a.country, a.admin1) for a in anchors if a.admin1}
-        anchor_admin2 = {(a.country, a.admin2) for a in anchors if a.admin2}
+        if not isinstance(anchors, Anchors):
+            anchors = Anchors.of(anchors)
+        anchor_admin1 = anchors.admin1
+        anchor_admin2 = anchors.admin2
 
         def score(e: Entry) -> float:
             s = _FEATURE_WEIGHT.get(e.feature, 0.5)
@@ -301,4 +320,4 @@ def load_gazetteer(data_dir: str = "") -> Gazetteer:
     return gaz
 
 
-__all__ = ["Entry", "Gazetteer", "compact_key", "load_gazetteer"]
+__all__ = ["Anchors", "Entry", "Gazetteer", "compact_key", "load_gazetteer"]

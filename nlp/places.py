@@ -32,7 +32,7 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.gazetteer import Entry, Gazetteer, load_gazetteer
+from nlp.gazetteer import Anchors, Entry, Gazetteer, load_gazetteer
 from nlp.textnorm import name_key
 
 DEFAULT_FOCUS = ("ML", "BF", "NE")
@@ -292,6 +292,14 @@ class PlacesComponent:
                 i += 1
                 continue
             end, span_key = best
+            if end + 1 < n and texts[end] == "-" and texts[end + 1][:1].isupper():
+                # A known name inside a longer hyphenated one ("Kou" in
+                # "Sobale-Kou") is not that place: keep the whole name.
+                whole = self._capital_run(doc, keys, i, limit=MAX_UNKNOWN_NAME_TOKENS + 1)
+                if whole > end + 1:
+                    mentions.append(self._mention_for(doc, i, whole))
+                    i = whole
+                    continue
             iso = gaz.nationalities.get(span_key)
             if iso is not None:
                 nationalities.append(self._nationality(doc, i, end, iso))
@@ -376,8 +384,6 @@ class PlacesComponent:
                 core_start, end = named
                 core = name_key(doc[core_start:end].text)
                 if kind == "settle":
-                    if taken[core_start]:
-                        break
                     found = gaz.lookup(core)
                     if found:
                         out.append(_Mention(core_start, end, "gaz", core, found))
@@ -471,7 +477,7 @@ class PlacesComponent:
             m = frontier.pop()
             # to the right: ", X" / "and X" / "et X" / ", and X"
             j = m.end
-            if j < n and keys[j] in ("", "and", "et") and doc[j].text in (",", "and", "et"):
+            if j < n and doc[j].text in (",", "and", "et"):
                 j += 1
                 if j < n and doc[j].text in ("and", "et") and doc[j - 1].text == ",":
                     j += 1
@@ -593,12 +599,13 @@ class PlacesComponent:
                 anchors.append(m.candidates[0])
                 if m.candidates[0].country:
                     countries[m.candidates[0].country] += 1
+        prepared = Anchors.of(anchors)
         for m in mentions:
             written = doc[m.start : m.end].text
             if m.kind == "country" and m.iso2:
                 m.place = place_from_entry(gaz.country_entry(m.iso2, written), written)
             elif m.kind in ("gaz", "admin") and m.candidates:
-                entry = gaz.choose(m.candidates, m.key, focus, countries, anchors)
+                entry = gaz.choose(m.candidates, m.key, focus, countries, prepared)
                 place = place_from_entry(entry, written)
                 if entry.feature == "A.ADM1":
                     place = replace(place, admin1=entry.admin1 or entry.name, admin2=None)

@@ -1,0 +1,252 @@
+"""The civwatch_actors component on blank English and French pipelines.
+
+Sentences are written for these tests. The canonical names expected are the
+project's canonical list (the gold README's), checked by hand per alias.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import nlp.actors as actors_module
+import nlp.places  # noqa: F401  (registers the civwatch_places factory)
+from nlp.actors import ACTOR_TYPES, load_actor_lexicon
+
+CANONICAL = {
+    "Malian Armed Forces (FAMa)",
+    "Burkinabe Armed Forces",
+    "Nigerien Armed Forces (FAN)",
+    "VDP",
+    "Wagner Group",
+    "French forces (Barkhane)",
+    "US forces",
+    "MINUSMA",
+    "JNIM",
+    "Islamic State Sahel (ISSP/ISGS)",
+    "Ansarul Islam",
+    "AQIM",
+    "Al-Mourabitoun",
+    "CMA/CSP (Azawad rebels)",
+    "Dozo militia",
+    "Fulani militia",
+    "Koglweogo",
+    "self-defence militias",
+    "Boko Haram",
+    "Islamic State",
+    "armed bandits",
+    "suspected jihadists",
+    "unidentified gunmen",
+    "civilians",
+}
+
+
+def _pipeline(lang: str, focus: list[str] | None = None) -> Language:
+    pipe = spacy.blank(lang)
+    pipe.add_pipe("sentencizer")
+    config = {"focus_countries": focus} if focus else {}
+    pipe.add_pipe("civwatch_places", config=config)
+    pipe.add_pipe("civwatch_actors", config=config)
+    return pipe
+
+
+@pytest.fixture(scope="module")
+def en() -> Language:
+    return _pipeline("en")
+
+
+@pytest.fixture(scope="module")
+def fr() -> Language:
+    return _pipeline("fr")
+
+
+def actors(doc: Doc) -> dict[str, tuple[str, float]]:
+    return {s.text: (s._.actor.canonical, s._.actor.confidence) for s in doc.spans["actors"]}
+
+
+def names(doc: Doc) -> dict[str, str]:
+    return {text: canonical for text, (canonical, _) in actors(doc).items()}
+
+
+def test_lexicon_uses_only_canonical_names_and_types() -> None:
+    path = Path(actors_module.__file__).parent / "data" / "actors.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        assert entry["type"] in ACTOR_TYPES
+        if "canonical" in entry:
+            assert entry["canonical"] in CANONICAL, entry["canonical"]
+        assert entry["aliases"]["en"] or entry["aliases"]["fr"]
+    lexicon = load_actor_lexicon()
+    assert {e.canonical for e in lexicon.by_canonical.values()} == CANONICAL
+
+
+@pytest.mark.parametrize(
+    ("text", "alias", "canonical"),
+    [
+        ("The FAMa repelled the attack.", "FAMa", "Malian Armed Forces (FAMa)"),
+        ("Malian troops entered the town.", "Malian troops", "Malian Armed Forces (FAMa)"),
+        ("Wagner fighters arrived.", "Wagner fighters", "Wagner Group"),
+        ("Men from Africa Corps patrolled.", "Africa Corps", "Wagner Group"),
+        ("JNIM claimed the ambush.", "JNIM", "JNIM"),
+        ("The Katiba Macina is active there.", "Katiba Macina", "JNIM"),
+        ("ISGS fighters attacked.", "ISGS", "Islamic State Sahel (ISSP/ISGS)"),
+        ("Ansaroul Islam was blamed.", "Ansaroul Islam", "Ansarul Islam"),
+        ("Dan Na Ambassagou denied it.", "Dan Na Ambassagou", "Dozo militia"),
+        ("Koglweogo members were seen.", "Koglweogo", "Koglweogo"),
+        ("Armed bandits stole cattle.", "Armed bandits", "armed bandits"),
+        ("Unidentified gunmen fired.", "Unidentified gunmen", "unidentified gunmen"),
+        ("Suspected jihadists fled.", "Suspected jihadists", "suspected jihadists"),
+        ("Villagers buried the dead.", "Villagers", "civilians"),
+        ("The CSP-DPA took the base.", "CSP-DPA", "CMA/CSP (Azawad rebels)"),
+        ("UN peacekeepers were hit.", "UN peacekeepers", "MINUSMA"),
+    ],
+)
+def test_english_aliases(en: Language, text: str, alias: str, canonical: str) -> None:
+    assert names(en(text))[alias] == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "alias", "canonical"),
+    [
+        (
+            "Les Forces armées maliennes ont riposté.",
+            "Forces armées maliennes",
+            "Malian Armed Forces (FAMa)",
+        ),
+        ("L'armée burkinabè a repris le poste.", "armée burkinabè", "Burkinabe Armed Forces"),
+        (
+            "Les Forces armées nigériennes ont riposté.",
+            "Forces armées nigériennes",
+            "Nigerien Armed Forces (FAN)",
+        ),
+        (
+            "Des Volontaires pour la défense de la patrie sont morts.",
+            "Volontaires pour la défense de la patrie",
+            "VDP",
+        ),
+        ("Les casques bleus ont riposté.", "casques bleus", "MINUSMA"),
+        (
+            "L'État islamique au Grand Sahara a revendiqué.",
+            "État islamique au Grand Sahara",
+            "Islamic State Sahel (ISSP/ISGS)",
+        ),
+        ("Des chasseurs dozos ont été accusés.", "chasseurs dozos", "Dozo militia"),
+        (
+            "Des individus armés non identifiés ont tiré.",
+            "individus armés non identifiés",
+            "unidentified gunmen",
+        ),
+        ("Des djihadistes présumés ont fui.", "djihadistes présumés", "suspected jihadists"),
+        ("Des bandits armés ont volé du bétail.", "bandits armés", "armed bandits"),
+        ("AQMI a revendiqué l'enlèvement.", "AQMI", "AQIM"),
+        ("Des rebelles touareg ont pris le camp.", "rebelles touareg", "CMA/CSP (Azawad rebels)"),
+        ("Les populations civiles ont fui.", "populations civiles", "civilians"),
+    ],
+)
+def test_french_aliases(fr: Language, text: str, alias: str, canonical: str) -> None:
+    assert names(fr(text))[alias] == canonical
+
+
+def test_accents_and_case_insensitive(fr: Language) -> None:
+    assert names(fr("L'ARMEE BURKINABE a riposté."))["ARMEE BURKINABE"] == "Burkinabe Armed Forces"
+    assert names(fr("Les djihadistes ont fui."))["djihadistes"] == "suspected jihadists"
+
+
+def test_acronyms_need_capitals(en: Language) -> None:
+    assert "FAN" in names(en("FAN units arrived."))
+    assert names(en("A fan of the club was there.")) == {}
+
+
+def test_generic_army_follows_nationality(en: Language, fr: Language) -> None:
+    assert (
+        names(en("Nigerien gendarmes were killed."))["gendarmes"] == "Nigerien Armed Forces (FAN)"
+    )
+    assert names(fr("Des gendarmes nigériens ont été tués."))["gendarmes"] == (
+        "Nigerien Armed Forces (FAN)"
+    )
+    assert names(fr("Les policiers du Niger ont riposté."))["policiers"] == (
+        "Nigerien Armed Forces (FAN)"
+    )
+    assert names(en("Mali's soldiers and Burkina Faso's gendarmes.")) == {
+        "soldiers": "Malian Armed Forces (FAMa)",
+        "gendarmes": "Burkinabe Armed Forces",
+    }
+
+
+def test_generic_army_follows_single_focus_country() -> None:
+    pipe = _pipeline("en", ["BF"])
+    found = actors(pipe("Soldiers repelled the attack."))
+    canonical, confidence = found["Soldiers"]
+    assert canonical == "Burkinabe Armed Forces"
+    assert confidence < 1
+
+
+def test_generic_army_follows_document_places(en: Language) -> None:
+    doc = en("Gunmen attacked the army camp in Djibo. Soldiers returned fire.")
+    assert names(doc)["Soldiers"] == "Burkinabe Armed Forces"
+
+
+def test_generic_army_without_any_country_is_left_out(en: Language) -> None:
+    # Default focus has three countries and the text names none.
+    assert "Soldiers" not in names(en("Soldiers returned fire."))
+
+
+def test_foreign_force_descriptors_are_low_confidence(en: Language, fr: Language) -> None:
+    for doc, alias in (
+        (en("Russian instructors accompanied the patrol in Mopti."), "Russian instructors"),
+        (
+            en("White men speaking an unknown language were seen in Gao."),
+            "White men speaking an unknown language",
+        ),
+        (en("Foreign military personnel were seen near Gao."), "Foreign military personnel"),
+        (fr("Des instructeurs russes étaient présents à Gao."), "instructeurs russes"),
+    ):
+        canonical, confidence = actors(doc)[alias]
+        assert canonical == "Wagner Group"
+        assert confidence <= 0.6
+    canonical, confidence = actors(en("Wagner mercenaries arrived in Gao."))["Wagner mercenaries"]
+    assert confidence == 1.0
+
+
+def test_peacekeepers_in_and_outside_mali(en: Language) -> None:
+    canonical, confidence = actors(en("Chadian peacekeepers were attacked in Kidal."))[
+        "peacekeepers"
+    ]
+    assert canonical == "MINUSMA" and confidence >= 0.9
+    _, confidence = actors(_pipeline("en", ["NE"])("Peacekeepers left the base."))["Peacekeepers"]
+    assert confidence <= 0.5
+
+
+def test_islamic_state_resolution(en: Language) -> None:
+    assert names(en("The Islamic State claimed the attack near Menaka."))["Islamic State"] == (
+        "Islamic State Sahel (ISSP/ISGS)"
+    )
+    pipe = _pipeline("en", ["IQ"])
+    assert names(pipe("The Islamic State claimed the bombing in Paris."))["Islamic State"] == (
+        "Islamic State"
+    )
+
+
+def test_actor_words_are_not_places(en: Language) -> None:
+    doc = en("The Katiba Macina and Boko Haram were named.")
+    assert not doc.spans["places"]
+
+
+def test_hostile_input(en: Language, fr: Language) -> None:
+    assert actors(en("")) == {}
+    assert actors(en("\x00\x1b gunmen \x07")) == {"gunmen": ("unidentified gunmen", 1.0)}
+    doc = en(" ".join(["jihadists attacked soldiers in Gao"] * 2000))
+    assert len(doc.spans["actors"]) == 4000
+    assert actors(fr("Bewaffnete griffen ein Dorf an.")) == {}
+
+
+def test_bad_lexicon_line_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "actors.jsonl"
+    bad.write_text('{"canonical": "X", "type": "aliens", "aliases": {"en": ["x"]}}\n')
+    with pytest.raises(ValueError, match="unknown actor type"):
+        load_actor_lexicon(str(bad))

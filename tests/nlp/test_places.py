@@ -1,0 +1,176 @@
+"""The civwatch_places component on blank English and French pipelines.
+
+Every sentence here is written for these tests (no gold or press text). The
+expected places are checked against geography by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import nlp.places  # noqa: F401  (registers the civwatch_places factory)
+from nlp.places import Place
+
+
+def _pipeline(lang: str, focus: list[str] | None = None) -> Language:
+    pipe = spacy.blank(lang)
+    pipe.add_pipe("sentencizer")
+    config = {"focus_countries": focus} if focus else {}
+    pipe.add_pipe("civwatch_places", config=config)
+    return pipe
+
+
+@pytest.fixture(scope="module")
+def en() -> Language:
+    return _pipeline("en")
+
+
+@pytest.fixture(scope="module")
+def fr() -> Language:
+    return _pipeline("fr")
+
+
+def places(doc: Doc) -> dict[str, Place]:
+    return {span.text: span._.place for span in doc.spans["places"]}
+
+
+def test_accents_and_case(en: Language) -> None:
+    doc = en("Shells hit TOMBOUCTOU on Monday; Timbuktu and Ségou were calm, Segou too.")
+    found = places(doc)
+    assert found["TOMBOUCTOU"].geonames_id == found["Timbuktu"].geonames_id == 2449067
+    assert found["TOMBOUCTOU"].admin1 == "Tombouctou"
+    assert found["Ségou"].country == found["Segou"].country == "ML"
+    assert found["Ségou"].admin1 == found["Segou"].admin1 == "Ségou"
+    assert found["Ségou"].precision == "point"
+
+
+def test_overlay_place(en: Language) -> None:
+    doc = en("Troops entered Moura at dawn and stayed for five days.")
+    moura = places(doc)["Moura"]
+    assert (moura.country, moura.admin1, moura.feature) == ("ML", "Mopti", "overlay")
+    assert moura.geonames_id is None
+
+
+def test_nationality_never_sets_location(en: Language) -> None:
+    doc = en("Burkinabe peacekeepers were attacked in Kidal on Sunday.")
+    found = places(doc)
+    assert list(found) == ["Kidal"]
+    assert (found["Kidal"].country, found["Kidal"].admin1) == ("ML", "Kidal")
+    nationalities = [(s.text, s._.country) for s in doc.spans["nationalities"]]
+    assert nationalities == [("Burkinabe", "BF")]
+
+
+def test_french_nationalities_all_forms(fr: Language) -> None:
+    doc = fr("Des soldats maliens, une patrouille nigérienne et l'armée burkinabè.")
+    assert [s._.country for s in doc.spans["nationalities"]] == ["ML", "NE", "BF"]
+    assert not doc.spans["places"]
+
+
+def test_ambiguous_name_resolved_by_focus(en: Language) -> None:
+    text = "The convoy was ambushed near Torodi."
+    assert places(_pipeline("en", ["NE"])(text))["Torodi"].country == "NE"
+    assert places(_pipeline("en", ["BF"])(text))["Torodi"].country == "BF"
+
+
+def test_ambiguous_name_resolved_by_co_mention(en: Language) -> None:
+    # Default focus (ML, BF, NE): the Niger town wins next to Tillabéri.
+    doc = en("The convoy left Tillabéri and was ambushed near Torodi.")
+    assert places(doc)["Torodi"].country == "NE"
+    assert places(doc)["Torodi"].admin1 == "Tillabéri"
+
+
+def test_per_document_focus_countries(en: Language) -> None:
+    doc = en.make_doc("The convoy was ambushed near Torodi.")
+    doc._.focus_countries = ["BF"]
+    for _, proc in en.pipeline:
+        doc = proc(doc)
+    assert places(doc)["Torodi"].country == "BF"
+
+
+def test_unresolved_grammatical_place_is_kept(en: Language) -> None:
+    doc = en("Gunmen burned the village of Zankorobougou-Dié and left.")
+    place = places(doc)["Zankorobougou-Dié"]
+    assert place.precision == "unresolved" and place.country is None
+
+
+def test_unknown_names_listed_with_a_known_place(en: Language) -> None:
+    doc = en("Herders were abducted in Djibo, Kwaltenga and Sorbilo.")
+    found = places(doc)
+    assert found["Djibo"].country == "BF"
+    assert found["Kwaltenga"].precision == "unresolved"
+    assert found["Sorbilo"].precision == "unresolved"
+
+
+def test_unknown_name_before_village(en: Language) -> None:
+    doc = en("Fighting spread to Wanzerbé-Kouka village on Friday.")
+    assert places(doc)["Wanzerbé-Kouka"].precision == "unresolved"
+
+
+def test_admin_regions_english(en: Language) -> None:
+    doc = en("Clashes in the Mopti region spread to Seno province and Bankass cercle.")
+    found = places(doc)
+    assert (found["Mopti region"].precision, found["Mopti region"].admin1) == ("admin1", "Mopti")
+    assert found["Seno province"].country == "BF"
+    assert found["Seno province"].admin1 == "Sahel"
+    assert found["Seno province"].precision == "admin2"
+    assert found["Bankass cercle"].admin1 == "Mopti"
+
+
+def test_admin_regions_french(fr: Language) -> None:
+    doc = fr("L'attaque a eu lieu dans le cercle de Bankass, dans la région de Mopti.")
+    found = places(doc)
+    assert found["cercle de Bankass"].precision == "admin2"
+    assert found["région de Mopti"].precision == "admin1"
+    assert found["région de Mopti"].admin1 == "Mopti"
+
+
+def test_descriptive_regions(en: Language, fr: Language) -> None:
+    found = places(en("Violence has grown in central Mali and northern Burkina Faso."))
+    assert found["central Mali"].country == "ML"
+    assert found["central Mali"].precision == "region"
+    assert found["northern Burkina Faso"].country == "BF"
+    found = places(fr("Les combats ont repris dans le centre du Mali."))
+    assert found["le centre du Mali"].country == "ML"
+    found = places(fr("Un camp a été attaqué à Tillabéri, dans l'ouest du pays."))
+    assert found["l'ouest du pays"].country == "NE"
+    assert found["l'ouest du pays"].precision == "region"
+
+
+def test_niger_river_is_not_the_country(en: Language, fr: Language) -> None:
+    assert "Niger" not in places(en("Boats crossed the Niger River at Gao."))
+    assert "Niger" not in places(fr("Les pirogues ont traversé le fleuve Niger."))
+    assert places(en("Soldiers died in Niger."))["Niger"].country == "NE"
+
+
+def test_common_words_and_names_are_not_places(en: Language, fr: Language) -> None:
+    doc = en("Est and Nord are words. Mars is a month. Amadou Karma spoke to Colonel Bamba.")
+    assert places(doc) == {}
+    doc = fr("Sous la pression, Dans un communiqué, le Centre a réagi.")
+    assert places(doc) == {}
+
+
+def test_hostile_input(en: Language, fr: Language) -> None:
+    assert places(en("")) == {}
+    assert isinstance(places(en("\x00\x01\x02 Gao \x07\x1b")), dict)
+    no_boundaries = " ".join(["gunmen attacked Gao and Kidal"] * 2000)
+    doc = en(no_boundaries)
+    assert len(doc.spans["places"]) == 4000
+    german = "Bewaffnete griffen am Sonntag ein Dorf an und töteten viele Menschen."
+    assert places(fr(german)) == {}
+    # HTML passed as text: no crash; markup glued to words may hide a name.
+    html = "<p>Attack in <b> Gao </b></p><script>var x = 1;</script>"
+    assert places(en(html))["Gao"].country == "ML"
+
+
+def test_works_on_fr_core_news_sm() -> None:
+    if not spacy.util.is_package("fr_core_news_sm"):
+        pytest.skip("fr_core_news_sm is not installed")
+    pipe = spacy.load("fr_core_news_sm", exclude=["parser", "lemmatizer"])
+    pipe.add_pipe("civwatch_places")
+    doc = pipe("Des hommes armés ont attaqué Djibo, au nord du Burkina Faso.")
+    found = places(doc)
+    assert found["Djibo"].admin1 == "Sahel"
+    assert found["nord du Burkina Faso"].country == "BF"
