@@ -432,8 +432,11 @@ def stage_work(
                 )
             )
             for row in rows:
-                if row.status == "running":
-                    repository.finish_job(session, row, status, row.stats, result.error)
+                # A stage stopped at its time limit or by shutdown may still have
+                # closed its row as "ok" on SIGTERM; the row must say it was cut short.
+                if row.status == "running" or (result.status != "ok" and row.status == "ok"):
+                    error = "; ".join(e for e in (row.error, result.error) if e) or None
+                    repository.finish_job(session, row, status, row.stats, error)
                 stats.update(row.stats or {})
             if not rows:
                 orphan = repository.start_job(session, stage)
