@@ -1364,8 +1364,10 @@ def _check_gazetteer() -> Check:
             f"cannot load: {exc}",
             "rebuild with nlp/tools/build_gazetteer.py or reinstall civwatch",
         )
-    size = len(getattr(gazetteer, "index", {}) or {})
-    return Check("gazetteer", True, "loaded" + (f" ({size} names)" if size else ""))
+    size = len(getattr(gazetteer, "by_key", {}) or {})
+    if not size:
+        return Check("gazetteer", False, "loaded but empty", "reinstall civwatch")
+    return Check("gazetteer", True, f"loaded ({size} place names)")
 
 
 def _check_sources(settings: Settings) -> Check:
