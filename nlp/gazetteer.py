@@ -13,8 +13,7 @@ import csv
 import gzip
 import json
 import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -156,7 +155,7 @@ class Gazetteer:
         candidates: Sequence[Entry],
         key: str,
         focus: Iterable[str],
-        context_countries: Counter[str] | None = None,
+        context_countries: Mapping[str, float] | None = None,
         anchors: Anchors | Sequence[Entry] = (),
     ) -> Entry:
         """Pick the most plausible entry for a mention.
@@ -169,7 +168,8 @@ class Gazetteer:
         if len(candidates) == 1:
             return candidates[0]
         focus_set = set(focus)
-        ctx = context_countries or Counter()
+        ctx = context_countries or {}
+        top = max(ctx.values(), default=0.0) or 1.0
         if not isinstance(anchors, Anchors):
             anchors = Anchors.of(anchors)
         anchor_admin1 = anchors.admin1
@@ -181,8 +181,9 @@ class Gazetteer:
                 s += 1.0
             if e.country in focus_set:
                 s += 3.0
-            if e.country and ctx.get(e.country):
-                s += 2.0
+            if e.country:
+                # In proportion to how much the document is about that country.
+                s += 2.0 * ctx.get(e.country, 0.0) / top
             if not e.feature.startswith("A.") and e.population > 0:
                 s += math.log10(e.population + 1) / 3
             if (e.country, e.admin2) in anchor_admin2:

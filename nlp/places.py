@@ -23,7 +23,6 @@ live in ``nlp/data/place_cues.json``; stop-lists beside it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
@@ -576,7 +575,7 @@ class PlacesComponent:
         """Countries the document is about: places (reference points count less), nationalities."""
         votes: dict[str, float] = {}
         for m in mentions:
-            iso = m.iso2 or (m.place.country if m.place is not None else None)
+            iso = m.iso2
             if not iso:
                 continue
             before = set(keys[max(0, m.start - 3) : m.start])
@@ -590,15 +589,13 @@ class PlacesComponent:
     ) -> None:
         gaz = self.gaz
         focus = self._focus(doc)
-        countries: Counter[str] = Counter(m.iso2 for m in mentions if m.iso2)
-        for span in nationalities:
-            countries[span._.country] += 1
         anchors: list[Entry] = []
         for m in mentions:
             if m.candidates and len({(e.country, e.admin1) for e in m.candidates}) == 1:
                 anchors.append(m.candidates[0])
-                if m.candidates[0].country:
-                    countries[m.candidates[0].country] += 1
+                if m.iso2 is None and m.candidates[0].country:
+                    m.iso2 = m.candidates[0].country
+        countries = self._doc_countries(doc, keys, mentions, nationalities)
         prepared = Anchors.of(anchors)
         for m in mentions:
             written = doc[m.start : m.end].text
@@ -612,6 +609,9 @@ class PlacesComponent:
                 m.place = place
             elif m.kind == "unresolved":
                 m.place = unresolved_place(written)
+        for m in mentions:
+            if m.place is not None and m.place.country and m.iso2 is None:
+                m.iso2 = m.place.country
         votes = self._doc_countries(doc, keys, mentions, nationalities)
         doc_country: str | None = None
         if len(focus) == 1:
