@@ -609,7 +609,13 @@ def merge(
     _touch(incident)
     _flush(session, incident, version)
     _audit(
-        session, incident, user, audit.MERGE, before, {"status": "merged", "merged_into": target.id}
+        session,
+        incident,
+        user,
+        audit.MERGE,
+        before,
+        {"status": "merged", "merged_into": target.id},
+        note,
     )
     changed = refresh_figures(session, target, policy)
     if target.new_evidence is False and target.status == "confirmed":

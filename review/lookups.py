@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ log = logging.getLogger(__name__)
 
 NLP_DATA = Path(__file__).resolve().parents[1] / "nlp" / "data"
 ACTOR_LEXICON = NLP_DATA / "actors.jsonl"
+# Natural Earth boundaries (public domain) as polylines, built for the digest's map;
+# read as a data file so the review UI draws the same borders without matplotlib.
+OUTLINES_FILE = Path(__file__).resolve().parents[1] / "digest" / "data" / "outlines.json"
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,8 @@ class Lookups:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _gazetteer: Any = None
     _gazetteer_error: str | None = None
-    _bboxes: dict[str, tuple[float, float, float, float]] | None = None
+    _outlines: dict[str, Any] | None = None
+    _outlines_error: str | None = None
     _actors: dict[str, str] | None = None
 
     # -- places ---------------------------------------------------------------
@@ -128,25 +133,16 @@ class Lookups:
             for e in entries[:limit]
         ]
 
-    def country_bbox(self, country: str) -> tuple[float, float, float, float] | None:
-        """(min_lon, min_lat, max_lon, max_lat) of the gazetteer's places in ``country``."""
-        gaz = self.gazetteer()
-        if gaz is None:
-            return None
+    def outlines(self) -> dict[str, Any] | None:
+        """Natural Earth boundary polylines shipped with the digest (None if missing)."""
         with self._lock:
-            if self._bboxes is None:
-                boxes: dict[str, list[float]] = {}
-                for entries in gaz.by_key.values():
-                    for e in entries:
-                        if e.country is None or e.lat is None or e.lon is None:
-                            continue
-                        box = boxes.setdefault(e.country, [e.lon, e.lat, e.lon, e.lat])
-                        box[0] = min(box[0], e.lon)
-                        box[1] = min(box[1], e.lat)
-                        box[2] = max(box[2], e.lon)
-                        box[3] = max(box[3], e.lat)
-                self._bboxes = {k: (v[0], v[1], v[2], v[3]) for k, v in boxes.items()}
-            return self._bboxes.get(country)
+            if self._outlines is None and self._outlines_error is None:
+                try:
+                    self._outlines = json.loads(OUTLINES_FILE.read_text(encoding="utf-8"))
+                except (OSError, ValueError) as exc:
+                    self._outlines_error = f"map outlines unavailable: {exc}"
+                    log.warning("%s", self._outlines_error)
+            return self._outlines
 
     # -- actors ---------------------------------------------------------------
 
@@ -195,42 +191,37 @@ class MapPoint:
 
 @dataclass(frozen=True)
 class MapView:
-    """An SVG-ready map: the incident and nearby resolved incidents in a bounding box."""
+    """An SVG-ready map: borders, the incident and nearby resolved incidents."""
 
     width: int
     height: int
     point: MapPoint
     others: list[MapPoint]
+    lines: list[tuple[str, str]]  # (layer, SVG points)
     caption: str
 
 
-MAP_WIDTH = 320
+MAP_WIDTH = 360
+MAP_SPAN_LON = 8.0  # degrees shown around the incident
+MAP_SPAN_LAT = 6.0
 
 
 def build_map(
     session: Session, incident: Incident, lookups: Lookups, max_others: int = 150
 ) -> MapView | None:
-    """A map of ``incident`` within its country (or a box around it); None if unplaced."""
+    """A map window around ``incident`` (None if it has no coordinates)."""
     if incident.lat is None or incident.lon is None:
         return None
-    bbox = lookups.country_bbox(incident.country) if incident.country else None
-    if bbox is None:
-        bbox = (incident.lon - 2, incident.lat - 2, incident.lon + 2, incident.lat + 2)
-        caption = "±2° around the place"
-    else:
-        caption = f"{incident.country}: extent of its gazetteer places"
-    min_lon, min_lat, max_lon, max_lat = bbox
-    pad_lon = max((max_lon - min_lon) * 0.05, 0.2)
-    pad_lat = max((max_lat - min_lat) * 0.05, 0.2)
-    min_lon, max_lon = min(min_lon, incident.lon) - pad_lon, max(max_lon, incident.lon) + pad_lon
-    min_lat, max_lat = min(min_lat, incident.lat) - pad_lat, max(max_lat, incident.lat) + pad_lat
-    span_lon, span_lat = max_lon - min_lon, max_lat - min_lat
-    height = max(120, min(400, int(MAP_WIDTH * span_lat / span_lon)))
+    min_lon, max_lon = incident.lon - MAP_SPAN_LON / 2, incident.lon + MAP_SPAN_LON / 2
+    min_lat, max_lat = incident.lat - MAP_SPAN_LAT / 2, incident.lat + MAP_SPAN_LAT / 2
+    # Equirectangular, corrected for latitude so shapes are not stretched.
+    aspect = math.cos(math.radians(max(-80.0, min(80.0, incident.lat))))
+    height = int(MAP_WIDTH * MAP_SPAN_LAT / (MAP_SPAN_LON * aspect))
 
     def xy(lon: float, lat: float) -> tuple[float, float]:
         return (
-            round((lon - min_lon) / span_lon * MAP_WIDTH, 1),
-            round((max_lat - lat) / span_lat * height, 1),
+            round((lon - min_lon) / MAP_SPAN_LON * MAP_WIDTH, 1),
+            round((max_lat - lat) / MAP_SPAN_LAT * height, 1),
         )
 
     px, py = xy(incident.lon, incident.lat)
@@ -246,12 +237,25 @@ def build_map(
         .order_by(Incident.id.desc())
         .limit(max_others)
     )
-    if incident.country:
-        stmt = stmt.where(Incident.country == incident.country)
     others = []
     for oid, lat, lon, name in session.execute(stmt):
         if lat is None or lon is None:
             continue
         ox, oy = xy(lon, lat)
         others.append(MapPoint(ox, oy, int(oid), name or ""))
-    return MapView(MAP_WIDTH, height, point, others, caption)
+    lines: list[tuple[str, str]] = []
+    outlines = lookups.outlines()
+    if outlines is not None:
+        r_min_lon, r_min_lat, r_max_lon, r_max_lat = outlines.get("region", (0, 0, 0, 0))
+        inside = r_min_lon <= incident.lon <= r_max_lon and r_min_lat <= incident.lat <= r_max_lat
+        layers = outlines.get("region_layers" if inside else "world_layers", {})
+        for layer in ("admin1", "admin0", "coast"):
+            for line in layers.get(layer, []):
+                if not any(min_lon <= p[0] <= max_lon and min_lat <= p[1] <= max_lat for p in line):
+                    continue
+                points = " ".join(f"{x},{y}" for x, y in (xy(p[0], p[1]) for p in line))
+                lines.append((layer, points))
+    caption = f"{MAP_SPAN_LON:g}°×{MAP_SPAN_LAT:g}° around the place"
+    if outlines is not None:
+        caption += "; borders: Natural Earth (public domain)"
+    return MapView(MAP_WIDTH, height, point, others, lines, caption)

@@ -69,3 +69,21 @@ def reviewer(app: Flask) -> tuple[FlaskClient, str]:
 def admin(app: Flask) -> tuple[FlaskClient, str]:
     client = app.test_client()
     return client, login(client, "ada")
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served by waitress on a real socket (127.0.0.1, free port)."""
+    import threading
+
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="civwatch-test")
+    port = server.effective_port
+    thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.close()
+    # Closing every channel empties waitress's socket map, which ends its loop.
+    server.asyncore.close_all(server._map)
+    thread.join(timeout=5)
