@@ -98,7 +98,15 @@ def map_png(
     located: list[IncidentEntry] = []
     points: list[tuple[float, float]] = []
     for e in incidents:
-        if e.lat is not None and e.lon is not None:
+        # a broken coordinate is left off the map rather than stretching it
+        if (
+            e.lat is not None
+            and e.lon is not None
+            and math.isfinite(e.lat)
+            and math.isfinite(e.lon)
+            and -90 <= e.lat <= 90
+            and -180 <= e.lon <= 180
+        ):
             located.append(e)
             points.append((e.lon, e.lat))
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import ssl
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from sqlalchemy import create_engine, text
 
 from settings import Settings
 from storage import Database
@@ -26,6 +28,38 @@ def scenario(db: Database) -> Scenario:
     """The scenario in the parametrised database (SQLite and PostgreSQL)."""
     with db.sessions.begin() as session:
         return populate(session)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def shared_scenario(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Database, Scenario]]:
+    """The scenario built once per module and database, for tests that only read it."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("digest") / "scenario.sqlite3"
+        database = Database.open(f"sqlite:///{path}")
+        with database.sessions.begin() as session:
+            sc = populate(session)
+        yield database, sc
+        database.close()
+        return
+    admin_url = request.getfixturevalue("pg_server")
+    name = f"civwatch_digest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    database = Database.open(admin_url.rsplit("/", 1)[0] + "/" + name)
+    try:
+        with database.sessions.begin() as session:
+            sc = populate(session)
+        yield database, sc
+    finally:
+        database.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def free_port() -> int:

@@ -86,8 +86,9 @@ def test_date_option_is_the_local_day(db: Database, tmp_path) -> None:
 
 
 def test_new_incidents_grouped_by_place_most_severe_first(
-    db: Database, settings: Settings, scenario: Scenario
+    shared_scenario: tuple[Database, Scenario], settings: Settings
 ) -> None:
+    db, scenario = shared_scenario
     content = _build(db, settings)
     ids = scenario.ids
     titles = [(g.country, g.admin1, [e.id for e in g.incidents]) for g in content.groups]
@@ -108,8 +109,9 @@ def test_new_incidents_grouped_by_place_most_severe_first(
 
 
 def test_incident_entry_has_figures_spread_actors_evidence_links(
-    db: Database, settings: Settings, scenario: Scenario
+    shared_scenario: tuple[Database, Scenario], settings: Settings
 ) -> None:
+    db, scenario = shared_scenario
     content = _build(db, settings)
     ogo = next(e for e in content.incidents if e.id == scenario.ids["ogossagou"])
     killed = ogo.figure("killed")
@@ -137,8 +139,9 @@ def test_incident_entry_has_figures_spread_actors_evidence_links(
 
 
 def test_changes_come_from_the_audit_trail(
-    db: Database, settings: Settings, scenario: Scenario
+    shared_scenario: tuple[Database, Scenario], settings: Settings
 ) -> None:
+    db, scenario = shared_scenario
     content = _build(db, settings, Profile(countries=("ML", "BF", "NE")))
     ids = scenario.ids
     by_id = {c.incident.id: c for c in content.changes}
@@ -165,8 +168,9 @@ def test_changes_come_from_the_audit_trail(
 
 
 def test_totals_trend_and_source_warnings(
-    db: Database, settings: Settings, scenario: Scenario
+    shared_scenario: tuple[Database, Scenario], settings: Settings
 ) -> None:
+    db, _ = shared_scenario
     content = _build(db, settings)
     t = content.totals
     # events: Moura 30, Ogossagou 19, Djibo 40, Farabougou 5, hostile 2, Ziguinchor 1, Téra 0
@@ -194,8 +198,9 @@ def test_totals_trend_and_source_warnings(
 
 
 def test_profile_place_filter_and_thresholds(
-    db: Database, settings: Settings, scenario: Scenario
+    shared_scenario: tuple[Database, Scenario], settings: Settings
 ) -> None:
+    db, scenario = shared_scenario
     ids = scenario.ids
     mopti = _build(db, settings, Profile(countries=("ML",), admin1=("mopti",)))
     assert [e.id for e in mopti.incidents] == [ids["moura"], ids["ogossagou"]]
