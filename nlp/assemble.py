@@ -179,8 +179,7 @@ def assemble(
     if not claims:
         return []
     cues = load_cues(doc.lang_)
-    text = doc.text
-    norm = fold(text)
+    norm = _folded(doc)
     places = _places(doc)
     events: list[_Event] = []
     prev: Claim | None = None
@@ -293,9 +292,31 @@ def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc.text))]
+    """Sentence offsets, computed once per doc (``has_annotation`` walks every token)."""
+    key = "civwatch_sentences"
+    if key not in doc.user_data:
+        if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+            doc.user_data[key] = [(s.start_char, s.end_char) for s in doc.sents]
+        else:
+            doc.user_data[key] = [(0, len(doc.text))]
+    bounds: list[tuple[int, int]] = doc.user_data[key]
+    return bounds
+
+
+def _text(doc: Doc) -> str:
+    key = "civwatch_text"
+    if key not in doc.user_data:
+        doc.user_data[key] = doc.text
+    text: str = doc.user_data[key]
+    return text
+
+
+def _folded(doc: Doc) -> str:
+    key = "civwatch_folded"
+    if key not in doc.user_data:
+        doc.user_data[key] = fold(_text(doc))
+    folded: str = doc.user_data[key]
+    return folded
 
 
 def _refine_place(
@@ -461,6 +482,7 @@ def _incident(doc: Doc, event: _Event, group: list[Claim], country: str | None, 
         "precision": place.precision if place is not None else None,
     }
     perpetrators, targets = _roles(doc, group, side, location["country"], cues)
+    text = _text(doc)
     when = event.date
     event_date = event_end = None
     precision = "unknown"
@@ -474,7 +496,7 @@ def _incident(doc: Doc, event: _Event, group: list[Claim], country: str | None, 
     for c in group:
         if (c.start, c.end) not in seen:
             seen.add((c.start, c.end))
-            evidence.append({"text": doc.text[c.start : c.end], "start": c.start, "end": c.end})
+            evidence.append({"text": text[c.start : c.end], "start": c.start, "end": c.end})
     confidence = 0.45
     confidence += 0.15 if place is not None and place.precision not in ("unresolved",) else 0.0
     confidence += 0.1 if event_date else 0.0
@@ -560,7 +582,7 @@ def _roles(
     doc: Doc, group: list[Claim], side: str, country: str | None, cues: EventCues
 ) -> tuple[list[str], list[str]]:
     """Perpetrators and targets from the actors named around the group's claims."""
-    norm = fold(doc.text)
+    norm = _folded(doc)
     own = sorted({c.sentence for c in group})
     sents = _sentence_bounds(doc)
     idx = [i for i, s in enumerate(sents) if s in own]

@@ -112,21 +112,29 @@ class Claim:
         return out
 
 
+def _fold_char(ch: str) -> str:
+    if ch in "’‘`´ʼ":
+        return "'"
+    if ch in "‐‑–—":
+        return "-"
+    kept = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    low = kept.lower() if kept else ch.lower()
+    return low if len(low) == 1 else ch
+
+
+# Latin letters and punctuation are folded by one table lookup per character.
+_FOLD_TABLE = {i: _fold_char(chr(i)) for i in range(0x250)} | {
+    ord(c): _fold_char(c) for c in "’‘`´ʼ‐‑–—"
+}
+
+
 def fold(text: str) -> str:
-    """Lower-case, strip accents, unify apostrophes — keeping one char per input char."""
-    out = []
-    for ch in text:
-        if ch in "’‘`´ʼ":
-            out.append("'")
-            continue
-        if ch in "‐‑–—":
-            out.append("-")
-            continue
-        base = unicodedata.normalize("NFKD", ch)
-        kept = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(kept.lower()[:1] if kept else ch.lower()[:1] or " ")
-    folded = "".join(out)
-    return folded if len(folded) == len(text) else text.lower()
+    """Lower-case, strip accents, unify apostrophes — keeping one char per input char.
+
+    Offsets into the folded text are offsets into the original (unlike
+    ``nlp.textnorm.fold``, which also collapses spaces for lexicon keys).
+    """
+    return text.translate(_FOLD_TABLE)
 
 
 def _form_pattern(form: str) -> str:
@@ -295,17 +303,34 @@ class ClaimsComponent:
         return doc
 
 
+MAX_SENTENCE_CHARS = 1500
+
+
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence offsets; run-on "sentences" are cut at spaces so the grammar stays linear."""
+    text = doc.text  # built by joining tokens: read it once
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc.text))]
+        bounds = [(s.start_char, s.end_char) for s in doc.sents]
+    else:
+        bounds = [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    for start, end in bounds:
+        while end - start > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+            cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    doc.user_data["civwatch_sentences"] = out
+    return out
 
 
 def extract_claims(doc: Doc, grammar: Grammar) -> list[Claim]:
     """All casualty claims of ``doc`` in text order."""
     claims: list[Claim] = []
+    text = doc.text
     for s_start, s_end in _sentences(doc):
-        claims.extend(claims_in_sentence(doc.text, s_start, s_end, grammar))
+        claims.extend(claims_in_sentence(text, s_start, s_end, grammar))
     return claims
 
 
