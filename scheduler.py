@@ -70,7 +70,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from settings import Settings, SettingsError
 from spiders.sources import SourceEntry, load_sources
@@ -991,18 +991,25 @@ def summarise(settings: Settings, report: OnceReport, echo: Callable[[str], None
             incidents = list(
                 session.scalars(
                     select(Incident)
-                    .where(Incident.created_at >= report.started)
+                    .where(Incident.created_at >= report.started, Incident.status != "merged")
                     .order_by(Incident.event_date, Incident.id)
                 )
             )
             echo(click.style(f"new incidents: {len(incidents)}", bold=True))
             for incident in incidents:
                 echo("  " + describe_incident(incident))
-            digests = list(
-                session.scalars(
-                    select(Digest).where(Digest.created_at >= report.started).order_by(Digest.id)
-                )
+            by_status = repository.incident_status_counts(session)
+            echo(
+                f"  in the database: {sum(by_status.values())} incidents ("
+                + ", ".join(f"{k} {v}" for k, v in sorted(by_status.items()))
+                + ")"
             )
+            # The latest digest of each profile: a re-run rebuilds today's in place.
+            latest = select(Digest.profile, func.max(Digest.id).label("id")).group_by(
+                Digest.profile
+            )
+            ids = [row.id for row in session.execute(latest)]
+            digests = list(session.scalars(select(Digest).where(Digest.id.in_(ids))))
             echo(click.style("digest", bold=True))
             for digest in digests:
                 echo(f"  {digest.profile}: {digest.status} — {digest.path or '(no file)'}")
