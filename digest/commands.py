@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from digest.job import run_digest
+from digest.job import run_profiles
 from digest.profiles import ProfileError, load_profiles
 from storage.commands import open_db
 
@@ -57,23 +57,21 @@ def digest_cmd(
     if out_dir is not None and len(chosen) > 1:
         raise click.ClickException("--out needs a single --profile (each profile has its files)")
     db = open_db(ctx)
-    failed = []
     try:
-        for profile in chosen:
-            outcome = run_digest(
-                db,
-                settings,
-                profile,
-                day=day.date() if day else None,
-                send=send or resend,
-                resend=resend,
-                out_dir=out_dir,
-            )
-            click.echo(outcome.describe())
-            if outcome.status == "failed":
-                failed.append(profile.name)
+        outcomes = run_profiles(
+            db,
+            settings,
+            chosen,
+            day=day.date() if day else None,
+            send=send or resend,
+            resend=resend,
+            out_dir=out_dir,
+        )
     finally:
         db.close()
+    for outcome in outcomes:
+        click.echo(outcome.describe())
+    failed = [o.profile for o in outcomes if o.status == "failed"]
     if failed:
         raise click.ClickException(
             f"sending failed for {', '.join(failed)}; the files are written and "

@@ -18,9 +18,10 @@ import os
 import ssl
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -146,8 +147,75 @@ def run_digest(
     ``send`` without a configured SMTP server or without recipients records a
     failed send (files are still written). ``retries``/``backoff`` bound the
     SMTP retries (the wait doubles each time); tests pass a short backoff.
+    The run is recorded in ``job_runs`` as ``digest:<profile>``, failed when
+    sending failed or something raised.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    with db.sessions.begin() as session:
+        run_id = repository.start_job(session, f"digest:{profile.name}").id
+    try:
+        outcome = _run(
+            db,
+            settings,
+            profile,
+            day=day,
+            now=now or dt.datetime.now(dt.UTC),
+            send=send,
+            resend=resend,
+            out_dir=out_dir,
+            retries=retries,
+            backoff=backoff,
+            sleep=sleep,
+            ssl_context=ssl_context,
+        )
+    except Exception as exc:
+        _finish(db, run_id, "failed", {}, f"{type(exc).__name__}: {exc}")
+        raise
+    stats = {
+        "digest_id": outcome.digest_id,
+        "status": outcome.status,
+        "new": outcome.new_incidents,
+        "changes": outcome.changes,
+        "attempts": outcome.attempts,
+        "path": str(outcome.directory),
+    }
+    _finish(db, run_id, "failed" if outcome.status == "failed" else "ok", stats, outcome.error)
+    return outcome
+
+
+def run_profiles(
+    db: Database,
+    settings: Settings,
+    profiles: Sequence[Profile],
+    **options: Any,
+) -> list[DigestOutcome]:
+    """``run_digest`` for each profile in turn (one failing send does not stop the others)."""
+    return [run_digest(db, settings, profile, **options) for profile in profiles]
+
+
+def _finish(
+    db: Database, run_id: int, status: str, stats: dict[str, Any], error: str | None
+) -> None:
+    with db.sessions.begin() as session:
+        run = session.get(JobRun, run_id)
+        if run is not None:
+            repository.finish_job(session, run, status, stats=stats, error=error)
+
+
+def _run(
+    db: Database,
+    settings: Settings,
+    profile: Profile,
+    *,
+    day: dt.date | None,
+    now: dt.datetime,
+    send: bool,
+    resend: bool,
+    out_dir: Path | None,
+    retries: int,
+    backoff: float,
+    sleep: Callable[[float], None],
+    ssl_context: ssl.SSLContext | None,
+) -> DigestOutcome:
     with db.sessions() as session:
         period = resolve_period(session, profile, settings, day=day, now=now)
         existing = session.scalar(
@@ -158,6 +226,7 @@ def run_digest(
             )
         )
         if existing is not None and existing.status == "sent" and not resend:
+            # what was sent stays as it was: no rebuild, no second e-mail
             return DigestOutcome(
                 profile=profile.name,
                 period=period,
@@ -166,25 +235,18 @@ def run_digest(
                 status="already_sent",
                 new_incidents=len(existing.incident_ids or []),
                 changes=0,
-                error=None,
             )
         content = build_digest(session, settings, profile, period, now=now)
 
-    names = country_names()
-    words = _picture_words(profile.language)
-    images = pictures(content, Outlines.load(), words)
-    rendered = render(content, images={k: True for k in images}, names=names)
+    images = pictures(content, Outlines.load(), _picture_words(profile.language))
+    rendered = render(content, images={k: True for k in images}, names=country_names())
     directory = (
         out_dir
         if out_dir is not None
         else _directory(settings.data_dir / "digests" / profile.name, period)
     )
     write_files(directory, rendered, images)
-
     digest_id = _record_built(db, profile, period, content, directory)
-    with db.sessions.begin() as session:
-        run = repository.start_job(session, f"digest:{profile.name}")
-        run_id = run.id
 
     status, attempts, error = "built", 0, None
     if send:
@@ -201,22 +263,6 @@ def run_digest(
             sleep=sleep,
             ssl_context=ssl_context,
         )
-    with db.sessions.begin() as session:
-        finished = session.get(JobRun, run_id)
-        if finished is not None:
-            repository.finish_job(
-                session,
-                finished,
-                "failed" if status == "failed" else "ok",
-                stats={
-                    "digest_id": digest_id,
-                    "status": status,
-                    "new": len(content.incidents),
-                    "changes": len(content.changes),
-                    "attempts": attempts,
-                },
-                error=error,
-            )
     return DigestOutcome(
         profile=profile.name,
         period=period,
