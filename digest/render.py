@@ -142,6 +142,10 @@ class Labels:
     def actors(self, actors: list[Any]) -> str:
         return ", ".join(one_line(a.name) for a in actors) or "—"
 
+    def victims(self, categories: list[str]) -> str:
+        names = self.words["victim_names"]
+        return ", ".join(one_line(names.get(c, c)) for c in categories)
+
     def match(self, e: IncidentEntry) -> str:
         table = self.words["match"]
         if e.match_label not in ("matches", "conflicts", "novel"):

@@ -121,6 +121,7 @@ def test_french_labels(sqlite_db: Database, settings: Settings) -> None:
     assert "Nouveaux incidents candidats (7)" in out.html_email
     assert "19–22 tués (sources : 19–22, 3 sources)" in out.text
     assert "au moins 40 tués" in out.text
+    assert "Victimes: civils" in out.text
     assert "MODIFICATIONS D'INCIDENTS CONNUS (6)" in out.text
     assert out.subject == "Bulletin civwatch default 2026-11-25 : 7 nouveaux, 6 modifiés"
     assert "Mali / Mopti" in out.text and "Burkina Faso / Sahel" in out.text
