@@ -162,6 +162,7 @@ class StageResult:
     tail: list[str] = field(default_factory=list)
     log_path: Path | None = None
     pid: int = 0
+    stop_sent_at: dt.datetime | None = None  # when we signalled it (time limit, shutdown)
 
     @property
     def error(self) -> str | None:
@@ -239,9 +240,13 @@ def run_stage(
                     status = "timeout"
                     break
                 time.sleep(0.1)
+            stop_sent_at = None
             if proc.poll() is None:
+                stop_sent_at = utcnow()
                 # On shutdown the service's own grace period bounds the child's.
                 _terminate(proc, grace if status == "timeout" else min(grace, stop_grace))
+            elif status != "ok":
+                status = "ok"  # it ended on its own just before the limit
         finally:
             CHILDREN.discard(proc)
         reader.join(5)
@@ -250,7 +255,9 @@ def run_stage(
     if status == "ok" and returncode != 0:
         status = "failed"
     seconds = time.monotonic() - started
-    return StageResult(stage, status, returncode, seconds, list(tail), log_path, proc.pid)
+    return StageResult(
+        stage, status, returncode, seconds, list(tail), log_path, proc.pid, stop_sent_at
+    )
 
 
 def _terminate(proc: subprocess.Popen[str], grace: float) -> None:
@@ -434,7 +441,12 @@ def stage_work(
             for row in rows:
                 # A stage stopped at its time limit or by shutdown may still have
                 # closed its row as "ok" on SIGTERM; the row must say it was cut short.
-                if row.status == "running" or (result.status != "ok" and row.status == "ok"):
+                cut_short = (
+                    result.stop_sent_at is not None
+                    and row.status == "ok"
+                    and (row.finished_at is None or row.finished_at >= result.stop_sent_at)
+                )
+                if row.status == "running" or cut_short:
                     error = "; ".join(e for e in (row.error, result.error) if e) or None
                     repository.finish_job(session, row, status, row.stats, error)
                 stats.update(row.stats or {})
@@ -728,9 +740,8 @@ class Service:
             job_defaults=JOB_DEFAULTS,
             timezone=timezone_of(settings),
         )
-        self.scheduler.add_listener(
-            self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES
-        )
+        self.scheduler.add_listener(self._on_job_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+        self.scheduler.add_listener(self._on_still_running, EVENT_JOB_MAX_INSTANCES)
         self.scheduler.add_listener(self._on_executed, EVENT_JOB_EXECUTED)
         self.scheduler.add_listener(self._on_started, EVENT_SCHEDULER_STARTED)
         self.exit_code = 0
@@ -897,16 +908,16 @@ class Service:
             with contextlib.suppress(Exception):
                 self.scheduler.modify_job("process", next_run_time=dt.datetime.now(dt.UTC))
 
-    def _on_job_event(self, event: JobExecutionEvent | JobSubmissionEvent) -> None:
+    def _on_still_running(self, event: JobSubmissionEvent) -> None:
+        # Normal when a run outlasts its interval: that due time is dropped and the
+        # job runs at its next one, so this is not a job run of its own.
+        log.info("job %s still running at its next due time", event.job_id)
+
+    def _on_job_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_ERROR:
-            assert isinstance(event, JobExecutionEvent)
             log.error("job %s failed: %s", event.job_id, event.exception)
             return  # execute_job has recorded it with the traceback
-        reason = (
-            "missed its run time by more than the grace time"
-            if event.code == EVENT_JOB_MISSED
-            else "previous run still going"
-        )
+        reason = "missed its run time by more than the grace time"
         log.warning("job %s skipped: %s", event.job_id, reason)
         with contextlib.suppress(Exception), self.db.sessions.begin() as session:
             run = repository.start_job(session, event.job_id)

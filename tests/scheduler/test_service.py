@@ -182,3 +182,42 @@ def test_kill_9_during_crawl_then_restart_resumes_without_duplicates(
     database.close()
     assert len(urls) == len(set(urls))
     assert len(urls) == 8, "every demo page stored exactly once"
+
+
+@pytest.mark.slow
+def test_scheduler_runs_crawl_process_digest_and_records_them(
+    tmp_path: Path, http_server: LocalServer
+) -> None:
+    url = _sqlite(tmp_path)
+    feeds = serve_demo(http_server)
+    sources = write_sources(tmp_path / "sources.yaml", feeds)
+    env = make_env(
+        tmp_path / "data",
+        sources,
+        CIVWATCH_CRAWL_INTERVAL="5",
+        CIVWATCH_DIGEST_SCHEDULE="default=every:4",
+    )
+    proc = start_scheduler(env, tmp_path / "scheduler.log")
+    try:
+        wait_for(
+            lambda: (
+                [r for r in runs(url, "digest:default") if r.status == "ok"]
+                and [r for r in runs(url, "process") if r.status == "ok"]
+            ),
+            180,
+            "crawl, process and digest runs",
+            poll=1,
+        )
+    finally:
+        assert stop(proc) == 0
+    crawl = [r for r in runs(url, "crawl") if r.status == "ok"]
+    process = [r for r in runs(url, "process") if r.status == "ok"]
+    assert crawl and crawl[0].stats.get("new", crawl[0].stats.get("articles_new")) != 0
+    # Processing follows the crawl that stored articles, not its own hourly interval.
+    assert crawl[0].finished_at is not None
+    assert process[0].started_at >= crawl[0].finished_at
+    assert (process[0].started_at - crawl[0].finished_at).total_seconds() < 30
+    assert process[0].stats, "the stage's own statistics are kept"
+    incidents = scalar(url, "SELECT count(*) FROM incidents")
+    assert incidents >= 4
+    assert all(r.status in ("ok", "interrupted") for r in runs(url) if r.job != "health")
