@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from digest.profiles import Profile, fold
@@ -273,13 +273,19 @@ def resolve_period(
     if same is not None:
         start = same
     else:
-        last_end = session.scalar(
-            select(func.max(Digest.period_end)).where(
-                Digest.profile == profile.name,
-                Digest.status.in_(("sent", "built")),
-                Digest.period_end < end,
+        # A digest covers its period only up to when it was made: a `--date`
+        # digest of the current day sent at 10:00 says nothing of the afternoon.
+        covered = [
+            min(period_end, sent_at or created_at)
+            for period_end, sent_at, created_at in session.execute(
+                select(Digest.period_end, Digest.sent_at, Digest.created_at).where(
+                    Digest.profile == profile.name,
+                    Digest.status.in_(("sent", "built")),
+                    Digest.period_start < end,
+                )
             )
-        )
+        ]
+        last_end = max((c for c in covered if c < end), default=None)
         start = last_end if last_end is not None else end - dt.timedelta(hours=24)
     return Period(start, end, end_local.date(), settings.timezone)
 

@@ -73,6 +73,24 @@ def test_period_follows_the_last_sent_digest_not_a_failed_one(
     assert period.end == PERIOD_END
 
 
+def test_a_digest_covers_only_up_to_when_it_was_sent(db: Database, settings: Settings) -> None:
+    sent_at = dt.datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    with db.sessions.begin() as session:
+        session.add(  # `--date 2026-11-24 --send` run at 10:00 that day
+            Digest(
+                profile="default",
+                period_start=dt.datetime(2026, 11, 24, tzinfo=UTC),
+                period_end=dt.datetime(2026, 11, 25, tzinfo=UTC),
+                status="sent",
+                sent_at=sent_at,
+                created_at=sent_at,
+            )
+        )
+    with db.sessions() as session:
+        period = resolve_period(session, Profile(), settings, now=NOW)
+    assert (period.start, period.end) == (sent_at, PERIOD_END)
+
+
 def test_date_option_is_the_local_day(db: Database, tmp_path) -> None:
     paris = Settings.from_env({}, data_dir=tmp_path, timezone="Europe/Paris")
     with db.sessions() as session:
