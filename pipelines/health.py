@@ -170,7 +170,8 @@ class SourceHealth:
             return
         reason = str(exception) or type(exception).__name__
         if reason in NOT_FAILURES:
-            self.tally.dropped[f"skipped: {reason}"] += 1
+            # Distinct from the seen-URL skip, which happens before any fetch.
+            self.tally.dropped[f"fetched but {reason}"] += 1
             return
         self.tally.failed += 1
         self.tally.dropped[reason] += 1

@@ -28,7 +28,7 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -83,7 +83,9 @@ class SeenUrlMiddleware:
             raise Skipped("not http(s)")
         if request.meta.get("civwatch_role") != PAGE:
             return
-        urls = {request.url, request.meta.get("civwatch_discovered") or request.url}
+        found = {request.url, request.meta.get("civwatch_discovered") or request.url}
+        # A fragment is never sent to the server, and pages are stored without it.
+        urls = found | {urldefrag(url).url for url in found}
         with self.db.sessions() as session:
             if any(url_seen(session, url) for url in urls):
                 raise Skipped("already stored")

@@ -45,7 +45,7 @@ class AcledApiSpider(SourceSpider):
         self.access_token: str | None = None
         self.refresh_token: str | None = None
         self.refreshed = False
-        self.page_size = PAGE_SIZE
+        self.page_size = int(self.entry.options.get("page_size") or PAGE_SIZE)
 
     def start_discovery(self) -> Iterable[scrapy.Request]:
         if not (self.civwatch.acled_username and self.civwatch.acled_password):

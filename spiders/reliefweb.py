@@ -43,6 +43,10 @@ class ReliefWebSpider(SourceSpider):
     name = "reliefweb"
     extra_domains = ("reliefweb.int",)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.page_size = int(self.entry.options.get("page_size") or PAGE_SIZE)
+
     def start_discovery(self) -> Iterable[scrapy.Request]:
         if not self.civwatch.reliefweb_appname:
             logger.warning(
@@ -66,7 +70,7 @@ class ReliefWebSpider(SourceSpider):
             "filter": {"operator": "AND", "conditions": conditions},
             "fields": {"include": FIELDS},
             "sort": ["date.created:desc"],
-            "limit": PAGE_SIZE,
+            "limit": self.page_size,
             "offset": offset,
         }
         url = f"{self.entry.url}?{urlencode({'appname': self.civwatch.reliefweb_appname})}"
@@ -94,7 +98,7 @@ class ReliefWebSpider(SourceSpider):
         for row in rows:
             yield from self.report(response, row)
         next_offset = offset + len(rows)
-        pages_done = next_offset // PAGE_SIZE
+        pages_done = next_offset // self.page_size
         max_pages = int(self.entry.options.get("max_pages") or DEFAULT_MAX_PAGES)
         if rows and next_offset < total and pages_done < max_pages:
             yield self.api_request(next_offset)

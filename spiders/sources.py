@@ -25,6 +25,7 @@ OPTIONS = {
     "link_pattern": str,  # listing: regex a link must match to be an article
     "next_pattern": str,  # listing: regex of the next index page
     "max_pages": int,  # listing / API pagination limit per run
+    "page_size": int,  # API sources (reliefweb, acled_api): rows per request
     "group": str,  # scheduler group with its own interval
     "allowed_domains": list,  # extra domains articles may live on
     "unverified": bool,  # address not verified by the maintainers
