@@ -112,6 +112,15 @@ class Claim:
         return out
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, memoised in ``doc.user_data`` (spaCy rebuilds it from tokens each time)."""
+    key = "civwatch_text"
+    if key not in doc.user_data:
+        doc.user_data[key] = doc.text
+    text: str = doc.user_data[key]
+    return text
+
+
 def _fold_char(ch: str) -> str:
     if ch in "’‘`´ʼ":
         return "'"
@@ -308,7 +317,7 @@ MAX_SENTENCE_CHARS = 1500
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     """Sentence offsets; run-on "sentences" are cut at spaces so the grammar stays linear."""
-    text = doc.text  # built by joining tokens: read it once
+    text = doc_text(doc)
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         bounds = [(s.start_char, s.end_char) for s in doc.sents]
     else:
@@ -328,7 +337,7 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
 def extract_claims(doc: Doc, grammar: Grammar) -> list[Claim]:
     """All casualty claims of ``doc`` in text order."""
     claims: list[Claim] = []
-    text = doc.text
+    text = doc_text(doc)
     for s_start, s_end in _sentences(doc):
         claims.extend(claims_in_sentence(text, s_start, s_end, grammar))
     return claims
@@ -353,7 +362,11 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     for q in quantities:
         category = _category(norm[q.end : q.end + 60], g)
         near_category = _category(norm[q.end : q.end + 25], g)
-        if _is_subcount(norm, q, g):
+        chained = bool(subcounts) and bool(
+            re.fullmatch(r"[^,.;:]{0,25}?(?:,|\band\b|\bet\b)\s*", norm[subcounts[-1][0].end : q.start])
+        )
+        if chained or _is_subcount(norm, q, g):
+            # "including 12 women and 9 children": the whole list is inside the parent.
             subcounts.append((q, category))
             continue
         if g.increment_after.match(norm[q.end :]):

@@ -75,8 +75,8 @@ def _vocab() -> _Vocab:
     return _Vocab(
         months=months,
         weekdays=weekdays,
-        month_re=rf"(?:{_alt(list(months))})\.?",
-        weekday_re=_alt(list(weekdays)),
+        month_re=rf"(?:{_alt(list(months))})(?:\.|(?![\w]))",
+        weekday_re=rf"(?:{_alt(list(weekdays))})(?![\w])",
         relative_days={fold(k): int(v) for k, v in spec["relative_days"].items()},
         relative_weeks={fold(k): int(v) for k, v in spec["relative_weeks"].items()},
         relative_months={fold(k): int(v) for k, v in spec["relative_months"].items()},
@@ -160,18 +160,18 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         d2 = _safe_date(year, month, int(m.group(3))) if year else None
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Single day: optional weekday, "13 février 2020", "le 27 mars", "June 10, 2019", "Jan. 3".
-    for m in re.finditer(rf"(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?", norm):
+    for m in re.finditer(rf"(?<![\w])(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?", norm):
         month = _month(m.group(2))
         year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(1)), published)
         d1 = _safe_date(year, month, int(m.group(1))) if year else None
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
-    for m in re.finditer(rf"(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?", norm):
+    for m in re.finditer(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?", norm):
         month = _month(m.group(1))
         year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(2)), published)
         d1 = _safe_date(year, month, int(m.group(2))) if year else None
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
     # Month and year: "March 2025", "décembre 2018" (month precision, a span).
-    for m in re.finditer(rf"(?:in\s+|en\s+)?({M})\s+{Y}", norm):
+    for m in re.finditer(rf"(?<![\w])(?:in\s+|en\s+)?({M})\s+{Y}", norm):
         month, year = _month(m.group(1)), int(m.group(2))
         add(m, mention(m, date(year, month, 1), _month_end(year, month), "month"))
     # "the night of Saturday to Sunday", "dans la nuit de samedi à dimanche".
@@ -181,7 +181,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Weekdays: "on Sunday", "Monday night", "dimanche dernier", "ce mardi".
     for m in re.finditer(
-        rf"(?:(?:on|last|ce|this)\s+)?({W})(?:\s+(?:night|morning|evening|afternoon|soir|matin|apres-midi|dernier|derniere|last))?(?![\w])",
+        rf"(?<![\w])(?:(?:on|last|ce|this)\s+)?({W})(?:\s+(?:night|morning|evening|afternoon|soir|matin|apres-midi|dernier|derniere|last))?(?![\w])",
         norm,
     ):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)

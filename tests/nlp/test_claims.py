@@ -1,0 +1,164 @@
+"""The casualty grammar on blank pipelines, with sentences written for these tests."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from nlp.claims import Claim
+
+
+def claims(pipe: Language, text: str) -> list[Claim]:
+    return list(pipe(text)._.claims)
+
+
+def one(pipe: Language, text: str) -> Claim:
+    found = claims(pipe, text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_passive_with_qualifier_victims_and_span(blank_en: Language) -> None:
+    text = "At least 14 villagers were killed when gunmen stormed the market."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max) == ("killed", 14, None)
+    assert c.qualifier == "At least"
+    assert c.victim_category == "civilians"
+    assert text[c.start : c.end] == "At least 14 villagers were killed"
+
+
+def test_active_verb_before_the_number(blank_en: Language) -> None:
+    c = one(blank_en, "Militants killed nine soldiers near the base on Friday.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 9, 9, "soldiers")
+
+
+def test_toll_nouns_and_idioms(blank_en: Language, blank_fr: Language) -> None:
+    c = one(blank_en, "The death toll rose to 31 on Tuesday.")
+    assert (c.kind, c.min, c.max) == ("killed", 31, 31)
+    c = one(blank_fr, "L'attaque a coûté la vie à sept gendarmes.")
+    assert (c.min, c.victim_category) == (7, "soldiers")
+    c = one(blank_fr, "Douze soldats ont payé le sacrifice suprême.")
+    assert (c.kind, c.min) == ("killed", 12)
+    c = one(blank_fr, "Le bilan fait état de 33 morts.")
+    assert (c.kind, c.min, c.max) == ("killed", 33, 33)
+    c = one(blank_fr, "Vingt-deux assaillants ont été neutralisés par l'armée.")
+    assert (c.kind, c.min, c.victim_category) == ("killed", 22, "militants")
+
+
+def test_injured_and_abducted(blank_en: Language, blank_fr: Language) -> None:
+    found = claims(blank_en, "Six people died and 17 others were wounded in the blast.")
+    assert [(c.kind, c.min) for c in found] == [("killed", 6), ("injured", 17)]
+    c = one(blank_en, "The gunmen kidnapped 23 passengers from the bus.")
+    assert (c.kind, c.min, c.max) == ("abducted", 23, 23)
+    c = one(blank_fr, "Une trentaine de femmes ont été enlevées près du puits.")
+    assert (c.kind, c.min, c.max) == ("abducted", 30, 30)
+    c = one(blank_en, "They held about 80 people hostage in the hotel.")
+    assert (c.kind, c.min, c.max) == ("abducted", 80, 80)
+
+
+def test_vague_quantities(blank_en: Language, blank_fr: Language) -> None:
+    c = one(blank_en, "Dozens of civilians were killed in the raid.")
+    assert (c.min, c.max, c.vague) == (24, None, True)
+    c = one(blank_fr, "Plusieurs dizaines de personnes ont été tuées.")
+    assert (c.min, c.max, c.vague) == (24, None, True)
+    c = one(blank_fr, "Des centaines de civils ont péri.")
+    assert (c.min, c.max) == (200, None)
+    c = one(blank_en, "Several herders were killed overnight.")
+    assert (c.min, c.max) == (2, None)
+
+
+def test_ranges(blank_en: Language, blank_fr: Language) -> None:
+    c = one(blank_en, "Between 60 and 100 people were killed.")
+    assert (c.min, c.max) == (60, 100)
+    c = one(blank_fr, "Entre 8 et 11 soldats ont été tués.")
+    assert (c.min, c.max) == (8, 11)
+
+
+def test_sub_counts_stay_inside_the_parent(blank_en: Language, blank_fr: Language) -> None:
+    found = claims(blank_en, "Gunmen killed 31 people, including 12 women and 9 children.")
+    assert [(c.kind, c.min) for c in found] == [("killed", 31)]
+    assert {"women", "children"} <= set(found[0].subcategories)
+    found = claims(blank_fr, "Au moins 25 civils ont été tués, dont 8 enfants.")
+    assert [(c.min, c.max) for c in found] == [(25, None)]
+    assert "children" in found[0].subcategories
+
+
+def test_coordinated_figures(blank_en: Language) -> None:
+    found = claims(blank_en, "The strike killed 11 civilians and four fighters.")
+    assert sorted((c.min, c.victim_category) for c in found) == [(4, "militants"), (11, "civilians")]
+    # Same side, one verb: one figure of seven.
+    found = claims(blank_en, "The drone killed three men and four boys.")
+    assert [(c.min, c.max) for c in found] == [(7, 7)]
+    found = claims(blank_en, "Nine soldiers and two civilians were killed.")
+    assert sorted((c.min, c.victim_category) for c in found) == [(2, "civilians"), (9, "soldiers")]
+
+
+def test_negation_gives_zero(blank_en: Language, blank_fr: Language) -> None:
+    found = claims(blank_en, "The shelling caused no casualties, the mission said.")
+    assert sorted((c.kind, c.min, c.max) for c in found) == [("injured", 0, 0), ("killed", 0, 0)]
+    found = claims(blank_fr, "Les tirs ont visé le camp sans faire de victime.")
+    assert {(c.kind, c.min) for c in found} == {("killed", 0), ("injured", 0)}
+    found = claims(blank_fr, "La patrouille a riposté, sans faire état de blessés.")
+    assert [(c.kind, c.min) for c in found] == [("injured", 0)]
+
+
+def test_unknown_is_not_zero(blank_en: Language, blank_fr: Language) -> None:
+    assert claims(blank_en, "The number of casualties is still unknown.") == []
+    assert claims(blank_fr, "Aucun bilan n'a été fourni par l'armée.") == []
+
+
+def test_combined_figure_is_an_upper_bound(blank_en: Language) -> None:
+    found = claims(blank_en, "At least 40 people were killed or injured in the attack.")
+    assert {(c.kind, c.min, c.max, c.combined) for c in found} == {
+        ("killed", None, 40, True),
+        ("injured", None, 40, True),
+    }
+
+
+def test_claimant_and_revision(blank_en: Language, blank_fr: Language) -> None:
+    c = one(blank_en, "According to local sources, 18 traders were killed.")
+    assert c.claimant == "local sources"
+    c = one(blank_fr, "Onze civils ont été tués, selon des sources sécuritaires.")
+    assert c.claimant == "des sources sécuritaires"
+    c = one(blank_en, "The ministry had previously said that five soldiers were killed.")
+    assert c.revised
+
+
+def test_numbers_that_are_not_casualties(blank_en: Language, blank_fr: Language) -> None:
+    for text in (
+        "The 15-member council met on 12 June 2021 in New York.",
+        "There were 136 attacks in the region in 2018.",
+        "About 2,000 soldiers were deployed to the 14 villages.",
+        "More than 300 fighters attacked the town at 5 a.m.",
+        "Police arrested 25 suspects after the attack.",
+        "Thirty soldiers were missing after the ambush.",
+        "Some 4,500 people were displaced by the fighting.",
+        "The rebels interviewed 40 victims and witnesses.",
+        "The shares fell by 19% to C$3.32 on Thursday.",
+        "A 24-year-old man was arrested.",
+    ):
+        assert claims(blank_en, text) == [], text
+    for text in (
+        "Les assaillants sont venus par centaines à bord de 30 motos.",
+        "L'armée a procédé à 45 interpellations.",
+        "Dix-neuf personnes sont portées disparues.",
+        "Le village de 300 habitants a été encerclé vers 17 heures.",
+    ):
+        assert claims(blank_fr, text) == [], text
+
+
+def test_figureless_killings(blank_en: Language, blank_fr: Language) -> None:
+    c = one(blank_en, "It was a deadly ambush on the convoy.")
+    assert (c.min, c.max, c.vague) == (1, None, True)
+    c = one(blank_fr, "La mission condamne l'exécution des civils dans la localité.")
+    assert (c.min, c.max) == (2, None)
+    assert claims(blank_en, "It was one of the deadliest attacks in years.") == []
+
+
+def test_component_works_without_sentence_boundaries() -> None:
+    import spacy
+
+    pipe = spacy.blank("en")
+    pipe.add_pipe("civwatch_claims")
+    found = list(pipe("gunmen killed 12 villagers " * 400)._.claims)
+    assert len(found) == 400
+    assert all((c.kind, c.min) == ("killed", 12) for c in found)

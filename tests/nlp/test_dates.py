@@ -1,0 +1,91 @@
+"""Event dates resolved against the publication date (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from nlp.dates import DateMention, find_dates
+
+WED = date(2024, 7, 3)  # a Wednesday
+
+
+def dates(text: str, published: date | None, lang: str = "en") -> list[DateMention]:
+    return find_dates(text, lang, published)
+
+
+def first(text: str, published: date | None, lang: str = "en") -> DateMention:
+    found = dates(text, published, lang)
+    assert found, text
+    return found[0]
+
+
+def test_weekday_resolves_to_the_latest_one_not_after_publication() -> None:
+    d = first("The attack took place on Monday in the village.", WED)
+    assert (d.date, d.precision) == (date(2024, 7, 1), "day")
+    d = first("Une attaque a eu lieu dimanche dernier.", WED, "fr")
+    assert d.date == date(2024, 6, 30)
+    d = first("Gunmen struck on Wednesday night.", WED)
+    assert d.date == WED  # the publication day itself
+
+
+def test_weekday_without_publication_date_is_null() -> None:
+    d = first("The attack took place on Monday.", None)
+    assert d.date is None and d.precision == "unknown"
+
+
+def test_explicit_dates_and_ranges() -> None:
+    d = first("Soldiers raided the village on 14 February 2021.", None)
+    assert (d.date, d.end_date) == (date(2021, 2, 14), None)
+    d = first("The massacre lasted from March 27-31, 2022.", None)
+    assert (d.date, d.end_date) == (date(2022, 3, 27), date(2022, 3, 31))
+    d = first("Les 4 et 5 mai 2023, des hommes armés ont attaqué.", None, "fr")
+    assert (d.date, d.end_date) == (date(2023, 5, 4), date(2023, 5, 5))
+    d = first("It happened between 2 and 4 October 2020 near the river.", None)
+    assert (d.date, d.end_date) == (date(2020, 10, 2), date(2020, 10, 4))
+    d = first("It happened on June 10, 2019 at dawn.", None)
+    assert d.date == date(2019, 6, 10)
+
+
+def test_day_and_month_without_year_needs_the_publication_date() -> None:
+    assert first("L'attaque du 27 mars a fait des morts.", None, "fr").date is None
+    d = first("L'attaque du 27 mars a fait des morts.", date(2022, 4, 2), "fr")
+    assert d.date == date(2022, 3, 27)
+    # A December date read in January belongs to the previous year.
+    assert first("on 30 December", date(2021, 1, 5)).date == date(2020, 12, 30)
+
+
+def test_night_of_saturday_to_sunday() -> None:
+    d = first("dans la nuit de samedi à dimanche, un camp a été attaqué", date(2022, 7, 4), "fr")
+    assert (d.date, d.end_date) == (date(2022, 7, 2), date(2022, 7, 3))
+
+
+def test_relative_days_weeks_months() -> None:
+    assert first("Gunmen killed five people yesterday.", WED).date == date(2024, 7, 2)
+    d = first("Several attacks happened last week.", WED)
+    assert (d.date, d.end_date, d.precision) == (date(2024, 6, 24), date(2024, 6, 30), "week")
+    d = first("Clashes broke out earlier this month.", WED)
+    assert (d.date, d.end_date, d.precision) == (date(2024, 7, 1), WED, "month")
+    assert first("Gunmen killed five people yesterday.", None).date is None
+
+
+def test_periods_are_flagged() -> None:
+    d = first("in the second half of last year", date(2022, 3, 25))
+    assert (d.date, d.end_date, d.period) == (date(2021, 7, 1), date(2021, 12, 31), True)
+    d = first("from December 2021 to March 2022", None)
+    assert (d.date, d.end_date, d.period) == (date(2021, 12, 1), date(2022, 3, 31), True)
+    d = first("depuis 2015, les violences ont fait des milliers de morts", date(2019, 8, 28), "fr")
+    assert (d.date, d.end_date, d.period) == (None, date(2019, 8, 28), True)
+    d = first("in the first quarter of 2023", None)
+    assert (d.date, d.end_date) == (date(2023, 1, 1), date(2023, 3, 31))
+
+
+def test_reporting_dates_are_flagged() -> None:
+    found = dates("Officials said Tuesday that the attack took place on Monday.", WED)
+    assert [(d.text, d.reporting) for d in found] == [("Tuesday", True), ("on Monday", False)]
+    found = dates("a annoncé jeudi soir le ministère", WED, "fr")
+    assert found[0].reporting
+
+
+def test_month_and_year_has_month_precision() -> None:
+    d = first("In March 2025, more people fled.", None)
+    assert (d.date, d.end_date, d.precision) == (date(2025, 3, 1), date(2025, 3, 31), "month")
