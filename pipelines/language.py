@@ -20,6 +20,7 @@ from settings import from_scrapy_settings
 from spiders.items import PageItem
 
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NON_LATIN_RE = re.compile(r"[^\x00-\u024f]")
 # Words enough to trust the stopword counts over the page's declaration.
 MIN_WORDS = 25
 # Share of words that must be one language's function words.
@@ -54,15 +55,17 @@ def stopwords() -> dict[str, frozenset[str]]:
 
 
 def _script_language(letters: str) -> str | None:
+    sample = letters[:5000]
+    # Latin (with accents) below U+0250 needs no Unicode name look-up.
+    others = _NON_LATIN_RE.findall(sample)
+    if len(others) <= len(sample) // 2:
+        return None
     counts: Counter[str] = Counter()
-    for ch in letters[:5000]:
-        if ch.isascii():
-            counts["LATIN"] += 1
-            continue
+    for ch in others:
         name = unicodedata.name(ch, "")
-        counts[next((s for s in _SCRIPTS if name.startswith(s)), "LATIN")] += 1
-    script, n = counts.most_common(1)[0] if counts else ("LATIN", 0)
-    if script != "LATIN" and n > sum(counts.values()) // 2:
+        counts[next((s for s in _SCRIPTS if name.startswith(s)), "OTHER")] += 1
+    script, n = counts.most_common(1)[0]
+    if script != "OTHER" and n > len(sample) // 2:
         return _SCRIPTS[script]
     return None
 
@@ -75,8 +78,9 @@ def detect_language(text: str) -> tuple[str | None, float]:
         return by_script, 1.0
     if len(words) < MIN_WORDS:
         return None, 0.0
+    counts = Counter(words)
     scores = {
-        lang: sum(1 for w in words if w in vocab) / len(words)
+        lang: sum(counts[w] for w in vocab if w in counts) / len(words)
         for lang, vocab in stopwords().items()
     }
     lang, ratio = max(scores.items(), key=lambda kv: kv[1])

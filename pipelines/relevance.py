@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,59 +22,69 @@ from importlib import resources
 
 from scrapy.crawler import Crawler
 
+from pipelines.textfold import fold_accents
 from settings import from_scrapy_settings
 from spiders.items import PageItem
 
 THRESHOLD = 0.3
-MAX_NGRAM = 3
-# Words of a long article that count; conflict reports state the event early.
-HEAD_WORDS = 1500
-_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?|&", re.UNICODE)
+# Characters of a long article that count; conflict reports state the event early.
+HEAD_CHARS = 10_000
+_TOKEN_RE = re.compile(r"[^\W_]+|&")  # elisions split: l'attaque → l, attaque
+LONG_TEXT_WORDS = 1500
 
 
 def fold(text: str) -> str:
-    """Lower case without accents (tués → tues), apostrophes unified."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Without accents (tués → tues), apostrophes unified; case kept."""
+    return fold_accents(text)
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN_RE.findall(text))
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    terms: dict[tuple[str, ...], tuple[str, float, str]]  # folded words -> (kind, weight, term)
-    places: dict[tuple[str, ...], tuple[str, str]]  # folded words, case kept -> (country, name)
+    terms: dict[tuple[str, ...], tuple[str, float, str]]  # folded lower-case words -> entry
+    places: dict[tuple[str, ...], tuple[str, str]]  # folded words as written -> (country, name)
+    longest: int  # words in the longest phrase
+    term_starts: frozenset[str]  # first words, so most words need one set look-up
+    place_starts: frozenset[str]
 
 
 def _data(name: str) -> str:
     return resources.files("pipelines").joinpath(f"data/{name}").read_text("utf-8")
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN_RE.findall(text))
+def _rows(name: str) -> list[list[str]]:
+    return [
+        line.split("\t")
+        for line in _data(name).splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     terms: dict[tuple[str, ...], tuple[str, float, str]] = {}
-    for line in _data("relevance_terms.tsv").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, weight, _lang, term = line.split("\t")
-        terms[_words(fold(term.strip().lower()))] = (kind, float(weight), term.strip())
+    for kind, weight, _lang, term in _rows("relevance_terms.tsv"):
+        terms[_key(fold(term.strip().lower()))] = (kind, float(weight), term.strip())
     places: dict[tuple[str, ...], tuple[str, str]] = {}
-    for line in _data("countries.tsv").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        code, names = line.split("\t")
+    for code, names in _rows("countries.tsv"):
         for name in names.split("|"):
-            # Demonyms are lower case in French; match them capitalised too.
-            for variant in {name.strip(), name.strip()[:1].upper() + name.strip()[1:]}:
-                places[_words(fold(variant))] = (code, name.strip())
-    for line in _data("focus_places.tsv").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        code, _kind, name, _admin1 = line.split("\t")
-        places.setdefault(_words(fold(name.strip())), (code, name.strip()))
-    return Vocabulary(terms, places)
+            name = name.strip()
+            # French demonyms are lower case in running text; English ones capitalised.
+            for variant in {name, name[:1].upper() + name[1:]}:
+                places[_key(fold(variant))] = (code, name)
+    for code, _kind, name, _admin1 in _rows("focus_places.tsv"):
+        places.setdefault(_key(fold(name.strip())), (code, name.strip()))
+    longest = max(len(k) for k in [*terms, *places])
+    return Vocabulary(
+        terms,
+        places,
+        longest,
+        frozenset(k[0] for k in terms),
+        frozenset(k[0] for k in places),
+    )
 
 
 @dataclass
@@ -103,32 +112,36 @@ class Relevance:
 def score_text(title: str, text: str, countries: tuple[str, ...]) -> Relevance:
     """Relevance of one article to violent-incident monitoring in ``countries``."""
     vocab = vocabulary()
-    words = list(_words(fold(title))) + list(_words(fold(text)))[:HEAD_WORDS]
-    title_len = len(_words(title))
+    title_words = len(_key(fold(title)))
+    words = _key(fold(f"{title}\n{text[:HEAD_CHARS]}"))
+    lowered = [w.lower() for w in words]
     hits: Counter[tuple[str, ...]] = Counter()
     in_title: set[tuple[str, ...]] = set()
     place_hits: dict[str, str] = {}
     for i in range(len(words)):
-        for n in range(MAX_NGRAM, 0, -1):
-            gram = tuple(words[i : i + n])
-            if len(gram) < n:
-                continue
-            place = vocab.places.get(gram)
-            # Place names must be capitalised as written (Say, Gao), terms need not.
-            if place and gram[0][:1].isupper() and (not countries or place[0] in countries):
-                place_hits.setdefault(place[1], place[0])
-            lowered = tuple(w.lower() for w in gram)
-            if lowered in vocab.terms:
-                hits[lowered] += 1
-                if i < title_len:
-                    in_title.add(lowered)
-                break
+        # Longest phrase first ("hommes armes" before "armes"); places keep their
+        # case ("Say" is a town in Niger, "say" a verb).
+        if words[i] in vocab.place_starts:
+            for n in range(min(vocab.longest, len(words) - i), 0, -1):
+                place = vocab.places.get(words[i : i + n])
+                if place is not None:
+                    if not countries or place[0] in countries:
+                        place_hits.setdefault(place[1], place[0])
+                    break
+        if lowered[i] in vocab.term_starts:
+            for n in range(min(vocab.longest, len(words) - i), 0, -1):
+                key = tuple(lowered[i : i + n])
+                if key in vocab.terms:
+                    hits[key] += 1
+                    if i < title_words:
+                        in_title.add(key)
+                    break
     found: dict[str, list[tuple[float, str]]] = {"conflict": [], "context": [], "offtopic": []}
     totals = dict.fromkeys(found, 0.0)
-    for gram, count in hits.items():
-        kind, weight, term = vocab.terms[gram]
+    for key, count in hits.items():
+        kind, weight, term = vocab.terms[key]
         # Repetition counts, with diminishing returns; a title mention counts double.
-        value = weight * (1 + math.log(count)) * (2 if gram in in_title else 1)
+        value = weight * (1 + math.log(count)) * (2 if key in in_title else 1)
         totals[kind] += value
         found[kind].append((value, term))
     places = min(len(place_hits), 3) * 0.4
@@ -137,7 +150,8 @@ def score_text(title: str, text: str, countries: tuple[str, ...]) -> Relevance:
     support = min(totals["context"], 1.0) + places
     evidence = totals["conflict"] + (support if totals["conflict"] else 0.3 * support)
     # A long article needs more evidence than a short dispatch to be about violence.
-    length_factor = 1 + len(words) / 1500
+    n_words = min(len(title.split()) + len(text.split()), LONG_TEXT_WORDS)
+    length_factor = 1 + n_words / LONG_TEXT_WORDS
     raw = evidence / length_factor
     score = raw / (raw + 1.0 + totals["offtopic"] / length_factor)
 

@@ -30,6 +30,12 @@ from storage.models import Article, Source
 
 # Keep IN lists well under SQLite's bound-parameter limit (two lists per query).
 _CHUNK = 400
+# Fast compression: snapshots are written at crawl time, on the reactor thread;
+# level 1 costs a third of level 6 for files ~15 % larger.
+SNAPSHOT_GZIP_LEVEL = 1
+# add_article(source_id=LOOK_UP): find the source by the item's key (None is a real
+# answer: a source missing from the table).
+LOOK_UP = object()
 
 
 class ArticleLike(Protocol):
@@ -129,7 +135,9 @@ def write_snapshot(snapshot_dir: Path, body: bytes) -> Snapshot:
         try:
             with (
                 os.fdopen(fd, "wb") as raw,
-                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0) as gz,
+                gzip.GzipFile(
+                    fileobj=raw, mode="wb", compresslevel=SNAPSHOT_GZIP_LEVEL, mtime=0
+                ) as gz,
             ):
                 gz.write(body)
             os.replace(tmp, target)
@@ -154,7 +162,7 @@ def add_article(
     item: ArticleLike,
     snapshot_dir: Path | None,
     *,
-    source_id: int | None = None,
+    source_id: int | object | None = LOOK_UP,
 ) -> Article:
     """Insert one extracted page (and its snapshot when ``snapshot_dir`` is given).
 
@@ -163,8 +171,9 @@ def add_article(
     pipeline counts it as "already stored".
     """
     snapshot = write_snapshot(snapshot_dir, item.body) if snapshot_dir and item.body else None
-    if source_id is None:
+    if source_id is LOOK_UP:
         source_id = source_id_for(session, item.source_key)
+    assert source_id is None or isinstance(source_id, int)
     article = Article(
         source_id=source_id,
         url=item.url,
