@@ -9,6 +9,7 @@ shortcuts; no third-party front-end code, no build step.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,6 +78,14 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     return app
 
 
+def warm_up(app: Flask) -> threading.Thread:
+    """Load the gazetteer in the background so the first place search is not slow."""
+    lookups: Lookups = app.extensions["civwatch"]["lookups"]
+    thread = threading.Thread(target=lookups.gazetteer, name="civwatch-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def _safe_url(url: str | None) -> str:
     """``url`` if it is an http(s) link, else "" (crawled URLs are untrusted)."""
     if not url:
@@ -96,4 +105,4 @@ def _range_filter(lo: int | None, hi: int | None) -> str:
     return f"≤{hi}"
 
 
-__all__ = ["ReviewConfigError", "create_app"]
+__all__ = ["ReviewConfigError", "create_app", "warm_up"]

@@ -24,7 +24,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, threads: int) -> None:
     """Serve the review UI with waitress (needs CIVWATCH_SECRET_KEY)."""
     from waitress import serve
 
-    from review import ReviewConfigError, create_app
+    from review import ReviewConfigError, create_app, warm_up
 
     settings = _settings(ctx)
     if not settings.secret_key:
@@ -40,6 +40,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, threads: int) -> None:
     except ReviewConfigError as exc:
         db.close()
         raise click.ClickException(str(exc)) from exc
+    warm_up(app)
     click.echo(f"civwatch review UI on http://{host}:{port}/ (Ctrl-C stops)")
     try:
         serve(app, host=host, port=port, threads=threads, ident="civwatch")

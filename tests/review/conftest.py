@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
 
 from review import create_app
 from settings import Settings
@@ -24,11 +27,63 @@ def review_settings(tmp_path: Path) -> Settings:
     return Settings.from_env({}, data_dir=tmp_path / "data", secret_key=SECRET)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file migrated once per run; tests get a copy (migrating costs ~1 s)."""
+    path = tmp_path_factory.mktemp("review-template") / "template.sqlite3"
+    Database.open(f"sqlite:///{path}").close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> Iterator[str]:
+    """A migrated PostgreSQL database that per-test databases are created from."""
+    name = f"civwatch_review_tpl_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    Database.open(pg_server.rsplit("/", 1)[0] + "/" + name).close()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def _sqlite_copy(template: Path, tmp_path: Path) -> Database:
+    target = tmp_path / "review.sqlite3"
+    shutil.copyfile(template, target)
+    return Database.open(f"sqlite:///{target}", migrate=False)
+
+
 @pytest.fixture
-def review_db(tmp_path: Path) -> Iterator[Database]:
-    db = Database.open(f"sqlite:///{tmp_path / 'review.sqlite3'}")
+def review_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
+    db = _sqlite_copy(sqlite_template, tmp_path)
     yield db
     db.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> Iterator[Database]:
+    """The same test on SQLite and real PostgreSQL, each a copy of a migrated template."""
+    if request.param == "sqlite":
+        db = _sqlite_copy(sqlite_template, tmp_path)
+        yield db
+        db.close()
+        return
+    server: str = request.getfixturevalue("pg_server")
+    template: str = request.getfixturevalue("pg_template")
+    name = f"civwatch_review_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    db = Database.open(server.rsplit("/", 1)[0] + "/" + name, migrate=False)
+    yield db
+    db.close()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -16,6 +16,11 @@ from tests.review.seed import Seeded, seed
 
 
 @pytest.fixture
+def db(any_db: Database) -> Database:
+    return any_db
+
+
+@pytest.fixture
 def data(db: Database) -> Seeded:
     with db.sessions.begin() as s:
         return seed(s)

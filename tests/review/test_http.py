@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from review.security import LoginThrottle
 from storage import Database
 from storage.models import ApiToken, Incident, Review, User
 from storage.users import create_api_token, get_user
@@ -265,9 +266,12 @@ def test_wrong_passwords_lock_the_account(app: Flask, review_db: Database) -> No
 
 
 def test_many_failures_from_one_address_throttle_it(app: Flask) -> None:
+    # A lower limit than the default (10) keeps the test short: each failure costs
+    # a real argon2 verification.
+    app.extensions["civwatch"]["throttle"] = LoginThrottle(max_failures=4)
     client = app.test_client()
     token = csrf_of(client.get("/login").get_data(as_text=True))
-    for n in range(10):
+    for n in range(4):
         response = client.post(
             "/login",
             data={"username": f"nobody{n}", "password": "guess-guess", "csrf_token": token},
@@ -423,6 +427,7 @@ def test_export_downloads(reviewer: tuple[FlaskClient, str], seeded: Seeded) -> 
     assert client.get("/export.json?since=soon").status_code == 400
 
 
+@pytest.mark.slow  # the first gazetteer load builds NLP's whole name index (~10 s)
 def test_place_search_uses_the_gazetteer(reviewer: tuple[FlaskClient, str]) -> None:
     client, _ = reviewer
     found = client.get("/places?q=Bankass&country=ML").get_json()
