@@ -234,8 +234,33 @@ def candidates(session: Session, draft: Draft, settings: Settings) -> list[Incid
     conditions = [Incident.status != "merged", Incident.aggregate.is_(draft.aggregate)]
     if draft.country:
         conditions.append(or_(Incident.country == draft.country, Incident.country.is_(None)))
+    if draft.lat is not None and draft.lon is not None and _has_point(draft):
+        # A point only merges with the same gazetteer entry, a point within the
+        # distance, or a place without a point: a bounding box keeps the far ones
+        # out in SQL (indexes and fewer rows loaded).
+        dlat = settings.merge_distance_km / 111.0
+        dlon = dlat / max(0.05, math.cos(math.radians(draft.lat)))
+        in_box = and_(
+            Incident.lat.between(draft.lat - dlat, draft.lat + dlat),
+            Incident.lon.between(draft.lon - dlon, draft.lon + dlon),
+        )
+        unpointed = or_(
+            Incident.lat.is_(None),
+            Incident.lon.is_(None),
+            Incident.place_precision.not_in(("point", "admin2")),
+        )
+        same_entry = (
+            Incident.geonames_id == draft.geonames_id if draft.geonames_id is not None else None
+        )
+        conditions.append(
+            or_(in_box, unpointed, same_entry) if same_entry is not None else or_(in_box, unpointed)
+        )
     if draft.event_date is not None:
-        reach = dt.timedelta(days=settings.merge_window_days + 2 * PRECISION_SLACK_DAYS["month"])
+        reach = dt.timedelta(
+            days=settings.merge_window_days
+            + _slack(draft.date_precision)
+            + PRECISION_SLACK_DAYS["month"]
+        )
         end = draft.event_date_end or draft.event_date
         conditions.append(
             or_(

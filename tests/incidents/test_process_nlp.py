@@ -171,6 +171,7 @@ def _check_exactly_once(db: Database, total: int, events: int) -> None:
             assert len(_incidents_of(s, art.id)) == 1
 
 
+@pytest.mark.slow
 def test_sigkill_mid_batch_then_resume(sqlite_db: Database, tmp_path: Path) -> None:
     events, noise = 12, 4
     total = _store_backlog(sqlite_db, events, noise)
@@ -224,6 +225,7 @@ def test_sigkill_mid_batch_then_resume(sqlite_db: Database, tmp_path: Path) -> N
     _check_exactly_once(sqlite_db, total, events)
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_two_workers_on_postgresql(pg_db: Database, pg_url: str, tmp_path: Path) -> None:
     events, noise = 36, 6
