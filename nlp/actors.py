@@ -74,6 +74,7 @@ class LexiconEntry:
     generic: str | None
     country: str | None
     army: bool
+    sahel_only: bool = False  # a hypothesis only worth making in texts about the Sahel
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ def load_actor_lexicon(path: str = "") -> ActorLexicon:
                 generic=raw.get("generic"),
                 country=raw.get("country"),
                 army=bool(raw.get("army")),
+                sahel_only=bool(raw.get("sahel_only")),
             )
             if entry.army and entry.country and entry.confidence == 1.0:
                 armies[entry.country] = entry
@@ -266,10 +268,12 @@ class ActorsComponent:
         entry = alias.entry
         lex = self.lex
         focus, countries = ctx.focus, ctx.countries
+        sahel_doc = bool(set(countries) & SAHEL) or (not countries and bool(set(focus) & SAHEL))
         if entry.generic is None:
             assert entry.canonical is not None
+            if entry.sahel_only and not sahel_doc:
+                return None
             return Actor(entry.canonical, entry.type, entry.confidence)
-        sahel_doc = bool(set(countries) & SAHEL) or (not countries and bool(set(focus) & SAHEL))
         if entry.generic == "islamic_state":
             if sahel_doc:
                 return Actor("Islamic State Sahel (ISSP/ISGS)", "armed_group", 0.8)
@@ -281,17 +285,26 @@ class ActorsComponent:
             iso = self._adjacent_country(doc, ctx, start, end)
             confidence = entry.confidence
             if iso is None:
+                # Unqualified "soldiers": the army of the one focus country, or of
+                # the focus country the text is most about. Never a foreign force:
+                # "the military" of a text about Ukraine is not Wagner.
                 confidence -= 0.2
                 if len(focus) == 1:
                     iso = focus[0]
                 else:
-                    ranked = [c for c, _ in countries.most_common() if c in lex.armies]
+                    ranked = [c for c, _ in countries.most_common() if c in focus]
                     iso = ranked[0] if ranked else None
+                army = lex.armies.get(iso) if iso else None
+                if army is None or army.type != "state_forces":
+                    return None
             army = lex.armies.get(iso) if iso else None
             if army is None or army.canonical is None:
                 return None
-            # Russian "soldiers" are an unnamed-force hypothesis, not a named PMC.
+            # Russian "soldiers" are an unnamed-force hypothesis, not a named PMC,
+            # and only in the Sahel.
             if army.type == "private_military_company":
+                if not sahel_doc:
+                    return None
                 confidence = min(confidence, 0.5)
             return Actor(army.canonical, army.type, round(confidence, 2))
         return None

@@ -301,12 +301,13 @@ def load_gazetteer(data_dir: str = "") -> Gazetteer:
                 _add(gaz.by_compact, key.replace(" ", ""), entry)
 
     for line in _read_lines(root / "countries.tsv"):
-        iso2, names_field, demonyms = line.split("\t")
+        iso2, names_field, demonyms = [*line.split("\t"), ""][:3]
         names = names_field.split("|")
         for written in names:
             gaz.countries[name_key(written)] = iso2
         for written in demonyms.split("|"):
-            gaz.nationalities[name_key(written)] = iso2
+            if written:
+                gaz.nationalities[name_key(written)] = iso2
         row = pcli.get(iso2)
         if row is not None:
             gaz.country_entries[iso2] = Entry(

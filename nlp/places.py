@@ -17,7 +17,10 @@ How a mention becomes a place:
 * directions make descriptive regions ("central Mali", "le nord du Burkina",
   "l'ouest du pays", "in the north").
 
-Nationality words ("Burkinabe peacekeepers") never set a location. Cue words
+Nationality words ("Burkinabe peacekeepers") never set a location, but they
+count, with the places, towards ``Doc._.main_country``: the country the text is
+mostly about (the focus country when there is one; places written after "near",
+"border" count less). Cue words
 live in ``nlp/data/place_cues.json``; stop-lists beside it.
 """
 
@@ -63,6 +66,8 @@ class Place:
 def _register_extensions() -> None:
     if not Doc.has_extension("focus_countries"):
         Doc.set_extension("focus_countries", default=None)
+    if not Doc.has_extension("main_country"):
+        Doc.set_extension("main_country", default=None)
     if not Span.has_extension("place"):
         Span.set_extension("place", default=None)
     if not Span.has_extension("country"):
@@ -91,6 +96,18 @@ def place_from_entry(entry: Entry, written: str, precision: str | None = None) -
 def unresolved_place(written: str) -> Place:
     """A place kept as written, for the reviewer to resolve."""
     return Place(written, None, None, None, None, None, None, "unresolved", None, None)
+
+
+_MAJOR_FEATURES = frozenset(
+    {"P.PPLC", "P.PPLA", "P.PPLA2", "P.PPLA3", "A.ADM1", "A.ADM2", "A.PCLI"}
+)
+
+
+def _is_minor(entry: Entry) -> bool:
+    """A GeoNames hamlet: no admin seat, under a thousand people."""
+    if entry.source != "geonames":
+        return False
+    return entry.feature not in _MAJOR_FEATURES and entry.population < 1000
 
 
 @dataclass
@@ -320,9 +337,46 @@ class PlacesComponent:
         span._.country = iso
         return span
 
-    def _filter(self, doc: Doc, keys: list[str], mentions: list[_Mention]) -> list[_Mention]:
+    def _sahel_context(self, doc: Doc, mentions: list[_Mention], nationalities: list[Span]) -> bool:
+        """Does the text name a focus country, its people, or one of its towns?"""
+        focus = set(self._focus(doc))
+        if any(m.iso2 in focus for m in mentions if m.kind == "country"):
+            return True
+        if any(span._.country in focus for span in nationalities):
+            return True
+        return any(
+            e.country in focus and not _is_minor(e)
+            for m in mentions
+            if m.kind == "gaz"
+            for e in m.candidates
+        )
+
+    def _part_of_longer_name(self, doc: Doc, keys: list[str], m: _Mention) -> bool:
+        """Is the match glued to other capitalised words ("San Diego", "Minister Modi")?"""
+        gaz = self.gaz
+        if m.end < len(doc):
+            nxt = doc[m.end]
+            known = (
+                keys[m.end] in gaz.countries
+                or self.admin1_after.starts(keys, m.end)
+                or self.admin2_after.starts(keys, m.end)
+                or self.settle_after.starts(keys, m.end)
+            )
+            if nxt.text[:1].isupper() and nxt.is_alpha and not known:
+                return True
+        if m.start > 0:
+            prev = doc[m.start - 1]
+            known = keys[m.start - 1] in gaz.nationalities
+            if prev.text[:1].isupper() and prev.is_alpha and not prev.is_sent_start and not known:
+                return True
+        return False
+
+    def _filter(
+        self, doc: Doc, keys: list[str], mentions: list[_Mention], nationalities: list[Span]
+    ) -> list[_Mention]:
         gaz = self.gaz
         kept: list[_Mention] = []
+        cued: set[int] = set()
         for m in mentions:
             if m.kind != "gaz":
                 kept.append(m)
@@ -336,13 +390,25 @@ class PlacesComponent:
             cue = self._has_place_cue(keys, m.start, m.end)
             if m.key in gaz.needs_context and not cue:
                 continue
+            if self._part_of_longer_name(doc, keys, m):
+                continue
+            if cue:
+                cued.add(m.start)
             # Sentence-initial capitals prove nothing: drop names that are also
             # ordinary words of the text's language.
             single = m.end - m.start == 1
             if not cue and single and doc[m.start].is_sent_start and doc[m.start].is_stop:
                 continue
             kept.append(m)
-        return kept
+        # A hamlet's name written alone is too often an ordinary word or a
+        # name; in a text about the focus countries it is worth keeping.
+        if self._sahel_context(doc, kept, nationalities):
+            return kept
+        return [
+            m
+            for m in kept
+            if m.kind != "gaz" or m.start in cued or not all(_is_minor(e) for e in m.candidates)
+        ]
 
     def _named_after_cue(
         self, doc: Doc, keys: list[str], name_start: int
@@ -618,6 +684,7 @@ class PlacesComponent:
             doc_country = focus[0]
         elif votes:
             doc_country = max(votes, key=lambda iso: votes[iso])
+        doc._.main_country = doc_country
         for m in mentions:
             if m.kind != "region" or m.place is not None:
                 continue
@@ -658,7 +725,7 @@ class PlacesComponent:
     def __call__(self, doc: Doc) -> Doc:
         texts, keys = self._keys(doc)
         mentions, nationalities = self._scan(doc, keys, texts)
-        mentions = self._filter(doc, keys, mentions)
+        mentions = self._filter(doc, keys, mentions, nationalities)
         taken = self._taken(len(doc), mentions)
         mentions = _merge(mentions, self._cue_mentions(doc, keys, taken))
         taken = self._taken(len(doc), mentions)

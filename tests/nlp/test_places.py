@@ -174,3 +174,22 @@ def test_works_on_fr_core_news_sm() -> None:
     found = places(doc)
     assert found["Djibo"].admin1 == "Sahel"
     assert found["nord du Burkina Faso"].country == "BF"
+
+
+def test_main_country(en: Language, fr: Language) -> None:
+    doc = en("Malian soldiers said the attack near the border with Burkina Faso killed five.")
+    assert doc._.main_country == "ML"
+    doc = fr("Des militaires nigériens ont été tués près de la frontière avec le Mali.")
+    assert doc._.main_country == "NE"
+    assert en("Nothing happened.")._.main_country is None
+
+
+def test_text_about_elsewhere_has_no_sahel_hamlets(en: Language) -> None:
+    # Several of these words are also names of GeoNames hamlets in the Sahel.
+    doc = en(
+        "Senator Ben Sasse met Prime Minister Modi in San Diego on Independence Day. "
+        "Kobe fans gathered for a parade; Time magazine covered it."
+    )
+    found = places(doc)
+    assert all(p.country in (None, "US") for p in found.values()), found
+    assert "San Diego" in found and found["San Diego"].precision == "unresolved"
