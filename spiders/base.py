@@ -162,6 +162,7 @@ class SourceSpider(scrapy.Spider):
         window = dt.datetime.now(dt.UTC) - dt.timedelta(days=civwatch.crawl_window_days)
         explicit = parse_since(since)
         self.since = explicit if explicit is not None else window
+        self.requested: set[str] = set()
         domains = domains_for(entry.url)
         domains += [str(d) for d in entry.options.get("allowed_domains", [])]
         if not _is_local(entry.url):
@@ -236,6 +237,10 @@ class SourceSpider(scrapy.Spider):
         if scheme not in ("http", "https"):
             self.count("skipped/not http(s)")
             return None
+        if url in self.requested:
+            self.count("skipped/listed twice")
+            return None
+        self.requested.add(url)
         self.count("discovered")
         hints = {"title": title, "published": published, "author": author, "text": text}
         return scrapy.Request(
@@ -243,6 +248,9 @@ class SourceSpider(scrapy.Spider):
             callback=self.parse_page,
             errback=self.on_error,
             meta={"civwatch_role": PAGE, "civwatch_discovered": url, "civwatch_hints": hints},
+            # Duplicates are removed above; Scrapy's duplicate filter would also
+            # swallow a redirect loop silently instead of letting it be counted.
+            dont_filter=True,
         )
 
     def parse_page(self, response: Response) -> Iterable[PageItem]:
@@ -291,7 +299,7 @@ class SourceSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         meta = request.meta if request is not None else {}
         reason = failure_reason(failure)
-        if isinstance(failure.value, Skipped) or reason == "offsite":
+        if isinstance(failure.value, Skipped) or reason in ("offsite", "robots.txt disallowed"):
             self.count(f"skipped/{reason}")
             return
         if meta.get("civwatch_role") == DISCOVERY:

@@ -187,7 +187,7 @@ def _serve(server: LocalServer, posts: list[dict[str, Any]]) -> None:
     server.add("/old/undated", _page("/old/undated"), content_type=html)
 
 
-SOURCES = [
+SOURCES: list[dict[str, Any]] = [
     {
         "key": "humanite",
         "kind": "feed",
