@@ -38,6 +38,7 @@ Everything here is rules over the components' output; cue lists are data in
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from nlp.claims import KINDS, Claim, fold
+from nlp.claims import KINDS, Claim, doc_text, fold
 from nlp.dates import DateMention
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -303,18 +304,10 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return bounds
 
 
-def _text(doc: Doc) -> str:
-    key = "civwatch_text"
-    if key not in doc.user_data:
-        doc.user_data[key] = doc.text
-    text: str = doc.user_data[key]
-    return text
-
-
 def _folded(doc: Doc) -> str:
     key = "civwatch_folded"
     if key not in doc.user_data:
-        doc.user_data[key] = fold(_text(doc))
+        doc.user_data[key] = fold(doc_text(doc))
     folded: str = doc.user_data[key]
     return folded
 
@@ -374,8 +367,9 @@ def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
     for claim in claims:
         side = claim.side
         if side == "unknown" and known:
-            # "47 dead and several injured": an unnamed figure belongs to the nearest named side.
-            side = min(known, key=lambda c: abs(c.start - claim.start)).side
+            # "47 dead and several injured", "Eleven others were wounded": an unnamed
+            # figure belongs to the named side just before it (else just after it).
+            side = _neighbour_side(claim, known)
         placed = False
         for group in groups:
             g_side = _group_side(group, known)
@@ -406,12 +400,19 @@ def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
     return groups
 
 
+def _neighbour_side(claim: Claim, known: list[Claim]) -> str:
+    before = [k for k in known if k.start <= claim.start]
+    if before:
+        return max(before, key=lambda k: k.start).side
+    return min(known, key=lambda k: k.start).side
+
+
 def _group_side(group: list[Claim], known: list[Claim]) -> str:
     for c in group:
         if c.side != "unknown":
             return c.side
     if known:
-        return min(known, key=lambda k: abs(k.start - group[0].start)).side
+        return _neighbour_side(group[0], known)
     return "unknown"
 
 
@@ -482,7 +483,7 @@ def _incident(doc: Doc, event: _Event, group: list[Claim], country: str | None, 
         "precision": place.precision if place is not None else None,
     }
     perpetrators, targets = _roles(doc, group, side, location["country"], cues)
-    text = _text(doc)
+    text = doc_text(doc)
     when = event.date
     event_date = event_end = None
     precision = "unknown"
@@ -542,30 +543,43 @@ class _ActorMention:
     agent: bool
 
 
-def _mentions(
-    doc: Doc, norm: str, sentences: list[tuple[int, int]], cues: EventCues
-) -> list[_ActorMention]:
-    claim_spans = [(c.number_start or c.start, c.end) for c in (doc._.claims or [])]
+def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
+    """Every actor mention of the doc with its cues, computed once per doc."""
+    key = "civwatch_actor_mentions"
+    if key in doc.user_data:
+        cached: list[_ActorMention] = doc.user_data[key]
+        return cached
+    norm = _folded(doc)
+    claim_spans = sorted((c.number_start or c.start, c.end) for c in (doc._.claims or []))
     out = []
     for span in _actors(doc):
-        if not any(a <= span.start_char < b for a, b in sentences):
-            continue
         actor = span._.actor
         if actor.type == "civilians":
             continue
         before = norm[max(0, span.start_char - 30) : span.start_char]
         after = norm[span.end_char : span.end_char + 40]
+        i = bisect.bisect_right(claim_spans, (span.start_char, 1 << 62)) - 1
+        in_victims = i >= 0 and claim_spans[i][0] <= span.start_char < claim_spans[i][1]
         out.append(
             _ActorMention(
                 canonical=actor.canonical,
                 type=actor.type,
                 start=span.start_char,
-                in_victims=any(a <= span.start_char < b for a, b in claim_spans),
+                in_victims=in_victims,
                 claimant=bool(_SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after)),
                 agent=bool(cues.agent_before.search(before) or cues.agent_after.match(after)),
             )
         )
+    doc.user_data[key] = out
     return out
+
+
+def _mentions(
+    doc: Doc, norm: str, sentences: list[tuple[int, int]], cues: EventCues
+) -> list[_ActorMention]:
+    return [
+        m for m in _all_mentions(doc, cues) if any(a <= m.start < b for a, b in sentences)
+    ]
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -607,7 +621,7 @@ def _roles(
 
     mine = _mentions(doc, norm, own, cues)
     around = _mentions(doc, norm, near, cues)
-    everywhere = _mentions(doc, norm, sents, cues)
+    everywhere = _all_mentions(doc, cues)
     army = [ARMY_OF[country]] if country in ARMY_OF else []
     if side in ("civilians", "unknown"):
         perps = armed(mine) + state(mine, agents_only=True)
