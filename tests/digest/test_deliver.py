@@ -277,3 +277,30 @@ def test_no_smtp_server_configured_keeps_files(
     assert outcome.directory == settings.data_dir / "digests" / "default" / "2026-11-25"
     for name in FILES:
         assert (outcome.directory / name).exists()
+
+
+def test_implicit_tls(
+    sqlite_db: Database, settings: Settings, filled: Scenario, tmp_path: Path
+) -> None:
+    server_ctx, client_ctx = self_signed(tmp_path)
+    server = SmtpServer(free_port(), kwargs={"ssl_context": server_ctx}).start()
+    try:
+        conf = mail_settings(settings, server.port, smtp_tls="ssl")
+        outcome = run_digest(
+            sqlite_db, conf, default_profile(conf), now=NOW, send=True, ssl_context=client_ctx
+        )
+        # and a client that does not trust the certificate is refused
+        untrusting = run_digest(
+            sqlite_db,
+            conf,
+            Profile(name="other", recipients=("other@monitor.test",)),
+            now=NOW,
+            send=True,
+            retries=0,
+        )
+    finally:
+        server.stop()
+    assert outcome.status == "sent", outcome.error
+    assert len(server.received) == 1
+    assert untrusting.status == "failed"
+    assert untrusting.error and "CERTIFICATE_VERIFY_FAILED" in untrusting.error
