@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sys
 import time
 from pathlib import Path
@@ -62,6 +63,12 @@ def process_cmd(
             err=True,
         )
 
+    def stop(signum: int, frame: object) -> None:
+        # SystemExit unwinds like Ctrl-C: the article in flight rolls back, the
+        # batch's leases are released and the job is recorded as interrupted.
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         processor = Processor(
             db, settings, worker_id=worker_id, lease_seconds=lease_seconds, progress=progress
@@ -70,6 +77,7 @@ def process_cmd(
     except ModuleNotFoundError as exc:
         raise click.ClickException(f"the NLP stage is not available: {exc}") from exc
     finally:
+        signal.signal(signal.SIGTERM, previous)
         db.close()
     click.echo(f"processed: {stats.summary()}")
 

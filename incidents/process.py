@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -44,6 +44,7 @@ from storage.models import (
     EvidenceMention,
     Incident,
     IncidentActor,
+    JobRun,
     ReferenceEvent,
     Source,
 )
@@ -95,6 +96,7 @@ class ProcessStats:
     reviewed_flagged: int = 0
     failed: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    rematched: int = 0
     nlp_seconds: float = 0.0
     store_seconds: float = 0.0
 
@@ -107,6 +109,7 @@ class ProcessStats:
             "evidence_only": self.evidence_only,
             "reviewed_flagged": self.reviewed_flagged,
             "failed": self.failed,
+            "rematched": self.rematched,
             "skipped": dict(self.skipped),
             "nlp_seconds": round(self.nlp_seconds, 3),
             "store_seconds": round(self.store_seconds, 3),
@@ -119,6 +122,7 @@ class ProcessStats:
             f"{self.new_incidents}, merged {self.merged}, evidence only {self.evidence_only}, "
             f"reviewed incidents with new evidence {self.reviewed_flagged}, "
             f"failed {self.failed}; skipped: {skipped}"
+            + (f"; re-matched {self.rematched} incidents" if self.rematched else "")
         )
 
 
@@ -331,6 +335,7 @@ class Processor:
         self.progress = progress
         self._focus: dict[int, list[str]] = {}
         self._have_references = True
+        self._left_behind: set[int] = set()
 
     @property
     def analyzer(self) -> AnalyzerLike:
@@ -352,20 +357,28 @@ class Processor:
     def run(
         self, *, batch_size: int | None = None, limit: int | None = None, reprocess: bool = False
     ) -> ProcessStats:
-        """Process leased batches until the queue is empty or ``limit`` articles are done."""
+        """Process leased batches until the queue is empty or ``limit`` articles are done.
+
+        Records a ``job_runs`` row; on any interruption (Ctrl-C, SIGTERM turned
+        into ``SystemExit`` by the command, an error) the article in flight is
+        rolled back, the rest of the batch is released for other workers, and the
+        job is recorded as interrupted or failed.
+        """
         stats = ProcessStats()
         size = batch_size or self.settings.nlp_batch_size
-        seen: set[int] = set()
+        taken = 0
         version = self.nlp_version
+        self._left_behind = set()
         with self.db.sessions.begin() as session:
             job = repo.start_job(session, "process")
             job_id = job.id
             pending = queue.pending_count(session, version, reprocess=reprocess)
+            since = self._last_run_started(session, job_id)
         total = min(pending, limit) if limit is not None else pending
         status, error = "ok", None
         try:
-            while limit is None or len(seen) < limit:
-                want = size if limit is None else min(size, limit - len(seen))
+            while limit is None or taken < limit:
+                want = size if limit is None else min(size, limit - taken)
                 with self.db.sessions.begin() as session:
                     ids = queue.claim_batch(
                         session,
@@ -374,24 +387,49 @@ class Processor:
                         version,
                         reprocess=reprocess,
                         lease_seconds=self.lease_seconds,
-                        exclude=seen,
+                        # only articles this run had to leave (a duplicate whose
+                        # original is not processed yet); done ones are not queued
+                        exclude=self._left_behind,
                     )
                 if not ids:
                     break
-                seen.update(ids)
+                taken += len(ids)
                 self.process_batch(ids, stats, reprocess=reprocess)
                 if self.progress is not None:
                     self.progress(stats, total)
+            self._rematch_if_references_changed(since, stats)
         except BaseException as exc:
-            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            status = "failed" if isinstance(exc, Exception) else "interrupted"
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
             with self.db.sessions.begin() as session:
+                queue.release_all(session, self.worker_id)
                 job_row = session.get(type(job), job_id)
                 if job_row is not None:
                     repo.finish_job(session, job_row, status, stats.as_dict(), error)
         return stats
+
+    @staticmethod
+    def _last_run_started(session: Session, job_id: int) -> dt.datetime | None:
+        """When the previous successful process run started (None: never)."""
+        return session.scalar(
+            select(func.max(JobRun.started_at)).where(
+                JobRun.job == "process", JobRun.status == "ok", JobRun.id != job_id
+            )
+        )
+
+    def _rematch_if_references_changed(
+        self, since: dt.datetime | None, stats: ProcessStats
+    ) -> None:
+        """Re-label every incident when reference events were imported since the
+        last successful run ("already known?" must follow ACLED/UCDP imports)."""
+        with self.db.sessions.begin() as session:
+            newest = session.scalar(select(func.max(ReferenceEvent.imported_at)))
+            if newest is None or (since is not None and newest < since):
+                return
+            counts = matching.match_all(session, self.settings)
+        stats.rematched = sum(counts.values())
 
     def process_batch(self, ids: Sequence[int], stats: ProcessStats, *, reprocess: bool) -> None:
         """Analyze the leased articles ``ids`` together, then store each one."""
@@ -810,6 +848,7 @@ class Processor:
             # leave this one for a later run rather than guess.
             article.lease_owner = None
             article.lease_expires = None
+            self._left_behind.add(article.id)
             stats.skipped["original_not_processed"] += 1
             return
         touched: set[int] = set()

@@ -122,6 +122,17 @@ def release(session: Session, owner: str, ids: Sequence[int]) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def release_all(session: Session, owner: str) -> int:
+    """Give back every lease ``owner`` holds (a worker stopping early)."""
+    result = session.execute(
+        update(Article)
+        .where(Article.lease_owner == owner)
+        .values(lease_owner=None, lease_expires=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def lock_leased_article(
     session: Session, article_id: int, owner: str, nlp_version: str, *, reprocess: bool
 ) -> Article | None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from incidents.process import Processor
 from settings import Settings
@@ -86,7 +87,7 @@ def analyzer() -> Iterator[object]:
     yield Analyzer()
 
 
-def _incidents_of(s, article_id: int) -> set[int]:  # type: ignore[no-untyped-def]
+def _incidents_of(s: Session, article_id: int) -> set[int]:
     return set(
         s.scalars(
             select(EvidenceMention.incident_id).where(EvidenceMention.article_id == article_id)
@@ -235,7 +236,7 @@ def test_two_workers_on_postgresql(pg_db: Database, pg_url: str, tmp_path: Path)
         for i in (1, 2)
     ]
     for w in workers:
-        out, err = w.communicate(timeout=300)
+        _, err = w.communicate(timeout=300)
         assert w.returncode == 0, err
     with pg_db.sessions() as s:
         runs = list(s.scalars(select(JobRun).where(JobRun.job == "process")))

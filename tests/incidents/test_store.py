@@ -16,7 +16,16 @@ from incidents.ledger import refresh_incident
 from incidents.process import Processor, ProcessStats
 from settings import Settings
 from storage import Database, audit
-from storage.models import Article, Claim, EvidenceMention, Incident, IncidentActor, Review
+from storage.models import (
+    Article,
+    Claim,
+    EvidenceMention,
+    Incident,
+    IncidentActor,
+    JobRun,
+    ReferenceEvent,
+    Review,
+)
 from tests.incidents.helpers import BANDIAGARA, KORO, add_article, incident, lease
 
 T1 = (
@@ -368,3 +377,48 @@ def test_bad_analysis_is_named_failure(db: Database, settings: Settings) -> None
         assert (inc.killed_min, inc.killed_max) == (3, 9)  # swapped range kept, not lost
         a_empty = s.get(Article, empty)
         assert a_empty is not None and a_empty.status_reason == "no text"
+
+
+def test_duplicate_waits_for_its_original(db: Database, settings: Settings) -> None:
+    original = add_article(db, T1, url="http://t/original")
+    copy = add_article(db, T1, url="http://t/copy", status="duplicate", duplicate_of=original)
+    proc = Processor(db, settings, nlp_version="v1", worker_id="w")
+    stats = ProcessStats()
+    # only the copy is leased (the original is taken by another worker meanwhile)
+    with db.sessions.begin() as s:
+        s.get(Article, original).lease_owner = "other"  # type: ignore[union-attr]
+        s.get(Article, original).lease_expires = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)  # type: ignore[union-attr]
+    assert lease(db, "w", "v1") == [copy]
+    proc.store(copy, None, stats)
+    assert stats.skipped["original_not_processed"] == 1 and stats.articles == 0
+    with db.sessions() as s:
+        art = s.get(Article, copy)
+        assert art is not None and art.nlp_version is None and art.lease_owner is None
+
+
+def test_run_rematches_after_reference_import(db: Database, settings: Settings) -> None:
+    ids = setup_five(db)
+    run(db, settings, "v1", results_for(ids))
+    koro_id = incident_of(db, ids["http://outlet-a.test/koro-bus"])[0]
+    proc = Processor(db, settings, nlp_version="v1", worker_id="w2")
+    assert proc.run().rematched == 0  # no reference events imported: nothing to compare
+    with db.sessions.begin() as s:
+        s.add(
+            ReferenceEvent(
+                dataset="acled",
+                external_id="ML9",
+                event_date=dt.date(2024, 3, 12),
+                country="ML",
+                location="Koro",
+                lat=14.064,
+                lon=-3.07539,
+                fatalities=7,
+            )
+        )
+    stats = proc.run()  # nothing to process, but a new import since the last run
+    assert stats.articles == 0 and stats.rematched == 3
+    with db.sessions() as s:
+        koro = s.get(Incident, koro_id)
+        assert koro is not None and koro.match_label == "matches"
+        assert [j.status for j in s.scalars(select(JobRun).order_by(JobRun.id))] == ["ok", "ok"]
+    assert proc.run().rematched == 0  # no import since
