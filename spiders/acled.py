@@ -4,7 +4,7 @@ ACLED's current API: an OAuth password grant at ``<base>/oauth/token``
 (``client_id=acled``) gives an access and a refresh token; events are read
 from ``<base>/api/acled/read`` with ``Authorization: Bearer``. A 401 on a read
 refreshes the token once (``grant_type=refresh_token``). The entry URL gives
-``<base>`` (``https://acleddata.com``). Missing credentials: the source is
+``<base>`` (``https://acleddata.com``, or with a path prefix). Missing credentials: the source is
 skipped with one message, the run goes on. Rows become ``ReferenceEventItem``s
 for "already known?" matching, not articles.
 """
@@ -41,7 +41,10 @@ class AcledApiSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         parts = urlsplit(self.entry.url)
-        self.base = f"{parts.scheme}://{parts.netloc}"
+        # The entry URL is ACLED's base (https://acleddata.com), optionally with
+        # a path prefix (a proxy, a test server) or the read endpoint itself.
+        path = parts.path.rstrip("/").removesuffix("/api/acled/read")
+        self.base = f"{parts.scheme}://{parts.netloc}{path}"
         self.access_token: str | None = None
         self.refresh_token: str | None = None
         self.refreshed = False
