@@ -546,8 +546,6 @@ def job_maintenance() -> dict[str, Any]:
 def maintenance_work(settings: Settings, db: Database) -> JobOutcome:
     from sqlalchemy import text
 
-    from storage.models import Article, EvidenceMention
-
     stats: dict[str, Any] = {}
     # VACUUM cannot run inside a transaction on either database.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -560,29 +558,56 @@ def maintenance_work(settings: Settings, db: Database) -> JobOutcome:
     stats["vacuumed"] = db.engine.dialect.name
     removed = 0
     if settings.snapshot_retention_days > 0:
-        cutoff = utcnow() - dt.timedelta(days=settings.snapshot_retention_days)
-        with db.sessions.begin() as session:
-            evidence = select(EvidenceMention.article_id)
-            rows = session.scalars(
-                select(Article).where(
-                    Article.snapshot_path.is_not(None),
-                    Article.fetched_at < cutoff,
-                    Article.id.not_in(evidence),
-                )
-            )
-            for article in rows:
-                path = Path(str(article.snapshot_path))
-                if not path.is_absolute():
-                    path = settings.data_dir / path
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-                article.snapshot_path = None
-                removed += 1
+        removed = _prune_snapshots(settings, db)
     stats["snapshots_removed"] = removed
     stats["httpcache_removed"] = _prune_tree(
         settings.data_dir / "httpcache", settings.httpcache_retention_days
     )
     return JobOutcome("ok", stats)
+
+
+def _prune_snapshots(settings: Settings, db: Database) -> int:
+    """Delete old page snapshots of articles that no incident cites; returns files deleted.
+
+    Snapshots are content-addressed and may be shared by several articles, so a
+    file goes only when no article that keeps its snapshot refers to it.
+    """
+    from sqlalchemy import update
+
+    from storage.models import Article, EvidenceMention
+
+    snapshot_dir = settings.data_dir / "snapshots"
+    cutoff = utcnow() - dt.timedelta(days=settings.snapshot_retention_days)
+    cited = select(EvidenceMention.article_id)
+    expired = (
+        Article.snapshot_path.is_not(None),
+        Article.fetched_at < cutoff,
+        Article.id.not_in(cited),
+    )
+    removed = 0
+    with db.sessions.begin() as session:
+        candidates = set(session.scalars(select(Article.snapshot_path).where(*expired)))
+        kept = set(
+            session.scalars(
+                select(Article.snapshot_path).where(
+                    Article.snapshot_path.in_(candidates),
+                    (Article.fetched_at >= cutoff) | Article.id.in_(cited),
+                )
+            )
+        )
+        for relpath in candidates - kept:
+            path = snapshot_dir / str(relpath)
+            try:
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:
+                pass
+        session.execute(
+            update(Article)
+            .where(*expired, Article.snapshot_path.not_in(kept))
+            .values(snapshot_path=None)
+        )
+    return removed
 
 
 def _prune_tree(root: Path, days: int) -> int:
