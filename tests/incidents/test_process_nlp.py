@@ -245,3 +245,38 @@ def test_two_workers_on_postgresql(pg_db: Database, pg_url: str, tmp_path: Path)
     assert sum(per_worker) == total  # each article counted by exactly one worker
     assert min(per_worker) > 0, per_worker  # both took part
     _check_exactly_once(pg_db, total, events)
+
+
+@pytest.mark.slow
+def test_sigterm_releases_the_batch(sqlite_db: Database, tmp_path: Path) -> None:
+    total = _store_backlog(sqlite_db, 12, 4)
+    url = sqlite_db.engine.url.render_as_string(hide_password=False)
+    proc = _process(url, tmp_path, "--batch-size", "20", "--worker-id", "polite")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        with sqlite_db.sessions() as s:
+            if s.scalar(
+                select(func.count()).select_from(Article).where(Article.nlp_version.is_not(None))
+            ):
+                break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    with sqlite_db.sessions() as s:
+        processed = (
+            s.scalar(
+                select(func.count()).select_from(Article).where(Article.nlp_version.is_not(None))
+            )
+            or 0
+        )
+        held = (
+            s.scalar(
+                select(func.count()).select_from(Article).where(Article.lease_owner.is_not(None))
+            )
+            or 0
+        )
+        job = s.scalars(select(JobRun)).one()
+    assert 0 < processed < total
+    assert held == 0  # the unfinished part of the batch is free for others at once
+    assert job.status == "interrupted" and job.stats["articles"] == processed
