@@ -341,8 +341,11 @@ def _send(
             row.attempts = (row.attempts or 0) + 1
             if error is None:
                 row.status, row.sent_at, row.last_error = "sent", utcnow(), None
-            else:
+            elif row.sent_at is None:
                 row.status, row.last_error = "failed", error
+            else:
+                # a failed --resend: the digest did go out once, so it stays sent
+                row.last_error = error
 
     try:
         recipients = [clean_address(r) for r in profile.recipients]

@@ -304,3 +304,21 @@ def test_implicit_tls(
     assert len(server.received) == 1
     assert untrusting.status == "failed"
     assert untrusting.error and "CERTIFICATE_VERIFY_FAILED" in untrusting.error
+
+
+def test_failed_resend_keeps_the_digest_sent(
+    sqlite_db: Database, settings: Settings, smtp_server: SmtpServer, filled: Scenario
+) -> None:
+    conf = mail_settings(settings, smtp_server.port)
+    profile = default_profile(conf)
+    assert run_digest(sqlite_db, conf, profile, now=NOW, send=True).status == "sent"
+    smtp_server.stop()
+    again = run_digest(sqlite_db, conf, profile, now=NOW, resend=True, send=True, retries=0)
+    assert again.status == "failed"
+    row = _digest_row(sqlite_db)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert row.last_error and "ConnectionRefusedError" in row.last_error
+    # a plain run afterwards does not send it a second time
+    smtp_server.start()
+    assert run_digest(sqlite_db, conf, profile, now=NOW, send=True).status == "already_sent"
+    assert len(smtp_server.received) == 1
