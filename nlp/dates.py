@@ -134,7 +134,8 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     # Full-date ranges: "between 1 July 2022 and 22 May 2023", "from December 2021 to March 2022".
     full = rf"(?:{D}\s+)?({M})\s+{Y}"
     for m in re.finditer(
-        rf"(?:between|from|entre|du|de)\s+{full}\s+(?:and|to|et|au|a|à|-|–)\s+{full}", norm
+        rf"(?<![\w])(?:(?:between|from|entre|du|de|period|periode)\s+)?{full}\s+(?:and|to|et|au|a|-)\s+{full}",
+        norm,
     ):
         d1 = _full_date(m.group(1), m.group(2), m.group(3), start=True)
         d2 = _full_date(m.group(4), m.group(5), m.group(6), start=False)
@@ -142,7 +143,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, d2, prec, period=True))
     # Day ranges: "27 and 31 March 2022", "27-31 March", "les 11 et 12 décembre 2018".
     for m in re.finditer(
-        rf"(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?",
+        rf"(?<![\w])(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?",
         norm,
     ):
         month = _month(m.group(3))
@@ -178,6 +179,13 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     for m in re.finditer(rf"(?:dans\s+)?la\s+nuit\s+(?:de|du)\s+({W})\s+(?:a|au)\s+({W})", norm):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         d2 = d1 + timedelta(days=1) if d1 else None
+        add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
+    # Two weekdays: "Thursday and Friday", "samedi et dimanche".
+    for m in re.finditer(rf"(?<![\w])(?:on\s+)?({W})\s+(?:and|et|to|-|a|au)\s+({W})", norm):
+        d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
+        d2 = _weekday(v.weekdays[m.group(2)], published, m, norm)
+        if d1 and d2 and d2 < d1:
+            d1 -= timedelta(days=7)
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Weekdays: "on Sunday", "Monday night", "dimanche dernier", "ce mardi".
     for m in re.finditer(
@@ -282,9 +290,11 @@ def _mark_reporting(d: DateMention, norm: str) -> DateMention:
     v = _vocab()
     before = norm[max(0, d.start - 25) : d.start]
     after = norm[d.end : d.end + 25]
-    glued_before = v.reporting_re.search(before)
+    glued_before = re.search(v.reporting_re.pattern + r"[\s,]*(?:on\s+|le\s+|ce\s+)?$", before)
+    if re.match(r"^,?\s*\d{1,2}[:.h]\d{2}\b", after):
+        return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
     glued_after = re.match(r"^[\s,]*(?:(?:that|que|qu')\s|\(|\w+\s+(?:said|announced|reported))", after)
-    if (glued_before and not re.search(r"[.;]", before[glued_before.end() :])) or (
+    if glued_before or (
         glued_after and d.precision in ("day", "unknown") and "(" in after[:3]
     ):
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
