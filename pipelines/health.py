@@ -130,7 +130,9 @@ class SourceHealth:
         connect = crawler.signals.connect
         connect(extension.spider_opened, signal=signals.spider_opened)
         connect(extension.request_scheduled, signal=signals.request_scheduled)
-        connect(extension.response_received, signal=signals.response_received)
+        # response_downloaded, not response_received: it also sees what the
+        # middlewares consume (a 304, a redirect hop, a retried 500, robots.txt).
+        connect(extension.response_downloaded, signal=signals.response_downloaded)
         connect(extension.item_scraped, signal=signals.item_scraped)
         connect(extension.item_dropped, signal=signals.item_dropped)
         connect(extension.spider_error, signal=signals.spider_error)
@@ -146,7 +148,7 @@ class SourceHealth:
         if self.tally is not None:
             self.tally.requests += 1
 
-    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+    def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         if self.tally is not None:
             self.tally.responses[str(response.status)] += 1
 
