@@ -121,6 +121,9 @@ class Gazetteer:
     country_entries: dict[str, Entry] = field(default_factory=dict)  # ISO2 -> entry
     nationalities: dict[str, str] = field(default_factory=dict)  # key -> ISO2
     prefixes: set[str] = field(default_factory=set)  # every word-prefix of every key
+    # Curated names written in lower case ("tri-border area"): matched uncapitalised.
+    lowercase_keys: set[str] = field(default_factory=set)
+    lowercase_firsts: set[str] = field(default_factory=set)
     stop_keys: frozenset[str] = frozenset()
     needs_context: frozenset[str] = frozenset()
     first_names: frozenset[str] = frozenset()
@@ -296,6 +299,9 @@ def load_gazetteer(data_dir: str = "") -> Gazetteer:
         # The overlay is curated: its names are indexed even when short or common.
         for written in names:
             key = name_key(written)
+            if written[:1].islower():
+                gaz.lowercase_keys.add(key)
+                gaz.lowercase_firsts.add(key.split(" ", 1)[0])
             _add(gaz.by_key, key, entry)
             if " " in key:
                 _add(gaz.by_compact, key.replace(" ", ""), entry)

@@ -258,8 +258,12 @@ class PlacesComponent:
         if any(keys[k] in gaz.first_names for k in range(start, end)):
             return False
         # A capitalised word right after the name makes it part of a longer
-        # proper name ("Olivier Salgado", "Radio France").
-        return not (end < len(doc) and doc[end].text[:1].isupper() and doc[end].is_alpha)
+        # proper name ("Olivier Salgado", "Radio France", "Al-Qaïda").
+        n = len(doc)
+        if end < n and doc[end].text[:1].isupper() and doc[end].is_alpha:
+            return False
+        glued = end + 1 < n and doc[end].text in ("-", "'", "’")
+        return not (glued and doc[end + 1].text[:1].isupper())
 
     # -- matching -----------------------------------------------------------
 
@@ -282,6 +286,12 @@ class PlacesComponent:
                 iso = gaz.nationalities.get(key)
                 if iso is not None:
                     nationalities.append(self._nationality(doc, i, i + 1, iso))
+                elif key in gaz.lowercase_firsts:
+                    end = self._lowercase_name(doc, keys, i)
+                    if end:
+                        mentions.append(self._mention_for(doc, i, end))
+                        i = end
+                        continue
                 i += 1
                 continue
             if key.split(" ", 1)[0] not in gaz.prefixes:
@@ -328,6 +338,19 @@ class PlacesComponent:
             i = end
         return mentions, nationalities
 
+    def _lowercase_name(self, doc: Doc, keys: list[str], start: int) -> int:
+        """End of the longest curated lower-case name ("tri-border area") at ``start``, or 0."""
+        best = 0
+        text = doc.text
+        for j in range(start + 1, min(len(doc), start + MAX_NAME_TOKENS) + 1):
+            last = doc[j - 1]
+            key = name_key(text[doc[start].idx : last.idx + len(last.text)])
+            if key in self.gaz.lowercase_keys and last.text[-1:].isalnum():
+                best = j
+            if key not in self.gaz.prefixes:
+                break
+        return best
+
     def _nationality(self, doc: Doc, start: int, end: int, iso: str) -> Span:
         span = Span(doc, start, end, label="NATIONALITY")
         focus = set(self._focus(doc))
@@ -354,6 +377,8 @@ class PlacesComponent:
     def _part_of_longer_name(self, doc: Doc, keys: list[str], m: _Mention) -> bool:
         """Is the match glued to other capitalised words ("San Diego", "Minister Modi")?"""
         gaz = self.gaz
+        if doc[m.start].text[:1].islower():
+            return False  # curated lower-case names ("tri-border area")
         if m.end < len(doc):
             nxt = doc[m.end]
             known = (

@@ -193,3 +193,18 @@ def test_text_about_elsewhere_has_no_sahel_hamlets(en: Language) -> None:
     found = places(doc)
     assert all(p.country in (None, "US") for p in found.values()), found
     assert "San Diego" in found and found["San Diego"].precision == "unresolved"
+
+
+def test_curated_lower_case_regions(en: Language, fr: Language) -> None:
+    found = places(en("Attacks rose in the Liptako-Gourma tri-border area last year."))
+    assert found["tri-border area"].precision == "region"
+    assert found["tri-border area"].country is None  # spans three countries
+    found = places(fr("Les attaques se multiplient dans la zone des trois frontières."))
+    assert found["zone des trois frontières"].precision == "region"
+
+
+def test_settlement_apposition(en: Language, fr: Language) -> None:
+    found = places(en("Gunmen raided Kalbouli, a village near the border, at night."))
+    assert found["Kalbouli"].precision in ("unresolved", "point")
+    found = places(fr("Des hommes armés ont attaqué Tinhamatene, une localité du nord."))
+    assert "Tinhamatene" in found
