@@ -87,10 +87,7 @@ def load_cues(lang: str) -> EventCues:
     return EventCues(
         aggregate=re.compile("|".join(spec["aggregate"])),
         new_event=re.compile("|".join(spec["new_event"])),
-        location_exclude=re.compile(
-            words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$").pattern
-            + r"|(?:capital|capitale)[\s,]*(?:city\s+of\s+|de\s+)?$"
-        ),
+        location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
         agent_before=words("agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+)?$"),
         agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
     )
@@ -139,7 +136,7 @@ class Incident:
 class _Event:
     aggregate: bool
     place: Any | None  # nlp.places.Place
-    place_span: tuple[int, int] | None
+    place_rank: int  # see _rank; 3 = only a reference point was written
     date: DateMention | None
     claims: list[Claim] = field(default_factory=list)
     country: str | None = None  # when only a country is written
@@ -190,7 +187,7 @@ def assemble(
         aggregate = bool(cues.aggregate.search(window)) or any(
             d.period and s_start <= d.start < s_end for d in dates
         )
-        place, place_span = _place_for(claim, places, norm, cues)
+        place, rank = _place_for(claim, places, norm, cues, aggregate)
         when = _date_for(claim, dates)
         cue_zone = norm[prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40]
         cue_zone = cue_zone[: max(0, min(len(cue_zone), s_end - (claim.end + 40) + len(cue_zone)))]
@@ -198,15 +195,15 @@ def assemble(
         target = None
         if not new_cue:
             for event in reversed(events):
-                if _compatible(event, claim, aggregate, place, when):
+                if _compatible(event, claim, aggregate, place, rank, when):
                     target = event
                     break
         if target is None:
-            target = _Event(aggregate, place, place_span, when)
+            target = _Event(aggregate, place, rank, when)
             events.append(target)
         else:
-            if place is not None and (target.place is None or _rank(place) < _rank(target.place)):
-                target.place, target.place_span = place, place_span
+            if place is not None and (target.place is None or rank < target.place_rank):
+                target.place, target.place_rank = place, rank
             if target.date is None and when is not None:
                 target.date = when
         target.claims.append(claim)
@@ -217,7 +214,7 @@ def assemble(
     first_single = next((e for e in events if not e.aggregate), None)
     for idx, event in enumerate(events):
         _refine_place(event, places, norm, cues, doc, first=event is first_single)
-        if event.place is not None and not event.aggregate and _rank(event.place) == 2:
+        if event.place is not None and not event.aggregate and event.place_rank == 2:
             # A country alone names no scene for a single event; it still gives the country.
             event.country = event.place.country
             event.place = None
@@ -229,14 +226,19 @@ def assemble(
 
 
 def _compatible(
-    event: _Event, claim: Claim, aggregate: bool, place: Any | None, when: DateMention | None
+    event: _Event,
+    claim: Claim,
+    aggregate: bool,
+    place: Any | None,
+    rank: int,
+    when: DateMention | None,
 ) -> bool:
     if event.aggregate != aggregate:
         return False
     if place is not None and event.place is not None and not _same_place(place, event.place):
-        if _rank(place) == 0 and _rank(event.place) == 0:
+        if rank == 0 and event.place_rank == 0:
             return False
-        if place.country and event.place.country and place.country != event.place.country:
+        if rank < 3 and event.place_rank < 3 and place.country != event.place.country:
             return False
     if when is not None and event.date is not None and when.date and event.date.date:
         if abs((when.date - event.date.date).days) > 1:
@@ -248,7 +250,7 @@ _POINTISH = ("point", "unresolved")
 _DATELINE = re.compile(r"^[\s,]*(?:[A-Za-zÀ-ÿ' ]{0,30})?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s")
 
 
-def _rank(place: Any) -> int:
+def _rank(place: Any) -> int:  # 3: a reference point, see _place_for
     """Lower is finer: villages and towns, then admin areas and regions, then countries."""
     if place.precision in _POINTISH:
         return 0
@@ -257,34 +259,43 @@ def _rank(place: Any) -> int:
     return 1
 
 
+def _dateline(span: Span, norm: str) -> bool:
+    """A dateline ("BAMAKO, Mali –", "NIAMEY (Reuters) -") says where the story was filed."""
+    return span.start_char < 120 and bool(_DATELINE.match(norm[span.end_char : span.end_char + 40]))
+
+
 def _usable(span: Span, norm: str, cues: EventCues) -> bool:
     place = span._.place
     if place is None or _excluded_place(span, norm, cues):
         return False
-    # A dateline ("BAMAKO, Mali –", "NIAMEY (Reuters) -") says where the story was filed.
-    return not (span.start_char < 120 and _DATELINE.match(norm[span.end_char : span.end_char + 40]))
+    return not _dateline(span, norm)
 
 
 def _place_for(
-    claim: Claim, places: list[Span], norm: str, cues: EventCues
-) -> tuple[Any | None, tuple[int, int] | None]:
+    claim: Claim, places: list[Span], norm: str, cues: EventCues, aggregate: bool
+) -> tuple[Any | None, int]:
     """The finest place of the claim's sentence, nearest to the claim."""
     s_start, s_end = claim.sentence
     best: tuple[tuple[int, int], Span] | None = None
     for span in places:
-        if not (s_start <= span.start_char < s_end) or not _usable(span, norm, cues):
+        if not (s_start <= span.start_char < s_end) or span._.place is None or _dateline(span, norm):
             continue
         distance = (
             0
             if claim.start <= span.start_char < claim.end
             else min(abs(span.start_char - claim.end), abs(claim.start - span.end_char))
         )
-        key = (_rank(span._.place), distance)
+        # A reference point ("12 km from Arbinda") names the scene only when nothing else does.
+        rank = _rank(span._.place) if not _excluded_place(span, norm, cues) else 3
+        # A period total is counted at the scale of a country or region, not a town.
+        key = ((2, 1, 0, 3)[rank] if aggregate else rank, distance)
         if best is None or key < best[0]:
             best = (key, span)
     if best is None:
-        return None, None
-    return best[1]._.place, (best[1].start_char, best[1].end_char)
+        return None, 4
+    span = best[1]
+    rank = _rank(span._.place) if not _excluded_place(span, norm, cues) else 3
+    return span._.place, rank
 
 
 def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
@@ -316,9 +327,9 @@ def _refine_place(
     event: _Event, places: list[Span], norm: str, cues: EventCues, doc: Doc, first: bool
 ) -> None:
     """Prefer a village or town named next to the claims over a region in their sentence."""
-    if event.place is not None and _rank(event.place) == 0:
+    if event.place is not None and event.place_rank == 0:
         return
-    if event.aggregate and event.place is not None:
+    if event.aggregate and event.place is not None and event.place_rank < 3:
         return
     sents = _sentence_bounds(doc)
     own = set(event.sentences)
@@ -331,16 +342,22 @@ def _refine_place(
             if a <= span.start_char < b and _usable(span, norm, cues):
                 distance = min(abs(j - i) for i in idx)
                 candidates.append(((_rank(span._.place), distance), span))
-    wanted = 0 if not event.aggregate else 2
-    pool = [c for c in candidates if c[0][0] <= wanted]
-    if event.place is None and not pool and first and not event.aggregate:
+    if event.aggregate:
+        # A period total is placed at the scale it is counted at: a country, else a region.
+        pool = sorted(
+            (c for c in candidates if c[0][0] in (1, 2)), key=lambda c: (-c[0][0], c[0][1])
+        )
+        if pool:
+            span = pool[0][1]
+            event.place, event.place_rank = span._.place, pool[0][0][0]
+        return
+    pool = [c for c in candidates if c[0][0] == 0]
+    if event.place is None and not pool and first:
         firsts = [s for s in places if _rank(s._.place) == 0 and _usable(s, norm, cues)]
         pool = [((0, 0), s) for s in firsts[:1]]
-    if event.place is None and not pool:
-        pool = [c for c in candidates if c[0][0] <= 1]
     if pool:
-        span = min(pool, key=lambda c: (c[0], c[1].start_char))[1]
-        event.place, event.place_span = span._.place, (span.start_char, span.end_char)
+        best = min(pool, key=lambda c: (c[0], c[1].start_char))
+        event.place, event.place_rank = best[1]._.place, best[0][0]
 
 
 def _date_for(claim: Claim, dates: list[DateMention]) -> DateMention | None:
