@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,17 @@ def one_line(value: Any) -> str:
     if value is None:
         return ""
     return re.sub(r"\s+", " ", CONTROL_RE.sub(" ", str(value))).strip()
+
+
+def wrap(value: Any, indent: int = 4, width: int = 78) -> str:
+    """One-line text folded for the plain-text part (continuation lines indented)."""
+    return textwrap.fill(
+        one_line(value),
+        width=width,
+        subsequent_indent=" " * indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def md_escape(value: Any) -> str:
@@ -263,6 +275,7 @@ def _environment() -> Environment:
     )
     env.filters["one_line"] = one_line
     env.filters["md"] = md_escape
+    env.filters["wrap"] = wrap
     env.filters["md_url"] = md_url
     env.filters["safe_url"] = safe_url
     return env
