@@ -17,6 +17,7 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from review.lookups import Lookups
+from review.queries import CountsCache
 from review.security import LoginThrottle, csrf_token, set_security_headers
 from settings import Settings
 from storage import Database
@@ -54,6 +55,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
         "db": db if db is not None else Database.open(settings.db_url),
         "throttle": LoginThrottle(),
         "lookups": Lookups(),
+        "counts": CountsCache(),
     }
 
     from review import admin, api, auth, views

@@ -86,7 +86,7 @@ def list_incidents() -> Response:
     page = _int_arg("page", 1, 1, 10_000_000)
     per_page = _int_arg("per_page", 100, 1, MAX_PER_PAGE)
     with appstate.database().sessions() as s:
-        result = queries.queue(s, filters, page, per_page)
+        result = queries.queue(s, filters, page, per_page, cache=appstate.counts_cache())
         related = export.load_related(s, result.rows)
         items = [api_record(i, related[i.id]) for i in result.rows]
         return jsonify(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from review.lookups import Lookups
+from review.queries import CountsCache
 from review.security import LoginThrottle
 from settings import Settings
 from storage import Database
@@ -24,3 +25,7 @@ def throttle() -> LoginThrottle:
 
 def lookups() -> Lookups:
     return current_app.extensions["civwatch"]["lookups"]
+
+
+def counts_cache() -> CountsCache:
+    return current_app.extensions["civwatch"]["counts"]

@@ -7,6 +7,7 @@ run time: when missing, the reviewer types the values and the page says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import math
@@ -56,6 +57,24 @@ class PlaceChoice:
         }
 
 
+@dataclass(frozen=True)
+class OutlineLine:
+    """One boundary polyline with its bounding box (to skip it cheaply)."""
+
+    points: tuple[tuple[float, float], ...]
+    min_lon: float
+    min_lat: float
+    max_lon: float
+    max_lat: float
+
+    @classmethod
+    def of(cls, line: list[list[float]]) -> OutlineLine:
+        points = tuple((float(p[0]), float(p[1])) for p in line)
+        lons = [p[0] for p in points]
+        lats = [p[1] for p in points]
+        return cls(points, min(lons), min(lats), max(lons), max(lats))
+
+
 @dataclass
 class Lookups:
     """Lazily loaded reference data, one instance per app."""
@@ -66,6 +85,7 @@ class Lookups:
     _gazetteer_error: str | None = None
     _outlines: dict[str, Any] | None = None
     _outlines_error: str | None = None
+    _lines: dict[str, list[tuple[str, OutlineLine]]] | None = None
     _actors: dict[str, str] | None = None
 
     # -- places ---------------------------------------------------------------
@@ -144,6 +164,27 @@ class Lookups:
                     log.warning("%s", self._outlines_error)
             return self._outlines
 
+    def outline_lines(self, lon: float, lat: float) -> list[tuple[str, OutlineLine]]:
+        """Boundary lines (admin1, admin0, coast) of the detailed region layer when
+        (lon, lat) is inside it, else of the world layer; each with its bounding box."""
+        outlines = self.outlines()
+        if outlines is None:
+            return []
+        with self._lock:
+            if self._lines is None:
+                self._lines = {
+                    scope: [
+                        (layer, OutlineLine.of(line))
+                        for layer in ("admin1", "admin0", "coast")
+                        for line in outlines.get(f"{scope}_layers", {}).get(layer, [])
+                        if len(line) > 1
+                    ]
+                    for scope in ("region", "world")
+                }
+            r_min_lon, r_min_lat, r_max_lon, r_max_lat = outlines.get("region", (0, 0, 0, 0))
+            inside = r_min_lon <= lon <= r_max_lon and r_min_lat <= lat <= r_max_lat
+            return self._lines["region" if inside else "world"]
+
     # -- actors ---------------------------------------------------------------
 
     def actors(self) -> dict[str, str]:
@@ -204,6 +245,7 @@ class MapView:
 MAP_WIDTH = 360
 MAP_SPAN_LON = 8.0  # degrees shown around the incident
 MAP_SPAN_LAT = 6.0
+MAP_DAYS = 90  # other incidents shown: within this many days of the incident
 
 
 def build_map(
@@ -237,6 +279,12 @@ def build_map(
         .order_by(Incident.id.desc())
         .limit(max_others)
     )
+    if incident.event_date is not None:
+        # Nearby in time too: the indexed date range keeps this cheap on big tables.
+        window = dt.timedelta(days=MAP_DAYS)
+        stmt = stmt.where(
+            Incident.event_date.between(incident.event_date - window, incident.event_date + window)
+        )
     others = []
     for oid, lat, lon, name in session.execute(stmt):
         if lat is None or lon is None:
@@ -244,17 +292,22 @@ def build_map(
         ox, oy = xy(lon, lat)
         others.append(MapPoint(ox, oy, int(oid), name or ""))
     lines: list[tuple[str, str]] = []
+    for layer, line in lookups.outline_lines(incident.lon, incident.lat):
+        if line.max_lon < min_lon or line.min_lon > max_lon:
+            continue
+        if line.max_lat < min_lat or line.min_lat > max_lat:
+            continue
+        kept: list[str] = []
+        last: tuple[float, float] | None = None
+        for lon, lat in line.points:
+            x, y = xy(lon, lat)
+            # Points closer than a pixel to the previous one add bytes, not detail.
+            if last is None or abs(x - last[0]) + abs(y - last[1]) >= 1.5:
+                kept.append(f"{x},{y}")
+                last = (x, y)
+        if len(kept) > 1:
+            lines.append((layer, " ".join(kept)))
     outlines = lookups.outlines()
-    if outlines is not None:
-        r_min_lon, r_min_lat, r_max_lon, r_max_lat = outlines.get("region", (0, 0, 0, 0))
-        inside = r_min_lon <= incident.lon <= r_max_lon and r_min_lat <= incident.lat <= r_max_lat
-        layers = outlines.get("region_layers" if inside else "world_layers", {})
-        for layer in ("admin1", "admin0", "coast"):
-            for line in layers.get(layer, []):
-                if not any(min_lon <= p[0] <= max_lon and min_lat <= p[1] <= max_lat for p in line):
-                    continue
-                points = " ".join(f"{x},{y}" for x, y in (xy(p[0], p[1]) for p in line))
-                lines.append((layer, points))
     caption = f"{MAP_SPAN_LON:g}°×{MAP_SPAN_LAT:g}° around the place"
     if outlines is not None:
         caption += "; borders: Natural Earth (public domain)"

@@ -7,6 +7,7 @@ their review first, then civilian deaths, then confidence, then recency.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -110,9 +111,9 @@ class QueueFilters:
 
 
 def _apply(stmt: SelectT, f: QueueFilters, *, skip: str = "") -> SelectT:
-    if f.status and skip != "status":
+    if f.status and "status" not in skip:
         stmt = stmt.where(Incident.status == f.status)
-    if f.country and skip != "country":
+    if f.country and "country" not in skip:
         stmt = stmt.where(Incident.country == f.country)
     if f.admin1:
         stmt = stmt.where(Incident.admin1 == f.admin1)
@@ -120,7 +121,7 @@ def _apply(stmt: SelectT, f: QueueFilters, *, skip: str = "") -> SelectT:
         stmt = stmt.where(Incident.event_date >= f.date_from)
     if f.date_to:
         stmt = stmt.where(Incident.event_date <= f.date_to)
-    if f.match and skip != "match":
+    if f.match and "match" not in skip:
         stmt = stmt.where(Incident.match_label == f.match)
     if f.actor:
         stmt = stmt.where(
@@ -166,11 +167,110 @@ class QueuePage:
     sources: dict[int, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FilterCounts:
+    """The total and the counts the filter bar shows for one set of filters."""
+
+    total: int
+    status_counts: dict[str, int]
+    match_counts: dict[str, int]
+    countries: list[tuple[str, int]]
+
+
+@dataclass
+class CountsCache:
+    """Filter-bar counts per filter set, valid while the data version is unchanged.
+
+    The version is (highest incident id, highest audit row id): every change to an
+    incident by a reviewer or the pipeline appends an audit row, and new incidents
+    raise the id, so a cached count is never served after a recorded change. The
+    time limit covers changes made without an audit row (e.g. by hand in SQL).
+    """
+
+    ttl: dt.timedelta = dt.timedelta(seconds=60)
+    max_entries: int = 256
+    _entries: dict[tuple[Any, ...], tuple[dt.datetime, FilterCounts]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: tuple[Any, ...]) -> FilterCounts | None:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is None or dt.datetime.now(dt.UTC) - hit[0] > self.ttl:
+                return None
+            return hit[1]
+
+    def put(self, key: tuple[Any, ...], counts: FilterCounts) -> None:
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[key] = (dt.datetime.now(dt.UTC), counts)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def data_version(session: Session) -> tuple[int, int]:
+    """(max incident id, max audit row id): both primary-key look-ups, O(1)."""
+    top_incident = session.scalar(select(func.max(Incident.id))) or 0
+    top_review = session.scalar(select(func.max(Review.id))) or 0
+    return int(top_incident), int(top_review)
+
+
+def filter_counts(session: Session, f: QueueFilters) -> FilterCounts:
+    """Total and per-filter counts; each count ignores its own filter, so a menu
+    entry shows how many incidents choosing it would give."""
+    # One grouped scan for all of them; status, match and country are applied here.
+    groups = session.execute(
+        _apply(
+            select(
+                Incident.status, Incident.match_label, Incident.country, func.count(Incident.id)
+            ),
+            f,
+            skip="status+match+country",
+        ).group_by(Incident.status, Incident.match_label, Incident.country)
+    ).all()
+    status_counts: dict[str, int] = {}
+    match_counts: dict[str, int] = {}
+    country_counts: dict[str, int] = {}
+    total = 0
+    for status, label, country, n in groups:
+        ok_status = not f.status or status == f.status
+        ok_match = not f.match or label == f.match
+        ok_country = not f.country or country == f.country
+        if ok_match and ok_country:
+            status_counts[str(status)] = status_counts.get(str(status), 0) + int(n)
+        if ok_status and ok_country:
+            key = str(label or "unmatched")
+            match_counts[key] = match_counts.get(key, 0) + int(n)
+        if ok_status and ok_match and country is not None:
+            country_counts[str(country)] = country_counts.get(str(country), 0) + int(n)
+        if ok_status and ok_match and ok_country:
+            total += int(n)
+    countries = sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return FilterCounts(total, status_counts, match_counts, countries)
+
+
 def queue(
-    session: Session, f: QueueFilters, page: int = 1, page_size: int = PAGE_SIZE
+    session: Session,
+    f: QueueFilters,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    cache: CountsCache | None = None,
 ) -> QueuePage:
     """The filtered, prioritised queue page ``page`` (1-based) and per-filter counts."""
-    total = session.scalar(_apply(select(func.count(Incident.id)), f)) or 0
+    counts: FilterCounts | None = None
+    key: tuple[Any, ...] = ()
+    if cache is not None:
+        key = (*sorted(f.query_args().items()), data_version(session))
+        counts = cache.get(key)
+    if counts is None:
+        counts = filter_counts(session, f)
+        if cache is not None:
+            cache.put(key, counts)
+    total = counts.total
+    status_counts, match_counts = counts.status_counts, counts.match_counts
+    countries = counts.countries
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     rows = list(
@@ -180,37 +280,9 @@ def queue(
             .limit(page_size)
             .offset((page - 1) * page_size)
         )
+        if total
+        else []
     )
-    status_counts = {
-        str(k): int(v)
-        for k, v in session.execute(
-            _apply(select(Incident.status, func.count(Incident.id)), f, skip="status").group_by(
-                Incident.status
-            )
-        )
-    }
-    match_counts = {
-        str(k or "unmatched"): int(v)
-        for k, v in session.execute(
-            _apply(select(Incident.match_label, func.count(Incident.id)), f, skip="match").group_by(
-                Incident.match_label
-            )
-        )
-    }
-    countries = [
-        (str(k), int(v))
-        for k, v in session.execute(
-            _apply(
-                select(Incident.country, func.count(Incident.id)).where(
-                    Incident.country.is_not(None)
-                ),
-                f,
-                skip="country",
-            )
-            .group_by(Incident.country)
-            .order_by(func.count(Incident.id).desc())
-        )
-    ]
     ids = [r.id for r in rows]
     actors: dict[int, list[IncidentActor]] = {}
     sources: dict[int, int] = {}

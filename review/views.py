@@ -46,7 +46,7 @@ def queue() -> str:
     for error in filters.errors:
         flash(f"Filter ignored: {error}.", "error")
     with appstate.database().sessions() as s:
-        page = queries.queue(s, filters, _page_arg())
+        page = queries.queue(s, filters, _page_arg(), cache=appstate.counts_cache())
         return render_template(
             "queue.html",
             page=page,

@@ -513,3 +513,18 @@ def test_action_errors_are_shown_not_crashes(
         == 404
     )
     assert _audit_count(review_db) == 0
+
+
+def test_queue_counts_follow_every_recorded_change(
+    reviewer: tuple[FlaskClient, str], seeded: Seeded
+) -> None:
+    # The filter-bar counts are cached per data version: an action must show at once.
+    client, token = reviewer
+    html = client.get("/queue").get_data(as_text=True)
+    assert re.search(r'value="candidate"\s*selected>candidate \(4\)', html)
+    assert re.search(r'value="confirmed"\s*>confirmed \(0\)', html)
+    client.post(f"/incidents/{seeded.menaka}/confirm", data={"csrf_token": token, "version": "1"})
+    html = client.get("/queue").get_data(as_text=True)
+    assert re.search(r'value="candidate"\s*selected>candidate \(3\)', html)
+    assert re.search(r'value="confirmed"\s*>confirmed \(1\)', html)
+    assert "<strong>3</strong> incidents" in html
