@@ -50,6 +50,48 @@ def sources_check(ctx: click.Context, path: str | None) -> None:
         sys.exit(1)
 
 
+@sources_group.command("runs")
+@click.argument("keys", nargs=-1)
+@click.option("-n", "--last", default=3, show_default=True, help="Runs shown per source.")
+@click.pass_context
+def sources_runs(ctx: click.Context, keys: tuple[str, ...], last: int) -> None:
+    """Health and the last crawl runs of each source (or of KEYS): what was
+    requested, the responses by status, the outcomes and the reasons."""
+    from sqlalchemy import select
+
+    from storage.commands import open_db
+    from storage.models import Source, SourceRun
+
+    db = open_db(ctx)
+    with db.sessions() as session:
+        query = select(Source).order_by(Source.key)
+        if keys:
+            query = query.where(Source.key.in_(keys))
+        sources = list(session.scalars(query))
+        if not sources:
+            raise click.ClickException("no such source in the database (run `civwatch crawl`)")
+        for source in sources:
+            reason = f" — {source.health_reason}" if source.health_reason else ""
+            click.echo(f"{source.key} ({source.kind}): {source.health}{reason}")
+            runs = session.scalars(
+                select(SourceRun)
+                .where(SourceRun.source_id == source.id)
+                .order_by(SourceRun.id.desc())
+                .limit(last)
+            )
+            for run in runs:
+                statuses = " ".join(f"{k}×{v}" for k, v in sorted(run.responses_by_status.items()))
+                reasons = ", ".join(f"{k} {v}" for k, v in sorted(run.dropped.items()))
+                click.echo(
+                    f"  {run.started_at:%Y-%m-%d %H:%M} requests {run.requests} [{statuses}] "
+                    f"new {run.articles_new} dup {run.articles_duplicate} "
+                    f"irrelevant {run.articles_irrelevant} failed {run.articles_failed}"
+                    + (f"; {reasons}" if reasons else "")
+                    + (f"; error: {run.error}" if run.error else "")
+                )
+    db.close()
+
+
 def _parse_since(value: str | None) -> dt.datetime | None:
     from spiders.base import parse_since
 
