@@ -84,26 +84,25 @@ def claim_batch(
     if excluded:
         inner = inner.where(Article.id.not_in(excluded))
     if session.get_bind().dialect.name == "postgresql":
-        inner = inner.with_for_update(skip_locked=True)
-    ids = list(session.scalars(inner))
-    if not ids:
-        return []
-    # Re-check the lease in the UPDATE itself: on SQLite another process may have
-    # leased some of these between our SELECT and our write.
+        ids = list(session.scalars(inner.with_for_update(skip_locked=True)))
+        if not ids:
+            return []
+        target = Article.id.in_(ids)
+    else:
+        # SQLite: one UPDATE with the choice as a subquery, so the statement holds
+        # the write lock from its start (a SELECT first would read a snapshot that
+        # another process's commit can make stale before our write).
+        target = Article.id.in_(inner.scalar_subquery())
     session.execute(
         update(Article)
-        .where(Article.id.in_(ids), _lease_free(now))
+        .where(target, _lease_free(now))
         .values(lease_owner=owner, lease_expires=expires)
         .execution_options(synchronize_session=False)
     )
     return list(
         session.scalars(
             select(Article.id)
-            .where(
-                Article.id.in_(ids),
-                Article.lease_owner == owner,
-                Article.lease_expires == expires,
-            )
+            .where(Article.lease_owner == owner, Article.lease_expires == expires)
             .order_by(Article.id)
         )
     )
@@ -141,6 +140,15 @@ def lock_leased_article(
     stmt = select(Article).where(Article.id == article_id)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
+    else:
+        # SQLite: take the write lock first (like BEGIN IMMEDIATE), so concurrent
+        # workers queue on the busy timeout instead of failing on a stale snapshot.
+        session.execute(
+            update(Article)
+            .where(Article.id == article_id, Article.lease_owner == owner)
+            .values(lease_owner=owner)
+            .execution_options(synchronize_session=False)
+        )
     article = session.scalars(stmt).one_or_none()
     if article is None or article.lease_owner != owner:
         return None

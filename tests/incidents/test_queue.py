@@ -58,3 +58,41 @@ def test_release_and_finish(db: Database) -> None:
         # a newer NLP version re-queues the processed article only with reprocess
         assert queue.pending_count(s, "v2") == 1
         assert queue.pending_count(s, "v2", reprocess=True) == 2
+
+
+def test_concurrent_claimers_never_share_an_article(db: Database) -> None:
+    import threading
+
+    ids = _articles(db, 120)
+    url = db.engine.url.render_as_string(hide_password=False)
+    got: dict[str, list[int]] = {"a": [], "b": [], "c": []}
+    errors: list[BaseException] = []
+
+    def claimer(owner: str) -> None:
+        # each claimer is its own engine/connection, as separate workers are
+        other = Database.open(url, migrate=False)
+        try:
+            while True:
+                with other.sessions.begin() as s:
+                    batch = queue.claim_batch(s, owner, 7, "v1")
+                if not batch:
+                    return
+                got[owner].extend(batch)
+                with other.sessions.begin() as s:
+                    for article_id in batch:
+                        art = queue.lock_leased_article(s, article_id, owner, "v1", reprocess=False)
+                        assert art is not None
+                        queue.finish_article(art, "v1", status="processed")
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            other.close()
+
+    threads = [threading.Thread(target=claimer, args=(o,)) for o in got]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    claimed = [i for batch in got.values() for i in batch]
+    assert sorted(claimed) == ids  # every article exactly once
