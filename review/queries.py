@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from incidents import ledger
@@ -140,14 +140,26 @@ def _apply(stmt: SelectT, f: QueueFilters, *, skip: str = "") -> SelectT:
     return stmt
 
 
-def priority_order() -> list[Any]:
+# An index matching this order, e.g. (SQLite; PostgreSQL adds NULLS LAST to event_date)
+#   CREATE INDEX ix_incidents_queue ON incidents (status, new_evidence DESC,
+#     coalesce(civilians_killed, killed_min, 0) DESC, confidence DESC, event_date DESC, id DESC)
+# turns the queue page into an index walk; the expression must stay textually identical
+# (a literal 0, not a bound parameter) for SQLite to use it.
+QUEUE_DEATHS = func.coalesce(Incident.civilians_killed, Incident.killed_min, literal_column("0"))
+
+
+def priority_order(dialect: str = "sqlite") -> list[Any]:
     """ORDER BY of the queue (new evidence, civilian deaths, confidence, recency)."""
-    deaths = func.coalesce(Incident.civilians_killed, Incident.killed_min, 0)
+    # SQLite sorts NULLs first ascending, so last descending, already; saying
+    # NULLS LAST there would stop it from using an index on this order.
+    recency = Incident.event_date.desc()
+    if dialect != "sqlite":
+        recency = recency.nulls_last()
     return [
         Incident.new_evidence.desc(),
-        deaths.desc(),
+        QUEUE_DEATHS.desc(),
         Incident.confidence.desc(),
-        Incident.event_date.desc().nulls_last(),
+        recency,
         Incident.id.desc(),
     ]
 
@@ -276,7 +288,7 @@ def queue(
     rows = list(
         session.scalars(
             _apply(select(Incident), f)
-            .order_by(*priority_order())
+            .order_by(*priority_order(session.get_bind().dialect.name))
             .limit(page_size)
             .offset((page - 1) * page_size)
         )
