@@ -72,6 +72,7 @@ class EventCues:
     location_exclude: re.Pattern[str]
     agent_before: re.Pattern[str]
     agent_after: re.Pattern[str]
+    attack_event: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -90,6 +91,7 @@ def load_cues(lang: str) -> EventCues:
         location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
         agent_before=words("agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+)?$"),
         agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
+        attack_event=words("attack_event", r"(?<![\w])(?:{})(?![\w])"),
     )
 
 
@@ -174,9 +176,9 @@ def assemble(
 ) -> list[Incident]:
     """Candidate incidents of one processed document (see the module docstring)."""
     claims: list[Claim] = list(doc._.claims or [])
-    if not claims:
-        return []
     cues = load_cues(doc.lang_)
+    if not claims:
+        return _figureless_incidents(doc, cues, focus_countries)
     norm = _folded(doc)
     places = _places(doc)
     events: list[_Event] = []
@@ -223,6 +225,74 @@ def assemble(
         for group in _side_groups(event.claims):
             incidents.append(_incident(doc, event, group, event.country or country, cues))
     return incidents
+
+
+def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> list[Incident]:
+    """A named attack with no figure ("armed men attacked the Nampala camp"): counts null.
+
+    Only for texts without any casualty claim, and only where a village or town is
+    written in the same sentence as the attack, so background talk of "attacks"
+    does not become incidents.
+    """
+    norm = _folded(doc)
+    places = _places(doc)
+    out: list[Incident] = []
+    seen: set[str] = set()
+    for s_start, s_end in _sentence_bounds(doc):
+        hit = cues.attack_event.search(norm, s_start, s_end)
+        if hit is None:
+            continue
+        spans = [
+            sp
+            for sp in places
+            if s_start <= sp.start_char < s_end and _usable(sp, norm, cues) and _rank(sp._.place) == 0
+        ]
+        if not spans:
+            continue
+        span = min(spans, key=lambda sp: abs(sp.start_char - hit.start()))
+        place = span._.place
+        if fold(place.name) in seen or len(out) >= 3:
+            continue
+        seen.add(fold(place.name))
+        anchor = Claim(
+            kind="killed", min=None, max=None, qualifier=None, victims_text="",
+            victim_category="unknown", claimant=None, start=hit.start(), end=hit.end(),
+            sentence=(s_start, s_end),
+        )
+        perpetrators, _ = _roles(doc, [anchor], "unknown", place.country, cues)
+        text = doc_text(doc)
+        out.append(
+            Incident(
+                killed={"min": None, "max": None},
+                injured={"min": None, "max": None},
+                abducted={"min": None, "max": None},
+                victims=["unknown"],
+                location=_location(place, place.country),
+                perpetrators=perpetrators,
+                targets=[],
+                event_date=None,
+                event_date_end=None,
+                date_precision="unknown",
+                aggregate=False,
+                confidence=0.3,
+                evidence=[{"text": text[s_start:s_end], "start": s_start, "end": s_end}],
+                claims=[],
+            )
+        )
+    return out
+
+
+def _location(place: Any | None, country: str | None) -> dict[str, Any]:
+    return {
+        "name": place.name if place is not None else None,
+        "country": (place.country if place is not None and place.country else country),
+        "admin1": place.admin1 if place is not None else None,
+        "admin2": place.admin2 if place is not None else None,
+        "lat": place.lat if place is not None else None,
+        "lon": place.lon if place is not None else None,
+        "geonames_id": place.geonames_id if place is not None else None,
+        "precision": place.precision if place is not None else None,
+    }
 
 
 def _compatible(
@@ -277,7 +347,14 @@ def _place_for(
     """The finest place of the claim's sentence, nearest to the claim."""
     s_start, s_end = claim.sentence
     best: tuple[tuple[int, int], Span] | None = None
+    countries = {
+        span._.place.country
+        for span in places
+        if s_start <= span.start_char < s_end and span._.place is not None and _rank(span._.place) == 2
+    }
     for span in places:
+        if len(countries) > 1 and span._.place is not None and _rank(span._.place) == 2:
+            continue  # "Mali, Burkina Faso and Niger": no single country is the scene
         if not (s_start <= span.start_char < s_end) or span._.place is None or _dateline(span, norm):
             continue
         distance = (
@@ -298,9 +375,14 @@ def _place_for(
     return span._.place, rank
 
 
+_BORDER_AFTER = re.compile(r"^\W{0,3}(?:border|borders|frontier|frontiere|frontieres)\b")
+
+
 def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
+    """A reference point: "border with X", "12 km from X", "near the X border", "maire de X"."""
     before = norm[max(0, span.start_char - 30) : span.start_char]
-    return bool(cues.location_exclude.search(before))
+    after = norm[span.end_char : span.end_char + 15]
+    return bool(cues.location_exclude.search(before) or _BORDER_AFTER.match(after))
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
@@ -329,7 +411,7 @@ def _refine_place(
     """Prefer a village or town named next to the claims over a region in their sentence."""
     if event.place is not None and event.place_rank == 0:
         return
-    if event.aggregate and event.place is not None and event.place_rank < 3:
+    if event.aggregate and event.place is not None and event.place_rank in (1, 2):
         return
     sents = _sentence_bounds(doc)
     own = set(event.sentences)
@@ -347,7 +429,7 @@ def _refine_place(
         pool = sorted(
             (c for c in candidates if c[0][0] in (1, 2)), key=lambda c: (-c[0][0], c[0][1])
         )
-        if pool:
+        if pool and (event.place is None or pool[0][0][0] == 2):
             span = pool[0][1]
             event.place, event.place_rank = span._.place, pool[0][0][0]
         return
@@ -489,16 +571,7 @@ def _incident(doc: Doc, event: _Event, group: list[Claim], country: str | None, 
     if side != "unknown" and "unknown" in victims and len(victims) > 1:
         victims.remove("unknown")
     place = event.place
-    location: dict[str, Any] = {
-        "name": place.name if place is not None else None,
-        "country": (place.country if place is not None and place.country else country),
-        "admin1": place.admin1 if place is not None else None,
-        "admin2": place.admin2 if place is not None else None,
-        "lat": place.lat if place is not None else None,
-        "lon": place.lon if place is not None else None,
-        "geonames_id": place.geonames_id if place is not None else None,
-        "precision": place.precision if place is not None else None,
-    }
+    location = _location(place, country)
     perpetrators, targets = _roles(doc, group, side, location["country"], cues)
     text = doc_text(doc)
     when = event.date

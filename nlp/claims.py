@@ -778,7 +778,9 @@ def _figureless(
         for m in before.finditer(norm):
             tail = norm[m.end() : m.end() + 40]
             v = re.match(r"^\s*(?:(?:des|les|de|of|the|all the|tous les)\s+)?(\w+)", tail)
-            if v and g.plural_victims.fullmatch(v.group(1)):
+            everyone = re.match(r"^\s*(?:tous ceux|toutes celles|tout le monde|all those|everyone)\b", tail)
+            if everyone or (v and g.plural_victims.fullmatch(v.group(1))):
+                v = everyone or v
                 end = m.end() + v.end()
                 out.append(
                     Claim(
@@ -787,7 +789,7 @@ def _figureless(
                         max=None,
                         qualifier=None,
                         victims_text=sent[m.end() : end].strip(),
-                        victim_category=_category(v.group(1), g),
+                        victim_category=_category(v.group(0), g) if not everyone else "civilians",
                         claimant=claimant,
                         start=s_start + m.start(),
                         end=s_start + end,

@@ -219,7 +219,10 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     for m in re.finditer(r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})", norm):
         add(m, mention(m, None, published, "year", period=True))
-    for m in re.finditer(r"(?:so far )?this year|cette annee|depuis le debut de l'annee", norm):
+    months_before = "".join(f"(?<!{re.escape(m)} )" for m in v.months if "." not in m)
+    for m in re.finditer(
+        rf"(?:so far )?{months_before}this year|{months_before}cette annee|depuis le debut de l'annee", norm
+    ):
         d1 = date(published.year, 1, 1) if published else None
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     # Relative days and weeks.

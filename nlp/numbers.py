@@ -123,6 +123,7 @@ def load_lexicon(lang: str) -> NumberLexicon:
     )
 
 
+_QUOTES_TO_SPACE = str.maketrans({c: " " for c in "“”«»\"„‟"})
 _NEXT_WORD = re.compile(r"^[ \u00a0]*([%+]|[\w'’.-]+)")
 _PREV_WORD = re.compile(r"([\w'’.]+)[ \u00a0]*$")
 _ARTICLES = {"un", "une", "one", "a"}
@@ -152,6 +153,9 @@ def _digit_value(raw: str) -> int:
 def find_quantities(text: str, lang: str) -> list[Quantity]:
     """Every number expression in ``text`` (English or French), in text order."""
     lex = load_lexicon(lang if lang in ("en", "fr") else "en")
+    # Quotation marks inside a quantity ("a “significant number” of") do not change it;
+    # blanking them keeps every offset valid.
+    text = text.translate(_QUOTES_TO_SPACE)
     raw: list[tuple[int, int, int, str, bool]] = []  # start, end, value, kind, article
     taken = bytearray(len(text) + 1)
 
