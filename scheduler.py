@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
+import faulthandler
 import functools
 import http.server
 import logging
@@ -66,6 +67,8 @@ from apscheduler.events import (
 )
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -770,8 +773,11 @@ class Service:
         self.scheduler.add_listener(self._on_executed, EVENT_JOB_EXECUTED)
         self.scheduler.add_listener(self._on_started, EVENT_SCHEDULER_STARTED)
         self.exit_code = 0
+        self._sync_lock = threading.Lock()
         self.stop_requested = threading.Event()
-        self.reload_requested = threading.Event()
+        self._finished = threading.Event()
+        self._stop_signal: int | None = None
+        self._reload_signal = False
         self._sources_mtime = self._mtime()
         self._housekeeper = threading.Thread(target=self._housekeep, daemon=True)
 
@@ -781,7 +787,11 @@ class Service:
         signal.signal(signal.SIGTERM, self._on_stop_signal)
         signal.signal(signal.SIGINT, self._on_stop_signal)
         signal.signal(signal.SIGHUP, self._on_hup)
+        # `kill -USR1 <pid>` prints every thread's stack to the log: for a stuck job.
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+        threading.Thread(target=self._stopper, name="stopper", daemon=True).start()
         if not self._wait_for_lease():
+            self._finished.set()
             self.db.close()
             return 0
         with self.db.sessions.begin() as session:
@@ -790,7 +800,9 @@ class Service:
             log.warning("marked %d job runs of a vanished process as interrupted", reaped)
         self._housekeeper.start()
         click.echo(f"civwatch scheduler running as {self.owner} (Ctrl-C or SIGTERM to stop)")
-        self.scheduler.start(paused=True)  # blocks; _on_started adds the jobs and resumes
+        if not self.stop_requested.is_set():
+            self.scheduler.start(paused=True)  # blocks; _on_started adds the jobs and resumes
+        self._finished.set()
         self._drain()
         self.lease.release()
         self.db.close()
@@ -825,18 +837,29 @@ class Service:
         self._resume_interrupted()
         self.scheduler.resume()
 
+    # Signal handlers only set a plain attribute: a handler runs between two
+    # bytecodes of the main thread, which may hold the very locks that
+    # scheduler.shutdown() or Event.set() need (a deadlock seen in testing).
     def _on_stop_signal(self, signum: int, frame: Any) -> None:
-        if self.stop_requested.is_set():
-            return
-        log.warning(
-            "signal %d: no new jobs; running jobs get %d s", signum, self.settings.stop_grace
-        )
-        self.stop_requested.set()
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        self._stop_signal = signum
 
     def _on_hup(self, signum: int, frame: Any) -> None:
-        self.reload_requested.set()
+        self._reload_signal = True
+
+    def _stopper(self) -> None:
+        """Turns a stop signal into a scheduler shutdown, from a thread of its own."""
+        while self._stop_signal is None:
+            time.sleep(0.1)
+        grace = self.settings.stop_grace
+        log.warning("signal %d: no new jobs; running jobs get %d s", self._stop_signal, grace)
+        self.stop_requested.set()
+        # The scheduler may still be starting: shut it down once it runs.
+        while not self._finished.is_set():
+            if self.scheduler.state != STATE_STOPPED:
+                with contextlib.suppress(SchedulerNotRunningError):
+                    self.scheduler.shutdown(wait=False)
+                return
+            time.sleep(0.1)
 
     def _drain(self) -> None:
         """Let running stages finish within the grace period, then stop them."""
@@ -853,6 +876,13 @@ class Service:
     # -- jobs -------------------------------------------------------------
     def sync_jobs(self) -> None:
         """Make the job store match the configuration; unchanged jobs keep their next run."""
+        with self._sync_lock:
+            # A reload racing a shutdown must not re-add jobs to a stopped scheduler.
+            if self.scheduler.state == STATE_STOPPED or self.stop_requested.is_set():
+                return
+            self._sync_jobs()
+
+    def _sync_jobs(self) -> None:
         sources = load_sources(self.settings.sources)
         for error in sources.errors:
             log.error("sources file %s: %s", self.settings.sources, error)
@@ -912,19 +942,19 @@ class Service:
                     os.kill(os.getpid(), signal.SIGTERM)
                     return
                 mtime = self._mtime()
-                if self.reload_requested.is_set() or mtime != self._sources_mtime:
-                    self.reload_requested.clear()
+                if self._reload_signal or mtime != self._sources_mtime:
+                    self._reload_signal = False
                     self._sources_mtime = mtime
                     log.warning("reloading sources file %s", self.settings.sources)
                     self.sync_jobs()
             except Exception:  # keep the housekeeper alive through a database outage
                 log.exception("scheduler housekeeping failed")
 
-    def _mtime(self) -> float:
+    def _mtime(self) -> int:
         try:
-            return self.settings.sources.stat().st_mtime
+            return self.settings.sources.stat().st_mtime_ns
         except OSError:
-            return 0.0
+            return 0
 
     def _on_executed(self, event: JobExecutionEvent) -> None:
         retval = event.retval if isinstance(event.retval, dict) else {}

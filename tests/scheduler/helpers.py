@@ -77,7 +77,14 @@ def start_scheduler(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
 def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 20) -> int:
     if proc.poll() is None:
         proc.send_signal(sig)
-    return proc.wait(timeout)
+    try:
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGUSR1)  # the scheduler dumps its threads' stacks to its log
+        time.sleep(1)
+        proc.kill()
+        proc.wait()
+        raise
 
 
 def runs(url: str, job: str | None = None) -> list[JobRun]:

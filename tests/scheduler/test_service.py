@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import signal
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from storage import Database
 from storage.models import Article
@@ -221,3 +222,37 @@ def test_scheduler_runs_crawl_process_digest_and_records_them(
     incidents = scalar(url, "SELECT count(*) FROM incidents")
     assert incidents >= 4
     assert all(r.status in ("ok", "interrupted") for r in runs(url) if r.job != "health")
+
+
+def test_sources_file_change_and_sighup_reload_the_schedule(tmp_path: Path) -> None:
+    url = _sqlite(tmp_path)
+    sources = write_sources(tmp_path / "sources.yaml", {})
+    env = make_env(tmp_path / "data", sources)
+    proc = start_scheduler(env, tmp_path / "scheduler.log")
+
+    def job_ids() -> set[str]:
+        database = Database.open(url, migrate=False)
+        try:
+            with database.engine.connect() as conn:
+                return set(conn.scalars(text("SELECT id FROM apscheduler_jobs")))
+        finally:
+            database.close()
+
+    try:
+        wait_for(lambda: "health" in job_ids(), 30, "the schedule")
+        assert not any(j.startswith("crawl") for j in job_ids())
+        # An edit of the file is picked up on its own.
+        sources.write_text(
+            "sources:\n  - {key: un_feed, kind: feed, url: 'http://127.0.0.1:9/f', group: un}\n"
+        )
+        wait_for(lambda: "crawl:un" in job_ids(), 20, "the new group's crawl job")
+        # SIGHUP reloads even when the file's time stamp did not move.
+        stamp = sources.stat().st_mtime_ns
+        sources.write_text("sources:\n  - {key: plain, kind: feed, url: 'http://127.0.0.1:9/g'}\n")
+        os.utime(sources, ns=(stamp, stamp))
+        time.sleep(3)
+        assert "crawl:un" in job_ids(), "no reload without a change or a signal"
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: "crawl" in job_ids() and "crawl:un" not in job_ids(), 20, "the reload")
+    finally:
+        assert stop(proc) == 0
