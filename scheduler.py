@@ -217,7 +217,9 @@ def run_stage(
             errors="replace",
             env=env,
             cwd=str(ROOT),
-            start_new_session=True,  # our SIGINT from a terminal is ours to forward
+            # Its own process group: a terminal's Ctrl-C reaches us only, and we stop
+            # the stage (and anything it started) with one killpg.
+            start_new_session=True,
             preexec_fn=_die_with_parent,
         )
         CHILDREN.add(proc)
@@ -235,14 +237,17 @@ def run_stage(
         status = "ok"
         deadline = started + timeout
         try:
-            while proc.poll() is None:
-                if CHILDREN.stopping.is_set():
-                    status = "interrupted"
-                    break
-                if time.monotonic() >= deadline:
-                    status = "timeout"
-                    break
-                time.sleep(0.1)
+            try:
+                while proc.poll() is None:
+                    if CHILDREN.stopping.is_set():
+                        status = "interrupted"
+                        break
+                    if time.monotonic() >= deadline:
+                        status = "timeout"
+                        break
+                    time.sleep(0.1)
+            except KeyboardInterrupt:  # Ctrl-C in `run --once`: stop the stage cleanly
+                status = "interrupted"
             stop_sent_at = None
             if proc.poll() is None:
                 stop_sent_at = utcnow()

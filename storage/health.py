@@ -157,8 +157,10 @@ def health_report(
     if digest_expected:
         last = last_digest_sent(session)
         report.stats["last_digest_sent"] = last.isoformat(timespec="minutes") if last else None
-        # A daily digest more than 26 hours old means one was missed.
-        if last is None or now - last > dt.timedelta(hours=26):
+        # A daily digest more than 26 hours old means one was missed; before the
+        # first digest was ever built there is nothing to miss yet.
+        built_any = session.scalar(select(func.count()).select_from(Digest)) or 0
+        if built_any and (last is None or now - last > dt.timedelta(hours=26)):
             report.problems.append("digest: none sent in the last 26 hours")
     failed_digests = session.scalar(
         select(func.count()).select_from(Digest).where(Digest.status == "failed")

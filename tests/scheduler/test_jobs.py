@@ -26,7 +26,7 @@ from settings import Settings, SettingsError
 from spiders.sources import parse_sources
 from storage import Database
 from storage.locks import LeaseLock
-from storage.models import Article, EvidenceMention, Incident, JobRun, Source, utcnow
+from storage.models import Article, Digest, EvidenceMention, Incident, JobRun, Source, utcnow
 
 
 def _settings(tmp_path: Path, db: Database, **overrides: object) -> Settings:
@@ -99,6 +99,14 @@ def test_maintenance_vacuums_and_keeps_cited_or_shared_snapshots(
     assert fresh.exists() and not stale.exists()
 
 
+def test_no_digest_problem_before_the_first_digest(tmp_path: Path, sqlite_db: Database) -> None:
+    settings = _settings(tmp_path, sqlite_db, smtp_host="127.0.0.1", digest_to=("m@example.org",))
+    settings.data_dir.mkdir(parents=True)
+    outcome = health_work(settings, sqlite_db)
+    assert outcome.stats["problem_list"] == []
+    assert outcome.error is None
+
+
 def test_maintenance_keeps_every_snapshot_by_default(tmp_path: Path, sqlite_db: Database) -> None:
     settings = _settings(tmp_path, sqlite_db)
     path = settings.data_dir / "snapshots" / "aa" / "old.html.gz"
@@ -145,6 +153,16 @@ def test_health_reports_failing_sources_disk_and_missed_digest(
             )
         )
         session.add(Source(key="fresh", name="f", kind="feed", url="http://z", health="unknown"))
+        now = utcnow()
+        # A digest was built once (so one is expected daily) but none was ever sent.
+        session.add(
+            Digest(
+                profile="default",
+                period_start=now - dt.timedelta(days=3),
+                period_end=now - dt.timedelta(days=2),
+                status="built",
+            )
+        )
     outcome = health_work(settings, db)
     problems = outcome.stats["problem_list"]
     assert outcome.status == "ok", "problems are reported, the check itself worked"
