@@ -528,3 +528,13 @@ def test_queue_counts_follow_every_recorded_change(
     assert re.search(r'value="candidate"\s*selected>candidate \(3\)', html)
     assert re.search(r'value="confirmed"\s*>confirmed \(1\)', html)
     assert "<strong>3</strong> incidents" in html
+
+
+def test_edit_form_offers_the_actor_lexicon(
+    reviewer: tuple[FlaskClient, str], seeded: Seeded
+) -> None:
+    client, _ = reviewer
+    html = client.get(f"/incidents/{seeded.mopti}").get_data(as_text=True)
+    datalist = html[html.index('<datalist id="actor-lexicon">') :]
+    datalist = datalist[: datalist.index("</datalist>")]
+    assert '<option value="Malian Armed Forces (FAMa)">state_forces</option>' in datalist
