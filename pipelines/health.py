@@ -34,9 +34,8 @@ from scrapy.http import Response
 from scrapy.spiders import Spider
 from sqlalchemy import select
 
-from pipelines.middlewares import open_database
+from pipelines.middlewares import CrawlDatabase, open_database
 from spiders.items import PageItem, ReferenceEventItem
-from storage import Database
 from storage.models import Source, SourceRun
 
 logger = logging.getLogger(__name__)
@@ -116,7 +115,7 @@ def judge(tally: RunTally, source: Source) -> tuple[str, str | None]:
 class SourceHealth:
     """Extension: one ``SourceRun`` per crawler and the source's health columns."""
 
-    def __init__(self, crawler: Crawler, db: Database) -> None:
+    def __init__(self, crawler: Crawler, db: CrawlDatabase) -> None:
         self.crawler = crawler
         self.db = db
         self.tally: RunTally | None = None

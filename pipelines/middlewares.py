@@ -42,6 +42,7 @@ from twisted.internet import task
 
 from settings import from_scrapy_settings
 from spiders.base import PAGE, Skipped
+from spiders.crawl import Shared
 from spiders.items import PageItem
 from storage import Database
 from storage.articles import url_seen
@@ -51,11 +52,36 @@ logger = logging.getLogger(__name__)
 VALIDATORS_FILE = "http_validators.json"
 
 
-def open_database(crawler: Crawler) -> Database:
-    """The crawl's database; migrated first unless ``civwatch crawl`` already did."""
-    civwatch = from_scrapy_settings(crawler.settings)
-    migrate = crawler.settings.getbool("CIVWATCH_MIGRATE", True)
-    return Database.open(civwatch.db_url, migrate=migrate)
+class CrawlDatabase:
+    """The database as a crawl component uses it.
+
+    ``civwatch crawl`` opens one ``Database`` for the whole run and hands it over
+    in the ``CIVWATCH_DATABASE`` Scrapy setting, so twenty sources do not hold
+    sixty connection pools; a bare ``scrapy crawl`` opens (and migrates) its own.
+    ``close()`` only disposes of a database this object opened.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        shared = crawler.settings.get("CIVWATCH_DATABASE")
+        if isinstance(shared, Shared) and isinstance(shared.value, Database):
+            self.db, self.owned = shared.value, False
+        else:
+            civwatch = from_scrapy_settings(crawler.settings)
+            migrate = crawler.settings.getbool("CIVWATCH_MIGRATE", True)
+            self.db, self.owned = Database.open(civwatch.db_url, migrate=migrate), True
+
+    @property
+    def sessions(self) -> Any:
+        return self.db.sessions
+
+    def close(self) -> None:
+        if self.owned:
+            self.db.close()
+
+
+def open_database(crawler: Crawler) -> CrawlDatabase:
+    """The crawl's database (shared when ``civwatch crawl`` provides one)."""
+    return CrawlDatabase(crawler)
 
 
 def _count(crawler: Crawler, key: str) -> None:
@@ -66,7 +92,7 @@ def _count(crawler: Crawler, key: str) -> None:
 class SeenUrlMiddleware:
     """Downloader middleware: skip article pages whose URL is already stored."""
 
-    def __init__(self, crawler: Crawler, db: Database) -> None:
+    def __init__(self, crawler: Crawler, db: CrawlDatabase) -> None:
         self.crawler = crawler
         self.db = db
 

@@ -171,6 +171,7 @@ def crawl_cmd(
             entries,
             since=since_at,
             job_run_id=job_id,
+            database=db,
             overrides=extra,
             on_source_done=done,
         )

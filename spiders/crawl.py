@@ -25,6 +25,23 @@ from spiders.registry import SPIDERS
 from spiders.sources import SourceEntry
 
 
+class Shared:
+    """An object put into Scrapy settings that every crawler must share.
+
+    Each crawler deep-copies its settings; this wrapper survives the copy as
+    itself (a database engine must not be copied).
+    """
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Shared:
+        return self
+
+    def __copy__(self) -> Shared:
+        return self
+
+
 def civwatch_version() -> str:
     try:
         return importlib.metadata.version("civwatch")
@@ -42,6 +59,7 @@ def scrapy_settings(
     *,
     since: dt.datetime | None = None,
     job_run_id: int | None = None,
+    database: Any = None,
     overrides: dict[str, Any] | None = None,
 ) -> ScrapySettings:
     """Scrapy settings of one run: ``settings.py``'s defaults plus civwatch values."""
@@ -63,6 +81,9 @@ def scrapy_settings(
         values["CIVWATCH_SINCE"] = since.isoformat()
     if job_run_id is not None:
         values["CIVWATCH_JOB_RUN_ID"] = job_run_id
+    if database is not None:
+        # One storage.Database for every crawler of the run (see pipelines.middlewares).
+        values["CIVWATCH_DATABASE"] = Shared(database)
     values.update(overrides or {})
     result.setdict(values, priority="cmdline")
     return result
@@ -85,6 +106,7 @@ def run_crawl(
     *,
     since: dt.datetime | None = None,
     job_run_id: int | None = None,
+    database: Any = None,
     overrides: dict[str, Any] | None = None,
     on_source_done: Callable[[SourceEntry, Progress, str], None] | None = None,
 ) -> Progress:
@@ -94,7 +116,13 @@ def run_crawl(
     logging.disable(root_level - 1 if root_level > logging.DEBUG else logging.NOTSET)
     try:
         process = CrawlerProcess(
-            scrapy_settings(settings, since=since, job_run_id=job_run_id, overrides=overrides)
+            scrapy_settings(
+                settings,
+                since=since,
+                job_run_id=job_run_id,
+                database=database,
+                overrides=overrides,
+            )
         )
     finally:
         logging.disable(logging.NOTSET)
