@@ -1222,6 +1222,11 @@ class DemoSite:
 @contextlib.contextmanager
 def demo_settings(settings: Settings) -> Iterator[tuple[Settings, DemoSite]]:
     """Settings pointing at the demo site being served for the duration."""
+    if not (DEMO_DIR / "en" / "feed.xml").is_file():
+        raise click.ClickException(
+            f"the demo site is not installed ({DEMO_DIR}): run the demo from a clone "
+            "installed with `pip install -e .`"
+        )
     with DemoSite() as site, tempfile.TemporaryDirectory(prefix="civwatch-demo-") as tmp:
         sources = Path(tmp) / "demo-sources.yaml"
         sources.write_text(site.sources_yaml(), encoding="utf-8")
