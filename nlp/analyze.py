@@ -23,16 +23,19 @@ Input is treated as hostile, each case with a named outcome in ``"status"``:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.assemble import assemble
+from nlp.claims import doc_text
 from nlp.dates import find_dates
 from nlp.pipeline import DEFAULT_FOCUS, load_pipeline
 
@@ -40,14 +43,11 @@ CHUNK_CHARS = 20_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HTML_HINT = re.compile(r"<(?:html|body|div|p|article|head|span|br|a\s)[\s>/]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_EN = frozenset(
-    "the and of to in a was were have has is are by on with at for from that said been "
-    "this his their an they it which who after killed people".split()
+_STOPWORDS = json.loads(
+    (Path(__file__).resolve().parent / "data/langid_stopwords.json").read_text("utf-8")
 )
-_FR = frozenset(
-    "le la les de des du et en un une est a dans pour par au aux que qui sur ont été "
-    "il elle ce cette selon ils d l".split()
-)
+_EN = frozenset(_STOPWORDS["en"])
+_FR = frozenset(_STOPWORDS["fr"])
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class AnalyzeInput:
 
 
 def detect_language(text: str) -> str:
-    """"en", "fr" or "other" from the share of English and French stop words."""
+    """ "en", "fr" or "other" from the share of English and French stop words."""
     words = [w.lower().replace("’", "'").split("'")[-1] for w in _WORD.findall(text[:20_000])]
     if not words:
         return "other"
@@ -121,7 +121,9 @@ class Analyzer:
         """The pipeline of ``lang`` (loaded on first use, then shared)."""
         return load_pipeline("fr" if lang == "fr" else "en", focus or self.focus)
 
-    def prepare(self, text: str, lang: str = "auto", html: bool = False) -> tuple[str, str, dict[str, Any]]:
+    def prepare(
+        self, text: str, lang: str = "auto", html: bool = False
+    ) -> tuple[str, str, dict[str, Any]]:
         """Clean ``text`` and pick its language: ``(text, lang, extra output keys)``."""
         extra: dict[str, Any] = {}
         if html or (_HTML_HINT.search(text[:5000]) and text.lstrip().startswith("<")):
@@ -196,8 +198,10 @@ class Analyzer:
         yield from results
 
     @staticmethod
-    def _incidents(doc: Doc, published: date | None, offset: int, focus: tuple[str, ...]) -> list[dict[str, Any]]:
-        dates = find_dates(doc.text, doc.lang_, published)
+    def _incidents(
+        doc: Doc, published: date | None, offset: int, focus: tuple[str, ...]
+    ) -> list[dict[str, Any]]:
+        dates = find_dates(doc_text(doc), doc.lang_, published)
         out = []
         for incident in assemble(doc, dates, published, focus):
             data = incident.as_dict()
@@ -209,6 +213,9 @@ class Analyzer:
                     for key in ("start", "end", "number_start", "number_end"):
                         if claim.get(key) is not None:
                             claim[key] += offset
-                    claim["sentence"] = [claim["sentence"][0] + offset, claim["sentence"][1] + offset]
+                    claim["sentence"] = [
+                        claim["sentence"][0] + offset,
+                        claim["sentence"][1] + offset,
+                    ]
             out.append(data)
         return out

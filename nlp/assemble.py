@@ -89,7 +89,9 @@ def load_cues(lang: str) -> EventCues:
         aggregate=re.compile("|".join(spec["aggregate"])),
         new_event=re.compile("|".join(spec["new_event"])),
         location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
-        agent_before=words("agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+)?$"),
+        agent_before=words(
+            "agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+)?$"
+        ),
         agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
         attack_event=words("attack_event", r"(?<![\w])(?:{})(?![\w])"),
     )
@@ -191,7 +193,9 @@ def assemble(
         )
         place, rank = _place_for(claim, places, norm, cues, aggregate)
         when = _date_for(claim, dates)
-        cue_zone = norm[prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40]
+        cue_zone = norm[
+            prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40
+        ]
         cue_zone = cue_zone[: max(0, min(len(cue_zone), s_end - (claim.end + 40) + len(cue_zone)))]
         new_cue = prev is not None and bool(cues.new_event.search(cue_zone))
         target = None
@@ -245,7 +249,9 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
         spans = [
             sp
             for sp in places
-            if s_start <= sp.start_char < s_end and _usable(sp, norm, cues) and _rank(sp._.place) == 0
+            if s_start <= sp.start_char < s_end
+            and _usable(sp, norm, cues)
+            and _rank(sp._.place) == 0
         ]
         if not spans:
             continue
@@ -255,8 +261,15 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
             continue
         seen.add(fold(place.name))
         anchor = Claim(
-            kind="killed", min=None, max=None, qualifier=None, victims_text="",
-            victim_category="unknown", claimant=None, start=hit.start(), end=hit.end(),
+            kind="killed",
+            min=None,
+            max=None,
+            qualifier=None,
+            victims_text="",
+            victim_category="unknown",
+            claimant=None,
+            start=hit.start(),
+            end=hit.end(),
             sentence=(s_start, s_end),
         )
         perpetrators, _ = _roles(doc, [anchor], "unknown", place.country, cues)
@@ -310,10 +323,14 @@ def _compatible(
             return False
         if rank < 3 and event.place_rank < 3 and place.country != event.place.country:
             return False
-    if when is not None and event.date is not None and when.date and event.date.date:
-        if abs((when.date - event.date.date).days) > 1:
-            return False
-    return True
+    # Two dated mentions more than a day apart are two events.
+    return not (
+        when is not None
+        and event.date is not None
+        and when.date is not None
+        and event.date.date is not None
+        and abs((when.date - event.date.date).days) > 1
+    )
 
 
 _POINTISH = ("point", "unresolved")
@@ -350,12 +367,18 @@ def _place_for(
     countries = {
         span._.place.country
         for span in places
-        if s_start <= span.start_char < s_end and span._.place is not None and _rank(span._.place) == 2
+        if s_start <= span.start_char < s_end
+        and span._.place is not None
+        and _rank(span._.place) == 2
     }
     for span in places:
         if len(countries) > 1 and span._.place is not None and _rank(span._.place) == 2:
             continue  # "Mali, Burkina Faso and Niger": no single country is the scene
-        if not (s_start <= span.start_char < s_end) or span._.place is None or _dateline(span, norm):
+        if (
+            not (s_start <= span.start_char < s_end)
+            or span._.place is None
+            or _dateline(span, norm)
+        ):
             continue
         distance = (
             0
@@ -561,7 +584,9 @@ def _text_country(doc: Doc, places: list[Span], focus: tuple[str, ...]) -> str |
     return None
 
 
-def _incident(doc: Doc, event: _Event, group: list[Claim], country: str | None, cues: EventCues) -> Incident:
+def _incident(
+    doc: Doc, event: _Event, group: list[Claim], country: str | None, cues: EventCues
+) -> Incident:
     side = next((c.side for c in group if c.side != "unknown"), "unknown")
     victims: list[str] = []
     for c in group:
@@ -615,11 +640,13 @@ def _incident(doc: Doc, event: _Event, group: list[Claim], country: str | None, 
 
 _GENERIC_RANK = {"unidentified gunmen": 0, "suspected jihadists": 1, "self-defence militias": 1}
 _CLAIMANT_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|confirmed|added|"
-    r"a indique|ont indique|a annonce|ont annonce|a declare|ont declare|a precise|affirme|rapporte)\b"
+    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|"
+    r"confirmed|added|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|"
+    r"a precise|affirme|rapporte)\b"
 )
 _SOURCE_BEFORE = re.compile(
-    r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a)\s+(?:the\s+|la\s+|le\s+|l')?$"
+    r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a)\s+"
+    r"(?:the\s+|la\s+|le\s+|l')?$"
 )
 
 
@@ -667,9 +694,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
 def _mentions(
     doc: Doc, norm: str, sentences: list[tuple[int, int]], cues: EventCues
 ) -> list[_ActorMention]:
-    return [
-        m for m in _all_mentions(doc, cues) if any(a <= m.start < b for a, b in sentences)
-    ]
+    return [m for m in _all_mentions(doc, cues) if any(a <= m.start < b for a, b in sentences)]
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -690,22 +715,32 @@ def _roles(
     own = sorted({c.sentence for c in group})
     sents = _sentence_bounds(doc)
     idx = [i for i, s in enumerate(sents) if s in own]
-    near = [sents[j] for j in sorted({j for i in idx for j in (i - 1, i + 1)} - set(idx)) if 0 <= j < len(sents)]
+    near = [
+        sents[j]
+        for j in sorted({j for i in idx for j in (i - 1, i + 1)} - set(idx))
+        if 0 <= j < len(sents)
+    ]
     first_claim = min(c.start for c in group)
 
     def armed(ms: list[_ActorMention], allow_claimant: bool = False) -> list[str]:
         return [
             m.canonical
             for m in ms
-            if m.type not in STATE_TYPES and m.type != "peacekeepers" and not m.in_victims
+            if m.type not in STATE_TYPES
+            and m.type != "peacekeepers"
+            and not m.in_victims
             and (allow_claimant or not m.claimant)
         ]
 
-    def state(ms: list[_ActorMention], agents_only: bool, allow_claimant: bool = False) -> list[str]:
+    def state(
+        ms: list[_ActorMention], agents_only: bool, allow_claimant: bool = False
+    ) -> list[str]:
         return [
             m.canonical
             for m in ms
-            if m.type in STATE_TYPES and not m.in_victims and (allow_claimant or not m.claimant)
+            if m.type in STATE_TYPES
+            and not m.in_victims
+            and (allow_claimant or not m.claimant)
             and (not agents_only or m.agent)
         ]
 
@@ -725,10 +760,16 @@ def _roles(
         targets = ["civilians"] if side == "civilians" else []
     elif side == "soldiers":
         perps = armed(mine) or armed(around) or armed(everywhere)[:1]
-        victims = [m.canonical for m in mine if m.in_victims and m.type in STATE_TYPES | {"militia"}]
+        victims = [
+            m.canonical for m in mine if m.in_victims and m.type in STATE_TYPES | {"militia"}
+        ]
         targets = victims or state(mine, agents_only=False, allow_claimant=True) or army
     elif side == "militants":
-        perps = state(mine, agents_only=False, allow_claimant=True) or state(around, False, True) or army
+        perps = (
+            state(mine, agents_only=False, allow_claimant=True)
+            or state(around, False, True)
+            or army
+        )
         targets = [m.canonical for m in mine if m.in_victims and m.type not in STATE_TYPES]
         targets = targets or armed(mine) or ["suspected jihadists"]
     else:  # peacekeepers

@@ -363,7 +363,9 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         category = _category(norm[q.end : q.end + 60], g)
         near_category = _category(norm[q.end : q.end + 25], g)
         chained = bool(subcounts) and bool(
-            re.fullmatch(r"[^,.;:]{0,25}?(?:,|\band\b|\bet\b)\s*", norm[subcounts[-1][0].end : q.start])
+            re.fullmatch(
+                r"[^,.;:]{0,25}?(?:,|\band\b|\bet\b)\s*", norm[subcounts[-1][0].end : q.start]
+            )
         )
         if chained or _is_subcount(norm, q, g):
             # "including 12 women and 9 children": the whole list is inside the parent.
@@ -778,10 +780,12 @@ def _figureless(
         for m in before.finditer(norm):
             tail = norm[m.end() : m.end() + 40]
             v = re.match(r"^\s*(?:(?:des|les|de|of|the|all the|tous les)\s+)?(\w+)", tail)
-            everyone = re.match(r"^\s*(?:tous ceux|toutes celles|tout le monde|all those|everyone)\b", tail)
-            if everyone or (v and g.plural_victims.fullmatch(v.group(1))):
-                v = everyone or v
-                end = m.end() + v.end()
+            everyone = re.match(
+                r"^\s*(?:tous ceux|toutes celles|tout le monde|all those|everyone)\b", tail
+            )
+            victim = everyone or (v if v and g.plural_victims.fullmatch(v.group(1)) else None)
+            if victim is not None:
+                end = m.end() + victim.end()
                 out.append(
                     Claim(
                         kind="killed",
@@ -789,7 +793,7 @@ def _figureless(
                         max=None,
                         qualifier=None,
                         victims_text=sent[m.end() : end].strip(),
-                        victim_category=_category(v.group(0), g) if not everyone else "civilians",
+                        victim_category="civilians" if everyone else _category(victim.group(0), g),
                         claimant=claimant,
                         start=s_start + m.start(),
                         end=s_start + end,

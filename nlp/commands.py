@@ -38,7 +38,9 @@ def _read_text(source: str) -> str:
 
 @click.command("analyze")
 @click.argument("source", default="-", required=False)
-@click.option("--html", "is_html", is_flag=True, help="The input is HTML: extract the main text first.")
+@click.option(
+    "--html", "is_html", is_flag=True, help="The input is HTML: extract the main text first."
+)
 @click.option("--lang", type=click.Choice(["auto", "en", "fr"]), default="auto", show_default=True)
 @click.option("--published", help="Publication date YYYY-MM-DD, to resolve 'on Sunday' etc.")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
@@ -46,9 +48,15 @@ def _read_text(source: str) -> str:
     "--jsonl",
     "jsonl",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help='Read {"id","text","published"?,"lang"?} per line; print {"id","lang","incidents"} per line.',
+    help='Read {"id","text","published"?,"lang"?} per line; '
+    'print {"id","lang","incidents"} per line.',
 )
-@click.option("--focus", default="ML,BF,NE", show_default=True, help="Focus countries (ISO2, comma-separated).")
+@click.option(
+    "--focus",
+    default="ML,BF,NE",
+    show_default=True,
+    help="Focus countries (ISO2, comma-separated).",
+)
 def analyze_cmd(
     source: str,
     is_html: bool,
@@ -59,7 +67,7 @@ def analyze_cmd(
     focus: str,
 ) -> None:
     """Print the candidate incidents of one text (FILE or - for stdin) as JSON."""
-    from nlp.analyze import AnalyzeInput, Analyzer
+    from nlp.analyze import Analyzer
 
     analyzer = Analyzer([c.strip().upper() for c in focus.split(",") if c.strip()])
     if jsonl:
@@ -103,7 +111,11 @@ def _jsonl_inputs(path: str, lang: str, is_html: bool) -> Any:
 @click.command("eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--details", type=click.Path(dir_okay=False, path_type=Path), help="Write per-item predictions (JSONL).")
+@click.option(
+    "--details",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write per-item predictions (JSONL).",
+)
 def eval_cmd(gold: Path, as_json: bool, details: Path | None) -> None:
     """Score analyze against a gold file: precision / recall / F1 per field."""
     from nlp.evaluate import evaluate, format_table

@@ -25,6 +25,7 @@ no day gives no date (the gold conventions). Vocabulary: ``nlp/data/dates.json``
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -44,8 +45,8 @@ class DateMention:
     start: int
     end: int
     text: str
-    date: date | None
-    end_date: date | None
+    date: dt.date | None
+    end_date: dt.date | None
     precision: str  # day | week | month | year | unknown
     reporting: bool = False  # dates a statement ("said Monday"), not the event
     period: bool = False  # a period total's span ("since 2015", "first quarter")
@@ -128,7 +129,9 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
         found.append(mention)
 
-    def mention(m: re.Match[str], d1: date | None, d2: date | None, precision: str, **kw: bool) -> DateMention:
+    def mention(
+        m: re.Match[str], d1: date | None, d2: date | None, precision: str, **kw: bool
+    ) -> DateMention:
         return DateMention(m.start(), m.end(), text[m.start() : m.end()], d1, d2, precision, **kw)
 
     # Full-date ranges: "between 1 July 2022 and 22 May 2023", "from December 2021 to March 2022".
@@ -152,16 +155,16 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         d2 = _safe_date(year, month, int(m.group(2))) if year else None
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # "March 27-31, 2022", "March 10 and 11, 2025".
-    for m in re.finditer(
-        rf"(?:between\s+)?({M})\s+{D}\s*(?:-|–|and|to)\s*{D}(?:,?\s+{Y})?", norm
-    ):
+    for m in re.finditer(rf"(?:between\s+)?({M})\s+{D}\s*(?:-|–|and|to)\s*{D}(?:,?\s+{Y})?", norm):
         month = _month(m.group(1))
         year = int(m.group(4)) if m.group(4) else _year_for(month, int(m.group(2)), published)
         d1 = _safe_date(year, month, int(m.group(2))) if year else None
         d2 = _safe_date(year, month, int(m.group(3))) if year else None
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Single day: optional weekday, "13 février 2020", "le 27 mars", "June 10, 2019", "Jan. 3".
-    for m in re.finditer(rf"(?<![\w])(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?", norm):
+    for m in re.finditer(
+        rf"(?<![\w])(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?", norm
+    ):
         month = _month(m.group(2))
         year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(1)), published)
         d1 = _safe_date(year, month, int(m.group(1))) if year else None
@@ -196,7 +199,8 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
     # Periods of a year: "the second half of last year", "first quarter of 2022", "this year".
     for m in re.finditer(
-        r"(first|second|premier|second|deuxieme)\s+(half|semestre|semester)\s+(?:of\s+|de\s+|du\s+)?(last year|this year|l'annee derniere|cette annee|l'an dernier|\d{4})",
+        r"(first|second|premier|deuxieme)\s+(half|semestre|semester)\s+(?:of\s+|de\s+|du\s+)?"
+        r"(last year|this year|l'annee derniere|cette annee|l'an dernier|\d{4})",
         norm,
     ):
         year = _year_word(m.group(3), published)
@@ -206,22 +210,35 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             d2 = date(year, 6, 30) if first else date(year, 12, 31)
             add(m, mention(m, d1, d2, "month", period=True))
     for m in re.finditer(
-        r"(first|second|third|fourth|premier|deuxieme|troisieme|quatrieme)\s+(?:quarter|trimestre)\s*(?:of\s+|de\s+|du\s+)?(last year|this year|l'annee derniere|cette annee|\d{4})?",
+        r"(first|second|third|fourth|premier|deuxieme|troisieme|quatrieme)\s+"
+        r"(?:quarter|trimestre)\s*(?:of\s+|de\s+|du\s+)?"
+        r"(last year|this year|l'annee derniere|cette annee|\d{4})?",
         norm,
     ):
-        q = {"first": 1, "premier": 1, "second": 2, "deuxieme": 2, "third": 3, "troisieme": 3}.get(m.group(1), 4)
+        q = {"first": 1, "premier": 1, "second": 2, "deuxieme": 2, "third": 3, "troisieme": 3}.get(
+            m.group(1), 4
+        )
         year = _year_word(m.group(2) or "this year", published)
         if year:
             d1 = date(year, 3 * q - 2, 1)
             add(m, mention(m, d1, _month_end(year, 3 * q), "month", period=True))
-    for m in re.finditer(r"(?:since|depuis)\s+(?:the\s+beginning\s+of\s+|le\s+debut\s+de\s+)?(?:l'annee|the year|january|janvier)", norm):
+    for m in re.finditer(
+        r"(?:since|depuis)\s+(?:the\s+beginning\s+of\s+|le\s+debut\s+de\s+)?"
+        r"(?:l'annee|the year|january|janvier)",
+        norm,
+    ):
         d1 = date(published.year, 1, 1) if published else None
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
-    for m in re.finditer(r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})", norm):
+    for m in re.finditer(
+        r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})",
+        norm,
+    ):
         add(m, mention(m, None, published, "year", period=True))
     months_before = "".join(f"(?<!{re.escape(m)} )" for m in v.months if "." not in m)
     for m in re.finditer(
-        rf"(?:so far )?{months_before}this year|{months_before}cette annee|depuis le debut de l'annee", norm
+        rf"(?:so far )?{months_before}this year|{months_before}cette annee"
+        r"|depuis le debut de l'annee",
+        norm,
     ):
         d1 = date(published.year, 1, 1) if published else None
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
@@ -242,12 +259,20 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             if published is None:
                 add(m, mention(m, None, None, "unknown"))
                 continue
-            first = (published.replace(day=1) - timedelta(days=1)).replace(day=1) if offset else published.replace(day=1)
-            last = _month_end(first.year, first.month) if offset else published
-            add(m, mention(m, first, last, "month"))
-    for m in re.finditer(r"(\w+)\s+days?\s+(?:ago|earlier|before)|il\s+y\s+a\s+(\w+)\s+jours", norm):
+            month_start = (
+                (published.replace(day=1) - timedelta(days=1)).replace(day=1)
+                if offset
+                else published.replace(day=1)
+            )
+            last = _month_end(month_start.year, month_start.month) if offset else published
+            add(m, mention(m, month_start, last, "month"))
+    for m in re.finditer(
+        r"(\w+)\s+days?\s+(?:ago|earlier|before)|il\s+y\s+a\s+(\w+)\s+jours", norm
+    ):
         n = _small_number(m.group(1) or m.group(2))
-        if n is not None and published is not None and "ago" in m.group(0) or "il y a" in m.group(0):
+        if (n is not None and published is not None and "ago" in m.group(0)) or "il y a" in m.group(
+            0
+        ):
             d1 = published - timedelta(days=n) if (published and n is not None) else None
             add(m, mention(m, d1, None, "day" if d1 else "unknown"))
 
@@ -260,7 +285,18 @@ def _small_number(word: str | None) -> int | None:
         return None
     if word.isdigit():
         return int(word)
-    words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+    words = {
+        "one": 1,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "un": 1,
+        "deux": 2,
+        "trois": 3,
+        "quatre": 4,
+        "cinq": 5,
+    }
     return words.get(word)
 
 
@@ -296,9 +332,9 @@ def _mark_reporting(d: DateMention, norm: str) -> DateMention:
     glued_before = re.search(v.reporting_re.pattern + r"[\s,]*(?:on\s+|le\s+|ce\s+)?$", before)
     if re.match(r"^,?\s*\d{1,2}[:.h]\d{2}\b", after):
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
-    glued_after = re.match(r"^[\s,]*(?:(?:that|que|qu')\s|\(|\w+\s+(?:said|announced|reported))", after)
-    if glued_before or (
-        glued_after and d.precision in ("day", "unknown") and "(" in after[:3]
-    ):
+    glued_after = re.match(
+        r"^[\s,]*(?:(?:that|que|qu')\s|\(|\w+\s+(?:said|announced|reported))", after
+    )
+    if glued_before or (glued_after and d.precision in ("day", "unknown") and "(" in after[:3]):
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
     return d

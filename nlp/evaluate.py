@@ -165,7 +165,9 @@ def similarity(pred: dict[str, Any], gold: dict[str, Any]) -> float:
             score -= 0.5
     if _sides(pred.get("victims", [])) & _sides(gold.get("victims", [])):
         score += 1
-    if names_match((pred.get("location") or {}).get("name"), (gold.get("location") or {}).get("name")):
+    if names_match(
+        (pred.get("location") or {}).get("name"), (gold.get("location") or {}).get("name")
+    ):
         score += 1
     if bool(pred.get("aggregate")) == bool(gold.get("aggregate")):
         score += 0.5
@@ -249,14 +251,26 @@ def _false_claims(item: dict[str, Any], preds: list[dict[str, Any]]) -> list[dic
                 continue
             for s, e, ncn in spans:
                 if a < e and s < b:
-                    bad.append({"id": item["id"], "number": ncn, "claim": text[claim["start"] : claim["end"]]})
+                    bad.append(
+                        {
+                            "id": item["id"],
+                            "number": ncn,
+                            "claim": text[claim["start"] : claim["end"]],
+                        }
+                    )
     return bad
 
 
-def evaluate(gold_path: Path, analyzer: Analyzer | None = None) -> tuple[Report, list[dict[str, Any]]]:
+def evaluate(
+    gold_path: Path, analyzer: Analyzer | None = None
+) -> tuple[Report, list[dict[str, Any]]]:
     """Run ``analyze`` over a gold file; returns the report and per-item predictions."""
     analyzer = analyzer or Analyzer()
-    items = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [
+        json.loads(line)
+        for line in gold_path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     inputs = [
         AnalyzeInput(
             id=item["id"],
@@ -282,7 +296,10 @@ def evaluate(gold_path: Path, analyzer: Analyzer | None = None) -> tuple[Report,
                 matched_p = {i for i, _ in pairs}
                 matched_g = {j for _, j in pairs}
                 for i, j in pairs:
-                    p, g = set(preds[i].get("perpetrators") or []), set(golds[j].get("perpetrators") or [])
+                    p, g = (
+                        set(preds[i].get("perpetrators") or []),
+                        set(golds[j].get("perpetrators") or []),
+                    )
                     tally.tp += len(p & g)
                     tally.predicted += len(p)
                     tally.gold += len(g)
@@ -301,7 +318,9 @@ def evaluate(gold_path: Path, analyzer: Analyzer | None = None) -> tuple[Report,
                     tally.tp += 1
         for i, j in pairs:
             report.aggregate_pairs += 1
-            report.aggregate_agree += bool(preds[i].get("aggregate")) == bool(golds[j].get("aggregate"))
+            report.aggregate_agree += bool(preds[i].get("aggregate")) == bool(
+                golds[j].get("aggregate")
+            )
         bad = _false_claims(item, preds)
         report.false_claims.extend(bad)
         report.items_without_false_claims += not bad
@@ -319,7 +338,9 @@ def format_table(report: Report) -> str:
             f"{s['tp']:>6}{s['predicted']:>6}{s['gold']:>6}"
         )
     agg = data["aggregate"]
-    lines.append(f"{'aggregate acc':<16}{agg['accuracy']:>7.3f}   over {agg['pairs']} matched incidents")
+    lines.append(
+        f"{'aggregate acc':<16}{agg['accuracy']:>7.3f}   over {agg['pairs']} matched incidents"
+    )
     nf = data["no_false_claims"]
     lines.append(f"{'no false claims':<16}{nf['rate']:>7.3f}   of {nf['items']} items")
     inc = data["incidents"]

@@ -105,7 +105,8 @@ def load_lexicon(lang: str) -> NumberLexicon:
         # Thousands separators need exactly three digits after them, so "3.6" and
         # "2,1" stay decimals (and are blocked by the lookarounds).
         digits_re=re.compile(
-            r"(?<![\w.,:/$€£\[+-])(\d{1,3}(?:(?:,|\.|[ \u00a0\u202f])\d{3})+|\d+)(?![\w:]|[.,]\d|-\w)"
+            r"(?<![\w.,:/$€£\[+-])(\d{1,3}(?:(?:,|\.|[ \u00a0\u202f])\d{3})+|\d+)"
+            r"(?![\w:]|[.,]\d|-\w)"
         ),
         qualifier_re=re.compile(rf"(?<![\w])({_alternation(list(quals))})\s*$", flags),
         qualifiers=quals,
@@ -123,7 +124,7 @@ def load_lexicon(lang: str) -> NumberLexicon:
     )
 
 
-_QUOTES_TO_SPACE = str.maketrans({c: " " for c in "“”«»\"„‟"})
+_QUOTES_TO_SPACE = str.maketrans({c: " " for c in '“”«»"„‟'})
 _NEXT_WORD = re.compile(r"^[ \u00a0]*([%+]|[\w'’.-]+)")
 _PREV_WORD = re.compile(r"([\w'’.]+)[ \u00a0]*$")
 _ARTICLES = {"un", "une", "one", "a"}

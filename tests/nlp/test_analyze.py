@@ -100,7 +100,10 @@ def test_aggregate_and_background_incident_are_separate(analyzer: Analyzer) -> N
 
 
 def test_negation_gives_zero_for_the_incident(analyzer: Analyzer) -> None:
-    text = "Militants fired shells at the MINUSMA camp in Kidal on Tuesday. The attack caused no casualties."
+    text = (
+        "Militants fired shells at the MINUSMA camp in Kidal on Tuesday. "
+        "The attack caused no casualties."
+    )
     incidents = analyzer.analyze(text, lang="en")["incidents"]
     assert [(i["killed"], i["injured"]) for i in incidents] == [
         ({"min": 0, "max": 0}, {"min": 0, "max": 0})
@@ -110,7 +113,10 @@ def test_negation_gives_zero_for_the_incident(analyzer: Analyzer) -> None:
 def test_language_detection() -> None:
     assert detect_language(EN_TEXT) == "en"
     assert detect_language(FR_TEXT) == "fr"
-    assert detect_language("Bewaffnete Männer haben das Dorf angegriffen und viele getötet.") == "other"
+    assert (
+        detect_language("Bewaffnete Männer haben das Dorf angegriffen und viele getötet.")
+        == "other"
+    )
     assert detect_language("") == "other"
 
 
@@ -125,9 +131,16 @@ def test_empty_text(analyzer: Analyzer, text: str) -> None:
 
 
 def test_other_language_is_not_guessed(analyzer: Analyzer) -> None:
-    text = "Bewaffnete Männer haben am Sonntag das Dorf angegriffen und mindestens 12 Menschen getötet."
+    text = (
+        "Bewaffnete Männer haben am Sonntag das Dorf angegriffen und mindestens "
+        "12 Menschen getötet."
+    )
     result = analyzer.analyze(text)
-    assert (result["lang"], result["status"], result["incidents"]) == ("other", "unsupported_language", [])
+    assert (result["lang"], result["status"], result["incidents"]) == (
+        "other",
+        "unsupported_language",
+        [],
+    )
 
 
 def test_control_characters_keep_offsets_valid(analyzer: Analyzer) -> None:
@@ -227,7 +240,10 @@ def test_cli_rejects_a_bad_date(tmp_path: Path) -> None:
 
 
 def test_cli_html_flag(tmp_path: Path) -> None:
-    html = "<html><body><p>Gunmen killed 4 herders near Djibo on Friday, residents said.</p></body></html>"
+    html = (
+        "<html><body><p>Gunmen killed 4 herders near Djibo on Friday, "
+        "residents said.</p></body></html>"
+    )
     out = CliRunner().invoke(analyze_cmd, ["-", "--html", "--lang", "en"], input=html)
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["incidents"][0]["killed"] == {"min": 4, "max": 4}

@@ -84,7 +84,10 @@ def test_sub_counts_stay_inside_the_parent(blank_en: Language, blank_fr: Languag
 
 def test_coordinated_figures(blank_en: Language) -> None:
     found = claims(blank_en, "The strike killed 11 civilians and four fighters.")
-    assert sorted((c.min, c.victim_category) for c in found) == [(4, "militants"), (11, "civilians")]
+    assert sorted((c.min, c.victim_category) for c in found) == [
+        (4, "militants"),
+        (11, "civilians"),
+    ]
     # Same side, one verb: one figure of seven.
     found = claims(blank_en, "The drone killed three men and four boys.")
     assert [(c.min, c.max) for c in found] == [(7, 7)]

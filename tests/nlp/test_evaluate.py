@@ -11,7 +11,9 @@ from nlp.commands import eval_cmd
 from nlp.evaluate import _false_claims, align, names_match, similarity
 
 
-def incident(killed=(None, None), injured=(None, None), victims=("civilians",), name=None, agg=False):
+def incident(
+    killed=(None, None), injured=(None, None), victims=("civilians",), name=None, agg=False
+):
     return {
         "killed": {"min": killed[0], "max": killed[1]},
         "injured": {"min": injured[0], "max": injured[1]},
@@ -39,16 +41,38 @@ def test_alignment_pairs_incidents_by_side_and_figures() -> None:
     pred = [incident((41, 41), victims=["militants"]), incident((10, 10), victims=["soldiers"])]
     assert sorted(align(pred, gold)) == [(0, 1), (1, 0)]
     # Nothing in common: no pair.
-    assert align([incident((5, 5), victims=["peacekeepers"], agg=True)], [incident(injured=(3, 3))]) == []
+    assert (
+        align([incident((5, 5), victims=["peacekeepers"], agg=True)], [incident(injured=(3, 3))])
+        == []
+    )
     assert similarity(gold[0], gold[0]) > similarity(gold[0], gold[1])
 
 
 def test_false_claims_use_offsets_and_spare_gold_figures() -> None:
     text = "Two vehicles were burned and two soldiers were killed; 30 were missing."
-    item = {"id": "t", "text": text, "non_casualty_numbers": ["Two", "30"], "incidents": [incident((2, 2))]}
-    claim_on_30 = {"number_start": text.index("30"), "number_end": text.index("30") + 2, "min": 30, "max": 30, "start": 55, "end": 70}
+    item = {
+        "id": "t",
+        "text": text,
+        "non_casualty_numbers": ["Two", "30"],
+        "incidents": [incident((2, 2))],
+    }
+    claim_on_30 = {
+        "number_start": text.index("30"),
+        "number_end": text.index("30") + 2,
+        "min": 30,
+        "max": 30,
+        "start": 55,
+        "end": 70,
+    }
     assert _false_claims(item, [{"claims": [claim_on_30]}])
-    claim_on_two = {"number_start": 28, "number_end": 31, "min": 2, "max": 2, "start": 28, "end": 52}
+    claim_on_two = {
+        "number_start": 28,
+        "number_end": 31,
+        "min": 2,
+        "max": 2,
+        "start": 28,
+        "end": 52,
+    }
     assert not _false_claims(item, [{"claims": [claim_on_two]}])
 
 

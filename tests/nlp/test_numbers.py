@@ -112,7 +112,13 @@ def test_non_casualty_numbers_are_blocked(text: str, lang: str, reason: str | No
 
 
 def test_decimals_ordinals_labels_and_citations_are_not_numbers() -> None:
-    for text in ("3.6 km", "the 60th session", "the G5 Sahel force", "killed.[2][3]", "the N1 road"):
+    for text in (
+        "3.6 km",
+        "the 60th session",
+        "the G5 Sahel force",
+        "killed.[2][3]",
+        "the N1 road",
+    ):
         assert [q for q in find_quantities(text, "en") if q.blocked is None] == [], text
 
 

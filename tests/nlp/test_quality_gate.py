@@ -35,5 +35,7 @@ def test_eval_stays_above_the_baseline_floors(analyzer: Analyzer) -> None:
         )
         for name in floors
     }
-    below = {name: (measured[name], floor) for name, floor in floors.items() if measured[name] < floor}
+    below = {
+        name: (measured[name], floor) for name, floor in floors.items() if measured[name] < floor
+    }
     assert not below, f"below the baseline floors (measured, floor): {below}"
