@@ -169,45 +169,46 @@ class ActorsComponent:
     ) -> None:
         self.lex = lexicon
         self.focus = tuple(focus_countries)
-        # ORTH hash -> first word of its name_key (see PlacesComponent._keys).
-        self._key_cache: dict[int, str] = {}
+        # ORTH hash -> (text, first word of its name_key); see PlacesComponent._keys.
+        self._key_cache: dict[int, tuple[str, str]] = {}
 
-    def _first_keys(self, doc: Doc) -> list[str]:
-        """First word of each token's ``name_key``, without building Token objects."""
+    def _first_keys(self, doc: Doc) -> tuple[list[str], list[str]]:
+        """Token texts and the first word of their ``name_key``, without Token objects."""
         cache = self._key_cache
         if len(cache) > _KEY_CACHE_LIMIT:
             cache.clear()
         strings = doc.vocab.strings
-        out: list[str] = []
+        texts: list[str] = []
+        firsts: list[str] = []
         for orth in doc.to_array(ORTH).tolist():
-            key = cache.get(orth)
-            if key is None:
-                key = cache[orth] = name_key(strings[orth]).split(" ", 1)[0]
-            out.append(key)
-        return out
+            hit = cache.get(orth)
+            if hit is None:
+                written = strings[orth]
+                hit = cache[orth] = (written, name_key(written).split(" ", 1)[0])
+            texts.append(hit[0])
+            firsts.append(hit[1])
+        return texts, firsts
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, _Alias]]:
         lex = self.lex
-        text = doc.text
         out: list[tuple[int, int, _Alias]] = []
-        firsts = self._first_keys(doc)
+        texts, firsts = self._first_keys(doc)
         n = len(doc)
         i = 0
         while i < n:
             if not firsts[i] or firsts[i] not in lex.prefixes:
                 i += 1
                 continue
-            tok = doc[i]
             best: tuple[int, _Alias] | None = None
             for j in range(i + 1, min(n, i + MAX_ALIAS_TOKENS) + 1):
-                last = doc[j - 1]
-                key = name_key(text[tok.idx : last.idx + len(last.text)])
+                # Spaces stand for any separator in name_key (see places._scan).
+                key = name_key(" ".join(texts[i:j]))
                 if key not in lex.prefixes:
                     break
                 alias = lex.aliases.get(key)
-                if alias is None or not last.text[-1:].isalnum():
+                if alias is None or not texts[j - 1][-1:].isalnum():
                     continue
-                if alias.acronym and any(c.islower() for c in doc[i:j].text):
+                if alias.acronym and any(c.islower() for t in texts[i:j] for c in t):
                     continue
                 best = (j, alias)
             if best is None:

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from spacy.attrs import ORTH
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -271,7 +271,6 @@ class PlacesComponent:
         self, doc: Doc, keys: list[str], texts: list[str]
     ) -> tuple[list[_Mention], list[Span]]:
         gaz = self.gaz
-        text = doc.text
         mentions: list[_Mention] = []
         nationalities: list[Span] = []
         n = len(doc)
@@ -287,7 +286,7 @@ class PlacesComponent:
                 if iso is not None:
                     nationalities.append(self._nationality(doc, i, i + 1, iso))
                 elif key in gaz.lowercase_firsts:
-                    end = self._lowercase_name(doc, keys, i)
+                    end = self._lowercase_name(texts, i)
                     if end:
                         mentions.append(self._mention_for(doc, i, end))
                         i = end
@@ -298,13 +297,14 @@ class PlacesComponent:
                 i += 1
                 continue
             best: tuple[int, str] | None = None
-            start_char = doc[i].idx
             for j in range(i + 1, min(n, i + MAX_NAME_TOKENS) + 1):
-                last = doc[j - 1]
-                if not last.text[-1:].isalnum():
+                if not texts[j - 1][-1:].isalnum():
                     # "Mali." must not swallow the full stop: keys ignore dots.
                     continue
-                span_key = name_key(text[start_char : last.idx + len(last.text)])
+                # name_key folds spaces, hyphens and apostrophes alike, so the
+                # tokens joined by spaces give the key of the written span
+                # (Doc.text would rebuild the whole text at every call).
+                span_key = name_key(" ".join(texts[i:j]))
                 if (
                     span_key in gaz.nationalities
                     or span_key in gaz.countries
@@ -338,14 +338,12 @@ class PlacesComponent:
             i = end
         return mentions, nationalities
 
-    def _lowercase_name(self, doc: Doc, keys: list[str], start: int) -> int:
+    def _lowercase_name(self, texts: list[str], start: int) -> int:
         """End of the longest curated lower-case name ("tri-border area") at ``start``, or 0."""
         best = 0
-        text = doc.text
-        for j in range(start + 1, min(len(doc), start + MAX_NAME_TOKENS) + 1):
-            last = doc[j - 1]
-            key = name_key(text[doc[start].idx : last.idx + len(last.text)])
-            if key in self.gaz.lowercase_keys and last.text[-1:].isalnum():
+        for j in range(start + 1, min(len(texts), start + MAX_NAME_TOKENS) + 1):
+            key = name_key(" ".join(texts[start:j]))
+            if key in self.gaz.lowercase_keys and texts[j - 1][-1:].isalnum():
                 best = j
             if key not in self.gaz.prefixes:
                 break
@@ -374,7 +372,9 @@ class PlacesComponent:
             for e in m.candidates
         )
 
-    def _part_of_longer_name(self, doc: Doc, keys: list[str], m: _Mention) -> bool:
+    def _part_of_longer_name(
+        self, doc: Doc, keys: list[str], starts: list[int], m: _Mention
+    ) -> bool:
         """Is the match glued to other capitalised words ("San Diego", "Minister Modi")?"""
         gaz = self.gaz
         if doc[m.start].text[:1].islower():
@@ -392,7 +392,8 @@ class PlacesComponent:
         if m.start > 0:
             prev = doc[m.start - 1]
             known = keys[m.start - 1] in gaz.nationalities
-            if prev.text[:1].isupper() and prev.is_alpha and not prev.is_sent_start and not known:
+            initial = _sentence_initial(doc, starts, m.start - 1)
+            if prev.text[:1].isupper() and prev.is_alpha and not initial and not known:
                 return True
         return False
 
@@ -402,6 +403,7 @@ class PlacesComponent:
         gaz = self.gaz
         kept: list[_Mention] = []
         cued: set[int] = set()
+        starts = _sentence_starts(doc)
         for m in mentions:
             if m.kind != "gaz":
                 kept.append(m)
@@ -415,14 +417,15 @@ class PlacesComponent:
             cue = self._has_place_cue(keys, m.start, m.end)
             if m.key in gaz.needs_context and not cue:
                 continue
-            if self._part_of_longer_name(doc, keys, m):
+            if self._part_of_longer_name(doc, keys, starts, m):
                 continue
             if cue:
                 cued.add(m.start)
             # Sentence-initial capitals prove nothing: drop names that are also
             # ordinary words of the text's language.
             single = m.end - m.start == 1
-            if not cue and single and doc[m.start].is_sent_start and doc[m.start].is_stop:
+            initial = _sentence_initial(doc, starts, m.start)
+            if not cue and single and initial and doc[m.start].is_stop:
                 continue
             kept.append(m)
         # A hamlet's name written alone is too often an ordinary word or a
@@ -776,6 +779,26 @@ class PlacesComponent:
             for k in range(m.start, m.end):
                 taken[k] = True
         return taken
+
+
+_SENTENCE_END = frozenset({".", "!", "?", "…", ":", ";", "\n", "\n\n"})
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Per token: 1 when a pipe marked it as a sentence start, else 0 or -1."""
+    return [int(v) for v in doc.to_array(SENT_START).tolist()]
+
+
+def _sentence_initial(doc: Doc, starts: list[int], i: int) -> bool:
+    """Does token ``i`` open a sentence?
+
+    ``Token.is_sent_start`` scans the whole document at each read (to learn
+    whether boundaries are set), which made long texts quadratic; the flags
+    read once per document and the previous token are enough here.
+    """
+    if i == 0 or starts[i] == 1:
+        return True
+    return starts[i] == 0 and doc[i - 1].text in _SENTENCE_END
 
 
 def _merge(base: list[_Mention], extra: list[_Mention]) -> list[_Mention]:
