@@ -41,6 +41,15 @@ FIGURE_FIELDS = (
     *(f"{k}_{b}" for k in CLAIM_KINDS for b in ("min", "max")),
     "civilians_killed",
 )
+PLACE_DATE_FIELDS = (
+    "place_name",
+    "country",
+    "admin1",
+    "admin2",
+    "event_date",
+    "event_date_end",
+    "date_precision",
+)
 FIGURE_ACTIONS = (audit.PIPELINE_UPDATE, audit.CLAIM_ADD, audit.EDIT)
 STATUS_ACTIONS = (audit.CONFIRM, audit.REJECT, audit.MERGE, audit.REOPEN, audit.SPLIT)
 CHANGE_ACTIONS = (*FIGURE_ACTIONS, *STATUS_ACTIONS, audit.PIPELINE_NEW_EVIDENCE)
@@ -158,6 +167,7 @@ class ChangeItem:
     note: str | None = None
     sources: list[SourceLink] = field(default_factory=list)
     merged_into: int | None = None
+    related: int | None = None  # the other incident of a merge or split
 
 
 @dataclass
@@ -345,7 +355,14 @@ def build_digest(
         confirmed=_count_items(changes, audit.CONFIRM),
         rejected=_count_items(changes, audit.REJECT),
         merged=_count_items(changes, audit.MERGE),
-        revised=sum(1 for c in changes if any(i.kind == "figures" for i in c.items)),
+        revised=sum(
+            1
+            for c in changes
+            if any(
+                i.kind == "figures" or (i.kind in ("merged_from", "split") and i.fields)
+                for i in c.items
+            )
+        ),
     )
     return DigestContent(
         profile=profile,
@@ -362,7 +379,7 @@ def build_digest(
 
 
 def _count_items(changes: Sequence[ChangeEntry], action: str) -> int:
-    return sum(1 for c in changes for i in c.items if i.action == action)
+    return sum(1 for c in changes for i in c.items if i.action == action and i.kind == "status")
 
 
 def _group(entries: Iterable[IncidentEntry]) -> list[PlaceGroup]:
@@ -616,6 +633,18 @@ def _change_item(row: Review, user: str | None, links: dict[int, SourceLink]) ->
     def item(kind: str, **extra: Any) -> ChangeItem:
         return ChangeItem(kind, row.action, row.created_at, user, note=row.note, **extra)
 
+    figures = [
+        (name, before.get(name), after.get(name))
+        for name in FIGURE_FIELDS
+        if name in after and before.get(name) != after.get(name)
+    ]
+    # merge and split write a second row on the other incident: "B absorbed A",
+    # "N was split out of A" — with the figures that moved because of it
+    if row.action == audit.MERGE and _int(after.get("merged_from")) is not None:
+        return item("merged_from", fields=figures, related=_int(after.get("merged_from")))
+    if row.action == audit.SPLIT:
+        other = _int(after.get("new_incident_id"))
+        return item("split", fields=figures, related=other)
     if row.action in STATUS_ACTIONS:
         merged = after.get("merged_into") if row.action == audit.MERGE else None
         status = (
@@ -642,7 +671,15 @@ def _change_item(row: Review, user: str | None, links: dict[int, SourceLink]) ->
         return item("figures", fields=[c for c in changed if c[0] in FIGURE_FIELDS])
     if row.action == audit.EDIT and changed:
         return item("edit", fields=changed)
+    # the pipeline re-placing or re-dating an incident matters; its confidence does not
+    moved = [c for c in changed if c[0] in PLACE_DATE_FIELDS]
+    if row.action == audit.PIPELINE_UPDATE and moved:
+        return item("edit", fields=moved)
     return None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _field_order(name: str) -> tuple[int, str]:

@@ -176,8 +176,15 @@ class Labels:
             if item.merged_into is not None:
                 text = self.words["merged_into"].format(id=item.merged_into)
             if item.note:
-                text += f" ({self.words['reason']}: {one_line(item.note)})"
+                label = self.words["reason" if item.action == "reject" else "note"]
+                text += f" ({label}: {one_line(item.note)})"
             return f"{self.words['status_changed']}: {text}, {who}"
+        if item.kind in ("merged_from", "split"):
+            key = "absorbed" if item.kind == "merged_from" else "split_out"
+            text = self.words[key].format(id=item.related if item.related is not None else "?")
+            if item.fields:
+                text += f"; {self.words['figures_revised']}: {self.figure_changes(item)}"
+            return f"{text}, {who}"
         if item.kind == "sources":
             names = ", ".join(one_line(s.source or s.title or s.url) for s in item.sources)
             return f"{self.words['new_sources']}: {names or '?'}, {who}"

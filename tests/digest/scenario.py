@@ -425,11 +425,19 @@ def populate(session: Session, base: str = "http://news.test") -> Scenario:
            {"status": "confirmed"})  # fmt: skip
     review(dup, "merge", _at(2.6), reviewer.id, {"status": "candidate"},
            {"status": "merged", "merged_into": segou_old.id})  # fmt: skip
+    # the second row review.actions writes for a merge: on the target, with its figures
+    review(segou_old, "merge", _at(2.6), reviewer.id, {"killed_max": 12},
+           {"killed_max": 14, "merged_from": dup.id})  # fmt: skip
     review(bf_old, "pipeline_new_evidence", _at(3), None, {}, {"article_id": a5.id})
     review(ne_old, "reject", _at(3.5), reviewer.id, {"status": "candidate"},
            {"status": "rejected"}, note="a duplicate of an older report")  # fmt: skip
     review(edited_old, "edit", _at(4.5), reviewer.id, {"place_name": "Diafarabe"},
            {"place_name": "Diafarabé"})  # fmt: skip
+    # the pipeline re-dating a known incident (shown) and raising its confidence (not)
+    review(edited_old, "pipeline_update", _at(5), None,
+           {"event_date": "2026-11-16", "confidence": 0.4},
+           {"event_date": "2026-11-17", "confidence": 0.6})  # fmt: skip
+    review(bf_old, "pipeline_update", _at(5), None, {"confidence": 0.4}, {"confidence": 0.6})
     # outside the profile filter / outside the period / not a change
     review(senegal_old, "confirm", _at(1), reviewer.id, {"status": "candidate"},
            {"status": "confirmed"})  # fmt: skip

@@ -174,15 +174,22 @@ def test_changes_come_from_the_audit_trail(
     assert [(i.kind, i.action, i.by) for i in segou.items] == [
         ("figures", "pipeline_update", None),
         ("status", "confirm", "awa"),
+        ("merged_from", "merge", "awa"),
     ]
     assert segou.items[0].fields == [("killed_min", 7, 12), ("killed_max", 7, 12)]
+    assert segou.items[2].related == ids["dup_old"]
+    assert segou.items[2].fields == [("killed_max", 12, 14)]
     assert by_id[ids["dup_old"]].items[0].merged_into == ids["segou_old"]
     bf = by_id[ids["bf_old"]]
     # the evidence_seen row and the confirm before the period are not changes
     assert [i.kind for i in bf.items] == ["sources"]
     assert [s.url for s in bf.items[0].sources] == [scenario.urls["djibo"]]
     assert by_id[ids["ne_old"]].items[0].note == "a duplicate of an older report"
-    assert by_id[ids["edited_old"]].items[0].fields == [("place_name", "Diafarabe", "Diafarabé")]
+    edited = by_id[ids["edited_old"]].items
+    assert [(i.kind, i.by, i.fields) for i in edited] == [
+        ("edit", "awa", [("place_name", "Diafarabe", "Diafarabé")]),
+        ("edit", None, [("event_date", "2026-11-16", "2026-11-17")]),
+    ]
 
 
 def test_totals_trend_and_source_warnings(

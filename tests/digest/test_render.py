@@ -46,14 +46,18 @@ class _Collector(HTMLParser):
 
 
 def test_figures_with_spread_in_every_format(rendered: tuple[Rendered, Scenario]) -> None:
-    out, _ = rendered
+    out, sc = rendered
     expected = "19–22 killed (claims: 19–22, 3 sources)"
     assert expected in out.text
     assert expected in out.html_file
     assert md_escape(expected) in out.markdown
     assert "at least 40 killed" in out.text  # the open-ended Djibo claim
     assert "killed 7 → 12, by the pipeline" in out.text
-    assert "merged into #" in out.text
+    assert f"status: merged into #{sc.ids['segou_old']}, by awa" in out.text
+    assert (
+        f"#{sc.ids['dup_old']} merged into it; figures revised: killed (max) 12 → 14, by awa"
+        in out.text
+    )
     assert "reason: a duplicate of an older report" in out.text
 
 
