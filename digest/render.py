@@ -190,8 +190,10 @@ class Labels:
             return f"{self.words['new_sources']}: {names or '?'}, {who}"
         if item.kind == "figures":
             return f"{self.words['figures_revised']}: {self.figure_changes(item)}, {who}"
+        names = self.words["field_names"]
         fields = "; ".join(
-            f"{name}: {_value(old)} → {_value(new)}" for name, old, new in item.fields
+            f"{names.get(name, name)}: {_value(old)} → {_value(new)}"
+            for name, old, new in item.fields
         )
         return f"{self.words['edited']}: {fields}, {who}"
 

@@ -59,6 +59,7 @@ def test_figures_with_spread_in_every_format(rendered: tuple[Rendered, Scenario]
         in out.text
     )
     assert "reason: a duplicate of an older report" in out.text
+    assert "corrected: place: Diafarabe → Diafarabé, by awa" in out.text
 
 
 def test_html_escapes_hostile_content(rendered: tuple[Rendered, Scenario]) -> None:
