@@ -95,7 +95,7 @@ def current_revision(engine: Engine) -> str | None:
         raise DatabaseError(f"cannot reach the database {_url(engine)}: {_one_line(exc.orig)}") from exc
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException | None) -> str:
     return " ".join(str(exc).split())
 
 
