@@ -76,6 +76,9 @@ def scrapy_settings(
         "DOWNLOAD_TIMEOUT": settings.download_timeout,
         "HTTPCACHE_ENABLED": settings.http_cache,
         "HTTPCACHE_DIR": str(settings.data_dir / "httpcache"),
+        # A source that never finishes must not hold the whole run (and the
+        # scheduler) hostage; its run is recorded as ended early.
+        "CLOSESPIDER_TIMEOUT": 3600,
     }
     if since is not None:
         values["CIVWATCH_SINCE"] = since.isoformat()

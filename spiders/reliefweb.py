@@ -120,7 +120,7 @@ class ReliefWebSpider(SourceSpider):
             self.count("discovered")
             hints = {"title": fields.get("title"), "published": published, "text": body}
             hints["author"] = author or None
-            yield self.page_item(
+            item = self.page_item(
                 url=url,
                 discovered_url=url,
                 http_status=response.status,
@@ -130,6 +130,13 @@ class ReliefWebSpider(SourceSpider):
                 encoding="utf-8",
                 hints=hints,
             )
+            languages = [
+                lang.get("code") for lang in fields.get("language") or [] if isinstance(lang, dict)
+            ]
+            if self.entry.lang == "auto" and len(languages) == 1 and languages[0] in ("en", "fr"):
+                # ReliefWeb says which language the report is in; trust it over "auto".
+                item.source_lang = str(languages[0])
+            yield item
             return
         request = self.page_request(
             url, title=fields.get("title"), published=published, author=author or None

@@ -181,6 +181,8 @@ def test_crawl_on_postgresql(pg_url: str, tmp_path: Path, http_server: LocalServ
         page = article_html(f"PG {path}", invented_paragraphs(f"postgres {path}"))
         http_server.add(path, page, content_type=HTML)
     run = CivwatchRun(tmp_path, database_url=pg_url)
+    # The development HTTP cache too: the second run reads the feed from it.
+    run.extra_env["CIVWATCH_HTTP_CACHE"] = "true"
     run.write_sources([{"key": "pg", "kind": "feed", "url": http_server.url("/pg/feed.xml")}])
     for _ in range(2):
         result = run.crawl("--since", "2024-01-01")
@@ -195,6 +197,8 @@ def test_crawl_on_postgresql(pg_url: str, tmp_path: Path, http_server: LocalServ
     assert urls == [http_server.url(p) for p in sorted(paths)]
     assert http_server.fetched("/pg/one") == 1
     assert runs[1].dropped == {"skipped: already stored": 2}
+    assert http_server.fetched("/pg/feed.xml") == 1
+    assert (run.data_dir / "httpcache").is_dir()
 
 
 def _env(tmp_path: Path, sources: str) -> dict[str, str]:

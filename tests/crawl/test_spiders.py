@@ -363,6 +363,8 @@ def test_reliefweb_api_paginates_uses_body_and_fetches_pages_without_body(world:
     one = items[world.server.url("/rw/report/one")]
     assert one["hint_text"].startswith("Paragraph 1 about report one")
     assert one["hint_author"] == "Invented Agency"
+    assert one["source_lang"] == "en"  # from the report's language (entry says auto)
+    assert items[world.server.url("/rw/node/3")]["source_lang"] == "auto"
     assert "/rw/report/one" not in world.first_requests  # body came from the API
     assert world.first_requests.count("/rw/report/two") == 1  # no body: page fetched
     stored = {a.url: a for a in _articles(world, "rw")}
