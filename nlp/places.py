@@ -549,10 +549,16 @@ class PlacesComponent:
             if start >= n or taken[start] or not self._is_name_token(doc, keys, start):
                 continue
             end = self._capital_run(doc, keys, start)
-            if end > start and self._unknown_name_ok(doc, keys, start, end):
-                if any(taken[k] for k in range(start, end)):
-                    continue
-                out.append(_Mention(start, end, "unresolved", name_key(doc[start:end].text), []))
+            # French "à" is also the dative: two capitalised words after it are
+            # more often a person ("rendre hommage à Moctar Ouane") than an
+            # unknown village; hyphenated names stay.
+            words = sum(1 for k in range(start, end) if doc[k].is_alpha)
+            too_long = words > 1 and keys[i] == "a"
+            if end == start or too_long or not self._unknown_name_ok(doc, keys, start, end):
+                continue
+            if any(taken[k] for k in range(start, end)):
+                continue
+            out.append(_Mention(start, end, "unresolved", name_key(doc[start:end].text), []))
         return out
 
     def _coordinated_mentions(

@@ -208,3 +208,10 @@ def test_settlement_apposition(en: Language, fr: Language) -> None:
     assert found["Kalbouli"].precision in ("unresolved", "point")
     found = places(fr("Des hommes armés ont attaqué Tinhamatene, une localité du nord."))
     assert "Tinhamatene" in found
+
+
+def test_french_dative_person_is_not_a_place(fr: Language) -> None:
+    doc = fr("Le ministre a rendu hommage à Moctar Wendé, puis il est reparti à Gao.")
+    found = places(doc)
+    assert "Moctar Wendé" not in found and "Moctar" not in found
+    assert found["Gao"].country == "ML"
