@@ -76,9 +76,9 @@ def scrapy_settings(
         "DOWNLOAD_TIMEOUT": settings.download_timeout,
         "HTTPCACHE_ENABLED": settings.http_cache,
         "HTTPCACHE_DIR": str(settings.data_dir / "httpcache"),
-        # A source that never finishes must not hold the whole run (and the
-        # scheduler) hostage; its run is recorded as ended early.
-        "CLOSESPIDER_TIMEOUT": 3600,
+        # Close every source gracefully before the scheduler's hard limit on the
+        # crawl subprocess, so its run is recorded ("ended early") and not lost.
+        "CLOSESPIDER_TIMEOUT": max(60, int(settings.crawl_timeout * 0.9)),
     }
     if since is not None:
         values["CIVWATCH_SINCE"] = since.isoformat()

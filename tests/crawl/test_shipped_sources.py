@@ -91,4 +91,6 @@ def test_user_agent_identifies_us(tmp_path: Path) -> None:
     assert scrapy.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 4
     assert scrapy.getint("DOWNLOAD_MAXSIZE") == settings.download_maxsize
     assert scrapy["HTTPCACHE_DIR"] == str(tmp_path / "httpcache")
+    # Sources close (and record their run) before the scheduler kills the crawl.
+    assert 0 < scrapy.getint("CLOSESPIDER_TIMEOUT") < settings.crawl_timeout
     assert 429 in scrapy.getlist("RETRY_HTTP_CODES") or "429" in scrapy.getlist("RETRY_HTTP_CODES")
