@@ -83,7 +83,9 @@ class Entry:
             return "admin1"
         if self.feature in ("A.ADM2", "A.ADM3"):
             return "admin2"
-        if self.lat is not None:
+        # A settlement is a point even when the overlay does not know where
+        # exactly it lies (lat/lon then stay null).
+        if self.lat is not None or self.feature == "overlay" or self.feature.startswith("P."):
             return "point"
         if self.admin2:
             return "admin2"

@@ -42,6 +42,7 @@ MAX_NAME_TOKENS = 8
 MAX_UNKNOWN_NAME_TOKENS = 3
 _KEY_CACHE_LIMIT = 500_000
 _ARTICLES = frozenset({"l", "la", "le", "les", "the"})
+_AREA_NOUNS = frozenset({"region", "zone", "partie", "part", "area"})
 _OF = frozenset({"du", "de", "of", "d", "des"})
 # Places after these words are a reference point, not where things happened.
 _NEAR_WORDS = frozenset({"near", "pres", "border", "frontiere", "frontieres", "borders", "avec"})
@@ -120,6 +121,7 @@ class _Mention:
     iso2: str | None = None
     direction: str | None = None
     place: Place | None = None
+    multi_country: bool = False  # a region across borders ("the central Sahel")
 
 
 class _CueSet:
@@ -183,6 +185,9 @@ class PlacesComponent:
         for table in cast(dict[str, dict[str, str]], cues["directions"]).values():
             self.directions.update({name_key(k): v for k, v in table.items()})
         self.direction_nouns = {name_key(w) for w in cues["direction_nouns"]}
+        self.area_adjectives = {
+            name_key(k): v for k, v in cast(dict[str, str], cues["area_adjectives"]).items()
+        }
         self.river_after = _CueSet(cues["river_after"])
         self.river_before = _CueSet(cues["river_before"])
         self.country_refs = {name_key(w) for w in ("pays", "country")}
@@ -665,6 +670,35 @@ class PlacesComponent:
             prep = keys[start - 1] if start > 0 else ""
             if has_article and prep in ("dans", "in"):
                 out.append(_Mention(start, i + 1, "region", "", [], direction=d))
+        out.extend(self._area_of(doc, keys, mentions))
+        return out
+
+    def _area_of(self, doc: Doc, keys: list[str], mentions: list[_Mention]) -> list[_Mention]:
+        """French areas: "la région centrale du Sahel", "la zone ouest du pays"."""
+        out: list[_Mention] = []
+        by_start = {m.start: m for m in mentions}
+        n = len(doc)
+        for i in range(n - 3):
+            if keys[i] not in _AREA_NOUNS:
+                continue
+            d = self.area_adjectives.get(keys[i + 1])
+            if d is None or keys[i + 2] not in _OF:
+                continue
+            j = i + 3
+            if j < n and keys[j] in _ARTICLES:
+                j += 1
+            target = by_start.get(j)
+            if target is not None and target.kind in ("country", "gaz", "region"):
+                multi = any(e.feature == "region" and not e.country for e in target.candidates)
+                iso = target.iso2 if target.kind != "gaz" else None
+                if target.kind == "gaz" and not multi:
+                    continue
+                out.append(
+                    _Mention(i, target.end, "region", "", [], iso2=iso, direction=d,
+                             multi_country=multi)
+                )  # fmt: skip
+            elif j < n and keys[j] in self.country_refs:
+                out.append(_Mention(i, j + 1, "region", "", [], direction=d))
         return out
 
     # -- resolution ---------------------------------------------------------
@@ -722,7 +756,7 @@ class PlacesComponent:
         for m in mentions:
             if m.kind != "region" or m.place is not None:
                 continue
-            iso = m.iso2 or doc_country
+            iso = None if m.multi_country else m.iso2 or doc_country
             admin1 = gaz.region_hints.get((iso, m.direction)) if iso and m.direction else None
             m.place = Place(
                 name=doc[m.start : m.end].text,

@@ -215,3 +215,11 @@ def test_french_dative_person_is_not_a_place(fr: Language) -> None:
     found = places(doc)
     assert "Moctar Wendé" not in found and "Moctar" not in found
     assert found["Gao"].country == "ML"
+
+
+def test_french_area_of_a_region(fr: Language) -> None:
+    found = places(fr("Les attaques se multiplient dans la région centrale du Sahel."))
+    area = found["région centrale du Sahel"]
+    assert area.precision == "region" and area.country is None  # across borders
+    found = places(fr("Un convoi a sauté sur une mine dans la zone ouest du pays, près de Gao."))
+    assert found["zone ouest du pays"].country == "ML"
