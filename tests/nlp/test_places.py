@@ -6,6 +6,9 @@ expected places are checked against geography by hand.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import spacy
 from spacy.language import Language
@@ -223,3 +226,32 @@ def test_french_area_of_a_region(fr: Language) -> None:
     assert area.precision == "region" and area.country is None  # across borders
     found = places(fr("Un convoi a sauté sur une mine dans la zone ouest du pays, près de Gao."))
     assert found["zone ouest du pays"].country == "ML"
+
+
+def test_measure_script_on_a_small_gold_file(tmp_path: Path) -> None:
+    from nlp.tools.measure_places import measure
+
+    incident = {
+        "location": {"name": "Djibo", "country": "BF", "admin1": "Sahel"},
+        "perpetrators": ["suspected jihadists"],
+        "targets": ["civilians"],
+    }
+    missed = {
+        "location": {"name": "Kwarkwara", "country": "NE", "admin1": None},
+        "perpetrators": ["Boko Haram"],
+        "targets": [],
+    }
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps({"id": "t-1", "lang": "en", "text": "Jihadists killed villagers in Djibo.",
+                    "incidents": [incident]}) + "\n"
+        + json.dumps({"id": "t-2", "lang": "fr", "text": "Rien à signaler aujourd'hui.",
+                      "incidents": [missed]}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    report = measure(gold)
+    assert report["location_exact_recall"] == 0.5
+    assert report["country_recall"] == 0.5
+    assert report["admin1_recall"] == 1.0
+    assert report["perpetrator_recall"] == 0.5
+    assert report["target_recall"] == 1.0
