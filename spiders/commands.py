@@ -166,7 +166,7 @@ def crawl_cmd(
         )
 
     try:
-        run_crawl(
+        progress = run_crawl(
             settings,
             entries,
             since=since_at,
@@ -182,14 +182,22 @@ def crawl_cmd(
                 repo.finish_job(session, job, "failed", error=f"{type(exc).__name__}: {exc}")
         db.close()
         raise click.ClickException(f"crawl failed: {type(exc).__name__}: {exc}") from exc
+    # A shutdown (SIGTERM/SIGINT) is an interrupted crawl, not a source failure.
+    interrupted = [key for key, reason in progress.ended_early if reason == "shutdown"]
     with db.sessions.begin() as session:
         lines, totals = crawl_summary(session, job_id)
         job = session.get(JobRun, job_id)
         if job is not None:
-            repo.finish_job(session, job, "ok", stats=totals)
+            status = "interrupted" if interrupted else "ok"
+            repo.finish_job(session, job, status, stats=totals)
     db.close()
     for line in lines:
         click.echo(line)
+    if interrupted:
+        raise click.ClickException(
+            f"crawl interrupted: {len(interrupted)} source(s) stopped early "
+            f"({', '.join(interrupted)}); the next run picks up what they missed"
+        )
 
 
 def crawl_summary(session: Any, job_run_id: int) -> tuple[list[str], dict[str, int]]:

@@ -13,7 +13,7 @@ import datetime as dt
 import importlib.metadata
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import signals
@@ -101,6 +101,8 @@ class Progress:
     requests: int = 0
     items: int = 0
     dropped: int = 0
+    # (source key, close reason) of sources that did not finish normally
+    ended_early: list[tuple[str, str]] = field(default_factory=list)
 
 
 def run_crawl(
@@ -158,6 +160,8 @@ def _watch(
 
     def closed(reason: str, **_: Any) -> None:
         progress.done += 1
+        if reason != "finished":
+            progress.ended_early.append((entry.key, reason))
         if on_done is not None:
             on_done(entry, progress, reason)
 

@@ -1,0 +1,86 @@
+"""A crawl stopped by SIGTERM (the scheduler's stop) shuts down cleanly.
+
+The source's run is still recorded (as ended early), what was stored stays
+stored, the job is marked interrupted and the command exits non-zero with one
+line; feed validators are not saved, so the next run re-reads the feed.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage import Database
+from storage.models import Article, JobRun, SourceRun
+from tests.crawl.crawlkit import (
+    CIVWATCH,
+    REPO,
+    TEST_OVERRIDES,
+    CivwatchRun,
+    article_html,
+    invented_paragraphs,
+)
+from tests.localserver import LocalServer
+
+
+def test_sigterm_mid_crawl(tmp_path: Path, http_server: LocalServer) -> None:
+    base = http_server.base
+    feed = (
+        "<rss version='2.0'><channel><title>t</title>"
+        f"<item><title>fast</title><link>{base}/i/fast</link></item>"
+        f"<item><title>slow</title><link>{base}/i/slow</link></item>"
+        "</channel></rss>"
+    )
+    http_server.add(
+        "/i/feed.xml", feed, headers={"ETag": '"x"'}, content_type="application/rss+xml"
+    )
+    page = article_html("Fast page", invented_paragraphs("fast page"))
+    http_server.add("/i/fast", page, content_type="text/html; charset=utf-8")
+    http_server.add("/i/slow", page, content_type="text/html; charset=utf-8", delay=60)
+    run = CivwatchRun(tmp_path)
+    run.write_sources([{"key": "intr", "kind": "feed", "url": http_server.url("/i/feed.xml")}])
+    flags: list[str] = []
+    # Scrapy's graceful stop waits for downloads in flight, up to DOWNLOAD_TIMEOUT.
+    for name, value in {**TEST_OVERRIDES, "DOWNLOAD_TIMEOUT": "5"}.items():
+        flags += ["-s", f"{name}={value}"]
+    process = subprocess.Popen(
+        [*CIVWATCH, "crawl", "--since", "2000-01-01", *flags],
+        cwd=REPO,
+        env=run.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while http_server.fetched("/i/slow") == 0 or http_server.fetched("/i/fast") == 0:
+            assert time.monotonic() < deadline, "the crawl never reached the slow page"
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.1)
+        time.sleep(1.0)  # let the fast page reach the store
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=40)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 1, stderr[-3000:]
+    assert "crawl interrupted: 1 source(s) stopped early (intr)" in stderr
+    assert "Traceback" not in stderr
+    assert "intr" in stdout  # the summary is still printed
+    db = Database.open(run.database_url, migrate=False)
+    try:
+        with db.sessions() as session:
+            (source_run,) = session.scalars(select(SourceRun)).all()
+            job = session.scalars(select(JobRun).where(JobRun.job == "crawl")).one()
+            urls = list(session.scalars(select(Article.url)))
+    finally:
+        db.close()
+    assert source_run.error is not None and "ended early: shutdown" in source_run.error
+    assert job.status == "interrupted"
+    assert urls == [http_server.url("/i/fast")]
+    assert not (run.data_dir / "http_validators.json").exists()
