@@ -10,7 +10,8 @@ spiders' ``civwatch/…`` stats (see ``spiders.base``) at the end, writes one
 * ``warning``, then ``failing`` after ``FAILING_AFTER`` runs in a row, for
   other discovery failures (timeouts, 5xx, malformed XML);
 * ``warning`` when the source listed nothing at all for ``FAILING_AFTER`` runs
-  (a "not modified" answer is not nothing: the feed is alive);
+  (a "not modified" answer is not nothing: the feed is alive), or when every
+  page it listed failed (at least ``FAILING_AFTER`` of them);
 * ``warning`` when the source is skipped for missing settings (credentials);
 * otherwise ``ok``.
 
@@ -107,6 +108,14 @@ def judge(tally: RunTally, source: Source) -> tuple[str, str | None]:
         return "warning", f"{reason} ({source.consecutive_failures} run(s) in a row)"
     if source.zero_article_runs >= FAILING_AFTER:
         return "warning", f"nothing listed for {source.zero_article_runs} runs"
+    if tally.failed >= FAILING_AFTER and tally.new + tally.duplicate + tally.irrelevant == 0:
+        # The feed is fine but no page could be used (blocked, moved, paywalled…).
+        worst = max(
+            (item for item in tally.dropped.items() if not item[0].startswith("skipped")),
+            key=lambda item: item[1],
+            default=("unknown reason", tally.failed),
+        )
+        return "warning", f"every page failed ({worst[0]} ×{worst[1]})"
     if tally.warnings:
         return "warning", ", ".join(sorted(tally.warnings))
     return "ok", None
