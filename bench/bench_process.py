@@ -197,9 +197,17 @@ def worker_child(worker_id: str, batch: int) -> None:
         list(processor.analyzer.analyze_docs([AnalyzeInput("w", sample, None, lang)]))
     print("ready", flush=True)
     sys.stdin.readline()
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     stats = processor.run(batch_size=batch)
-    print(json.dumps({"articles": stats.articles, "seconds": time.perf_counter() - t}), flush=True)
+    report = {
+        "articles": stats.articles,
+        "seconds": round(time.perf_counter() - t, 2),
+        "cpu_seconds": round(time.process_time() - cpu, 2),
+        "nlp_seconds": round(stats.nlp_seconds, 2),
+        "store_seconds": round(stats.store_seconds, 2),
+        "merge_lock_wait_seconds": round(stats.lock_wait_seconds, 2),
+    }
+    print(json.dumps(report), flush=True)
     db.close()
 
 
@@ -229,7 +237,9 @@ def _workers(url: str, n: int, batch: int, workdir: Path) -> tuple[int, float, l
     per_worker = []
     for p in procs:
         out, _ = p.communicate()
-        per_worker.append(json.loads(out.strip().splitlines()[-1])["articles"])
+        report = json.loads(out.strip().splitlines()[-1])
+        print(f"    worker: {report}")
+        per_worker.append(report["articles"])
     wall = time.perf_counter() - t
     return sum(per_worker), wall, per_worker
 

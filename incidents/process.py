@@ -99,6 +99,7 @@ class ProcessStats:
     rematched: int = 0
     nlp_seconds: float = 0.0
     store_seconds: float = 0.0
+    lock_wait_seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +114,7 @@ class ProcessStats:
             "skipped": dict(self.skipped),
             "nlp_seconds": round(self.nlp_seconds, 3),
             "store_seconds": round(self.store_seconds, 3),
+            "lock_wait_seconds": round(self.lock_wait_seconds, 3),
         }
 
     def summary(self) -> str:
@@ -590,7 +592,9 @@ class Processor:
             return
         incidents_in = [i for i in result.get("incidents") or () if isinstance(i, Mapping)]
         drafts = [(inc, draft_from_analysis(inc)) for inc in incidents_in]
+        waited = time.perf_counter()
         queue.advisory_lock(session, [merge.bucket_key(d) for _, d in drafts])
+        stats.lock_wait_seconds += time.perf_counter() - waited
         touched: set[int] = set()
         created: set[int] = set()
         prior_roots = {
@@ -905,3 +909,4 @@ def _add(total: ProcessStats, part: ProcessStats) -> None:
     total.reviewed_flagged += part.reviewed_flagged
     total.failed += part.failed
     total.skipped.update(part.skipped)
+    total.lock_wait_seconds += part.lock_wait_seconds
