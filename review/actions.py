@@ -167,9 +167,11 @@ def merge_family(session: Session, root_id: int) -> list[int]:
     return ledger.ledger_incident_ids(session, root_id)
 
 
-def family_claims(session: Session, incident: Incident) -> list[Claim]:
+def family_claims(
+    session: Session, incident: Incident, family: list[int] | None = None
+) -> list[Claim]:
     """Every claim of ``incident``'s merge family, superseded ones included (for display)."""
-    ids = merge_family(session, incident.id)
+    ids = family if family is not None else merge_family(session, incident.id)
     return list(session.scalars(select(Claim).where(Claim.incident_id.in_(ids)).order_by(Claim.id)))
 
 

@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,7 @@ class Lookups:
     _outlines: dict[str, Any] | None = None
     _outlines_error: str | None = None
     _lines: dict[str, list[tuple[str, OutlineLine]]] | None = None
+    _windows: dict[tuple[float, float], list[tuple[str, str]]] = field(default_factory=dict)
     _actors: dict[str, str] | None = None
 
     # -- places ---------------------------------------------------------------
@@ -185,6 +187,21 @@ class Lookups:
             inside = r_min_lon <= lon <= r_max_lon and r_min_lat <= lat <= r_max_lat
             return self._lines["region" if inside else "world"]
 
+    def cached_lines(
+        self, key: tuple[float, float], build: Callable[[], list[tuple[str, str]]]
+    ) -> list[tuple[str, str]]:
+        """Border lines of one map window, drawn once per window."""
+        with self._lock:
+            hit = self._windows.get(key)
+        if hit is not None:
+            return hit
+        lines = build()
+        with self._lock:
+            if len(self._windows) > 512:
+                self._windows.clear()
+            self._windows[key] = lines
+        return lines
+
     # -- actors ---------------------------------------------------------------
 
     def actors(self) -> dict[str, str]:
@@ -245,6 +262,7 @@ class MapView:
 MAP_WIDTH = 360
 MAP_SPAN_LON = 8.0  # degrees shown around the incident
 MAP_SPAN_LAT = 6.0
+MAP_GRID = 0.5  # degrees: window centres snap to this grid
 MAP_DAYS = 90  # other incidents shown: within this many days of the incident
 
 
@@ -254,10 +272,14 @@ def build_map(
     """A map window around ``incident`` (None if it has no coordinates)."""
     if incident.lat is None or incident.lon is None:
         return None
-    min_lon, max_lon = incident.lon - MAP_SPAN_LON / 2, incident.lon + MAP_SPAN_LON / 2
-    min_lat, max_lat = incident.lat - MAP_SPAN_LAT / 2, incident.lat + MAP_SPAN_LAT / 2
+    # The window's centre is snapped to a grid so that the drawn borders of one
+    # window serve every incident near it (they are cached per window).
+    c_lon = round(incident.lon / MAP_GRID) * MAP_GRID
+    c_lat = round(incident.lat / MAP_GRID) * MAP_GRID
+    min_lon, max_lon = c_lon - MAP_SPAN_LON / 2, c_lon + MAP_SPAN_LON / 2
+    min_lat, max_lat = c_lat - MAP_SPAN_LAT / 2, c_lat + MAP_SPAN_LAT / 2
     # Equirectangular, corrected for latitude so shapes are not stretched.
-    aspect = math.cos(math.radians(max(-80.0, min(80.0, incident.lat))))
+    aspect = math.cos(math.radians(max(-80.0, min(80.0, c_lat))))
     height = int(MAP_WIDTH * MAP_SPAN_LAT / (MAP_SPAN_LON * aspect))
 
     def xy(lon: float, lat: float) -> tuple[float, float]:
@@ -266,6 +288,7 @@ def build_map(
             round((max_lat - lat) / MAP_SPAN_LAT * height, 1),
         )
 
+    bbox = (min_lon, min_lat, max_lon, max_lat)
     px, py = xy(incident.lon, incident.lat)
     point = MapPoint(px, py, incident.id, incident.place_name or "")
     stmt = (
@@ -291,24 +314,38 @@ def build_map(
             continue
         ox, oy = xy(lon, lat)
         others.append(MapPoint(ox, oy, int(oid), name or ""))
+    lines = lookups.cached_lines(
+        (c_lon, c_lat), lambda: _border_lines(lookups, c_lon, c_lat, xy, bbox)
+    )
+    outlines = lookups.outlines()
+    caption = f"{MAP_SPAN_LON:g}°×{MAP_SPAN_LAT:g}° around the place"
+    if outlines is not None:
+        caption += "; borders: Natural Earth (public domain)"
+    return MapView(MAP_WIDTH, height, point, others, lines, caption)
+
+
+def _border_lines(
+    lookups: Lookups,
+    lon: float,
+    lat: float,
+    xy: Callable[[float, float], tuple[float, float]],
+    bbox: tuple[float, float, float, float],
+) -> list[tuple[str, str]]:
+    min_lon, min_lat, max_lon, max_lat = bbox
     lines: list[tuple[str, str]] = []
-    for layer, line in lookups.outline_lines(incident.lon, incident.lat):
+    for layer, line in lookups.outline_lines(lon, lat):
         if line.max_lon < min_lon or line.min_lon > max_lon:
             continue
         if line.max_lat < min_lat or line.min_lat > max_lat:
             continue
         kept: list[str] = []
         last: tuple[float, float] | None = None
-        for lon, lat in line.points:
-            x, y = xy(lon, lat)
+        for p_lon, p_lat in line.points:
+            x, y = xy(p_lon, p_lat)
             # Points closer than a pixel to the previous one add bytes, not detail.
             if last is None or abs(x - last[0]) + abs(y - last[1]) >= 1.5:
                 kept.append(f"{x},{y}")
                 last = (x, y)
         if len(kept) > 1:
             lines.append((layer, " ".join(kept)))
-    outlines = lookups.outlines()
-    caption = f"{MAP_SPAN_LON:g}°×{MAP_SPAN_LAT:g}° around the place"
-    if outlines is not None:
-        caption += "; borders: Natural Earth (public domain)"
-    return MapView(MAP_WIDTH, height, point, others, lines, caption)
+    return lines
