@@ -201,9 +201,9 @@ class PlacesComponent:
             *self.admin2_after.by_first,
             *self.settle_after.by_first,
         }
-        # ORTH hash -> (text, name_key): token texts repeat, folding them once
-        # per process keeps the component far faster than the tokenizer.
-        self._key_cache: dict[int, tuple[str, str]] = {}
+        # ORTH hash -> (text, name_key, kind): token texts repeat, folding them
+        # once per process keeps the component far faster than the tokenizer.
+        self._key_cache: dict[int, tuple[str, str, int]] = {}
 
     # -- helpers ------------------------------------------------------------
 
@@ -273,7 +273,7 @@ class PlacesComponent:
     # -- matching -----------------------------------------------------------
 
     def _scan(
-        self, doc: Doc, keys: list[str], texts: list[str]
+        self, doc: Doc, keys: list[str], texts: list[str], kinds: list[int]
     ) -> tuple[list[_Mention], list[Span]]:
         gaz = self.gaz
         mentions: list[_Mention] = []
@@ -281,24 +281,21 @@ class PlacesComponent:
         n = len(doc)
         i = 0
         while i < n:
+            kind = kinds[i]
+            if kind == 0:
+                i += 1
+                continue
             key = keys[i]
-            initial = texts[i][:1]
-            if not key or not initial.isalpha():
+            if kind == 1:
+                nationalities.append(self._nationality(doc, i, i + 1, gaz.nationalities[key]))
                 i += 1
                 continue
-            if not (initial.isupper() or not self.require_capital):
-                iso = gaz.nationalities.get(key)
-                if iso is not None:
-                    nationalities.append(self._nationality(doc, i, i + 1, iso))
-                elif key in gaz.lowercase_firsts:
-                    end = self._lowercase_name(texts, i)
-                    if end:
-                        mentions.append(self._mention_for(doc, i, end))
-                        i = end
-                        continue
-                i += 1
-                continue
-            if key.split(" ", 1)[0] not in gaz.prefixes:
+            if kind == 2:
+                end = self._lowercase_name(texts, i)
+                if end:
+                    mentions.append(self._mention_for(doc, i, end))
+                    i = end
+                    continue
                 i += 1
                 continue
             best: tuple[int, str] | None = None
@@ -773,26 +770,41 @@ class PlacesComponent:
 
     # -- component ----------------------------------------------------------
 
-    def _keys(self, doc: Doc) -> tuple[list[str], list[str]]:
-        """Token texts and their ``name_key``s, without building Token objects."""
+    def _token_kind(self, written: str, key: str) -> int:
+        """What a token can start: 0 nothing, 1 a nationality word, 2 a lower-case
+        curated name, 3 a capitalised name (gazetteer, country, nationality)."""
+        gaz = self.gaz
+        if not key or not written[:1].isalpha():
+            return 0
+        if written[:1].isupper() or not self.require_capital:
+            return 3 if key.split(" ", 1)[0] in gaz.prefixes else 0
+        if key in gaz.nationalities:
+            return 1
+        return 2 if key in gaz.lowercase_firsts else 0
+
+    def _keys(self, doc: Doc) -> tuple[list[str], list[str], list[int]]:
+        """Token texts, their ``name_key``s and kinds, without building Token objects."""
         cache = self._key_cache
         if len(cache) > _KEY_CACHE_LIMIT:
             cache.clear()
         strings = doc.vocab.strings
         texts: list[str] = []
         keys: list[str] = []
+        kinds: list[int] = []
         for orth in doc.to_array(ORTH).tolist():
             hit = cache.get(orth)
             if hit is None:
                 written = strings[orth]
-                hit = cache[orth] = (written, name_key(written))
+                key = name_key(written)
+                hit = cache[orth] = (written, key, self._token_kind(written, key))
             texts.append(hit[0])
             keys.append(hit[1])
-        return texts, keys
+            kinds.append(hit[2])
+        return texts, keys, kinds
 
     def __call__(self, doc: Doc) -> Doc:
-        texts, keys = self._keys(doc)
-        mentions, nationalities = self._scan(doc, keys, texts)
+        texts, keys, kinds = self._keys(doc)
+        mentions, nationalities = self._scan(doc, keys, texts, kinds)
         mentions = self._filter(doc, keys, mentions, nationalities)
         taken = self._taken(len(doc), mentions)
         mentions = _merge(mentions, self._cue_mentions(doc, keys, taken))
