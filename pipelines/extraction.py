@@ -7,8 +7,10 @@ charset (HTTP header, then ``<meta>``) is used when it decodes, else cp1252.
 Pages that are not HTML, are too large, or give no main text are dropped with
 a short reason; trafilatura's own failures never escape as exceptions.
 
-Extraction can run in a process pool (``CIVWATCH_EXTRACT_WORKERS`` > 0 in the
-Scrapy settings) so the second core works while the reactor keeps fetching.
+Decoding, extraction and the gzip snapshot of a page that will be stored run
+together (``extract_page``), in this process or in a process pool
+(``CIVWATCH_EXTRACT_WORKERS`` > 0 in the Scrapy settings) so the second core
+works while the reactor keeps fetching.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 import unicodedata
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import lxml.html
 from scrapy.crawler import Crawler
@@ -31,6 +34,7 @@ from trafilatura.settings import Document, Extractor
 
 from settings import from_scrapy_settings
 from spiders.items import PageItem
+from storage.articles import write_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -193,8 +197,36 @@ def extract_html(html: str, url: str, options: Extractor) -> Extracted | None:
     return Extracted(text=text, title=doc.title, author=doc.author, date=doc.date)
 
 
-def _extract_in_worker(html: str, url: str) -> Extracted | None:
-    return extract_html(html, url, _worker_options())
+def extract_page(
+    body: bytes,
+    headers: dict[str, str],
+    encoding: str | None,
+    url: str,
+    options: Extractor,
+    snapshot_dir: Path | None,
+) -> Extracted | str:
+    """Decode, extract and keep the page as evidence; the result or a drop reason.
+
+    Everything CPU-heavy of the stage, in one picklable call, so that it can run
+    in a worker process. The snapshot is written only for a page that will be
+    stored; the store stage finds it by its hash and does not write it again.
+    """
+    try:
+        html = decode_body(body, headers, encoding)
+    except BadEncoding:
+        return "bad encoding"
+    found = extract_html(html, url, options)
+    if found is None:
+        return "no main text"
+    if snapshot_dir is not None:
+        write_snapshot(snapshot_dir, body)
+    return found
+
+
+def _extract_in_worker(
+    body: bytes, headers: dict[str, str], encoding: str | None, url: str, snapshot_dir: Path | None
+) -> Extracted | str:
+    return extract_page(body, headers, encoding, url, _worker_options(), snapshot_dir)
 
 
 _WORKER_OPTIONS: list[Extractor] = []
@@ -220,9 +252,11 @@ def parse_date(value: str | None) -> dt.datetime | None:
 class ExtractionPipeline:
     """(200) Fills title, author, text, published_at and the declared language."""
 
-    def __init__(self, max_bytes: int, workers: int = 0) -> None:
+    def __init__(self, max_bytes: int, workers: int = 0, snapshot_dir: Path | None = None) -> None:
         self.max_bytes = max_bytes
         self.workers = workers
+        # Where the store keeps page snapshots; written here, next to the CPU work.
+        self.snapshot_dir = snapshot_dir
         self.options = build_options()
         self.pool: Executor | None = None
 
@@ -230,7 +264,11 @@ class ExtractionPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         settings = from_scrapy_settings(crawler.settings)
         workers = crawler.settings.getint("CIVWATCH_EXTRACT_WORKERS", 0)
-        return cls(max_bytes=settings.download_maxsize, workers=workers)
+        return cls(
+            max_bytes=settings.download_maxsize,
+            workers=workers,
+            snapshot_dir=settings.data_dir / "snapshots",
+        )
 
     def open_spider(self) -> None:
         if self.workers > 0:
@@ -245,22 +283,19 @@ class ExtractionPipeline:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
 
-    def prepare(self, item: PageItem) -> str | None:
-        """Checks before extraction; the decoded HTML, or None when ``hint_text`` is used."""
+    def prepare(self, item: PageItem) -> bool:
+        """Cheap checks before extraction; False when ``hint_text`` is used instead."""
         if item.hint_text and item.hint_text.strip():
-            return None
+            return False
         if len(item.body) > self.max_bytes:
             raise DropItem("too large")
         if not looks_like_html(item.body, content_type_of(item.headers)):
             raise DropItem("not html")
-        try:
-            return decode_body(item.body, item.headers, item.encoding)
-        except BadEncoding:
-            raise DropItem("bad encoding") from None
+        return True
 
-    def finish(self, item: PageItem, found: Extracted | None) -> PageItem:
-        if found is None:
-            raise DropItem("no main text")
+    def finish(self, item: PageItem, found: Extracted | str) -> PageItem:
+        if isinstance(found, str):
+            raise DropItem(found)
         item.text = found.text
         item.title = item.hint_title or found.title
         item.author = item.hint_author or found.author
@@ -280,18 +315,21 @@ class ExtractionPipeline:
 
     def extract_item(self, item: PageItem) -> PageItem:
         """The whole stage in this process (what ``process_item`` does without a pool)."""
-        html = self.prepare(item)
-        if html is None:
+        if not self.prepare(item):
             return self.from_hint(item)
-        return self.finish(item, extract_html(html, item.url, self.options))
+        found = extract_page(
+            item.body, item.headers, item.encoding, item.url, self.options, self.snapshot_dir
+        )
+        return self.finish(item, found)
 
     async def process_item(self, item: object) -> object:
         if not isinstance(item, PageItem):
             return item
         if self.pool is None:
             return self.extract_item(item)
-        html = self.prepare(item)
-        if html is None:
+        if not self.prepare(item):
             return self.from_hint(item)
-        future = self.pool.submit(_extract_in_worker, html, item.url)
+        future = self.pool.submit(
+            _extract_in_worker, item.body, item.headers, item.encoding, item.url, self.snapshot_dir
+        )
         return self.finish(item, await asyncio.wrap_future(future))

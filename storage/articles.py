@@ -30,7 +30,7 @@ from storage.models import Article, Source
 
 # Keep IN lists well under SQLite's bound-parameter limit (two lists per query).
 _CHUNK = 400
-# Fast compression: snapshots are written at crawl time, on the reactor thread;
+# Fast compression: snapshots are written at crawl time (extraction stage, maybe a worker);
 # level 1 costs a third of level 6 for files ~15 % larger.
 SNAPSHOT_GZIP_LEVEL = 1
 # add_article(source_id=LOOK_UP): find the source by the item's key (None is a real

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gzip
+import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from scrapy.exceptions import DropItem
@@ -94,6 +97,24 @@ def test_non_html_is_dropped_as_not_html(
     assert drop_reason(pipeline, item) == "not html"
 
 
+def test_undecodable_bytes_are_dropped_as_bad_encoding(pipeline: ExtractionPipeline) -> None:
+    # 0x81 and 0x8D are unassigned in cp1252 and invalid as UTF-8 lead bytes.
+    body = b"<html><body><p>" + b"\x81\x8d" * 3000 + b"</p></body></html>"
+    item = make_item("http://127.0.0.1/garbled", body, "text/html")
+    assert drop_reason(pipeline, item) == "bad encoding"
+
+
+def test_snapshot_written_with_the_extraction_only_for_kept_pages(tmp_path: Path) -> None:
+    pipeline = ExtractionPipeline(max_bytes=10 * 1024 * 1024, snapshot_dir=tmp_path)
+    item = pipeline.extract_item(fixture_item(FRENCH))
+    digest = hashlib.sha256(item.body).hexdigest()
+    written = tmp_path / digest[:2] / f"{digest}.html.gz"
+    assert gzip.decompress(written.read_bytes()) == item.body
+    with pytest.raises(DropItem):
+        pipeline.extract_item(make_item("http://127.0.0.1/e", b"<html><body></body></html>"))
+    assert [p.name for p in tmp_path.rglob("*.gz")] == [written.name]
+
+
 def test_html_sniffed_when_the_server_says_octet_stream(pipeline: ExtractionPipeline) -> None:
     page = entry(FRENCH)
     item = make_item(page["url"], page_bytes(page), "application/octet-stream")
@@ -175,8 +196,8 @@ def test_page_metadata_when_the_feed_gave_none(pipeline: ExtractionPipeline) -> 
     assert result.language == "fr"  # <html lang> as a first guess; stage 300 checks it
 
 
-def test_process_pool_gives_the_same_result(pipeline: ExtractionPipeline) -> None:
-    pooled = ExtractionPipeline(max_bytes=10 * 1024 * 1024, workers=1)
+def test_process_pool_gives_the_same_result(pipeline: ExtractionPipeline, tmp_path: Path) -> None:
+    pooled = ExtractionPipeline(max_bytes=10 * 1024 * 1024, workers=1, snapshot_dir=tmp_path)
     pooled.open_spider()
     try:
         result = asyncio.run(pooled.process_item(fixture_item(FRENCH)))
@@ -186,6 +207,7 @@ def test_process_pool_gives_the_same_result(pipeline: ExtractionPipeline) -> Non
         pooled.close_spider()
     assert isinstance(result, PageItem)
     assert result.text == reference_text(pipeline)
+    assert len(list(tmp_path.rglob("*.html.gz"))) == 1  # the worker kept the page
 
 
 def test_items_that_are_not_pages_pass_through(pipeline: ExtractionPipeline) -> None:
