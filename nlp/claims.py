@@ -193,6 +193,7 @@ class Grammar:
     victims: dict[str, re.Pattern[str]]
     peacekeeper_markers: re.Pattern[str]
     negations: list[tuple[re.Pattern[str], tuple[str, ...]]]
+    negation_any: re.Pattern[str]
     negation_blockers: re.Pattern[str]
     claimant_before: re.Pattern[str]
     claimant_verbs: re.Pattern[str]
@@ -264,6 +265,7 @@ def load_grammar(lang: str) -> Grammar:
         victims=victims,
         peacekeeper_markers=_phrase_re([fold(w) for w in spec["peacekeeper_markers"]]),
         negations=[(_phrase_re([fold(n["phrase"])]), tuple(n["kinds"])) for n in spec["negations"]],
+        negation_any=_phrase_re([fold(n["phrase"]) for n in spec["negations"]]),
         negation_blockers=_phrase_re([fold(w) for w in spec["negation_blockers"]]),
         claimant_before=_phrase_re([fold(w) for w in spec["claimant_before"]]),
         claimant_verbs=_phrase_re([fold(w) for w in spec["claimant_verbs"]]),
@@ -318,9 +320,9 @@ MAX_SENTENCE_CHARS = 1500
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     """Sentence offsets; run-on "sentences" are cut at spaces so the grammar stays linear."""
     text = doc_text(doc)
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+    try:
         bounds = [(s.start_char, s.end_char) for s in doc.sents]
-    else:
+    except ValueError:  # no sentence boundaries set (a pipeline without a sentencizer)
         bounds = [(0, len(text))]
     out: list[tuple[int, int]] = []
     for start, end in bounds:
@@ -352,9 +354,12 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         return []
     quantities = [q for q in find_quantities(sent, g.lang) if q.blocked is None]
     quantities = [q for q in quantities if not _is_count_of_things(norm, q, g)]
-    triggers_after = _find_triggers(norm, g.after)
-    triggers_before = _find_triggers(norm, g.before)
-    stops = [(m.start(), m.end()) for m in g.stop.finditer(norm)]
+    if quantities:
+        triggers_after = _find_triggers(norm, g.after)
+        triggers_before = _find_triggers(norm, g.before)
+        stops = {m.start() for m in g.stop.finditer(norm)}
+    else:  # only negations and figure-less killings are possible: skip the linking
+        triggers_after, triggers_before, stops = [], [], set()
     q_starts = {q.start for q in quantities}
 
     links: list[_Link] = []
@@ -446,7 +451,7 @@ def _link_after(
     q: Quantity,
     q_starts: set[int],
     triggers: list[tuple[int, int, str]],
-    stops: list[tuple[int, int]],
+    stops: set[int],
     g: Grammar,
 ) -> _Link | None:
     first = _word_index_at(words, q.end)
@@ -467,7 +472,7 @@ def _link_after(
             return _Link(q, kind, w.start, t_end, "after", q.end, w.start, combined)
         if w.text in _HARD_STOP:
             return None
-        if any(s <= w.start < e for s, e in stops):
+        if w.start in stops:
             return None
         if w.start in q_starts and w.start >= q.end:
             return None
@@ -735,7 +740,7 @@ def _claimant(sent: str, norm: str, g: Grammar) -> str | None:
 def _negations(
     sent: str, norm: str, s_start: int, s_end: int, claimant: str | None, g: Grammar
 ) -> list[Claim]:
-    if g.negation_blockers.search(norm):
+    if not g.negation_any.search(norm) or g.negation_blockers.search(norm):
         return []
     out: list[Claim] = []
     seen: set[str] = set()

@@ -28,6 +28,7 @@ import calendar
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -112,6 +113,48 @@ def _year_for(month: int, day: int, published: date | None) -> int | None:
     return published.year if candidate <= published + timedelta(days=1) else published.year - 1
 
 
+@lru_cache(maxsize=256)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=1)
+def _anchor_re() -> re.Pattern[str]:
+    v = _vocab()
+    words = [*v.months, *v.weekdays, *v.relative_days, *v.relative_weeks, *v.relative_months]
+    keywords = [
+        "since",
+        "depuis",
+        "year",
+        "annee",
+        "an",
+        "quarter",
+        "trimestre",
+        "half",
+        "semestre",
+        "nuit",
+        "night",
+        "ago",
+        "il y a",
+        "days",
+        "jours",
+        "period",
+        "periode",
+    ]
+    return re.compile(r"\d|(?<![\w])(?:" + _alt([*words, *keywords]) + r")(?![\w])")
+
+
+def _windows(norm: str, margin: int = 90) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in _anchor_re().finditer(norm):
+        a, b = max(0, m.start() - margin), min(len(norm), m.end() + margin)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def find_dates(text: str, lang: str, published: date | None) -> list[DateMention]:
     """Every date expression of ``text`` in text order (overlaps resolved longest-first)."""
     v = _vocab()
@@ -122,6 +165,14 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     Y = r"(\d{4})"
     found: list[DateMention] = []
     taken = bytearray(len(text) + 1)
+    windows = _windows(norm)
+
+    def scan(pattern: str) -> Iterator[re.Match[str]]:
+        # Only around anchors (digits, month and weekday names, period words): most
+        # sentences hold no date, and the patterns are costly to try everywhere.
+        compiled = _compile(pattern)
+        for a, b in windows:
+            yield from compiled.finditer(norm, a, b)
 
     def add(m: re.Match[str], mention: DateMention) -> None:
         if any(taken[m.start() : m.end()]):
@@ -136,18 +187,16 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
 
     # Full-date ranges: "between 1 July 2022 and 22 May 2023", "from December 2021 to March 2022".
     full = rf"(?:{D}\s+)?({M})\s+{Y}"
-    for m in re.finditer(
-        rf"(?<![\w])(?:(?:between|from|entre|du|de|period|periode)\s+)?{full}\s+(?:and|to|et|au|a|-)\s+{full}",
-        norm,
+    for m in scan(
+        rf"(?<![\w])(?:(?:between|from|entre|du|de|period|periode)\s+)?{full}\s+(?:and|to|et|au|a|-)\s+{full}"
     ):
         d1 = _full_date(m.group(1), m.group(2), m.group(3), start=True)
         d2 = _full_date(m.group(4), m.group(5), m.group(6), start=False)
         prec = "day" if m.group(1) and m.group(4) else "month"
         add(m, mention(m, d1, d2, prec, period=True))
     # Day ranges: "27 and 31 March 2022", "27-31 March", "les 11 et 12 décembre 2018".
-    for m in re.finditer(
-        rf"(?<![\w])(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?",
-        norm,
+    for m in scan(
+        rf"(?<![\w])(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?"
     ):
         month = _month(m.group(3))
         year = int(m.group(4)) if m.group(4) else _year_for(month, int(m.group(1)), published)
@@ -155,53 +204,49 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         d2 = _safe_date(year, month, int(m.group(2))) if year else None
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # "March 27-31, 2022", "March 10 and 11, 2025".
-    for m in re.finditer(rf"(?:between\s+)?({M})\s+{D}\s*(?:-|–|and|to)\s*{D}(?:,?\s+{Y})?", norm):
+    for m in scan(rf"(?:between\s+)?({M})\s+{D}\s*(?:-|–|and|to)\s*{D}(?:,?\s+{Y})?"):
         month = _month(m.group(1))
         year = int(m.group(4)) if m.group(4) else _year_for(month, int(m.group(2)), published)
         d1 = _safe_date(year, month, int(m.group(2))) if year else None
         d2 = _safe_date(year, month, int(m.group(3))) if year else None
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Single day: optional weekday, "13 février 2020", "le 27 mars", "June 10, 2019", "Jan. 3".
-    for m in re.finditer(
-        rf"(?<![\w])(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?", norm
-    ):
+    for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?"):
         month = _month(m.group(2))
         year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(1)), published)
         d1 = _safe_date(year, month, int(m.group(1))) if year else None
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
-    for m in re.finditer(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?", norm):
+    for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?"):
         month = _month(m.group(1))
         year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(2)), published)
         d1 = _safe_date(year, month, int(m.group(2))) if year else None
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
     # Month and year: "March 2025", "décembre 2018" (month precision, a span).
-    for m in re.finditer(rf"(?<![\w])(?:in\s+|en\s+)?({M})\s+{Y}", norm):
+    for m in scan(rf"(?<![\w])(?:in\s+|en\s+)?({M})\s+{Y}"):
         month, year = _month(m.group(1)), int(m.group(2))
         add(m, mention(m, date(year, month, 1), _month_end(year, month), "month"))
     # "the night of Saturday to Sunday", "dans la nuit de samedi à dimanche".
-    for m in re.finditer(rf"(?:dans\s+)?la\s+nuit\s+(?:de|du)\s+({W})\s+(?:a|au)\s+({W})", norm):
+    for m in scan(rf"(?:dans\s+)?la\s+nuit\s+(?:de|du)\s+({W})\s+(?:a|au)\s+({W})"):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         d2 = d1 + timedelta(days=1) if d1 else None
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Two weekdays: "Thursday and Friday", "samedi et dimanche".
-    for m in re.finditer(rf"(?<![\w])(?:on\s+)?({W})\s+(?:and|et|to|-|a|au)\s+({W})", norm):
+    for m in scan(rf"(?<![\w])(?:on\s+)?({W})\s+(?:and|et|to|-|a|au)\s+({W})"):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         d2 = _weekday(v.weekdays[m.group(2)], published, m, norm)
         if d1 and d2 and d2 < d1:
             d1 -= timedelta(days=7)
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Weekdays: "on Sunday", "Monday night", "dimanche dernier", "ce mardi".
-    for m in re.finditer(
-        rf"(?<![\w])(?:(?:on|last|ce|this)\s+)?({W})(?:\s+(?:night|morning|evening|afternoon|soir|matin|apres-midi|dernier|derniere|last))?(?![\w])",
-        norm,
+    for m in scan(
+        rf"(?<![\w])(?:(?:on|last|ce|this)\s+)?({W})(?:\s+(?:night|morning|evening|afternoon|soir|matin|apres-midi|dernier|derniere|last))?(?![\w])"
     ):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
     # Periods of a year: "the second half of last year", "first quarter of 2022", "this year".
-    for m in re.finditer(
+    for m in scan(
         r"(first|second|premier|deuxieme)\s+(half|semestre|semester)\s+(?:of\s+|de\s+|du\s+)?"
-        r"(last year|this year|l'annee derniere|cette annee|l'an dernier|\d{4})",
-        norm,
+        r"(last year|this year|l'annee derniere|cette annee|l'an dernier|\d{4})"
     ):
         year = _year_word(m.group(3), published)
         if year:
@@ -209,11 +254,10 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             d1 = date(year, 1 if first else 7, 1)
             d2 = date(year, 6, 30) if first else date(year, 12, 31)
             add(m, mention(m, d1, d2, "month", period=True))
-    for m in re.finditer(
+    for m in scan(
         r"(first|second|third|fourth|premier|deuxieme|troisieme|quatrieme)\s+"
         r"(?:quarter|trimestre)\s*(?:of\s+|de\s+|du\s+)?"
-        r"(last year|this year|l'annee derniere|cette annee|\d{4})?",
-        norm,
+        r"(last year|this year|l'annee derniere|cette annee|\d{4})?"
     ):
         q = {"first": 1, "premier": 1, "second": 2, "deuxieme": 2, "third": 3, "troisieme": 3}.get(
             m.group(1), 4
@@ -222,40 +266,37 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         if year:
             d1 = date(year, 3 * q - 2, 1)
             add(m, mention(m, d1, _month_end(year, 3 * q), "month", period=True))
-    for m in re.finditer(
+    for m in scan(
         r"(?:since|depuis)\s+(?:the\s+beginning\s+of\s+|le\s+debut\s+de\s+)?"
-        r"(?:l'annee|the year|january|janvier)",
-        norm,
+        r"(?:l'annee|the year|january|janvier)"
     ):
         d1 = date(published.year, 1, 1) if published else None
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
-    for m in re.finditer(
-        r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})",
-        norm,
+    for m in scan(
+        r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})"
     ):
         add(m, mention(m, None, published, "year", period=True))
     months_before = "".join(f"(?<!{re.escape(m)} )" for m in v.months if "." not in m)
-    for m in re.finditer(
+    for m in scan(
         rf"(?:so far )?{months_before}this year|{months_before}cette annee"
-        r"|depuis le debut de l'annee",
-        norm,
+        r"|depuis le debut de l'annee"
     ):
         d1 = date(published.year, 1, 1) if published else None
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     # Relative days and weeks.
     for phrase, offset in v.relative_days.items():
-        for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
+        for m in scan(rf"(?<![\w]){re.escape(phrase)}(?![\w])"):
             d1 = published + timedelta(days=offset) if published else None
             add(m, mention(m, d1, None, "day" if d1 else "unknown"))
     for phrase, offset in v.relative_weeks.items():
-        for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
+        for m in scan(rf"(?<![\w]){re.escape(phrase)}(?![\w])"):
             if published is None:
                 add(m, mention(m, None, None, "unknown"))
                 continue
             monday = published - timedelta(days=published.weekday()) + timedelta(weeks=offset)
             add(m, mention(m, monday, monday + timedelta(days=6), "week"))
     for phrase, offset in v.relative_months.items():
-        for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", norm):
+        for m in scan(rf"(?<![\w]){re.escape(phrase)}(?![\w])"):
             if published is None:
                 add(m, mention(m, None, None, "unknown"))
                 continue
@@ -266,9 +307,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             )
             last = _month_end(month_start.year, month_start.month) if offset else published
             add(m, mention(m, month_start, last, "month"))
-    for m in re.finditer(
-        r"(\w+)\s+days?\s+(?:ago|earlier|before)|il\s+y\s+a\s+(\w+)\s+jours", norm
-    ):
+    for m in scan(r"(\w+)\s+days?\s+(?:ago|earlier|before)|il\s+y\s+a\s+(\w+)\s+jours"):
         n = _small_number(m.group(1) or m.group(2))
         if (n is not None and published is not None and "ago" in m.group(0)) or "il y a" in m.group(
             0
