@@ -141,6 +141,14 @@ class Gazetteer:
             return found
         return self.by_compact.get(key.replace(" ", ""), [])
 
+    def with_regions(self, key: str, candidates: list[Entry]) -> list[Entry]:
+        """Add the multi-country region an admin name may also mean ("Sahel Region")."""
+        if not any(e.feature == "A.ADM1" for e in candidates):
+            return candidates
+        core = _strip_affixes(key, _ADMIN1_AFFIXES)
+        regions = [e for e in self.by_key.get(core, []) if e.feature == "region"]
+        return [*candidates, *regions] if regions else candidates
+
     def country_entry(self, iso2: str, written: str) -> Entry:
         """The country as an entry (with its GeoNames row when the extract has one)."""
         known = self.country_entries.get(iso2)

@@ -336,7 +336,8 @@ class PlacesComponent:
                     iso2 = gaz.countries[span_key]
                     mentions.append(_Mention(i, end, "country", span_key, [], iso2=iso2))
             else:
-                mentions.append(_Mention(i, end, "gaz", span_key, gaz.lookup(span_key)))
+                found = gaz.with_regions(span_key, gaz.lookup(span_key))
+                mentions.append(_Mention(i, end, "gaz", span_key, found))
             i = end
         return mentions, nationalities
 

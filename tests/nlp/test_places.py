@@ -255,3 +255,11 @@ def test_measure_script_on_a_small_gold_file(tmp_path: Path) -> None:
     assert report["admin1_recall"] == 1.0
     assert report["perpetrator_recall"] == 0.5
     assert report["target_recall"] == 1.0
+
+
+def test_sahel_region_is_burkina_only_when_the_text_says_so(en: Language) -> None:
+    found = places(en("Militants attacked in Burkina Faso's Sahel region."))
+    assert (found["Sahel region"].country, found["Sahel region"].admin1) == ("BF", "Sahel")
+    found = places(en("Drought hit the Sahel region again."))
+    assert found["Sahel region"].country is None
+    assert found["Sahel region"].precision == "region"
