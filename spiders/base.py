@@ -29,7 +29,12 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -122,17 +127,15 @@ def failure_reason(failure: Failure) -> str:
             return "redirect loop"
         if "offsite" in message:
             return "offsite"
-        return message or "ignored"
-    if isinstance(exc, TimeoutError | TCPTimedOutError) or type(exc).__name__ in (
-        "DownloadTimeoutError",
-    ):
+        # Keep reasons few and stable: no URLs or sizes in the counter's name.
+        return message.split(":", 1)[0][:60] or "ignored"
+    if isinstance(exc, TimeoutError | TCPTimedOutError | DownloadTimeoutError):
         return "timeout"
-    name = type(exc).__name__
-    if name == "DownloadCancelledError" or "larger than download max size" in str(exc):
-        return "too large"
-    if isinstance(exc, ConnectionRefusedError | DNSLookupError):
+    if isinstance(exc, DownloadCancelledError):
+        return "too large"  # Scrapy cancels a download over DOWNLOAD_MAXSIZE
+    if isinstance(exc, ConnectionRefusedError | DNSLookupError | DownloadConnectionRefusedError):
         return "connection error"
-    return name
+    return type(exc).__name__
 
 
 class SourceSpider(scrapy.Spider):

@@ -114,6 +114,19 @@ class CivwatchRun:
             timeout=timeout,
         )
 
+    def invoke(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a civwatch command that starts no crawl in this process (fast)."""
+        from click.testing import CliRunner
+
+        from cli import main
+
+        env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("CIVWATCH_")}
+        env.update(self.env())
+        result = CliRunner().invoke(main, list(args), env=env)
+        return subprocess.CompletedProcess(
+            ["civwatch", *args], result.exit_code, result.stdout, result.stderr
+        )
+
     def crawl(
         self, *args: str, overrides: dict[str, str] | None = None, timeout: float = 60
     ) -> subprocess.CompletedProcess[str]:

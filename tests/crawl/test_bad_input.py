@@ -256,17 +256,17 @@ def test_403_and_410_feeds_are_failing(outcome: Outcome, key: str, status: int) 
 
 
 def test_status_command_shows_the_flags(outcome: Outcome) -> None:
-    result = outcome.run.civwatch("status")
+    result = outcome.run.invoke("status")
     assert result.returncode == 0, result.stderr
     assert re.search(r"html_feed\s+failing .*html instead of xml", result.stdout)
     assert re.search(r"bad_site\s+ok", result.stdout)
 
 
 def test_sources_runs_command_lists_the_reasons(outcome: Outcome) -> None:
-    result = outcome.run.civwatch("sources", "runs", "bad_site", "html_feed")
+    result = outcome.run.invoke("sources", "runs", "bad_site", "html_feed")
     assert result.returncode == 0, result.stderr
     assert "bad_site (listing): ok" in result.stdout
     assert "redirect loop 1" in result.stdout and "timeout 1" in result.stdout
     assert "html_feed (feed): failing — html instead of xml" in result.stdout
-    missing = outcome.run.civwatch("sources", "runs", "no_such_source")
+    missing = outcome.run.invoke("sources", "runs", "no_such_source")
     assert missing.returncode == 1 and "no such source" in missing.stderr

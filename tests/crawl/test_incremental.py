@@ -282,11 +282,11 @@ def test_scrapy_list_and_scrapy_crawl_from_the_repo_root(
 def test_crawl_cli_errors_are_one_clear_line(tmp_path: Path) -> None:
     run = CivwatchRun(tmp_path)
     run.write_sources([{"key": "x", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml"}])
-    unknown = run.civwatch("crawl", "--source", "nope")
+    unknown = run.invoke("crawl", "--source", "nope")
     assert unknown.returncode == 1
     assert "unknown source(s): nope" in unknown.stderr
     assert "Traceback" not in unknown.stderr
-    bad_since = run.civwatch("crawl", "--since", "last tuesday")
+    bad_since = run.invoke("crawl", "--since", "last tuesday")
     assert bad_since.returncode == 2
     assert "is not a date" in bad_since.stderr
 

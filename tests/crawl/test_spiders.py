@@ -447,7 +447,7 @@ def test_second_crawl_stores_nothing_twice_and_requests_no_stored_url(world: Wor
 
 
 def test_status_shows_source_health(world: World, tmp_path: Path) -> None:
-    result = world.run.civwatch("status")
+    result = world.run.invoke("status")
     assert result.returncode == 0, result.stderr
     assert re.search(r"humanite\s+ok", result.stdout)
     assert re.search(r"acled\s+warning", result.stdout)
