@@ -382,6 +382,8 @@ class PlacesComponent:
         gaz = self.gaz
         if doc[m.start].text[:1].islower():
             return False  # curated lower-case names ("tri-border area")
+        if _title_case_around(doc, starts, m.start):
+            return False  # "Attack In Solhan Leaves 160 Dead": every word has a capital
         if m.end < len(doc):
             nxt = doc[m.end]
             known = (
@@ -852,6 +854,25 @@ def _sentence_initial(doc: Doc, starts: list[int], i: int) -> bool:
     if i == 0 or starts[i] == 1:
         return True
     return starts[i] == 0 and doc[i - 1].text in _SENTENCE_END
+
+
+def _title_case_around(doc: Doc, starts: list[int], i: int, width: int = 4) -> bool:
+    """Is token ``i`` inside a title-cased headline ("Gunmen Kill 20 In Mopti Village")?
+
+    Told by a capitalised function word that does not open a sentence, among
+    words that are nearly all capitalised.
+    """
+    lo, hi = max(0, i - width), min(len(doc), i + width + 1)
+    words = [k for k in range(lo, hi) if doc[k].is_alpha]
+    if len(words) < 4:
+        return False
+    capitalised = [k for k in words if doc[k].text[:1].isupper()]
+    if len(capitalised) < 0.75 * len(words):
+        return False
+    return any(
+        doc[k].is_stop and len(doc[k].text) > 1 and not _sentence_initial(doc, starts, k)
+        for k in capitalised
+    )
 
 
 def _merge(base: list[_Mention], extra: list[_Mention]) -> list[_Mention]:

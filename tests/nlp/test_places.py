@@ -263,3 +263,9 @@ def test_sahel_region_is_burkina_only_when_the_text_says_so(en: Language) -> Non
     found = places(en("Drought hit the Sahel region again."))
     assert found["Sahel region"].country is None
     assert found["Sahel region"].precision == "region"
+
+
+def test_title_cased_headline(en: Language) -> None:
+    found = places(en("Attack In Solhan Leaves 160 Dead, Government Says"))
+    assert list(found) == ["Solhan"]
+    assert found["Solhan"].country == "BF"
