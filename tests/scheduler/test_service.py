@@ -6,6 +6,8 @@ import datetime as dt
 import itertools
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from storage.models import Article
 from tests.localserver import LocalServer
 from tests.scheduler.demo_site import serve_demo
 from tests.scheduler.helpers import (
+    REPO,
     children_of,
     make_env,
     pid_alive,
@@ -256,3 +259,48 @@ def test_sources_file_change_and_sighup_reload_the_schedule(tmp_path: Path) -> N
         wait_for(lambda: "crawl" in job_ids() and "crawl:un" not in job_ids(), 20, "the reload")
     finally:
         assert stop(proc) == 0
+
+
+@pytest.mark.slow
+def test_kill_9_during_processing_then_restart_resumes_without_duplicates(
+    tmp_path: Path, http_server: LocalServer
+) -> None:
+    url = _sqlite(tmp_path)
+    feeds = serve_demo(http_server)
+    sources = write_sources(tmp_path / "sources.yaml", feeds)
+    env = make_env(tmp_path / "data", sources, CIVWATCH_NLP_BATCH_SIZE="1")
+    crawl = subprocess.run(
+        [sys.executable, "-m", "cli", "crawl"], env=env, cwd=REPO, capture_output=True, timeout=180
+    )
+    assert crawl.returncode == 0, crawl.stdout + crawl.stderr
+    assert scalar(url, "SELECT count(*) FROM articles WHERE status = 'new'") == 6
+
+    # No crawl job (no group would be due): only processing, two seconds after start.
+    env["CIVWATCH_PROCESS_INTERVAL"] = "2"
+    env["CIVWATCH_SOURCES"] = str(write_sources(tmp_path / "none.yaml", {}))
+    log = tmp_path / "scheduler.log"
+    proc = start_scheduler(env, log)
+    wait_for(lambda: runs(url, "process"), 60, "processing to start")
+    stage = children_of(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(5)
+    wait_for(lambda: not any(pid_alive(pid) for pid in stage), 5, "processing to die with it")
+
+    env["CIVWATCH_PROCESS_INTERVAL"] = "3600"  # only the resume can run it now
+    again = start_scheduler(env, log)
+    try:
+        wait_for(
+            lambda: [r for r in runs(url, "process") if r.status == "ok"], 120, "resumed processing"
+        )
+    finally:
+        assert stop(again) == 0
+    statuses = [r.status for r in runs(url, "process")]
+    assert statuses[0] == "interrupted" and statuses[-1] == "ok", statuses
+    assert scalar(url, "SELECT count(*) FROM articles WHERE status = 'new'") == 0
+    duplicated_claims = scalar(
+        url,
+        'SELECT count(*) FROM (SELECT article_id, kind, "start", "end", count(*) AS n '
+        'FROM claims GROUP BY article_id, kind, "start", "end" HAVING count(*) > 1) AS d',
+    )
+    assert duplicated_claims == 0
+    assert scalar(url, "SELECT count(*) FROM incidents") >= 4
