@@ -115,6 +115,13 @@ def chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return out
 
 
+def _make_doc(nlp: Language, text: str) -> Doc:
+    """Tokenise ``text`` and remember it: spaCy rebuilds ``doc.text`` from tokens on each read."""
+    doc = nlp.make_doc(text)
+    doc.user_data["civwatch_text"] = text
+    return doc
+
+
 class Analyzer:
     """Turns texts into candidate incidents; models are loaded once per process."""
 
@@ -194,7 +201,7 @@ class Analyzer:
             if not pieces:
                 continue
             nlp = self.pipeline(lang, focus)
-            docs = nlp.pipe((p for _, _, p in pieces), batch_size=PIPE_BATCH)
+            docs = nlp.pipe((_make_doc(nlp, p) for _, _, p in pieces), batch_size=PIPE_BATCH)
             for (i, offset, _), doc in zip(pieces, docs, strict=True):
                 item = batch[i]
                 incidents = self._incidents(doc, item.published, offset, focus)

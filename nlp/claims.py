@@ -348,13 +348,14 @@ def extract_claims(doc: Doc, grammar: Grammar) -> list[Claim]:
 def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[Claim]:
     """Claims of one sentence ``text[s_start:s_end]`` (offsets are into ``text``)."""
     sent = text[s_start:s_end]
-    norm = fold(sent)
-    words = [_Word(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(norm)]
-    if not words:
+    if not sent.strip():
         return []
+    norm = fold(sent)
     quantities = [q for q in find_quantities(sent, g.lang) if q.blocked is None]
     quantities = [q for q in quantities if not _is_count_of_things(norm, q, g)]
+    words: list[_Word] = []
     if quantities:
+        words = [_Word(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(norm)]
         triggers_after = _find_triggers(norm, g.after)
         triggers_before = _find_triggers(norm, g.before)
         stops = {m.start() for m in g.stop.finditer(norm)}
