@@ -419,6 +419,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "pipelines.middlewares.RetryAfterMiddleware": 550,
     "pipelines.middlewares.ConditionalGetMiddleware": 560,
+    # after RedirectMiddleware (600): sees a 3xx before it is followed
+    "pipelines.middlewares.RedirectLoopMiddleware": 650,
 }
 SPIDER_MIDDLEWARES = {
     "pipelines.middlewares.SeenItemFilter": 950,

@@ -33,7 +33,7 @@ from urllib.parse import urldefrag, urlsplit
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.spiders import Spider
@@ -140,6 +140,26 @@ class SeenItemFilter(BaseSpiderMiddleware):
 
     def spider_closed(self, spider: Spider) -> None:
         self.db.close()
+
+
+class RedirectLoopMiddleware:
+    """Downloader middleware: a redirect back to a URL of the same chain is a loop.
+
+    Placed after Scrapy's RedirectMiddleware (600) so that it sees a 3xx first.
+    Without it the duplicate filter drops the looping request silently and the
+    page is never counted; with it the request fails as ``redirect loop``.
+    """
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        raw = response.headers.get("Location")
+        if not 300 <= response.status < 400 or not raw:
+            return response
+        location = raw.decode("latin-1")
+        target = urldefrag(response.urljoin(location)).url
+        chain = {urldefrag(u).url for u in [*request.meta.get("redirect_urls", []), request.url]}
+        if target in chain:
+            raise IgnoreRequest(f"redirect loop back to {target}")
+        return response
 
 
 class ConditionalGetMiddleware:

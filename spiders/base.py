@@ -102,6 +102,12 @@ def domains_for(url: str) -> list[str]:
     return domains
 
 
+def host_allowed(url: str, domains: list[str]) -> bool:
+    """True when the URL's host is one of ``domains`` or a subdomain (ports ignored)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 def _is_local(url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     if host == "localhost":
@@ -123,7 +129,7 @@ def failure_reason(failure: Failure) -> str:
         message = str(exc)
         if "robots.txt" in message:
             return "robots.txt disallowed"
-        if "redirections" in message:
+        if "redirect" in message:  # a loop, or more hops than REDIRECT_MAX_TIMES
             return "redirect loop"
         if "offsite" in message:
             return "offsite"
@@ -240,6 +246,10 @@ class SourceSpider(scrapy.Spider):
         if scheme not in ("http", "https"):
             self.count("skipped/not http(s)")
             return None
+        if self.allowed_domains and not host_allowed(url, self.allowed_domains):
+            # Scrapy's offsite filter would drop it too, but without telling us.
+            self.count("skipped/offsite")
+            return None
         if url in self.requested:
             self.count("skipped/listed twice")
             return None
@@ -251,9 +261,6 @@ class SourceSpider(scrapy.Spider):
             callback=self.parse_page,
             errback=self.on_error,
             meta={"civwatch_role": PAGE, "civwatch_discovered": url, "civwatch_hints": hints},
-            # Duplicates are removed above; Scrapy's duplicate filter would also
-            # swallow a redirect loop silently instead of letting it be counted.
-            dont_filter=True,
         )
 
     def parse_page(self, response: Response) -> Iterable[PageItem]:

@@ -61,6 +61,7 @@ def _serve(server: LocalServer, retry_times: list[float]) -> None:
         "/bad/private",
         "/bad/slow",
         "/bad/empty",
+        "http://offsite.example.invalid/bad/elsewhere",
         "mailto:bad@example.invalid",
         "javascript:bad()",
     ]
@@ -198,6 +199,7 @@ def test_every_bad_page_has_a_counted_reason(outcome: Outcome) -> None:
         "timeout": 1,
         "no main text": 1,
         "skipped: not http(s)": 2,  # mailto:, javascript:
+        "skipped: offsite": 1,  # another host: never resolved, never requested
     }
     assert dropped == expected
     run = outcome.runs["bad_site"]

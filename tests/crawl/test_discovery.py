@@ -11,7 +11,7 @@ import gzip
 
 import pytest
 
-from spiders.base import domains_for, parse_since
+from spiders.base import domains_for, host_allowed, parse_since
 from spiders.discovery import NotXml, parse_date, parse_discovery
 from tests.crawl.crawlkit import fixture
 
@@ -177,3 +177,10 @@ def test_domains_for_and_since() -> None:
     assert parse_since(None) is None
     with pytest.raises(ValueError):
         parse_since("March")
+
+
+def test_host_allowed_ignores_ports_and_allows_subdomains() -> None:
+    assert host_allowed("http://127.0.0.1:8080/a", ["127.0.0.1"])
+    assert host_allowed("https://news.un.org/x", ["un.org"])
+    assert not host_allowed("https://evilun.org/x", ["un.org"])
+    assert not host_allowed("http://offsite.example.invalid/a", ["127.0.0.1"])
