@@ -771,7 +771,8 @@ def _roles(
             or army
         )
         targets = [m.canonical for m in mine if m.in_victims and m.type not in STATE_TYPES]
-        targets = targets or armed(mine) or ["suspected jihadists"]
+        # "assailants" alone is generic: a group named around it says who they were.
+        targets = _dedupe(targets + armed(mine) + armed(around)) or ["suspected jihadists"]
     else:  # peacekeepers
         perps = armed(mine) or armed(around)
         targets = [m.canonical for m in mine if m.type == "peacekeepers"] or ["MINUSMA"]

@@ -361,7 +361,9 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         stops = {m.start() for m in g.stop.finditer(norm)}
     else:  # only negations and figure-less killings are possible: skip the linking
         triggers_after, triggers_before, stops = [], [], set()
-    q_starts = {q.start for q in quantities}
+    # Sub-counts ("dont sept femmes") sit inside the parent's phrase: they must not
+    # stop the parent's link to its trigger.
+    q_starts = {q.start for q in quantities if not _is_subcount(norm, q, g)}
 
     links: list[_Link] = []
     subcounts: list[tuple[Quantity, str]] = []
@@ -627,6 +629,13 @@ def _claims_from_link(
 ) -> list[Claim]:
     q = link.quantity
     v_start, v_end = link.victims_start, max(link.victims_start, link.victims_end)
+    # "21 civils, dont sept femmes, ont été tués": the victims are the head, before
+    # a comma or a sub-count cue; the sub-count only adds categories.
+    head = re.search(
+        r",|\b(?:dont|including|among them|notamment|parmi lesquels)\b", norm[v_start:v_end]
+    )
+    if head is not None:
+        v_end = v_start + head.start()
     victims_norm = norm[v_start:v_end]
     if link.position == "after":
         # "faisant huit morts parmi les soldats": the victims follow the trigger.

@@ -165,3 +165,14 @@ def test_component_works_without_sentence_boundaries() -> None:
     found = list(pipe("gunmen killed 12 villagers " * 400)._.claims)
     assert len(found) == 400
     assert all((c.kind, c.min) == ("killed", 12) for c in found)
+
+
+def test_sub_count_between_the_number_and_its_verb(blank_fr: Language) -> None:
+    c = one(blank_fr, "Au moins 21 civils, dont sept femmes, ont été tués dimanche.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 21, None, "civilians")
+    assert "women" in c.subcategories
+
+
+def test_negation_with_named_victims(blank_en: Language) -> None:
+    found = claims(blank_en, "The army said no civilians were killed in the operation.")
+    assert [(c.kind, c.min, c.max) for c in found] == [("killed", 0, 0)]
