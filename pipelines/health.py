@@ -137,7 +137,9 @@ class SourceHealth:
         extension = cls(crawler, open_database(crawler))
         connect = crawler.signals.connect
         connect(extension.spider_opened, signal=signals.spider_opened)
-        connect(extension.request_scheduled, signal=signals.request_scheduled)
+        # Requests actually sent: past every downloader middleware, so a URL
+        # skipped as already stored is not counted (robots.txt and retries are).
+        connect(extension.request_reached, signal=signals.request_reached_downloader)
         # response_downloaded, not response_received: it also sees what the
         # middlewares consume (a 304, a redirect hop, a retried 500, robots.txt).
         connect(extension.response_downloaded, signal=signals.response_downloaded)
@@ -152,7 +154,7 @@ class SourceHealth:
         self.tally = RunTally(key=entry.key if entry is not None else spider.name)
         self.started = dt.datetime.now(dt.UTC)
 
-    def request_scheduled(self, request: Request, spider: Spider) -> None:
+    def request_reached(self, request: Request, spider: Spider) -> None:
         if self.tally is not None:
             self.tally.requests += 1
 

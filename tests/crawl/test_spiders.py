@@ -439,6 +439,7 @@ def test_second_crawl_stores_nothing_twice_and_requests_no_stored_url(world: Wor
     # Feeds are asked again (conditional GET is exercised in test_incremental).
     assert "/humanite/rss.xml" in world.second_requests
     second = _runs(world, "humanite")[1]
+    assert second.requests == 2  # robots.txt and the feed: stored pages are not requested
     assert second.articles_new == 0
     assert second.dropped == {"skipped: already stored": 10}
     rw_second = _runs(world, "rw")[1]
