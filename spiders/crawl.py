@@ -166,7 +166,7 @@ def _watch(
             on_done(entry, progress, reason)
 
     for handler, signal in (
-        (scheduled, signals.request_scheduled),
+        (scheduled, signals.request_reached_downloader),
         (scraped, signals.item_scraped),
         (dropped, signals.item_dropped),
         (closed, signals.spider_closed),
