@@ -144,6 +144,7 @@ class _Event:
     date: DateMention | None
     claims: list[Claim] = field(default_factory=list)
     country: str | None = None  # when only a country is written
+    multi_country: bool = False  # "in Mali, Burkina Faso and Niger": no single country
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
@@ -206,6 +207,7 @@ def assemble(
                     break
         if target is None:
             target = _Event(aggregate, place, rank, when)
+            target.multi_country = _countries_in(claim.sentence, places) > 1
             events.append(target)
         else:
             if place is not None and (target.place is None or rank < target.place_rank):
@@ -226,9 +228,21 @@ def assemble(
             event.place = None
         if event.date is None and not event.aggregate:
             event.date = _neighbour_date(event, dates, first=idx == 0)
+        fallback = None if event.multi_country and event.place is None else country
         for group in _side_groups(event.claims):
-            incidents.append(_incident(doc, event, group, event.country or country, cues))
+            incidents.append(_incident(doc, event, group, event.country or fallback, cues))
     return incidents
+
+
+def _countries_in(sentence: tuple[int, int], places: list[Span]) -> int:
+    a, b = sentence
+    return len(
+        {
+            span._.place.country
+            for span in places
+            if a <= span.start_char < b and span._.place is not None and _rank(span._.place) == 2
+        }
+    )
 
 
 def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> list[Incident]:
@@ -548,6 +562,11 @@ def _figures(claims: list[Claim], kind: str) -> dict[str, int | None]:
     plain = [c for c in positive if not c.combined]
     if plain:
         positive = plain
+    updates = [c for c in positive if c.update and not c.vague]
+    if updates:
+        # "The toll was later raised to 41": what came before it is superseded.
+        last = max(c.start for c in updates)
+        positive = [c for c in positive if c.start >= last or c.update]
     current = [c for c in positive if not c.revised]
     if any(c.min is not None and not c.vague for c in current):
         positive = current

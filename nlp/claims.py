@@ -48,6 +48,12 @@ _CATEGORY_PRIORITY = ("peacekeepers", "soldiers", "militants", "women", "childre
 _ELIDABLE = {"de": "d", "le": "l", "la": "l", "que": "qu", "se": "s", "ne": "n"}
 _WORD_RE = re.compile(r"\w+(?:[-.]\w+)*\.?'?|'|[^\w\s]")
 _HARD_STOP = {".", ";", ":", "!", "?", "(", ")", "[", "]"}
+# A toll that replaces the earlier ones of the text ("the toll rose to 79",
+# "le bilan est passé à 40").
+_UPDATE_BEFORE = re.compile(
+    r"\b(?:rose|risen|raised|climbed|increased|revised(?: up(?:wards?)?| down(?:wards?)?)?|"
+    r"jumped|reached|passe|porte|alourdi|revu a la hausse|revu a la baisse|grimpe)\s+(?:to|a)\s*$"
+)
 _VICTIM_PHRASE_STOPS = {
     ",",
     "and",
@@ -93,6 +99,7 @@ class Claim:
     end: int
     sentence: tuple[int, int]
     revised: bool = False  # a superseded figure ("initially 25", "précédemment")
+    update: bool = False  # a new toll replacing earlier ones ("the toll rose to 79")
     vague: bool = False  # "dozens", "several", "deadly": a floor, not a count
     combined: bool = False  # "killed, injured or missing": an upper bound only
     number_start: int | None = None  # offsets of the number expression itself
@@ -656,6 +663,7 @@ def _claims_from_link(
     revised = bool(g.revised_cues.search(norm[max(0, q.start - 45) : q.start])) or bool(
         g.revised_cues.search(norm[q.end : link.trigger_start])
     )
+    update = bool(_UPDATE_BEFORE.search(norm[max(0, q.start - 30) : q.start]))
     lo, hi = q.min, q.max
     kinds: tuple[str, ...] = (link.kind,)
     combined = False
@@ -682,6 +690,7 @@ def _claims_from_link(
                 combined=combined,
                 number_start=s_start + q.start,
                 number_end=s_start + q.end,
+                update=update,
             )
         )
     return out

@@ -265,3 +265,24 @@ def test_cli_jsonl_one_line_per_input_and_bad_lines_reported(tmp_path: Path) -> 
     lines = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(r["id"], r["lang"]) for r in lines] == [("x1", "en"), ("x2", "fr")]
     assert "line 2 skipped" in out.stderr and "line 4 skipped" in out.stderr
+
+
+def test_multi_country_total_has_no_single_country(analyzer: Analyzer) -> None:
+    text = (
+        "Since January, more than 900 civilians have been killed in attacks in Mali, "
+        "Burkina Faso and Niger, the agency said."
+    )
+    incident = analyzer.analyze(text, lang="en", published=date(2023, 9, 1))["incidents"][0]
+    assert incident["aggregate"] is True
+    assert incident["killed"] == {"min": 901, "max": None}
+    assert incident["location"]["country"] is None
+    assert (incident["event_date"], incident["event_date_end"]) == ("2023-01-01", "2023-09-01")
+
+
+def test_revised_toll_keeps_the_current_figure(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen killed at least 30 villagers in Kobou on Friday. The toll was later raised "
+        "to 41, officials said."
+    )
+    incident = analyzer.analyze(text, lang="en")["incidents"][0]
+    assert incident["killed"] == {"min": 41, "max": 41}
