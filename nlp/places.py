@@ -234,8 +234,11 @@ class PlacesComponent:
                 words += 1
                 continue
             joins = doc[end].text in ("-", "'", "’") and end > start and end + 1 < n
-            if joins and self._is_name_token(doc, keys, end + 1):
-                end += 1
+            # After a hyphen any capitalised word belongs to the name
+            # ("Zankorobougou-Dié", "Ogossagou-Peul"), even a stop-listed one.
+            if joins and doc[end + 1].text[:1].isupper() and doc[end + 1].is_alpha:
+                end += 2
+                words += 1
                 continue
             break
         return end
@@ -320,7 +323,17 @@ class PlacesComponent:
                 i += 1
                 continue
             end, span_key = best
-            if end + 1 < n and texts[end] == "-" and texts[end + 1][:1].isupper():
+            joined = end + 1 < n and texts[end] == "-" and texts[end + 1][:1].isupper()
+            # "Mopti-Gao road", "Menaka-Niger border": two known towns, kept apart.
+            second_known = joined and (
+                keys[end + 1] in gaz.countries
+                or any(not _is_minor(e) for e in gaz.by_key.get(keys[end + 1], ()))
+            )
+            second_known = second_known and (
+                span_key in gaz.countries
+                or any(not _is_minor(e) for e in gaz.by_key.get(span_key, ()))
+            )
+            if joined and not second_known:
                 # A known name inside a longer hyphenated one ("Kou" in
                 # "Sobale-Kou") is not that place: keep the whole name.
                 whole = self._capital_run(doc, keys, i, limit=MAX_UNKNOWN_NAME_TOKENS + 1)
@@ -513,12 +526,18 @@ class PlacesComponent:
                     continue
                 start = i - 1
                 while start > 0 and i - start < MAX_UNKNOWN_NAME_TOKENS:
-                    if not self._is_name_token(doc, keys, start - 1):
+                    if self._is_name_token(doc, keys, start - 1):
+                        start -= 1
+                    elif (
+                        start > 1
+                        and doc[start - 1].text == "-"
+                        and doc[start - 2].text[:1].isupper()
+                        and doc[start - 2].is_alpha
+                    ):
+                        start -= 2  # "Wanzerbé-Kouka village"
+                    else:
                         break
-                    start -= 1
                 if kind == "settle":
-                    if taken[i - 1]:
-                        break
                     core = name_key(doc[start:i].text)
                     found = gaz.lookup(core)
                     if found:

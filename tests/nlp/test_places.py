@@ -269,3 +269,10 @@ def test_title_cased_headline(en: Language) -> None:
     found = places(en("Attack In Solhan Leaves 160 Dead, Government Says"))
     assert list(found) == ["Solhan"]
     assert found["Solhan"].country == "BF"
+
+
+def test_hyphenated_names(en: Language) -> None:
+    found = places(en("Gunmen burned the village of Zankorobougou-Dié and left."))
+    assert found["Zankorobougou-Dié"].precision == "unresolved"
+    found = places(en("Trucks were ambushed on the Mopti-Gao road."))
+    assert found["Mopti"].admin1 == "Mopti" and found["Gao"].admin1 == "Gao"
