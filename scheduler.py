@@ -79,7 +79,7 @@ from settings import Settings, SettingsError
 from spiders.sources import SourceEntry, load_sources
 from storage import Database
 from storage import repo as repository
-from storage.health import health_report, reap_orphan_runs
+from storage.health import health_report, reap_orphan_runs, release_dead_article_leases
 from storage.locks import LeaseLock, make_owner
 from storage.models import JobRun, utcnow
 
@@ -441,6 +441,10 @@ def stage_work(
 
     def work(db: Database) -> JobOutcome:
         started = utcnow()
+        if stage == "process":
+            # A processing run killed earlier (OOM, kill -9) must not block its batch.
+            with db.sessions.begin() as session:
+                release_dead_article_leases(session)
         result = run_stage(
             stage,
             args,
@@ -774,6 +778,28 @@ def digest_profile_times(settings: Settings) -> dict[str, str]:
         raise SettingsError(str(exc)) from exc
 
 
+def open_migrated(url: str) -> Database:
+    """Open and migrate ``url``, tolerating another process migrating it at the same time.
+
+    Two schedulers started together on a fresh SQLite file race to create the
+    tables (SQLite DDL is not transactional under Alembic); the loser finds the
+    schema at head a moment later.
+    """
+    from storage.db import DatabaseError, is_current
+
+    try:
+        return Database.open(url)
+    except DatabaseError:
+        database = Database.open(url, migrate=False)
+        for _ in range(20):
+            time.sleep(0.5)
+            with contextlib.suppress(DatabaseError):
+                if is_current(database.engine):
+                    return database
+        database.close()
+        raise
+
+
 class Service:
     """The long-running scheduler: leader lease, jobs, signals, reloads."""
 
@@ -781,7 +807,7 @@ class Service:
         self.settings = settings
         self.poll = poll
         self.owner = make_owner()
-        self.db = Database.open(settings.db_url)
+        self.db = open_migrated(settings.db_url)
         self.lease = LeaseLock(self.db.engine, "scheduler", self.owner, ttl=SCHEDULER_LEASE_TTL)
         self.scheduler = BlockingScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=self.db.engine)},
@@ -817,8 +843,11 @@ class Service:
             return 0
         with self.db.sessions.begin() as session:
             reaped = reap_orphan_runs(session)
+            freed = release_dead_article_leases(session)
         if reaped:
             log.warning("marked %d job runs of a vanished process as interrupted", reaped)
+        if freed:
+            log.warning("freed %d articles leased by a vanished processing worker", freed)
         self._housekeeper.start()
         click.echo(f"civwatch scheduler running as {self.owner} (Ctrl-C or SIGTERM to stop)")
         if not self.stop_requested.is_set():
@@ -1313,7 +1342,7 @@ def run_cmd(ctx: click.Context, once: bool, since: dt.date | None, demo: bool) -
             "use `civwatch run --once` for one run, `civwatch schedule` to keep running"
         )
     settings = _settings(ctx)
-    Database.open(settings.db_url).close()  # migrate before stages start in parallel-safe order
+    open_migrated(settings.db_url).close()  # migrate once, before the stages start
     if demo:
         with demo_settings(settings) as (demo_cfg, site):
             click.echo(f"demo site: {site.base}/ (fictional articles bundled in deploy/demo)")
@@ -1332,7 +1361,7 @@ def run_cmd(ctx: click.Context, once: bool, since: dt.date | None, demo: bool) -
 def demo_cmd(ctx: click.Context) -> None:
     """The whole main job, offline, on the bundled demo site; then how to review it."""
     settings = _settings(ctx)
-    Database.open(settings.db_url).close()
+    open_migrated(settings.db_url).close()
     click.echo(f"data: {settings.data_dir}  database: {_safe_url(settings)}")
     with demo_settings(settings) as (demo_cfg, site):
         click.echo(f"demo site: {site.base}/ (fictional articles bundled in deploy/demo)")

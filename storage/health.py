@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from storage.locks import owner_is_dead_local
@@ -193,6 +193,27 @@ def reap_orphan_runs(session: Session) -> int:
             run.error = (run.error or "") + "process gone before the run finished"
             reaped += 1
     return reaped
+
+
+def release_dead_article_leases(session: Session) -> int:
+    """Free articles leased by a processing worker of this host that no longer exists.
+
+    A killed ``civwatch process`` leaves its batch leased until the lease
+    expires (minutes); its owner string (``host:pid:nonce``) shows that the
+    worker is gone, so the next run need not wait. Returns the articles freed.
+    """
+    owners = session.scalars(
+        select(Article.lease_owner).where(Article.lease_owner.is_not(None)).distinct()
+    )
+    dead = [owner for owner in owners if owner and owner_is_dead_local(owner)]
+    if not dead:
+        return 0
+    freed = session.execute(
+        update(Article)
+        .where(Article.lease_owner.in_(dead))
+        .values(lease_owner=None, lease_expires=None)
+    )
+    return int(getattr(freed, "rowcount", 0) or 0)
 
 
 def _hostname() -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -25,6 +28,7 @@ from scheduler import (
 from settings import Settings, SettingsError
 from spiders.sources import parse_sources
 from storage import Database
+from storage.health import release_dead_article_leases
 from storage.locks import LeaseLock
 from storage.models import Article, Digest, EvidenceMention, Incident, JobRun, Source, utcnow
 
@@ -278,3 +282,24 @@ def test_demo_placeholders() -> None:
         "http://127.0.0.1:5/x Sun, 01 Mar 2026 09:00:00 +0000 2026-02-28T09:00:00+00:00 "
         "1 March 2026 1 mars 2026 2 mars 2026"
     )
+
+
+def test_leases_of_vanished_processing_workers_are_freed(db: Database) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    here = socket.gethostname()
+    owners = {
+        1: f"{here}:{child.pid}:dead",  # this host, process gone
+        2: f"{here}:{os.getpid()}:alive",  # this host, running
+        3: f"elsewhere:{child.pid}:x",  # another host: its own lease expiry decides
+    }
+    expires = utcnow() + dt.timedelta(minutes=10)
+    with db.sessions.begin() as session:
+        for n, owner in owners.items():
+            article = _article(session, n, utcnow(), None)
+            article.lease_owner, article.lease_expires = owner, expires
+    with db.sessions.begin() as session:
+        assert release_dead_article_leases(session) == 1
+    with db.sessions() as session:
+        leases = dict(session.execute(select(Article.id, Article.lease_owner)).all())
+    assert leases == {1: None, 2: owners[2], 3: owners[3]}
