@@ -132,7 +132,8 @@ def crawl_cmd(
 
     Prints a line per source as it finishes and a summary at the end. Exits 0
     when the crawl ran, even if some sources failed: they are reported here and
-    in `civwatch status`.
+    in `civwatch status` / `civwatch sources runs`. Exits 1 when it was stopped
+    (SIGTERM/SIGINT) before every source finished; what was stored stays.
     """
     from spiders.crawl import run_crawl, select_entries
     from storage import repo
