@@ -472,7 +472,7 @@ class PlacesComponent:
                 return None
         return core, end
 
-    def _cue_mentions(self, doc: Doc, keys: list[str], taken: list[bool]) -> list[_Mention]:
+    def _cue_mentions(self, doc: Doc, keys: list[str]) -> list[_Mention]:
         """Admin areas and settlements introduced by cue phrases, known or not."""
         out: list[_Mention] = []
         n = len(doc)
@@ -828,8 +828,7 @@ class PlacesComponent:
         texts, keys, kinds = self._keys(doc)
         mentions, nationalities = self._scan(doc, keys, texts, kinds)
         mentions = self._filter(doc, keys, mentions, nationalities)
-        taken = self._taken(len(doc), mentions)
-        mentions = _merge(mentions, self._cue_mentions(doc, keys, taken))
+        mentions = _merge(mentions, self._cue_mentions(doc, keys))
         taken = self._taken(len(doc), mentions)
         mentions = _merge(mentions, self._locative_mentions(doc, keys, taken))
         mentions = _merge(mentions, self._coordinated_mentions(doc, keys, mentions))
