@@ -669,6 +669,22 @@ _SOURCE_BEFORE = re.compile(
 )
 
 
+_PASSIVE_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:was|were|been|is|are|a ete|ont ete|est|sont)\b")
+# "in conflict with X", "contre X": X is the other side, not the perpetrator.
+_OPPONENT_BEFORE = re.compile(
+    r"(?:conflict with|fighting|fight against|battle with|against|war with|contre|"
+    r"en guerre contre|lutte contre|combat contre)\s+(?:the\s+|les\s+|le\s+|la\s+|l')?$"
+)
+_CLAIMED_BEFORE = re.compile(
+    r"(?:claimed by|revendique par|revendiquee par|revendiquees par|responsibility was claimed by)"
+    r"\s+(?:the\s+|le\s+|la\s+|l')?$"
+)
+_CLAIMED_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,2}?(?:claimed responsibility|claimed the attack|a revendique|"
+    r"ont revendique)\b"
+)
+
+
 @dataclass
 class _ActorMention:
     canonical: str
@@ -677,6 +693,9 @@ class _ActorMention:
     in_victims: bool
     claimant: bool
     agent: bool
+    opponent: bool = False
+    claimed: bool = False  # "claimed by JNIM": the group said it did it
+    end: int = 0
 
 
 def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
@@ -687,7 +706,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
         return cached
     norm = _folded(doc)
     claim_spans = sorted((c.number_start or c.start, c.end) for c in (doc._.claims or []))
-    out = []
+    out: list[_ActorMention] = []
     for span in _actors(doc):
         actor = span._.actor
         if actor.type == "civilians":
@@ -696,6 +715,20 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
         after = norm[span.end_char : span.end_char + 40]
         i = bisect.bisect_right(claim_spans, (span.start_char, 1 << 62)) - 1
         in_victims = i >= 0 and claim_spans[i][0] <= span.start_char < claim_spans[i][1]
+        passive = bool(_PASSIVE_AFTER.match(after))
+        agent = bool(cues.agent_before.search(before)) or (
+            not passive and bool(cues.agent_after.match(after))
+        )
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.agent
+            and re.fullmatch(
+                r"[\w\s'-]{0,25}?(?:,|\band\b|\bet\b)\s*(?:the\s+|les\s+|des\s+)?",
+                norm[prev.end : span.start_char],
+            )
+        ):
+            agent = True  # "carried out by the army and Russian mercenaries"
         out.append(
             _ActorMention(
                 canonical=actor.canonical,
@@ -703,7 +736,10 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 start=span.start_char,
                 in_victims=in_victims,
                 claimant=bool(_SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after)),
-                agent=bool(cues.agent_before.search(before) or cues.agent_after.match(after)),
+                agent=agent,
+                opponent=bool(_OPPONENT_BEFORE.search(before)),
+                claimed=bool(_CLAIMED_BEFORE.search(before) or _CLAIMED_AFTER.match(after)),
+                end=span.end_char,
             )
         )
     doc.user_data[key] = out
@@ -748,6 +784,7 @@ def _roles(
             if m.type not in STATE_TYPES
             and m.type != "peacekeepers"
             and not m.in_victims
+            and not m.opponent
             and (allow_claimant or not m.claimant)
         ]
 
@@ -759,6 +796,7 @@ def _roles(
             for m in ms
             if m.type in STATE_TYPES
             and not m.in_victims
+            and not m.opponent
             and (allow_claimant or not m.claimant)
             and (not agents_only or m.agent)
         ]
@@ -795,4 +833,10 @@ def _roles(
     else:  # peacekeepers
         perps = armed(mine) or armed(around)
         targets = [m.canonical for m in mine if m.type == "peacekeepers"] or ["MINUSMA"]
-    return _dedupe(perps), _dedupe(targets)
+    perps = _dedupe(perps)
+    if side != "militants" and perps and all(p in _GENERIC_RANK for p in perps):
+        # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the text.
+        claimed = {m.canonical for m in everywhere if m.claimed and m.type not in STATE_TYPES}
+        if len(claimed) == 1:
+            perps = sorted(claimed)
+    return perps, _dedupe(targets)

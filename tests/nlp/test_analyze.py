@@ -286,3 +286,21 @@ def test_revised_toll_keeps_the_current_figure(analyzer: Analyzer) -> None:
     )
     incident = analyzer.analyze(text, lang="en")["incidents"][0]
     assert incident["killed"] == {"min": 41, "max": 41}
+
+
+def test_agents_joined_by_and_and_opponents_left_out(analyzer: Analyzer) -> None:
+    text = (
+        "The killings were carried out by Malian soldiers and Russian mercenaries, who were "
+        "fighting against JNIM, and left 40 civilians dead in the village of Kobou."
+    )
+    incident = by_side(analyzer.analyze(text, lang="en"), "civilians")
+    assert set(incident["perpetrators"]) == {"Malian Armed Forces (FAMa)", "Wagner Group"}
+
+
+def test_claimed_attack_names_the_group(analyzer: Analyzer) -> None:
+    text = (
+        "Jihadists killed 9 soldiers at a checkpoint near Djibo on Monday. "
+        "The attack was later claimed by JNIM on social media."
+    )
+    incident = by_side(analyzer.analyze(text, lang="en"), "soldiers")
+    assert incident["perpetrators"] == ["JNIM"]
