@@ -9,7 +9,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from spiders.base import SourceSpider, looks_like_html
+from spiders.base import SourceSpider, host_allowed, looks_like_html
 from spiders.sitemap import sitemap_requests
 
 DEFAULT_MAX_PAGES = 3
@@ -51,7 +51,9 @@ class ListingSpider(SourceSpider):
                     yield request
             elif next_url is None and self.next_re is not None and self.next_re.search(url):
                 next_url = url
-        if next_url and page_no < self.max_pages:
+        if next_url and not host_allowed(next_url, self.allowed_domains):
+            self.count("skipped/offsite")
+        elif next_url and page_no < self.max_pages:
             yield self.discovery_request(
                 next_url,
                 self.parse_listing,

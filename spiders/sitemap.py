@@ -8,7 +8,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, host_allowed
 from spiders.feed import read_discovery
 
 # A sitemap index can nest; a cycle or a huge index must not run away.
@@ -43,6 +43,9 @@ def sitemap_requests(
             continue
         url = response.urljoin(link.url)
         if parsed.kind == "sitemapindex":
+            if not host_allowed(url, spider.allowed_domains):
+                spider.count("skipped/offsite")
+                continue
             if depth + 1 >= MAX_SITEMAP_DEPTH:
                 spider.count("skipped/sitemap too deep")
                 continue

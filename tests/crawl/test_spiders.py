@@ -95,6 +95,7 @@ def _serve(server: LocalServer, posts: list[dict[str, Any]]) -> None:
         '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         f"<sitemap><loc>{base}/nyt/news.xml.gz</loc><lastmod>2020-05-19</lastmod></sitemap>"
         f"<sitemap><loc>{base}/nyt/old.xml</loc><lastmod>2001-01-01</lastmod></sitemap>"
+        "<sitemap><loc>http://offsite.example.invalid/s.xml</loc></sitemap>"
         "</sitemapindex>"
     )
     server.add("/nyt/sitemap_index.xml", index, content_type="application/xml")
@@ -319,8 +320,11 @@ def test_sitemap_index_gzip_and_google_news_fields(world: World) -> None:
     assert len(items) == 6
     titles = {i["hint_title"] for i in items}
     assert "I Didn’t Feel Parisian Until I Escaped Paris" in titles
-    # The child sitemap with lastmod 2001 is older than --since: not fetched.
+    # The child sitemap with lastmod 2001 is older than --since: not fetched;
+    # the one on another host is not followed.
     assert "/nyt/old.xml" not in world.first_requests
+    run = _runs(world, "nyt_map")[0]
+    assert run.dropped == {"skipped: older than window": 1, "skipped: offsite": 1}
 
 
 def test_listing_follows_next_pages_up_to_max_pages_and_extracts_real_pages(world: World) -> None:
