@@ -222,8 +222,8 @@ def test_sigkill_mid_batch_then_resume(sqlite_db: Database, tmp_path: Path) -> N
     again = _process(url, tmp_path, "--batch-size", "10", "--worker-id", "heir")
     out, err = again.communicate(timeout=180)
     assert again.returncode == 0, err
-    assert f"articles {total - processed}," in out, (processed, out, err[-2000:])
     _check_exactly_once(sqlite_db, total, events)
+    assert f"articles {total - processed}," in out, (processed, out, err[-2000:])
 
 
 @pytest.mark.slow
