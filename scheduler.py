@@ -19,12 +19,15 @@ Design decisions:
   lease (``storage.locks``) while it schedules; a second process — an
   accidental second start, or a standby host on PostgreSQL — waits until the
   lease is free. Each job also takes a ``job:<id>`` lease while it runs, so a
-  manual ``civwatch run --once`` never overlaps the scheduled run of a stage.
+  manual ``civwatch run --once`` waits for a scheduled crawl (of the default
+  group), process or digest run instead of overlapping it.
 * **Schedules survive restarts.** A job already in the store with the same
   trigger is kept as it is, so a run that fell due while the scheduler was down
-  runs once at start (``coalesce=True``) instead of being pushed back.
+  runs once at start (``coalesce=True``) instead of being pushed back; a job
+  whose last run was cut short (shutdown, ``kill -9``) runs again at start.
 * Every run — finished, failed, interrupted, skipped or missed — is a row in
-  ``job_runs``.
+  ``job_runs``; a stage writes its own row (with its statistics) and the
+  scheduler closes it when the stage was stopped or died.
 """
 
 from __future__ import annotations
