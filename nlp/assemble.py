@@ -228,7 +228,7 @@ def assemble(
             event.place = None
         if event.date is None and not event.aggregate:
             event.date = _neighbour_date(event, dates, first=idx == 0)
-        fallback = None if event.multi_country and event.place is None else country
+        fallback = None if event.multi_country else country
         for group in _side_groups(event.claims):
             incidents.append(_incident(doc, event, group, event.country or fallback, cues))
     return incidents
@@ -351,8 +351,16 @@ _POINTISH = ("point", "unresolved")
 _DATELINE = re.compile(r"^[\s,]*(?:[A-Za-zÀ-ÿ' ]{0,30})?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s")
 
 
+_ADMIN_WORDS = re.compile(
+    r"^(?:the\s+)?(?:region|province|cercle|district|prefecture|departement|department|commune)\s+(?:of|de|du|d')"
+    r"|\b(?:region|province|cercle|prefecture)$"
+)
+
+
 def _rank(place: Any) -> int:  # 3: a reference point, see _place_for
     """Lower is finer: villages and towns, then admin areas and regions, then countries."""
+    if _ADMIN_WORDS.search(fold(place.name)) and not fold(place.name).startswith("commune"):
+        return 1  # "region of Timbuktu", "Seno province": an area whatever the gazetteer says
     if place.precision in _POINTISH:
         return 0
     if place.precision == "country":
@@ -600,7 +608,18 @@ def _text_country(doc: Doc, places: list[Span], focus: tuple[str, ...]) -> str |
             iso = span._.country if Span.has_extension("country") else None
             if iso in focus:
                 return str(iso)
+    implied = _actor_countries()
+    for span in _actors(doc):
+        iso = implied.get(span._.actor.canonical)
+        if iso in focus:
+            return iso
     return None
+
+
+@lru_cache(maxsize=1)
+def _actor_countries() -> dict[str, str]:
+    spec = json.loads((DATA / "claims_actor_countries.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in spec.items() if not k.startswith("_")}
 
 
 def _incident(
