@@ -1,0 +1,123 @@
+"""Incident assembly rules: the figure policy, victim sides and event splitting.
+
+Claims are built by hand here, so each rule of the annotation conventions is
+checked on its own; the end-to-end behaviour is in test_analyze.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import spacy
+
+import nlp.claims  # noqa: F401  (registers civwatch_claims)
+from nlp.assemble import _figures, _side_groups, assemble
+from nlp.claims import Claim
+from nlp.dates import find_dates
+
+
+def claim(
+    lo: int | None,
+    hi: int | None,
+    kind: str = "killed",
+    category: str = "civilians",
+    start: int = 0,
+    sentence: tuple[int, int] = (0, 100),
+    **flags: bool,
+) -> Claim:
+    return Claim(
+        kind=kind,
+        min=lo,
+        max=hi,
+        qualifier=None,
+        victims_text="",
+        victim_category=category,
+        claimant=None,
+        start=start,
+        end=start + 5,
+        sentence=sentence,
+        **flags,
+    )
+
+
+def test_conflicting_sources_lowest_min_highest_closed_max() -> None:
+    # "at least 15" vs "about 20": 15..20
+    assert _figures([claim(15, None), claim(20, 20, start=200)], "killed") == {"min": 15, "max": 20}
+    # "more than 20" vs "about 20": the open-ended figure is the highest -> max null
+    assert _figures([claim(21, None), claim(20, 20, start=200)], "killed") == {
+        "min": 20,
+        "max": None,
+    }
+    # "at least 200" vs "nearly 300": 200..300
+    assert _figures([claim(200, None), claim(None, 300, start=200)], "killed") == {
+        "min": 200,
+        "max": 300,
+    }
+
+
+def test_vague_figures_only_count_without_a_number() -> None:
+    assert _figures([claim(24, None, vague=True), claim(40, 40, start=200)], "killed") == {
+        "min": 40,
+        "max": 40,
+    }
+    assert _figures([claim(2, None, vague=True), claim(24, None, vague=True)], "killed") == {
+        "min": 24,
+        "max": None,
+    }
+
+
+def test_revised_and_updated_tolls() -> None:
+    # "initially 25" is superseded by a current figure ...
+    assert _figures([claim(25, 25, revised=True), claim(31, 31, start=200)], "killed") == {
+        "min": 31,
+        "max": 31,
+    }
+    # ... and alone it is only a floor.
+    assert _figures([claim(3, 3, revised=True)], "killed") == {"min": 3, "max": None}
+    # "the toll rose to 79" replaces what came before it.
+    assert _figures([claim(50, None), claim(79, 79, start=300, update=True)], "killed") == {
+        "min": 79,
+        "max": 79,
+    }
+
+
+def test_negation_and_combined_figures() -> None:
+    assert _figures([claim(0, 0)], "killed") == {"min": 0, "max": 0}
+    assert _figures([claim(0, 0), claim(3, 3, start=200)], "killed") == {"min": 3, "max": 3}
+    assert _figures([claim(None, 30, combined=True)], "killed") == {"min": None, "max": 30}
+    assert _figures([claim(None, 30, combined=True), claim(5, 5)], "killed") == {"min": 5, "max": 5}
+    assert _figures([claim(5, 5)], "injured") == {"min": None, "max": None}
+
+
+def test_sides_and_groups() -> None:
+    civ = claim(19, 19, category="civilians", start=10)
+    mil = claim(3, 3, category="militants", start=40)
+    unnamed = claim(4, 4, kind="injured", category="unknown", start=120, sentence=(100, 200))
+    groups = _side_groups([civ, mil, unnamed])
+    # The unnamed injured figure follows the side named just before it.
+    assert [[c.min for c in g] for g in groups] == [[19], [3, 4]]
+    # Two different figures of one kind and side in one sentence are two victim groups.
+    a = claim(84, 84, category="soldiers", start=5)
+    b = claim(47, 47, category="soldiers", start=60)
+    assert len(_side_groups([a, b])) == 2
+    # The same figure restated in one sentence stays one.
+    assert len(_side_groups([a, claim(84, 84, category="soldiers", start=90)])) == 1
+
+
+def test_assemble_on_a_blank_pipeline_without_places_or_actors() -> None:
+    pipe = spacy.blank("en")
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("civwatch_claims")
+    text = (
+        "Gunmen killed 7 herders on Monday. In total, 120 civilians have been killed "
+        "in the area since January."
+    )
+    doc = pipe(text)
+    published = date(2024, 5, 8)
+    incidents = assemble(doc, find_dates(text, "en", published), published)
+    assert [(i.killed["min"], i.aggregate) for i in incidents] == [(7, False), (120, True)]
+    single, total = incidents
+    assert single.event_date == "2024-05-06"
+    assert (total.event_date, total.event_date_end) == ("2024-01-01", "2024-05-08")
+    assert single.location["name"] is None
+    assert all(text[e["start"] : e["end"]] == e["text"] for i in incidents for e in i.evidence)
