@@ -1,8 +1,7 @@
 """The ``civwatch`` command. Thin: parses arguments and calls into the packages.
 
 Each capability defines its commands next to its code (``<package>/commands.py``)
-and they are attached here. Heavy imports (spaCy, Scrapy) happen inside the
-commands, so ``civwatch --help`` stays fast.
+and they are named here; a command's module is imported only when it is used.
 """
 
 from __future__ import annotations
@@ -18,31 +17,42 @@ from spiders.sources import SourcesFileError
 from storage.commands import db_group, status_cmd, user_group
 from storage.db import DatabaseError
 
-# (module, attribute) of commands contributed by other packages; a module that
-# does not exist yet is simply not offered.
-CONTRIBUTED = [
-    ("spiders.commands", "sources_group"),
-    ("spiders.commands", "crawl_cmd"),
-    ("spiders.commands", "acled_group"),
-    ("spiders.commands", "ucdp_group"),
-    ("nlp.commands", "analyze_cmd"),
-    ("nlp.commands", "eval_cmd"),
-    ("incidents.commands", "process_cmd"),
-    ("incidents.commands", "export_cmd"),
-    ("review.commands", "serve_cmd"),
-    ("review.commands", "token_group"),
-    ("digest.commands", "digest_cmd"),
-    ("scheduler", "schedule_cmd"),
-    ("scheduler", "run_cmd"),
-    ("scheduler", "doctor_cmd"),
-    ("scheduler", "demo_cmd"),
-]
+# Commands contributed by the packages: name -> (module, attribute). A module is
+# imported only when its command runs (or for --help), so a crawl subprocess
+# does not pay for matplotlib or spaCy.
+CONTRIBUTED = {
+    "sources": ("spiders.commands", "sources_group"),
+    "crawl": ("spiders.commands", "crawl_cmd"),
+    "acled": ("spiders.commands", "acled_group"),
+    "ucdp": ("spiders.commands", "ucdp_group"),
+    "analyze": ("nlp.commands", "analyze_cmd"),
+    "eval": ("nlp.commands", "eval_cmd"),
+    "process": ("incidents.commands", "process_cmd"),
+    "export": ("incidents.commands", "export_cmd"),
+    "serve": ("review.commands", "serve_cmd"),
+    "token": ("review.commands", "token_group"),
+    "digest": ("digest.commands", "digest_cmd"),
+    "schedule": ("scheduler", "schedule_cmd"),
+    "run": ("scheduler", "run_cmd"),
+    "doctor": ("scheduler", "doctor_cmd"),
+    "demo": ("scheduler", "demo_cmd"),
+}
 
 EXPECTED_ERRORS = (SettingsError, DatabaseError, SourcesFileError)
 
 
 class CivwatchGroup(click.Group):
-    """Turns expected errors into one clear line and a non-zero exit."""
+    """Loads contributed commands lazily; turns expected errors into one clear line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(CONTRIBUTED))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in CONTRIBUTED:
+            module_name, attr = CONTRIBUTED[cmd_name]
+            command = getattr(importlib.import_module(module_name), attr)
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -71,21 +81,6 @@ main.add_command(db_group)
 main.add_command(status_cmd)
 main.add_command(user_group)
 
-
-def _attach_contributed() -> None:
-    for module_name, attr in CONTRIBUTED:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue
-            raise
-        command = getattr(module, attr, None)
-        if command is not None:
-            main.add_command(command)
-
-
-_attach_contributed()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -12,7 +12,7 @@ import io
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import click
 
@@ -153,8 +153,7 @@ def crawl_cmd(
         raise click.ClickException(f"no enabled sources in {sources.path}")
     db = open_db(ctx)
     with db.sessions.begin() as session:
-        # SourceEntry is frozen; sync_sources only reads it.
-        repo.sync_sources(session, cast(Any, sources.entries))
+        repo.sync_sources(session, sources.entries)
         job_id = repo.start_job(session, "crawl").id
     click.echo(f"crawling {len(entries)} source(s)…", err=True)
 

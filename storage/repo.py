@@ -34,14 +34,22 @@ from storage.models import (
 class SourceLike(Protocol):
     """What the sources file gives for one entry (spiders.sources.SourceEntry)."""
 
-    key: str
-    name: str
-    kind: str
-    url: str
-    lang: str
-    countries: tuple[str, ...]
-    enabled: bool
-    options: dict[str, Any]
+    @property
+    def key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def countries(self) -> tuple[str, ...]: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def options(self) -> dict[str, Any]: ...
 
 
 @dataclass
