@@ -23,7 +23,10 @@ def claim(
     category: str = "civilians",
     start: int = 0,
     sentence: tuple[int, int] = (0, 100),
-    **flags: bool,
+    revised: bool = False,
+    vague: bool = False,
+    combined: bool = False,
+    update: bool = False,
 ) -> Claim:
     return Claim(
         kind=kind,
@@ -36,7 +39,10 @@ def claim(
         start=start,
         end=start + 5,
         sentence=sentence,
-        **flags,
+        revised=revised,
+        vague=vague,
+        combined=combined,
+        update=update,
     )
 
 
