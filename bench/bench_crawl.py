@@ -145,7 +145,9 @@ def serve(port_file: Path) -> None:
 # --- the measured runs (each in its own process) ----------------------------------
 
 
-def run_scrapy(mode: str, base: str, n: int, data_dir: Path, workers: int) -> dict[str, Any]:
+def run_scrapy(
+    mode: str, base: str, n: int, data_dir: Path, workers: int, extra: dict[str, str]
+) -> dict[str, Any]:
     from scrapy import Request, Spider
     from scrapy.crawler import CrawlerProcess
     from scrapy.http import Response
@@ -184,6 +186,7 @@ def run_scrapy(mode: str, base: str, n: int, data_dir: Path, workers: int) -> di
             session.add(Source(key="bench", name="Bench", kind="listing", url=base + "/"))
         db.close()
         overrides["CIVWATCH_MIGRATE"] = False
+    overrides.update(extra)
     scrapy_settings.setdict(overrides, priority="cmdline")
     stored = {"items": 0}
 
@@ -292,11 +295,16 @@ def child(args: argparse.Namespace) -> None:
     if args.mode == "extract":
         result = run_extract(args.pages)
     else:
-        result = run_scrapy(args.mode, args.base, args.pages, Path(args.data_dir), args.workers)
+        extra = dict(item.split("=", 1) for item in args.set)
+        result = run_scrapy(
+            args.mode, args.base, args.pages, Path(args.data_dir), args.workers, extra
+        )
     print("RESULT " + json.dumps(result), flush=True)
 
 
-def measure(mode: str, base: str, pages: int, workers: int, tmp: Path) -> dict[str, Any]:
+def measure(
+    mode: str, base: str, pages: int, workers: int, tmp: Path, extra: list[str]
+) -> dict[str, Any]:
     data_dir = tmp / mode
     cmd = [
         sys.executable,
@@ -312,6 +320,8 @@ def measure(mode: str, base: str, pages: int, workers: int, tmp: Path) -> dict[s
         "--data-dir",
         str(data_dir),
     ]
+    for item in extra:
+        cmd += ["--set", item]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVWATCH_")}
     env["PYTHONPATH"] = str(REPO)
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=env, check=False)
@@ -328,6 +338,14 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--polite-pages", type=int, default=200)
     parser.add_argument("--workers", type=int, default=1, help="extraction processes for (d)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="Scrapy setting for the crawl runs (e.g. CONCURRENT_ITEMS=8)",
+    )
+    parser.add_argument("--only", help="comma-separated modes to run (default: all)")
     parser.add_argument("--child", dest="mode", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
@@ -351,11 +369,16 @@ def main() -> None:
                 time.sleep(0.1)
             base = f"http://127.0.0.1:{port_file.read_text()}"
             print(f"serving {args.pages} pages from {base}", flush=True)
-            fetch = measure("fetch", base, args.pages, 0, tmp)
-            extract = measure("extract", base, args.pages, 0, tmp)
-            single = measure("pipeline", base, args.pages, 0, tmp)
-            pooled = measure("pool", base, args.pages, args.workers, tmp)
-            polite = measure("polite", base, args.polite_pages, 0, tmp)
+            if args.only:
+                for mode in args.only.split(","):
+                    n = args.polite_pages if mode == "polite" else args.pages
+                    measure(mode, base, n, args.workers, tmp, args.set)
+                return
+            fetch = measure("fetch", base, args.pages, 0, tmp, args.set)
+            extract = measure("extract", base, args.pages, 0, tmp, args.set)
+            single = measure("pipeline", base, args.pages, 0, tmp, args.set)
+            pooled = measure("pool", base, args.pages, args.workers, tmp, args.set)
+            polite = measure("polite", base, args.polite_pages, 0, tmp, args.set)
         finally:
             server.terminate()
             server.wait(timeout=10)
