@@ -193,6 +193,7 @@ class Grammar:
     stop: re.Pattern[str]
     count_nouns: re.Pattern[str]
     increment_after: re.Pattern[str]
+    contrast_before: re.Pattern[str]
     subcount_before: re.Pattern[str]
     subcount_after: re.Pattern[str]
     extend_before: frozenset[str]
@@ -256,6 +257,11 @@ def load_grammar(lang: str) -> Grammar:
             r"^\s*(?:"
             + "|".join(_form_pattern(fold(w)) for w in spec["increment_after"])
             + r")(?![\w])"
+        ),
+        contrast_before=re.compile(
+            r"(?<![\w'])(?:"
+            + "|".join(_form_pattern(fold(w)) for w in spec["contrast_before"])
+            + r")\s*$"
         ),
         subcount_before=re.compile(
             r"(?<![\w'])(?:"
@@ -388,6 +394,8 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             continue
         if g.increment_after.match(norm[q.end :]):
             continue
+        if g.contrast_before.search(norm[max(0, q.start - 20) : q.start]):
+            continue  # "three groups, rather than two, were kidnapped": the other figure
         if q.article and near_category == "unknown":
             # "un"/"une"/"one"/"a" is a figure only before a victim noun ("un Casque bleu").
             continue

@@ -176,3 +176,8 @@ def test_sub_count_between_the_number_and_its_verb(blank_fr: Language) -> None:
 def test_negation_with_named_victims(blank_en: Language) -> None:
     found = claims(blank_en, "The army said no civilians were killed in the operation.")
     assert [(c.kind, c.min, c.max) for c in found] == [("killed", 0, 0)]
+
+
+def test_contrasted_figure_is_not_a_claim(blank_en: Language) -> None:
+    found = claims(blank_en, "Four groups of women, rather than two, were kidnapped.")
+    assert found == []
