@@ -16,6 +16,8 @@ Input is treated as hostile, each case with a named outcome in ``"status"``:
 * HTML given without ``html=True`` is detected and extracted anyway
   (``"input": "html-detected"``); evidence offsets then point into the
   extracted text, which is why evidence carries its text too;
+* ``"error"`` — a component failed on this text (a bug): the error is logged and
+  named in ``"error"``; the other texts of the batch are still analysed;
 * long texts (5 MB) and texts with no sentence boundaries are cut into chunks
   of at most ``CHUNK_CHARS`` at paragraph, sentence or word boundaries, so
   memory stays bounded and nothing is skipped.
@@ -24,6 +26,7 @@ Input is treated as hostile, each case with a named outcome in ``"status"``:
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,6 +41,8 @@ from nlp.assemble import assemble
 from nlp.claims import doc_text
 from nlp.dates import find_dates
 from nlp.pipeline import DEFAULT_FOCUS, load_pipeline
+
+log = logging.getLogger(__name__)
 
 CHUNK_CHARS = 20_000
 # Texts handed to nlp.pipe at once. fr_core_news_sm's tok2vec/NER hold a whole
@@ -201,12 +206,34 @@ class Analyzer:
             if not pieces:
                 continue
             nlp = self.pipeline(lang, focus)
-            docs = nlp.pipe((_make_doc(nlp, p) for _, _, p in pieces), batch_size=PIPE_BATCH)
-            for (i, offset, _), doc in zip(pieces, docs, strict=True):
-                item = batch[i]
-                incidents = self._incidents(doc, item.published, offset, focus)
+            try:
+                done = self._pieces(nlp, pieces, batch, focus)
+            except Exception:  # a component bug on one text must not sink the batch
+                log.exception("NLP batch failed; retrying its texts one by one")
+                done = []
+                for job in pieces:
+                    try:
+                        done.extend(self._pieces(nlp, [job], batch, focus))
+                    except Exception as exc:
+                        log.exception("NLP failed on item %r", batch[job[0]].id)
+                        results[job[0]]["status"] = "error"
+                        results[job[0]]["error"] = f"{type(exc).__name__}: {exc}"[:300]
+            for i, incidents in done:
                 results[i]["incidents"].extend(incidents)
         yield from results
+
+    def _pieces(
+        self,
+        nlp: Language,
+        pieces: list[tuple[int, int, str]],
+        batch: list[AnalyzeInput],
+        focus: tuple[str, ...],
+    ) -> list[tuple[int, list[dict[str, Any]]]]:
+        docs = nlp.pipe((_make_doc(nlp, p) for _, _, p in pieces), batch_size=PIPE_BATCH)
+        out = []
+        for (i, offset, _), doc in zip(pieces, docs, strict=True):
+            out.append((i, self._incidents(doc, batch[i].published, offset, focus)))
+        return out
 
     @staticmethod
     def _incidents(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from spacy.tokens import Doc
 
 from nlp.analyze import AnalyzeInput, Analyzer, chunks, detect_language
 from nlp.commands import analyze_cmd
@@ -304,3 +305,37 @@ def test_claimed_attack_names_the_group(analyzer: Analyzer) -> None:
     )
     incident = by_side(analyzer.analyze(text, lang="en"), "soldiers")
     assert incident["perpetrators"] == ["JNIM"]
+
+
+def test_a_failing_component_names_the_error_and_spares_the_batch() -> None:
+    import spacy
+    from spacy.language import Language
+
+    from nlp.analyze import Analyzer as BaseAnalyzer
+
+    @Language.component("civwatch_test_explode")
+    def explode(doc: Doc) -> Doc:
+        if "EXPLODE" in doc.text:
+            raise RuntimeError("component bug")
+        return doc
+
+    pipe = spacy.blank("en")
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("civwatch_claims")
+    pipe.add_pipe("civwatch_test_explode")
+
+    class OnePipeline(BaseAnalyzer):
+        def pipeline(self, lang: str, focus: tuple[str, ...] | None = None) -> Language:
+            return pipe
+
+    items = [
+        AnalyzeInput("ok1", "Gunmen killed 5 herders on Monday.", lang="en"),
+        AnalyzeInput("bad", "EXPLODE: gunmen killed 6 herders.", lang="en"),
+        AnalyzeInput("ok2", "Gunmen killed 7 herders on Monday.", lang="en"),
+    ]
+    results = {r["id"]: r for r in OnePipeline().analyze_docs(items)}
+    assert results["bad"]["status"] == "error"
+    assert "RuntimeError: component bug" in results["bad"]["error"]
+    assert results["bad"]["incidents"] == []
+    assert [i["killed"]["min"] for i in results["ok1"]["incidents"]] == [5]
+    assert [i["killed"]["min"] for i in results["ok2"]["incidents"]] == [7]
