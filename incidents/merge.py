@@ -322,15 +322,48 @@ def best_match(
     return best
 
 
-def bucket_key(draft: Draft) -> str:
-    """The serialisation key for concurrent merging: the country.
+def lock_keys(drafts: Iterable[Draft], settings: Settings) -> list[tuple[str, bool]]:
+    """The advisory locks a transaction takes before merging ``drafts``:
+    ``(key, exclusive)`` pairs, coarse keys first.
 
-    Two workers that may create the same event take the same key, so the second
-    waits for the first to commit and then finds its incident. The country, not
-    the region, because a draft placed only at country level may merge with an
-    incident anywhere in it. (A draft with no country at all takes "?": it could
-    in principle race with a located draft of the same event, but such a draft
-    only merges on a strong name/date/actor match — a reviewer can merge the
-    rare pair by hand.)
+    Two workers that could create the same event must serialise their
+    search-then-create, so that the second finds the first's incident:
+
+    * a draft with a point (which merges only within ``merge_distance_km``, or
+      with an incident that has no point) holds its country *shared*, its own
+      grid cell (cells of ``merge_distance_km``) *exclusively*, and the other
+      cells its distance box touches *shared*. A point within the distance of
+      ours lies in one of those cells, and holds its own cell exclusively, so
+      the two serialise; reports of distant places run in parallel;
+    * a draft without a point (it may merge with anything in its country)
+      holds its country *exclusively*, serialising with every draft there. An
+      incident without a point is therefore only ever created under the
+      country's exclusive lock, which every pointed draft waits for.
+
+    A draft with no country uses "?" as its country: it could in principle race
+    with a located draft of the same event, but such a draft merges only on a
+    strong name/date/actor match — a reviewer can merge the rare pair by hand.
     """
-    return draft.country or "?"
+    keys: dict[str, bool] = {}
+    cell_deg = settings.merge_distance_km / 111.0
+    for draft in drafts:
+        country = f"country:{draft.country or '?'}"
+        if draft.lat is None or draft.lon is None or not _has_point(draft):
+            keys[country] = True
+            continue
+        keys.setdefault(country, False)
+        own = f"cell:{math.floor(draft.lat / cell_deg)}:{math.floor(draft.lon / cell_deg)}"
+        keys[own] = True
+        # 10 % margin: the box must contain every point within the distance
+        dlat = 1.1 * settings.merge_distance_km / 111.0
+        dlon = dlat / max(0.05, math.cos(math.radians(draft.lat)))
+        for r in range(
+            math.floor((draft.lat - dlat) / cell_deg), math.floor((draft.lat + dlat) / cell_deg) + 1
+        ):
+            for c in range(
+                math.floor((draft.lon - dlon) / cell_deg),
+                math.floor((draft.lon + dlon) / cell_deg) + 1,
+            ):
+                keys.setdefault(f"cell:{r}:{c}", False)
+    # Country keys before cell keys, each sorted: one global order, no cycles.
+    return sorted(keys.items(), key=lambda kv: (not kv[0].startswith("country:"), kv[0]))

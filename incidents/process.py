@@ -593,7 +593,7 @@ class Processor:
         incidents_in = [i for i in result.get("incidents") or () if isinstance(i, Mapping)]
         drafts = [(inc, draft_from_analysis(inc)) for inc in incidents_in]
         waited = time.perf_counter()
-        queue.advisory_lock(session, [merge.bucket_key(d) for _, d in drafts])
+        queue.advisory_lock(session, merge.lock_keys((d for _, d in drafts), self.settings))
         stats.lock_wait_seconds += time.perf_counter() - waited
         touched: set[int] = set()
         created: set[int] = set()

@@ -172,16 +172,18 @@ def finish_article(
     article.lease_expires = None
 
 
-def advisory_lock(session: Session, keys: Iterable[str]) -> None:
-    """Hold transaction-scoped PostgreSQL advisory locks on ``keys`` (sorted, so
-    two transactions never wait on each other in a cycle). No-op on SQLite,
-    whose single writer already serialises transactions."""
-    if session.get_bind().dialect.name != "postgresql":
+def advisory_lock(session: Session, keys: Sequence[tuple[str, bool]]) -> None:
+    """Hold transaction-scoped PostgreSQL advisory locks: ``(key, exclusive)``
+    pairs, taken in the given order (callers pass one global order, so two
+    transactions never wait on each other in a cycle). No-op on SQLite, whose
+    single writer already serialises transactions."""
+    if session.get_bind().dialect.name != "postgresql" or not keys:
         return
-    for key in sorted(set(keys)):
+    for key, exclusive in keys:
         digest = hashlib.blake2b(f"civwatch-merge:{key}".encode(), digest_size=8).digest()
         number = int.from_bytes(digest, "big", signed=True)
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": number})
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        session.execute(text(f"SELECT {function}(:k)"), {"k": number})
 
 
 def article_incident_ids(session: Session, article_id: int) -> set[int]:

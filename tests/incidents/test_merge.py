@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from incidents.merge import Draft, date_score, fold, haversine_km, place_score, score
 from settings import Settings
@@ -74,3 +75,34 @@ def test_same_event_scores_high_and_figures_matter_little() -> None:
     # place 1, date 1, actors 1, figures (19+1)/(22+1)
     expected = 0.45 + 0.30 + 0.15 + 0.10 * 20 / 23
     assert same.score is not None and abs(same.score - expected) < 1e-3
+
+
+def test_lock_keys_near_points_share_a_cell() -> None:
+    from incidents.merge import lock_keys
+
+    s = Settings.from_env({})
+    here = _d()
+    near = _d(geonames_id=None, lat=14.35005 + 0.2, lon=-3.61038 + 0.1)  # ~24.5 km
+    far = _d(geonames_id=2454674, lat=14.064, lon=-3.07539)  # Koro, 66 km
+    assert haversine_km(here.lat, here.lon, near.lat, near.lon) < s.merge_distance_km  # type: ignore[arg-type]
+
+    def conflict(a: Draft, b: Draft) -> bool:
+        ka, kb = dict(lock_keys([a], s)), dict(lock_keys([b], s))
+        return any(ka[k] or kb[k] for k in ka.keys() & kb.keys())
+
+    assert conflict(here, near) and conflict(near, here)
+    assert not conflict(here, far)
+    assert ("country:ML", False) in lock_keys([here], s)
+    # no point: the whole country, exclusively, before any cell
+    mixed = lock_keys([here, _d(lat=None, lon=None, place_precision="admin1")], s)
+    assert mixed[0] == ("country:ML", True) and all(k.startswith("cell:") for k, _ in mixed[1:])
+    # a sweep of points at 0-24 km in every direction always conflicts
+    for bearing in range(0, 360, 15):
+        for km in (1, 8, 16, 24):
+            rad = math.radians(bearing)
+            other = _d(
+                geonames_id=None,
+                lat=here.lat + km / 111.19 * math.cos(rad),  # type: ignore[operator]
+                lon=here.lon + km / (111.19 * math.cos(math.radians(14.35))) * math.sin(rad),  # type: ignore[operator]
+            )
+            assert conflict(here, other), (bearing, km)

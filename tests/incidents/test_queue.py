@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import text, update
+from sqlalchemy.exc import OperationalError
 
 from storage import Database
 from storage import incidents as queue
@@ -96,3 +98,32 @@ def test_concurrent_claimers_never_share_an_article(db: Database) -> None:
     assert not errors, errors
     claimed = [i for batch in got.values() for i in batch]
     assert sorted(claimed) == ids  # every article exactly once
+
+
+@pytest.mark.postgres
+def test_merge_locks_block_near_and_not_far(pg_db: Database) -> None:
+    from incidents.merge import Draft, lock_keys
+    from settings import Settings
+
+    s = Settings.from_env({})
+    bandiagara = Draft(country="ML", lat=14.35005, lon=-3.61038, place_precision="point")
+    near = Draft(country="ML", lat=14.45, lon=-3.55, place_precision="point")
+    koro = Draft(country="ML", lat=14.064, lon=-3.07539, place_precision="point")
+    vague = Draft(country="ML", admin1="Mopti", place_precision="admin1")
+
+    def blocked(draft: Draft) -> bool:
+        with pg_db.sessions() as other:
+            other.execute(text("SET lock_timeout = '300ms'"))
+            try:
+                queue.advisory_lock(other, lock_keys([draft], s))
+            except OperationalError:
+                return True
+            finally:
+                other.rollback()
+            return False
+
+    with pg_db.sessions.begin() as holder:
+        queue.advisory_lock(holder, lock_keys([bandiagara], s))
+        assert blocked(near)  # could be the same event: waits for our commit
+        assert blocked(vague)  # a draft without a point may merge with anything in ML
+        assert not blocked(koro)  # 66 km away: runs in parallel
