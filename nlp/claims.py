@@ -485,6 +485,10 @@ def _link_after(
         if steps > limit:
             return None
         if w.start in by_start and w.start >= q.end:
+            if steps > 0 and words[first + steps - 1].text in ("and", "et"):
+                # "killed 52,000 people and wounded 118,000": the verb after "and"
+                # belongs to the next clause.
+                return None
             t_end, kind = by_start[w.start]
             combined = _combined_after(norm, t_end, kind, g)
             return _Link(q, kind, w.start, t_end, "after", q.end, w.start, combined)

@@ -291,6 +291,10 @@ def _blocked_reason(
         return "citation"
     if re.match(r"^-\s*(?:member|year|strong|day|hour|km|man|men|fold)", after, re.IGNORECASE):
         return "compound"
+    if re.match(r"^-[^\W\d_]", after):
+        return "compound"  # "a five-story building", "the 60-strong force"
+    if re.search(r"\b[A-Z][\w'’-]+,\s*$", before) and re.match(r"^\s*,", after):
+        return "age"  # "Amadou, 19, was shot": an age in apposition
     if lex.currency_re.search(before):
         return "money"
     if lex.age_re.search(before):

@@ -181,3 +181,21 @@ def test_negation_with_named_victims(blank_en: Language) -> None:
 def test_contrasted_figure_is_not_a_claim(blank_en: Language) -> None:
     found = claims(blank_en, "Four groups of women, rather than two, were kidnapped.")
     assert found == []
+
+
+def test_second_verb_after_and_takes_its_own_figure(blank_en: Language) -> None:
+    found = claims(
+        blank_en, "The strikes killed more than 3,000 people and wounded about 9,000 others."
+    )
+    assert [(c.kind, c.min, c.max) for c in found] == [
+        ("killed", 3001, None),
+        ("injured", 9000, 9000),
+    ]
+
+
+def test_ages_compounds_and_places_are_not_victims(blank_en: Language) -> None:
+    assert claims(blank_en, "A five-story building collapsed but nobody was hurt.") == []
+    found = claims(blank_en, "Moussa, 19, was shot dead at the market.")
+    assert all(19 not in (c.min, c.max) for c in found)
+    found = claims(blank_en, "At least 16 protesters in 12 towns have been killed.")
+    assert [(c.kind, c.min) for c in found] == [("killed", 16)]
