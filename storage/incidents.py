@@ -179,11 +179,15 @@ def advisory_lock(session: Session, keys: Sequence[tuple[str, bool]]) -> None:
     single writer already serialises transactions."""
     if session.get_bind().dialect.name != "postgresql" or not keys:
         return
+    statements = []
     for key, exclusive in keys:
         digest = hashlib.blake2b(f"civwatch-merge:{key}".encode(), digest_size=8).digest()
         number = int.from_bytes(digest, "big", signed=True)
         function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-        session.execute(text(f"SELECT {function}(:k)"), {"k": number})
+        statements.append(f"PERFORM {function}({number});")
+    # One round trip for all of them; PERFORMs run in order, so the global order
+    # holds. The numbers are integers computed here, never text from outside.
+    session.execute(text(f"DO $$ BEGIN {' '.join(statements)} END $$"))
 
 
 def article_incident_ids(session: Session, article_id: int) -> set[int]:
