@@ -68,15 +68,24 @@ class Extracted:
     date: str | None  # YYYY-MM-DD as trafilatura gives it
 
 
-def build_options() -> Extractor:
-    """The one extraction options object of a process."""
+def build_options(with_metadata: bool = True) -> Extractor:
+    """An extraction options object; a process builds each kind once.
+
+    Without metadata the main text is the same (checked on the gold pages) for
+    ~40 % less work: used when the feed already gave the title and the date.
+    """
     return Extractor(
         output_format="python",
-        with_metadata=True,
+        with_metadata=with_metadata,
         comments=False,
         tables=True,
         dedup=False,
     )
+
+
+def needs_metadata(item: PageItem) -> bool:
+    """Whether trafilatura must find title/author/date (the feed did not give them)."""
+    return not (item.hint_title and item.hint_published)
 
 
 def content_type_of(headers: dict[str, str]) -> str:
@@ -224,19 +233,25 @@ def extract_page(
 
 
 def _extract_in_worker(
-    body: bytes, headers: dict[str, str], encoding: str | None, url: str, snapshot_dir: Path | None
+    body: bytes,
+    headers: dict[str, str],
+    encoding: str | None,
+    url: str,
+    snapshot_dir: Path | None,
+    with_metadata: bool,
 ) -> Extracted | str:
-    return extract_page(body, headers, encoding, url, _worker_options(), snapshot_dir)
+    options = _worker_options(with_metadata)
+    return extract_page(body, headers, encoding, url, options, snapshot_dir)
 
 
-_WORKER_OPTIONS: list[Extractor] = []
+_WORKER_OPTIONS: dict[bool, Extractor] = {}
 
 
-def _worker_options() -> Extractor:
+def _worker_options(with_metadata: bool) -> Extractor:
     # Built once per worker process: options objects are not shared across processes.
-    if not _WORKER_OPTIONS:
-        _WORKER_OPTIONS.append(build_options())
-    return _WORKER_OPTIONS[0]
+    if with_metadata not in _WORKER_OPTIONS:
+        _WORKER_OPTIONS[with_metadata] = build_options(with_metadata)
+    return _WORKER_OPTIONS[with_metadata]
 
 
 def parse_date(value: str | None) -> dt.datetime | None:
@@ -257,7 +272,7 @@ class ExtractionPipeline:
         self.workers = workers
         # Where the store keeps page snapshots; written here, next to the CPU work.
         self.snapshot_dir = snapshot_dir
-        self.options = build_options()
+        self.options = {True: build_options(True), False: build_options(False)}
         self.pool: Executor | None = None
 
     @classmethod
@@ -318,7 +333,12 @@ class ExtractionPipeline:
         if not self.prepare(item):
             return self.from_hint(item)
         found = extract_page(
-            item.body, item.headers, item.encoding, item.url, self.options, self.snapshot_dir
+            item.body,
+            item.headers,
+            item.encoding,
+            item.url,
+            self.options[needs_metadata(item)],
+            self.snapshot_dir,
         )
         return self.finish(item, found)
 
@@ -330,6 +350,12 @@ class ExtractionPipeline:
         if not self.prepare(item):
             return self.from_hint(item)
         future = self.pool.submit(
-            _extract_in_worker, item.body, item.headers, item.encoding, item.url, self.snapshot_dir
+            _extract_in_worker,
+            item.body,
+            item.headers,
+            item.encoding,
+            item.url,
+            self.snapshot_dir,
+            needs_metadata(item),
         )
         return self.finish(item, await asyncio.wrap_future(future))

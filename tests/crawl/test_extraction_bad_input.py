@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from scrapy.exceptions import DropItem
 
-from pipelines.extraction import ExtractionPipeline, decode_body
+from pipelines.extraction import ExtractionPipeline, decode_body, needs_metadata
 from spiders.items import PageItem
 from tests.crawl.test_pipeline_support import entry, fixture_item, make_item, page_bytes
 
@@ -184,6 +184,20 @@ def test_feed_metadata_wins_over_the_page_guess(pipeline: ExtractionPipeline) ->
     result = pipeline.extract_item(item)
     assert result.published_at == item.hint_published
     assert result.title == "Title from the feed"
+
+
+def test_feed_title_and_date_skip_metadata_extraction_with_the_same_text(
+    pipeline: ExtractionPipeline,
+) -> None:
+    hinted = fixture_item(FRENCH)
+    hinted.hint_title = "Title from the feed"
+    hinted.hint_published = dt.datetime(2024, 11, 22, 6, 22, tzinfo=dt.UTC)
+    hinted.hint_author = "Feed Author"
+    assert not needs_metadata(hinted)
+    result = pipeline.extract_item(hinted)
+    assert result.text == reference_text(pipeline)
+    assert (result.title, result.author) == ("Title from the feed", "Feed Author")
+    assert needs_metadata(fixture_item(FRENCH))
 
 
 def test_page_metadata_when_the_feed_gave_none(pipeline: ExtractionPipeline) -> None:
