@@ -92,7 +92,9 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except OperationalError as exc:
-        raise DatabaseError(f"cannot reach the database {_url(engine)}: {_one_line(exc.orig)}") from exc
+        raise DatabaseError(
+            f"cannot reach the database {_url(engine)}: {_one_line(exc.orig)}"
+        ) from exc
 
 
 def _one_line(exc: BaseException | None) -> str:

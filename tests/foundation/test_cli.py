@@ -63,8 +63,16 @@ def test_status_on_an_unmigrated_database_says_what_to_do(env: dict[str, str]) -
 
 
 def test_user_add_list_disable(env: dict[str, str]) -> None:
-    added = run("user", "add", "amina", "--role", "admin", "--password-stdin",
-                env=env, stdin="correct horse battery\n")
+    added = run(
+        "user",
+        "add",
+        "amina",
+        "--role",
+        "admin",
+        "--password-stdin",
+        env=env,
+        stdin="correct horse battery\n",
+    )
     assert added.returncode == 0, added.stderr
     assert "user amina added (admin)" in added.stdout
     run("user", "add", "bakary", "--password-stdin", env=env, stdin="another long secret\n")
@@ -79,7 +87,9 @@ def test_user_add_list_disable(env: dict[str, str]) -> None:
 
     path = Settings.from_env(env).data_dir / "civwatch.sqlite3"
     with sqlite3.connect(path) as conn:
-        (stored,) = conn.execute("SELECT password_hash FROM users WHERE username='amina'").fetchone()
+        (stored,) = conn.execute(
+            "SELECT password_hash FROM users WHERE username='amina'"
+        ).fetchone()
     assert stored.startswith("$argon2id$") and "correct horse" not in stored
 
 
@@ -101,7 +111,9 @@ def test_user_errors_are_one_line(
 
 def test_duplicate_user_is_refused(env: dict[str, str]) -> None:
     run("user", "add", "amina", "--password-stdin", env=env, stdin="correct horse battery\n")
-    again = run("user", "add", "amina", "--password-stdin", env=env, stdin="correct horse battery\n")
+    again = run(
+        "user", "add", "amina", "--password-stdin", env=env, stdin="correct horse battery\n"
+    )
     assert again.returncode != 0
     assert "user 'amina' already exists" in again.stderr
 
@@ -160,8 +172,17 @@ def test_sources_check_unreadable_file(env: dict[str, str], tmp_path: Path) -> N
 def test_cli_against_real_postgresql(pg_url: str, env: dict[str, str]) -> None:
     pg_env = {**env, "CIVWATCH_DATABASE_URL": pg_url}
     assert run("db", "upgrade", env=pg_env).returncode == 0
-    assert run("user", "add", "pg_user", "--password-stdin", env=pg_env,
-               stdin="a long enough password\n").returncode == 0
+    assert (
+        run(
+            "user",
+            "add",
+            "pg_user",
+            "--password-stdin",
+            env=pg_env,
+            stdin="a long enough password\n",
+        ).returncode
+        == 0
+    )
     status = run("status", env=pg_env)
     assert status.returncode == 0
     assert "users 1" in status.stdout

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from storage import Database
@@ -21,7 +22,7 @@ from storage.models import (
 )
 
 
-def _source(session) -> Source:  # type: ignore[no-untyped-def]
+def _source(session: Session) -> Source:
     src = Source(key="s1", name="S1", kind="feed", url="http://127.0.0.1/feed", lang="en")
     session.add(src)
     session.flush()
@@ -31,7 +32,9 @@ def _source(session) -> Source:  # type: ignore[no-untyped-def]
 def test_second_article_with_same_canonical_url_is_refused(db: Database) -> None:
     with db.sessions.begin() as session:
         src = _source(session)
-        session.add(Article(source_id=src.id, url="http://a/x?utm_source=1", canonical_url="http://a/x"))
+        session.add(
+            Article(source_id=src.id, url="http://a/x?utm_source=1", canonical_url="http://a/x")
+        )
     with pytest.raises(IntegrityError), db.sessions.begin() as session:
         session.add(Article(url="http://a/x?ref=2", canonical_url="http://a/x"))
     with db.sessions() as session:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -47,7 +49,7 @@ def test_upgrade_is_idempotent(db: Database) -> None:
     assert current_revision(db.engine) == before == head_revision()
 
 
-def test_downgrade_to_base_and_up_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     from alembic import command
 
     from storage.db import alembic_config
@@ -66,4 +68,5 @@ def test_sqlite_connection_pragmas(sqlite_db: Database) -> None:
     with sqlite_db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        busy_timeout = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        assert busy_timeout is not None and busy_timeout >= 5000

@@ -31,7 +31,12 @@ def test_good_file_loads_every_field() -> None:
     result = parse_sources(GOOD)
     assert result.errors == []
     first, second = result.entries
-    assert (first.key, first.kind, first.lang, first.countries) == ("passblue", "feed", "en", ("ML",))
+    assert (first.key, first.kind, first.lang, first.countries) == (
+        "passblue",
+        "feed",
+        "en",
+        ("ML",),
+    )
     assert first.enabled is True and first.line == 2
     assert second.enabled is False
     assert second.options == {"link_pattern": r"/news/\d+", "max_pages": 3}
@@ -125,7 +130,15 @@ def test_shipped_default_sources_file_is_valid() -> None:
     assert result.errors == []
     kinds = {e.kind for e in result.entries}
     # The default watch covers every kind of source the crawler knows.
-    assert kinds == {"feed", "sitemap", "listing", "un_news", "reliefweb", "acled_api", "acled_pages"}
+    assert kinds == {
+        "feed",
+        "sitemap",
+        "listing",
+        "un_news",
+        "reliefweb",
+        "acled_api",
+        "acled_pages",
+    }
     langs = {e.lang for e in result.entries}
     assert {"en", "fr"} <= langs
     assert all(set(e.countries) <= {"ML", "BF", "NE", "TD", "MR", "SN"} for e in result.entries)
