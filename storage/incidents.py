@@ -140,6 +140,10 @@ def lock_leased_article(
     stmt = select(Article).where(Article.id == article_id)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
+        # This transaction may be lost whole if the database server crashes (never
+        # half-written): the article is then simply processed again. Not waiting
+        # for the WAL flush at every article's commit saves ~2 ms per article.
+        session.execute(text("SELECT set_config('synchronous_commit', 'off', true)"))
     else:
         # SQLite: take the write lock first (like BEGIN IMMEDIATE), so concurrent
         # workers queue on the busy timeout instead of failing on a stale snapshot.
