@@ -18,6 +18,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +38,13 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # A killed process whose parent died too may stay a zombie when nothing
+    # reaps orphans (containers without an init): it is gone all the same.
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (not Linux): trust kill()
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def owner_is_dead_local(owner: str) -> bool:

@@ -6,6 +6,7 @@ import multiprocessing
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from storage import Database
 from storage.locks import LeaseLock, make_owner, owner_is_dead_local
@@ -70,3 +71,20 @@ def test_racing_processes_get_exactly_one_winner(db: Database) -> None:
         p.join(30)
     outcomes = [results.get(timeout=5) for _ in procs]
     assert outcomes.count(True) == 1, outcomes
+
+
+def test_a_zombie_holder_counts_as_dead() -> None:
+    import socket
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    # Not waited for: once it exits it stays a zombie until we reap it.
+    while time.monotonic() < deadline:
+        state = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+        if state == "Z":
+            break
+        time.sleep(0.05)
+    try:
+        assert owner_is_dead_local(f"{socket.gethostname()}:{child.pid}:zombie")
+    finally:
+        child.wait()
