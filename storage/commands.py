@@ -11,7 +11,8 @@ from settings import Settings
 from storage import Database
 from storage import repo as repository
 from storage.db import current_revision, head_revision, make_engine, session_factory, upgrade
-from storage.models import ROLES, Source
+from storage.health import backlog, digest_counts
+from storage.models import ROLES, Digest, Source
 from storage.users import UserError, add_user, list_users, set_active
 
 
@@ -71,6 +72,20 @@ def status_cmd(ctx: click.Context) -> None:
         articles = repository.article_status_counts(session)
         if articles:
             click.echo("articles: " + ", ".join(f"{k} {v}" for k, v in sorted(articles.items())))
+        queues = backlog(session).as_dict()
+        click.echo("backlog: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in queues.items()))
+        digests = digest_counts(session)
+        click.echo(
+            "digests: " + (", ".join(f"{k} {v}" for k, v in sorted(digests.items())) or "none yet")
+        )
+        failed = session.scalars(
+            select(Digest).where(Digest.status == "failed").order_by(Digest.id.desc()).limit(3)
+        ).all()
+        for digest in failed:
+            click.echo(
+                f"  digest {digest.profile} {digest.period_end:%Y-%m-%d %H:%M} failed after "
+                f"{digest.attempts} attempt(s): {digest.last_error or 'no error recorded'}"
+            )
         sources = list(session.scalars(select(Source).order_by(Source.key)))
         if sources:
             click.echo("sources:")

@@ -54,6 +54,43 @@ def test_db_upgrade_then_status(env: dict[str, str], tmp_path: Path) -> None:
     assert status.returncode == 0, status.stderr
     assert "migrations: current" in status.stdout
     assert "rows: sources 0, articles 0, incidents 0" in status.stdout
+    assert "digests: none yet" in status.stdout
+
+
+def test_status_shows_backlog_and_failed_digests(env: dict[str, str]) -> None:
+    import datetime as dt
+
+    from settings import Settings
+    from storage import Database
+    from storage.models import Article, Digest
+
+    settings = Settings.from_env(env)
+    db = Database.open(settings.db_url)
+    end = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)
+    with db.sessions.begin() as session:
+        session.add_all(
+            [
+                Article(url="a1", canonical_url="a1", status="new"),
+                Article(url="a2", canonical_url="a2", status="new"),
+                Article(url="a3", canonical_url="a3", status="irrelevant"),
+                Digest(
+                    profile="sahel",
+                    period_start=end - dt.timedelta(days=1),
+                    period_end=end,
+                    status="failed",
+                    attempts=3,
+                    last_error="SMTP 421 try later",
+                ),
+            ]
+        )
+    db.close()
+    status = run("status", env=env)
+    assert status.returncode == 0, status.stderr
+    assert "backlog: articles new 2, articles failed 0" in status.stdout
+    assert "digests: failed 1" in status.stdout
+    assert "digest sahel 2026-11-20 06:00 failed after 3 attempt(s): SMTP 421 try later" in (
+        status.stdout
+    )
 
 
 def test_status_on_an_unmigrated_database_says_what_to_do(env: dict[str, str]) -> None:
