@@ -200,23 +200,6 @@ def fill(db: Database, n_incidents: int, seed: int = 6) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def create_proposed_indexes(db: Database) -> None:
-    """The indexes the review queue asks for (see review/queries.py), for comparison."""
-    nulls = "" if db.engine.dialect.name == "sqlite" else " NULLS LAST"
-    with db.engine.begin() as conn:
-        conn.execute(
-            text("CREATE INDEX ix_incidents_counts ON incidents (status, match_label, country)")
-        )
-        conn.execute(
-            text(
-                "CREATE INDEX ix_incidents_queue ON incidents (status, new_evidence DESC, "
-                "coalesce(civilians_killed, killed_min, 0) DESC, confidence DESC, "
-                f"event_date DESC{nulls}, id DESC)"
-            )
-        )
-        conn.execute(text("ANALYZE"))
-
-
 def _time(call: Callable[[], Any], n: int) -> list[float]:
     times = []
     for _ in range(n):
@@ -308,25 +291,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incidents", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
-    parser.add_argument(
-        "--proposed-indexes",
-        action="store_true",
-        help="create the two indexes proposed for the queue (not in the migrations yet)",
-    )
     args = parser.parse_args(argv)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     report: dict[str, Any] = {
         "incidents": args.incidents,
         "requests": args.requests,
-        "proposed_indexes": args.proposed_indexes,
         "load_average_at_start": os.getloadavg(),
     }
     print(f"load average at start: {os.getloadavg()}")
     for backend in backends:
         opener = sqlite_db if backend == "sqlite" else postgres_db
         with opener(args.incidents) as db:
-            if args.proposed_indexes:
-                create_proposed_indexes(db)
             results = measure(db, args.incidents, args.requests)
         report[backend] = results
         for view, figures in results.items():

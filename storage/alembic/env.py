@@ -5,16 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+from storage.db import include_object
 from storage.models import Base
 
 target_metadata = Base.metadata
-
-# Tables owned by other libraries (APScheduler's job store) are not ours to migrate.
-FOREIGN_TABLES = {"apscheduler_jobs"}
-
-
-def include_object(obj, name, type_, reflected, compare_to):
-    return not (type_ == "table" and name in FOREIGN_TABLES)
 
 
 def run_migrations_online() -> None:

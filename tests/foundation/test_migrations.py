@@ -9,13 +9,22 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from storage import Database
-from storage.db import current_revision, head_revision, is_current, make_engine, upgrade
+from storage.db import (
+    current_revision,
+    head_revision,
+    include_object,
+    is_current,
+    make_engine,
+    upgrade,
+)
 from storage.models import Base
 
 
 def _pending_diff(db: Database) -> list[object]:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         return list(compare_metadata(context, Base.metadata))
 
 
