@@ -38,6 +38,8 @@ from storage import Database, audit, repo
 from storage import incidents as queue
 from storage.models import (
     DATE_PRECISIONS,
+    INCIDENT_DATE_FIELDS,
+    INCIDENT_PLACE_FIELDS,
     PLACE_PRECISIONS,
     Article,
     Claim,
@@ -52,17 +54,8 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 REVIEWED = ("confirmed", "rejected")
-PLACE_FIELDS = (
-    "place_name",
-    "country",
-    "admin1",
-    "admin2",
-    "lat",
-    "lon",
-    "geonames_id",
-    "place_precision",
-)
-DATE_FIELDS = ("event_date", "event_date_end", "date_precision")
+PLACE_FIELDS = INCIDENT_PLACE_FIELDS
+DATE_FIELDS = INCIDENT_DATE_FIELDS
 # Reviewer edits lock whole groups under these names as well as single columns.
 LOCK_GROUPS = {
     "place": PLACE_FIELDS,

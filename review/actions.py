@@ -35,6 +35,8 @@ from storage.models import (
     CLAIM_KINDS,
     DATE_PRECISIONS,
     GRADES,
+    INCIDENT_DATE_FIELDS,
+    INCIDENT_PLACE_FIELDS,
     PLACE_PRECISIONS,
     Claim,
     EvidenceMention,
@@ -46,17 +48,8 @@ from storage.models import (
 )
 
 # Fields a reviewer may edit directly; editing one locks it against the pipeline.
-PLACE_FIELDS = (
-    "place_name",
-    "country",
-    "admin1",
-    "admin2",
-    "lat",
-    "lon",
-    "geonames_id",
-    "place_precision",
-)
-DATE_FIELDS = ("event_date", "event_date_end", "date_precision")
+PLACE_FIELDS = INCIDENT_PLACE_FIELDS
+DATE_FIELDS = INCIDENT_DATE_FIELDS
 OTHER_FIELDS = ("aggregate", "victims")
 ACTOR_FIELDS = ("perpetrators", "targets")
 EDITABLE_FIELDS = PLACE_FIELDS + DATE_FIELDS + OTHER_FIELDS + ACTOR_FIELDS

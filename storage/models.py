@@ -49,6 +49,18 @@ ACTOR_ROLES = ("perpetrator", "target")
 ORIGINS = ("machine", "reviewer")
 ROLES = ("reviewer", "admin")
 GRADES = ("single_source", "corroborated", "contested")
+# Column groups of an incident that reviewers edit (and lock) together.
+INCIDENT_PLACE_FIELDS = (
+    "place_name",
+    "country",
+    "admin1",
+    "admin2",
+    "lat",
+    "lon",
+    "geonames_id",
+    "place_precision",
+)
+INCIDENT_DATE_FIELDS = ("event_date", "event_date_end", "date_precision")
 ARTICLE_STATUSES = ("new", "irrelevant", "foreign_language", "duplicate", "processed", "failed")
 
 
