@@ -171,6 +171,31 @@ def _is_specific(place: Any) -> bool:
     return place.precision not in ("country",)
 
 
+def _aggregate_flags(
+    claims: list[Claim], norm: str, cues: EventCues, dates: list[DateMention]
+) -> list[bool]:
+    """Whether each claim is a period total, from cues around it.
+
+    The period is often written once (in a headline "Quarterly note: 312
+    killed", or at the end of a long sentence): a claim restating the same
+    figure as a total elsewhere in the text is that total too, so headline and
+    body stay one aggregate.
+    """
+    flags = []
+    for claim in claims:
+        s_start, s_end = claim.sentence
+        window = norm[max(s_start, claim.start - 160) : min(s_end, claim.end + 60)]
+        flags.append(
+            bool(cues.aggregate.search(window))
+            or any(d.period and s_start <= d.start < s_end for d in dates)
+        )
+    totals = {(c.kind, c.min) for c, f in zip(claims, flags, strict=True) if f}
+    return [
+        f or (c.min is not None and (c.kind, c.min) in totals)
+        for c, f in zip(claims, flags, strict=True)
+    ]
+
+
 def assemble(
     doc: Doc,
     dates: list[DateMention],
@@ -186,12 +211,9 @@ def assemble(
     places = _places(doc)
     events: list[_Event] = []
     prev: Claim | None = None
-    for claim in claims:
+    flags = _aggregate_flags(claims, norm, cues, dates)
+    for claim, aggregate in zip(claims, flags, strict=True):
         s_start, s_end = claim.sentence
-        window = norm[max(s_start, claim.start - 160) : min(s_end, claim.end + 60)]
-        aggregate = bool(cues.aggregate.search(window)) or any(
-            d.period and s_start <= d.start < s_end for d in dates
-        )
         place, rank = _place_for(claim, places, norm, cues, aggregate)
         when = _date_for(claim, dates)
         cue_zone = norm[

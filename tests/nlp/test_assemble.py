@@ -127,3 +127,23 @@ def test_assemble_on_a_blank_pipeline_without_places_or_actors() -> None:
     assert (total.event_date, total.event_date_end) == ("2024-01-01", "2024-05-08")
     assert single.location["name"] is None
     assert all(text[e["start"] : e["end"]] == e["text"] for i in incidents for e in i.evidence)
+
+
+def test_headline_restating_a_period_total_joins_it() -> None:
+    # The period is written only in the body; the headline figure restates the
+    # body's total, so the two are one aggregate, not a single event plus a total.
+    pipe = spacy.blank("en")
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("civwatch_claims")
+    text = (
+        "Report: 86 civilians killed in the region.\n"
+        "At least 86 civilians were killed and 40 injured in the region between January "
+        "and June, the human rights office wrote."
+    )
+    doc = pipe(text)
+    published = date(2024, 7, 15)
+    incidents = assemble(doc, find_dates(text, "en", published), published)
+    assert [(i.killed["min"], i.killed["max"], i.aggregate) for i in incidents] == [
+        (86, None, True)
+    ]
+    assert incidents[0].injured == {"min": 40, "max": 40}
