@@ -153,6 +153,13 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+def _forms_re(words: list[str], prefix: str, suffix: str) -> re.Pattern[str]:
+    """``prefix(?:form|form…)suffix`` over the folded inflected forms of ``words``."""
+    return re.compile(
+        prefix + "(?:" + "|".join(_form_pattern(fold(w)) for w in words) + ")" + suffix
+    )
+
+
 def _form_pattern(form: str) -> str:
     """Regex of one folded form; elided articles match both ways ("de X" / "d'X")."""
     words = form.split()
@@ -248,31 +255,13 @@ def load_grammar(lang: str) -> Grammar:
         max_after_extended=int(spec["max_after_extended"]),
         max_before=int(spec["max_before"]),
         stop=_phrase_re([fold(w) for w in spec["stop"]]),
-        count_nouns=re.compile(
-            r"^\s*(?:[\w-]+\s+){0,1}?(?:"
-            + "|".join(_form_pattern(fold(w)) for w in spec["count_nouns"])
-            + r")(?![\w])"
+        count_nouns=_forms_re(spec["count_nouns"], r"^\s*(?:[\w-]+\s+){0,1}?", r"(?![\w])"),
+        increment_after=_forms_re(spec["increment_after"], r"^\s*", r"(?![\w])"),
+        contrast_before=_forms_re(spec["contrast_before"], r"(?<![\w'])", r"\s*$"),
+        subcount_before=_forms_re(
+            spec["subcount_before"], r"(?<![\w'])", r"\s*,?\s*(?:\w+\s+){0,1}$"
         ),
-        increment_after=re.compile(
-            r"^\s*(?:"
-            + "|".join(_form_pattern(fold(w)) for w in spec["increment_after"])
-            + r")(?![\w])"
-        ),
-        contrast_before=re.compile(
-            r"(?<![\w'])(?:"
-            + "|".join(_form_pattern(fold(w)) for w in spec["contrast_before"])
-            + r")\s*$"
-        ),
-        subcount_before=re.compile(
-            r"(?<![\w'])(?:"
-            + "|".join(_form_pattern(fold(w)) for w in spec["subcount_before"])
-            + r")\s*,?\s*(?:\w+\s+){0,1}$"
-        ),
-        subcount_after=re.compile(
-            r"^\s*(?:"
-            + "|".join(_form_pattern(fold(w)) for w in spec["subcount_after"])
-            + r")(?![\w])"
-        ),
+        subcount_after=_forms_re(spec["subcount_after"], r"^\s*", r"(?![\w])"),
         extend_before=frozenset(fold(w) for w in spec["extend_before"]),
         combined_joiners=frozenset(spec["combined_joiners"]),
         victims=victims,
