@@ -55,6 +55,12 @@ def test_restart_coalesces_missed_runs_and_keeps_schedule(tmp_path: Path) -> Non
     second = start_scheduler(env, log)
     try:
         wait_for(lambda: len(runs(url, "health")) > before, 15, "the missed health run")
+        # A run is recorded as "running" when it starts; wait for the first to finish.
+        wait_for(
+            lambda: [r for r in runs(url, "health") if r.started_at > stopped_at][0].finished_at,
+            15,
+            "the missed health run to finish",
+        )
         restarted = [r for r in runs(url, "health") if r.started_at > stopped_at]
         # The second run after restart may only come one interval (2 s) later.
         first_after = restarted[0].started_at
@@ -106,8 +112,13 @@ def test_two_schedulers_run_each_job_once_per_due_time(
         standby = b if leader is a else a
         # The standby takes over when the leader stops.
         assert stop(leader) == 0
+        # A run is recorded as "running" when it starts; wait for the first to finish.
         taken_over = wait_for(
-            lambda: [r for r in runs(url, "health") if r.pid == standby.pid], 15, "the takeover"
+            lambda: [
+                r for r in runs(url, "health") if r.pid == standby.pid and r.finished_at is not None
+            ],
+            15,
+            "the takeover",
         )
         assert taken_over[0].status == "ok"
     finally:
