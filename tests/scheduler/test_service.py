@@ -57,7 +57,7 @@ def test_restart_coalesces_missed_runs_and_keeps_schedule(tmp_path: Path) -> Non
         wait_for(lambda: len(runs(url, "health")) > before, 15, "the missed health run")
         # A run is recorded as "running" when it starts; wait for the first to finish.
         wait_for(
-            lambda: [r for r in runs(url, "health") if r.started_at > stopped_at][0].finished_at,
+            lambda: next(r for r in runs(url, "health") if r.started_at > stopped_at).finished_at,
             15,
             "the missed health run to finish",
         )
