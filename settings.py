@@ -427,6 +427,7 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "pipelines.health.SourceHealth": 500,
+    "pipelines.gctuning.CollectorTuning": 900,
 }
 ITEM_PIPELINES = {
     "pipelines.canonical.CanonicalUrlPipeline": 100,

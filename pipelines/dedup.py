@@ -171,7 +171,7 @@ class DuplicatePipeline:
         assert self.db is not None, "open_spider was not called"
         normalised = normalise(f"{item.text}")
         item.content_hash = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
-        with self.db.sessions.begin() as session:
+        with self.db.sessions() as session:
             exact = find_by_hash(session, item.content_hash)
         if exact is not None:
             return self._mark(item, exact, "exact copy")

@@ -80,7 +80,7 @@ def detect_language(text: str) -> tuple[str | None, float]:
         return None, 0.0
     counts = Counter(words)
     scores = {
-        lang: sum(counts[w] for w in vocab if w in counts) / len(words)
+        lang: sum(n for w, n in counts.items() if w in vocab) / len(words)
         for lang, vocab in stopwords().items()
     }
     lang, ratio = max(scores.items(), key=lambda kv: kv[1])

@@ -45,7 +45,7 @@ from spiders.base import PAGE, Skipped
 from spiders.crawl import Shared
 from spiders.items import PageItem
 from storage import Database
-from storage.articles import url_seen
+from storage.articles import url_seen, urls_seen
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class SeenUrlMiddleware:
         # A fragment is never sent to the server, and pages are stored without it.
         urls = found | {urldefrag(url).url for url in found}
         with self.db.sessions() as session:
-            if any(url_seen(session, url) for url in urls):
+            if urls_seen(session, urls):
                 raise Skipped("already stored")
 
     def spider_closed(self, spider: Spider) -> None:

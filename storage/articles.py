@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Source
@@ -67,17 +67,20 @@ def url_seen(session: Session, url: str) -> bool:
     return session.execute(stmt).first() is not None
 
 
+def seen_urls_query(urls: Sequence[str]) -> Select[str, str]:
+    """Stored (url, canonical_url) pairs matching ``urls``; both columns are indexed."""
+    return select(Article.url, Article.canonical_url).where(
+        or_(Article.url.in_(urls), Article.canonical_url.in_(urls))
+    )
+
+
 def urls_seen(session: Session, urls: Iterable[str]) -> set[str]:
     """The subset of ``urls`` already stored (as fetched or canonical URLs)."""
     wanted = list(dict.fromkeys(urls))
     found: set[str] = set()
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        rows = session.execute(
-            select(Article.url, Article.canonical_url).where(
-                or_(Article.url.in_(chunk), Article.canonical_url.in_(chunk))
-            )
-        )
+        rows = session.execute(seen_urls_query(chunk))
         chunk_set = set(chunk)
         for url, canonical in rows:
             found.update({url, canonical} & chunk_set)
@@ -91,7 +94,12 @@ def source_id_for(session: Session, key: str) -> int | None:
 
 def find_by_hash(session: Session, content_hash: str) -> int | None:
     """The id of the earliest stored original (not itself a duplicate) with this text hash."""
-    return session.scalar(
+    return session.scalar(original_query(content_hash))
+
+
+def original_query(content_hash: str) -> Select[int]:
+    """The first original with this hash; answered from a partial index (migration 0003)."""
+    return (
         select(Article.id)
         .where(Article.content_hash == content_hash, Article.duplicate_of.is_(None))
         .order_by(Article.id)

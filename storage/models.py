@@ -28,6 +28,9 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
@@ -168,7 +171,7 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     published_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     fetched_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     near_dup_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
     duplicate_of: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL"), index=True
@@ -192,6 +195,15 @@ class Article(Base):
     __table_args__ = (
         CheckConstraint(_in("status", ARTICLE_STATUSES), name="status"),
         Index("ix_articles_status_nlp", "status", "nlp_version"),
+        # The seen-URL check looks URLs up before each request (migration 0003).
+        Index("ix_articles_url", "url", postgresql_using="hash"),
+        # The exact-duplicate check looks for the original with a text hash (0003).
+        Index(
+            "ix_articles_original_hash",
+            "content_hash",
+            sqlite_where=sql_text("duplicate_of IS NULL"),
+            postgresql_where=sql_text("duplicate_of IS NULL"),
+        ),
     )
 
 

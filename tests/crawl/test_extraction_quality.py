@@ -18,9 +18,18 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from trafilatura import bare_extraction
+from trafilatura.settings import Document
 
-from pipelines.extraction import MIN_TEXT_CHARS
-from tests.crawl.test_pipeline_support import NEWS_HTML, extracted, manifest
+from pipelines.extraction import (
+    MIN_TEXT_CHARS,
+    TRUST_FAST_CHARS,
+    build_options,
+    decode_body,
+    extract_html,
+    page_metadata,
+)
+from tests.crawl.test_pipeline_support import NEWS_HTML, extracted, manifest, page_bytes
 
 BASELINE = json.loads((NEWS_HTML / "extraction_baseline.json").read_text(encoding="utf-8"))
 
@@ -107,3 +116,36 @@ def test_token_f1_is_a_real_measure() -> None:
     assert token_f1("x", "y") == 0.0
     assert same_title("Big news today - Outlet", "Big news today")
     assert not same_title("Other", "Big news today")
+
+
+def test_page_metadata_agrees_with_trafilaturas_own() -> None:
+    # Our metadata reads only title, author (<meta>, JSON-LD) and date; on every
+    # gold page they must be what trafilatura's full extract_metadata finds.
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    options = build_options()
+    authors = 0
+    for page in manifest():
+        tree = load_html(decode_body(page_bytes(page), {}))
+        theirs = extract_metadata(tree, page["url"], {**options.date_params})
+        ours = page_metadata(tree, page["url"], options.date_params)
+        assert (ours.title, ours.date) == (theirs.title, theirs.date), page["file"]
+        if ours.author is not None:
+            authors += 1
+            assert ours.author == theirs.author, page["file"]
+    assert authors >= 20, "authors from <meta> and JSON-LD are kept"
+
+
+def test_a_thin_fast_extraction_gets_the_fallbacks() -> None:
+    # On this page trafilatura's own extractor alone keeps ~400 characters of a
+    # long essay; the full comparison (readability) finds the essay.
+    page = next(p for p in manifest() if p["file"].startswith("traf_laviedesidees"))
+    html = decode_body(page_bytes(page), {})
+    options = build_options()
+    fast = bare_extraction(html, url=page["url"], options=options.fast)
+    assert isinstance(fast, Document) and fast.text is not None
+    assert len(fast.text) < TRUST_FAST_CHARS
+    found = extract_html(html, page["url"], options)
+    assert found is not None and len(found.text) > 10 * len(fast.text)
+    assert all(snippet in found.text for snippet in page["gold"]["with"])

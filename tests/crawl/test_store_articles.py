@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -16,8 +17,10 @@ from storage import Database
 from storage.articles import (
     add_article,
     find_by_hash,
+    original_query,
     read_snapshot,
     recent_signatures,
+    seen_urls_query,
     url_seen,
     urls_seen,
     write_snapshot,
@@ -130,3 +133,28 @@ def test_recent_signatures_only_originals(db: Database) -> None:
         add_article(session, page("http://c.test/nosig"), None)
     with db.sessions.begin() as session:
         assert recent_signatures(session) == [(first, b"\x01" * 16)]
+
+
+def _plan(db: Database, stmt: Any) -> str:
+    """The query plan of ``stmt`` as the database would run it on a large table."""
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            return " ".join(
+                str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            )
+        # A few rows make any plan cheap; ask what an index can do.
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        return " ".join(str(row[0]) for row in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+
+
+def test_crawl_lookups_use_indexes(db: Database) -> None:
+    # Asked before every request and for every page: a table scan would read
+    # every stored article's text (migration 0003).
+    seen = seen_urls_query(["http://a.test/x", "http://a.test/y"])
+    original = original_query("a" * 64)
+    seen_plan, original_plan = _plan(db, seen), _plan(db, original)
+    assert "ix_articles_url" in seen_plan, seen_plan
+    assert "ix_articles_original_hash" in original_plan, original_plan
+    assert "SCAN articles" not in seen_plan + original_plan
+    assert "Seq Scan" not in seen_plan + original_plan
