@@ -2,11 +2,15 @@
 
     .venv/bin/python bench/bench_process.py [--events 350] [--noise 50]
         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--no-pg]
-        [--export 100000] [--filler 1] [--only nlp|pg|export]
+        [--export 100000] [--words 830] [--only nlp|pg|export]
 
 1. Stores ``3 × events + noise`` synthetic articles (three outlets, English and
    French, per attack — ``tests/incidents/corpus.py`` — each padded with
-   ordinary news paragraphs to a realistic length) in a fresh SQLite database.
+   ordinary news paragraphs to ``--words``: by default 830, the median length
+   of the 44 real news pages recorded in tests/fixtures/news_html as our
+   extraction stage stores them; ``--words 0`` keeps the bare reports, ~60
+   words, the worst case for the ratio: storage and merging cost about the same
+   per article whatever its length, NLP grows with it) in a fresh SQLite database.
 2. Bare NLP: ``Analyzer.analyze_docs`` over the same texts, same batch size,
    models already loaded. End to end: ``Processor.run`` over the stored
    articles (lease, NLP, claims/actors/evidence, merging, ledger, matching, one
@@ -83,10 +87,26 @@ FILLER = {
 }
 
 
-def articles(events: int, noise: int, filler: int = 1) -> list[dict[str, object]]:
+# Median words of the recorded real news pages' extracted text (see the docstring).
+REAL_MEDIAN_WORDS = 830
+
+
+def padded(report: str, lang: str, words: int) -> str:
+    """``report`` followed by ordinary paragraphs until it has about ``words`` words."""
+    parts = [report]
+    count = len(report.split())
+    filler = FILLER[lang]
+    while count < words:
+        paragraph = filler[(len(parts) - 1) % len(filler)]
+        parts.append(paragraph)
+        count += len(paragraph.split())
+    return "\n\n".join(parts)
+
+
+def articles(events: int, noise: int, words: int = REAL_MEDIAN_WORDS) -> list[dict[str, object]]:
     rows = []
     for r in backlog(events, noise=noise):
-        body = "\n\n".join([r.text, *(FILLER[r.lang] * filler)])
+        body = padded(r.text, r.lang, words)
         published = dt.datetime.combine(r.published, dt.time(12), tzinfo=dt.UTC)
         rows.append(
             {
@@ -106,10 +126,10 @@ def store(db: Database, rows: list[dict[str, object]]) -> None:
         s.execute(insert(Article), rows)
 
 
-def bench_nlp_vs_e2e(events: int, noise: int, workdir: Path, batch: int, filler: int) -> None:
+def bench_nlp_vs_e2e(events: int, noise: int, workdir: Path, batch: int, words: int) -> None:
     from nlp.analyze import AnalyzeInput, Analyzer
 
-    rows = articles(events, noise, filler)
+    rows = articles(events, noise, words)
     words = sum(len(str(r["text"]).split()) for r in rows)
     print(f"articles: {len(rows)} ({words / len(rows):.0f} words each on average)")
     analyzer = Analyzer()
@@ -245,14 +265,14 @@ def _workers(url: str, n: int, batch: int, workdir: Path) -> tuple[int, float, l
 
 
 def bench_pg_scaling(
-    admin_url: str, events: int, noise: int, workdir: Path, batch: int, filler: int
+    admin_url: str, events: int, noise: int, workdir: Path, batch: int, words: int
 ) -> None:
     results = {}
     for n in (1, 2):
         url = _pg_db(admin_url)
         try:
             db = Database.open(url)
-            store(db, articles(events, noise, filler))
+            store(db, articles(events, noise, words))
             db.close()
             done, wall, split = _workers(url, n, batch, workdir)
             results[n] = done / wall
@@ -408,7 +428,10 @@ def main() -> None:
     parser.add_argument("--noise", type=int, default=50)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument(
-        "--filler", type=int, default=1, help="times the ordinary paragraphs are repeated"
+        "--words",
+        type=int,
+        default=REAL_MEDIAN_WORDS,
+        help="pad each report with ordinary paragraphs to about this many words",
     )
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--no-pg", action="store_true")
@@ -427,9 +450,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         if args.only in (None, "nlp"):
-            bench_nlp_vs_e2e(args.events, args.noise, workdir, args.batch, args.filler)
+            bench_nlp_vs_e2e(args.events, args.noise, workdir, args.batch, args.words)
         if args.only in (None, "pg") and not args.no_pg:
-            bench_pg_scaling(args.pg, args.events, args.noise, workdir, args.batch, args.filler)
+            bench_pg_scaling(args.pg, args.events, args.noise, workdir, args.batch, args.words)
         if args.only in (None, "export"):
             bench_export(args.export, workdir)
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

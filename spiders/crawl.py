@@ -79,6 +79,7 @@ def scrapy_settings(
         # Close every source gracefully before the scheduler's hard limit on the
         # crawl subprocess, so its run is recorded ("ended early") and not lost.
         "CLOSESPIDER_TIMEOUT": max(60, int(settings.crawl_timeout * 0.9)),
+        "CIVWATCH_EXTRACT_WORKERS": settings.extract_workers,
     }
     if since is not None:
         values["CIVWATCH_SINCE"] = since.isoformat()

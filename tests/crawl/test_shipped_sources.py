@@ -93,3 +93,6 @@ def test_user_agent_identifies_us(tmp_path: Path) -> None:
     # Sources close (and record their run) before the scheduler kills the crawl.
     assert 0 < scrapy.getint("CLOSESPIDER_TIMEOUT") < settings.crawl_timeout
     assert 429 in scrapy.getlist("RETRY_HTTP_CODES") or "429" in scrapy.getlist("RETRY_HTTP_CODES")
+    assert scrapy.getint("CIVWATCH_EXTRACT_WORKERS") == 0  # extraction in the crawl process
+    pooled = Settings.from_env({"CIVWATCH_EXTRACT_WORKERS": "2"}, data_dir=tmp_path)
+    assert scrapy_settings(pooled).getint("CIVWATCH_EXTRACT_WORKERS") == 2
