@@ -33,10 +33,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session, aliased
 
 from storage.models import CLAIM_KINDS, Claim, Incident
 
@@ -172,34 +173,41 @@ def victim_categories(claims: Sequence[ClaimLike]) -> list[str]:
     return seen
 
 
+@lru_cache(maxsize=1)
+def _ledger_queries() -> tuple[Select[int], Select[Claim]]:
+    """(ids, claims) of an incident's ledger — the incident (bound as ``ledger_root``)
+    and every incident merged into it, transitively — one query each.
+
+    A recursive CTE (UNION, not UNION ALL, so even a cycle would end), built once:
+    constructing it costs more than running it.
+    """
+    tree = (
+        select(Incident.id)
+        .where(Incident.id == bindparam("ledger_root"))
+        .cte("ledger", recursive=True)
+    )
+    child = aliased(Incident)
+    tree = tree.union(
+        select(child.id).where(child.merged_into == tree.c.id, child.status == "merged")
+    )
+    ids = select(tree.c.id)
+    claims = (
+        select(Claim)
+        .where(Claim.incident_id.in_(select(tree.c.id)), Claim.superseded.is_(False))
+        .order_by(Claim.id)
+    )
+    return ids, claims
+
+
 def ledger_incident_ids(session: Session, incident_id: int) -> list[int]:
     """``incident_id`` and every incident merged into it, transitively."""
-    ids = [incident_id]
-    frontier = [incident_id]
-    while frontier:
-        children = list(
-            session.scalars(
-                select(Incident.id).where(
-                    Incident.merged_into.in_(frontier), Incident.status == "merged"
-                )
-            )
-        )
-        children = [c for c in children if c not in ids]
-        ids.extend(children)
-        frontier = children
-    return ids
+    found = set(session.scalars(_ledger_queries()[0], {"ledger_root": incident_id}))
+    return [incident_id, *sorted(found - {incident_id})]
 
 
 def ledger_claims(session: Session, incident: Incident) -> list[Claim]:
     """The claims an incident's figures are computed over (its own + merged-in ones)."""
-    ids = ledger_incident_ids(session, incident.id)
-    return list(
-        session.scalars(
-            select(Claim)
-            .where(Claim.incident_id.in_(ids), Claim.superseded.is_(False))
-            .order_by(Claim.id)
-        )
-    )
+    return list(session.scalars(_ledger_queries()[1], {"ledger_root": incident.id}))
 
 
 def _locked(incident: Incident, field: str) -> bool:

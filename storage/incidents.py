@@ -139,11 +139,12 @@ def lock_leased_article(
     lease and it still needs processing; else None (lease lost or already done)."""
     stmt = select(Article).where(Article.id == article_id)
     if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
         # This transaction may be lost whole if the database server crashes (never
         # half-written): the article is then simply processed again. Not waiting
         # for the WAL flush at every article's commit saves ~2 ms per article.
-        session.execute(text("SELECT set_config('synchronous_commit', 'off', true)"))
+        # Set in the same round trip as the row lock.
+        stmt = stmt.add_columns(func.set_config("synchronous_commit", "off", True))
+        stmt = stmt.with_for_update(of=Article)
     else:
         # SQLite: take the write lock first (like BEGIN IMMEDIATE), so concurrent
         # workers queue on the busy timeout instead of failing on a stale snapshot.
@@ -153,7 +154,7 @@ def lock_leased_article(
             .values(lease_owner=owner)
             .execution_options(synchronize_session=False)
         )
-    article = session.scalars(stmt).one_or_none()
+    article = session.scalars(stmt).one_or_none()  # the first column: the Article
     if article is None or article.lease_owner != owner:
         return None
     if article.nlp_version == nlp_version:

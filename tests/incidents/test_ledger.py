@@ -12,6 +12,8 @@ from incidents.ledger import (
     FigureRange,
     PolicyError,
     compute_figures,
+    ledger_claims,
+    ledger_incident_ids,
     refresh_incident,
     spread,
 )
@@ -164,3 +166,23 @@ def test_refresh_incident_merged_claims_and_locks(db: Database) -> None:
         assert (b.injured_min, b.injured_max) == (5, 5)
         # nothing changes when refreshed twice
         assert refresh_incident(s, b, "conservative") == {}
+
+
+def test_ledger_follows_merges_transitively(db: Database) -> None:
+    # c was merged into a, then a into b: b's figures count all three reports;
+    # a sibling merged elsewhere and a rejected incident pointing at b do not.
+    with db.sessions.begin() as s:
+        art = _article(s, 1)
+        b, a, c, other, stray = (Incident() for _ in range(5))
+        s.add_all([b, a, c, other, stray])
+        s.flush()
+        a.status, a.merged_into = "merged", b.id
+        c.status, c.merged_into = "merged", a.id
+        other.status, other.merged_into = "merged", stray.id
+        stray.status, stray.merged_into = "rejected", b.id  # not a merge: left out
+        for incident, killed in ((b, 3), (a, 5), (c, 9), (other, 40), (stray, 50)):
+            s.add(Claim(incident_id=incident.id, article_id=art.id, kind="killed", min=killed))
+        s.flush()
+        assert ledger_incident_ids(s, b.id) == [b.id, *sorted((a.id, c.id))]
+        assert sorted(claim.min or 0 for claim in ledger_claims(s, b)) == [3, 5, 9]
+        assert ledger_incident_ids(s, c.id) == [c.id]
