@@ -28,10 +28,11 @@ import math
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz import fuzz
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from settings import Settings
@@ -229,50 +230,80 @@ def score(
     return MergeScore(round(total, 4), parts)
 
 
-def candidates(session: Session, draft: Draft, settings: Settings) -> list[Incident]:
-    """Stored incidents (not merged away) that could be ``draft``'s event."""
-    conditions = [Incident.status != "merged", Incident.aggregate.is_(draft.aggregate)]
-    if draft.country:
-        conditions.append(or_(Incident.country == draft.country, Incident.country.is_(None)))
-    if draft.lat is not None and draft.lon is not None and _has_point(draft):
+@lru_cache(maxsize=32)
+def _candidates_query(aggregate: bool, country: bool, point: str, dated: bool) -> Select[Incident]:
+    """The candidates query of one shape, its values bound at execution.
+
+    Built once per shape: constructing the statement cost more than running it.
+    ``point`` is "" (no point), "box" or "box+entry" (a gazetteer id too).
+    """
+    conditions = [Incident.status != "merged", Incident.aggregate.is_(aggregate)]
+    if country:
+        conditions.append(or_(Incident.country == bindparam("country"), Incident.country.is_(None)))
+    if point:
         # A point only merges with the same gazetteer entry, a point within the
         # distance, or a place without a point: a bounding box keeps the far ones
         # out in SQL (indexes and fewer rows loaded).
-        dlat = settings.merge_distance_km / 111.0
-        dlon = dlat / max(0.05, math.cos(math.radians(draft.lat)))
         in_box = and_(
-            Incident.lat.between(draft.lat - dlat, draft.lat + dlat),
-            Incident.lon.between(draft.lon - dlon, draft.lon + dlon),
+            Incident.lat.between(bindparam("lat_lo"), bindparam("lat_hi")),
+            Incident.lon.between(bindparam("lon_lo"), bindparam("lon_hi")),
         )
         unpointed = or_(
             Incident.lat.is_(None),
             Incident.lon.is_(None),
             Incident.place_precision.not_in(("point", "admin2")),
         )
-        same_entry = (
-            Incident.geonames_id == draft.geonames_id if draft.geonames_id is not None else None
-        )
+        if point == "box+entry":
+            conditions.append(
+                or_(in_box, unpointed, Incident.geonames_id == bindparam("geonames_id"))
+            )
+        else:
+            conditions.append(or_(in_box, unpointed))
+    if dated:
+        day = Incident.event_date.type
         conditions.append(
-            or_(in_box, unpointed, same_entry) if same_entry is not None else or_(in_box, unpointed)
+            or_(
+                Incident.event_date.is_(None),
+                and_(
+                    Incident.event_date >= bindparam("date_lo", type_=day),
+                    Incident.event_date <= bindparam("date_hi", type_=day),
+                ),
+            )
         )
+    return select(Incident).where(*conditions).order_by(Incident.id.desc()).limit(CANDIDATE_LIMIT)
+
+
+def candidates(session: Session, draft: Draft, settings: Settings) -> list[Incident]:
+    """Stored incidents (not merged away) that could be ``draft``'s event."""
+    params: dict[str, object] = {}
+    if draft.country:
+        params["country"] = draft.country
+    point = ""
+    if draft.lat is not None and draft.lon is not None and _has_point(draft):
+        dlat = settings.merge_distance_km / 111.0
+        dlon = dlat / max(0.05, math.cos(math.radians(draft.lat)))
+        params.update(
+            lat_lo=draft.lat - dlat,
+            lat_hi=draft.lat + dlat,
+            lon_lo=draft.lon - dlon,
+            lon_hi=draft.lon + dlon,
+        )
+        point = "box"
+        if draft.geonames_id is not None:
+            point = "box+entry"
+            params["geonames_id"] = draft.geonames_id
     if draft.event_date is not None:
         reach = dt.timedelta(
             days=settings.merge_window_days
             + _slack(draft.date_precision)
             + PRECISION_SLACK_DAYS["month"]
         )
-        end = draft.event_date_end or draft.event_date
-        conditions.append(
-            or_(
-                Incident.event_date.is_(None),
-                and_(
-                    Incident.event_date >= draft.event_date - reach,
-                    Incident.event_date <= end + reach,
-                ),
-            )
-        )
-    stmt = select(Incident).where(*conditions).order_by(Incident.id.desc()).limit(CANDIDATE_LIMIT)
-    return list(session.scalars(stmt))
+        params["date_lo"] = draft.event_date - reach
+        params["date_hi"] = (draft.event_date_end or draft.event_date) + reach
+    stmt = _candidates_query(
+        bool(draft.aggregate), bool(draft.country), point, draft.event_date is not None
+    )
+    return list(session.scalars(stmt, params))
 
 
 def incident_perpetrators(session: Session, incident_ids: list[int]) -> dict[int, set[str]]:

@@ -17,8 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -132,29 +145,40 @@ def release_all(session: Session, owner: str) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+@lru_cache(maxsize=2)
+def _lock_queries(postgresql: bool) -> tuple[Update | None, Select[Article]]:
+    """(write-lock statement or None, row select) for ``lock_leased_article``,
+    built once (constructing them per article cost more than running them)."""
+    select_row = select(Article).where(Article.id == bindparam("article_id"))
+    if postgresql:
+        # This transaction may be lost whole if the database server crashes (never
+        # half-written): the article is then simply processed again. Not waiting
+        # for the WAL flush at every article's commit saves ~2 ms per article.
+        # Set in the same round trip as the row lock.
+        select_row = select_row.add_columns(func.set_config("synchronous_commit", "off", True))
+        return None, select_row.with_for_update(of=Article)
+    # SQLite: take the write lock first (like BEGIN IMMEDIATE), so concurrent
+    # workers queue on the busy timeout instead of failing on a stale snapshot.
+    write_lock = (
+        update(Article)
+        .where(Article.id == bindparam("article_id"), Article.lease_owner == bindparam("owner"))
+        .values(lease_owner=bindparam("owner"))
+        .execution_options(synchronize_session=False)
+    )
+    return write_lock, select_row
+
+
 def lock_leased_article(
     session: Session, article_id: int, owner: str, nlp_version: str, *, reprocess: bool
 ) -> Article | None:
     """The article, row-locked for this transaction, if ``owner`` still holds its
     lease and it still needs processing; else None (lease lost or already done)."""
-    stmt = select(Article).where(Article.id == article_id)
-    if session.get_bind().dialect.name == "postgresql":
-        # This transaction may be lost whole if the database server crashes (never
-        # half-written): the article is then simply processed again. Not waiting
-        # for the WAL flush at every article's commit saves ~2 ms per article.
-        # Set in the same round trip as the row lock.
-        stmt = stmt.add_columns(func.set_config("synchronous_commit", "off", True))
-        stmt = stmt.with_for_update(of=Article)
-    else:
-        # SQLite: take the write lock first (like BEGIN IMMEDIATE), so concurrent
-        # workers queue on the busy timeout instead of failing on a stale snapshot.
-        session.execute(
-            update(Article)
-            .where(Article.id == article_id, Article.lease_owner == owner)
-            .values(lease_owner=owner)
-            .execution_options(synchronize_session=False)
-        )
-    article = session.scalars(stmt).one_or_none()  # the first column: the Article
+    write_lock, select_row = _lock_queries(session.get_bind().dialect.name == "postgresql")
+    params = {"article_id": article_id, "owner": owner}
+    if write_lock is not None:
+        session.execute(write_lock, params)
+    # the first column is the Article
+    article = session.scalars(select_row, {"article_id": article_id}).one_or_none()
     if article is None or article.lease_owner != owner:
         return None
     if article.nlp_version == nlp_version:
