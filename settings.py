@@ -121,7 +121,7 @@ class Settings:
         metadata=_env(
             "CIVWATCH_EXTRACT_WORKERS",
             "Extraction processes during a crawl (0: extract in the crawl process). On "
-            "two free cores, 2 more than doubles pages/s (bench/README.md).",
+            "two free cores, 2 about double pages/s (bench/README.md).",
         ),
     )
     reliefweb_appname: str = field(

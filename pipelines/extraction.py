@@ -15,8 +15,11 @@ works while the reactor keeps fetching.
 The page is parsed once. Trafilatura's own extractor runs first without its
 fallbacks (``fast``); only when that gives little text, or text that is not
 made of paragraphs, is the full comparison with readability and jusText run —
-the cases where the fallbacks change the result (on the 44 recorded gold
-pages: the same text on 40, the full run taken on the others; ~40 % less work).
+the cases where the fallbacks change the result. On the 44 recorded gold pages
+the fast text equals the full run's on 40; three of the other four gave under
+550 characters and get the full run, the fourth keeps 56 more characters.
+With the metadata below, about a quarter less work than trafilatura's full run
+with its own metadata.
 Metadata is the part of trafilatura's that we use — title, author from
 ``<meta>`` and JSON-LD, and the date (htmldate) — read from the same tree, and
 skipped altogether when the feed gave the title and the date.
