@@ -20,10 +20,11 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Source
@@ -67,8 +68,11 @@ def url_seen(session: Session, url: str) -> bool:
     return session.execute(stmt).first() is not None
 
 
-def seen_urls_query(urls: Sequence[str]) -> Select[str, str]:
-    """Stored (url, canonical_url) pairs matching ``urls``; both columns are indexed."""
+@lru_cache(maxsize=1)
+def seen_urls_query() -> Select[str, str]:
+    """Stored (url, canonical_url) pairs matching the bound list ``urls``; both
+    columns are indexed. Built once: the crawl asks it before every request."""
+    urls: BindParameter[list[str]] = bindparam("urls", expanding=True)
     return select(Article.url, Article.canonical_url).where(
         or_(Article.url.in_(urls), Article.canonical_url.in_(urls))
     )
@@ -80,7 +84,7 @@ def urls_seen(session: Session, urls: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        rows = session.execute(seen_urls_query(chunk))
+        rows = session.execute(seen_urls_query(), {"urls": chunk})
         chunk_set = set(chunk)
         for url, canonical in rows:
             found.update({url, canonical} & chunk_set)
@@ -94,14 +98,16 @@ def source_id_for(session: Session, key: str) -> int | None:
 
 def find_by_hash(session: Session, content_hash: str) -> int | None:
     """The id of the earliest stored original (not itself a duplicate) with this text hash."""
-    return session.scalar(original_query(content_hash))
+    return session.scalar(original_query(), {"content_hash": content_hash})
 
 
-def original_query(content_hash: str) -> Select[int]:
-    """The first original with this hash; answered from a partial index (migration 0003)."""
+@lru_cache(maxsize=1)
+def original_query() -> Select[int]:
+    """The first original with the bound ``content_hash``; answered from a partial
+    index (migration 0003). Built once: the crawl asks it for every page."""
     return (
         select(Article.id)
-        .where(Article.content_hash == content_hash, Article.duplicate_of.is_(None))
+        .where(Article.content_hash == bindparam("content_hash"), Article.duplicate_of.is_(None))
         .order_by(Article.id)
         .limit(1)
     )

@@ -151,8 +151,8 @@ def _plan(db: Database, stmt: Any) -> str:
 def test_crawl_lookups_use_indexes(db: Database) -> None:
     # Asked before every request and for every page: a table scan would read
     # every stored article's text (migration 0003).
-    seen = seen_urls_query(["http://a.test/x", "http://a.test/y"])
-    original = original_query("a" * 64)
+    seen = seen_urls_query().params(urls=["http://a.test/x", "http://a.test/y"])
+    original = original_query().params(content_hash="a" * 64)
     seen_plan, original_plan = _plan(db, seen), _plan(db, original)
     assert "ix_articles_url" in seen_plan, seen_plan
     assert "ix_articles_original_hash" in original_plan, original_plan
