@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import datetime as dt
-import gc
 import logging
 import multiprocessing
 import re
@@ -50,7 +49,7 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.settings import Document, Extractor, set_date_params
 from trafilatura.utils import load_html
 
-from pipelines.gctuning import GEN0_THRESHOLD
+from pipelines import gctuning
 from settings import from_scrapy_settings
 from spiders.items import PageItem
 from storage.articles import write_snapshot
@@ -351,9 +350,7 @@ def _init_worker() -> None:
     """
     global _WORKER_OPTIONS
     _WORKER_OPTIONS = build_options()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GEN0_THRESHOLD, *gc.get_threshold()[1:])
+    gctuning.tune()
 
 
 def parse_date(value: str | None) -> dt.datetime | None:

@@ -21,6 +21,15 @@ from scrapy.crawler import Crawler
 GEN0_THRESHOLD = 50_000
 
 
+def tune() -> tuple[int, int, int]:
+    """Freeze what is loaded and make young collections rarer; the old thresholds."""
+    saved = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GEN0_THRESHOLD, saved[1], saved[2])
+    return saved
+
+
 class CollectorTuning:
     def __init__(self) -> None:
         self.saved: tuple[int, int, int] | None = None
@@ -33,10 +42,7 @@ class CollectorTuning:
         return extension
 
     def engine_started(self) -> None:
-        self.saved = gc.get_threshold()
-        gc.collect()
-        gc.freeze()
-        gc.set_threshold(GEN0_THRESHOLD, self.saved[1], self.saved[2])
+        self.saved = tune()
 
     def engine_stopped(self) -> None:
         if self.saved is not None:
