@@ -215,6 +215,7 @@ class Grammar:
     revised_cues: re.Pattern[str]
     deadly: re.Pattern[str]
     plural_victims: re.Pattern[str]
+    singular: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -228,7 +229,11 @@ def load_grammar(lang: str) -> Grammar:
         (after if trig["position"] == "after" else before)[trig["kind"]].extend(
             fold(f) for f in trig["forms"]
         )
-    victims = {cat: _phrase_re([fold(w) for w in words]) for cat, words in spec["victims"].items()}
+    singular_nouns = spec.get("singular_victims", {})
+    victims = {
+        cat: _phrase_re([fold(w) for w in [*words, *singular_nouns.get(cat, [])]])
+        for cat, words in spec["victims"].items()
+    }
     plural = [
         fold(w)
         for words in spec["victims"].values()
@@ -274,6 +279,21 @@ def load_grammar(lang: str) -> Grammar:
         revised_cues=_phrase_re([fold(w) for w in spec["revised_cues"]]),
         deadly=re.compile(deadly),
         plural_victims=_phrase_re(plural),
+        singular=_singular_re(spec),
+    )
+
+
+def _singular_re(spec: dict[str, Any]) -> re.Pattern[str]:
+    """A determiner, up to two modifiers and a noun naming one person ("a Malian soldier")."""
+    dets = "|".join(re.escape(fold(d)) for d in sorted(spec["singular_determiners"], key=len)[::-1])
+    nouns = [fold(w) for words in spec["singular_victims"].values() for w in words]
+    noun_alt = "|".join(_form_pattern(n) for n in sorted(set(nouns), key=len, reverse=True))
+    not_before = "|".join(re.escape(fold(w)) for w in spec["singular_not_before"])
+    function = r"(?:of|on|in|at|and|or|to|by|was|were|is|has|de|du|des|et|au|en|par|a|est)"
+    return re.compile(
+        rf"(?<![\w'])(?P<det>{dets})(?:(?<=')|\s+)"
+        rf"(?:(?!{function}\s)[\w.-]+\s+){{0,2}}?(?:{noun_alt})"
+        rf"(?!\s*(?:{not_before})(?![\w]))"
     )
 
 
@@ -355,6 +375,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     norm = fold(sent)
     quantities = [q for q in find_quantities(sent, g.lang) if q.blocked is None]
     quantities = [q for q in quantities if not _is_count_of_things(norm, q, g)]
+    quantities = _with_singulars(sent, norm, quantities, g)
     words: list[_Word] = []
     if quantities:
         words = [_Word(m.start(), m.end(), m.group(0)) for m in _WORD_RE.finditer(norm)]
@@ -412,6 +433,37 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     claims.extend(_negations(sent, norm, s_start, s_end, claimant, g))
     claims.extend(_figureless(sent, norm, s_start, s_end, claims, claimant, g))
     return claims
+
+
+def _with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar) -> list[Quantity]:
+    """Add a figure of one for each singular victim ("a soldier", "le maire", "l'imam").
+
+    The determiner stands for the number, as "un" already does in "un soldat": the
+    phrase is then linked to its trigger ("was killed", "killing …") like any figure.
+    """
+    taken = {q.start for q in quantities}
+    spans = [(q.start, q.end) for q in quantities]
+    extra = []
+    for m in g.singular.finditer(norm):
+        start, end = m.span("det")
+        if start in taken or any(a <= start < b for a, b in spans):
+            continue
+        extra.append(
+            Quantity(
+                start=start,
+                end=end,
+                text=sent[start:end],
+                value=1,
+                min=1,
+                max=1,
+                qualifier=None,
+                kind="exact",
+                article=True,
+            )
+        )
+    if not extra:
+        return quantities
+    return sorted([*quantities, *extra], key=lambda q: q.start)
 
 
 def _replace(claim: Claim, **changes: Any) -> Claim:
@@ -553,7 +605,8 @@ def _victim_phrase_end(norm: str, words: list[_Word], q_end: int) -> int:
     for w in words[_word_index_at(words, q_end) :][:7]:
         if w.text in _HARD_STOP or w.text in _VICTIM_PHRASE_STOPS:
             break
-        end = w.end
+        # "soldier." ends the sentence; "U.N." keeps its dots
+        end = w.end - (w.text.endswith(".") and "." not in w.text[:-1])
     return end
 
 
@@ -569,8 +622,10 @@ def _coordinated(
     sub = {q.start for q, _ in subcounts}
     out: list[_Link] = []
     for i, q in enumerate(quantities):
-        if q.start in linked or q.start in sub or (q.article and g.lang == "fr"):
+        if q.start in linked or q.start in sub:
             continue
+        if q.article and _category(norm[q.end : q.end + 25], g) == "unknown":
+            continue  # "un"/"a" is a figure only before a victim noun
         prev = quantities[i - 1] if i > 0 else None
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         if prev is not None and prev.start in linked and linked[prev.start].position == "before":
@@ -706,7 +761,6 @@ def _sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> 
             prev is not None
             and prev.kind == claim.kind
             and prev.side == claim.side
-            and prev.side == "civilians"
             and not prev.vague
             and not claim.vague
             and prev.number_end is not None
@@ -715,17 +769,24 @@ def _sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> 
                 r"\s*[\w\s'-]{0,30}?\s(?:and|et)\s*",
                 sent[prev.number_end - s_start : claim.number_start - s_start],
             )
-            and prev.victim_category != claim.victim_category
+            and (
+                (prev.side == "civilians" and prev.victim_category != claim.victim_category)
+                # "an officer and a soldier", "a nurse and two other people": one of
+                # them is a single person, so the other figure counts other people
+                or prev.min == prev.max == 1
+                or claim.min == claim.max == 1
+            )
         ):
             lo = None if prev.min is None or claim.min is None else prev.min + claim.min
             hi = None if prev.max is None or claim.max is None else prev.max + claim.max
-            cats = tuple(sorted({prev.victim_category, claim.victim_category} - {"civilians"}))
+            side_category = "civilians" if prev.side == "civilians" else prev.victim_category
+            cats = tuple(sorted({prev.victim_category, claim.victim_category} - {side_category}))
             out[-1] = _replace(
                 prev,
                 min=lo,
                 max=hi,
                 end=max(prev.end, claim.end),
-                victim_category="civilians",
+                victim_category=side_category,
                 subcategories=tuple(sorted(set(prev.subcategories) | set(cats))),
                 number_end=claim.number_end,
             )

@@ -199,3 +199,41 @@ def test_ages_compounds_and_places_are_not_victims(blank_en: Language) -> None:
     assert all(19 not in (c.min, c.max) for c in found)
     found = claims(blank_en, "At least 16 protesters in 12 towns have been killed.")
     assert [(c.kind, c.min) for c in found] == [("killed", 16)]
+
+
+def test_singular_victims_are_a_figure_of_one(blank_en: Language, blank_fr: Language) -> None:
+    text = "A roadside bomb exploded near the convoy, killing a Malian soldier."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 1, 1, "soldiers")
+    assert text[c.start : c.end] == "killing a Malian soldier"
+    c = one(blank_en, "A French paratrooper has been killed in the north, officials said.")
+    assert (c.min, c.max, c.victim_category) == (1, 1, "soldiers")
+    c = one(blank_en, "Gunmen shot dead the mayor of a rural commune on Friday evening.")
+    assert (c.min, c.max, c.victim_category) == (1, 1, "civilians")
+    c = one(blank_en, "The driver is presumed dead after the ambush.")
+    assert (c.min, c.max) == (1, 1)
+    c = one(blank_fr, "Le chef du village a été assassiné mardi soir par des hommes armés.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 1, 1, "civilians")
+    c = one(blank_fr, "L'imam de la mosquée a été tué devant chez lui.")
+    assert (c.min, c.victim_category) == (1, "civilians")
+
+
+def test_coordinated_single_people_add_up(blank_en: Language, blank_fr: Language) -> None:
+    c = one(blank_en, "Unidentified gunmen killed an officer and a soldier at a checkpoint.")
+    assert (c.min, c.max, c.victim_category) == (2, 2, "soldiers")
+    c = one(blank_en, "The attackers killed a nurse and two other people.")
+    assert (c.min, c.max, c.victim_category) == (3, 3, "civilians")
+    found = claims(blank_fr, "Des hommes armés ont tué un gendarme et un civil jeudi.")
+    assert [(c.min, c.victim_category) for c in found] == [(1, "soldiers"), (1, "civilians")]
+
+
+def test_singular_nouns_that_modify_another_noun_are_no_figure(blank_en: Language) -> None:
+    # "a soldier" names a person; "the gendarme school" and "a civilian convoy" do not.
+    text = "Several students and soldiers died when attackers stormed the gendarme school."
+    c = one(blank_en, text)
+    assert (c.min, c.max, c.vague) == (2, None, True)
+    found = claims(blank_en, "The soldier patrol was ambushed near the well.")
+    assert found == []
+    text = "They killed 84 fighters from the Russian mercenary group and 47 soldiers."
+    found = claims(blank_en, text)
+    assert [(c.min, c.max) for c in found] == [(84, 84), (47, 47)]
