@@ -208,7 +208,9 @@ def assemble(
     if not claims:
         return _figureless_incidents(doc, cues, focus_countries)
     norm = _folded(doc)
-    places = _places(doc)
+    captions = _caption_ends(norm)
+    places = [sp for sp in _places(doc) if not _in_caption(sp.start_char, captions)]
+    dates = [d for d in dates if not _in_caption(d.start, captions)]
     events: list[_Event] = []
     prev: Claim | None = None
     flags = _aggregate_flags(claims, norm, cues, dates)
@@ -216,6 +218,12 @@ def assemble(
         s_start, s_end = claim.sentence
         place, rank = _place_for(claim, places, norm, cues, aggregate)
         when = _date_for(claim, dates)
+        if prev is not None and prev.sentence != claim.sentence and not aggregate:
+            # "On Sunday gunmen attacked Kobou. … 12 were killed": the scene and the
+            # day written since the previous claim belong to this one.
+            lead = _lead_in(doc, prev, claim)
+            if place is None and lead is not None:
+                place, rank = _lead_place(lead, places, norm, cues)
         cue_zone = norm[
             prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40
         ]
@@ -254,6 +262,66 @@ def assemble(
         for group in _side_groups(event.claims):
             incidents.append(_incident(doc, event, group, event.country or fallback, cues))
     return incidents
+
+
+# A photo credit ends a caption: "Soldiers in Tahoua, 20 October 2016 ©AFP",
+# "… on 19 June, 2017. Photo: AFP", "Image: Reuters".
+_CREDIT = re.compile(r"©|\bphoto\s*:|\bimage\s*:|\(photo\b|\bphoto (?:afp|reuters|ap)\b")
+CAPTION_CHARS = 80
+
+
+def _caption_ends(norm: str) -> list[int]:
+    return [m.start() for m in _CREDIT.finditer(norm)]
+
+
+def _in_caption(offset: int, ends: list[int]) -> bool:
+    """Whether a place or date is written in the caption a photo credit closes.
+
+    Places and dates in a caption describe the picture (often an older one), not the
+    event reported.
+    """
+    i = bisect.bisect_left(ends, offset)
+    return i < len(ends) and ends[i] - offset <= CAPTION_CHARS
+
+
+def _lead_in(doc: Doc, prev: Claim, claim: Claim) -> tuple[int, int] | None:
+    """The text of up to two whole sentences between the previous claim and this one."""
+    sents = _sentence_bounds(doc)
+    inside = [s for s in sents if s[0] >= prev.sentence[1] and s[1] <= claim.sentence[0]]
+    if not inside:
+        return None
+    inside = inside[-2:]
+    return (inside[0][0], inside[-1][1])
+
+
+_NEAR_BEFORE = re.compile(
+    r"(?:near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']|aux environs d[e'])"
+    r"\s*(?:the\s+|la\s+|le\s+)?(?:town of\s+|city of\s+|ville de\s+)?$"
+)
+
+
+def _lead_place(
+    lead: tuple[int, int], places: list[Span], norm: str, cues: EventCues
+) -> tuple[Any | None, int]:
+    """The village or town a lead-in introduces: the first one not written as a landmark.
+
+    "Gunmen targeted Yaru village near Bandiagara town": the scene is written first,
+    the landmark after "near".
+    """
+    a, b = lead
+    found = [
+        sp
+        for sp in places
+        if a <= sp.start_char < b and _usable(sp, norm, cues) and _rank(sp._.place) == 0
+    ]
+    if not found:
+        return None, 4
+    direct = [
+        sp
+        for sp in found
+        if not _NEAR_BEFORE.search(norm[max(0, sp.start_char - 30) : sp.start_char])
+    ]
+    return (direct or found)[0]._.place, 0
 
 
 def _countries_in(sentence: tuple[int, int], places: list[Span]) -> int:
@@ -357,7 +425,13 @@ def _compatible(
     if place is not None and event.place is not None and not _same_place(place, event.place):
         if rank == 0 and event.place_rank == 0:
             return False
-        if rank < 3 and event.place_rank < 3 and place.country != event.place.country:
+        if (
+            rank < 3
+            and event.place_rank < 3
+            and place.country
+            and event.place.country
+            and place.country != event.place.country
+        ):
             return False
     # Two dated mentions more than a day apart are two events.
     return not (
@@ -370,7 +444,15 @@ def _compatible(
 
 
 _POINTISH = ("point", "unresolved")
-_DATELINE = re.compile(r"^[\s,]*(?:[A-Za-zÀ-ÿ' ]{0,30})?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s")
+# How many sentences around a single event's claims are searched for its village:
+# reports name the scene in the lead and give the toll one or two sentences later.
+REFINE_REACH = 2
+# What follows a dateline's city: "BAMAKO, Mali –", "Niamey, Niger, Dec 3 –",
+# "BAMAKO, March 30 (Xinhua) --", "NIAMEY (Reuters) -", "Bamako :", "Ouagadougou/".
+_DATELINE = re.compile(r"^(?:[\s,]*(?:[\w'., ]{0,40}?)?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s|\s?:\s|/)")
+# A wire agency in brackets after a city ("Niamey (AFP)") marks a dateline even
+# after a headline or a photo caption.
+_AGENCY = re.compile(r"^,?\s*\((?:afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa)\)")
 
 
 _ADMIN_WORDS = re.compile(
@@ -392,7 +474,10 @@ def _rank(place: Any) -> int:  # 3: a reference point, see _place_for
 
 def _dateline(span: Span, norm: str) -> bool:
     """A dateline ("BAMAKO, Mali –", "NIAMEY (Reuters) -") says where the story was filed."""
-    return span.start_char < 120 and bool(_DATELINE.match(norm[span.end_char : span.end_char + 40]))
+    after = norm[span.end_char : span.end_char + 45]
+    if span.start_char < 300 and _AGENCY.match(after):
+        return True
+    return span.start_char < 120 and bool(_DATELINE.match(after))
 
 
 def _usable(span: Span, norm: str, cues: EventCues) -> bool:
@@ -483,7 +568,10 @@ def _refine_place(
     sents = _sentence_bounds(doc)
     own = set(event.sentences)
     idx = [i for i, s in enumerate(sents) if s in own]
-    neighbours = sorted({j for i in idx for j in (i - 1, i + 1) if 0 <= j < len(sents)} - set(idx))
+    reach = 1 if event.aggregate else REFINE_REACH
+    neighbours = sorted(
+        {j for i in idx for j in range(i - reach, i + reach + 1) if 0 <= j < len(sents)} - set(idx)
+    )
     candidates: list[tuple[tuple[int, int], Span]] = []
     for j in neighbours:
         a, b = sents[j]

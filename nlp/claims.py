@@ -410,6 +410,10 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             # "un"/"une"/"one"/"a" is a figure only before a victim noun ("un Casque bleu").
             continue
         link = _link_after(norm, words, q, q_starts, triggers_after, stops, g)
+        if link is not None and q.article and _clause_break(norm[q.end : link.trigger_start]):
+            # "a local official, and the search for more bodies": one person is
+            # linked only within its own clause ("a soldier was killed").
+            link = None
         if link is None:
             link = _link_before(norm, words, q, triggers_before, g)
         if link is not None:
@@ -464,6 +468,10 @@ def _with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar
     if not extra:
         return quantities
     return sorted([*quantities, *extra], key=lambda q: q.start)
+
+
+def _clause_break(between: str) -> bool:
+    return bool(re.search(r"[,;]|\b(?:and|et|or|ou|but|mais)\b", between))
 
 
 def _replace(claim: Claim, **changes: Any) -> Claim:

@@ -181,6 +181,8 @@ class PlacesComponent:
         self.strong = {lang: _CueSet(p) for lang, p in cues["locative_strong"].items()}
         self.not_place_before = {name_key(w) for w in cues.get("not_place_before", [])}
         self.not_place_after = _CueSet(cues.get("not_place_after", []))
+        self.person_before = _CueSet(cues.get("person_before", []))
+        self.person_after = _CueSet(cues.get("person_after", []))
         self.directions: dict[str, str] = {}
         for table in cast(dict[str, dict[str, str]], cues["directions"]).values():
             self.directions.update({name_key(k): v for k, v in table.items()})
@@ -253,6 +255,15 @@ class PlacesComponent:
             or self.admin2_after.starts(keys, end)
             or self.admin1_after.starts(keys, end)
         )
+
+    def _person_context(self, doc: Doc, keys: list[str], start: int, end: int) -> bool:
+        """A title before ("Colonel [Amadou] X") or a speech verb after ("X told"): a person."""
+        if self.person_after.starts(keys, end):
+            return True
+        if self.person_before.ends(keys, start):
+            return True
+        given = start > 1 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha
+        return given and bool(self.person_before.ends(keys, start - 1))
 
     def _is_river(self, keys: list[str], start: int, end: int) -> bool:
         return bool(self.river_after.starts(keys, end) or self.river_before.ends(keys, start))
@@ -434,6 +445,8 @@ class PlacesComponent:
                 continue
             cue = self._has_place_cue(keys, m.start, m.end)
             if m.key in gaz.needs_context and not cue:
+                continue
+            if not cue and self._person_context(doc, keys, m.start, m.end):
                 continue
             if self._part_of_longer_name(doc, keys, starts, m):
                 continue

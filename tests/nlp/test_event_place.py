@@ -1,0 +1,99 @@
+"""Which place an event is given: the scene, not a dateline, a person or a press room.
+
+The texts are written for these tests. Each place named in them is in the
+shipped gazetteer (Guindo and Touré are also villages there, as many Sahel
+surnames are), so a wrong choice is possible and the test means something.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from nlp.analyze import Analyzer
+
+
+def places(analyzer: Analyzer, text: str, lang: str = "en") -> list[str | None]:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    return [i["location"]["name"] for i in result["incidents"]]
+
+
+def test_a_dateline_with_a_colon_is_not_the_scene(analyzer: Analyzer) -> None:
+    text = (
+        "Bamako: At least nine civilians were killed in an attack on the village of "
+        "Ogossagou, local officials said."
+    )
+    assert places(analyzer, text) == ["Ogossagou"]
+
+
+def test_a_dateline_with_country_and_date_is_not_the_scene(analyzer: Analyzer) -> None:
+    text = (
+        "Niamey, Niger, Dec 3 – Around 40 people were killed by gunmen in the village "
+        "of Tchoma Bangou, the mayor said."
+    )
+    assert places(analyzer, text) == ["Tchoma Bangou"]
+
+
+def test_a_wire_agency_after_a_caption_marks_a_dateline(analyzer: Analyzer) -> None:
+    text = (
+        "Soldiers on patrol, 12 March 2023 ©AFP Niamey (AFP) Four soldiers were "
+        "killed on Wednesday near Hombori, the government said."
+    )
+    assert places(analyzer, text) == ["Hombori"]
+
+
+def test_a_surname_after_a_speech_verb_or_title_is_a_person(analyzer: Analyzer) -> None:
+    text = '"We counted 19 dead this morning in central Mali," Moulaye Guindo told Reuters.'
+    assert places(analyzer, text) == ["central Mali"]
+    text = "Twelve civilians were killed in central Mali, according to Colonel Touré."
+    assert places(analyzer, text) == ["central Mali"]
+    # the same names stay places where the text says so
+    text = "Twelve civilians were killed in Guindo on Sunday."
+    assert places(analyzer, text) == ["Guindo"]
+
+
+def test_where_a_spokesman_spoke_is_not_the_scene(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen attacked the village of Kobou on Sunday. At least 12 civilians were "
+        "killed, an army spokesman told reporters in Bamako."
+    )
+    assert places(analyzer, text) == ["Kobou"]
+
+
+def test_where_a_casualty_was_evacuated_to_is_not_the_scene(analyzer: Analyzer) -> None:
+    text = (
+        "Un convoi a sauté sur une mine mardi près de Hombori. L'explosion a fait un "
+        "mort, un soldat décédé après avoir été évacué jusqu'à Sévaré."
+    )
+    assert places(analyzer, text, "fr") == ["Hombori"]
+
+
+def test_the_village_named_two_sentences_before_the_toll(analyzer: Analyzer) -> None:
+    text = (
+        "The convoy left Sévaré on Saturday. Gunmen on motorcycles attacked the "
+        "village of Kobou on Sunday evening. They "
+        "burned the market and the granaries before leaving. At least 12 civilians were "
+        "killed, local officials said."
+    )
+    assert places(analyzer, text) == ["Kobou"]
+
+
+def test_a_place_and_date_in_a_photo_caption_are_not_the_event(analyzer: Analyzer) -> None:
+    text = (
+        "Soldiers on patrol in Tahoua, 20 October 2016 ©AFP Four soldiers were killed "
+        "and eight wounded on Wednesday in an ambush near Tongo Tongo, the government said."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2017, 10, 6))
+    assert [i["location"]["name"] for i in result["incidents"]] == ["Tongo Tongo"]
+    assert [i["event_date"] for i in result["incidents"]] == ["2017-10-04"]
+
+
+def test_a_later_toll_takes_the_scene_written_since_the_last_figure(analyzer: Analyzer) -> None:
+    # The earlier event keeps Hombori; the toll after "attacked Kobou" is a new event.
+    text = (
+        "On 2 May, five soldiers were killed near Hombori. On Sunday, gunmen on "
+        "motorcycles attacked the village of Kobou near Bandiagara. They burned the market "
+        "before leaving. At least 12 civilians were killed, local officials said."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    found = [(i["location"]["name"], i["killed"]["min"]) for i in result["incidents"]]
+    assert found == [("Hombori", 5), ("Kobou", 12)]
