@@ -447,6 +447,9 @@ _POINTISH = ("point", "unresolved")
 # How many sentences around a single event's claims are searched for its village:
 # reports name the scene in the lead and give the toll one or two sentences later.
 REFINE_REACH = 2
+# An attribution holds within its paragraph: the last resort for a perpetrator is an
+# armed actor named up to this many sentences from the figure, not anywhere in the text.
+ROLE_REACH = 4
 # What follows a dateline's city: "BAMAKO, Mali –", "Niamey, Niger, Dec 3 –",
 # "BAMAKO, March 30 (Xinhua) --", "NIAMEY (Reuters) -", "Bamako :", "Ouagadougou/".
 _DATELINE = re.compile(r"^(?:[\s,]*(?:[\w'., ]{0,40}?)?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s|\s?:\s|/)")
@@ -509,10 +512,14 @@ def _place_for(
             or _dateline(span, norm)
         ):
             continue
+        # Measured from the figure itself: in "killed three people at A, another at B
+        # and seven more in C" the verb's span covers A and B, the figure 7 is next to C.
+        a = claim.number_start if claim.number_start is not None else claim.start
+        b = claim.number_end if claim.number_end is not None else claim.end
         distance = (
             0
-            if claim.start <= span.start_char < claim.end
-            else min(abs(span.start_char - claim.end), abs(claim.start - span.end_char))
+            if a <= span.start_char < b or _scene_after(norm[b : span.start_char])
+            else min(abs(span.start_char - b), abs(a - span.end_char))
         )
         # A reference point ("12 km from Arbinda") names the scene only when nothing else does.
         rank = _rank(span._.place) if not _excluded_place(span, norm, cues) else 3
@@ -525,6 +532,18 @@ def _place_for(
     span = best[1]
     rank = _rank(span._.place) if not _excluded_place(span, norm, cues) else 3
     return span._.place, rank
+
+
+# "seven more in Gadabo", "12 civilians were killed at Kobou": the figure's own
+# clause names its scene right after it.
+_SCENE_AFTER = re.compile(
+    r"^[^,;:.()\d]{0,40}?\b(?:in|at|a|au|dans|near|pres de|pres d')\s+"
+    r"(?:the\s+(?:village|town|locality)\s+of\s+|le\s+village\s+de\s+|la\s+localite\s+de\s+)?$"
+)
+
+
+def _scene_after(between: str) -> bool:
+    return bool(_SCENE_AFTER.match(between))
 
 
 _BORDER_AFTER = re.compile(r"^\W{0,3}(?:border|borders|frontier|frontiere|frontieres)\b")
@@ -804,6 +823,19 @@ _OPPONENT_BEFORE = re.compile(
     r"(?:conflict with|fighting|fight against|battle with|against|war with|contre|"
     r"en guerre contre|lutte contre|combat contre)\s+(?:the\s+|les\s+|le\s+|la\s+|l')?$"
 )
+# "a flashpoint for jihadist attacks", "an area where extremists operate", "la menace
+# terroriste": the actor describes the setting, it does not act in this event.
+_SETTING_AFTER = re.compile(
+    r"^\W{0,2}(?:attacks?|violence|insurgency|insurgencies|threat|activity|activities|presence|"
+    r"strongholds?|bastions?|hotbed|conflict|crisis|unrest|bloodshed|terrorism|"
+    r"operate|operating|are active|active|roam|"
+    r"attaques?|violences?|insurrection|menace|activites?|presence|fiefs?|conflit|crise|"
+    r"operent|sont actifs|actifs|terrorisme)\b"
+)
+_SETTING_BEFORE = re.compile(
+    r"(?:controlled by|held by|controle par|controlee par|anti|counter|lutte anti)"
+    r"\W{0,2}(?:the\s+|les\s+|des\s+)?$"
+)
 _CLAIMED_BEFORE = re.compile(
     r"(?:claimed by|revendique par|revendiquee par|revendiquees par|responsibility was claimed by)"
     r"\s+(?:the\s+|le\s+|la\s+|l')?$"
@@ -825,6 +857,7 @@ class _ActorMention:
     opponent: bool = False
     claimed: bool = False  # "claimed by JNIM": the group said it did it
     end: int = 0
+    setting: bool = False  # "jihadist attacks", "where extremists operate": background
 
 
 def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
@@ -869,6 +902,8 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 opponent=bool(_OPPONENT_BEFORE.search(before)),
                 claimed=bool(_CLAIMED_BEFORE.search(before) or _CLAIMED_AFTER.match(after)),
                 end=span.end_char,
+                setting=not agent
+                and bool(_SETTING_AFTER.match(after) or _SETTING_BEFORE.search(before)),
             )
         )
     doc.user_data[key] = out
@@ -914,6 +949,7 @@ def _roles(
             and m.type != "peacekeepers"
             and not m.in_victims
             and not m.opponent
+            and not m.setting
             and (allow_claimant or not m.claimant)
         ]
 
@@ -932,7 +968,12 @@ def _roles(
 
     mine = _mentions(doc, norm, own, cues)
     around = _mentions(doc, norm, near, cues)
-    everywhere = _all_mentions(doc, cues)
+    paragraph = [
+        sents[j]
+        for j in sorted({j for i in idx for j in range(i - ROLE_REACH, i + ROLE_REACH + 1)})
+        if 0 <= j < len(sents)
+    ]
+    in_paragraph = _mentions(doc, norm, paragraph, cues)
     army = [ARMY_OF[country]] if country in ARMY_OF else []
     if side in ("civilians", "unknown"):
         perps = armed(mine) + state(mine, agents_only=True)
@@ -942,10 +983,10 @@ def _roles(
         if not perps:
             perps = armed(around) + state(around, agents_only=True)
         if not perps:
-            perps = armed(everywhere)[:1]
+            perps = armed(in_paragraph)[:1]
         targets = ["civilians"] if side == "civilians" else []
     elif side == "soldiers":
-        perps = armed(mine) or armed(around) or armed(everywhere)[:1]
+        perps = armed(mine) or armed(around) or armed(in_paragraph)[:1]
         victims = [
             m.canonical for m in mine if m.in_victims and m.type in STATE_TYPES | {"militia"}
         ]
@@ -965,7 +1006,9 @@ def _roles(
     perps = _dedupe(perps)
     if side != "militants" and perps and all(p in _GENERIC_RANK for p in perps):
         # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the text.
-        claimed = {m.canonical for m in everywhere if m.claimed and m.type not in STATE_TYPES}
+        claimed = {
+            m.canonical for m in _all_mentions(doc, cues) if m.claimed and m.type not in STATE_TYPES
+        }
         if len(claimed) == 1:
             perps = sorted(claimed)
     return perps, _dedupe(targets)

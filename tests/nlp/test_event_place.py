@@ -97,3 +97,24 @@ def test_a_later_toll_takes_the_scene_written_since_the_last_figure(analyzer: An
     result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
     found = [(i["location"]["name"], i["killed"]["min"]) for i in result["incidents"]]
     assert found == [("Hombori", 5), ("Kobou", 12)]
+
+
+def test_each_figure_of_a_list_takes_the_place_written_after_it(analyzer: Analyzer) -> None:
+    text = (
+        "The gunmen killed three people at Zibane-Koira Zeno and seven more in Gadabo, "
+        "officials said."
+    )
+    found = [
+        (i["location"]["name"], i["killed"]["min"])
+        for i in analyzer.analyze(text, lang="en")["incidents"]
+    ]
+    assert found == [("Zibane-Koira Zeno", 3), ("Gadabo", 7)]
+
+
+def test_an_actor_describing_the_setting_is_not_the_perpetrator(analyzer: Analyzer) -> None:
+    text = (
+        "Eleven people were killed on Wednesday in western Niger, a flashpoint for "
+        "jihadist attacks, when armed men on motorbikes raided three villages."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert [i["perpetrators"] for i in result["incidents"]] == [["unidentified gunmen"]]
