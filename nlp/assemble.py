@@ -1006,9 +1006,7 @@ def _roles(
     perps = _dedupe(perps)
     if side != "militants" and perps and all(p in _GENERIC_RANK for p in perps):
         # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the text.
-        claimed = {
-            m.canonical for m in _all_mentions(doc, cues) if m.claimed and m.type not in STATE_TYPES
-        }
+        claimed = {m.canonical for m in in_paragraph if m.claimed and m.type not in STATE_TYPES}
         if len(claimed) == 1:
             perps = sorted(claimed)
     return perps, _dedupe(targets)
