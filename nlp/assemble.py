@@ -232,7 +232,9 @@ def assemble(
         target = None
         if not new_cue:
             for event in reversed(events):
-                if _compatible(event, claim, aggregate, place, rank, when):
+                if _compatible(event, claim, aggregate, place, rank, when) and not (
+                    _another_figure(event, claim, norm, place)
+                ):
                     target = event
                     break
         if target is None:
@@ -410,6 +412,43 @@ def _location(place: Any | None, country: str | None) -> dict[str, Any]:
         "geonames_id": place.geonames_id if place is not None else None,
         "precision": place.precision if place is not None else None,
     }
+
+
+# Words that make a different figure another account of the same event rather than
+# another event: "according to", "the toll", "as high as", "other sources".
+_ACCOUNT = re.compile(
+    r"\b(?:according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be|"
+    r"estimated?|estimates?|claimed|revendiqu\w*|reported|rapport\w*|revised|revu|"
+    r"initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|"
+    r"officials?|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|"
+    r"residents?|habitants?|un|onu|minusma|human rights watch|hrw|amnesty)\b"
+)
+
+
+def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -> bool:
+    """A different toll for the same side, in another sentence, with nothing that makes
+    it another account of the same event ("according to", "the toll rose to") and no
+    place of its own shared with the event: another event ("… 3 killed at A. Elsewhere,
+    20 were killed"), not a range of one event's figures.
+    """
+    if place is not None and event.place is not None and _same_place(place, event.place):
+        return False
+    if claim.vague or claim.revised or claim.update or claim.combined:
+        return False
+    same = [
+        c
+        for c in event.claims
+        if c.kind == claim.kind and c.side == claim.side and not c.vague and not c.combined
+    ]
+    if not same or any(c.sentence == claim.sentence for c in same):
+        return False
+    value = claim.min if claim.min is not None else claim.max
+    for c in same:
+        other = c.min if c.min is not None else c.max
+        if value is None or other is None or abs(value - other) <= 0.25 * max(value, other):
+            return False  # the same toll restated, or "400" and "more than 400"
+    a, b = claim.sentence
+    return not _ACCOUNT.search(norm, a, b)
 
 
 def _compatible(

@@ -118,3 +118,20 @@ def test_an_actor_describing_the_setting_is_not_the_perpetrator(analyzer: Analyz
     )
     result = analyzer.analyze(text, lang="en")
     assert [i["perpetrators"] for i in result["incidents"]] == [["unidentified gunmen"]]
+
+
+def test_a_different_toll_without_an_account_cue_is_another_event(analyzer: Analyzer) -> None:
+    # Two tolls of one side in two sentences: another event, unless the second is
+    # another account of the first ("according to …"), which makes a range.
+    text = (
+        "Three civilians were killed by gunmen in Kobou on Sunday. Twenty villagers died "
+        "when their bus hit a mine on the road."
+    )
+    found = [i["killed"] for i in analyzer.analyze(text, lang="en")["incidents"]]
+    assert found == [{"min": 3, "max": 3}, {"min": 20, "max": 20}]
+    text = (
+        "Three civilians were killed by gunmen in Kobou on Sunday. According to local "
+        "sources, twenty villagers died in the raid."
+    )
+    found = [i["killed"] for i in analyzer.analyze(text, lang="en")["incidents"]]
+    assert found == [{"min": 3, "max": 20}]
