@@ -556,6 +556,8 @@ def _combined_after(norm: str, t_end: int, kind: str, g: Grammar) -> tuple[str, 
     m = re.match(r"^\s*(?:,\s*\w+\s*)*?,?\s*(\w+)\s+(?:\w+\s+)?(\w+)", tail)
     if not m:
         return ()
+    # "317 tués et 73 enlevés ou disparus": the other kind has a figure of its own.
+    tail = re.split(r"\d|\b(?:and|et)\s+(?:\w+\s+)?(?:others?|autres?)\b", tail)[0]
     joiner_seen = any(j in tail.split()[:4] for j in g.combined_joiners)
     if not joiner_seen:
         return ()
@@ -565,8 +567,11 @@ def _combined_after(norm: str, t_end: int, kind: str, g: Grammar) -> tuple[str, 
         if hit and other != kind:
             kinds.add(other)
     if len(kinds) == 1:
-        # "killed or missing": still a bound, because some may be alive.
-        if re.search(r"\b(?:missing|disparus?|portes disparus)\b", tail[:30]):
+        # "killed or missing": still a bound, because some may be alive. "Abducted or
+        # missing" (MINUSMA's "enlevés ou disparus") is the abduction count itself.
+        if kind != "abducted" and re.search(
+            r"\b(?:missing|disparus?|portes disparus)\b", tail[:30]
+        ):
             return (kind,)
         return ()
     return tuple(k for k in KINDS if k in kinds)

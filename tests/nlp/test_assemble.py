@@ -11,6 +11,7 @@ from datetime import date
 import spacy
 
 import nlp.claims  # noqa: F401  (registers civwatch_claims)
+from nlp.analyze import Analyzer
 from nlp.assemble import _figures, _side_groups, assemble
 from nlp.claims import Claim
 from nlp.dates import find_dates
@@ -147,3 +148,15 @@ def test_headline_restating_a_period_total_joins_it() -> None:
         (86, None, True)
     ]
     assert incidents[0].injured == {"min": 40, "max": 40}
+
+
+def test_period_cues_of_years_and_months_make_an_aggregate(analyzer: Analyzer) -> None:
+    for text, lang in (
+        (
+            "In the last two years, jihadist groups in Niger have caused more than 1 600 deaths.",
+            "en",
+        ),
+        ("Ces attaques ont fait plus de 1 600 morts au Niger en deux ans.", "fr"),
+    ):
+        found = analyzer.analyze(text, lang=lang)["incidents"]
+        assert [(i["killed"]["min"], i["aggregate"]) for i in found] == [(1601, True)], text

@@ -237,3 +237,19 @@ def test_singular_nouns_that_modify_another_noun_are_no_figure(blank_en: Languag
     text = "They killed 84 fighters from the Russian mercenary group and 47 soldiers."
     found = claims(blank_en, text)
     assert [(c.min, c.max) for c in found] == [(84, 84), (47, 47)]
+
+
+def test_a_kind_with_its_own_figure_is_not_a_combined_bound(blank_fr: Language) -> None:
+    found = claims(blank_fr, "En trois mois, 317 civils tués et 73 enlevés ou disparus.")
+    assert [(c.kind, c.min, c.max, c.combined) for c in found] == [
+        ("killed", 317, 317, False),
+        ("abducted", 73, 73, False),
+    ]
+
+
+def test_killed_or_injured_stays_a_bound(blank_fr: Language) -> None:
+    found = claims(blank_fr, "L'attaque a fait une trentaine de morts ou blessés graves.")
+    assert [(c.kind, c.min, c.max, c.combined) for c in found] == [
+        ("killed", None, 30, True),
+        ("injured", None, 30, True),
+    ]
