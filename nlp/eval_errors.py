@@ -255,23 +255,32 @@ def _point(fig: dict[str, Any] | None) -> int | None:
 
 
 def _unsplit_total(value: int | None, kind: str, golds: list[dict[str, Any]], must: int) -> bool:
-    """``value`` is the sum of gold record ``must``'s figure and other gold records' figures."""
+    """``value`` is the sum of gold record ``must``'s figure and the figures of other records
+    of the same event (same place and date: the other sides of a total the text split)."""
     if value is None:
         return False
+    event = golds[must]
     parts = [
         (j, p)
         for j, g in enumerate(golds)
-        if not g.get("aggregate") and (p := _point(g.get(kind))) is not None
+        if not g.get("aggregate")
+        and (p := _point(g.get(kind))) is not None
+        and g.get("event_date") == event.get("event_date")
+        and (j == must or names_match(_place(g), _place(event)) or not _place(event))
     ]
     others = [p for j, p in parts if j != must]
     mine = next((p for j, p in parts if j == must), None)
     if not mine or not others:  # a zero toll is never part of a split total
         return False
-    # Subset sums of the other records (a text rarely splits into more than four sides).
+    # Subset sums of the other sides (a text rarely splits a total into more than four).
     sums = {0}
     for p in others[:8]:
         sums |= {s + p for s in sums}
     return any(s > 0 and mine + s == value for s in sums)
+
+
+def _place(incident: dict[str, Any]) -> str | None:
+    return (incident.get("location") or {}).get("name")
 
 
 def _reaches(fig: dict[str, Any], value: int) -> bool:
