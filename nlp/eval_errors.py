@@ -9,7 +9,8 @@ listed are exactly the false positives and false negatives the scores count.
 ``incident`` — records the alignment left unmatched:
   * ``missing record`` / ``missing aggregate record`` — a gold record with no
     predicted one; ``total not split by side`` when a predicted figure of the
-    item equals the sum of this record's figure and other gold records' figures;
+    item equals the sum of this record's figure and those of other records of the
+    same event (same place and date: the other sides of a total the text split);
   * ``sub-count split`` — an extra predicted record whose figure is smaller than
     a gold figure of the item and whose sentence has a sub-count cue
     ("including", "among them", "dont", "parmi");
@@ -19,13 +20,14 @@ listed are exactly the false positives and false negatives the scores count.
   ``missed figure`` (gold only), ``extra figure`` (predicted only),
   ``aggregate vs event confusion`` (the aggregate flags differ, or the
   predicted range reaches a figure of a gold aggregate record of the item),
-  ``total not split by side`` (predicted = the sum of two or more gold records'
-  figures), ``sub-count split`` (predicted < gold with a sub-count cue in the
+  ``total not split by side`` (predicted = the sum of this record's figure and
+  those of the other sides of its event), ``sub-count split`` (predicted < gold with a sub-count cue in the
   predicted sentence), else ``wrong value``.
 
 ``location`` (name as written): ``predicted nothing``, ``place where gold has
-none``, then by what the predicted place is: ``dateline`` (it heads the text:
-"NIAMEY (AFP) —"), ``publisher's city`` (Geneva, New York, Paris …),
+none``, then by what the predicted place is: ``dateline`` (it heads the text,
+"NIAMEY (AFP) —", "Bamako:", or a news agency in brackets follows it anywhere,
+"… Niamey (AFP)"), ``publisher's city`` (Geneva, New York, Paris …),
 ``capital``, ``ethnic group``, ``person name`` (a title, a first name or a
 speech verb next to it in the text), ``larger place while gold is a village``
 (a region, country or "north of …" against a specific gold place), then
@@ -35,8 +37,14 @@ speech verb next to it in the text), ``larger place while gold is a village``
 ``country``: ``missing``, ``extra``, ``wrong country``. ``perpetrators``:
 ``missing`` (predicted ⊂ gold), ``extra`` (gold ⊂ predicted), ``wrong actor``.
 ``event_date``: ``missing``, ``extra (gold has none)``, ``off by 2–7 days``,
-``off by 8–60 days``, ``off by more than 60 days``. ``aggregate``: ``event
+``off by 8–60 days``, ``off by more than 60 days`` (the days in the detail),
+``unreadable date``. ``aggregate``: ``event
 taken as aggregate``, ``aggregate taken as event``.
+
+Each mismatch carries the sentence of the gold value (the first sentence with a
+number expression of the gold figure, else the one naming the gold place or
+actor) and of the predicted value (the sentence of the predicted claim or
+place), cut to about 240 characters.
 """
 
 from __future__ import annotations

@@ -72,3 +72,40 @@ def test_missing_gold_fails_in_ci_and_skips_elsewhere(
     with pytest.raises(pytest.skip.Exception):
         require_shared(missing, "gold development set")
     require_shared(tmp_path, "an existing directory")  # present: neither skips nor fails
+
+
+def test_update_baseline_command_raises_and_never_lowers(tmp_path: Path) -> None:
+    from nlp.tools.update_baseline import main
+
+    gold = tmp_path / "tiny.jsonl"
+    text = "Gunmen killed 12 villagers in the village of Kobou in central Mali on Sunday."
+    incident = {
+        # Gold says 13 on purpose: the analyzer reads 12, so killed_exact scores 0.
+        "killed": {"min": 13, "max": 13},
+        "injured": {"min": None, "max": None},
+        "abducted": {"min": None, "max": None},
+        "victims": ["civilians"],
+        "location": {"name": "Kobou", "country": "ML", "admin1": "Mopti"},
+        "perpetrators": ["unidentified gunmen"],
+        "targets": ["civilians"],
+        "event_date": "2024-03-10",
+        "event_date_end": None,
+        "aggregate": False,
+    }
+    item = {"id": "t1", "lang": "en", "published": "2024-03-12", "text": text}
+    item |= {"incidents": [incident], "non_casualty_numbers": []}
+    gold.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    floors = {name: 0.5 for name in SCORES} | {"killed_exact": 0.3}
+    baseline.write_text(json.dumps({"_tolerance": 0.02, "tiny.jsonl": floors}), encoding="utf-8")
+
+    status = main([str(gold), "--baseline", str(baseline)])
+    written = json.loads(baseline.read_text(encoding="utf-8"))["tiny.jsonl"]
+    assert status == 1  # killed_exact (0.0) is below its floor
+    assert written["killed_exact"] == 0.3  # kept, never lowered
+    assert written["location"] == 0.98  # 1.0 measured − 0.02: raised
+    assert set(written) == set(SCORES)
+    # A dry run reports and writes nothing.
+    baseline.write_text(json.dumps({"tiny.jsonl": floors}), encoding="utf-8")
+    main([str(gold), "--baseline", str(baseline), "--dry-run"])
+    assert json.loads(baseline.read_text(encoding="utf-8"))["tiny.jsonl"] == floors
