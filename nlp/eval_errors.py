@@ -21,8 +21,8 @@ listed are exactly the false positives and false negatives the scores count.
   ``aggregate vs event confusion`` (the aggregate flags differ, or the
   predicted range reaches a figure of a gold aggregate record of the item),
   ``total not split by side`` (predicted = the sum of this record's figure and
-  those of the other sides of its event), ``sub-count split`` (predicted < gold with a sub-count cue in the
-  predicted sentence), else ``wrong value``.
+  those of the other sides of its event), ``sub-count split`` (predicted < gold
+  with a sub-count cue in the predicted sentence), else ``wrong value``.
 
 ``location`` (name as written): ``predicted nothing``, ``place where gold has
 none``, then by what the predicted place is: ``dateline`` (it heads the text,
