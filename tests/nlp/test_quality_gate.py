@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_update_baseline_command_raises_and_never_lowers(tmp_path: Path) -> None
         "event_date_end": None,
         "aggregate": False,
     }
-    item = {"id": "t1", "lang": "en", "published": "2024-03-12", "text": text}
+    item: dict[str, Any] = {"id": "t1", "lang": "en", "published": "2024-03-12", "text": text}
     item |= {"incidents": [incident], "non_casualty_numbers": []}
     gold.write_text(json.dumps(item) + "\n", encoding="utf-8")
     baseline = tmp_path / "baseline.json"
