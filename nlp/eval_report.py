@@ -12,7 +12,8 @@ semantics of :mod:`nlp.evaluate` (the numbers of one file are exactly those of
 
 "All files" is the sum of the counts of every file (micro-average), not the
 mean of their scores. A language with no item in a file has no scores there
-and its gap is ``None``.
+and its gap is ``None``; so is a gap on a field with neither a gold nor a
+predicted value in one of the two (its F1 of 1.0 measures nothing).
 
 The JSON form (:func:`summary_of`) keeps the single-file shape of
 ``Report.as_dict()`` at the top level — for all files together, which for one
@@ -57,8 +58,15 @@ def evaluate_files(paths: Sequence[Path], analyzer: Analyzer | None = None) -> l
     ]
 
 
-def _headlines(scores: dict[str, Any]) -> dict[str, float]:
-    return {name: headline(scores, name) for name in SCORES}
+def measured(scores: dict[str, Any], name: str) -> bool:
+    """The score rests on something: a field with no gold and no predicted value scores
+    1.0 by the convention of ``Tally`` — not a number to compare across files or languages."""
+    s = scores[name]
+    if name == "aggregate":
+        return bool(s["pairs"])
+    if name == "no_false_claims":
+        return bool(s["items"])
+    return bool(s["predicted"] or s["gold"])
 
 
 def summary_of(scored: Iterable[ScoredItem]) -> dict[str, Any]:
@@ -74,7 +82,10 @@ def summary_of(scored: Iterable[ScoredItem]) -> dict[str, Any]:
     out["by_lang"] = by_lang
     out["lang_gap"] = {
         name: round(headline(by_lang["en"], name) - headline(by_lang["fr"], name), 3)
-        if "en" in by_lang and "fr" in by_lang
+        if "en" in by_lang
+        and "fr" in by_lang
+        and measured(by_lang["en"], name)
+        and measured(by_lang["fr"], name)
         else None
         for name in SCORES
     }
@@ -82,12 +93,22 @@ def summary_of(scored: Iterable[ScoredItem]) -> dict[str, Any]:
 
 
 def file_gaps(files: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per headline score, the largest gap between two files: best minus worst."""
+    """Per headline score, the largest gap between two files: best minus worst.
+
+    Only files where the score is measured count (see :func:`measured`); a score
+    measured on fewer than two files has no gap.
+    """
     if len(files) < 2:
         return {}
     out = {}
     for name in SCORES:
-        values = {fname: headline(scores, name) for fname, scores in files.items()}
+        values = {
+            fname: headline(scores, name)
+            for fname, scores in files.items()
+            if measured(scores, name)
+        }
+        if len(values) < 2:
+            continue
         high = max(values, key=lambda f: values[f])
         low = min(values, key=lambda f: values[f])
         out[name] = {
@@ -155,6 +176,9 @@ def format_gaps(gaps: dict[str, dict[str, Any]]) -> str:
     """The largest gap of each headline score between two files."""
     lines = ["== largest gap between two files (F1; accuracy; rate) =="]
     for name in SCORES:
+        if name not in gaps:
+            lines.append(f"{name:<16}{'-':>7}   (measured on fewer than two files)")
+            continue
         g = gaps[name]
         lines.append(
             f"{name:<16}{g['gap']:>7.3f}   {g['high']} {g['high_score']:.3f}"

@@ -135,6 +135,9 @@ def test_summary_splits_english_and_french_and_states_the_gap() -> None:
     assert summary["by_lang"]["fr"]["killed_exact"]["f1"] == 0.0
     assert summary["lang_gap"]["killed_exact"] == 1.0
     assert summary["lang_gap"]["location"] == 0.0
+    # No injured figure on either side: F1 1.0 by convention, but no gap to state.
+    assert summary["by_lang"]["fr"]["injured"]["f1"] == 1.0
+    assert summary["lang_gap"]["injured"] is None
     # One language only: no French scores and no gap.
     alone = summary_of([en])
     assert set(alone["by_lang"]) == {"en"} and alone["lang_gap"]["killed_exact"] is None
@@ -154,6 +157,7 @@ def test_file_gaps_name_the_best_and_the_worst_file() -> None:
         "low": "bad.jsonl",
         "low_score": 0.0,
     }
+    assert "injured" not in gaps  # measured in neither file
     assert file_gaps({"good.jsonl": good}) == {}
 
 
