@@ -10,9 +10,12 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from nlp.eval_report import FileResult
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -109,23 +112,62 @@ def _jsonl_inputs(path: str, lang: str, is_html: bool) -> Any:
 
 
 @click.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option(
     "--details",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write per-item predictions (JSONL).",
 )
-def eval_cmd(gold: Path, as_json: bool, details: Path | None) -> None:
-    """Score analyze against a gold file: precision / recall / F1 per field."""
-    from nlp.evaluate import evaluate, format_table
+@click.option(
+    "--errors",
+    is_flag=True,
+    help="List every mismatch with its sentence, grouped by field and category.",
+)
+def eval_cmd(gold: tuple[Path, ...], as_json: bool, details: Path | None, errors: bool) -> None:
+    """Score analyze against gold files: P / R / F1 per field, per file, EN and FR apart.
 
-    report, outputs = evaluate(gold)
+    With several files each is printed, then all together, then the largest
+    gap of each field between two files.
+    """
+    # Each report is one option and one handler (_print_*); a report that reads other
+    # inputs than GOLD files (e.g. a merge evaluation) branches here, before this check.
+    if not gold:
+        raise click.UsageError("give at least one gold file (GOLD.jsonl …)")
+    from nlp.eval_report import evaluate_files
+
+    results = evaluate_files(list(gold))
     if details:
-        with details.open("w", encoding="utf-8") as fh:
-            for row in outputs:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    if as_json:
-        click.echo(json.dumps(report.as_dict(), indent=2))
+        _write_details(details, results)
+    if errors:
+        _print_errors(results, as_json)
     else:
-        click.echo(format_table(report))
+        _print_scores(results, as_json)
+
+
+def _write_details(path: Path, results: list[FileResult]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for result in results:
+            for s in result.scored:
+                row: dict[str, Any] = {"id": s.item["id"], "predicted": s.preds, "gold": s.golds}
+                if len(results) > 1:
+                    row["file"] = result.name
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _print_scores(results: list[FileResult], as_json: bool) -> None:
+    from nlp.eval_report import format_multi, multi_summary
+
+    summary = multi_summary(results)
+    click.echo(json.dumps(summary, indent=2) if as_json else format_multi(summary))
+
+
+def _print_errors(results: list[FileResult], as_json: bool) -> None:
+    from nlp.eval_errors import error_counts, find_errors, format_errors
+
+    found = [e for result in results for s in result.scored for e in find_errors(s)]
+    if as_json:
+        out = {"counts": error_counts(found), "mismatches": [e.as_dict() for e in found]}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_errors(found))

@@ -60,6 +60,9 @@ FIELDS = (
     "perpetrators",
     "event_date",
 )
+# Every headline score: the F1 of each field, the aggregate flag's accuracy and the
+# no-false-claims rate (the names the floors in nlp/baseline.json use).
+SCORES = (*FIELDS, "aggregate", "no_false_claims")
 SIDES = {
     "civilians": "civilians",
     "women": "civilians",
@@ -121,7 +124,16 @@ class Report:
         return out
 
 
-def _filled(fig: dict[str, Any] | None) -> bool:
+def headline(scores: dict[str, Any], name: str) -> float:
+    """The one number of a score in ``Report.as_dict()``: F1, accuracy or rate."""
+    if name == "aggregate":
+        return float(scores[name]["accuracy"])
+    if name == "no_false_claims":
+        return float(scores[name]["rate"])
+    return float(scores[name]["f1"])
+
+
+def filled(fig: dict[str, Any] | None) -> bool:
     return bool(fig) and (fig.get("min") is not None or fig.get("max") is not None)  # type: ignore[union-attr]
 
 
@@ -153,7 +165,7 @@ def similarity(pred: dict[str, Any], gold: dict[str, Any]) -> float:
     score = 0.0
     for kind in ("killed", "injured", "abducted"):
         p, g = pred.get(kind) or {}, gold.get(kind) or {}
-        pf, gf = _filled(p), _filled(g)
+        pf, gf = filled(p), filled(g)
         if pf and gf:
             if _range(p) == _range(g):
                 score += 3
@@ -192,13 +204,13 @@ def align(preds: list[dict[str, Any]], golds: list[dict[str, Any]]) -> list[tupl
     return out
 
 
-def _field_value(incident: dict[str, Any], name: str) -> Any:
+def field_value(incident: dict[str, Any], name: str) -> Any:
     if name in ("killed_exact", "killed_min"):
         fig = incident.get("killed") or {}
-        return fig if _filled(fig) else None
+        return fig if filled(fig) else None
     if name in ("injured", "abducted"):
         fig = incident.get(name) or {}
-        return fig if _filled(fig) else None
+        return fig if filled(fig) else None
     if name == "location":
         return (incident.get("location") or {}).get("name")
     if name == "country":
@@ -208,7 +220,7 @@ def _field_value(incident: dict[str, Any], name: str) -> Any:
     raise KeyError(name)
 
 
-def _agree(name: str, p: Any, g: Any) -> bool:
+def agree(name: str, p: Any, g: Any) -> bool:
     if name in ("killed_exact", "injured", "abducted"):
         return bool(_range(p) == _range(g))
     if name == "killed_min":
@@ -261,16 +273,15 @@ def _false_claims(item: dict[str, Any], preds: list[dict[str, Any]]) -> list[dic
     return bad
 
 
-def evaluate(
-    gold_path: Path, analyzer: Analyzer | None = None
-) -> tuple[Report, list[dict[str, Any]]]:
-    """Run ``analyze`` over a gold file; returns the report and per-item predictions."""
-    analyzer = analyzer or Analyzer()
-    items = [
-        json.loads(line)
-        for line in gold_path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    """The items of a gold file (one JSON object per non-blank line)."""
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
+
+
+def predict(items: list[dict[str, Any]], analyzer: Analyzer) -> list[list[dict[str, Any]]]:
+    """The predicted incidents of each gold item, analysed with its ``lang`` and ``published``."""
     inputs = [
         AnalyzeInput(
             id=item["id"],
@@ -280,51 +291,89 @@ def evaluate(
         )
         for item in items
     ]
-    report = Report()
-    outputs = []
-    for item, result in zip(items, analyzer.analyze_docs(inputs), strict=True):
-        preds = result["incidents"]
-        golds = item.get("incidents") or []
-        outputs.append({"id": item["id"], "predicted": preds, "gold": golds})
-        report.items += 1
-        report.gold_incidents += len(golds)
-        report.predicted_incidents += len(preds)
-        pairs = align(preds, golds)
-        for name in FIELDS:
-            tally = report.fields[name]
-            if name == "perpetrators":
-                matched_p = {i for i, _ in pairs}
-                matched_g = {j for _, j in pairs}
-                for i, j in pairs:
-                    p, g = (
-                        set(preds[i].get("perpetrators") or []),
-                        set(golds[j].get("perpetrators") or []),
-                    )
-                    tally.tp += len(p & g)
-                    tally.predicted += len(p)
-                    tally.gold += len(g)
-                for i, p in enumerate(preds):
-                    if i not in matched_p:
-                        tally.predicted += len(p.get("perpetrators") or [])
-                for j, g in enumerate(golds):
-                    if j not in matched_g:
-                        tally.gold += len(g.get("perpetrators") or [])
-                continue
-            tally.predicted += sum(_field_value(p, name) is not None for p in preds)
-            tally.gold += sum(_field_value(g, name) is not None for g in golds)
+    return [result["incidents"] for result in analyzer.analyze_docs(inputs)]
+
+
+@dataclass
+class ScoredItem:
+    """One gold item, its predicted incidents and their alignment (predicted, gold) pairs."""
+
+    item: dict[str, Any]
+    preds: list[dict[str, Any]]
+    pairs: list[tuple[int, int]]
+
+    @property
+    def golds(self) -> list[dict[str, Any]]:
+        return self.item.get("incidents") or []
+
+    @property
+    def lang(self) -> str:
+        return str(self.item.get("lang") or "unknown")
+
+
+def score_item(report: Report, scored: ScoredItem) -> None:
+    """Add one item's counts to ``report`` (the counts are sums, so reports of subsets add up)."""
+    item, preds, golds, pairs = scored.item, scored.preds, scored.golds, scored.pairs
+    report.items += 1
+    report.gold_incidents += len(golds)
+    report.predicted_incidents += len(preds)
+    for name in FIELDS:
+        tally = report.fields[name]
+        if name == "perpetrators":
+            matched_p = {i for i, _ in pairs}
+            matched_g = {j for _, j in pairs}
             for i, j in pairs:
-                pv, gv = _field_value(preds[i], name), _field_value(golds[j], name)
-                if pv is not None and gv is not None and _agree(name, pv, gv):
-                    tally.tp += 1
+                p, g = (
+                    set(preds[i].get("perpetrators") or []),
+                    set(golds[j].get("perpetrators") or []),
+                )
+                tally.tp += len(p & g)
+                tally.predicted += len(p)
+                tally.gold += len(g)
+            for i, pr in enumerate(preds):
+                if i not in matched_p:
+                    tally.predicted += len(pr.get("perpetrators") or [])
+            for j, gd in enumerate(golds):
+                if j not in matched_g:
+                    tally.gold += len(gd.get("perpetrators") or [])
+            continue
+        tally.predicted += sum(field_value(pr, name) is not None for pr in preds)
+        tally.gold += sum(field_value(gd, name) is not None for gd in golds)
         for i, j in pairs:
-            report.aggregate_pairs += 1
-            report.aggregate_agree += bool(preds[i].get("aggregate")) == bool(
-                golds[j].get("aggregate")
-            )
-        bad = _false_claims(item, preds)
-        report.false_claims.extend(bad)
-        report.items_without_false_claims += not bad
-    return report, outputs
+            pv, gv = field_value(preds[i], name), field_value(golds[j], name)
+            if pv is not None and gv is not None and agree(name, pv, gv):
+                tally.tp += 1
+    for i, j in pairs:
+        report.aggregate_pairs += 1
+        report.aggregate_agree += bool(preds[i].get("aggregate")) == bool(golds[j].get("aggregate"))
+    bad = _false_claims(item, preds)
+    report.false_claims.extend(bad)
+    report.items_without_false_claims += not bad
+
+
+def score(scored_items: Iterable[ScoredItem]) -> Report:
+    """The report of some scored items (a whole file, one language, several files)."""
+    report = Report()
+    for scored in scored_items:
+        score_item(report, scored)
+    return report
+
+
+def score_items(items: list[dict[str, Any]], analyzer: Analyzer) -> list[ScoredItem]:
+    """Analyse the gold items and align each item's predictions with its gold incidents."""
+    return [
+        ScoredItem(item, preds, align(preds, item.get("incidents") or []))
+        for item, preds in zip(items, predict(items, analyzer), strict=True)
+    ]
+
+
+def evaluate(
+    gold_path: Path, analyzer: Analyzer | None = None
+) -> tuple[Report, list[dict[str, Any]]]:
+    """Run ``analyze`` over a gold file; returns the report and per-item predictions."""
+    scored = score_items(load_gold(gold_path), analyzer or Analyzer())
+    outputs = [{"id": s.item["id"], "predicted": s.preds, "gold": s.golds} for s in scored]
+    return score(scored), outputs
 
 
 def format_table(report: Report) -> str:

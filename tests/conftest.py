@@ -23,6 +23,19 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+def require_shared(path: Path, what: str) -> None:
+    """Skip when ``path`` (under ../shared, outside the repository) is missing; fail in CI.
+
+    The gold sets and recorded fixtures are not in the repository; a CI run
+    without them would pass with its quality gates silently skipped.
+    """
+    if path.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI but missing: {path}")
+    pytest.skip(f"{what} not found at {path} (kept outside the repository)")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings isolated from the machine's environment, data in a temp dir."""

@@ -14,6 +14,7 @@ import json
 import pytest
 
 from pipelines.relevance import THRESHOLD, RelevancePipeline, score_text
+from tests.conftest import require_shared
 from tests.crawl.test_pipeline_support import GOLD_DEV, extracted, make_item, manifest
 
 SAHEL = ("ML", "BF", "NE")
@@ -47,8 +48,7 @@ def test_most_offtopic_pages_are_flagged() -> None:
 
 
 def test_every_gold_dev_incident_text_passes() -> None:
-    if not GOLD_DEV.exists():
-        pytest.skip(f"gold dev set not available at {GOLD_DEV} (kept outside the repository)")
+    require_shared(GOLD_DEV, "gold development set")
     rows = [json.loads(line) for line in GOLD_DEV.read_text(encoding="utf-8").splitlines()]
     with_incidents = [r for r in rows if r["incidents"]]
     missed = [

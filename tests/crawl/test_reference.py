@@ -19,7 +19,7 @@ from spiders.reference_rows import BadRow, acled_event, ucdp_event
 from storage import Database
 from storage.models import ReferenceEvent
 from storage.reference import upsert_events
-from tests.conftest import SHARED
+from tests.conftest import SHARED, require_shared
 from tests.crawl.crawlkit import FIXTURES
 
 API = FIXTURES / "api"
@@ -213,10 +213,10 @@ def test_import_of_a_file_with_only_bad_rows_fails_clearly(tmp_path: Path) -> No
     assert "line 2: unreadable event_date 'notadate'" in err
 
 
-@pytest.mark.skipif(not (SHARED / "fixtures").exists(), reason="../shared not present")
 def test_recorded_legacy_acled_export_imports_every_row(tmp_path: Path) -> None:
     """The recorded 2016 export (451 data rows, read from ../shared, never copied)."""
     path = SHARED / "fixtures" / "api" / "acled_all_africa_2016-01-01_2016-05-28_sahel_rows.csv"
+    require_shared(path, "the recorded ACLED export")
     code, out, err = _invoke(tmp_path, "acled", "import", str(path))
     assert code == 0, err
     assert "451 rows — added 451" in out and "bad 0" in out

@@ -8,7 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from nlp.commands import eval_cmd
-from nlp.evaluate import _false_claims, align, names_match, similarity
+from nlp.eval_report import file_gaps, format_summary, summary_of
+from nlp.evaluate import ScoredItem, _false_claims, align, names_match, similarity
 
 
 def incident(
@@ -113,3 +114,109 @@ def test_eval_command_on_a_small_gold_file(tmp_path: Path) -> None:
     assert scores["no_false_claims"] == {"rate": 1.0, "items": 2}
     table = CliRunner().invoke(eval_cmd, [str(gold)])
     assert "killed_exact" in table.output and "no false claims" in table.output
+
+
+def scored_item(item_id: str, lang: str, gold: list, pred: list) -> ScoredItem:
+    item = {"id": item_id, "lang": lang, "text": "", "incidents": gold}
+    return ScoredItem(item, pred, align(pred, gold))
+
+
+def test_summary_splits_english_and_french_and_states_the_gap() -> None:
+    en = scored_item(
+        "e", "en", [incident((10, 10), name="Kobou")], [incident((10, 10), name="Kobou")]
+    )
+    # French: the place is right, the toll is off by one.
+    fr = scored_item("f", "fr", [incident((5, 5), name="Sanga")], [incident((6, 6), name="Sanga")])
+    summary = summary_of([en, fr])
+    assert summary["lang_items"] == {"en": 1, "fr": 1}
+    assert summary["killed_exact"]["tp"] == 1 and summary["killed_exact"]["gold"] == 2
+    assert summary["killed_exact"]["f1"] == 0.5
+    assert summary["by_lang"]["en"]["killed_exact"]["f1"] == 1.0
+    assert summary["by_lang"]["fr"]["killed_exact"]["f1"] == 0.0
+    assert summary["lang_gap"]["killed_exact"] == 1.0
+    assert summary["lang_gap"]["location"] == 0.0
+    # No injured figure on either side: F1 1.0 by convention, but no gap to state.
+    assert summary["by_lang"]["fr"]["injured"]["f1"] == 1.0
+    assert summary["lang_gap"]["injured"] is None
+    # One language only: no French scores and no gap.
+    alone = summary_of([en])
+    assert set(alone["by_lang"]) == {"en"} and alone["lang_gap"]["killed_exact"] is None
+    table = format_summary("x.jsonl", summary)
+    assert "== x.jsonl: 2 items (en 1, fr 1)" in table
+    assert "+1.000" in table
+
+
+def test_file_gaps_name_the_best_and_the_worst_file() -> None:
+    good = summary_of([scored_item("a", "en", [incident((3, 3))], [incident((3, 3))])])
+    bad = summary_of([scored_item("b", "en", [incident((3, 3))], [incident((4, 4))])])
+    gaps = file_gaps({"good.jsonl": good, "bad.jsonl": bad})
+    assert gaps["killed_exact"] == {
+        "gap": 1.0,
+        "high": "good.jsonl",
+        "high_score": 1.0,
+        "low": "bad.jsonl",
+        "low_score": 0.0,
+    }
+    assert "injured" not in gaps  # measured in neither file
+    assert file_gaps({"good.jsonl": good}) == {}
+
+
+def test_eval_command_on_several_files_and_errors(tmp_path: Path) -> None:
+    en_item = {
+        "id": "m1",
+        "lang": "en",
+        "published": "2024-03-12",
+        "text": "Gunmen killed 12 villagers in the village of Kobou in central Mali on Sunday.",
+        "incidents": [
+            {
+                **incident((12, 12), name="Kobou"),
+                "perpetrators": ["unidentified gunmen"],
+                "event_date": "2024-03-10",
+            }
+        ],
+        "non_casualty_numbers": [],
+    }
+    fr_item = {
+        "id": "m2",
+        "lang": "fr",
+        "published": "2024-03-12",
+        "text": "Des hommes armés ont tué sept civils dimanche dans le village de Sanga, au Mali.",
+        # Gold says eight on purpose: a wrong value the errors listing must show.
+        "incidents": [
+            {
+                **incident((8, 8), name="Sanga"),
+                "perpetrators": ["unidentified gunmen"],
+                "event_date": "2024-03-10",
+            }
+        ],
+        "non_casualty_numbers": [],
+    }
+    first, second = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    first.write_text(json.dumps(en_item) + "\n", encoding="utf-8")
+    second.write_text(json.dumps(fr_item) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    out = runner.invoke(eval_cmd, [str(first), str(second), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert set(data["files"]) == {"one.jsonl", "two.jsonl"}
+    # All files together: the sum of the counts of each file.
+    for name in ("killed_exact", "location", "perpetrators"):
+        assert data[name]["gold"] == sum(f[name]["gold"] for f in data["files"].values())
+        assert data[name]["tp"] == sum(f[name]["tp"] for f in data["files"].values())
+    assert data["files"]["two.jsonl"]["killed_exact"]["tp"] == 0
+    assert data["file_gaps"]["killed_exact"]["low"] == "two.jsonl"
+    assert data["lang_items"] == {"en": 1, "fr": 1}
+    # One file alone gives the same numbers as that file's block of the several-file run.
+    single = json.loads(runner.invoke(eval_cmd, [str(first), "--json"]).output)
+    block = data["files"]["one.jsonl"]
+    assert all(single[f] == block[f] for f in ("killed_exact", "location", "aggregate"))
+    text = runner.invoke(eval_cmd, [str(first), str(second)]).output
+    assert "== one.jsonl" in text and "== all files" in text and "largest gap" in text
+    errors = runner.invoke(eval_cmd, [str(first), str(second), "--errors", "--json"])
+    assert errors.exit_code == 0, errors.output
+    listing = json.loads(errors.output)
+    wrong = [m for m in listing["mismatches"] if m["field"] == "killed"]
+    assert [(m["id"], m["gold"], m["predicted"]) for m in wrong] == [("m2", "8", "7")]
+    assert "Sanga" in wrong[0]["gold_sentence"]
+    assert listing["counts"] == {"killed": {"wrong value": 1}}
+    assert runner.invoke(eval_cmd, []).exit_code == 2  # no gold file: a usage error

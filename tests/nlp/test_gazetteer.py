@@ -15,6 +15,7 @@ import pytest
 
 from nlp.gazetteer import DATA_DIR, Entry, Gazetteer, load_gazetteer
 from nlp.textnorm import compact_key, fold, name_key
+from tests.conftest import SHARED, require_shared
 
 PRE_2023_ADMIN1 = {
     "ML": {
@@ -158,9 +159,8 @@ def test_admin_index(gaz: Gazetteer) -> None:
 
 
 def test_build_script_reproduces_extract(tmp_path: Path) -> None:
-    source = Path("/work/shared/fixtures/gazetteer/geonames")
-    if not source.exists():
-        pytest.skip("GeoNames dumps (../shared/fixtures/gazetteer) are not on this machine")
+    source = SHARED / "fixtures" / "gazetteer" / "geonames"
+    require_shared(source, "the GeoNames dumps")
     from nlp.tools.build_gazetteer import build
 
     out = tmp_path / "g.tsv.gz"
