@@ -464,11 +464,12 @@ def _compatible(
     if place is not None and event.place is not None and not _same_place(place, event.place):
         if rank == 0 and event.place_rank == 0:
             return False
+        # An unresolved village ("Yaru village") has no country yet: it does not clash.
+        unresolved = "unresolved" in (place.precision, event.place.precision)
         if (
             rank < 3
             and event.place_rank < 3
-            and place.country
-            and event.place.country
+            and not unresolved
             and place.country != event.place.country
         ):
             return False
