@@ -386,21 +386,25 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         triggers_after, triggers_before, stops = [], [], set()
     # Sub-counts ("dont sept femmes") sit inside the parent's phrase: they must not
     # stop the parent's link to its trigger.
-    q_starts = {q.start for q in quantities if not _is_subcount(norm, q, g)}
+    # "including 12 women and 9 children": the whole list is inside the parent.
+    is_sub: list[bool] = []
+    last_sub: Quantity | None = None
+    for q in quantities:
+        chained = last_sub is not None and bool(
+            re.fullmatch(r"[^,.;:]{0,25}?(?:,|\band\b|\bet\b)\s*", norm[last_sub.end : q.start])
+        )
+        is_sub.append(chained or _is_subcount(norm, q, g))
+        last_sub = q if is_sub[-1] else last_sub
+    q_starts = {q.start for q, sub in zip(quantities, is_sub, strict=True) if not sub}
 
     links: list[_Link] = []
     subcounts: list[tuple[Quantity, str]] = []
-    for q in quantities:
-        category = _category(norm[q.end : q.end + 60], g)
+    for q, sub in zip(quantities, is_sub, strict=True):
         near_category = _category(norm[q.end : q.end + 25], g)
-        chained = bool(subcounts) and bool(
-            re.fullmatch(
-                r"[^,.;:]{0,25}?(?:,|\band\b|\bet\b)\s*", norm[subcounts[-1][0].end : q.start]
-            )
-        )
-        if chained or _is_subcount(norm, q, g):
-            # "including 12 women and 9 children": the whole list is inside the parent.
-            subcounts.append((q, category))
+        if sub:
+            # the part's own noun: "49 civilians and 15 soldiers" are two parts
+            phrase = re.split(r",|;|\band\b|\bet\b|\bor\b|\bou\b", norm[q.end : q.end + 40])[0]
+            subcounts.append((q, _category(phrase, g)))
             continue
         if g.increment_after.match(norm[q.end :]):
             continue
@@ -426,7 +430,10 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     for link in links:
         claims.extend(_claims_from_link(sent, norm, s_start, s_end, link, claimant, g, claims))
     claims = _sum_coordinated_same_side(claims, sent, s_start)
-    if subcounts and claims:
+    split = _split_by_side(claims, subcounts, s_start)
+    if split is not claims:
+        claims = split
+    elif subcounts and claims:
         extra = tuple(sorted({c for _, c in subcounts if c not in ("unknown",)}))
         claims = [
             _replace(c, subcategories=tuple(sorted(set(c.subcategories) | set(extra))))
@@ -468,6 +475,47 @@ def _with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar
     if not extra:
         return quantities
     return sorted([*quantities, *extra], key=lambda q: q.start)
+
+
+def _split_by_side(
+    claims: list[Claim], subcounts: list[tuple[Quantity, str]], s_start: int
+) -> list[Claim]:
+    """A total the text splits into sides is coded per side only.
+
+    "Twelve people, including eleven civilians and a gendarme, were killed": one
+    claim of 11 civilians and one of 1 soldier. Only when the parts name two sides or
+    more and add up to the total; a partial breakdown keeps the total.
+    """
+    parents = [c for c in claims if not c.vague and not c.combined and c.number_end is not None]
+    if len(parents) != 1 or len(subcounts) < 2:
+        return claims
+    parent = parents[0]
+    parts = [(q, cat) for q, cat in subcounts if s_start + q.start >= (parent.number_end or 0)]
+    if len(parts) < 2 or any(q.kind not in ("exact", "approx") for q, _ in parts):
+        return claims
+    by_side: dict[str, list[tuple[Quantity, str]]] = {}
+    for q, cat in parts:
+        by_side.setdefault(SIDE_OF.get(cat, "unknown"), []).append((q, cat))
+    total = sum(q.value for q, _ in parts)
+    if len(by_side) < 2 or "unknown" in by_side or total not in (parent.min, parent.max):
+        return claims
+    split = []
+    for side, items in by_side.items():
+        value = sum(q.value for q, _ in items)
+        cats = sorted({cat for _, cat in items})
+        split.append(
+            _replace(
+                parent,
+                min=value,
+                max=value,
+                qualifier=None,
+                victim_category=side if side != "civilians" or len(cats) > 1 else cats[0],
+                subcategories=tuple(c for c in cats if c not in (side, "civilians")),
+                number_start=s_start + items[0][0].start,
+                number_end=s_start + items[-1][0].end,
+            )
+        )
+    return [c for c in claims if c is not parent] + split
 
 
 def _clause_break(between: str) -> bool:
@@ -530,11 +578,19 @@ def _link_after(
     by_start: dict[int, tuple[int, str]] = {}
     for t_start, t_end, kind in triggers:
         by_start.setdefault(t_start, (t_end, kind))
-    for steps, w in enumerate(words[first:]):
+    # ", dont huit civils et un gendarme,": an aside between the figure and its verb
+    # does not count towards the distance.
+    aside = _SUBCOUNT_ASIDE.match(norm, q.end)
+    aside_end = aside.end() if aside else -1
+    steps = -1
+    for i in range(first, len(words)):
+        w = words[i]
+        if w.start >= aside_end:
+            steps += 1
         if steps > limit:
             return None
         if w.start in by_start and w.start >= q.end:
-            if steps > 0 and words[first + steps - 1].text in ("and", "et"):
+            if steps > 0 and words[i - 1].text in ("and", "et"):
                 # "killed 52,000 people and wounded 118,000": the verb after "and"
                 # belongs to the next clause.
                 return None
@@ -545,9 +601,15 @@ def _link_after(
             return None
         if w.start in stops:
             return None
-        if w.start in q_starts and w.start >= q.end:
+        if w.start in q_starts and w.start >= q.end and w.start >= aside_end:
             return None
     return None
+
+
+_SUBCOUNT_ASIDE = re.compile(
+    r"[^,.;:()]{0,40}?,\s*(?:dont|including|among them|parmi lesquels|parmi lesquelles|"
+    r"parmi eux|notamment)\b[^,.;:()]{1,80},"
+)
 
 
 def _combined_after(norm: str, t_end: int, kind: str, g: Grammar) -> tuple[str, ...]:

@@ -253,3 +253,30 @@ def test_killed_or_injured_stays_a_bound(blank_fr: Language) -> None:
         ("killed", None, 30, True),
         ("injured", None, 30, True),
     ]
+
+
+def test_a_total_split_by_side_is_coded_per_side(blank_en: Language, blank_fr: Language) -> None:
+    text = "Sixty-four people, including 49 civilians and 15 soldiers, were killed on Friday."
+    found = claims(blank_en, text)
+    assert [(c.min, c.max, c.victim_category) for c in found] == [
+        (49, 49, "civilians"),
+        (15, 15, "soldiers"),
+    ]
+    text = "Au moins neuf personnes, dont huit civils et un gendarme, ont été tuées."
+    found = claims(blank_fr, text)
+    assert [(c.min, c.max, c.victim_category) for c in found] == [
+        (8, 8, "civilians"),
+        (1, 1, "soldiers"),
+    ]
+
+
+def test_a_partial_or_one_sided_breakdown_keeps_the_total(blank_en: Language) -> None:
+    c = one(blank_en, "Thirty people, including 12 soldiers, were killed in the raid.")
+    assert (c.min, c.max) == (30, 30)
+    c = one(blank_en, "At least 21 people, including 18 women and three children, were killed.")
+    assert (c.min, c.max, c.victim_category, c.subcategories) == (
+        21,
+        None,
+        "civilians",
+        ("children", "women"),
+    )

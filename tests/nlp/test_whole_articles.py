@@ -272,15 +272,12 @@ FAILING: dict[tuple[str, str], str] = {
     "'more than 30' give no incident at Kokaina",
     ("art-003", "split_by_side"): "Sanam: 'seven people … six traders and a National Guard "
     "soldier' gives one record of 7 civilians",
-    ("art-004", "event_places"): "Ouossila and Siribougou get no incident at their place",
     ("art-004", "period_totals_are_aggregates"): "'des milliers de morts' since 2012 gives no "
     "aggregate",
     ("art-004", "air_strike_attribution"): "the Ouossila strike's 5 civilians are attributed "
     "to JNIM (katiba Macina of the same paragraph), not to the FAMa",
     ("art-004", "claimants_range"): "Tarakoura: local officials 32, government 19, MINUSMA at "
     "least 25 give 32 only instead of 19–32",
-    ("art-004", "split_by_side"): "Siribougou: 'au moins neuf personnes, dont huit civils et un "
-    "gendarme' gives no per-side incidents there",
 }
 
 
