@@ -109,15 +109,43 @@ def _jsonl_inputs(path: str, lang: str, is_html: bool) -> Any:
 
 
 @click.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option(
     "--details",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write per-item predictions (JSONL).",
 )
-def eval_cmd(gold: Path, as_json: bool, details: Path | None) -> None:
+@click.option(
+    "--merge",
+    "merge_files",
+    nargs=2,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="GOLD EVENTS",
+    help="Merge evaluation: the gold excerpts through the processing stage on a temporary "
+    "database; pairwise and B-cubed scores against the event keys (incidents/mergeeval.py).",
+)
+def eval_cmd(
+    gold: Path | None,
+    as_json: bool,
+    details: Path | None,
+    merge_files: tuple[Path, Path] | None,
+) -> None:
     """Score analyze against a gold file: precision / recall / F1 per field."""
+    if merge_files:
+        # The merge measure needs the database stage; it lives in incidents/.
+        from incidents.mergeeval import format_report, run
+
+        merge_report = run(*merge_files)
+        click.echo(
+            json.dumps(merge_report.as_dict(), indent=2) if as_json else format_report(merge_report)
+        )
+        return
+    if gold is None:
+        raise click.UsageError("GOLD is required (or --merge GOLD EVENTS)")
     from nlp.evaluate import evaluate, format_table
 
     report, outputs = evaluate(gold)
