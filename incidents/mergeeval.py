@@ -249,23 +249,36 @@ def _roots(db: Database) -> dict[int, int]:
 
 
 def _stored_explanations(db: Database) -> dict[tuple[int, int], str]:
-    """(article id, incident id) → the explanation stored with a merge, if the
-    schema keeps one."""
-    explain = getattr(merge, "stored_explanations", None)
-    if explain is None:
-        return {}
+    """(article id, incident id) → the explanation stored with a merge."""
+    out: dict[tuple[int, int], str] = {}
     with db.sessions() as s:
-        result: dict[tuple[int, int], str] = explain(s)
-        return result
+        rows = s.execute(
+            select(
+                EvidenceMention.article_id, EvidenceMention.incident_id, EvidenceMention.merge_why
+            ).where(EvidenceMention.merge_why.is_not(None))
+        )
+        for article_id, incident_id, why in rows:
+            if isinstance(why, dict) and why.get("score") is not None:
+                out[(article_id, incident_id)] = explain_line(why)
+    return out
+
+
+def explain_line(why: Mapping[str, Any]) -> str:
+    """A stored merge explanation in one line."""
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in (why.get("parts") or {}).items())
+    notes = "; ".join(f"{k}: {v}" for k, v in (why.get("notes") or {}).items())
+    decided = "+".join(why.get("decided_by") or [])
+    return f"score {why.get('score'):.2f} decided by {decided} ({parts}; {notes})"
 
 
 def describe(result: merge.MergeScore) -> str:
     """One line: the veto, or the score against the threshold with its parts."""
+    notes = "; ".join(f"{k}: {v}" for k, v in result.notes.items())
     if result.score is None:
-        return f"veto: {result.reason}"
+        return f"veto: {result.reason}" + (f" ({notes})" if notes else "")
     side = ">=" if result.score >= merge.MERGE_THRESHOLD else "<"
     parts = ", ".join(f"{k} {v:.2f}" for k, v in result.parts.items())
-    detail = f"; {result.reason}" if result.reason else ""
+    detail = f"; {notes}" if notes else ""
     return f"score {result.score:.2f} {side} {merge.MERGE_THRESHOLD} ({parts}{detail})"
 
 
@@ -307,10 +320,7 @@ def evaluate_merge(
             ref = RecordRef(item["id"], j)
             target_of[ref] = seq[i]
             incident_of[ref] = roots.get(seq[i], seq[i])
-            draft = draft_from_analysis(preds[i])
-            if hasattr(draft, "published"):
-                draft.published = published
-            draft_of[ref] = draft
+            draft_of[ref] = draft_from_analysis(preds[i], published=published)
     report.records = len(refs)
     report.extracted = len(incident_of)
 
@@ -331,6 +341,8 @@ def evaluate_merge(
         line = describe(result)
         if together:
             return f"same incident; the two readings alone: {line}"
+        if result.score is not None and result.score >= merge.MERGE_THRESHOLD:
+            return f"{line}; but went to incidents {incident_of[a]} / {incident_of[b]}"
         return line
 
     by_item: dict[str, list[RecordRef]] = {}

@@ -47,7 +47,10 @@ def test_place_rules() -> None:
     b = _d(
         geonames_id=None, lat=None, lon=None, place_precision="unresolved", place_name="Bandiagara "
     )
-    assert place_score(a, b, 25) == 0.85
+    # (the same name folded, or a transliteration variant: 0.9; fuzzy only: 0.85)
+    assert place_score(a, b, 25) == 0.9
+    assert place_score(a, _d(**{**vars(b), "place_name": "Bandiagarra"}), 25) == 0.9
+    assert place_score(a, _d(**{**vars(b), "place_name": "Bandjagara"}), 25) == 0.85
     assert place_score(_d(country="BF"), _d(), 25) is None
 
 
