@@ -66,6 +66,11 @@ CANDIDATE_LIMIT = 200
 # REPORT_LAG_DAYS, and never more than REPORT_MAX_LAG_DAYS earlier.
 REPORT_LAG_DAYS = 7
 REPORT_MAX_LAG_DAYS = 31
+# Records on different sides are linked as one event only when the place and the
+# date agree closely (a point or a variant of one name; within a day, or an undated
+# report within a week), not merely well enough to merge.
+LINK_MIN_PLACE = 0.85
+LINK_MIN_DATE = 0.75
 
 
 class Dated(Protocol):
@@ -534,7 +539,12 @@ def best_match(
                     draft, draft.perpetrators, incident, theirs, settings,
                     incident_reported=when, sides=False,
                 )  # fmt: skip
-                ok = other.score is not None and other.score >= MERGE_THRESHOLD
+                ok = (
+                    other.score is not None
+                    and other.score >= MERGE_THRESHOLD
+                    and other.parts["place"] >= LINK_MIN_PLACE
+                    and other.parts["date"] >= LINK_MIN_DATE
+                )
                 if ok and (side is None or (other.score or 0.0) > side[1]):
                     side = (incident, other.score or 0.0)
             continue

@@ -7,6 +7,8 @@ import math
 
 from incidents.merge import Draft, date_score, fold, haversine_km, place_score, score
 from settings import Settings
+from storage import Database
+from storage.models import Incident
 
 
 def _d(**kw: object) -> Draft:
@@ -174,3 +176,27 @@ def test_sides_and_cross_year_vetoes_with_explanations() -> None:
     assert same.decided_by() == ["place", "date"]
     why = same.explain()
     assert why["notes"]["place"] == "same gazetteer entry" and why["score"] == same.score
+
+
+def test_best_match_links_other_sides_of_one_event_only(db: Database) -> None:
+    from incidents.merge import best_match
+
+    s_ = Settings.from_env({})
+    with db.sessions.begin() as s:
+        soldiers = Incident(
+            status="candidate", event_date=dt.date(2024, 3, 10), date_precision="day",
+            place_name="Bandiagara", country="ML", admin1="Mopti", lat=14.35005,
+            lon=-3.61038, geonames_id=2460489, place_precision="point",
+            killed_min=11, killed_max=11, victims=["soldiers"],
+        )  # fmt: skip
+        s.add(soldiers)
+        s.flush()
+        # two days later: could merge on the same side, too loose to link sides
+        later = _d(event_date=dt.date(2024, 3, 12))
+        assert best_match(s, later, s_) is None and later.event_group is None
+        assert soldiers.event_group is None
+        # the same day: civilians of the same attack, linked, not merged
+        same = _d()
+        assert best_match(s, same, s_) is None
+        assert same.event_group == soldiers.id and soldiers.event_group == soldiers.id
+        assert same.merge_why is None

@@ -50,6 +50,9 @@ def test_merge_eval_stays_above_the_floors(name: str, analyzer: object) -> None:
         "pairwise_f1": data["pairwise"]["f1"],
         "bcubed_precision": data["bcubed"]["precision"],
         "bcubed_recall": data["bcubed"]["recall"],
+        "same_incident_precision": data["pairwise_same_incident"]["precision"],
+        "same_incident_recall": data["pairwise_same_incident"]["recall"],
+        "same_incident_f1": data["pairwise_same_incident"]["f1"],
     }
     below = {k: (measured[k], v) for k, v in floors.items() if measured[k] < v}
     assert not below, f"{name}: below the merge floors (measured, floor): {below}"

@@ -108,6 +108,8 @@ def test_pairs_bcubed_and_reasons(db: Database, settings: Settings, analyzer: ob
     assert data["pairwise"] == {
         "precision": 0.5, "recall": 0.5, "f1": 0.5, "tp": 1, "predicted": 2, "gold": 2
     }  # fmt: skip
+    # no records on different sides here: the same figures counting one incident only
+    assert data["pairwise_same_incident"] == data["pairwise"]
     # per record (P, R): 1,1 | 1,1 | 1/2,1/2 | 1/2,1 | 1,1/2
     assert data["bcubed"] == {"precision": 0.8, "recall": 0.8, "f1": 0.8}
     assert [(e["a"], e["b"]) for e in data["missed"]] == [("t-3#0", "t-5#0")]
@@ -133,3 +135,28 @@ def test_cli(tmp_path: Path) -> None:
     text = CliRunner().invoke(main, ["eval", "--merge", str(gold), str(events)])
     assert "pairwise  P 1.000  R 1.000  F1 1.000" in text.output
     assert CliRunner().invoke(main, ["eval"]).exit_code != 0
+
+
+def test_records_of_one_event_on_two_sides_count_together(
+    db: Database, settings: Settings, analyzer: object
+) -> None:
+    from tests.incidents.test_merge_stories import BOULKESSI
+
+    items = [
+        {
+            "id": f"b-{n}",
+            "lang": lang,
+            "published": str(pub),
+            "text": text,
+            "incidents": [_rec("Boulkessi", 11, ["soldiers"]), _rec("Boulkessi", 6, ["civilians"])],
+        }
+        for n, (_url, lang, pub, text) in enumerate(BOULKESSI)
+    ]
+    # one key for every side of the event, as the gold conventions say
+    events = {RecordRef(f"b-{n}", i): "2024-06-01/boulkessi" for n in (0, 1) for i in (0, 1)}
+    data = evaluate_merge(db, settings, items, events, analyzer).as_dict()  # type: ignore[arg-type]
+    # four cross-item pairs: soldiers~soldiers and civilians~civilians share an
+    # incident, the two mixed pairs are linked as one event
+    assert (data["pairwise"]["tp"], data["pairwise"]["predicted"]) == (4, 4)
+    assert (data["pairwise_same_incident"]["tp"], data["pairwise_same_incident"]["gold"]) == (2, 4)
+    assert data["missed"] == [] and data["wrong"] == []
