@@ -19,6 +19,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from digest.profiles import Profile, fold
+from incidents.eventgroups import EventTotals, events_of
 from incidents.ledger import spread
 from settings import Settings
 from storage import audit
@@ -126,6 +127,8 @@ class IncidentEntry:
     evidence: str | None
     sources: list[SourceLink]
     created_at: dt.datetime
+    # one event, several records (one per victim side): the event's records and totals
+    event: EventTotals | None = None
 
     def figure(self, kind: str) -> Figure | None:
         return next((f for f in self.figures if f.kind == kind), None)
@@ -328,6 +331,10 @@ def build_digest(
         if profile.place_matches(row.country, row.admin1)
     ]
     new_entries = loader.entries(new_rows)
+    event_of = {r.id: r.event_group for r in new_rows}
+    event_totals = events_of(session, new_rows)
+    for entry in new_entries:
+        entry.event = event_totals.get(event_of.get(entry.id) or 0)
     new_entries = [
         e
         for e in new_entries
@@ -387,7 +394,11 @@ def _group(entries: Iterable[IncidentEntry]) -> list[PlaceGroup]:
     for e in entries:
         buckets[(e.country, e.admin1)].append(e)
     groups = [
-        PlaceGroup(country, admin1, sorted(items, key=lambda e: e.severity, reverse=True))
+        PlaceGroup(
+            country,
+            admin1,
+            _records_together(sorted(items, key=lambda e: e.severity, reverse=True)),
+        )
         for (country, admin1), items in buckets.items()
     ]
     # most severe place first; unknown places last; then by name for a stable order
@@ -401,6 +412,24 @@ def _group(entries: Iterable[IncidentEntry]) -> list[PlaceGroup]:
         )
     )
     return groups
+
+
+def _records_together(entries: list[IncidentEntry]) -> list[IncidentEntry]:
+    """The records of one event (one per side) next to each other, where the first
+    of them would be."""
+    out: list[IncidentEntry] = []
+    placed: set[int] = set()
+    for e in entries:
+        if e.id in placed:
+            continue
+        siblings = [e]
+        if e.event is not None:
+            ids = set(e.event.record_ids)
+            siblings += [o for o in entries if o.id in ids and o.id != e.id]
+        for s in siblings:
+            placed.add(s.id)
+            out.append(s)
+    return out
 
 
 def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:

@@ -154,6 +154,23 @@ class Labels:
     def actors(self, actors: list[Any]) -> str:
         return ", ".join(one_line(a.name) for a in actors) or "—"
 
+    def event(self, e: IncidentEntry) -> str:
+        """One event, several records (one per victim side): the total and per side."""
+        ev = e.event
+        if ev is None:
+            return ""
+        names = self.words["side_names"]
+        sides = ", ".join(
+            f"{names.get(k, k)} {self.figure_range(*v)}" for k, v in sorted(ev.sides.items())
+        )
+        return str(self.words["event_group"]).format(
+            n=len(ev.record_ids),
+            others=", ".join(f"#{i}" for i in ev.record_ids if i != e.id),
+            total=self.figure_range(*ev.killed),
+            killed=self.words["killed"],
+            sides=sides,
+        )
+
     def victims(self, categories: list[str]) -> str:
         names = self.words["victim_names"]
         return ", ".join(one_line(names.get(c, c)) for c in categories)

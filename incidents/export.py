@@ -28,6 +28,7 @@ from typing import IO, Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from incidents.eventgroups import EventTotals, events_of
 from incidents.matching import match_label_text
 from storage.models import (
     Article,
@@ -88,6 +89,11 @@ CSV_COLUMNS = [
     "match_score",
     "new_evidence",
     "source_urls",
+    # one event, several records (one per victim side): the group and its totals
+    "event_group",
+    "event_records",
+    "event_killed_min",
+    "event_killed_max",
 ]
 
 
@@ -105,6 +111,7 @@ class Related:
     sources: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     ref: ReferenceEvent | None = None
+    event: EventTotals | None = None
 
 
 def load_related(session: Session, incidents: Sequence[Incident]) -> dict[int, Related]:
@@ -148,6 +155,10 @@ def load_related(session: Session, incidents: Sequence[Incident]) -> dict[int, R
         for incident in incidents:
             if incident.match_ref_id is not None:
                 out[incident.id].ref = refs.get(incident.match_ref_id)
+    events = events_of(session, incidents)
+    for incident in incidents:
+        if incident.event_group is not None:
+            out[incident.id].event = events.get(incident.event_group)
     return out
 
 
@@ -199,6 +210,8 @@ def incident_record(
         "confidence": incident.confidence,
         "grade": incident.grade,
         "figures_policy": incident.figures_policy,
+        "event_group": incident.event_group,
+        "event": related.event.as_dict() if related.event is not None else None,
         "evidence": [
             {
                 "text": m.sentence,
@@ -336,6 +349,7 @@ def csv_row(incident: Incident, related: Related) -> dict[str, Any]:
     perpetrators = _names(related.actors, "perpetrator")
     targets = _names(related.actors, "target")
     notes = related.evidence[0][0].sentence if related.evidence else ""
+    event = related.event
     country = incident.country or ""
     return {
         "event_id_cnty": f"CW{incident.id}",
@@ -379,6 +393,10 @@ def csv_row(incident: Incident, related: Related) -> dict[str, Any]:
         "match_score": _blank(incident.match_score),
         "new_evidence": "true" if incident.new_evidence else "false",
         "source_urls": " ".join(related.sources),
+        "event_group": _blank(incident.event_group),
+        "event_records": " ".join(str(r.id) for r in event.records) if event else "",
+        "event_killed_min": event.killed[0] if event else "",
+        "event_killed_max": _blank(event.killed[1]) if event else "",
     }
 
 

@@ -6,19 +6,28 @@ in one article) is compared with stored incidents in a space–time window:
 
 * place — the same gazetteer entry; within ``merge_distance_km`` when both have
   coordinates (coordinates decide: two villages 40 km apart in one district are
-  two places); the same admin2, or a fuzzy-equal place name, when they do not;
+  two places); when only one has a point, a name that is a spelling variant of
+  that place (its gazetteer alternates, Sahel transliterations:
+  ``nlp.placevariants``) or of a gazetteer place within the distance of it; the
+  same admin2, or a variant / fuzzy-equal place name, when neither has one;
 * date — within ``merge_window_days``, widened by the looser precision of the two
-  (a week, a month; an unknown date matches only on a strong place);
+  (a week, a month). An unknown event date uses the article's publication date
+  as a window (the event happened before it, usually within days); for a stored
+  incident, the earliest publication date of its articles;
 * actors — overlap of the canonical perpetrators (a bonus, not a veto: outlets
   disagree on attribution);
 * figures — compatible orders of magnitude (a bonus: Moura was 203 / 300 / 500).
 
 Vetoes: an aggregate never merges with a single incident; two different
-resolved places never merge; victims on different sides (civilians vs
-soldiers — the NLP makes one record per side) never merge; dates outside the
-window never merge. The score in [0, 1] is stored with each merge
-(``EvidenceMention.similarity``, ``Claim.merge_score``) so a reviewer can judge
-and undo it.
+resolved places never merge; victims on different known sides (civilians vs
+soldiers — the NLP makes one record per side; ``unknown`` victims never veto)
+never merge, but are linked as records of one event (``event_group``) when
+everything else agrees; two known dates more than the window apart never merge,
+whatever the place; an undated report never merges with an event after its
+publication or more than a month before it. The score in [0, 1] is stored with
+each merge (``EvidenceMention.similarity``, ``Claim.merge_score``) and so is
+its explanation (``EvidenceMention.merge_why``: each part, what it saw, and the
+parts that decided), so a reviewer can judge and undo it.
 """
 
 from __future__ import annotations
@@ -29,14 +38,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from rapidfuzz import fuzz
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from nlp.placevariants import close_variants, load_place_names, variant_key
 from settings import Settings
-from storage.models import Incident, IncidentActor
+from storage.models import Article, EvidenceMention, Incident, IncidentActor
 
 MERGE_THRESHOLD = 0.6
 # Extra days of window for a looser date precision.
@@ -52,6 +62,15 @@ SIDES = {
 }
 WEIGHTS = {"place": 0.45, "date": 0.30, "actors": 0.15, "figures": 0.10}
 CANDIDATE_LIMIT = 200
+# An undated report: the event happened before its publication, usually within
+# REPORT_LAG_DAYS, and never more than REPORT_MAX_LAG_DAYS earlier.
+REPORT_LAG_DAYS = 7
+REPORT_MAX_LAG_DAYS = 31
+# Records on different sides are linked as one event only when the place and the
+# date agree closely (a point or a variant of one name; within a day, or an undated
+# report within a week), not merely well enough to merge.
+LINK_MIN_PLACE = 0.85
+LINK_MIN_DATE = 0.75
 
 
 class Dated(Protocol):
@@ -100,15 +119,50 @@ class Draft:
     victims: list[str] = field(default_factory=list)
     aggregate: bool = False
     confidence: float = 0.0
+    # the article's publication date: the window of an unknown event date
+    published: dt.date | None = None
+    # set by best_match: why it merged (EvidenceMention.merge_why), and the event
+    # group of another side's record of the same event
+    merge_why: dict[str, Any] | None = None
+    event_group: int | None = None
 
 
 @dataclass(frozen=True)
 class MergeScore:
-    """How alike two incidents are; ``score`` None means a veto (never the same event)."""
+    """How alike two incidents are; ``score`` None means a veto (never the same event).
+
+    ``notes`` say what each part saw ("spelling variant Bounty ~ Bounti",
+    "undated, reported 2 days after"); ``reason`` names the veto.
+    """
 
     score: float | None
     parts: dict[str, float]
     reason: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def decided_by(self) -> list[str]:
+        """The parts that decided: the fewest, largest weighted parts whose sum
+        reaches the threshold (all of them when the score falls short)."""
+        ranked = sorted(self.parts, key=lambda k: WEIGHTS[k] * self.parts[k], reverse=True)
+        total = 0.0
+        for i, name in enumerate(ranked):
+            total += WEIGHTS[name] * self.parts[name]
+            if total >= MERGE_THRESHOLD:
+                return ranked[: i + 1]
+        return ranked
+
+    def explain(self) -> dict[str, Any]:
+        """A JSON-ready explanation (stored with a merge, shown to reviewers)."""
+        if self.score is None:
+            return {"veto": self.reason, "notes": dict(self.notes)}
+        return {
+            "score": self.score,
+            "threshold": MERGE_THRESHOLD,
+            "parts": {k: round(v, 3) for k, v in self.parts.items()},
+            "weights": dict(WEIGHTS),
+            "notes": dict(self.notes),
+            "decided_by": self.decided_by(),
+        }
 
 
 def fold(name: str | None) -> str:
@@ -135,45 +189,129 @@ def _has_point(x: PlaceLike) -> bool:
 
 def place_score(a: PlaceLike, b: PlaceLike, max_km: float) -> float | None:
     """1 for the same place, lower for near or vague, None for different places."""
+    return place_match(a, b, max_km)[0]
+
+
+def place_match(a: PlaceLike, b: PlaceLike, max_km: float) -> tuple[float | None, str]:
+    """``place_score`` with what decided it."""
     if a.country and b.country and a.country != b.country:
-        return None
+        return None, f"countries {a.country} / {b.country}"
     if a.geonames_id is not None and a.geonames_id == b.geonames_id:
-        return 1.0
+        return 1.0, "same gazetteer entry"
     if _has_point(a) and _has_point(b):
         assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
         d = haversine_km(a.lat, a.lon, b.lat, b.lon)
         if d > max_km:
-            return None
-        return 1.0 - 0.5 * d / max_km
+            return None, f"{d:.0f} km apart"
+        return 1.0 - 0.5 * d / max_km, f"{d:.0f} km apart"
+    if _has_point(a) != _has_point(b):
+        point, other = (a, b) if _has_point(a) else (b, a)
+        found = _variant_of_point(point, other, max_km)
+        if found is not None:
+            return found
     na, nb = fold(a.place_name), fold(b.place_name)
-    if na and nb and fuzz.ratio(na, nb) >= 85:
-        return 0.85
+    if na and nb and variant_key(na) == variant_key(nb):
+        return 0.9, f"spelling variant {a.place_name} ~ {b.place_name}"
+    if na and nb and (fuzz.ratio(na, nb) >= 85 or close_variants(na, nb)):
+        return 0.85, f"close names {a.place_name} ~ {b.place_name}"
     if a.admin2 and b.admin2:
-        return 0.7 if fold(a.admin2) == fold(b.admin2) else None
+        if fold(a.admin2) == fold(b.admin2):
+            return 0.7, f"same admin2 {a.admin2}"
+        return None, f"admin2 {a.admin2} / {b.admin2}"
     if a.admin1 and b.admin1 and fold(a.admin1) != fold(b.admin1):
-        return None
+        return None, f"admin1 {a.admin1} / {b.admin1}"
     # Only one side says where, or only at region level: weak, never enough alone.
     if a.admin1 and b.admin1:
-        return 0.4
-    return 0.2
+        return 0.4, f"same admin1 {a.admin1}"
+    return 0.2, "only one side located"
+
+
+def _variant_of_point(
+    point: PlaceLike, other: PlaceLike, max_km: float
+) -> tuple[float, str] | None:
+    """An unresolved name that is a spelling of the resolved place ``point`` (its
+    name or gazetteer alternates), or of a gazetteer place within ``max_km`` of it:
+    the name resolves there (the incident keeps the name as written)."""
+    if not other.place_name or other.place_precision not in ("unresolved", "point"):
+        return None
+    if other.admin1 and point.admin1 and fold(other.admin1) != fold(point.admin1):
+        return None
+    key = variant_key(other.place_name)
+    if len(key) < 3:
+        return None
+    names = load_place_names()
+    if key == variant_key(point.place_name) or key in names.keys_of(point.geonames_id):
+        return 0.95, f"spelling variant {other.place_name} ~ {point.place_name}"
+    if close_variants(other.place_name, point.place_name):
+        return 0.9, f"close spelling {other.place_name} ~ {point.place_name}"
+    assert point.lat is not None and point.lon is not None
+    near = names.resolve_near(other.place_name, point.lat, point.lon, max_km)
+    if near is None:
+        return None
+    place, d = near
+    return (
+        1.0 - 0.5 * d / max_km,
+        f"{other.place_name} ~ {place.name} (gazetteer), {d:.0f} km from {point.place_name}",
+    )
 
 
 def _slack(precision: str) -> int:
     return PRECISION_SLACK_DAYS.get(precision, 0)
 
 
-def date_score(a: Dated, b: Dated, window_days: int) -> float | None:
+def date_score(
+    a: Dated,
+    b: Dated,
+    window_days: int,
+    a_reported: dt.date | None = None,
+    b_reported: dt.date | None = None,
+) -> float | None:
     """1 for the same day, falling to ~0 at the window's edge, None beyond it."""
-    if a.event_date is None or b.event_date is None:
-        return 0.3
-    window = window_days + max(_slack(a.date_precision), _slack(b.date_precision))
-    a_end = a.event_date_end or a.event_date
-    b_end = b.event_date_end or b.event_date
-    # distance between the two date ranges (0 when they overlap)
-    gap = max(0, (b.event_date - a_end).days, (a.event_date - b_end).days)
-    if gap > window:
-        return None
-    return 1.0 - gap / (window + 1)
+    return date_match(a, b, window_days, a_reported, b_reported)[0]
+
+
+def date_match(
+    a: Dated,
+    b: Dated,
+    window_days: int,
+    a_reported: dt.date | None = None,
+    b_reported: dt.date | None = None,
+) -> tuple[float | None, str]:
+    """``date_score`` with what decided it. ``*_reported``: the publication date
+    of the report (for a stored incident, its first), the window of an unknown date."""
+    if a.event_date is not None and b.event_date is not None:
+        window = window_days + max(_slack(a.date_precision), _slack(b.date_precision))
+        a_end = a.event_date_end or a.event_date
+        b_end = b.event_date_end or b.event_date
+        # distance between the two date ranges (0 when they overlap)
+        gap = max(0, (b.event_date - a_end).days, (a.event_date - b_end).days)
+        if gap > window:
+            return None, f"{gap} days apart (window {window})"
+        return 1.0 - gap / (window + 1), f"{gap} days apart"
+    if a.event_date is None and b.event_date is None:
+        if a_reported is None or b_reported is None:
+            return 0.3, "both undated"
+        apart = abs((a_reported - b_reported).days)
+        if apart > REPORT_MAX_LAG_DAYS:
+            return None, f"both undated, reported {apart} days apart"
+        return (
+            0.6 if apart <= REPORT_LAG_DAYS else 0.3
+        ), f"both undated, reported {apart} days apart"
+    dated, reported = (b, a_reported) if a.event_date is None else (a, b_reported)
+    assert dated.event_date is not None
+    if reported is None:
+        return 0.3, "one undated"
+    slack = _slack(dated.date_precision)
+    after = (reported - (dated.event_date_end or dated.event_date)).days
+    before = (reported - dated.event_date).days
+    if after < -window_days - slack:
+        return None, f"undated report published {-after} days before the event"
+    if before > REPORT_MAX_LAG_DAYS + slack:
+        return None, f"undated report published {before} days after the event"
+    lag = max(0, after)
+    if lag <= REPORT_LAG_DAYS + slack:
+        return 0.8, f"undated, reported {lag} days after"
+    return 0.5, f"undated, reported {lag} days after"
 
 
 def actor_score(a: Iterable[str], b: Iterable[str]) -> float:
@@ -194,8 +332,13 @@ def figure_score(a: PlaceLike, b: PlaceLike) -> float:
     return (lo + 1) / (hi + 1)
 
 
-def _sides(victims: Iterable[str]) -> set[str]:
-    return {SIDES[v] for v in victims if v in SIDES}
+def _sides(victims: Iterable[str]) -> set[str] | None:
+    """The victims' sides; None unless every category is a known side ("unknown",
+    "people" or a partial breakdown never vetoes)."""
+    listed = list(victims)
+    if not listed or any(v not in SIDES for v in listed):
+        return None
+    return {SIDES[v] for v in listed}
 
 
 def score(
@@ -204,22 +347,38 @@ def score(
     incident: PlaceLike,
     incident_actors: Iterable[str],
     settings: Settings,
+    *,
+    draft_reported: dt.date | None = None,
+    incident_reported: dt.date | None = None,
+    sides: bool = True,
 ) -> MergeScore:
-    """The similarity of ``draft`` and a stored ``incident`` (None score = veto)."""
+    """The similarity of ``draft`` and a stored ``incident`` (None score = veto).
+
+    ``*_reported`` default to a ``published`` attribute (a ``Draft``'s). With
+    ``sides=False`` the sides veto is skipped (for linking the records of one event).
+    """
+    if draft_reported is None:
+        draft_reported = getattr(draft, "published", None)
+    if incident_reported is None:
+        incident_reported = getattr(incident, "published", None)
     if bool(draft.aggregate) != bool(incident.aggregate):
         return MergeScore(None, {}, "aggregate vs single incident")
     sa, sb = _sides(draft.victims or ()), _sides(incident.victims or ())
-    if sa and sb and not (sa & sb):
-        return MergeScore(None, {}, "victims on different sides")
-    place = place_score(draft, incident, settings.merge_distance_km)
-    if place is None:
-        return MergeScore(None, {}, "different places")
-    date = date_score(draft, incident, settings.merge_window_days)
+    if sides and sa is not None and sb is not None and not (sa & sb):
+        return MergeScore(None, {}, "victims on different sides", {"sides": f"{sa} / {sb}"})
+    # Dates first: two known dates far apart never merge, whatever the place.
+    date, date_note = date_match(
+        draft, incident, settings.merge_window_days, draft_reported, incident_reported
+    )
     if date is None:
-        return MergeScore(None, {}, "dates too far apart")
+        return MergeScore(None, {}, "dates too far apart", {"date": date_note})
+    place, place_note = place_match(draft, incident, settings.merge_distance_km)
+    notes = {"place": place_note, "date": date_note}
+    if place is None:
+        return MergeScore(None, {}, "different places", notes)
     if draft.aggregate and (place < 0.7 or date < 0.9):
         # Period totals merge only when they are the same report of the same period.
-        return MergeScore(None, {}, "different aggregates")
+        return MergeScore(None, {}, "different aggregates", notes)
     parts = {
         "place": place,
         "date": date,
@@ -227,7 +386,7 @@ def score(
         "figures": figure_score(draft, incident),
     }
     total = sum(WEIGHTS[k] * v for k, v in parts.items())
-    return MergeScore(round(total, 4), parts)
+    return MergeScore(round(total, 4), parts, "", notes)
 
 
 @lru_cache(maxsize=32)
@@ -300,10 +459,29 @@ def candidates(session: Session, draft: Draft, settings: Settings) -> list[Incid
         )
         params["date_lo"] = draft.event_date - reach
         params["date_hi"] = (draft.event_date_end or draft.event_date) + reach
-    stmt = _candidates_query(
-        bool(draft.aggregate), bool(draft.country), point, draft.event_date is not None
-    )
+    elif draft.published is not None:
+        # An undated report: events before its publication (a month's lag, a
+        # month's precision slack), or just after (the window).
+        params["date_lo"] = draft.published - dt.timedelta(
+            days=REPORT_MAX_LAG_DAYS + PRECISION_SLACK_DAYS["year"]
+        )
+        params["date_hi"] = draft.published + dt.timedelta(days=settings.merge_window_days)
+    stmt = _candidates_query(bool(draft.aggregate), bool(draft.country), point, "date_lo" in params)
     return list(session.scalars(stmt, params))
+
+
+def first_reported(session: Session, incident_ids: list[int]) -> dict[int, dt.date]:
+    """The earliest publication date of each incident's articles (the window of
+    an undated incident)."""
+    if not incident_ids:
+        return {}
+    rows = session.execute(
+        select(EvidenceMention.incident_id, func.min(Article.published_at))
+        .join(Article, Article.id == EvidenceMention.article_id)
+        .where(EvidenceMention.incident_id.in_(incident_ids))
+        .group_by(EvidenceMention.incident_id)
+    )
+    return {iid: when.date() for iid, when in rows if when is not None}
 
 
 def incident_perpetrators(session: Session, incident_ids: list[int]) -> dict[int, set[str]]:
@@ -333,24 +511,63 @@ def best_match(
     ``exclude``: incidents that must not be chosen (those this article already
     produced: the NLP decided they are distinct). ``prefer``: incidents this
     article was attached to before re-processing; they need a lower score.
+
+    Sets ``draft.merge_why`` (the explanation of the merge) and, when the only
+    thing that keeps the draft from an incident is the victims' side,
+    ``draft.event_group`` (linking the incident into the group as well): the
+    records of one event, one per side.
     """
     exclude = exclude or set()
     prefer = prefer or set()
-    found = [c for c in candidates(session, draft, settings) if c.id not in exclude]
+    draft.merge_why = None
+    found = candidates(session, draft, settings)
     if not found:
         return None
     actors = incident_perpetrators(session, [c.id for c in found])
-    best: tuple[Incident, float] | None = None
+    reported = first_reported(session, [c.id for c in found if c.event_date is None])
+    best: tuple[Incident, MergeScore] | None = None
+    side: tuple[Incident, float] | None = None
     for incident in found:
-        result = score(draft, draft.perpetrators, incident, actors[incident.id], settings)
+        when = reported.get(incident.id)
+        theirs = actors[incident.id]
+        result = score(
+            draft, draft.perpetrators, incident, theirs, settings, incident_reported=when
+        )
         if result.score is None:
+            if result.reason == "victims on different sides":
+                other = score(
+                    draft, draft.perpetrators, incident, theirs, settings,
+                    incident_reported=when, sides=False,
+                )  # fmt: skip
+                ok = (
+                    other.score is not None
+                    and other.score >= MERGE_THRESHOLD
+                    and other.parts["place"] >= LINK_MIN_PLACE
+                    and other.parts["date"] >= LINK_MIN_DATE
+                )
+                if ok and (side is None or (other.score or 0.0) > side[1]):
+                    side = (incident, other.score or 0.0)
+            continue
+        if incident.id in exclude:
             continue
         threshold = MERGE_THRESHOLD - 0.2 if incident.id in prefer else MERGE_THRESHOLD
         if result.score < threshold:
             continue
-        if best is None or result.score > best[1]:
-            best = (incident, result.score)
-    return best
+        if best is None or result.score > (best[1].score or 0.0):
+            best = (incident, result)
+    if side is not None:
+        anchor = side[0]
+        if anchor.event_group is None:
+            anchor.event_group = anchor.id
+        draft.event_group = anchor.event_group
+    if best is None:
+        return None
+    incident, result = best
+    if draft.event_group is not None and incident.event_group is None:
+        incident.event_group = draft.event_group
+    draft.merge_why = result.explain()
+    assert result.score is not None
+    return incident, result.score
 
 
 def lock_keys(drafts: Iterable[Draft], settings: Settings) -> list[tuple[str, bool]]:

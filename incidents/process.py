@@ -165,8 +165,9 @@ def _range(value: Any) -> tuple[int | None, int | None]:
     return lo, hi
 
 
-def draft_from_analysis(inc: Mapping[str, Any]) -> merge.Draft:
-    """A ``Draft`` from one incident of the analyze dict (tolerant of missing keys)."""
+def draft_from_analysis(inc: Mapping[str, Any], *, published: dt.date | None = None) -> merge.Draft:
+    """A ``Draft`` from one incident of the analyze dict (tolerant of missing keys);
+    ``published``: the article's publication date (the window of an unknown date)."""
     loc = inc.get("location") or {}
     if not isinstance(loc, Mapping):
         loc = {}
@@ -213,6 +214,7 @@ def draft_from_analysis(inc: Mapping[str, Any]) -> merge.Draft:
         victims=[str(v) for v in inc.get("victims") or () if v],
         aggregate=bool(inc.get("aggregate")),
         confidence=_float(inc.get("confidence")) or 0.0,
+        published=published,
     )
 
 
@@ -584,7 +586,8 @@ class Processor:
             stats.articles += 1
             return
         incidents_in = [i for i in result.get("incidents") or () if isinstance(i, Mapping)]
-        drafts = [(inc, draft_from_analysis(inc)) for inc in incidents_in]
+        published = article.published_at.date() if article.published_at else None
+        drafts = [(inc, draft_from_analysis(inc, published=published)) for inc in incidents_in]
         waited = time.perf_counter()
         queue.advisory_lock(session, merge.lock_keys((d for _, d in drafts), self.settings))
         stats.lock_wait_seconds += time.perf_counter() - waited
@@ -655,6 +658,7 @@ class Processor:
             lon=draft.lon,
             geonames_id=draft.geonames_id,
             place_precision=draft.place_precision,
+            event_group=draft.event_group,
             aggregate=draft.aggregate,
             confidence=draft.confidence,
             figures_policy=self.settings.figures_policy,
@@ -760,6 +764,7 @@ class Processor:
                 "start": start,
                 "end": end,
                 "similarity": score,
+                "merge_why": draft.merge_why,
                 "origin": "machine",
             }
             for (start, end), sentence in spans.items()

@@ -124,14 +124,38 @@ def _jsonl_inputs(path: str, lang: str, is_html: bool) -> Any:
     is_flag=True,
     help="List every mismatch with its sentence, grouped by field and category.",
 )
-def eval_cmd(gold: tuple[Path, ...], as_json: bool, details: Path | None, errors: bool) -> None:
+@click.option(
+    "--merge",
+    "merge_files",
+    nargs=2,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="GOLD EVENTS",
+    help="Merge evaluation: the gold excerpts through the processing stage on a temporary "
+    "database; pairwise and B-cubed scores against the event keys (incidents/mergeeval.py).",
+)
+def eval_cmd(
+    gold: tuple[Path, ...],
+    as_json: bool,
+    details: Path | None,
+    errors: bool,
+    merge_files: tuple[Path, Path] | None,
+) -> None:
     """Score analyze against gold files: P / R / F1 per field, per file, EN and FR apart.
 
     With several files each is printed, then all together, then the largest
     gap of each field between two files.
     """
-    # Each report is one option and one handler (_print_*); a report that reads other
-    # inputs than GOLD files (e.g. a merge evaluation) branches here, before this check.
+    # Each report is one option and one handler (_print_*); the merge evaluation reads
+    # other inputs than GOLD files and needs the database stage, so it lives in incidents/.
+    if merge_files:
+        from incidents.mergeeval import format_report, run
+
+        merge_report = run(*merge_files)
+        click.echo(
+            json.dumps(merge_report.as_dict(), indent=2) if as_json else format_report(merge_report)
+        )
+        return
     if not gold:
         raise click.UsageError("give at least one gold file (GOLD.jsonl …)")
     from nlp.eval_report import evaluate_files

@@ -58,12 +58,13 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
         "counts": CountsCache(),
     }
 
-    from review import admin, api, auth, views
+    from review import admin, api, auth, events, views
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(events.bp)
     app.before_request(auth.load_user)
     app.after_request(set_security_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token

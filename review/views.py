@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from incidents import export as exporter
-from review import actions, appstate, queries
+from review import actions, appstate, events, queries
 from review.auth import safe_next
 from review.lookups import build_map
 from storage.models import CLAIM_KINDS, DATE_PRECISIONS, GRADES, PLACE_PRECISIONS
@@ -54,6 +54,7 @@ def queue() -> str:
             statuses=("candidate", "confirmed", "rejected", "merged"),
             match_labels=queries.MATCH_LABELS,
             here=request.full_path.rstrip("?"),
+            event_groups=events.events_of(s, page.rows),
         )
 
 
@@ -82,6 +83,8 @@ def incident(incident_id: int) -> str:
             segments=queries.highlight_segments,
             merge_candidates=candidates,
             merge_query=merge_query,
+            event=events.events_of(s, [view.incident]).get(view.incident.event_group or 0),
+            merge_whys=events.merge_explanations(s, incident_id),
             map=map_view,
             place_q=place_q,
             place_results=place_results,

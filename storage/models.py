@@ -291,6 +291,8 @@ class Incident(Base):
     lon: Mapped[float | None] = mapped_column(Float)
     geonames_id: Mapped[int | None] = mapped_column(Integer)
     place_precision: Mapped[str] = mapped_column(String(12), default="unresolved")
+    # the records of one event (one per victim side) share this: the id of the first
+    event_group: Mapped[int | None] = mapped_column(Integer, index=True)
     # figures computed from the claims under `figures_policy`
     figures_policy: Mapped[str] = mapped_column(String(16), default="conservative")
     killed_min: Mapped[int | None] = mapped_column(Integer)
@@ -423,6 +425,8 @@ class EvidenceMention(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     similarity: Mapped[float | None] = mapped_column(Float)  # merge score when attached by merging
+    # why merging attached this article here: score, parts, what decided (merge.explain)
+    merge_why: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     origin: Mapped[str] = mapped_column(String(10), default="machine")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -7,6 +7,8 @@ import math
 
 from incidents.merge import Draft, date_score, fold, haversine_km, place_score, score
 from settings import Settings
+from storage import Database
+from storage.models import Incident
 
 
 def _d(**kw: object) -> Draft:
@@ -47,7 +49,10 @@ def test_place_rules() -> None:
     b = _d(
         geonames_id=None, lat=None, lon=None, place_precision="unresolved", place_name="Bandiagara "
     )
-    assert place_score(a, b, 25) == 0.85
+    # (the same name folded, or a transliteration variant: 0.9; fuzzy only: 0.85)
+    assert place_score(a, b, 25) == 0.9
+    assert place_score(a, _d(**{**vars(b), "place_name": "Bandiagarra"}), 25) == 0.9
+    assert place_score(a, _d(**{**vars(b), "place_name": "Bandjagara"}), 25) == 0.85
     assert place_score(_d(country="BF"), _d(), 25) is None
 
 
@@ -106,3 +111,92 @@ def test_lock_keys_near_points_share_a_cell() -> None:
                 lon=here.lon + km / (111.19 * math.cos(math.radians(14.35))) * math.sin(rad),  # type: ignore[operator]
             )
             assert conflict(here, other), (bearing, km)
+
+
+def test_sahel_spelling_variants() -> None:
+    from nlp.placevariants import close_variants, variant_key
+
+    # ou/u, y/i, é/e, doubled consonants, "-ou"/"-u" endings, dropped hyphens
+    assert variant_key("Bounty") == variant_key("Bounti") == "bunti"
+    assert variant_key("Diallassagou") == variant_key("Dyalasagu")
+    assert variant_key("Kani-Bonzon") == variant_key("Kanibonzon")
+    assert variant_key("Ségou") == variant_key("Segu")
+    assert close_variants("Fambita", "Fombita")  # one vowel off in a long name
+    assert not close_variants("Gao", "Kao")  # short names: exact keys only
+    assert not close_variants("Koro", "Kona")
+
+
+def test_unresolved_variant_resolves_to_the_point_nearby() -> None:
+    s = Settings.from_env({})
+    village = _d(
+        place_name="Fambita", country="NE", admin1="Tillabéri", lat=14.33393, lon=0.89936,
+        geonames_id=2445141,
+    )  # fmt: skip
+    unresolved = _d(
+        place_name="Fambéta", country=None, admin1=None, lat=None, lon=None, geonames_id=None,
+        place_precision="unresolved",
+    )  # fmt: skip
+    # "Fambéta" is a gazetteer alternate of Fambita (2445141)
+    assert place_score(village, unresolved, s.merge_distance_km) == 0.95
+    assert place_score(village, _d(**{**vars(unresolved), "place_name": "Fombita"}), 25) == 0.9
+    # a name that is neither: only "one side located"
+    assert place_score(village, _d(**{**vars(unresolved), "place_name": "Tillia"}), 25) == 0.2
+
+
+def test_undated_report_uses_its_publication_date() -> None:
+    undated = _d(event_date=None, date_precision="unknown")
+    event = _d()  # 2024-03-10
+    # reported two days later: likely the same event
+    assert date_score(undated, event, 3, a_reported=dt.date(2024, 3, 12)) == 0.8
+    # reported two weeks later: possible, weaker
+    assert date_score(undated, event, 3, a_reported=dt.date(2024, 3, 24)) == 0.5
+    # a year later, or before the event happened: never the same event
+    assert date_score(undated, event, 3, a_reported=dt.date(2025, 3, 12)) is None
+    assert date_score(undated, event, 3, a_reported=dt.date(2024, 3, 1)) is None
+    # both undated: their publication dates
+    assert date_score(undated, undated, 3, dt.date(2024, 3, 12), dt.date(2024, 3, 13)) == 0.6
+    assert date_score(undated, undated, 3, dt.date(2024, 3, 12), dt.date(2024, 6, 13)) is None
+
+
+def test_sides_and_cross_year_vetoes_with_explanations() -> None:
+    s = Settings.from_env({})
+    civ = _d(victims=["civilians"])
+    # unknown victims never veto a known side
+    assert score(civ, [], _d(victims=["unknown"]), [], s).score is not None
+    assert score(civ, [], _d(victims=["civilians", "unknown"]), [], s).score is not None
+    vetoed = score(civ, [], _d(victims=["soldiers"]), [], s)
+    assert vetoed.score is None and vetoed.reason == "victims on different sides"
+    # ... but the same event for linking
+    assert (score(civ, [], _d(victims=["soldiers"]), [], s, sides=False).score or 0) > 0.6
+    # known dates a year apart at the same gazetteer entry: never
+    later = score(civ, [], _d(event_date=dt.date(2025, 3, 10)), [], s)
+    assert later.score is None and later.reason == "dates too far apart"
+    same = score(civ, [], _d(), [], s)
+    # place 1 x 0.45 + date 1 x 0.30 reach 0.6: those two decided
+    assert same.decided_by() == ["place", "date"]
+    why = same.explain()
+    assert why["notes"]["place"] == "same gazetteer entry" and why["score"] == same.score
+
+
+def test_best_match_links_other_sides_of_one_event_only(db: Database) -> None:
+    from incidents.merge import best_match
+
+    s_ = Settings.from_env({})
+    with db.sessions.begin() as s:
+        soldiers = Incident(
+            status="candidate", event_date=dt.date(2024, 3, 10), date_precision="day",
+            place_name="Bandiagara", country="ML", admin1="Mopti", lat=14.35005,
+            lon=-3.61038, geonames_id=2460489, place_precision="point",
+            killed_min=11, killed_max=11, victims=["soldiers"],
+        )  # fmt: skip
+        s.add(soldiers)
+        s.flush()
+        # two days later: could merge on the same side, too loose to link sides
+        later = _d(event_date=dt.date(2024, 3, 12))
+        assert best_match(s, later, s_) is None and later.event_group is None
+        assert soldiers.event_group is None
+        # the same day: civilians of the same attack, linked, not merged
+        same = _d()
+        assert best_match(s, same, s_) is None
+        assert same.event_group == soldiers.id and soldiers.event_group == soldiers.id
+        assert same.merge_why is None
