@@ -5,4 +5,4 @@ processed by an older version are re-processed by the incidents stage, so bump
 it whenever ``analyze`` output changes for the same input.
 """
 
-NLP_VERSION = "0.2.1"
+NLP_VERSION = "0.3.0"
