@@ -845,6 +845,13 @@ def _incident(
     )
 
 
+# The casualty sentence speaks of a strike from the air ("killed in the strike",
+# "l'un des bombardements a touché").
+_AIR_STRIKE = re.compile(
+    r"\b(?:air ?strikes?|airstrikes?|drone strikes?|the strikes?|(?:aerial|air) (?:bombing|"
+    r"bombardment|raid)s?|bombing|bombardments?|aircraft|drones?|helicopters?|frappes?|"
+    r"bombardements?|aeronefs?|raids? aeriens?|helicopteres?)\b"
+)
 _GENERIC_RANK = {"unidentified gunmen": 0, "suspected jihadists": 1, "self-defence militias": 1}
 _CLAIMANT_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|"
@@ -1015,7 +1022,17 @@ def _roles(
     ]
     in_paragraph = _mentions(doc, norm, paragraph, cues)
     army = [ARMY_OF[country]] if country in ARMY_OF else []
-    if side in ("civilians", "unknown"):
+    strike = any(_AIR_STRIKE.search(norm, a, b) for a, b in own)
+    if strike and side in ("civilians", "unknown"):
+        # Only a state (or a foreign force) strikes from the air: the armed groups named
+        # around an air strike accuse, hide or are the intended target.
+        nearest_first = sorted(
+            [m for m in in_paragraph if m.start < first_claim], key=lambda m: -m.start
+        ) + [m for m in in_paragraph if m.start >= first_claim]
+        strikers = state(nearest_first, agents_only=False, allow_claimant=True)
+        perps = strikers[:1] or army
+        targets = ["civilians"] if side == "civilians" else []
+    elif side in ("civilians", "unknown"):
         perps = armed(mine) + state(mine, agents_only=True)
         if not perps:
             before_claim = [m for m in mine if m.start < first_claim]

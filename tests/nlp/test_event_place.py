@@ -135,3 +135,21 @@ def test_a_different_toll_without_an_account_cue_is_another_event(analyzer: Anal
     )
     found = [i["killed"] for i in analyzer.analyze(text, lang="en")["incidents"]]
     assert found == [{"min": 3, "max": 20}]
+
+
+def test_the_state_that_struck_from_the_air_is_the_perpetrator(analyzer: Analyzer) -> None:
+    # JNIM is named in the paragraph (it accuses the army); the strike is the army's.
+    text = (
+        "The Malian army said it had carried out air strikes against terrorist hideouts "
+        "near Kobou. Residents said one strike hit a wedding. Six civilians were killed in "
+        "the strike. JNIM, whose fighters roam the area, accused the army of a massacre."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert [i["perpetrators"] for i in result["incidents"]] == [["Malian Armed Forces (FAMa)"]]
+    text = (
+        "L'armée burkinabè a multiplié les frappes aériennes près de Djibo. Selon des "
+        "habitants, huit civils ont été tués dans la frappe. Des combattants d'Ansarul "
+        "Islam avaient quitté la zone."
+    )
+    result = analyzer.analyze(text, lang="fr")
+    assert [i["perpetrators"] for i in result["incidents"]] == [["Burkinabe Armed Forces"]]

@@ -254,8 +254,6 @@ FAILING: dict[tuple[str, str], str] = {
     "(their figures go to Kaya and Gorgadji)",
     ("art-002", "period_totals_are_aggregates"): "the OHCHR's 1 150 since January 2022 and "
     "'des milliers' since 2015 give no aggregate of their own",
-    ("art-002", "air_strike_attribution"): "the Tolingué strike's 8 civilians are attributed "
-    "to Ansarul Islam (said to have left, same paragraph), not to the army",
     ("art-002", "claimants_range"): "Dablo: army 9, local sources 15, JNIM 'plus de trente' "
     "give no incident at Dablo",
     ("art-002", "split_by_side"): "Silébilé: 'Au moins quatorze personnes, treize civils et un "
@@ -274,8 +272,6 @@ FAILING: dict[tuple[str, str], str] = {
     "soldier' gives one record of 7 civilians",
     ("art-004", "period_totals_are_aggregates"): "'des milliers de morts' since 2012 gives no "
     "aggregate",
-    ("art-004", "air_strike_attribution"): "the Ouossila strike's 5 civilians are attributed "
-    "to JNIM (katiba Macina of the same paragraph), not to the FAMa",
     ("art-004", "claimants_range"): "Tarakoura: local officials 32, government 19, MINUSMA at "
     "least 25 give 32 only instead of 19–32",
 }
