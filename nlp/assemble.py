@@ -447,6 +447,10 @@ def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -
         other = c.min if c.min is not None else c.max
         if value is None or other is None or abs(value - other) <= 0.25 * max(value, other):
             return False  # the same toll restated, or "400" and "more than 400"
+    if event.aggregate:
+        # Period totals of different counts (a UN mission's, a monitoring group's) are
+        # totals of different periods or areas: each is its own record.
+        return True
     a, b = claim.sentence
     return not _ACCOUNT.search(norm, a, b)
 

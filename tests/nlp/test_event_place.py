@@ -153,3 +153,16 @@ def test_the_state_that_struck_from_the_air_is_the_perpetrator(analyzer: Analyze
     )
     result = analyzer.analyze(text, lang="fr")
     assert [i["perpetrators"] for i in result["incidents"]] == [["Burkinabe Armed Forces"]]
+
+
+def test_period_totals_of_two_counts_are_two_aggregates(analyzer: Analyzer) -> None:
+    text = (
+        "Since January, at least 456 civilians have been killed in the Mopti region, "
+        "according to the UN mission. A monitoring group reported 612 civilians killed "
+        "since the start of the year."
+    )
+    found = [
+        (i["killed"]["min"], i["killed"]["max"], i["aggregate"])
+        for i in analyzer.analyze(text, lang="en")["incidents"]
+    ]
+    assert found == [(456, None, True), (612, 612, True)]
