@@ -504,7 +504,7 @@ _AGENCY = re.compile(r"^,?\s*\((?:afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|a
 
 _ADMIN_WORDS = re.compile(
     r"^(?:the\s+)?(?:region|province|cercle|district|prefecture|departement|department|commune)\s+(?:of|de|du|d')"
-    r"|\b(?:region|province|cercle|prefecture)$"
+    r"|\b(?:region|province|cercle|circle|prefecture|department|departement|district)$"
 )
 
 

@@ -511,6 +511,8 @@ class PlacesComponent:
                     found = gaz.lookup(core)
                     if found:
                         out.append(_Mention(core_start, end, "gaz", core, found))
+                    elif keys[end - 1] in self._after_openers:
+                        pass  # "village of the Bankass Circle": the area, read below
                     elif self._unknown_name_ok(doc, keys, core_start, end):
                         out.append(_Mention(core_start, end, "unresolved", core, []))
                     break
@@ -566,6 +568,12 @@ class PlacesComponent:
                         regions = [e for e in gaz.lookup(core) if e.feature == "region"]
                         out.append(_Mention(s, i + clen, "admin", core, [*found, *regions]))
                         break
+                else:
+                    # "the Bankass Circle": an area named after its chief town, which the
+                    # gazetteer knows as a town: it still gives the country and region.
+                    core = name_key(doc[start:i].text)
+                    if gaz.lookup(core):
+                        out.append(_Mention(start, i + clen, "admin", core, gaz.lookup(core)))
                 break
         return out
 

@@ -166,3 +166,12 @@ def test_period_totals_of_two_counts_are_two_aggregates(analyzer: Analyzer) -> N
         for i in analyzer.analyze(text, lang="en")["incidents"]
     ]
     assert found == [(456, None, True), (612, 612, True)]
+
+
+def test_an_area_named_after_its_chief_town_gives_its_country(analyzer: Analyzer) -> None:
+    text = "At least 30 people were killed in a Dogon village of the Bankass Circle on Sunday."
+    found = [
+        (i["location"]["name"], i["location"]["country"])
+        for i in analyzer.analyze(text, lang="en")["incidents"]
+    ]
+    assert found == [("Bankass Circle", "ML")]
