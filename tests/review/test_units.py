@@ -50,7 +50,9 @@ def test_lock_duration_grows_and_is_capped() -> None:
     assert lock_duration(4) is None
     assert lock_duration(5) == dt.timedelta(minutes=5)
     assert lock_duration(6) == dt.timedelta(minutes=10)
-    assert lock_duration(40) == dt.timedelta(hours=24)
+    # capped at 15 minutes: anyone can lock a named account, so not for a day
+    assert lock_duration(7) == dt.timedelta(minutes=15)
+    assert max(lock_duration(n) or dt.timedelta() for n in range(200)) == dt.timedelta(minutes=15)
 
 
 def test_address_throttle_forgets_old_failures() -> None:
