@@ -15,15 +15,15 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter
 
-# Largest value of a signed 64-bit integer: SQLite's INTEGER and PostgreSQL's
-# BIGINT; larger ids cannot exist, and binding one makes the driver fail.
-MAX_ID = 2**63 - 1
-# Columns of plain INTEGER type (figures, versions) are 32-bit on PostgreSQL.
+# Columns of plain INTEGER type (ids, figures, versions) are 32-bit on PostgreSQL,
+# which refuses to compare one with a larger bound value ("integer out of range");
+# SQLite fails above 2^63-1. Larger ids cannot exist in either.
 MAX_INT32 = 2**31 - 1
+MAX_ID = MAX_INT32
 # A casualty figure above this is a typo, not a report.
 MAX_FIGURE = 10_000_000
 EARLIEST_EVENT_DATE = dt.date(1900, 1, 1)
-_DIGITS_MAX = 19  # len(str(MAX_ID)): longer input is refused before int()
+_DIGITS_MAX = 19  # longer input is refused before int() (which is slow on huge text)
 
 
 class FormError(ValueError):
@@ -48,7 +48,7 @@ def whole_number(raw: str | None, name: str, *, lo: int = 0, hi: int = MAX_INT32
 
 
 def record_id(raw: str | None) -> int | None:
-    """A database id (1..2^63−1) or None when ``raw`` is not one."""
+    """A database id (1..2^31−1) or None when ``raw`` is not one."""
     raw = (raw or "").strip().lstrip("#")
     if not _ascii_digits(raw) or len(raw) > _DIGITS_MAX:
         return None
@@ -96,7 +96,7 @@ def has_control_characters(text: str) -> bool:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in routes: ASCII digits only, at most 2^63−1 (else 404, not 500)."""
+    """``<int:...>`` in routes: ASCII digits only, at most 2^31−1 (else 404, not 500)."""
 
     regex = r"[0-9]{1,19}"
 
