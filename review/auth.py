@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 
 from review import appstate
 from review.forms import has_control_characters
-from review.security import USER_LOCK_MAX_MINUTES, check_csrf, lock_duration
+from review.security import CSRF_FIELD, USER_LOCK_MAX_MINUTES, check_csrf, lock_duration
 from storage import seclog, websessions
 from storage.models import User, utcnow
 from storage.users import (
@@ -94,17 +94,22 @@ def load_user() -> Response | None:
         return None  # bearer tokens, checked by the API blueprint; no cookies there
     token = session.get("sid")
     must_change = False
+    expired: int | None = None
     if isinstance(token, str) and token:
         with appstate.database().sessions.begin() as s:
             user, expired = websessions.resolve(s, token, _policy())
             if user is not None:
                 g.user = CurrentUser(user.id, user.username, user.role)
                 must_change = user.must_change_password
-            elif expired:
-                seclog.record(s, seclog.SESSION_EXPIRED, address=client_address())
+            elif expired is not None:
+                seclog.record(s, seclog.SESSION_EXPIRED, user_id=expired, address=client_address())
         if g.user is None:
+            csrf = session.get(CSRF_FIELD)
             session.clear()
-            if expired:
+            if expired is not None:
+                # Kept so that a form posted after the timeout is told to sign in
+                # again rather than that its CSRF token is wrong.
+                session[CSRF_FIELD] = csrf
                 flash("Your session expired: sign in again.", "info")
     elif "user_id" in session:
         session.clear()  # a cookie from before server-side sessions: sign in again
@@ -112,7 +117,9 @@ def load_user() -> Response | None:
     if g.user is None and endpoint not in PUBLIC_ENDPOINTS:
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("auth.login", next=_here()))
-        abort(401, description="sign in first")
+        abort(
+            401, description="your session expired: sign in again" if expired else "sign in first"
+        )
     if must_change and endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         if request.method in ("GET", "HEAD"):
             flash("An admin reset your password: choose a new one first.", "info")

@@ -54,25 +54,26 @@ def start(session: Session, user: User, address: str | None) -> str:
 
 def resolve(
     session: Session, token: str, policy: SessionPolicy, now: dt.datetime | None = None
-) -> tuple[User | None, bool]:
-    """The active user of the session ``token`` and whether it just expired.
+) -> tuple[User | None, int | None]:
+    """The active user of the session ``token``, and the user id of a session that
+    has just expired (idle timeout or lifetime; it is deleted).
 
-    An expired session is deleted. ``last_seen_at`` is refreshed now and then.
+    ``last_seen_at`` is refreshed now and then.
     """
     now = now or utcnow()
     row = session.get(WebSession, _digest(token))
     if row is None:
-        return None, False
+        return None, None
     if now - row.created_at > policy.lifetime or now - row.last_seen_at > policy.idle:
         session.delete(row)
-        return None, True
+        return None, row.user_id
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         session.delete(row)
-        return None, False
+        return None, None
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
-    return user, False
+    return user, None
 
 
 def end(session: Session, token: str) -> None:

@@ -23,7 +23,7 @@ from review import create_app
 from review.security import LoginThrottle
 from settings import Settings
 from storage import Database
-from storage.models import ApiToken, Incident, Review, User, WebSession
+from storage.models import ApiToken, Incident, Review, SecurityEvent, User, WebSession
 from storage.users import get_user
 from tests.review.conftest import SECRET, csrf_of, login
 from tests.review.seed import PASSWORD, Seeded, seed
@@ -128,7 +128,7 @@ def test_idle_timeout_and_absolute_lifetime(
 ) -> None:
     app = _app(review_db, tmp_path, session_idle_timeout=600, session_lifetime=3600)
     client = app.test_client()
-    login(client, "rita")
+    token = login(client, "rita")
     assert client.get("/queue").status_code == 200
     # 11 minutes without a request: past the 10-minute idle timeout
     with review_db.sessions.begin() as s:
@@ -137,8 +137,18 @@ def test_idle_timeout_and_absolute_lifetime(
                 last_seen_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=11)
             )
         )
+    # a form sent then is told to sign in again (not that its CSRF token is wrong)
+    response = client.post(
+        f"/incidents/{seeded.mopti}/confirm", data={"csrf_token": token, "version": "1"}
+    )
+    assert response.status_code == 401
+    assert "session expired" in response.get_data(as_text=True)
     response = client.get("/queue")
     assert response.status_code == 302 and response.location.startswith("/login")
+    with review_db.sessions() as s:
+        expired = s.scalar(select(SecurityEvent).where(SecurityEvent.event == "session_expired"))
+        assert expired is not None and expired.user_id == seeded.reviewer
+        assert s.scalar(select(func.count(Review.id))) == 0
     # active all along, but signed in 61 minutes ago: past the 1-hour lifetime
     login(client, "rita")
     with review_db.sessions.begin() as s:
