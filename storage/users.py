@@ -85,16 +85,17 @@ def add_user(session: Session, username: str, password: str, role: str = "review
 
 
 def get_user(session: Session, username: str) -> User | None:
-    """The user of a typed name: its folded form, else (names stored before folding
-    was introduced that would have collided) the exact spelling."""
-    name = normalize_username(username)
-    if name is not None:
-        user = session.scalar(select(User).where(User.username == name))
-        if user is not None:
-            return user
-    if name == username or not username or len(username) > USERNAME_MAX:
+    """The user of a typed name: by its folded form, or by its exact spelling for a
+    name stored before folding was introduced (migration 0005 left those that
+    would have collided as they were)."""
+    if not username or len(username) > 4 * USERNAME_MAX:
         return None
-    return session.scalar(select(User).where(User.username == username))
+    names = {username, normalize_username(username) or username}
+    rows = list(session.scalars(select(User).where(User.username.in_(names))))
+    for row in rows:
+        if row.username == username:
+            return row
+    return rows[0] if rows else None
 
 
 def set_password(session: Session, user: User, password: str, *, must_change: bool = False) -> None:

@@ -133,3 +133,48 @@ def test_status_summarises_the_security_log(env: dict[str, str], db: Database) -
     )
     assert "last account change: role changed amina" in status.stdout
     db.close()
+
+
+def test_user_disable_ends_the_users_sessions(env: dict[str, str], db: Database) -> None:
+    with db.sessions.begin() as s:
+        amina = get_user(s, "amina")
+        assert amina is not None
+        websessions.start(s, amina, "127.0.0.1")
+    assert run("user", "disable", "amina", env=env).returncode == 0
+    with db.sessions() as s:
+        assert s.scalar(select(func.count(WebSession.id))) == 0
+        assert s.scalar(select(SecurityEvent.event)) == seclog.USER_DISABLED
+    db.close()
+
+
+def test_migration_folds_existing_usernames_unless_they_collide(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from storage.db import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        for name in ("Bob", "bob", "Carol", "Ｄｅｅ", "b\u043eb"):
+            conn.execute(
+                text(
+                    "INSERT INTO users (username, password_hash, role, active, created_at, "
+                    "failed_logins) VALUES (:n, 'x', 'reviewer', 1, '2026-01-01', 0)"
+                ),
+                {"n": name},
+            )
+    upgrade(engine)
+    with engine.connect() as conn:
+        names = sorted(conn.execute(text("SELECT username FROM users")).scalars())
+    # Bob would collide with bob and the Cyrillic name is not allowed: both kept as
+    # they are, for an admin to rename; the others are folded
+    assert names == sorted(["Bob", "bob", "carol", "dee", "b\u043eb"])
+    db = Database.open(f"sqlite:///{tmp_path / 'm.sqlite3'}", migrate=False)
+    with db.sessions() as s:
+        legacy, folded = get_user(s, "Bob"), get_user(s, "BOB")
+        assert legacy is not None and legacy.username == "Bob"
+        assert folded is not None and folded.username == "bob"
+        carol = get_user(s, "CAROL")
+        assert carol is not None and carol.username == "carol"
+    db.close()
+    engine.dispose()
