@@ -14,7 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import User, WebSession, utcnow
@@ -52,28 +52,52 @@ def start(session: Session, user: User, address: str | None) -> str:
     return token
 
 
+@dataclass(frozen=True)
+class SessionUser:
+    """The user a valid session belongs to (plain values, no ORM row)."""
+
+    id: int
+    username: str
+    role: str
+    must_change_password: bool
+
+
 def resolve(
     session: Session, token: str, policy: SessionPolicy, now: dt.datetime | None = None
-) -> tuple[User | None, int | None]:
+) -> tuple[SessionUser | None, int | None]:
     """The active user of the session ``token``, and the user id of a session that
     has just expired (idle timeout or lifetime; it is deleted).
 
-    ``last_seen_at`` is refreshed now and then.
+    One indexed read per request (columns, not ORM rows: this runs on every
+    page); ``last_seen_at`` is written now and then.
     """
     now = now or utcnow()
-    row = session.get(WebSession, _digest(token))
-    if row is None:
+    digest = _digest(token)
+    found = session.execute(
+        select(
+            WebSession.created_at,
+            WebSession.last_seen_at,
+            User.id,
+            User.username,
+            User.role,
+            User.active,
+            User.must_change_password,
+        )
+        .join(User, User.id == WebSession.user_id)
+        .where(WebSession.id == digest)
+    ).first()
+    if found is None:
         return None, None
-    if now - row.created_at > policy.lifetime or now - row.last_seen_at > policy.idle:
-        session.delete(row)
-        return None, row.user_id
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
-        session.delete(row)
+    created, seen, user_id, username, role, active, must_change = found
+    if now - created > policy.lifetime or now - seen > policy.idle:
+        session.execute(delete(WebSession).where(WebSession.id == digest))
+        return None, user_id
+    if not active:
+        session.execute(delete(WebSession).where(WebSession.id == digest))
         return None, None
-    if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-    return user, None
+    if now - seen > TOUCH_EVERY:
+        session.execute(update(WebSession).where(WebSession.id == digest).values(last_seen_at=now))
+    return SessionUser(user_id, username, role, bool(must_change)), None
 
 
 def end(session: Session, token: str) -> None:

@@ -272,7 +272,7 @@ def test_locked_and_unknown_accounts_get_the_same_answer_in_the_same_time(
         rita = get_user(s, "rita")
         assert rita is not None and rita.locked_until is not None
     locked, unknown, wrong = [], [], []
-    for _ in range(5):
+    for _ in range(7):
         t_locked, code_locked, body_locked = _timed_login(client, "rita", PASSWORD, token)
         t_unknown, code_unknown, body_unknown = _timed_login(client, "ghost", PASSWORD, token)
         t_wrong, code_wrong, body_wrong = _timed_login(client, "bob", "guess-guess", token)
@@ -284,8 +284,9 @@ def test_locked_and_unknown_accounts_get_the_same_answer_in_the_same_time(
         wrong.append(t_wrong)
     # the old code answered a locked account in ~4 ms and an unknown one in ~200 ms
     m_locked, m_unknown, m_wrong = (statistics.median(x) for x in (locked, unknown, wrong))
-    assert 0.5 < m_locked / m_unknown < 2.0, (m_locked, m_unknown)
-    assert 0.5 < m_locked / m_wrong < 2.0, (m_locked, m_wrong)
+    # (wide bounds: the machine is shared; the old gap was about fifty-fold)
+    assert 1 / 3 < m_locked / m_unknown < 3, (m_locked, m_unknown)
+    assert 1 / 3 < m_locked / m_wrong < 3, (m_locked, m_wrong)
 
 
 def test_a_lock_lasts_at_most_15_minutes_however_many_failures(
