@@ -77,19 +77,31 @@ class LoginThrottle:
 
     max_failures: int = 10
     window: dt.timedelta = dt.timedelta(minutes=15)
+    # Above this many addresses, ones with no recent failure are forgotten, so that
+    # guesses from a whole IPv6 range cannot grow the table without end.
+    max_addresses: int = 10_000
     _failures: dict[str, deque[tuple[dt.datetime, str]]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def blocked(self, address: str, now: dt.datetime) -> bool:
         with self._lock:
+            if address not in self._failures:
+                return False
             return len(self._recent(address, now)) >= self.max_failures
 
     def failed(self, address: str, now: dt.datetime, account: str = "") -> bool:
         """Count a failure; True when this one makes the address blocked."""
         with self._lock:
+            if len(self._failures) >= self.max_addresses:
+                self._sweep(now)
             entries = self._recent(address, now)
             entries.append((now, account))
             return len(entries) == self.max_failures
+
+    def _sweep(self, now: dt.datetime) -> None:
+        for address in list(self._failures):
+            if not self._recent(address, now):
+                del self._failures[address]
 
     def succeeded(self, address: str, account: str = "") -> None:
         with self._lock:

@@ -145,3 +145,18 @@ def test_trusted_proxies_and_session_times_are_validated() -> None:
         Settings.from_env({"CIVWATCH_TRUSTED_PROXIES": "nginx"})
     with pytest.raises(SettingsError, match="at least 60 seconds"):
         Settings.from_env({"CIVWATCH_SESSION_IDLE_TIMEOUT": "0"})
+
+
+def test_address_throttle_forgets_addresses_with_no_recent_failure() -> None:
+    throttle = LoginThrottle(max_failures=2, max_addresses=3)
+    t0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    for n in range(3):
+        throttle.failed(f"2001:db8::{n}", t0)
+    throttle.failed("2001:db8::9", t0 + dt.timedelta(minutes=20))
+    assert sorted(throttle._failures) == ["2001:db8::9"]
+    # a good sign-in forgets only that account's failures from the address
+    throttle.failed("2001:db8::9", t0 + dt.timedelta(minutes=21), "ada")
+    throttle.succeeded("2001:db8::9", "bob")
+    assert throttle.blocked("2001:db8::9", t0 + dt.timedelta(minutes=22))
+    throttle.succeeded("2001:db8::9", "ada")
+    assert not throttle.blocked("2001:db8::9", t0 + dt.timedelta(minutes=22))
