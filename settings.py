@@ -18,6 +18,7 @@ Two kinds of setting live here:
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -312,6 +313,29 @@ class Settings:
         default="http://127.0.0.1:8000",
         metadata=_env("CIVWATCH_BASE_URL", "Public address of the review UI, for digest links."),
     )
+    session_lifetime: int = field(
+        default=12 * 3600,
+        metadata=_env(
+            "CIVWATCH_SESSION_LIFETIME",
+            "Seconds a review-UI sign-in lasts at most, however active (absolute lifetime).",
+        ),
+    )
+    session_idle_timeout: int = field(
+        default=3600,
+        metadata=_env(
+            "CIVWATCH_SESSION_IDLE_TIMEOUT",
+            "Seconds without a request after which a review-UI session ends.",
+        ),
+    )
+    trusted_proxies: tuple[str, ...] = field(
+        default=(),
+        metadata=_env(
+            "CIVWATCH_TRUSTED_PROXIES",
+            "Addresses or networks of reverse proxies whose X-Forwarded-For is believed "
+            "(comma-separated, e.g. 127.0.0.1,::1). Empty: the peer's address is the "
+            "client's, and X-Forwarded-For is ignored.",
+        ),
+    )
 
     # --- derived -----------------------------------------------------------
     @property
@@ -358,6 +382,16 @@ class Settings:
             raise SettingsError("CIVWATCH_NLP_BATCH_SIZE must be at least 1")
         if self.extract_workers < 0:
             raise SettingsError("CIVWATCH_EXTRACT_WORKERS must be 0 or more")
+        if self.session_lifetime < 60 or self.session_idle_timeout < 60:
+            raise SettingsError(
+                "CIVWATCH_SESSION_LIFETIME and CIVWATCH_SESSION_IDLE_TIMEOUT must be "
+                "at least 60 seconds"
+            )
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as exc:
+                raise SettingsError(f"CIVWATCH_TRUSTED_PROXIES: {proxy!r}: {exc}") from exc
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(env var, current value with secrets masked, doc) for every setting."""

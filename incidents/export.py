@@ -400,15 +400,29 @@ def csv_row(incident: Incident, related: Related) -> dict[str, Any]:
     }
 
 
+# A spreadsheet runs a cell beginning with one of these as a formula (OWASP, "CSV
+# injection"); place names, actors and notes come from crawled text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: Any) -> Any:
+    """``value`` with a leading apostrophe if it is text a spreadsheet would run."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(
     session: Session, out: IO[str], status: str | None = None, since: dt.date | None = None
 ) -> int:
-    """CSV with a header row, streamed to ``out`` (open it with ``newline=""``)."""
+    """CSV with a header row, streamed to ``out`` (open it with ``newline=""``).
+
+    Text cells that would start a formula are neutralised (:func:`inert_cell`)."""
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     n = 0
     for incident, related in iter_incidents(session, status=status, since=since):
-        writer.writerow(csv_row(incident, related))
+        writer.writerow({k: inert_cell(v) for k, v in csv_row(incident, related).items()})
         n += 1
     return n
 

@@ -16,13 +16,12 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from review.forms import IdConverter
 from review.lookups import Lookups
 from review.queries import CountsCache
-from review.security import LoginThrottle, csrf_token, set_security_headers
+from review.security import LoginThrottle, TrustedProxies, csrf_token, set_security_headers
 from settings import Settings
 from storage import Database
-
-SESSION_LIFETIME = dt.timedelta(hours=12)
 
 
 class ReviewConfigError(RuntimeError):
@@ -40,13 +39,18 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     if len(settings.secret_key) < 16:
         raise ReviewConfigError("CIVWATCH_SECRET_KEY is too short: use at least 16 characters")
     app = Flask(__name__)
+    # Ids in paths: ASCII digits up to 2^63-1, so a huge or Unicode "number" is a 404.
+    app.url_map.converters["int"] = IdConverter
+    # The client's address from X-Forwarded-For, only through the configured proxies.
+    app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_NAME="civwatch_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
-        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        # The cookie's own expiry; the server-side session decides (storage/websessions.py).
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(seconds=settings.session_lifetime),
         MAX_CONTENT_LENGTH=256 * 1024,
         JSON_SORT_KEYS=False,
     )

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from incidents import ledger
+from review import forms
 from storage import audit
 from storage.models import (
     CLAIM_KINDS,
@@ -315,16 +316,11 @@ def evidence_seen(
 
 
 def _parse_int(name: str, raw: str, *, lo: int | None = None) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
+    # Bounded and ASCII-only (review/forms.py): '²' or 2^64 must not reach the database.
     try:
-        value = int(raw)
-    except ValueError:
-        raise ActionError(f"{name}: {raw!r} is not a whole number.") from None
-    if lo is not None and value < lo:
-        raise ActionError(f"{name}: must be at least {lo}.")
-    return value
+        return forms.whole_number(raw, name, lo=lo or 0, hi=forms.MAX_INT32)
+    except forms.FormError as exc:
+        raise ActionError(str(exc)) from None
 
 
 def _parse_float(name: str, raw: str, lo: float, hi: float) -> float | None:
@@ -341,13 +337,11 @@ def _parse_float(name: str, raw: str, lo: float, hi: float) -> float | None:
 
 
 def _parse_date(name: str, raw: str) -> dt.date | None:
-    raw = raw.strip()
-    if not raw:
-        return None
+    # A plausible event date only (1900-01-01 .. tomorrow): year 1 broke date windows.
     try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ActionError(f"{name}: {raw!r} is not a date (YYYY-MM-DD).") from None
+        return forms.event_date(raw, name)
+    except forms.FormError as exc:
+        raise ActionError(str(exc)) from None
 
 
 def _parse_list(raw: str) -> list[str]:

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from incidents import export
-from review import appstate, queries
+from review import appstate, forms, queries
 from storage.models import Claim, Incident
 from storage.users import user_for_token
 
@@ -67,12 +67,10 @@ def _int_arg(name: str, default: int, lo: int, hi: int) -> int:
     if raw is None:
         return default
     try:
-        value = int(raw)
-    except ValueError:
-        abort(400, description=f"{name}: {raw!r} is not a whole number")
-    if not lo <= value <= hi:
-        abort(400, description=f"{name}: must be between {lo} and {hi}")
-    return value
+        value = forms.whole_number(raw, name, lo=lo, hi=hi)  # ASCII digits, bounded
+    except forms.FormError as exc:
+        abort(400, description=str(exc))
+    return default if value is None else value
 
 
 @bp.route("/incidents")

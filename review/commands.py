@@ -6,6 +6,7 @@ import click
 from sqlalchemy import select
 
 from settings import Settings
+from storage import seclog
 from storage.commands import open_db
 from storage.models import ApiToken, User
 from storage.users import UserError, create_api_token, get_user, revoke_api_token
@@ -67,7 +68,16 @@ def token_create(ctx: click.Context, username: str, name: str) -> None:
                 raise click.ClickException(f"unknown user {username!r}")
             if not user.active:
                 raise click.ClickException(f"user {username!r} is disabled")
-            token = create_api_token(session, user, name.strip()[:100] or "token")
+            token_name = name.strip()[:100] or "token"
+            token = create_api_token(session, user, token_name)
+            seclog.record(
+                session,
+                seclog.TOKEN_CREATED,
+                user_id=user.id,
+                username=user.username,
+                address="cli",
+                detail={"name": token_name},
+            )
     finally:
         db.close()
     click.echo(token)
@@ -83,6 +93,16 @@ def token_revoke(ctx: click.Context, token_id: int) -> None:
     try:
         with db.sessions.begin() as session:
             revoke_api_token(session, token_id)
+            row = session.get(ApiToken, token_id)
+            owner = session.get(User, row.user_id) if row is not None else None
+            seclog.record(
+                session,
+                seclog.TOKEN_REVOKED,
+                user_id=owner.id if owner is not None else None,
+                username=owner.username if owner is not None else None,
+                address="cli",
+                detail={"token_id": token_id},
+            )
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

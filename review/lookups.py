@@ -7,7 +7,6 @@ run time: when missing, the reviewer types the values and the page says so.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import math
@@ -20,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review import forms
 from storage.models import Incident
 
 log = logging.getLogger(__name__)
@@ -304,9 +304,9 @@ def build_map(
     )
     if incident.event_date is not None:
         # Nearby in time too: the indexed date range keeps this cheap on big tables.
-        window = dt.timedelta(days=MAP_DAYS)
+        # clamped: no stored date can make the window overflow
         stmt = stmt.where(
-            Incident.event_date.between(incident.event_date - window, incident.event_date + window)
+            Incident.event_date.between(*forms.date_window(incident.event_date, MAP_DAYS))
         )
     others = []
     for oid, lat, lon, name in session.execute(stmt):

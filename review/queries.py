@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from incidents import ledger
+from review import forms
 from review.actions import family_claims, merge_family
 from storage.models import (
     CLAIM_KINDS,
@@ -498,8 +499,9 @@ def merge_candidates(
         Incident.id != incident.id, Incident.status.in_(("candidate", "confirmed"))
     )
     query = query.strip()
-    if query.isdigit():
-        stmt = stmt.where(Incident.id == int(query))
+    if query.lstrip("#").isdigit():
+        # an id, bounded ('²' or 2^64 would fail in int() or in the driver; 0 finds none)
+        stmt = stmt.where(Incident.id == (forms.record_id(query) or 0))
     elif query:
         stmt = stmt.where(func.lower(Incident.place_name).contains(query.lower()))
         if incident.event_date is not None:
@@ -514,11 +516,9 @@ def merge_candidates(
         if incident.country:
             stmt = stmt.where(Incident.country == incident.country)
         if incident.event_date is not None:
-            window = dt.timedelta(days=14)
+            # clamped: a stored 0001-01-01 must not overflow the window
             stmt = stmt.where(
-                Incident.event_date.between(
-                    incident.event_date - window, incident.event_date + window
-                )
+                Incident.event_date.between(*forms.date_window(incident.event_date, 14))
             )
         if incident.admin1:
             stmt = stmt.order_by((Incident.admin1 == incident.admin1).desc())

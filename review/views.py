@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from incidents import export as exporter
-from review import actions, appstate, events, queries
-from review.auth import safe_next
+from review import actions, appstate, events, forms, queries
+from review.auth import client_address, safe_next
 from review.lookups import build_map
+from storage import seclog
 from storage.models import CLAIM_KINDS, DATE_PRECISIONS, GRADES, PLACE_PRECISIONS
 
 bp = Blueprint("views", __name__)
@@ -33,8 +34,8 @@ bp = Blueprint("views", __name__)
 
 def _page_arg() -> int:
     try:
-        return max(1, int(request.args.get("page", "1")))
-    except ValueError:
+        return forms.whole_number(request.args.get("page"), "page", lo=1) or 1
+    except forms.FormError:
         return 1
 
 
@@ -47,13 +48,16 @@ def queue() -> str:
         flash(f"Filter ignored: {error}.", "error")
     with appstate.database().sessions() as s:
         page = queries.queue(s, filters, _page_arg(), cache=appstate.counts_cache())
+        back: dict[str, Any] = filters.query_args(page=page.page)
         return render_template(
             "queue.html",
             page=page,
             filters=filters,
             statuses=("candidate", "confirmed", "rejected", "merged"),
             match_labels=queries.MATCH_LABELS,
-            here=request.full_path.rstrip("?"),
+            # rebuilt from the parsed filters: rows link back with it, and the raw
+            # query string (any length, any junk) must not be repeated in every row
+            here=url_for("views.queue", **back),
             event_groups=events.events_of(s, page.rows),
         )
 
@@ -95,27 +99,29 @@ def incident(incident_id: int) -> str:
 
 
 def _version() -> int | None:
-    raw = request.form.get("version", "")
-    if not raw.isdigit():
+    try:
+        version = forms.whole_number(request.form.get("version"), "version", hi=forms.MAX_ID)
+    except forms.FormError:
+        version = None
+    if version is None:
         abort(400, description="the form has no incident version: reload the page")
-    return int(raw)
+    return version
 
 
 def _int_list(name: str) -> list[int]:
     out = []
     for raw in request.form.getlist(name):
-        if raw.strip().isdigit():
-            out.append(int(raw))
+        value = forms.record_id(raw)
+        if value is not None:
+            out.append(value)
     return out
 
 
 def _optional_int(name: str) -> int | None:
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise actions.ActionError(f"{name}: {raw!r} is not a whole number ≥ 0.")
-    return int(raw)
+    try:
+        return forms.whole_number(request.form.get(name), name, hi=forms.MAX_FIGURE)
+    except forms.FormError as exc:
+        raise actions.ActionError(str(exc)) from None
 
 
 def _do_confirm(s: Session, iid: int, v: int | None) -> actions.ActionResult:
@@ -169,23 +175,23 @@ def _do_claim(s: Session, iid: int, v: int | None) -> actions.ActionResult:
 
 
 def _do_merge(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    raw = (request.form.get("into") or "").strip().lstrip("#")
-    if not raw.isdigit():
+    into = forms.record_id(request.form.get("into"))
+    if into is None:
         raise actions.ActionError("Give the number of the incident to merge into.")
     return actions.merge(
-        s, iid, v, g.user, int(raw), request.form.get("note"), appstate.settings().figures_policy
+        s, iid, v, g.user, into, request.form.get("note"), appstate.settings().figures_policy
     )
 
 
 def _do_split(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    article = (request.form.get("article_id") or "").strip()
+    article = forms.record_id(request.form.get("article_id"))
     return actions.split(
         s,
         iid,
         v,
         g.user,
         claim_ids=_int_list("claim_id"),
-        article_id=int(article) if article.isdigit() else None,
+        article_id=article,
         note=request.form.get("note"),
         policy=appstate.settings().figures_policy,
     )
@@ -299,8 +305,17 @@ def export(fmt: str) -> Response:
         max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8", newline=""
     )
     with db.sessions() as s:
-        writer(s, spool, status=status, since=since)
+        count = writer(s, spool, status=status, since=since)
     spool.seek(0)
+    with db.sessions.begin() as s:
+        seclog.record(
+            s,
+            seclog.EXPORT,
+            user_id=g.user.id,
+            username=g.user.username,
+            address=client_address(),
+            detail={"format": fmt, "status": status or "all", "since": since_raw, "rows": count},
+        )
 
     def generate() -> Any:
         with spool:

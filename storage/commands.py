@@ -8,12 +8,20 @@ import click
 from sqlalchemy import select
 
 from settings import Settings
-from storage import Database
+from storage import Database, seclog
 from storage import repo as repository
 from storage.db import current_revision, head_revision, make_engine, session_factory, upgrade
 from storage.health import backlog, digest_counts
-from storage.models import ROLES, Digest, Source
-from storage.users import UserError, add_user, list_users, set_active
+from storage.models import ROLES, Digest, Source, utcnow
+from storage.users import (
+    UserError,
+    add_user,
+    get_user,
+    list_users,
+    set_active,
+    set_password,
+    unlock,
+)
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -98,6 +106,14 @@ def status_cmd(ctx: click.Context) -> None:
                 flag = "" if s.enabled else " (disabled)"
                 reason = f" — {s.health_reason}" if s.health_reason else ""
                 click.echo(f"  {s.key:<24} {s.health:<8} last success {last}{flag}{reason}")
+        security = seclog.summary(session)
+        click.echo(f"security (24 h): {security.line()}")
+        if security.last_change is not None:
+            change = security.last_change
+            click.echo(
+                f"  last account change: {change.event.replace('_', ' ')} "
+                f"{change.username or ''} at {change.created_at.isoformat(timespec='minutes')}"
+            )
         runs = repository.last_job_runs(session)
         click.echo("last job runs:" if runs else "last job runs: none yet")
         for run in runs:
@@ -120,20 +136,93 @@ def user_group() -> None:
 )
 @click.pass_context
 def user_add(ctx: click.Context, username: str, role: str, password_stdin: bool) -> None:
-    """Create a user; asks for the password unless --password-stdin."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    """Create a user; asks for the password unless --password-stdin.
+
+    Usernames are case-folded and limited to a-z, 0-9, '.', '_' and '-'."""
+    password = _read_password(password_stdin)
     db = open_db(ctx)
     try:
         with db.sessions.begin() as session:
-            add_user(session, username, password, role)
+            user = add_user(session, username, password, role)
+            name = user.username
+            seclog.record(
+                session,
+                seclog.USER_ADDED,
+                user_id=user.id,
+                username=name,
+                address="cli",
+                detail={"role": role},
+            )
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         db.close()
-    click.echo(f"user {username} added ({role})")
+    click.echo(f"user {name} added ({role})")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user_group.command("passwd")
+@click.argument("username")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (for scripts)."
+)
+@click.option(
+    "--must-change",
+    is_flag=True,
+    help="Make the user choose a new password at the next sign-in (a reset).",
+)
+@click.pass_context
+def user_passwd(ctx: click.Context, username: str, password_stdin: bool, must_change: bool) -> None:
+    """Set a user's password; every session of the user ends and a lock is lifted."""
+    password = _read_password(password_stdin)
+    db = open_db(ctx)
+    try:
+        with db.sessions.begin() as session:
+            user = get_user(session, username)
+            if user is None:
+                raise UserError(f"unknown user {username!r}")
+            set_password(session, user, password, must_change=must_change)
+            name = user.username
+            seclog.record(
+                session,
+                seclog.PASSWORD_RESET if must_change else seclog.PASSWORD_SET,
+                user_id=user.id,
+                username=name,
+                address="cli",
+            )
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    click.echo(f"password of {name} set; their sessions were ended")
+
+
+@user_group.command("unlock")
+@click.argument("username")
+@click.pass_context
+def user_unlock(ctx: click.Context, username: str) -> None:
+    """Lift a sign-in lock (after repeated failed sign-ins) at once."""
+    db = open_db(ctx)
+    try:
+        with db.sessions.begin() as session:
+            user = get_user(session, username)
+            if user is None:
+                raise UserError(f"unknown user {username!r}")
+            unlock(user)
+            name = user.username
+            seclog.record(
+                session, seclog.USER_UNLOCKED, user_id=user.id, username=name, address="cli"
+            )
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    click.echo(f"user {name} unlocked")
 
 
 @user_group.command("list")
@@ -143,8 +232,11 @@ def user_list(ctx: click.Context) -> None:
     db = open_db(ctx)
     with db.sessions() as session:
         users = list_users(session)
+        now = utcnow()
         for u in users:
             state = "active" if u.active else "disabled"
+            if u.locked_until is not None and u.locked_until > now:
+                state += f", locked until {u.locked_until:%H:%M} UTC"
             click.echo(f"{u.username}\t{u.role}\t{state}")
         if not users:
             click.echo("no users yet: civwatch user add NAME --role reviewer|admin")
@@ -155,7 +247,14 @@ def _set_active(ctx: click.Context, username: str, active: bool) -> None:
     db = open_db(ctx)
     try:
         with db.sessions.begin() as session:
-            set_active(session, username, active)
+            user = set_active(session, username, active)
+            seclog.record(
+                session,
+                seclog.USER_ENABLED if active else seclog.USER_DISABLED,
+                user_id=user.id,
+                username=user.username,
+                address="cli",
+            )
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

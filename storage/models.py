@@ -251,8 +251,45 @@ class User(Base):
     last_login_at: Mapped[dt.datetime | None]
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None]
+    # Set by an admin's password reset: the user must choose a new password first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[dt.datetime | None]
 
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+
+class WebSession(Base):
+    """A signed-in browser session, kept on the server so that it can be ended.
+
+    The cookie carries a random token; only its SHA-256 is stored here. Logout,
+    "sign out everywhere", disabling a user, a role or password change delete rows.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class SecurityEvent(Base):
+    """Append-only log of sign-ins, failures, lockouts, user/role/token/password changes
+    and exports (who, from where, about whom)."""
+
+    __tablename__ = "security_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    # whom it is about (the account signing in, the user changed, the token's owner)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str | None] = mapped_column(String(64))
+    # who did it, when someone else did (an admin); None: the user or the system
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class ApiToken(Base):
@@ -516,7 +553,7 @@ class Lock(Base):
 
 
 class AuditImmutableError(RuntimeError):
-    """Raised when code tries to change or delete an audit row."""
+    """Raised when code tries to change or delete an audit or security-log row."""
 
 
 @event.listens_for(Session, "before_flush")
@@ -524,3 +561,5 @@ def _audit_rows_are_append_only(session: Session, flush_context: Any, instances:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, Review) and (obj in session.deleted or session.is_modified(obj)):
             raise AuditImmutableError("audit rows (reviews) are append-only")
+        if isinstance(obj, SecurityEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditImmutableError("security log rows are append-only")

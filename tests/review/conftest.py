@@ -138,7 +138,9 @@ def live_server(app: Flask) -> Iterator[str]:
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
-    server.close()
-    # Closing every channel empties waitress's socket map, which ends its loop.
-    server.asyncore.close_all(server._map)
+    # Closing every channel empties waitress's socket map, which ends its loop. It is
+    # done inside the loop's own thread (the trigger runs the function there): closed
+    # from this thread, a socket could vanish under the loop's select() (EBADF).
+    server.trigger.pull_trigger(lambda: server.asyncore.close_all(server._map))
     thread.join(timeout=5)
+    assert not thread.is_alive(), "waitress did not stop"
