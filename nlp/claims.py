@@ -518,6 +518,23 @@ def _split_by_side(
     return [c for c in claims if c is not parent] + split
 
 
+# What sits between a figure and its verb besides the victims: "de" of "une
+# trentaine de civils", the auxiliaries of "ont été tués" / "have been killed".
+_VICTIM_LEAD = re.compile(r"^(?:de|d'|d’|des|of|the)\s*", re.IGNORECASE)
+_VICTIM_TAIL = re.compile(
+    r"\s+(?:(?:ont|a|avaient|avait|sont|est|auraient|aurait|ont\s+tous|have|has|had|were|was|"
+    r"are|is|been|being|ete|été|reportedly|also|all)\b\s*)+$",
+    re.IGNORECASE,
+)
+
+
+def _victims_words(text: str) -> str:
+    """The victims as written, without the words around them ("de civils ont été" → "civils")."""
+    text = text.strip(" ,.;:\"'«»“”")
+    text = _VICTIM_TAIL.sub("", " " + text).strip()
+    return _VICTIM_LEAD.sub("", text).strip(" ,.;:\"'«»“”")
+
+
 def _clause_break(between: str) -> bool:
     return bool(re.search(r"[,;]|\b(?:and|et|or|ou|but|mais)\b", between))
 
@@ -785,7 +802,7 @@ def _claims_from_link(
             # "thirty-five dead civilians": the trigger is an adjective before its noun.
             m = re.match(r"^\s*(?:\w+\s+)?\w+", tail)
             victims_norm += " " + (m.group(0) if m else "")
-    victims_text = sent[v_start:v_end].strip(" ,.;:\"'«»“”")
+    victims_text = _victims_words(sent[v_start:v_end])
     category = _category(victims_norm, g)
     if category == "unknown" and re.search(r"\b(?:others?|autres?)\b", victims_norm) and previous:
         category = previous[-1].victim_category

@@ -280,3 +280,11 @@ def test_a_partial_or_one_sided_breakdown_keeps_the_total(blank_en: Language) ->
         "civilians",
         ("children", "women"),
     )
+
+
+def test_victims_as_written_are_the_victim_words(blank_en: Language, blank_fr: Language) -> None:
+    # not "de civils ont été": the article and the auxiliaries are not victims
+    assert one(blank_fr, "Une trentaine de civils ont été tués.").victims_text == "civils"
+    assert one(blank_fr, "Une vingtaine de personnes ont été tuées.").victims_text == "personnes"
+    assert one(blank_en, "At least 20 people have been killed.").victims_text == "people"
+    assert one(blank_fr, "L'attaque a fait une trentaine de morts.").victims_text == ""
