@@ -13,9 +13,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from nlp.actors import ActorLexicon, load_actor_lexicon
 from nlp.eventtypes import suggest_for_sentences
@@ -98,3 +99,19 @@ def actor_columns(canonical: str, sentences: Sequence[str]) -> dict[str, str | N
     details = actor_details(canonical, sentences)
     written = details.as_written[:300] if details.as_written else None
     return {"actor_type": details.actor_type, "as_written": written}
+
+
+def evidence_sentences(inc: Mapping[str, Any], text: str) -> list[str]:
+    """The whole sentences behind one analyzed incident: each claim's sentence
+    (``claims[].sentence`` offsets), then the evidence spans."""
+    out: list[str] = []
+    for claim in inc.get("claims") or ():
+        span = claim.get("sentence") if isinstance(claim, Mapping) else None
+        if isinstance(span, list | tuple) and len(span) == 2:
+            start, end = span
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+                out.append(text[start:end])
+    for ev in inc.get("evidence") or ():
+        if isinstance(ev, Mapping) and ev.get("text"):
+            out.append(str(ev["text"]))
+    return list(dict.fromkeys(out))

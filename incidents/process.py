@@ -728,10 +728,7 @@ class Processor:
             for values in claims
         ]
         # The evidence sentences: where the actors' text as written and the event type come from.
-        sentences = [
-            str(e.get("text") or "") for e in inc.get("evidence") or () if isinstance(e, Mapping)
-        ]
-        sentences += [values["quote"] or "" for values in claims]
+        sentences = coding.evidence_sentences(inc, text)
         actor_rows = [
             {
                 "incident_id": incident.id,
