@@ -16,7 +16,6 @@ from review.claimview import claim_value, group_claims, highlight_runs, victims_
 from settings import Settings
 from storage import Database
 from storage.models import Claim, Incident, Review
-from tests.review.conftest import csrf_of
 from tests.review.extra import SNAPSHOT_HTML, Extra, add_extra
 from tests.review.seed import Seeded
 
