@@ -22,15 +22,15 @@ def test_novel_without_coverage_becomes_not_checked(db: Database) -> None:
         "'[]', false, 0.5, false, '[]', '2024-05-01 00:00:00', '2024-05-01 00:00:00', 1)"
     )
     with db.engine.begin() as conn:
-        for n, day in enumerate(("2024-01-05", "2024-06-05")):
+        for n, ref_day in enumerate(("2024-01-05", "2024-06-05")):
             conn.execute(
                 text(
                     "INSERT INTO reference_events (id, dataset, external_id, event_date, country, "
                     "imported_at) VALUES (:id, 'acled', :ext, :day, 'ML', '2024-07-01 00:00:00')"
                 ),
-                {"id": n + 1, "ext": f"ML{n}", "day": day},
+                {"id": n + 1, "ext": f"ML{n}", "day": ref_day},
             )
-        rows = [
+        rows: list[tuple[int, str | None, str | None, str, str | None]] = [
             (1, "2024-03-01", None, "ML", "novel"),  # covered: stays novel
             (2, "2024-03-01", None, "NE", "novel"),  # no rows for Niger
             (3, "2024-07-01", None, "ML", "novel"),  # after the last row
@@ -44,5 +44,8 @@ def test_novel_without_coverage_becomes_not_checked(db: Database) -> None:
             )
     upgrade(db.engine)
     with db.engine.connect() as conn:
-        labels = dict(conn.execute(text("SELECT id, match_label FROM incidents ORDER BY id")).all())
+        labels: dict[int, str | None] = {
+            int(row[0]): row[1]
+            for row in conn.execute(text("SELECT id, match_label FROM incidents ORDER BY id"))
+        }
     assert labels == {1: "novel", 2: None, 3: None, 4: None, 5: None, 6: None}
