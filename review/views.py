@@ -364,13 +364,13 @@ def snapshot(article_id: int) -> Response:
             abort(409, description=str(exc))
     try:
         body.decode("utf-8")
-        mimetype = "text/plain; charset=utf-8"
+        content_type = "text/plain; charset=utf-8"
     except UnicodeDecodeError:
-        mimetype = "text/plain"
+        content_type = "text/plain"  # another encoding: the reader's browser picks one
     disposition = "attachment" if request.args.get("download") else "inline"
     return Response(
         body,
-        mimetype=mimetype,
+        content_type=content_type,
         headers={
             "Content-Disposition": f'{disposition}; filename="article-{article_id}.html.txt"',
             # text/plain + nosniff already stop rendering; the sandbox keeps even a

@@ -271,7 +271,7 @@ def test_the_page_snapshot_is_served_as_plain_text_to_signed_in_users(
     response = c.get(f"/articles/{extra.article_boni}/snapshot")
     assert response.status_code == 200
     assert response.data == SNAPSHOT_HTML
-    assert response.mimetype == "text/plain"
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.headers["Content-Disposition"].startswith("inline;")
