@@ -57,19 +57,20 @@ def _alias_keys(canonical: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _find(keys: frozenset[str], text: str) -> str | None:
+    """The first mention of one of ``keys`` in ``text``, read as long as it goes."""
+    lex = _lexicon()
     words = list(_WORD.finditer(text))
-    best: tuple[int, int, int] | None = None  # (-length in words, start, end)
     for i in range(len(words)):
         for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
-            start, end = words[i].start(), words[i + n - 1].end()
-            if name_key(text[start:end]) in keys:
-                candidate = (-n, start, end)
-                if best is None or candidate < best:
-                    best = candidate
-                break
-        if best is not None:
-            break  # the first mention in the text, its longest reading
-    return text[best[1] : best[2]] if best is not None else None
+            written = text[words[i].start() : words[i + n - 1].end()]
+            key = name_key(written)
+            if key not in keys:
+                continue
+            alias = lex.aliases.get(key) if lex is not None else None
+            if alias is not None and alias.acronym and not written.isupper():
+                continue  # "FAN" the army, not "fan"; as nlp.actors matches them
+            return written
+    return None
 
 
 def actor_details(canonical: str, sentences: Sequence[str]) -> ActorDetails:
