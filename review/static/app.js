@@ -48,7 +48,9 @@
     var st = store();
     if (!st || !form.dataset.keep) return;
     var values = {};
-    typedFields(form).forEach(function (el) { values[el.name + "#" + (el.id || "")] = el.value; });
+    // Keyed by field name: the queue's reject dialog and the incident page's reject
+    // form share their draft (an error on one lands the reviewer on the other).
+    typedFields(form).forEach(function (el) { values[el.name] = el.value; });
     st.setItem(DRAFT + form.dataset.keep, JSON.stringify(values));
   }
   function restoreDraft(form) {
@@ -60,9 +62,8 @@
     try { values = JSON.parse(raw); } catch (e) { return false; }
     var changed = false;
     typedFields(form).forEach(function (el) {
-      var key = el.name + "#" + (el.id || "");
-      if (Object.prototype.hasOwnProperty.call(values, key) && values[key] !== el.value) {
-        el.value = values[key];
+      if (Object.prototype.hasOwnProperty.call(values, el.name) && values[el.name] !== el.value) {
+        el.value = values[el.name];
         changed = true;
         el.dispatchEvent(new Event("input", { bubbles: true }));
       }

@@ -179,3 +179,27 @@ def test_typed_reason_survives_the_limit_and_an_expired_session(
     # saved: the draft is gone
     key = f"civwatch-draft:incident-{menaka}-reject"
     assert page.evaluate(f"sessionStorage.getItem('{key}')") is None
+
+
+def test_a_reason_typed_in_the_queue_dialog_follows_to_the_incident_page(
+    browser_page: Any,  # noqa: F811
+    live_server: str,
+    seeded: Seeded,
+    review_db: Database,
+) -> None:
+    page = browser_page
+    _open(page, live_server, "/queue")
+    page.keyboard.press("r")
+    page.wait_for_selector("#reject-dialog[open]")
+    target = int(page.get_attribute("#queue tbody tr.selected", "data-incident") or 0)
+    reason = "Not an attack: a road accident, per the second report."
+    page.fill("#reject-form textarea[name=reason]", reason)
+    page.context.clear_cookies()  # the session expired meanwhile
+    page.click("#reject-form button[type=submit]")
+    page.wait_for_selector("#back-to-form")
+    page.click("#back-to-form")
+    page.wait_for_selector("form.login")
+    _sign_in(page)
+    assert urlsplit(page.url).path == f"/incidents/{target}"
+    assert page.input_value("#reject-form-page textarea[name=reason]") == reason
+    assert _status(review_db, target) == "candidate"
