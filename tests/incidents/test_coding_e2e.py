@@ -149,3 +149,34 @@ def test_coverage_needs_the_country_and_both_ends_of_the_dates(db: Database) -> 
         assert not covered(s, incident(event_date=dt.date(2023, 12, 1)))  # before the first
         # a range must be covered to its end
         assert not covered(s, incident(event_date_end=dt.date(2024, 6, 20)))
+
+
+def test_a_reviewer_coding_is_never_overwritten_by_reprocessing(
+    db: Database, settings: Settings, analyzer: object
+) -> None:
+    from review import actions
+    from storage.models import User
+
+    article = add_article(db, DRONE, url="http://a.test/drone", published=dt.date(2024, 5, 13))
+    Processor(db, settings, analyzer=analyzer, nlp_version="t1").run()  # type: ignore[arg-type]
+    incident = _incident_of(db, article)
+    assert incident.event_type == "Explosions/Remote violence"
+    with db.sessions.begin() as s:
+        user = User(username="rita", password_hash="x", role="reviewer")
+        s.add(user)
+        s.flush()
+        # the reviewer finds no event type fits yet: cleared, and so locked
+        actions.edit(
+            s,
+            incident.id,
+            None,
+            user,
+            actions.parse_edit_form({"event_type": "", "sub_event_type": ""}),
+        )
+    Processor(db, settings, analyzer=analyzer, nlp_version="t2").run(  # type: ignore[arg-type]
+        reprocess=True
+    )
+    again = _incident_of(db, article)
+    assert again.id == incident.id
+    assert (again.event_type, again.sub_event_type) == (None, None)
+    assert {"event_type", "sub_event_type"} <= set(again.locked_fields)
