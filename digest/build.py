@@ -182,6 +182,8 @@ class ChangeEntry:
 @dataclass
 class Totals:
     new_incidents: int = 0
+    # of the new incidents, those no reviewer confirmed: their figures are machine totals
+    unverified: int = 0
     killed: int = 0
     injured: int = 0
     abducted: int = 0
@@ -354,6 +356,7 @@ def build_digest(
     changes = _changes(session, loader, profile, period, {e.id for e in new_entries})
     totals = Totals(
         new_incidents=len(events),
+        unverified=sum(1 for e in events if e.status != "confirmed"),
         killed=sum(e.best("killed") or 0 for e in events),
         injured=sum(e.best("injured") or 0 for e in events),
         abducted=sum(e.best("abducted") or 0 for e in events),

@@ -247,6 +247,14 @@ class Labels:
         )
         return one_line(text)[:200]
 
+    def unverified(self, content: DigestContent) -> str:
+        """The caveat beside machine totals ("" when a reviewer confirmed every one)."""
+        t = content.totals
+        if not t.unverified:
+            return ""
+        note = self.words["unverified_note"].format(n=t.unverified, total=t.new_incidents)
+        return f"{self.words['unverified']} — {note}"
+
     def health_line(self, w: Any) -> str:
         parts = [self.words["health"].get(w.health, w.health)]
         if w.reason:

@@ -12,7 +12,10 @@ event date, or when the incident has no date, its creation day).
 The record of one incident (``incident_record``) is the ``analyze`` incident
 (killed/injured/abducted ranges, victims, location, perpetrators, targets,
 dates, aggregate, confidence, evidence) plus ``id``, ``status``, ``sources``
-(article URLs), the reference-match label and the claims behind the figures.
+(article URLs), the reference-match label and the claims behind the figures,
+and the coding a reviewer checks: ACLED ``event_type`` / ``sub_event_type``,
+deaths per side with a best estimate, notes. The match label of an incident no
+imported reference data covers reads ``not checked``, never ``novel``.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from sqlalchemy.orm import Session
 from incidents.eventgroups import EventTotals, events_of
 from incidents.matching import match_label_text
 from storage.models import (
+    DEATH_SIDES,
     Article,
     Claim,
     EvidenceMention,
@@ -52,6 +56,8 @@ CSV_COLUMNS = [
     "event_date",
     "year",
     "time_precision",
+    "event_type",
+    "sub_event_type",
     "actor1",
     "assoc_actor_1",
     "actor2",
@@ -81,6 +87,9 @@ CSV_COLUMNS = [
     "abducted_min",
     "abducted_max",
     "civilians_killed",
+    *(f"deaths_{side}" for side in DEATH_SIDES),
+    "deaths_best",
+    "reviewer_notes",
     "victims",
     "aggregate",
     "confidence",
@@ -203,6 +212,13 @@ def incident_record(
         "injured": {"min": incident.injured_min, "max": incident.injured_max},
         "abducted": {"min": incident.abducted_min, "max": incident.abducted_max},
         "civilians_killed": incident.civilians_killed,
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "deaths": {
+            **{side: getattr(incident, f"deaths_{side}") for side in DEATH_SIDES},
+            "best": incident.deaths_best,
+        },
+        "notes": incident.notes,
         "victims": list(incident.victims or ()),
         "perpetrators": _names(related.actors, "perpetrator"),
         "targets": _names(related.actors, "target"),
@@ -356,6 +372,8 @@ def csv_row(incident: Incident, related: Related) -> dict[str, Any]:
         "event_date": _blank(_iso(incident.event_date)),
         "year": incident.event_date.year if incident.event_date else "",
         "time_precision": TIME_PRECISION.get(incident.date_precision, ""),
+        "event_type": _blank(incident.event_type),
+        "sub_event_type": _blank(incident.sub_event_type),
         "actor1": perpetrators[0] if perpetrators else "",
         "assoc_actor_1": "; ".join(perpetrators[1:]),
         "actor2": targets[0] if targets else "",
@@ -385,6 +403,9 @@ def csv_row(incident: Incident, related: Related) -> dict[str, Any]:
         "abducted_min": _blank(incident.abducted_min),
         "abducted_max": _blank(incident.abducted_max),
         "civilians_killed": _blank(incident.civilians_killed),
+        **{f"deaths_{side}": _blank(getattr(incident, f"deaths_{side}")) for side in DEATH_SIDES},
+        "deaths_best": _blank(incident.deaths_best),
+        "reviewer_notes": " ".join((incident.notes or "").split()),
         "victims": "; ".join(incident.victims or ()),
         "aggregate": "true" if incident.aggregate else "false",
         "confidence": incident.confidence,

@@ -13,6 +13,12 @@ fatalities, and labelled:
 
 The best row is kept in ``match_ref_id`` with its similarity ``match_score``;
 ``match_label_text`` renders ``matches acled:ML1234``.
+
+``novel`` is only said of an incident the reference data covers: imported rows
+of its country on or before its first day and on or after its last day
+(:func:`covered`). Otherwise the label is NULL, shown everywhere as
+``not checked`` (:data:`NOT_CHECKED`): with no ACLED rows for Niger, an
+incident in Niger was never compared with anything.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from settings import Settings
 from storage.models import Incident, IncidentActor, ReferenceEvent
 
 MATCH_THRESHOLD = 0.6
+NOT_CHECKED = "not checked"
 WEIGHTS = {"place": 0.5, "date": 0.3, "actors": 0.2}
 
 
@@ -37,7 +44,7 @@ WEIGHTS = {"place": 0.5, "date": 0.3, "actors": 0.2}
 class MatchResult:
     """The outcome for one incident."""
 
-    label: str  # novel | matches | conflicts
+    label: str | None  # novel | matches | conflicts; None: not checked (no coverage)
     ref: ReferenceEvent | None
     score: float | None
 
@@ -118,8 +125,28 @@ def candidate_refs(
     return list(session.scalars(select(ReferenceEvent).where(and_(*conditions)).limit(500)))
 
 
+def covered(session: Session, incident: Incident) -> bool:
+    """Whether imported reference rows cover ``incident``'s country and dates."""
+    if not incident.country or incident.event_date is None:
+        return False
+    last = incident.event_date_end or incident.event_date
+    same_country = ReferenceEvent.country == incident.country
+    before = session.scalar(
+        select(ReferenceEvent.id)
+        .where(same_country, ReferenceEvent.event_date <= incident.event_date)
+        .limit(1)
+    )
+    if before is None:
+        return False
+    after = session.scalar(
+        select(ReferenceEvent.id).where(same_country, ReferenceEvent.event_date >= last).limit(1)
+    )
+    return after is not None
+
+
 def match_incident(session: Session, incident: Incident, settings: Settings) -> MatchResult:
-    """Compare ``incident`` with the reference rows and store the label on it."""
+    """Compare ``incident`` with the reference rows and store the label on it
+    (None, "not checked", when the reference data does not cover it)."""
     perpetrators = list(
         session.scalars(select(IncidentActor.actor).where(IncidentActor.incident_id == incident.id))
     )
@@ -140,7 +167,7 @@ def match_incident(session: Session, incident: Incident, settings: Settings) -> 
             if total >= MATCH_THRESHOLD and (best is None or total > best[1]):
                 best = (ref, round(total, 4))
     if best is None:
-        result = MatchResult("novel", None, None)
+        result = MatchResult("novel" if covered(session, incident) else None, None, None)
     else:
         ref, value = best
         fit = fatalities_fit(incident, ref)
@@ -152,9 +179,9 @@ def match_incident(session: Session, incident: Incident, settings: Settings) -> 
 
 
 def match_label_text(label: str | None, ref: ReferenceEvent | None) -> str:
-    """``novel``, ``matches acled:123`` or ``conflicts with ucdp:456`` ('' if never matched)."""
+    """``novel``, ``matches acled:123``, ``conflicts with ucdp:456`` or ``not checked``."""
     if not label:
-        return ""
+        return NOT_CHECKED
     if label == "novel" or ref is None:
         return label
     joiner = "matches" if label == "matches" else "conflicts with"
@@ -177,7 +204,7 @@ def match_all(session: Session, settings: Settings, *, batch: int = 500) -> dict
         if not rows:
             return counts
         for incident in rows:
-            label = match_incident(session, incident, settings).label
+            label = match_incident(session, incident, settings).label or NOT_CHECKED
             counts[label] = counts.get(label, 0) + 1
         last = rows[-1].id
         session.flush()

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from incidents import ledger, matching, merge
+from incidents import coding, ledger, matching, merge
 from settings import Settings
 from storage import Database, audit, repo
 from storage import incidents as queue
@@ -731,6 +731,8 @@ class Processor:
             }
             for values in claims
         ]
+        # The evidence sentences: where the actors' text as written and the event type come from.
+        sentences = coding.evidence_sentences(inc, text)
         actor_rows = [
             {
                 "incident_id": incident.id,
@@ -738,11 +740,18 @@ class Processor:
                 "actor": name[:200],
                 "role": role,
                 "origin": "machine",
+                **coding.actor_columns(name, sentences),
             }
             for role, names in (("perpetrator", draft.perpetrators), ("target", draft.targets))
             if not (locked(incident, "actors") or locked(incident, f"{role}s"))
             for name in dict.fromkeys(names)
         ]
+        if incident.event_type is None and not (
+            locked(incident, "event_type") or locked(incident, "sub_event_type")
+        ):
+            suggested = coding.event_type_for(sentences, article.language)
+            if suggested is not None:
+                incident.event_type, incident.sub_event_type = suggested
         spans: dict[tuple[int, int], str] = {}
         for ev in inc.get("evidence") or ():
             if isinstance(ev, Mapping):
@@ -833,9 +842,9 @@ class Processor:
             if ledger_root.status != "merged":
                 if self._have_references:
                     matching.match_incident(session, ledger_root, self.settings)
-                elif ledger_root.match_label != "novel":
-                    # nothing imported to compare with: novel, without a query per incident
-                    ledger_root.match_label = "novel"
+                elif ledger_root.match_label is not None:
+                    # nothing imported to compare with: not checked (NULL), never "novel"
+                    ledger_root.match_label = None
                     ledger_root.match_ref_id = None
                     ledger_root.match_score = None
         session.flush()

@@ -80,9 +80,19 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     def _http_error(exc: HTTPException) -> Response | tuple[Any, int]:
         if request.path.startswith("/api/"):
             return api.error_response(exc)
-        return render_template("error.html", error=exc), exc.code or 500
+        return render_template("error.html", error=exc, back_to=_form_page()), exc.code or 500
 
     return app
+
+
+def _form_page() -> str | None:
+    """The incident page a refused form was posted from (its typed text is kept there)."""
+    if request.method != "POST":
+        return None
+    parts = request.path.strip("/").split("/")
+    if len(parts) == 3 and parts[0] == "incidents" and parts[1].isascii() and parts[1].isdigit():
+        return f"/incidents/{int(parts[1])}"
+    return None
 
 
 def warm_up(app: Flask) -> threading.Thread:

@@ -35,7 +35,10 @@ from storage import audit
 from storage.models import (
     CLAIM_KINDS,
     DATE_PRECISIONS,
+    DEATH_SIDES,
+    EVENT_TYPES,
     GRADES,
+    INCIDENT_CODING_FIELDS,
     INCIDENT_DATE_FIELDS,
     INCIDENT_PLACE_FIELDS,
     PLACE_PRECISIONS,
@@ -53,11 +56,15 @@ PLACE_FIELDS = INCIDENT_PLACE_FIELDS
 DATE_FIELDS = INCIDENT_DATE_FIELDS
 OTHER_FIELDS = ("aggregate", "victims")
 ACTOR_FIELDS = ("perpetrators", "targets")
-EDITABLE_FIELDS = PLACE_FIELDS + DATE_FIELDS + OTHER_FIELDS + ACTOR_FIELDS
+CODING_FIELDS = INCIDENT_CODING_FIELDS
+EDITABLE_FIELDS = PLACE_FIELDS + DATE_FIELDS + OTHER_FIELDS + ACTOR_FIELDS + CODING_FIELDS
+DEATH_FIELDS = (*(f"deaths_{side}" for side in DEATH_SIDES), "deaths_best")
+MAX_DEATHS = 1_000_000  # more than any event: a typo, not a figure
 FIGURE_FIELDS = tuple(f"{kind}_{end}" for kind in CLAIM_KINDS for end in ("min", "max"))
 VICTIM_CATEGORIES = ("civilians", "women", "children", "soldiers", "militants", "peacekeepers")
 OPEN_STATUSES = ("candidate", "confirmed")
 NOTE_MAX = 2000
+NOTES_MAX = 5000  # the coder's notes kept on the incident
 
 
 class ReviewerLike(Protocol):
@@ -152,7 +159,10 @@ def _flush(session: Session, incident: Incident, seen: int | None) -> None:
 def _note(note: str | None) -> str | None:
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise ActionError(f"The note is too long (at most {NOTE_MAX} characters).")
+        raise ActionError(
+            f"The reason or note is too long ({len(note):,} characters; at most {NOTE_MAX:,}). "
+            "Nothing was saved; what you typed is kept in the form."
+        )
     return note or None
 
 
@@ -385,6 +395,24 @@ def parse_edit_form(form: Mapping[str, str]) -> dict[str, Any]:
             value = raw.strip().lower() in ("1", "true", "on", "yes")
         elif name in ("victims", "perpetrators", "targets"):
             value = _parse_list(raw)
+        elif name in DEATH_FIELDS:
+            value = _parse_int(name.replace("_", " "), raw, lo=0)
+            if value is not None and value > MAX_DEATHS:
+                raise ActionError(f"{name.replace('_', ' ')}: {value} is not a plausible figure.")
+        elif name == "event_type":
+            value = raw.strip() or None
+            if value is not None and value not in EVENT_TYPES:
+                raise ActionError(f"event type: {raw!r} is not one of ACLED's event types.")
+        elif name == "sub_event_type":
+            value = raw.strip() or None
+            if value is not None and not any(value in subs for subs in EVENT_TYPES.values()):
+                raise ActionError(f"sub-event type: {raw!r} is not one of ACLED's sub-types.")
+        elif name == "notes":
+            value = raw.strip() or None
+            if value is not None and len(value) > NOTES_MAX:
+                raise ActionError(
+                    f"The notes are too long ({len(value)} characters; at most {NOTES_MAX})."
+                )
         else:
             value = raw.strip()[:300] or None
         out[name] = value
@@ -434,6 +462,10 @@ def edit(
             before[name], after[name] = current, value
     if not after:
         raise ActionError("Nothing changed.")
+    event_type = after.get("event_type", incident.event_type)
+    sub_type = after.get("sub_event_type", incident.sub_event_type)
+    if sub_type is not None and sub_type not in EVENT_TYPES.get(event_type or "", ()):
+        raise ActionError(f"The sub-event type {sub_type!r} is not a kind of {event_type!r}.")
     start = after.get("event_date", incident.event_date)
     end = after.get("event_date_end", incident.event_date_end)
     if start is not None and end is not None and end < start:

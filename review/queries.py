@@ -35,8 +35,22 @@ from storage.models import (
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 
 PAGE_SIZE = 50
-MATCH_LABELS = ("novel", "matches", "conflicts")
-FILTER_NAMES = ("status", "country", "admin1", "actor", "source", "date_from", "date_to", "match")
+# "not_checked": no reference data covers the incident (match_label NULL)
+MATCH_LABELS = ("not_checked", "novel", "matches", "conflicts")
+FILTER_NAMES = (
+    "status",
+    "country",
+    "admin1",
+    "actor",
+    "source",
+    "date_from",
+    "date_to",
+    "match",
+    "kind",
+)
+# The queue's tabs: single events, and period totals ("aggregates"), which never
+# sort among the events; "all" (the API's default) does not filter.
+KINDS = ("events", "aggregates", "all")
 
 
 @dataclass(frozen=True)
@@ -51,10 +65,11 @@ class QueueFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     match: str | None = None
+    kind: str = "all"
     errors: tuple[str, ...] = ()
 
     @classmethod
-    def parse(cls, args: Mapping[str, str]) -> QueueFilters:
+    def parse(cls, args: Mapping[str, str], default_kind: str = "all") -> QueueFilters:
         """Filters from a request's query string; an unusable value is reported, not fatal."""
         errors: list[str] = []
 
@@ -82,6 +97,10 @@ class QueueFilters:
         if match is not None and match not in MATCH_LABELS:
             errors.append(f"unknown match label {match!r}")
             match = None
+        kind = text("kind", 16) or default_kind
+        if kind not in KINDS:
+            errors.append(f"unknown kind {kind!r}")
+            kind = default_kind
         country = text("country", 2)
         return cls(
             status=status,
@@ -92,6 +111,7 @@ class QueueFilters:
             date_from=date("date_from"),
             date_to=date("date_to"),
             match=match,
+            kind=kind,
             errors=tuple(errors),
         )
 
@@ -106,6 +126,7 @@ class QueueFilters:
             "date_from": self.date_from.isoformat() if self.date_from else None,
             "date_to": self.date_to.isoformat() if self.date_to else None,
             "match": self.match,
+            "kind": None if self.kind == "all" else self.kind,
         }
         values.update(overrides)
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
@@ -123,7 +144,12 @@ def _apply(stmt: SelectT, f: QueueFilters, *, skip: str = "") -> SelectT:
     if f.date_to:
         stmt = stmt.where(Incident.event_date <= f.date_to)
     if f.match and "match" not in skip:
-        stmt = stmt.where(Incident.match_label == f.match)
+        if f.match == "not_checked":
+            stmt = stmt.where(Incident.match_label.is_(None))
+        else:
+            stmt = stmt.where(Incident.match_label == f.match)
+    if f.kind != "all" and "kind" not in skip:
+        stmt = stmt.where(Incident.aggregate.is_(f.kind == "aggregates"))
     # IN (uncorrelated subquery) rather than EXISTS: the subquery runs once, instead
     # of once per incident row when the counts scan the whole table.
     if f.actor:
@@ -177,6 +203,7 @@ class QueuePage:
     status_counts: dict[str, int]
     match_counts: dict[str, int]
     countries: list[tuple[str, int]]
+    kind_counts: dict[str, int] = field(default_factory=dict)
     actors: dict[int, list[IncidentActor]] = field(default_factory=dict)
     sources: dict[int, int] = field(default_factory=dict)
 
@@ -189,6 +216,7 @@ class FilterCounts:
     status_counts: dict[str, int]
     match_counts: dict[str, int]
     countries: list[tuple[str, int]]
+    kind_counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -234,35 +262,44 @@ def data_version(session: Session) -> tuple[int, int]:
 def filter_counts(session: Session, f: QueueFilters) -> FilterCounts:
     """Total and per-filter counts; each count ignores its own filter, so a menu
     entry shows how many incidents choosing it would give."""
-    # One grouped scan for all of them; status, match and country are applied here.
+    # One grouped scan for all of them; status, match, country and kind are applied here.
     groups = session.execute(
         _apply(
             select(
-                Incident.status, Incident.match_label, Incident.country, func.count(Incident.id)
+                Incident.status,
+                Incident.match_label,
+                Incident.country,
+                Incident.aggregate,
+                func.count(Incident.id),
             ),
             f,
-            skip="status+match+country",
-        ).group_by(Incident.status, Incident.match_label, Incident.country)
+            skip="status+match+country+kind",
+        ).group_by(Incident.status, Incident.match_label, Incident.country, Incident.aggregate)
     ).all()
     status_counts: dict[str, int] = {}
     match_counts: dict[str, int] = {}
     country_counts: dict[str, int] = {}
+    kind_counts: dict[str, int] = {"events": 0, "aggregates": 0}
     total = 0
-    for status, label, country, n in groups:
+    for status, label, country, aggregate, n in groups:
+        key = str(label or "not_checked")
+        kind = "aggregates" if aggregate else "events"
         ok_status = not f.status or status == f.status
-        ok_match = not f.match or label == f.match
+        ok_match = not f.match or key == f.match
         ok_country = not f.country or country == f.country
-        if ok_match and ok_country:
+        ok_kind = f.kind == "all" or kind == f.kind
+        if ok_match and ok_country and ok_kind:
             status_counts[str(status)] = status_counts.get(str(status), 0) + int(n)
-        if ok_status and ok_country:
-            key = str(label or "unmatched")
+        if ok_status and ok_country and ok_kind:
             match_counts[key] = match_counts.get(key, 0) + int(n)
-        if ok_status and ok_match and country is not None:
+        if ok_status and ok_match and ok_kind and country is not None:
             country_counts[str(country)] = country_counts.get(str(country), 0) + int(n)
         if ok_status and ok_match and ok_country:
-            total += int(n)
+            kind_counts[kind] += int(n)
+            if ok_kind:
+                total += int(n)
     countries = sorted(country_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return FilterCounts(total, status_counts, match_counts, countries)
+    return FilterCounts(total, status_counts, match_counts, countries, kind_counts)
 
 
 def queue(
@@ -325,6 +362,7 @@ def queue(
         status_counts=status_counts,
         match_counts=match_counts,
         countries=countries,
+        kind_counts=counts.kind_counts,
         actors=actors,
         sources=sources,
     )

@@ -23,11 +23,20 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from incidents import export as exporter
-from review import actions, appstate, events, forms, queries
+from review import actions, appstate, claimview, events, forms, queries
 from review.auth import client_address, safe_next
 from review.lookups import build_map
 from storage import seclog
-from storage.models import CLAIM_KINDS, DATE_PRECISIONS, GRADES, PLACE_PRECISIONS
+from storage.articles import read_snapshot
+from storage.models import (
+    CLAIM_KINDS,
+    DATE_PRECISIONS,
+    DEATH_SIDES,
+    EVENT_TYPES,
+    GRADES,
+    PLACE_PRECISIONS,
+    Article,
+)
 
 bp = Blueprint("views", __name__)
 
@@ -43,7 +52,7 @@ def _page_arg() -> int:
 @bp.route("/queue")
 def queue() -> str:
     """The prioritised, filterable queue."""
-    filters = queries.QueueFilters.parse(request.args)
+    filters = queries.QueueFilters.parse(request.args, default_kind="events")
     for error in filters.errors:
         flash(f"Filter ignored: {error}.", "error")
     with appstate.database().sessions() as s:
@@ -85,6 +94,14 @@ def incident(incident_id: int) -> str:
             date_precisions=DATE_PRECISIONS,
             victim_categories=actions.VICTIM_CATEGORIES,
             segments=queries.highlight_segments,
+            table=claimview.group_claims(view.claims),
+            runs=claimview.article_runs,
+            claim_value=claimview.claim_value,
+            victims_display=claimview.victims_display,
+            event_types=EVENT_TYPES,
+            death_sides=DEATH_SIDES,
+            note_max=actions.NOTE_MAX,
+            notes_max=actions.NOTES_MAX,
             merge_candidates=candidates,
             merge_query=merge_query,
             event=events.events_of(s, [view.incident]).get(view.incident.event_group or 0),
@@ -158,6 +175,13 @@ def _do_edit(s: Session, iid: int, v: int | None) -> actions.ActionResult:
     )
 
 
+def _do_code(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+    changes = actions.parse_edit_form(
+        {k: request.form[k] for k in actions.CODING_FIELDS if k in request.form}
+    )
+    return actions.edit(s, iid, v, g.user, changes, request.form.get("note"))
+
+
 def _do_claim(s: Session, iid: int, v: int | None) -> actions.ActionResult:
     return actions.add_claim(
         s,
@@ -204,6 +228,7 @@ ACTIONS: dict[str, Callable[[Session, int, int | None], actions.ActionResult]] =
     "grade": _do_grade,
     "seen": _do_seen,
     "edit": _do_edit,
+    "code": _do_code,
     "claim": _do_claim,
     "merge": _do_merge,
     "split": _do_split,
@@ -231,10 +256,17 @@ def act(incident_id: int, action: str) -> WerkzeugResponse:
         flash(str(exc), "error")
         return redirect(safe_next(request.form.get("next"), page) if action == "confirm" else page)
     flash(result.message, "ok")
+    # Tells the page script that this form's typed text was saved: its draft can go.
+    flash(draft_key(incident_id, action), "done")
     target = request.form.get("next")
     if result.redirect_to is not None and result.redirect_to != incident_id and not target:
         return redirect(url_for("views.incident", incident_id=result.redirect_to))
     return redirect(safe_next(target, url_for("views.incident", incident_id=result.incident_id)))
+
+
+def draft_key(incident_id: int, action: str) -> str:
+    """The browser-side draft key of an action's form (see static/app.js)."""
+    return f"incident-{incident_id}-{action}"
 
 
 def _kept_input(action: str) -> str:
@@ -242,6 +274,7 @@ def _kept_input(action: str) -> str:
     fields = {
         "reject": ["reason"],
         "edit": [*actions.EDITABLE_FIELDS, "note"],
+        "code": [*actions.CODING_FIELDS, "note"],
         "claim": ["kind", "min", "max", "victims_text", "victim_category", "note"],
         "merge": ["into", "note"],
         "grade": ["grade"],
@@ -328,6 +361,40 @@ def export(fmt: str) -> Response:
         generate(),
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/articles/<int:article_id>/snapshot")
+def snapshot(article_id: int) -> Response:
+    """The stored page as fetched, as plain text: never rendered as HTML from our origin."""
+    snapshot_dir = (appstate.settings().data_dir / "snapshots").resolve()
+    with appstate.database().sessions() as s:
+        article = s.get(Article, article_id)
+        if article is None or not article.snapshot_path:
+            abort(404, description=f"article {article_id} has no stored snapshot")
+        if not (snapshot_dir / article.snapshot_path).resolve().is_relative_to(snapshot_dir):
+            abort(404, description=f"article {article_id} has no stored snapshot")
+        try:
+            body = read_snapshot(snapshot_dir, article)
+        except OSError:
+            abort(404, description=f"the snapshot file of article {article_id} is missing")
+        except ValueError as exc:
+            abort(409, description=str(exc))
+    try:
+        body.decode("utf-8")
+        content_type = "text/plain; charset=utf-8"
+    except UnicodeDecodeError:
+        content_type = "text/plain"  # another encoding: the reader's browser picks one
+    disposition = "attachment" if request.args.get("download") else "inline"
+    return Response(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": f'{disposition}; filename="article-{article_id}.html.txt"',
+            # text/plain + nosniff already stop rendering; the sandbox keeps even a
+            # browser that ignored them from running anything as our origin.
+            "Content-Security-Policy": "sandbox; default-src 'none'",
+        },
     )
 
 

@@ -64,6 +64,48 @@ INCIDENT_PLACE_FIELDS = (
     "place_precision",
 )
 INCIDENT_DATE_FIELDS = ("event_date", "event_date_end", "date_precision")
+# ACLED's event types and sub-event types (the coding a reviewer checks and corrects).
+EVENT_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Violence against civilians": ("Attack", "Abduction/forced disappearance", "Sexual violence"),
+    "Explosions/Remote violence": (
+        "Air/drone strike",
+        "Remote explosive/landmine/IED",
+        "Shelling/artillery/missile attack",
+        "Suicide bomb",
+        "Grenade",
+        "Chemical weapon",
+    ),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Protests": (
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+# Deaths per side, each a reviewer's best estimate (UCDP codes deaths per side too).
+DEATH_SIDES = ("civilians", "security_forces", "militants", "peacekeepers")
+INCIDENT_CODING_FIELDS = (
+    "event_type",
+    "sub_event_type",
+    *(f"deaths_{side}" for side in DEATH_SIDES),
+    "deaths_best",
+    "notes",
+)
 ARTICLE_STATUSES = ("new", "irrelevant", "foreign_language", "duplicate", "processed", "failed")
 
 
@@ -343,6 +385,16 @@ class Incident(Base):
     aggregate: Mapped[bool] = mapped_column(Boolean, default=False)
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     grade: Mapped[str | None] = mapped_column(String(16))
+    # coding: ACLED event type / sub-type (suggested by nlp.eventtypes, reviewer-editable),
+    # deaths per side with a best estimate of the total, and the coder's free notes
+    event_type: Mapped[str | None] = mapped_column(String(64))
+    sub_event_type: Mapped[str | None] = mapped_column(String(64))
+    deaths_civilians: Mapped[int | None] = mapped_column(Integer)
+    deaths_security_forces: Mapped[int | None] = mapped_column(Integer)
+    deaths_militants: Mapped[int | None] = mapped_column(Integer)
+    deaths_peacekeepers: Mapped[int | None] = mapped_column(Integer)
+    deaths_best: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
     # "already known?" against reference events
     match_label: Mapped[str | None] = mapped_column(String(16))
     match_ref_id: Mapped[int | None] = mapped_column(

@@ -76,7 +76,7 @@ def test_novel_matches_conflicts(db: Database, settings: Settings) -> None:
         assert (same.match_label, same.match_ref_id) == ("matches", r1.ref.id)
         assert match_label_text("matches", r1.ref) == "matches acled:ML100"
         assert match_label_text("conflicts", r2.ref) == "conflicts with acled:ML200"
-        assert match_label_text(None, None) == ""
+        assert match_label_text(None, None) == "not checked"
 
 
 def test_ucdp_range_and_aggregates(db: Database, settings: Settings) -> None:

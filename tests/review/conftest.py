@@ -133,7 +133,16 @@ def live_server(app: Flask) -> Iterator[str]:
 
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="civwatch-test")
+    # poll() rather than select(): closing the sockets from this thread while the
+    # server thread waits gives POLLNVAL there, not an EBADF exception at teardown.
+    server = create_server(
+        app,
+        host="127.0.0.1",
+        port=0,
+        threads=4,
+        ident="civwatch-test",
+        asyncore_use_poll=True,
+    )
     port = server.effective_port
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()

@@ -1,6 +1,7 @@
 """A real headless Chromium drives the review UI served by waitress on 127.0.0.1.
 
-Signs in, opens the queue, confirms one incident with the keyboard, enters a
+Signs in, opens the queue, confirms one incident with the keyboard (c opens it
+from the queue, c on its page confirms), enters a
 figure, merges two incidents and rejects one with a reason, then checks the
 database and the audit rows. Screenshots of the queue and the incident page go
 to ``artifacts/screenshots/`` under the repository root (the path is printed).
@@ -118,6 +119,12 @@ def test_reviewer_session_in_a_real_browser(
     assert not page.is_visible("#keyhelp")
     page.keyboard.press("j")
     assert page.get_attribute("#queue tbody tr.selected", "data-incident") == str(seeded.mopti)
+    # c in the queue only opens the incident (no one-key confirm from the queue) ...
+    with page.expect_navigation():
+        page.keyboard.press("c")
+    assert urlsplit(page.url).path == f"/incidents/{seeded.mopti}"
+    assert _incident(review_db, seeded.mopti).status == "candidate"
+    # ... and c on its page confirms it
     with page.expect_navigation():
         page.keyboard.press("c")
     assert page.is_visible(f"text=Incident {seeded.mopti} confirmed.")

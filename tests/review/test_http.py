@@ -83,7 +83,11 @@ def test_login_then_pages_render(reviewer: tuple[FlaskClient, str], seeded: Seed
     # the ACLED row the incident matched
     assert "MLI99001" in page
     # the quoted sentence highlighted inside the article text
-    assert re.search(r'<mark class="claim" data-span="claim-\d+">At least 19 civilians', page)
+    assert re.search(
+        r'<mark class="claim[^"]*" data-claims="\d+"><a class="hl-num" id="hl-\d+"[^>]*>\d+</a>'
+        r"At least 19 civilians",
+        page,
+    )
     # the offline map is inline SVG, no external URL
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert svg.count("://") == 1 and 'xmlns="http://www.w3.org/2000/svg"' in svg

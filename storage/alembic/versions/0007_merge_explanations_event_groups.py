@@ -13,7 +13,7 @@ first incident. A plain integer, not a foreign key: the group keeps its label
 when its first record is deleted by re-processing.
 
 Revision ID: 0007
-Revises: 0005 (chained by the lead at merge time)
+Revises: 0006 (chained by the lead at merge time)
 Create Date: 2026-12-06 15:10:00
 """
 
@@ -24,7 +24,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
