@@ -11,7 +11,7 @@ incident whose country and dates no imported reference rows cover goes back to
 NULL, which every view shows as "not checked" (see incidents/matching.py).
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-06 14:40:00
 """
 

@@ -13,7 +13,7 @@ first incident. A plain integer, not a foreign key: the group keeps its label
 when its first record is deleted by re-processing.
 
 Revision ID: 0007
-Revises: 0006 (chained by the lead at merge time)
+Revises: 0006
 Create Date: 2026-12-06 15:10:00
 """
 
