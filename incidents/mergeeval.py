@@ -48,7 +48,7 @@ from sqlalchemy import select
 
 from incidents import merge
 from incidents.process import AnalyzerLike, Processor, draft_from_analysis
-from nlp.evaluate import align
+from nlp.evaluate import Tally, align
 from settings import Settings
 from storage import Database
 from storage.models import Article, EvidenceMention, Incident
@@ -67,26 +67,8 @@ class RecordRef:
         return f"{self.item}#{self.index}"
 
 
-@dataclass
-class PairCount:
-    """True positives, predicted and gold pairs."""
-
-    tp: int = 0
-    predicted: int = 0
-    gold: int = 0
-
-    def scores(self) -> dict[str, float | int]:
-        p = self.tp / self.predicted if self.predicted else 1.0
-        r = self.tp / self.gold if self.gold else 1.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return {
-            "precision": round(p, 3),
-            "recall": round(r, 3),
-            "f1": round(f, 3),
-            "tp": self.tp,
-            "predicted": self.predicted,
-            "gold": self.gold,
-        }
+# Pairs are counted and scored as the NLP evaluation counts a field.
+PairCount = Tally
 
 
 @dataclass
