@@ -194,6 +194,19 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         d2 = _full_date(m.group(4), m.group(5), m.group(6), start=False)
         prec = "day" if m.group(1) and m.group(4) else "month"
         add(m, mention(m, d1, d2, prec, period=True))
+    # Periods between two days of different months, the year written once at the end:
+    # "between 1 January and 31 March 2022", "du 1er avril au 30 juin 2022",
+    # "entre le 1er janvier 2022 et le 31 mars 2022", "from April 1 to June 30, 2022".
+    for m in scan(
+        rf"(?<![\w])(?:between|from|entre|du|de|allant du)\s+(?:le\s+)?{D}\s+({M})(?:\s+{Y})?"
+        rf"\s+(?:and|to|et|au|a|-|–)\s+(?:le\s+)?{D}\s+({M}),?\s+{Y}"
+    ):
+        add(m, _period(m, text, (1, 2, 3), (4, 5, 6)))
+    for m in scan(
+        rf"(?<![\w])(?:between|from)\s+({M})\s+{D}(?:,?\s+{Y})?"
+        rf"\s+(?:and|to|-|–)\s+({M})\s+{D},?\s+{Y}"
+    ):
+        add(m, _period(m, text, (2, 1, 3), (5, 4, 6)))
     # Day ranges: "27 and 31 March 2022", "27-31 March", "les 11 et 12 décembre 2018".
     for m in scan(
         rf"(?<![\w])(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?"
@@ -272,6 +285,15 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     ):
         d1 = date(published.year, 1, 1) if published else None
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
+    # "since March", "depuis le mois de mars": from the first of that month, the last
+    # such month on or before publication.
+    for m in scan(rf"(?:since|depuis)\s+(?:le\s+(?:mois\s+)?(?:de\s+|d')?)?({M})(?![\w])(?!\s+\d)"):
+        month = _month(m.group(1))
+        d1 = None
+        if published:
+            year = published.year - (month > published.month)
+            d1 = date(year, month, 1)
+        add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     for m in scan(
         r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})"
     ):
@@ -347,6 +369,21 @@ def _year_word(word: str, published: date | None) -> int | None:
     if word in ("last year", "l'annee derniere", "l'an dernier"):
         return published.year - 1
     return published.year
+
+
+def _period(
+    m: re.Match[str], text: str, first: tuple[int, int, int], last: tuple[int, int, int]
+) -> DateMention:
+    """A period from two written days (groups: day, month, year); the first day's year
+    defaults to the last one's, or the year before when its month comes later."""
+    d1_day, d1_month, d1_year = (m.group(i) for i in first)
+    d2_day, d2_month, d2_year = (m.group(i) for i in last)
+    end_year = int(d2_year)
+    month1, month2 = _month(d1_month), _month(d2_month)
+    start_year = int(d1_year) if d1_year else end_year - (month1 > month2)
+    d1 = _safe_date(start_year, month1, int(d1_day))
+    d2 = _safe_date(end_year, month2, int(d2_day))
+    return DateMention(m.start(), m.end(), text[m.start() : m.end()], d1, d2, "day", period=True)
 
 
 def _full_date(day: str | None, month_token: str, year: str, *, start: bool) -> date | None:

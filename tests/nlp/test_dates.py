@@ -89,3 +89,26 @@ def test_reporting_dates_are_flagged() -> None:
 def test_month_and_year_has_month_precision() -> None:
     d = first("In March 2025, more people fled.", None)
     assert (d.date, d.end_date, d.precision) == (date(2025, 3, 1), date(2025, 3, 31), "month")
+
+
+def test_a_period_between_two_days_with_the_year_written_once() -> None:
+    for text, lang in (
+        ("Between 1 January and 31 March 2022, 543 civilians were killed.", "en"),
+        ("From January 1 to March 31, 2022, 543 civilians were killed.", "en"),
+        ("Entre le 1er janvier 2022 et le 31 mars 2022, 543 civils ont été tués.", "fr"),
+        ("Du 1er janvier au 31 mars 2022, 543 civils ont été tués.", "fr"),
+    ):
+        d = first(text, WED, lang)
+        assert (d.date, d.end_date, d.period) == (date(2022, 1, 1), date(2022, 3, 31), True), text
+    # the first day's year is the one before when its month comes later
+    d = first("between 1 December and 31 March 2022", WED)
+    assert (d.date, d.end_date) == (date(2021, 12, 1), date(2022, 3, 31))
+
+
+def test_since_a_month_is_a_period_from_its_first_day() -> None:
+    d = first("Some 300 people have been killed since March.", WED)
+    assert (d.date, d.end_date, d.period) == (date(2024, 3, 1), WED, True)
+    d = first("Plus de 300 morts depuis le mois de mars.", WED, "fr")
+    assert (d.date, d.period) == (date(2024, 3, 1), True)
+    d = first("Over 300 killed since September.", WED)  # the last September before July
+    assert d.date == date(2023, 9, 1)
