@@ -523,7 +523,7 @@ def _split_by_side(
 _VICTIM_LEAD = re.compile(r"^(?:de|d'|d’|des|of|the)\s*", re.IGNORECASE)
 _VICTIM_TAIL = re.compile(
     r"\s+(?:(?:ont|a|avaient|avait|sont|est|auraient|aurait|ont\s+tous|have|has|had|were|was|"
-    r"are|is|been|being|ete|été|reportedly|also|all)\b\s*)+$",
+    r"are|is|been|being|ete|été|reportedly|also|all|and|et)\b\s*)+$",
     re.IGNORECASE,
 )
 
@@ -533,6 +533,13 @@ def _victims_words(text: str) -> str:
     text = text.strip(" ,.;:\"'«»“”")
     text = _VICTIM_TAIL.sub("", " " + text).strip()
     return _VICTIM_LEAD.sub("", text).strip(" ,.;:\"'«»“”")
+
+
+def _names_a_force(victims: str) -> bool:
+    """A capitalised word among the victims: a named force or nationality ("Wagner")."""
+    return any(w[:1].isupper() for w in victims.split()[1:]) or (
+        bool(victims) and victims[:1].isupper() and len(victims.split()) > 1
+    )
 
 
 def _clause_break(between: str) -> bool:
@@ -863,6 +870,13 @@ def _sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> 
             )
             and (
                 (prev.side == "civilians" and prev.victim_category != claim.victim_category)
+                # "douze soldats et quatre supplétifs": one side, one toll; named forces
+                # ("84 Wagner fighters and 47 Malian soldiers") stay apart
+                or (
+                    prev.side in ("soldiers", "peacekeepers", "militants")
+                    and not _names_a_force(prev.victims_text)
+                    and not _names_a_force(claim.victims_text)
+                )
                 # "an officer and a soldier", "a nurse and two other people": one of
                 # them is a single person, so the other figure counts other people
                 or prev.min == prev.max == 1

@@ -288,3 +288,14 @@ def test_victims_as_written_are_the_victim_words(blank_en: Language, blank_fr: L
     assert one(blank_fr, "Une vingtaine de personnes ont été tuées.").victims_text == "personnes"
     assert one(blank_en, "At least 20 people have been killed.").victims_text == "people"
     assert one(blank_fr, "L'attaque a fait une trentaine de morts.").victims_text == ""
+
+
+def test_same_side_figures_of_one_verb_add_up_unless_forces_are_named(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    c = one(blank_fr, "Douze soldats et quatre supplétifs de l'armée ont été tués vendredi.")
+    assert (c.min, c.max, c.victim_category, c.victims_text) == (16, 16, "soldiers", "soldats")
+    c = one(blank_en, "Five soldiers and two gendarmes were killed in the ambush.")
+    assert (c.min, c.max) == (7, 7)
+    text = "They killed 84 fighters of the Wagner group and 47 Malian soldiers."
+    assert [(c.min, c.max) for c in claims(blank_en, text)] == [(84, 84), (47, 47)]
