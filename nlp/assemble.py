@@ -90,7 +90,7 @@ def load_cues(lang: str) -> EventCues:
         new_event=re.compile("|".join(spec["new_event"])),
         location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
         agent_before=words(
-            "agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+)?$"
+            "agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+|l')?$"
         ),
         agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
         attack_event=words("attack_event", r"(?<![\w])(?:{})(?![\w])"),
@@ -1033,7 +1033,9 @@ def _roles(
         nearest_first = sorted(
             [m for m in in_paragraph if m.start < first_claim], key=lambda m: -m.start
         ) + [m for m in in_paragraph if m.start >= first_claim]
-        strikers = state(nearest_first, agents_only=False, allow_claimant=True)
+        strikers = state(mine, agents_only=True) or state(
+            nearest_first, agents_only=False, allow_claimant=True
+        )
         perps = strikers[:1] or army
         targets = ["civilians"] if side == "civilians" else []
     elif side in ("civilians", "unknown"):

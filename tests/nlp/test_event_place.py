@@ -175,3 +175,14 @@ def test_an_area_named_after_its_chief_town_gives_its_country(analyzer: Analyzer
         for i in analyzer.analyze(text, lang="en")["incidents"]
     ]
     assert found == [("Bankass Circle", "ML")]
+
+
+def test_the_agent_named_with_an_elided_article_is_the_perpetrator(analyzer: Analyzer) -> None:
+    # "par l'armée française": the agent of the killing, though the Malian army is
+    # named earlier in the paragraph
+    text = (
+        "Le rapport cite les groupes jihadistes et les forces armées maliennes. Selon le "
+        "rapport, 50 civils ont été tués par l'armée française lors d'une frappe aérienne."
+    )
+    result = analyzer.analyze(text, lang="fr")
+    assert [i["perpetrators"] for i in result["incidents"]] == [["French forces (Barkhane)"]]
