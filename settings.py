@@ -146,6 +146,27 @@ class Settings:
         default=64,
         metadata=_env("CIVWATCH_NLP_BATCH_SIZE", "Articles per nlp.pipe batch."),
     )
+    process_lease_seconds: int = field(
+        default=90,
+        metadata=_env(
+            "CIVWATCH_PROCESS_LEASE_SECONDS",
+            "How long a processing worker's lease on its articles lasts without renewal. "
+            "A live worker renews it every few seconds (and per article); the articles of "
+            "a worker on another host that died are taken by the next run after this. "
+            "A dead worker of the same host is reclaimed at once, without waiting. Also how "
+            "long a running job (process, crawl) of another host may go unseen before "
+            "`status` shows it interrupted.",
+        ),
+    )
+    nlp_max_attempts: int = field(
+        default=3,
+        metadata=_env(
+            "CIVWATCH_NLP_MAX_ATTEMPTS",
+            "Processing runs that may fail on one article (an NLP error) before it is "
+            "left for an operator (`civwatch status`, `doctor`; `process --reprocess` "
+            "tries it again).",
+        ),
+    )
     figures_policy: str = field(
         default="conservative",
         metadata=_env(
@@ -356,6 +377,10 @@ class Settings:
             )
         if self.nlp_batch_size < 1:
             raise SettingsError("CIVWATCH_NLP_BATCH_SIZE must be at least 1")
+        if self.process_lease_seconds < 3:
+            raise SettingsError("CIVWATCH_PROCESS_LEASE_SECONDS must be at least 3")
+        if self.nlp_max_attempts < 1:
+            raise SettingsError("CIVWATCH_NLP_MAX_ATTEMPTS must be at least 1")
         if self.extract_workers < 0:
             raise SettingsError("CIVWATCH_EXTRACT_WORKERS must be 0 or more")
 
