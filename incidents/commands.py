@@ -20,7 +20,12 @@ def _settings(ctx: click.Context) -> Settings:
 
 @click.command("process")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per NLP batch.")
-@click.option("--reprocess", is_flag=True, help="Also re-run articles of an older NLP version.")
+@click.option(
+    "--reprocess",
+    is_flag=True,
+    help="Also re-run articles of an older NLP version, and NLP failures that used up "
+    "their attempts (CIVWATCH_NLP_MAX_ATTEMPTS).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many articles.")
 @click.option(
     "--worker-id",
@@ -69,10 +74,15 @@ def process_cmd(
             err=True,
         )
 
+    processor: Processor | None = None
+
     def stop(signum: int, frame: object) -> None:
-        # SystemExit unwinds like Ctrl-C: the article in flight rolls back, the
-        # batch's leases are released and the job is recorded as interrupted.
-        raise SystemExit(128 + signum)
+        # SystemExit unwinds like Ctrl-C: the batch's leases are released and the
+        # job is recorded as interrupted. The processor raises it at a point where
+        # no database work is in flight (see Processor.request_stop).
+        if processor is None:
+            raise SystemExit(128 + signum)
+        processor.request_stop(signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:

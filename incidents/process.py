@@ -400,6 +400,10 @@ class Processor:
         # a claim and a heartbeat's renewal never interleave (the claim reads back
         # its rows by their expiry)
         self._lease_lock = threading.Lock()
+        # a stop asked for by a signal (see request_stop), and whether the run may
+        # be cut at once (NLP only: no database work in flight)
+        self._stop_signal: int | None = None
+        self._interruptible = False
 
     @property
     def analyzer(self) -> AnalyzerLike:
@@ -418,6 +422,20 @@ class Processor:
         return self._nlp_version
 
     # -- the run -----------------------------------------------------------
+    def request_stop(self, signum: int) -> None:
+        """Stop the run (called by a SIGTERM handler): at once while the NLP runs,
+        otherwise at the next article or claim, so no database work is cut in half
+        (an exception raised mid-commit can leave a connection holding SQLite's
+        write lock, or be swallowed when it lands in a garbage-collector callback).
+        The run then ends like an interrupt: ``SystemExit(128 + signum)``."""
+        self._stop_signal = signum
+        if self._interruptible:
+            raise SystemExit(128 + signum)
+
+    def _check_stop(self) -> None:
+        if self._stop_signal is not None:
+            raise SystemExit(128 + self._stop_signal)
+
     def run(
         self, *, batch_size: int | None = None, limit: int | None = None, reprocess: bool = False
     ) -> ProcessStats:
@@ -460,6 +478,7 @@ class Processor:
         try:
             with heartbeat:
                 while limit is None or taken < limit:
+                    self._check_stop()
                     want = size if limit is None else min(size, limit - taken)
                     with self._lease_lock, self.db.sessions.begin() as session:
                         # a worker of this host may have died while we ran
@@ -482,6 +501,7 @@ class Processor:
                     self.process_batch(ids, stats, reprocess=reprocess)
                     if self.progress is not None:
                         self.progress(stats, total)
+                self._check_stop()
                 self._rematch_if_references_changed(since, stats)
                 with self.db.sessions() as session:
                     stats.held = queue.lease_holders(session, exclude=self.worker_id)
@@ -491,6 +511,7 @@ class Processor:
             raise
         finally:
             self._job_id = None
+            self._interruptible = False
             with self.db.sessions.begin() as session:
                 queue.release_all(session, self.worker_id)
                 job_row = session.get(JobRun, job_id)
@@ -563,10 +584,16 @@ class Processor:
             self._have_references = session.scalar(select(ReferenceEvent.id).limit(1)) is not None
         to_analyze = [a for a in articles if a.status != "duplicate" and a.text.strip()]
         started = time.perf_counter()
-        results = self._analyze(to_analyze)
+        self._check_stop()
+        self._interruptible = True  # no database work during the NLP: a stop may cut it
+        try:
+            results = self._analyze(to_analyze)
+        finally:
+            self._interruptible = False
         stats.nlp_seconds += time.perf_counter() - started
         started = time.perf_counter()
         for article in articles:
+            self._check_stop()
             self.store(article.id, results.get(article.id), stats, reprocess=reprocess)
         stats.store_seconds += time.perf_counter() - started
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import text, update
 from sqlalchemy.exc import OperationalError
 
 from storage import Database
@@ -229,10 +229,12 @@ def test_renewal_keeps_a_lease_and_only_the_owners(db: Database) -> None:
     with db.sessions.begin() as s:
         assert queue.renew(s, "w", 600) == 1
     with db.sessions() as s:
-        rows = dict(s.execute(select(Article.id, Article.lease_expires)).all())
+        mine, theirs = (s.get(Article, i) for i in ids)
     now = dt.datetime.now(dt.UTC)
-    assert rows[ids[0]] is not None and rows[ids[0]] > now + dt.timedelta(seconds=500)
-    assert rows[ids[1]] is not None and rows[ids[1]] < now + dt.timedelta(seconds=5)
+    assert mine is not None and mine.lease_expires is not None
+    assert theirs is not None and theirs.lease_expires is not None
+    assert mine.lease_expires > now + dt.timedelta(seconds=500)
+    assert theirs.lease_expires < now + dt.timedelta(seconds=5)
 
 
 def test_nlp_failures_are_queued_until_the_attempts_run_out(db: Database) -> None:

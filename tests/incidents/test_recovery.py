@@ -82,6 +82,11 @@ def _done(db: Database) -> int:
     return _count(db, Article.nlp_version.is_not(None))
 
 
+def _seed() -> int:
+    """The random points of a run; CIVWATCH_TEST_SEED repeats a failed one."""
+    return int(os.environ.get("CIVWATCH_TEST_SEED") or random.randrange(1 << 30))
+
+
 def _wait_for(condition: Callable[[], bool], timeout: float = 180.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -332,7 +337,7 @@ def test_another_hosts_dead_worker_is_taken_after_the_expiry_not_before(
 # -- SIGTERM at random points: the stats are what was committed -------------------
 @pytest.mark.slow
 def test_sigterm_at_random_points_stats_equal_committed_rows(db: Database, tmp_path: Path) -> None:
-    seed = random.randrange(1 << 30)
+    seed = _seed()
     rng = random.Random(seed)
     _store_backlog(db, 70, noise=0)
     url = _url(db)
@@ -352,7 +357,7 @@ def test_sigterm_at_random_points_stats_equal_committed_rows(db: Database, tmp_p
 # -- a crash loop: kill -9 five times at random points ----------------------------
 @pytest.mark.slow
 def test_crash_loop_loses_nothing_and_does_nothing_twice(db: Database, tmp_path: Path) -> None:
-    seed = random.randrange(1 << 30)
+    seed = _seed()
     rng = random.Random(seed)
     events = 12
     total = _store_backlog(db, events, noise=4)
