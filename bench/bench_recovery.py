@@ -9,7 +9,8 @@ mid-batch; a new `civwatch process` is started at once (what the scheduler's
 next run or systemd's restart does). Measured: kill → the first article the
 new run commits, and kill → every article the dead worker held is processed.
 The new run reclaims the dead worker's leases when it starts (its PID is gone),
-so this is the start-up of a run (Python, models) plus one article.
+so this is the start-up of a run (Python, models) plus one NLP batch. Also
+measured: kill → the dead worker's leases taken back (before the models load).
 
 *another host* (``--far``): a worker with another host's identity is killed
 the same way; runs are started back to back until its articles are processed.
@@ -105,7 +106,7 @@ def _wait(condition: Callable[[], bool], timeout: float = 600) -> None:
         time.sleep(0.01)
 
 
-def one(url: str, tmp: Path, far: bool, lease: float) -> tuple[float, float]:
+def one(url: str, tmp: Path, far: bool, lease: float) -> tuple[float, float, float]:
     db = Database.open(url)
     _fill(db)
     env = _env(url, tmp)
@@ -124,8 +125,9 @@ def one(url: str, tmp: Path, far: bool, lease: float) -> tuple[float, float]:
     killed = time.monotonic()
     victim.wait()
     before = _done(db)
-    held = _held_by(db, "far-host:%" if far else "%")
-    first = finished = 0.0
+    owner = "far-host:%" if far else f"%:{victim.pid}:%"
+    held = _held_by(db, owner)
+    first = finished = freed = 0.0
     while not finished:
         run = subprocess.Popen(
             [sys.executable, "-m", "cli", "process", "--quiet", "--batch-size", "16"],
@@ -135,6 +137,8 @@ def one(url: str, tmp: Path, far: bool, lease: float) -> tuple[float, float]:
         )
         while True:
             exited = run.poll() is not None
+            if not freed and not _held_by(db, owner):
+                freed = time.monotonic() - killed
             if not first and _done(db) > before:
                 first = time.monotonic() - killed
             if not finished and _all_done(db, held):
@@ -143,7 +147,7 @@ def one(url: str, tmp: Path, far: bool, lease: float) -> tuple[float, float]:
                 break
             time.sleep(0.01)
     db.close()
-    return first, finished
+    return freed, first, finished
 
 
 def main() -> None:
@@ -153,7 +157,7 @@ def main() -> None:
     parser.add_argument("--far", action="store_true", help="a worker of another host")
     parser.add_argument("--lease", type=float, default=90.0)
     args = parser.parse_args()
-    firsts, ends = [], []
+    frees, firsts, ends = [], [], []
     for n in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/bench.sqlite3"
@@ -164,17 +168,22 @@ def main() -> None:
                     conn.execute(text(f'CREATE DATABASE "{name}"'))
                 url = args.pg.rsplit("/", 1)[0] + "/" + name
             try:
-                first, end = one(url, Path(tmp), args.far, args.lease)
+                free, first, end = one(url, Path(tmp), args.far, args.lease)
             finally:
                 if args.pg:
                     with admin.connect() as conn:
                         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
                 admin.dispose()
+        frees.append(free)
         firsts.append(first)
         ends.append(end)
-        print(f"run {n + 1}: first article {first:.1f} s, dead worker's articles done {end:.1f} s")
+        print(
+            f"run {n + 1}: leases taken back {free:.1f} s, first article {first:.1f} s, "
+            f"dead worker's articles done {end:.1f} s"
+        )
     print(
-        f"median of {args.runs}: kill -9 → backlog worked again {statistics.median(firsts):.1f} s, "
+        f"median of {args.runs}: kill -9 → leases taken back {statistics.median(frees):.1f} s, "
+        f"→ backlog worked again (first article) {statistics.median(firsts):.1f} s, "
         f"→ the dead worker's articles done {statistics.median(ends):.1f} s"
     )
 
