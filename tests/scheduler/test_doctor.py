@@ -129,7 +129,16 @@ def test_status_and_doctor_show_leases_gone_runs_and_nlp_failures(tmp_path: Path
     try:
         with db.sessions.begin() as s:
             # a processing run killed with -9 on this host, last seen 20 s ago
-            s.add(JobRun(job="process", status="running", host=here, pid=dead.pid, last_seen=seen))
+            s.add(
+                JobRun(
+                    job="process",
+                    status="running",
+                    host=here,
+                    pid=dead.pid,
+                    last_seen=seen,
+                    stats={"articles": 2, "reclaimed": 3, "reclaimed_from": [f"{here}:1:old"]},
+                )
+            )
             # a crawl of another host whose heartbeat went quiet long ago
             s.add(
                 JobRun(
@@ -190,9 +199,10 @@ def test_status_and_doctor_show_leases_gone_runs_and_nlp_failures(tmp_path: Path
         assert "http://t/broken: 3 attempts, nlp error: ValueError: boom" in out
         # shown interrupted (never "running" forever), with when it was last seen
         process = re.search(
-            r"^\s+(job )?process\s+interrupted .*process gone, last seen (\S+)", out, re.M
+            r"^\s+(job )?process\s+interrupted .*process gone, last seen (\S+).*$", out, re.M
         )
         assert process is not None, out
         assert process.group(2).rstrip(";") == seen.isoformat(timespec="seconds")
+        assert f"reclaimed 3 articles from dead workers ({here}:1:old)" in process.group(0)
         assert re.search(r"^\s+(job )?crawl\s+interrupted ", out, re.M), out
     assert status.returncode == 0, status.stderr
