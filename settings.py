@@ -143,8 +143,14 @@ class Settings:
 
     # --- processing --------------------------------------------------------
     nlp_batch_size: int = field(
-        default=64,
-        metadata=_env("CIVWATCH_NLP_BATCH_SIZE", "Articles per nlp.pipe batch."),
+        default=16,
+        metadata=_env(
+            "CIVWATCH_NLP_BATCH_SIZE",
+            "Articles a processing worker leases and analyses together. The NLP pipes "
+            "4 texts at a time whatever this is, so a bigger batch is not faster; a "
+            "small one leases only what will be processed soon (fewer articles wait "
+            "for the lease expiry when a worker of another host dies).",
+        ),
     )
     process_lease_seconds: int = field(
         default=90,

@@ -460,6 +460,7 @@ class Processor:
         with self.db.sessions.begin() as session:
             repo.reap_gone_runs(session, stale)
             job = repo.start_job(session, "process", heartbeat=True)
+            job.stats = stats.as_dict()  # a run killed before its first article says 0
             job_id = self._job_id = job.id
             self._reclaim(session, stats)
             pending = queue.pending_count(
