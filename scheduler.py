@@ -559,6 +559,7 @@ def health_work(settings: Settings, db: Database) -> JobOutcome:
             min_free_bytes=settings.min_free_disk_mb * 1024 * 1024,
             silent_after=dt.timedelta(days=3),
             digest_expected=digest_expected,
+            nlp_max_attempts=settings.nlp_max_attempts,
         )
     for problem in report.problems:
         log.warning("health: %s", problem)
@@ -845,7 +846,9 @@ class Service:
             self.db.close()
             return 0
         with self.db.sessions.begin() as session:
-            reaped = reap_orphan_runs(session)
+            reaped = reap_orphan_runs(
+                session, dt.timedelta(seconds=self.settings.process_lease_seconds)
+            )
             freed = release_dead_article_leases(session)
         if reaped:
             log.warning("marked %d job runs of a vanished process as interrupted", reaped)
@@ -1636,6 +1639,7 @@ def doctor_cmd(ctx: click.Context) -> None:
 
 def _print_operations(settings: Settings) -> None:
     """Backlogs, digests and the last run of every job (what `status` lacks)."""
+    from storage.commands import describe_run, processing_lines
     from storage.health import backlog, digest_counts
     from storage.locks import all_locks
 
@@ -1651,11 +1655,12 @@ def _print_operations(settings: Settings) -> None:
             click.echo(
                 "digests: " + (", ".join(f"{k} {v}" for k, v in sorted(digests.items())) or "none")
             )
+            for line in processing_lines(session, settings):
+                click.echo(line)
             runs = repository.last_job_runs(session)
+            stale = dt.timedelta(seconds=settings.process_lease_seconds)
             for run in runs:
-                ended = run.finished_at.isoformat(timespec="seconds") if run.finished_at else "-"
-                error = f" — {run.error.splitlines()[0]}" if run.error else ""
-                click.echo(f"  job {run.job:<18} {run.status:<11} {ended}{error}")
+                click.echo(f"  job {describe_run(run, stale)}")
         leases = all_locks(db.engine)
         now = utcnow()
         for lease in leases:

@@ -144,8 +144,35 @@ class Settings:
 
     # --- processing --------------------------------------------------------
     nlp_batch_size: int = field(
-        default=64,
-        metadata=_env("CIVWATCH_NLP_BATCH_SIZE", "Articles per nlp.pipe batch."),
+        default=16,
+        metadata=_env(
+            "CIVWATCH_NLP_BATCH_SIZE",
+            "Articles a processing worker leases and analyses together. The NLP pipes "
+            "4 texts at a time whatever this is, so a bigger batch is not faster; a "
+            "small one leases only what will be processed soon (fewer articles wait "
+            "for the lease expiry when a worker of another host dies).",
+        ),
+    )
+    process_lease_seconds: int = field(
+        default=90,
+        metadata=_env(
+            "CIVWATCH_PROCESS_LEASE_SECONDS",
+            "How long a processing worker's lease on its articles lasts without renewal. "
+            "A live worker renews it every few seconds (and per article); the articles of "
+            "a worker on another host that died are taken by the next run after this. "
+            "A dead worker of the same host is reclaimed at once, without waiting. Also how "
+            "long a running job (process, crawl) of another host may go unseen before "
+            "`status` shows it interrupted.",
+        ),
+    )
+    nlp_max_attempts: int = field(
+        default=3,
+        metadata=_env(
+            "CIVWATCH_NLP_MAX_ATTEMPTS",
+            "Processing runs that may fail on one article (an NLP error) before it is "
+            "left for an operator (`civwatch status`, `doctor`; `process --reprocess` "
+            "tries it again).",
+        ),
     )
     figures_policy: str = field(
         default="conservative",
@@ -380,6 +407,10 @@ class Settings:
             )
         if self.nlp_batch_size < 1:
             raise SettingsError("CIVWATCH_NLP_BATCH_SIZE must be at least 1")
+        if self.process_lease_seconds < 3:
+            raise SettingsError("CIVWATCH_PROCESS_LEASE_SECONDS must be at least 3")
+        if self.nlp_max_attempts < 1:
+            raise SettingsError("CIVWATCH_NLP_MAX_ATTEMPTS must be at least 1")
         if self.extract_workers < 0:
             raise SettingsError("CIVWATCH_EXTRACT_WORKERS must be 0 or more")
         if self.session_lifetime < 60 or self.session_idle_timeout < 60:

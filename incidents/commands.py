@@ -20,16 +20,24 @@ def _settings(ctx: click.Context) -> Settings:
 
 @click.command("process")
 @click.option("--batch-size", type=click.IntRange(min=1), help="Articles per NLP batch.")
-@click.option("--reprocess", is_flag=True, help="Also re-run articles of an older NLP version.")
+@click.option(
+    "--reprocess",
+    is_flag=True,
+    help="Also re-run articles of an older NLP version, and NLP failures that used up "
+    "their attempts (CIVWATCH_NLP_MAX_ATTEMPTS).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many articles.")
-@click.option("--worker-id", help="This worker's name in article leases (default host:pid).")
+@click.option(
+    "--worker-id",
+    help="A name for this worker: its leases are held as host:pid:NAME (default a random "
+    "name). Host and PID let a worker of this host reclaim them at once if this one dies.",
+)
 @click.option(
     "--lease-seconds",
-    type=click.IntRange(min=1),
-    default=600,
-    show_default=True,
-    help="How long a claimed batch stays this worker's; a dead worker's batch is "
-    "taken again after this.",
+    type=click.IntRange(min=3),
+    help="How long this worker's leases last without renewal (it renews them every few "
+    "seconds while alive): a worker of another host takes the articles of a dead one "
+    "after this. Default: CIVWATCH_PROCESS_LEASE_SECONDS (90).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
 @click.pass_context
@@ -39,15 +47,18 @@ def process_cmd(
     reprocess: bool,
     limit: int | None,
     worker_id: str | None,
-    lease_seconds: int,
+    lease_seconds: int | None,
     quiet: bool,
 ) -> None:
     """Turn stored articles into candidate incidents (claims, actors, evidence, merging).
 
     Safe to run several at once on PostgreSQL (each worker leases its own
-    batches) and to kill: the next run picks up what was left.
+    batches) and to kill: the next run on this host takes at once what a dead
+    worker of this host left; a dead worker's articles on another host are taken
+    when its leases expire. The summary names the articles reclaimed and those
+    other workers still hold.
     """
-    from incidents.process import Processor, ProcessStats
+    from incidents.process import Processor, ProcessStats, default_worker_id
 
     settings = _settings(ctx)
     db = open_db(ctx)
@@ -63,15 +74,24 @@ def process_cmd(
             err=True,
         )
 
+    processor: Processor | None = None
+
     def stop(signum: int, frame: object) -> None:
-        # SystemExit unwinds like Ctrl-C: the article in flight rolls back, the
-        # batch's leases are released and the job is recorded as interrupted.
-        raise SystemExit(128 + signum)
+        # SystemExit unwinds like Ctrl-C: the batch's leases are released and the
+        # job is recorded as interrupted. The processor raises it at a point where
+        # no database work is in flight (see Processor.request_stop).
+        if processor is None:
+            raise SystemExit(128 + signum)
+        processor.request_stop(signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         processor = Processor(
-            db, settings, worker_id=worker_id, lease_seconds=lease_seconds, progress=progress
+            db,
+            settings,
+            worker_id=default_worker_id(worker_id),
+            lease_seconds=lease_seconds,
+            progress=progress,
         )
         stats = processor.run(batch_size=batch_size, limit=limit, reprocess=reprocess)
     except ModuleNotFoundError as exc:

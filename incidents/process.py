@@ -4,8 +4,17 @@ A worker leases a batch of articles (``storage.incidents.claim_batch``), runs
 the NLP over the batch's texts at once (``nlp.pipe`` inside the analyzer), then
 writes each article in its own transaction: the article's claims, actors and
 evidence, the incidents they create or merge into, the refreshed figures, the
-"already known?" label, and the article's ``nlp_version``. A SIGKILL loses at
-most the article in flight; its lease expires and the next run takes it again.
+"already known?" label, and the article's ``nlp_version`` — and, in the same
+transaction, the run's counts in its ``job_runs`` row, so an interrupted run's
+stats are exactly what it committed.
+
+The worker's identity is ``host:pid:name``. Its leases are short and renewed by
+a heartbeat thread while the process lives (``storage.heartbeat``); a SIGKILL
+loses at most the article in flight: a worker of the same host reclaims the
+dead worker's articles when it starts (the PID is gone), one of another host
+when the lease expires. An article the NLP fails on is stored ``failed`` with
+the reason, never as processed, and retried by the next runs a bounded number
+of times.
 
 Re-processing (``reprocess=True``) replaces the machine-made rows of articles an
 older NLP version processed. Reviewer-made claims and actors, statuses,
@@ -16,10 +25,12 @@ and audited, never silently re-opened.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections import Counter
@@ -27,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,6 +47,7 @@ from incidents import coding, ledger, matching, merge
 from settings import Settings
 from storage import Database, audit, repo
 from storage import incidents as queue
+from storage.heartbeat import Heartbeat, beat_interval, touch_job
 from storage.models import (
     DATE_PRECISIONS,
     INCIDENT_DATE_FIELDS,
@@ -49,6 +61,7 @@ from storage.models import (
     JobRun,
     ReferenceEvent,
     Source,
+    utcnow,
 )
 
 log = logging.getLogger(__name__)
@@ -93,6 +106,11 @@ class ProcessStats:
     nlp_seconds: float = 0.0
     store_seconds: float = 0.0
     lock_wait_seconds: float = 0.0
+    # leases: articles freed from dead workers of this host, and those other
+    # workers still held when this run ended (owner, articles, until)
+    reclaimed: int = 0
+    reclaimed_from: list[str] = field(default_factory=list)
+    held: list[queue.Holder] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,21 +126,67 @@ class ProcessStats:
             "nlp_seconds": round(self.nlp_seconds, 3),
             "store_seconds": round(self.store_seconds, 3),
             "lock_wait_seconds": round(self.lock_wait_seconds, 3),
+            "reclaimed": self.reclaimed,
+            "reclaimed_from": list(self.reclaimed_from),
+            "held_by_others": [
+                {"owner": h.owner, "articles": h.articles, "until": h.until.isoformat()}
+                for h in self.held
+            ],
         }
+
+    def take_committed(self, committed: Mapping[str, Any]) -> None:
+        """Adopt the counts committed in the job row (they were written in the same
+        transactions as the articles; the in-memory ones may lag by the article an
+        interruption landed on between its commit and the next line)."""
+        for key in COMMITTED_COUNTS:
+            if key in committed:
+                setattr(self, key, committed[key])
+        if "skipped" in committed:
+            self.skipped = Counter(committed["skipped"])
+        if "reclaimed_from" in committed:
+            self.reclaimed_from = list(committed["reclaimed_from"])
 
     def summary(self) -> str:
         skipped = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items())) or "none"
+        reclaimed = (
+            f"; reclaimed {self.reclaimed} articles from dead workers "
+            f"({', '.join(self.reclaimed_from)})"
+            if self.reclaimed
+            else ""
+        )
+        held = (
+            "; leased by other workers: " + "; ".join(h.describe() for h in self.held)
+            if self.held
+            else ""
+        )
         return (
             f"articles {self.articles}, claims {self.claims}, new incidents "
             f"{self.new_incidents}, merged {self.merged}, evidence only {self.evidence_only}, "
             f"reviewed incidents with new evidence {self.reviewed_flagged}, "
             f"failed {self.failed}; skipped: {skipped}"
             + (f"; re-matched {self.rematched} incidents" if self.rematched else "")
+            + reclaimed
+            + held
         )
 
 
-def default_worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+# Counts a run commits with the articles they count (ProcessStats.take_committed).
+COMMITTED_COUNTS = (
+    "articles",
+    "claims",
+    "new_incidents",
+    "merged",
+    "evidence_only",
+    "reviewed_flagged",
+    "failed",
+    "reclaimed",
+)
+
+
+def default_worker_id(name: str | None = None) -> str:
+    """This process's identity in article leases: ``host:pid:name`` (a random name
+    by default). Host and PID let a worker of the same host see that it is dead."""
+    return f"{socket.gethostname()}:{os.getpid()}:{name or uuid.uuid4().hex[:6]}"
 
 
 def locked(incident: Incident, column: str) -> bool:
@@ -320,7 +384,7 @@ class Processor:
         analyzer: AnalyzerLike | None = None,
         nlp_version: str | None = None,
         worker_id: str | None = None,
-        lease_seconds: int = queue.DEFAULT_LEASE_SECONDS,
+        lease_seconds: float | None = None,
         progress: Callable[[ProcessStats, int], None] | None = None,
     ) -> None:
         self.db = db
@@ -328,11 +392,20 @@ class Processor:
         self._analyzer = analyzer
         self._nlp_version = nlp_version
         self.worker_id = worker_id or default_worker_id()
-        self.lease_seconds = lease_seconds
+        self.lease_seconds = lease_seconds or settings.process_lease_seconds
         self.progress = progress
         self._focus: dict[int, list[str]] = {}
         self._have_references = True
         self._left_behind: set[int] = set()
+        self._failed_here: set[int] = set()
+        self._job_id: int | None = None
+        # a claim and a heartbeat's renewal never interleave (the claim reads back
+        # its rows by their expiry)
+        self._lease_lock = threading.Lock()
+        # a stop asked for by a signal (see request_stop), and whether the run may
+        # be cut at once (NLP only: no database work in flight)
+        self._stop_signal: int | None = None
+        self._interruptible = False
 
     @property
     def analyzer(self) -> AnalyzerLike:
@@ -351,61 +424,135 @@ class Processor:
         return self._nlp_version
 
     # -- the run -----------------------------------------------------------
+    def request_stop(self, signum: int) -> None:
+        """Stop the run (called by a SIGTERM handler): at once while the NLP runs,
+        otherwise at the next article or claim, so no database work is cut in half
+        (an exception raised mid-commit can leave a connection holding SQLite's
+        write lock, or be swallowed when it lands in a garbage-collector callback).
+        The run then ends like an interrupt: ``SystemExit(128 + signum)``."""
+        self._stop_signal = signum
+        if self._interruptible:
+            raise SystemExit(128 + signum)
+
+    def _check_stop(self) -> None:
+        if self._stop_signal is not None:
+            raise SystemExit(128 + self._stop_signal)
+
     def run(
         self, *, batch_size: int | None = None, limit: int | None = None, reprocess: bool = False
     ) -> ProcessStats:
         """Process leased batches until the queue is empty or ``limit`` articles are done.
 
-        Records a ``job_runs`` row; on any interruption (Ctrl-C, SIGTERM turned
-        into ``SystemExit`` by the command, an error) the article in flight is
-        rolled back, the rest of the batch is released for other workers, and the
-        job is recorded as interrupted or failed.
+        Records a ``job_runs`` row, kept alive by a heartbeat that also renews this
+        worker's leases. First closes the rows of earlier runs whose process is
+        gone and frees the articles of dead workers of this host. On any
+        interruption (Ctrl-C, SIGTERM turned into ``SystemExit`` by the command, an
+        error) the article in flight is rolled back, the rest of the batch is
+        released for other workers, and the job is recorded as interrupted or
+        failed with the counts it committed.
         """
         stats = ProcessStats()
         size = batch_size or self.settings.nlp_batch_size
+        attempts = self.settings.nlp_max_attempts
+        stale = dt.timedelta(seconds=self.settings.process_lease_seconds)
         taken = 0
         version = self.nlp_version
         self._left_behind = set()
+        self._failed_here = set()
         with self.db.sessions.begin() as session:
-            job = repo.start_job(session, "process")
-            job_id = job.id
-            pending = queue.pending_count(session, version, reprocess=reprocess)
+            repo.reap_gone_runs(session, stale)
+            job = repo.start_job(session, "process", heartbeat=True)
+            job.stats = stats.as_dict()  # a run killed before its first article says 0
+            job_id = self._job_id = job.id
+            self._reclaim(session, stats)
+            pending = queue.pending_count(
+                session, version, reprocess=reprocess, max_attempts=attempts
+            )
             since = self._last_run_started(session, job_id)
         total = min(pending, limit) if limit is not None else pending
         status, error = "ok", None
+        heartbeat = Heartbeat(
+            self.db,
+            beat_interval(self.lease_seconds),
+            self._beat,
+            name=f"lease-{self.worker_id}",
+            lock=self._lease_lock,
+        )
         try:
-            while limit is None or taken < limit:
-                want = size if limit is None else min(size, limit - taken)
-                with self.db.sessions.begin() as session:
-                    ids = queue.claim_batch(
-                        session,
-                        self.worker_id,
-                        want,
-                        version,
-                        reprocess=reprocess,
-                        lease_seconds=self.lease_seconds,
-                        # only articles this run had to leave (a duplicate whose
-                        # original is not processed yet); done ones are not queued
-                        exclude=self._left_behind,
-                    )
-                if not ids:
-                    break
-                taken += len(ids)
-                self.process_batch(ids, stats, reprocess=reprocess)
-                if self.progress is not None:
-                    self.progress(stats, total)
-            self._rematch_if_references_changed(since, stats)
+            with heartbeat:
+                while limit is None or taken < limit:
+                    self._check_stop()
+                    want = size if limit is None else min(size, limit - taken)
+                    with self._lease_lock, self.db.sessions.begin() as session:
+                        # a worker of this host may have died while we ran
+                        self._reclaim(session, stats)
+                        ids = queue.claim_batch(
+                            session,
+                            self.worker_id,
+                            want,
+                            version,
+                            reprocess=reprocess,
+                            lease_seconds=self.lease_seconds,
+                            # articles this run had to leave (a duplicate whose original
+                            # is not processed yet) or failed on: the next run retries
+                            exclude=self._left_behind | self._failed_here,
+                            max_attempts=attempts,
+                        )
+                    if not ids:
+                        break
+                    taken += len(ids)
+                    self.process_batch(ids, stats, reprocess=reprocess)
+                    if self.progress is not None:
+                        self.progress(stats, total)
+                self._check_stop()
+                self._rematch_if_references_changed(since, stats)
+                with self.db.sessions() as session:
+                    stats.held = queue.lease_holders(session, exclude=self.worker_id)
         except BaseException as exc:
             status = "failed" if isinstance(exc, Exception) else "interrupted"
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
+            self._job_id = None
+            self._interruptible = False
             with self.db.sessions.begin() as session:
                 queue.release_all(session, self.worker_id)
-                job_row = session.get(type(job), job_id)
+                job_row = session.get(JobRun, job_id)
                 if job_row is not None:
+                    stats.take_committed(job_row.stats or {})
                     repo.finish_job(session, job_row, status, stats.as_dict(), error)
         return stats
+
+    def _beat(self, session: Session) -> None:
+        """The heartbeat: this worker is alive, its leases run on."""
+        queue.renew(session, self.worker_id, self.lease_seconds)
+        if self._job_id is not None:
+            touch_job(session, self._job_id)
+
+    def _reclaim(self, session: Session, stats: ProcessStats) -> None:
+        """Free the articles of dead workers of this host, counted in the job row
+        in the same transaction."""
+        freed = queue.reclaim_dead_workers(session)
+        if not freed:
+            return
+        log.warning("reclaimed articles from dead workers: %s", freed)
+        stats.reclaimed += sum(freed.values())
+        stats.reclaimed_from = sorted({*stats.reclaimed_from, *freed})
+        self._commit_counts(session, stats, ProcessStats())
+
+    def _commit_counts(self, session: Session, stats: ProcessStats, local: ProcessStats) -> None:
+        """Write ``stats`` + ``local`` to the job row inside the caller's transaction:
+        the counts are committed with the articles they count."""
+        if self._job_id is None:
+            return
+        merged = copy.deepcopy(stats)
+        _add(merged, local)
+        session.execute(
+            update(JobRun)
+            .where(JobRun.id == self._job_id)
+            .values(stats=merged.as_dict(), last_seen=utcnow())
+            .execution_options(synchronize_session=False)
+        )
 
     @staticmethod
     def _last_run_started(session: Session, job_id: int) -> dt.datetime | None:
@@ -440,10 +587,16 @@ class Processor:
             self._have_references = session.scalar(select(ReferenceEvent.id).limit(1)) is not None
         to_analyze = [a for a in articles if a.status != "duplicate" and a.text.strip()]
         started = time.perf_counter()
-        results = self._analyze(to_analyze)
+        self._check_stop()
+        self._interruptible = True  # no database work during the NLP: a stop may cut it
+        try:
+            results = self._analyze(to_analyze)
+        finally:
+            self._interruptible = False
         stats.nlp_seconds += time.perf_counter() - started
         started = time.perf_counter()
         for article in articles:
+            self._check_stop()
             self.store(article.id, results.get(article.id), stats, reprocess=reprocess)
         stats.store_seconds += time.perf_counter() - started
 
@@ -521,25 +674,30 @@ class Processor:
             try:
                 with self.db.sessions.begin() as session:
                     self.store_article(session, article_id, result, local, reprocess=reprocess)
+                    self._commit_counts(session, stats, local)
             except (StaleDataError, IntegrityError, OperationalError) as exc:
                 # A reviewer saved the incident meanwhile (version check), or a
                 # concurrent writer won a race: redo the article on fresh rows.
                 log.info("article %s attempt %d: %s", article_id, attempt, exc)
                 if attempt < MAX_ATTEMPTS:
                     continue
-                self._mark_failed(article_id, f"could not store: {type(exc).__name__}")
-                stats.failed += 1
+                self._mark_failed(article_id, f"could not store: {type(exc).__name__}", stats)
                 return
             _add(stats, local)
             return
 
-    def _mark_failed(self, article_id: int, reason: str) -> None:
+    def _mark_failed(self, article_id: int, reason: str, stats: ProcessStats) -> None:
+        local = ProcessStats(failed=1)
         with self.db.sessions.begin() as session:
             article = queue.lock_leased_article(
                 session, article_id, self.worker_id, self.nlp_version, reprocess=True
             )
-            if article is not None:
-                queue.finish_article(article, self.nlp_version, status="failed", reason=reason)
+            if article is None:
+                return
+            queue.fail_article(article, reason)
+            self._failed_here.add(article_id)
+            self._commit_counts(session, stats, local)
+        _add(stats, local)
 
     def store_article(
         self,
@@ -558,6 +716,15 @@ class Processor:
         if article is None:
             stats.skipped["lease_lost_or_done"] += 1
             return
+        failure = _failure(result)
+        if failure is not None and article.status != "duplicate" and article.text.strip():
+            # Never written as processed: the next runs retry it (a re-processed
+            # article keeps what its older NLP version found meanwhile).
+            queue.fail_article(article, failure)
+            self._failed_here.add(article.id)
+            log.warning("article %s failed: %s", article.id, failure)
+            stats.failed += 1
+            return
         prior: set[int] = set()
         if article.nlp_version is not None:
             prior = queue.remove_machine_content(session, article.id)
@@ -571,12 +738,8 @@ class Processor:
             stats.skipped["no_text"] += 1
             stats.articles += 1
             return
-        if isinstance(result, Exception) or result is None:
-            reason = f"analysis failed: {result}" if result is not None else "not analysed"
-            queue.finish_article(article, version, status="failed", reason=reason[:500])
-            stats.failed += 1
-            return
-        outcome = result.get("status", "ok")
+        analysis: Mapping[str, Any] = result if isinstance(result, Mapping) else {}
+        outcome = analysis.get("status", "ok")
         if outcome != "ok":
             # "empty", "unsupported_language": a named outcome, not an error
             self._settle(session, article, prior, set(), set(), stats)
@@ -585,7 +748,7 @@ class Processor:
             stats.skipped[str(outcome)] += 1
             stats.articles += 1
             return
-        incidents_in = [i for i in result.get("incidents") or () if isinstance(i, Mapping)]
+        incidents_in = [i for i in analysis.get("incidents") or () if isinstance(i, Mapping)]
         published = article.published_at.date() if article.published_at else None
         drafts = [(inc, draft_from_analysis(inc, published=published)) for inc in incidents_in]
         waited = time.perf_counter()
@@ -907,6 +1070,17 @@ class Processor:
         stats.articles += 1
 
 
+def _failure(result: Mapping[str, Any] | Exception | None) -> str | None:
+    """Why an analysis result is a failure (the reason stored), or None."""
+    if result is None:
+        return "not analysed"
+    if isinstance(result, Exception):
+        return f"analysis failed: {type(result).__name__}: {result}"
+    if result.get("status") == "error":
+        return f"nlp error: {result.get('error') or 'unknown'}"
+    return None
+
+
 def _add(total: ProcessStats, part: ProcessStats) -> None:
     total.articles += part.articles
     total.claims += part.claims
@@ -917,3 +1091,4 @@ def _add(total: ProcessStats, part: ProcessStats) -> None:
     total.failed += part.failed
     total.skipped.update(part.skipped)
     total.lock_wait_seconds += part.lock_wait_seconds
+    total.reclaimed += part.reclaimed

@@ -138,6 +138,7 @@ def crawl_cmd(
     from spiders.crawl import run_crawl, select_entries
     from storage import repo
     from storage.commands import open_db
+    from storage.heartbeat import Heartbeat, beat_interval, touch_job
     from storage.models import JobRun
 
     settings = _settings(ctx)
@@ -152,9 +153,16 @@ def crawl_cmd(
     if not entries:
         raise click.ClickException(f"no enabled sources in {sources.path}")
     db = open_db(ctx)
+    stale = dt.timedelta(seconds=settings.process_lease_seconds)
     with db.sessions.begin() as session:
         repo.sync_sources(session, sources.entries)
-        job_id = repo.start_job(session, "crawl").id
+        # a crawl killed earlier (kill -9, OOM) is recorded as interrupted, not running
+        repo.reap_gone_runs(session, stale, job="crawl")
+        job_id = repo.start_job(session, "crawl", heartbeat=True).id
+    # Keeps the job row's last_seen fresh while the crawl runs (a killed crawl stops it).
+    heartbeat = Heartbeat(
+        db, beat_interval(stale.total_seconds()), lambda s: touch_job(s, job_id), name="crawl-job"
+    )
     click.echo(f"crawling {len(entries)} source(s)…", err=True)
 
     def done(entry: SourceEntry, progress: Any, reason: str) -> None:
@@ -166,15 +174,16 @@ def crawl_cmd(
         )
 
     try:
-        progress = run_crawl(
-            settings,
-            entries,
-            since=since_at,
-            job_run_id=job_id,
-            database=db,
-            overrides=extra,
-            on_source_done=done,
-        )
+        with heartbeat:
+            progress = run_crawl(
+                settings,
+                entries,
+                since=since_at,
+                job_run_id=job_id,
+                database=db,
+                overrides=extra,
+                on_source_done=done,
+            )
     except Exception as exc:
         with db.sessions.begin() as session:
             job = session.get(JobRun, job_id)

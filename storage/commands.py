@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from settings import Settings
 from storage import Database, seclog
+from storage import incidents as queue
 from storage import repo as repository
 from storage.db import current_revision, head_revision, make_engine, session_factory, upgrade
 from storage.health import backlog, digest_counts
-from storage.models import ROLES, Digest, Source, utcnow
+from storage.models import ROLES, Digest, JobRun, Source, utcnow
 from storage.users import (
     UserError,
     add_user,
@@ -82,6 +85,8 @@ def status_cmd(ctx: click.Context) -> None:
             click.echo("articles: " + ", ".join(f"{k} {v}" for k, v in sorted(articles.items())))
         queues = backlog(session).as_dict()
         click.echo("backlog: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in queues.items()))
+        for line in processing_lines(session, settings):
+            click.echo(line)
         digests = digest_counts(session)
         click.echo(
             "digests: " + (", ".join(f"{k} {v}" for k, v in sorted(digests.items())) or "none yet")
@@ -116,11 +121,61 @@ def status_cmd(ctx: click.Context) -> None:
             )
         runs = repository.last_job_runs(session)
         click.echo("last job runs:" if runs else "last job runs: none yet")
+        stale = dt.timedelta(seconds=settings.process_lease_seconds)
         for run in runs:
-            ended = run.finished_at.isoformat(timespec="seconds") if run.finished_at else "-"
-            error = f" error: {run.error.splitlines()[0]}" if run.error else ""
-            click.echo(f"  {run.job:<16} {run.status:<11} ended {ended}{error}")
+            click.echo("  " + describe_run(run, stale))
+        latest = {run.id for run in runs}
+        earlier = [
+            run
+            for run in repository.recent_interrupted(session, utcnow() - dt.timedelta(days=1))
+            if run.id not in latest
+        ]
+        if earlier:
+            click.echo("interrupted in the last 24 h:")
+            for run in earlier[:10]:
+                click.echo("  " + describe_run(run, stale))
     engine.dispose()
+
+
+def describe_run(run: JobRun, stale: dt.timedelta) -> str:
+    """One line for a job run; a ``running`` row whose process is gone says
+    ``interrupted`` and when it was last seen."""
+    status = repository.shown_status(run, stale)
+    started = run.started_at.isoformat(timespec="seconds")
+    if status == "interrupted" and run.status == "running":
+        seen = (run.last_seen or run.started_at).isoformat(timespec="seconds")
+        line = f"{run.job:<16} {status:<11} started {started}, process gone, last seen {seen}"
+    else:
+        ended = run.finished_at.isoformat(timespec="seconds") if run.finished_at else "-"
+        line = f"{run.job:<16} {status:<11} ended {ended}"
+        if run.status == "running" and run.last_seen is not None:
+            line += f" (started {started}, last seen {run.last_seen.isoformat(timespec='seconds')})"
+    stats = run.stats or {}
+    if stats.get("reclaimed"):
+        owners = ", ".join(stats.get("reclaimed_from") or ())
+        line += f"; reclaimed {stats['reclaimed']} articles from dead workers ({owners})"
+    if run.error:
+        line += f" error: {run.error.splitlines()[0]}"
+    return line
+
+
+def processing_lines(session: Session, settings: Settings) -> list[str]:
+    """What the processing queue holds: articles leased by workers (by whom, until
+    when), and NLP failures waiting for a retry or for an operator."""
+    lines = []
+    holders = queue.lease_holders(session)
+    if holders:
+        lines.append("article leases: " + "; ".join(h.describe() for h in holders))
+    failures = queue.nlp_failures(session, settings.nlp_max_attempts)
+    if failures.waiting or failures.given_up:
+        lines.append(
+            f"nlp failures: {failures.waiting} to retry next run, {failures.given_up} left "
+            f"for an operator after {settings.nlp_max_attempts} attempts"
+            + (" (`civwatch process --reprocess` retries them)" if failures.given_up else "")
+        )
+        for article_id, url, attempts, reason in failures.examples:
+            lines.append(f"  article {article_id} {url}: {attempts} attempts, {reason}")
+    return lines
 
 
 @click.group("user")

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from storage.locks import owner_is_dead_local
 from storage.models import Article, Digest, Incident, JobRun, Lock, Source, SourceRun, utcnow
+
+# A heartbeat older than this (Settings.process_lease_seconds by default) means gone.
+DEFAULT_STALE_SECONDS = 90
 
 
 @dataclass
@@ -138,8 +140,11 @@ def health_report(
     silent_after: dt.timedelta,
     digest_expected: bool,
     now: dt.datetime | None = None,
+    nlp_max_attempts: int = 3,
 ) -> HealthReport:
     """Everything an operator should be told about, with the figures behind it."""
+    from storage.incidents import nlp_failures
+
     now = now or utcnow()
     report = HealthReport()
     for p in source_problems(session, now=now, silent_after=silent_after):
@@ -168,29 +173,40 @@ def health_report(
     if failed_digests:
         report.problems.append(f"digest: {failed_digests} failed to send")
     report.stats["backlog"] = backlog(session).as_dict()
+    failures = nlp_failures(session, nlp_max_attempts)
+    report.stats["nlp_failed_retrying"] = failures.waiting
+    if failures.given_up:
+        report.problems.append(
+            f"processing: {failures.given_up} article(s) failed the NLP {nlp_max_attempts} "
+            "times and wait for an operator (`civwatch process --reprocess` retries them)"
+        )
     report.stats["problems"] = len(report.problems)
     return report
 
 
-def reap_orphan_runs(session: Session) -> int:
+def reap_orphan_runs(session: Session, stale_after: dt.timedelta | None = None) -> int:
     """Mark ``running`` job runs whose process is gone as ``interrupted``; returns how many.
 
     A run is orphaned when its process was on this host and no longer exists
-    (``kill -9``, power loss), or when no live lease covers its job any more.
+    (``kill -9``, power loss), when its heartbeat (``last_seen``) is older than
+    ``stale_after``, or — for a run of another host that keeps no heartbeat —
+    when no live lease covers its job any more.
     """
+    from storage import repo
+
     now = utcnow()
+    stale = stale_after or dt.timedelta(seconds=DEFAULT_STALE_SECONDS)
     live_jobs = {
         name.removeprefix("job:")
         for name in session.scalars(select(Lock.name).where(Lock.expires_at >= now))
     }
     reaped = 0
     for run in session.scalars(select(JobRun).where(JobRun.status == "running")):
-        owner = f"{run.host}:{run.pid}:?"
-        dead_here = run.pid is not None and owner_is_dead_local(owner)
-        if dead_here or (run.job not in live_jobs and run.host != _hostname()):
-            run.status = "interrupted"
-            run.finished_at = now
-            run.error = (run.error or "") + "process gone before the run finished"
+        unleased_elsewhere = (
+            run.last_seen is None and run.job not in live_jobs and run.host != _hostname()
+        )
+        if repo.run_is_gone(run, stale, now) or unleased_elsewhere:
+            repo.mark_interrupted(run)
             reaped += 1
     return reaped
 
@@ -198,22 +214,13 @@ def reap_orphan_runs(session: Session) -> int:
 def release_dead_article_leases(session: Session) -> int:
     """Free articles leased by a processing worker of this host that no longer exists.
 
-    A killed ``civwatch process`` leaves its batch leased until the lease
-    expires (minutes); its owner string (``host:pid:nonce``) shows that the
-    worker is gone, so the next run need not wait. Returns the articles freed.
+    A killed ``civwatch process`` stops renewing its leases; its owner string
+    (``host:pid:name``) shows that the worker is gone, so the next run need not
+    wait for the expiry. Returns the articles freed.
     """
-    owners = session.scalars(
-        select(Article.lease_owner).where(Article.lease_owner.is_not(None)).distinct()
-    )
-    dead = [owner for owner in owners if owner and owner_is_dead_local(owner)]
-    if not dead:
-        return 0
-    freed = session.execute(
-        update(Article)
-        .where(Article.lease_owner.in_(dead))
-        .values(lease_owner=None, lease_expires=None)
-    )
-    return int(getattr(freed, "rowcount", 0) or 0)
+    from storage.incidents import reclaim_dead_workers
+
+    return sum(reclaim_dead_workers(session).values())
 
 
 def _hostname() -> str:

@@ -3,11 +3,20 @@ machine-made content of an article (its claims, actors and evidence).
 
 The work queue is a lease on ``articles`` (``lease_owner`` / ``lease_expires``):
 a worker claims a batch in one short transaction, processes each article in
-its own transaction, and clears the lease when the article is done. A worker
-killed mid-batch leaves its lease to expire; the next worker takes the
-articles again. On PostgreSQL the claim uses ``FOR UPDATE SKIP LOCKED`` so
-several workers (processes or hosts) never claim the same article; on SQLite
-the single-statement ``UPDATE`` is serialised by the database's writer lock.
+its own transaction, and clears the lease when the article is done. The owner
+is the worker's ``host:pid:name`` and the lease is short: the worker's
+heartbeat (``storage.heartbeat``) renews it while the process lives. A worker
+killed mid-batch stops renewing: a worker of the same host reclaims its
+articles at once when the PID is gone (:func:`reclaim_dead_workers`, the
+liveness check of the scheduler's locks), a worker of another host takes them
+when the lease expires. On PostgreSQL the claim uses ``FOR UPDATE SKIP
+LOCKED`` so several workers (processes or hosts) never claim the same article;
+on SQLite the single-statement ``UPDATE`` is serialised by the database's
+writer lock.
+
+An article the NLP failed on is ``failed`` with its reason and an attempt
+count, and queued again until ``max_attempts`` runs failed on it; then it
+waits for an operator (``--reprocess`` takes it again).
 
 Every function takes a ``Session`` and leaves committing to the caller.
 """
@@ -17,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -34,6 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from storage.locks import owner_is_dead_local
 from storage.models import (
     Article,
     Claim,
@@ -44,29 +55,52 @@ from storage.models import (
     utcnow,
 )
 
-DEFAULT_LEASE_SECONDS = 600
+DEFAULT_LEASE_SECONDS = 90  # Settings.process_lease_seconds
+DEFAULT_MAX_ATTEMPTS = 3  # Settings.nlp_max_attempts
 # Articles the processing stage reads; "duplicate" ones only add evidence.
 QUEUED_STATUSES = ("new", "duplicate")
 REPROCESS_STATUSES = ("new", "duplicate", "processed", "failed")
 
 
-def _needs_processing(nlp_version: str, reprocess: bool) -> ColumnElement[bool]:
+def _needs_processing(
+    nlp_version: str, reprocess: bool, max_attempts: int = DEFAULT_MAX_ATTEMPTS
+) -> ColumnElement[bool]:
     if reprocess:
+        # an operator's explicit re-run: articles left after max_attempts too
         return and_(
             Article.status.in_(REPROCESS_STATUSES),
             or_(Article.nlp_version.is_(None), Article.nlp_version != nlp_version),
         )
-    return and_(Article.status.in_(QUEUED_STATUSES), Article.nlp_version.is_(None))
+    return and_(
+        Article.nlp_version.is_(None),
+        or_(
+            Article.status.in_(QUEUED_STATUSES),
+            # an NLP failure is retried by the next runs, a bounded number of times
+            and_(
+                Article.status == "failed",
+                Article.nlp_attempts > 0,
+                Article.nlp_attempts < max_attempts,
+            ),
+        ),
+    )
 
 
 def _lease_free(now: dt.datetime) -> ColumnElement[bool]:
     return or_(Article.lease_owner.is_(None), Article.lease_expires < now)
 
 
-def pending_count(session: Session, nlp_version: str, *, reprocess: bool = False) -> int:
+def pending_count(
+    session: Session,
+    nlp_version: str,
+    *,
+    reprocess: bool = False,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+) -> int:
     """How many articles still wait for processing (leased or not)."""
     stmt = (
-        select(func.count()).select_from(Article).where(_needs_processing(nlp_version, reprocess))
+        select(func.count())
+        .select_from(Article)
+        .where(_needs_processing(nlp_version, reprocess, max_attempts))
     )
     return session.scalar(stmt) or 0
 
@@ -78,8 +112,9 @@ def claim_batch(
     nlp_version: str,
     *,
     reprocess: bool = False,
-    lease_seconds: int = DEFAULT_LEASE_SECONDS,
+    lease_seconds: float = DEFAULT_LEASE_SECONDS,
     exclude: Iterable[int] = (),
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
 ) -> list[int]:
     """Lease up to ``size`` articles that need processing to ``owner``; their ids.
 
@@ -90,7 +125,7 @@ def claim_batch(
     excluded = list(exclude)
     inner = (
         select(Article.id)
-        .where(_needs_processing(nlp_version, reprocess), _lease_free(now))
+        .where(_needs_processing(nlp_version, reprocess, max_attempts), _lease_free(now))
         .order_by(Article.id)
         .limit(size)
     )
@@ -132,6 +167,81 @@ def release(session: Session, owner: str, ids: Sequence[int]) -> int:
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def renew(session: Session, owner: str, lease_seconds: float) -> int:
+    """Extend every lease ``owner`` holds by ``lease_seconds`` from now (the heartbeat)."""
+    result = session.execute(
+        update(Article)
+        .where(Article.lease_owner == owner)
+        .values(lease_expires=utcnow() + dt.timedelta(seconds=lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def reclaim_dead_workers(session: Session) -> dict[str, int]:
+    """Free at once the articles leased by workers of this host whose process is
+    gone (killed, or a zombie): ``{owner: articles freed}``.
+
+    Owners on other hosts are left to their lease expiry: their liveness cannot
+    be seen from here.
+    """
+    owners = session.scalars(
+        select(Article.lease_owner).where(Article.lease_owner.is_not(None)).distinct()
+    )
+    dead = sorted(owner for owner in owners if owner and owner_is_dead_local(owner))
+    freed: dict[str, int] = {}
+    for owner in dead:
+        # Compare-and-swap on the dead owner: two starting workers free each row once.
+        result = session.execute(
+            update(Article)
+            .where(Article.lease_owner == owner)
+            .values(lease_owner=None, lease_expires=None)
+            .execution_options(synchronize_session=False)
+        )
+        count = int(getattr(result, "rowcount", 0) or 0)
+        if count:
+            freed[owner] = count
+    return freed
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Articles one worker holds under a lease."""
+
+    owner: str
+    articles: int
+    until: dt.datetime  # the latest expiry among them
+    dead_here: bool  # a worker of this host whose process is gone
+
+    def describe(self) -> str:
+        state = ", worker gone: the next run reclaims them" if self.dead_here else ""
+        return (
+            f"{self.articles} by {self.owner} until "
+            f"{self.until.isoformat(timespec='seconds')}{state}"
+        )
+
+
+def lease_holders(session: Session, *, exclude: str | None = None) -> list[Holder]:
+    """Workers holding unexpired article leases now (``exclude``: ourselves)."""
+    now = utcnow()
+    stmt = (
+        select(Article.lease_owner, func.count(), func.max(Article.lease_expires))
+        .where(Article.lease_owner.is_not(None), Article.lease_expires >= now)
+        .group_by(Article.lease_owner)
+        .order_by(Article.lease_owner)
+    )
+    if exclude is not None:
+        stmt = stmt.where(Article.lease_owner != exclude)
+    out = []
+    for owner, count, until in session.execute(stmt):
+        if until is None:
+            continue
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=dt.UTC)  # an aggregate is not converted by the type
+        out.append(Holder(str(owner), int(count), until, owner_is_dead_local(str(owner))))
+    return out
 
 
 def release_all(session: Session, owner: str) -> int:
@@ -186,6 +296,49 @@ def lock_leased_article(
     if not reprocess and article.nlp_version is not None:
         return None
     return article
+
+
+def fail_article(article: Article, reason: str) -> None:
+    """Mark ``article`` failed with ``reason``: one more attempt counted, lease cleared,
+    and its NLP version left as it was (never written as processed), so the next
+    runs retry it until the attempts run out."""
+    article.status = "failed"
+    article.status_reason = reason[:500]
+    article.nlp_attempts = (article.nlp_attempts or 0) + 1
+    article.lease_owner = None
+    article.lease_expires = None
+
+
+@dataclass(frozen=True)
+class NlpFailures:
+    """Articles the NLP failed on: waiting for a retry, and left for an operator."""
+
+    waiting: int
+    given_up: int
+    examples: list[tuple[int, str, int, str]]  # (id, url, attempts, reason) of given-up ones
+
+
+def nlp_failures(
+    session: Session, max_attempts: int = DEFAULT_MAX_ATTEMPTS, *, examples: int = 5
+) -> NlpFailures:
+    """How many NLP failures wait for a retry and how many were given up on."""
+
+    def count(*where: ColumnElement[bool]) -> int:
+        stmt = select(func.count()).select_from(Article).where(Article.status == "failed", *where)
+        return session.scalar(stmt) or 0
+
+    given_up_where = Article.nlp_attempts >= max_attempts
+    rows = session.execute(
+        select(Article.id, Article.url, Article.nlp_attempts, Article.status_reason)
+        .where(Article.status == "failed", given_up_where)
+        .order_by(Article.id)
+        .limit(examples)
+    )
+    return NlpFailures(
+        waiting=count(Article.nlp_attempts > 0, Article.nlp_attempts < max_attempts),
+        given_up=count(given_up_where),
+        examples=[(i, u, n, r or "") for i, u, n, r in rows],
+    )
 
 
 def finish_article(

@@ -224,9 +224,12 @@ class Article(Base):
     status_reason: Mapped[str | None] = mapped_column(Text)
     nlp_version: Mapped[str | None] = mapped_column(String(32))
     processed_at: Mapped[dt.datetime | None]
-    # a processing worker's lease (several workers on PostgreSQL)
-    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    # a processing worker's lease (several workers on PostgreSQL): its owner is
+    # the worker's ``host:pid:name``, renewed by its heartbeat while it lives
+    lease_owner: Mapped[str | None] = mapped_column(String(128), index=True)
     lease_expires: Mapped[dt.datetime | None]
+    # NLP failures so far: retried up to CIVWATCH_NLP_MAX_ATTEMPTS, then left
+    nlp_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # evidence preservation: the fetched page as it was
     http_status: Mapped[int | None] = mapped_column(Integer)
     snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
@@ -560,6 +563,8 @@ class JobRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str | None] = mapped_column(String(255))
     pid: Mapped[int | None] = mapped_column(Integer)
+    # heartbeat of a running job: when its process was last known alive
+    last_seen: Mapped[dt.datetime | None]
 
     __table_args__ = (
         CheckConstraint(

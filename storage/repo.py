@@ -7,6 +7,7 @@ transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.locks import owner_is_dead_local
 from storage.models import (
     Article,
     Base,
@@ -95,11 +97,66 @@ def sync_sources(session: Session, entries: Iterable[SourceLike]) -> SyncResult:
     return result
 
 
-def start_job(session: Session, job: str) -> JobRun:
+def start_job(session: Session, job: str, *, heartbeat: bool = False) -> JobRun:
+    """A ``running`` row for ``job`` in this process. With ``heartbeat`` the caller
+    promises to keep ``last_seen`` fresh (``storage.heartbeat``): the row is then
+    judged gone once it is not seen for longer than the stale time."""
     run = JobRun(job=job, status="running", host=socket.gethostname(), pid=os.getpid())
+    if heartbeat:
+        run.last_seen = utcnow()
     session.add(run)
     session.flush()
     return run
+
+
+def run_is_gone(run: JobRun, stale_after: dt.timedelta, now: dt.datetime | None = None) -> bool:
+    """Whether a ``running`` row's process no longer exists: a PID of this host that
+    is gone (or a zombie), or a heartbeat not seen for ``stale_after`` (any host)."""
+    if run.status != "running":
+        return False
+    if run.pid is not None and run.host and owner_is_dead_local(f"{run.host}:{run.pid}:"):
+        return True
+    now = now or utcnow()
+    return run.last_seen is not None and now - run.last_seen > stale_after
+
+
+def shown_status(run: JobRun, stale_after: dt.timedelta, now: dt.datetime | None = None) -> str:
+    """The status an operator should see: ``interrupted`` for a run whose process is gone."""
+    return "interrupted" if run_is_gone(run, stale_after, now) else run.status
+
+
+def mark_interrupted(run: JobRun, reason: str = "process gone before the run finished") -> None:
+    """Close a run whose process is gone, at the time it was last seen."""
+    seen = run.last_seen or run.started_at
+    run.status = "interrupted"
+    run.finished_at = seen
+    note = f"{reason} (last seen {seen.isoformat(timespec='seconds')})"
+    run.error = f"{run.error}; {note}" if run.error else note
+
+
+def reap_gone_runs(
+    session: Session, stale_after: dt.timedelta, *, job: str | None = None
+) -> list[JobRun]:
+    """Mark ``running`` rows whose process is gone ``interrupted`` (see :func:`run_is_gone`)."""
+    stmt = select(JobRun).where(JobRun.status == "running")
+    if job is not None:
+        stmt = stmt.where(JobRun.job == job)
+    now = utcnow()
+    gone = [run for run in session.scalars(stmt) if run_is_gone(run, stale_after, now)]
+    for run in gone:
+        mark_interrupted(run)
+    return gone
+
+
+def recent_interrupted(session: Session, since: dt.datetime) -> list[JobRun]:
+    """Runs recorded ``interrupted`` that started since ``since``, newest first."""
+    return list(
+        session.scalars(
+            select(JobRun)
+            .where(JobRun.status == "interrupted", JobRun.started_at >= since)
+            .order_by(JobRun.id.desc())
+        )
+    )
 
 
 def finish_job(

@@ -84,3 +84,60 @@ def test_sigterm_mid_crawl(tmp_path: Path, http_server: LocalServer) -> None:
     assert job.status == "interrupted"
     assert urls == [http_server.url("/i/fast")]
     assert not (run.data_dir / "http_validators.json").exists()
+
+
+def test_crawl_killed_with_sigkill_is_recorded_interrupted_by_the_next(
+    tmp_path: Path, http_server: LocalServer
+) -> None:
+    base = http_server.base
+    feed = (
+        "<rss version='2.0'><channel><title>t</title>"
+        f"<item><title>slow</title><link>{base}/k/slow</link></item>"
+        "</channel></rss>"
+    )
+    http_server.add("/k/feed.xml", feed, content_type="application/rss+xml")
+    page = article_html("Slow page", invented_paragraphs("slow page"))
+    http_server.add("/k/slow", page, content_type="text/html; charset=utf-8", delay=60)
+    run = CivwatchRun(tmp_path)
+    run.extra_env["CIVWATCH_PROCESS_LEASE_SECONDS"] = "4"  # a heartbeat every second
+    run.write_sources([{"key": "kill", "kind": "feed", "url": http_server.url("/k/feed.xml")}])
+    flags: list[str] = []
+    for name, value in {**TEST_OVERRIDES, "DOWNLOAD_TIMEOUT": "3"}.items():
+        flags += ["-s", f"{name}={value}"]
+    argv = [*CIVWATCH, "crawl", "--since", "2000-01-01", *flags]
+    doomed = subprocess.Popen(argv, cwd=REPO, env=run.env(), stdout=subprocess.PIPE, text=True)
+    db: Database | None = None
+    try:
+        deadline = time.monotonic() + 60
+        while http_server.fetched("/k/slow") == 0:
+            assert time.monotonic() < deadline, "the crawl never reached the slow page"
+            time.sleep(0.05)
+        db = opened = Database.open(run.database_url, migrate=False)
+
+        def beating() -> bool:
+            with opened.sessions() as session:
+                job = session.scalars(select(JobRun)).one()
+            return job.last_seen is not None and job.last_seen > job.started_at
+
+        while not beating():  # the heartbeat renews last_seen while the crawl waits
+            assert time.monotonic() < deadline, "no heartbeat"
+            time.sleep(0.05)
+        doomed.kill()  # SIGKILL: nothing can record the end
+        doomed.communicate()
+        with db.sessions() as session:
+            killed = session.scalars(select(JobRun)).one()
+        assert killed.status == "running"
+        http_server.add("/k/feed.xml", feed.replace("/k/slow", "/k/none"))
+        again = subprocess.run(argv, cwd=REPO, env=run.env(), capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr[-3000:]
+        with db.sessions() as session:
+            jobs = list(session.scalars(select(JobRun).order_by(JobRun.id)))
+    finally:
+        if doomed.poll() is None:
+            doomed.kill()
+            doomed.communicate()
+        if db is not None:
+            db.close()
+    assert [j.status for j in jobs] == ["interrupted", "ok"]
+    assert jobs[0].finished_at == killed.last_seen
+    assert "last seen" in (jobs[0].error or "")

@@ -1,7 +1,8 @@
 """The processing stage end to end with the real NLP: articles written for these
 tests (several outlets, English and French, a follow-up, a quarterly note, an
-unrelated attack nearby the same week), then the real `civwatch process`
-command killed with SIGKILL mid-batch, and two workers on real PostgreSQL."""
+unrelated attack nearby the same week), then two workers on real PostgreSQL,
+SIGTERM, and an NLP component failing on one real text (crash recovery with
+kill -9 is in test_recovery.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -174,60 +178,6 @@ def _check_exactly_once(db: Database, total: int, events: int) -> None:
 
 
 @pytest.mark.slow
-def test_sigkill_mid_batch_then_resume(sqlite_db: Database, tmp_path: Path) -> None:
-    events, noise = 12, 4
-    total = _store_backlog(sqlite_db, events, noise)
-    url = sqlite_db.engine.url.render_as_string(hide_password=False)
-    proc = _process(
-        url, tmp_path, "--batch-size", "10", "--lease-seconds", "3", "--worker-id", "doomed"
-    )
-    deadline = time.monotonic() + 120
-    done = 0
-    while time.monotonic() < deadline and proc.poll() is None:
-        with sqlite_db.sessions() as s:
-            done = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Article)
-                    .where(Article.nlp_version.is_not(None))
-                )
-                or 0
-            )
-        if done >= 1:
-            break
-        time.sleep(0.01)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.communicate()
-    assert proc.returncode == -signal.SIGKILL
-    with sqlite_db.sessions() as s:
-        processed = (
-            s.scalar(
-                select(func.count()).select_from(Article).where(Article.nlp_version.is_not(None))
-            )
-            or 0
-        )
-        stranded = (
-            s.scalar(
-                select(func.count())
-                .select_from(Article)
-                .where(Article.lease_owner == "doomed", Article.nlp_version.is_(None))
-            )
-            or 0
-        )
-        job = s.scalars(select(JobRun)).one()
-    assert 0 < processed < total
-    assert stranded > 0  # killed in the middle of a leased batch
-    assert job.status == "running"  # nobody could record the end: it was SIGKILLed
-    # A second worker does not steal the live-looking lease; after expiry it resumes.
-    time.sleep(3.2)
-    again = _process(url, tmp_path, "--batch-size", "10", "--worker-id", "heir")
-    out, err = again.communicate(timeout=180)
-    assert again.returncode == 0, err
-    _check_exactly_once(sqlite_db, total, events)
-    assert f"articles {total - processed}," in out, (processed, out, err[-2000:])
-
-
-@pytest.mark.slow
 @pytest.mark.postgres
 def test_two_workers_on_postgresql(pg_db: Database, pg_url: str, tmp_path: Path) -> None:
     events, noise = 36, 6
@@ -281,3 +231,81 @@ def test_sigterm_releases_the_batch(sqlite_db: Database, tmp_path: Path) -> None
     assert 0 < processed < total
     assert held == 0  # the unfinished part of the batch is free for others at once
     assert job.status == "interrupted" and job.stats["articles"] == processed
+
+
+# -- an NLP component that fails on one text ---------------------------------------
+MARKER = "Zorglub"
+
+
+@Language.component("civwatch_test_fail_on_marker")
+def _fail_on_marker(doc: Doc) -> Doc:
+    """A real pipeline component with a bug that only one text triggers."""
+    if MARKER in doc.text:
+        raise ValueError(f"component broke on {MARKER!r}")
+    return doc
+
+
+@pytest.fixture
+def failing_component(analyzer: Any, settings: Settings) -> Iterator[Callable[[], None]]:
+    """Adds the failing component to the analyzer's English pipeline (the one the
+    stage uses for these articles); yields a function that takes it out again."""
+    nlp = analyzer.pipeline("en", tuple(settings.focus_countries))
+    nlp.add_pipe("civwatch_test_fail_on_marker", before="civwatch_claims")
+
+    def remove() -> None:
+        if "civwatch_test_fail_on_marker" in nlp.pipe_names:
+            nlp.remove_pipe("civwatch_test_fail_on_marker")
+
+    yield remove
+    remove()
+
+
+def test_nlp_error_fails_one_article_retried_then_left_for_an_operator(
+    db: Database, settings: Settings, analyzer: object, failing_component: Callable[[], None]
+) -> None:
+    market, koro = STORY[0], STORY[5]
+    good = [
+        add_article(db, text, url=url, published=pub, language=lang)
+        for url, lang, pub, text in (market, STORY[1], koro)
+    ]
+    bad_text = koro[3].replace("residents said", f"residents of {MARKER} said")
+    bad = add_article(db, bad_text, url="http://outlet-z.test/koro", published=koro[2])
+
+    def run(**kw: Any) -> Any:
+        return Processor(db, settings, analyzer=analyzer).run(batch_size=10, **kw)  # type: ignore[arg-type]
+
+    def state() -> tuple[str, str | None, int, str | None]:
+        with db.sessions() as s:
+            a = s.get(Article, bad)
+            assert a is not None
+            return a.status, a.nlp_version, a.nlp_attempts, a.status_reason
+
+    first = run()
+    assert (first.articles, first.failed) == (3, 1)  # the rest of the batch went through
+    status, version, attempts, reason = state()
+    assert (status, version, attempts) == ("failed", None, 1)  # never written as processed
+    assert reason is not None and "ValueError" in reason and MARKER in reason
+    with db.sessions() as s:
+        assert all(s.get(Article, i).status == "processed" for i in good)  # type: ignore[union-attr]
+        assert not _incidents_of(s, bad)
+        job = s.scalars(select(JobRun).order_by(JobRun.id.desc())).first()
+        assert job is not None and job.stats["failed"] == 1 and job.stats["articles"] == 3
+    # retried by the next runs (only it: the others are done), up to the bound
+    for attempt in (2, 3):
+        again = run()
+        assert (again.articles, again.failed) == (0, 1)
+        assert state()[:3] == ("failed", None, attempt)
+    assert settings.nlp_max_attempts == 3
+    spent = run()
+    assert (spent.articles, spent.failed) == (0, 0)  # left for an operator
+    assert state()[2] == 3
+    # the operator fixes the component and asks for a re-run: it is processed now
+    failing_component()
+    assert run().articles == 0  # a plain run still leaves it alone
+    fixed = run(reprocess=True)
+    assert (fixed.articles, fixed.failed) == (1, 0)
+    status, version, _, reason = state()
+    assert status == "processed" and version is not None and reason is None
+    with db.sessions() as s:
+        koro_incidents = _incidents_of(s, good[2])
+        assert _incidents_of(s, bad) == koro_incidents  # the same bus attack near Koro

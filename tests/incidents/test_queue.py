@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text, update
@@ -127,3 +135,126 @@ def test_merge_locks_block_near_and_not_far(pg_db: Database) -> None:
         assert blocked(near)  # could be the same event: waits for our commit
         assert blocked(vague)  # a draft without a point may merge with anything in ML
         assert not blocked(koro)  # 66 km away: runs in parallel
+
+
+def _dead_pid() -> int:
+    """The PID of a process of this host that has exited (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        time.sleep(0.01)
+
+
+def _lease_to(db: Database, owners: dict[int, str], seconds: float = 600) -> None:
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+    with db.sessions.begin() as s:
+        for article_id, owner in owners.items():
+            s.execute(
+                update(Article)
+                .where(Article.id == article_id)
+                .values(lease_owner=owner, lease_expires=expires)
+            )
+
+
+def test_dead_and_zombie_workers_of_this_host_are_reclaimed_at_once(db: Database) -> None:
+    ids = _articles(db, 5)
+    here = socket.gethostname()
+    # A zombie: killed, never reaped by its parent (us) — gone all the same.
+    zombie = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    os.kill(zombie.pid, signal.SIGKILL)
+    _wait_for(
+        lambda: Path(f"/proc/{zombie.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    )
+    owners = {
+        ids[0]: f"{here}:{_dead_pid()}:gone",
+        ids[1]: f"{here}:{zombie.pid}:zombie",
+        ids[2]: f"{here}:{os.getpid()}:alive",  # this very process: alive
+        ids[3]: f"far-host:{_dead_pid()}:w",  # another host: its liveness cannot be seen
+    }
+    try:
+        _lease_to(db, owners)
+        with db.sessions() as s:
+            holders = {h.owner: h for h in queue.lease_holders(s)}
+        assert holders[owners[ids[0]]].dead_here and holders[owners[ids[1]]].dead_here
+        assert not holders[owners[ids[2]]].dead_here and not holders[owners[ids[3]]].dead_here
+        with db.sessions.begin() as s:
+            freed = queue.reclaim_dead_workers(s)
+        assert freed == {owners[ids[0]]: 1, owners[ids[1]]: 1}
+        with db.sessions.begin() as s:
+            # the freed two and the never-leased one; the live and the far ones stay
+            assert queue.claim_batch(s, "heir", 10, "v1") == [ids[0], ids[1], ids[4]]
+        with db.sessions.begin() as s:
+            assert queue.reclaim_dead_workers(s) == {}  # nothing twice
+    finally:
+        zombie.wait()
+
+
+def test_another_hosts_lease_is_taken_after_its_expiry_not_before(db: Database) -> None:
+    ids = _articles(db, 3)
+    with db.sessions.begin() as s:
+        assert queue.claim_batch(s, "far-host:77:w", 2, "v1", lease_seconds=2) == ids[:2]
+    with db.sessions() as s:
+        (holder,) = queue.lease_holders(s)
+    assert (holder.owner, holder.articles, holder.dead_here) == ("far-host:77:w", 2, False)
+    early: list[list[int]] = []
+    got: list[int] = []
+
+    def taken() -> bool:
+        with db.sessions.begin() as s:
+            batch = queue.claim_batch(s, "heir", 10, "v1", exclude=[ids[2]])
+        if batch:
+            got.extend(batch)
+            return True
+        early.append(batch)
+        return False
+
+    _wait_for(taken, timeout=30)
+    taken_at = dt.datetime.now(dt.UTC)
+    assert got == ids[:2]
+    assert taken_at >= holder.until  # not before the expiry
+    assert early, "the first claims, before the expiry, found nothing to take"
+
+
+def test_renewal_keeps_a_lease_and_only_the_owners(db: Database) -> None:
+    ids = _articles(db, 2)
+    with db.sessions.begin() as s:
+        queue.claim_batch(s, "w", 1, "v1", lease_seconds=3)
+        queue.claim_batch(s, "other", 1, "v1", lease_seconds=3)
+    with db.sessions.begin() as s:
+        assert queue.renew(s, "w", 600) == 1
+    with db.sessions() as s:
+        mine, theirs = (s.get(Article, i) for i in ids)
+    now = dt.datetime.now(dt.UTC)
+    assert mine is not None and mine.lease_expires is not None
+    assert theirs is not None and theirs.lease_expires is not None
+    assert mine.lease_expires > now + dt.timedelta(seconds=500)
+    assert theirs.lease_expires < now + dt.timedelta(seconds=5)
+
+
+def test_nlp_failures_are_queued_until_the_attempts_run_out(db: Database) -> None:
+    fresh = add_article(db, "a", url="http://t/fresh")
+    once = add_article(db, "b", url="http://t/once", status="failed")
+    spent = add_article(db, "c", url="http://t/spent", status="failed")
+    crawl_failed = add_article(db, "d", url="http://t/crawl", status="failed")
+    with db.sessions.begin() as s:
+        s.execute(update(Article).where(Article.id == once).values(nlp_attempts=1))
+        s.execute(update(Article).where(Article.id == spent).values(nlp_attempts=3))
+    with db.sessions.begin() as s:
+        # a failure with attempts left is retried; one that used them up waits for
+        # an operator; a "failed" the NLP never saw (attempts 0) is not the NLP's
+        assert queue.claim_batch(s, "w", 10, "v1", max_attempts=3) == [fresh, once]
+        queue.release_all(s, "w")
+        assert queue.claim_batch(s, "w", 10, "v1", max_attempts=4) == [fresh, once, spent]
+        queue.release_all(s, "w")
+        everything = queue.claim_batch(s, "w", 10, "v1", reprocess=True, max_attempts=3)
+        assert everything == [fresh, once, spent, crawl_failed]
+    with db.sessions() as s:
+        failures = queue.nlp_failures(s, 3)
+    assert (failures.waiting, failures.given_up) == (1, 1)
+    assert [e[0] for e in failures.examples] == [spent]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +13,9 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from settings import Settings
+from storage import Database
+from storage.models import Article, JobRun, utcnow
 from tests.scheduler.helpers import REPO, make_env, write_sources
 
 
@@ -111,3 +116,93 @@ def test_bad_time_zone_fails_configuration(tmp_path: Path) -> None:
     assert _line(result.stdout, "configuration").startswith("FAIL")
     assert "Mars/Olympus" in _line(result.stdout, "configuration")
     assert _line(result.stdout, "clock").startswith("FAIL")
+
+
+def test_status_and_doctor_show_leases_gone_runs_and_nlp_failures(tmp_path: Path) -> None:
+    env = _good_env(tmp_path)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    here = socket.gethostname()
+    now = utcnow()
+    seen = now - dt.timedelta(seconds=20)
+    db = Database.open(Settings.from_env(env).db_url, migrate=False)
+    try:
+        with db.sessions.begin() as s:
+            # a processing run killed with -9 on this host, last seen 20 s ago
+            s.add(
+                JobRun(
+                    job="process",
+                    status="running",
+                    host=here,
+                    pid=dead.pid,
+                    last_seen=seen,
+                    stats={"articles": 2, "reclaimed": 3, "reclaimed_from": [f"{here}:1:old"]},
+                )
+            )
+            # a crawl of another host whose heartbeat went quiet long ago
+            s.add(
+                JobRun(
+                    job="crawl",
+                    status="running",
+                    host="far-host",
+                    pid=1,
+                    last_seen=now - dt.timedelta(hours=1),
+                )
+            )
+            until = now + dt.timedelta(seconds=60)
+            for n, owner in enumerate(
+                (f"{here}:{dead.pid}:doomed", "far-host:7:w", "far-host:7:w")
+            ):
+                s.add(
+                    Article(
+                        url=f"http://t/{n}",
+                        canonical_url=f"http://t/{n}",
+                        lease_owner=owner,
+                        lease_expires=until,
+                    )
+                )
+            s.add(
+                Article(
+                    url="http://t/broken",
+                    canonical_url="http://t/broken",
+                    status="failed",
+                    status_reason="nlp error: ValueError: boom",
+                    nlp_attempts=3,
+                )
+            )
+            s.add(
+                Article(
+                    url="http://t/retry",
+                    canonical_url="http://t/retry",
+                    status="failed",
+                    nlp_attempts=1,
+                )
+            )
+    finally:
+        db.close()
+    status = subprocess.run(
+        [sys.executable, "-m", "cli", "status"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    doctor = _doctor(env)
+    for out in (status.stdout, doctor.stdout):
+        lines = out.splitlines()
+        leases = next(line for line in lines if line.startswith("article leases: "))
+        assert f"1 by {here}:{dead.pid}:doomed until" in leases, out
+        assert "worker gone: the next run reclaims them" in leases
+        assert "2 by far-host:7:w until " + until.isoformat(timespec="seconds") in leases
+        assert "nlp failures: 1 to retry next run, 1 left for an operator after 3 attempts" in out
+        assert "http://t/broken: 3 attempts, nlp error: ValueError: boom" in out
+        # shown interrupted (never "running" forever), with when it was last seen
+        process = re.search(
+            r"^\s+(job )?process\s+interrupted .*process gone, last seen (\S+).*$", out, re.M
+        )
+        assert process is not None, out
+        assert process.group(2).rstrip(";") == seen.isoformat(timespec="seconds")
+        assert f"reclaimed 3 articles from dead workers ({here}:1:old)" in process.group(0)
+        assert re.search(r"^\s+(job )?crawl\s+interrupted ", out, re.M), out
+    assert status.returncode == 0, status.stderr

@@ -28,7 +28,7 @@ from scheduler import (
 from settings import Settings, SettingsError
 from spiders.sources import parse_sources
 from storage import Database
-from storage.health import release_dead_article_leases
+from storage.health import reap_orphan_runs, release_dead_article_leases
 from storage.locks import LeaseLock
 from storage.models import Article, Digest, EvidenceMention, Incident, JobRun, Source, utcnow
 
@@ -303,3 +303,35 @@ def test_leases_of_vanished_processing_workers_are_freed(db: Database) -> None:
     with db.sessions() as session:
         leases = dict(session.execute(select(Article.id, Article.lease_owner)).all())
     assert leases == {1: None, 2: owners[2], 3: owners[3]}
+
+
+def test_orphan_runs_are_judged_by_pid_here_and_by_heartbeat_elsewhere(db: Database) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    here = socket.gethostname()
+    now = utcnow()
+    fresh, stale = now - dt.timedelta(seconds=5), now - dt.timedelta(minutes=10)
+    rows = {
+        "far-alive": ("far-host", 1, fresh),  # another host, heartbeat fresh: still running
+        "far-quiet": ("far-host", 1, stale),  # another host, heartbeat stopped: gone
+        "here-dead": (here, child.pid, fresh),  # this host, PID gone: gone at once
+        "here-alive": (here, os.getpid(), fresh),
+        "far-legacy": ("far-host", 1, None),  # no heartbeat, no job lease: gone (as before)
+    }
+    with db.sessions.begin() as session:
+        for job, (host, pid, seen) in rows.items():
+            session.add(JobRun(job=job, status="running", host=host, pid=pid, last_seen=seen))
+    with db.sessions.begin() as session:
+        assert reap_orphan_runs(session, dt.timedelta(seconds=90)) == 3
+    with db.sessions() as session:
+        runs = {r.job: r for r in session.scalars(select(JobRun))}
+    assert {job: r.status for job, r in runs.items()} == {
+        "far-alive": "running",
+        "far-quiet": "interrupted",
+        "here-dead": "interrupted",
+        "here-alive": "running",
+        "far-legacy": "interrupted",
+    }
+    # closed at the time they were last seen, and saying so
+    assert runs["far-quiet"].finished_at == stale and "last seen" in (runs["far-quiet"].error or "")
+    assert runs["here-dead"].finished_at == fresh

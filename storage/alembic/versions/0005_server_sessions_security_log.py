@@ -12,7 +12,7 @@
   is and still signs in by its exact spelling, for an admin to sort out.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-06 14:30:00
 """
 
@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql
 import storage.models
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
