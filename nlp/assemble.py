@@ -421,7 +421,7 @@ _ACCOUNT = re.compile(
     r"estimated?|estimates?|claimed|revendiqu\w*|reported|rapport\w*|revised|revu|"
     r"initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|"
     r"officials?|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|"
-    r"residents?|habitants?|un|onu|minusma|human rights watch|hrw|amnesty)\b"
+    r"residents?|habitants?|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty)\b"
 )
 
 

@@ -186,3 +186,13 @@ def test_the_agent_named_with_an_elided_article_is_the_perpetrator(analyzer: Ana
     )
     result = analyzer.analyze(text, lang="fr")
     assert [i["perpetrators"] for i in result["incidents"]] == [["French forces (Barkhane)"]]
+
+
+def test_a_different_toll_opens_another_event_in_french_too(analyzer: Analyzer) -> None:
+    # the article "un" is no account cue (the UN is "l'ONU" in French)
+    text = (
+        "Trois civils ont été tués par des hommes armés à Kobou dimanche. Vingt villageois "
+        "sont morts quand un engin explosif a frappé leur car sur la route."
+    )
+    found = [i["killed"] for i in analyzer.analyze(text, lang="fr")["incidents"]]
+    assert found == [{"min": 3, "max": 3}, {"min": 20, "max": 20}]
