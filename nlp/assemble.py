@@ -5,9 +5,13 @@
 1. **Events.** Claims are read in text order. A claim joins the latest event it
    is compatible with — same aggregate flag, no conflicting place, no
    conflicting date, no "new event" cue between the two ("another", "the next
-   day", "il y a un an", "in March" with no day) — otherwise it opens a new
-   event. Headline and body restating one toll therefore stay one event, and
-   background incidents become their own records.
+   day", "il y a un an", "in March" with no day), and not a clearly different
+   toll of the same side in another sentence with no account cue ("according
+   to", "the toll") — otherwise it opens a new event. Headline and body
+   restating one toll therefore stay one event, and background incidents
+   become their own records. A claim whose sentence names no place takes the
+   village introduced since the previous claim ("Gunmen attacked Kobou. … 12
+   were killed").
 2. **Sides.** Inside an event, claims are grouped per victim side (civilians,
    soldiers, militants, peacekeepers), as the gold conventions code separate
    figures per side. Two figures of one kind and side in one sentence are two
@@ -22,13 +26,18 @@
 4. **Aggregates** ("since January", "in six attacks", "depuis 2015", "au total",
    a period date) are flagged ``aggregate=True`` so they never count as
    single incidents.
-5. **Place**: the place written nearest to the claim in its sentence (skipping
-   reference points such as "border with", "km from", and nationality words),
-   else one in a neighbouring sentence, else the country of the text.
+5. **Place**: the finest place written nearest to the figure in its sentence
+   (skipping datelines, photo captions, reference points such as "border
+   with", "km from", press rooms and evacuation destinations, and nationality
+   words), else a village up to two sentences around it, else the country of
+   the text.
 6. **Actors**: by victim side — civilians' perpetrators are the armed actors
-   named in the event's sentences; soldiers' targets are the state forces and
-   their perpetrators the armed groups; militants' perpetrators are the state
-   forces. Actors only named as sources ("according to MINUSMA") are skipped.
+   named in the event's sentences (not those describing the setting, "jihadist
+   attacks"); an air strike's are the state force that struck; soldiers'
+   targets are the state forces and their perpetrators the armed groups;
+   militants' perpetrators are the state forces. Actors only named as sources
+   ("according to MINUSMA") are skipped; the last resort looks within the
+   paragraph, not the whole text.
 7. **Date**: the first non-reporting date of the event's sentences (a period
    for aggregates); a month with no day gives none for a single event.
 
@@ -418,7 +427,7 @@ def _location(place: Any | None, country: str | None) -> dict[str, Any]:
 # another event: "according to", "the toll", "as high as", "other sources".
 _ACCOUNT = re.compile(
     r"\b(?:according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be|"
-    r"estimated?|estimates?|claimed|revendiqu\w*|reported|rapport\w*|revised|revu|"
+    r"estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu|"
     r"initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|"
     r"officials?|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|"
     r"residents?|habitants?|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty)\b"
@@ -1068,7 +1077,7 @@ def _roles(
         targets = [m.canonical for m in mine if m.type == "peacekeepers"] or ["MINUSMA"]
     perps = _dedupe(perps)
     if side != "militants" and perps and all(p in _GENERIC_RANK for p in perps):
-        # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the text.
+        # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the paragraph.
         claimed = {m.canonical for m in in_paragraph if m.claimed and m.type not in STATE_TYPES}
         if len(claimed) == 1:
             perps = sorted(claimed)
