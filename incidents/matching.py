@@ -31,7 +31,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from incidents.merge import PRECISION_SLACK_DAYS, date_score, fold, haversine_km
+from incidents.merge import PRECISION_SLACK_DAYS, date_score, fold
+from nlp.placevariants import haversine_km
 from settings import Settings
 from storage.models import Incident, IncidentActor, ReferenceEvent
 

@@ -44,7 +44,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from nlp.placevariants import close_variants, load_place_names, variant_key
+from nlp.placevariants import close_variants, haversine_km, load_place_names, variant_key
 from settings import Settings
 from storage.models import Article, EvidenceMention, Incident, IncidentActor
 
@@ -172,15 +172,6 @@ def fold(name: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().replace("-", " ").split())
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km."""
-    r = 6371.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _has_point(x: PlaceLike) -> bool:

@@ -64,11 +64,7 @@ def close_variants(a: str | None, b: str | None) -> bool:
     ka, kb = variant_key(a), variant_key(b)
     if not ka or not kb:
         return False
-    if ka == kb:
-        return True
-    if min(len(ka), len(kb)) < FUZZY_MIN_LEN:
-        return False
-    return ka[0] == kb[0] and fuzz.ratio(ka, kb) >= FUZZY_RATIO
+    return ka == kb or _fuzzy_key(ka, kb)
 
 
 @dataclass(frozen=True)
