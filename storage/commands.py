@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 
 import click
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from storage import incidents as queue
 from storage import repo as repository
 from storage.db import current_revision, head_revision, make_engine, session_factory, upgrade
 from storage.health import backlog, digest_counts
-from storage.models import ROLES, Digest, JobRun, Source, utcnow
+from storage.models import ROLES, Digest, JobRun, Source, User, utcnow
 from storage.users import (
     UserError,
     add_user,
@@ -221,6 +222,24 @@ def _read_password(from_stdin: bool) -> str:
     return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
+def _change_user(ctx: click.Context, username: str, change: Callable[[Session, User], str]) -> str:
+    """Apply ``change`` to an existing user in one transaction and log the security
+    event it returns (address "cli"); the user's stored name is returned."""
+    db = open_db(ctx)
+    try:
+        with db.sessions.begin() as session:
+            user = get_user(session, username)
+            if user is None:
+                raise UserError(f"unknown user {username!r}")
+            event = change(session, user)
+            seclog.record(session, event, user_id=user.id, username=user.username, address="cli")
+            return user.username
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+
+
 @user_group.command("passwd")
 @click.argument("username")
 @click.option(
@@ -235,25 +254,12 @@ def _read_password(from_stdin: bool) -> str:
 def user_passwd(ctx: click.Context, username: str, password_stdin: bool, must_change: bool) -> None:
     """Set a user's password; every session of the user ends and a lock is lifted."""
     password = _read_password(password_stdin)
-    db = open_db(ctx)
-    try:
-        with db.sessions.begin() as session:
-            user = get_user(session, username)
-            if user is None:
-                raise UserError(f"unknown user {username!r}")
-            set_password(session, user, password, must_change=must_change)
-            name = user.username
-            seclog.record(
-                session,
-                seclog.PASSWORD_RESET if must_change else seclog.PASSWORD_SET,
-                user_id=user.id,
-                username=name,
-                address="cli",
-            )
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        db.close()
+
+    def change(session: Session, user: User) -> str:
+        set_password(session, user, password, must_change=must_change)
+        return seclog.PASSWORD_RESET if must_change else seclog.PASSWORD_SET
+
+    name = _change_user(ctx, username, change)
     click.echo(f"password of {name} set; their sessions were ended")
 
 
@@ -262,21 +268,12 @@ def user_passwd(ctx: click.Context, username: str, password_stdin: bool, must_ch
 @click.pass_context
 def user_unlock(ctx: click.Context, username: str) -> None:
     """Lift a sign-in lock (after repeated failed sign-ins) at once."""
-    db = open_db(ctx)
-    try:
-        with db.sessions.begin() as session:
-            user = get_user(session, username)
-            if user is None:
-                raise UserError(f"unknown user {username!r}")
-            unlock(user)
-            name = user.username
-            seclog.record(
-                session, seclog.USER_UNLOCKED, user_id=user.id, username=name, address="cli"
-            )
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        db.close()
+
+    def change(session: Session, user: User) -> str:
+        unlock(user)
+        return seclog.USER_UNLOCKED
+
+    name = _change_user(ctx, username, change)
     click.echo(f"user {name} unlocked")
 
 
@@ -299,21 +296,11 @@ def user_list(ctx: click.Context) -> None:
 
 
 def _set_active(ctx: click.Context, username: str, active: bool) -> None:
-    db = open_db(ctx)
-    try:
-        with db.sessions.begin() as session:
-            user = set_active(session, username, active)
-            seclog.record(
-                session,
-                seclog.USER_ENABLED if active else seclog.USER_DISABLED,
-                user_id=user.id,
-                username=user.username,
-                address="cli",
-            )
-    except UserError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        db.close()
+    def change(session: Session, user: User) -> str:
+        set_active(session, user.username, active)
+        return seclog.USER_ENABLED if active else seclog.USER_DISABLED
+
+    _change_user(ctx, username, change)
     click.echo(f"user {username} {'enabled' if active else 'disabled'}")
 
 
