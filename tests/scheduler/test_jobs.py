@@ -16,15 +16,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler import (
-    JobOutcome,
-    desired_jobs,
-    execute_job,
-    health_work,
-    maintenance_work,
-    render_demo,
-    settings_env,
-)
+from ops.demo import render_demo
+from ops.maintenance import maintenance_work
+from ops.runs import JobOutcome, execute_job
+from ops.stages import settings_env
+from scheduler import desired_jobs, health_work
 from settings import Settings, SettingsError
 from spiders.sources import parse_sources
 from storage import Database
