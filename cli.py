@@ -33,9 +33,9 @@ CONTRIBUTED = {
     "token": ("review.commands", "token_group"),
     "digest": ("digest.commands", "digest_cmd"),
     "schedule": ("scheduler", "schedule_cmd"),
-    "run": ("scheduler", "run_cmd"),
-    "doctor": ("scheduler", "doctor_cmd"),
-    "demo": ("scheduler", "demo_cmd"),
+    "run": ("ops.once", "run_cmd"),
+    "doctor": ("ops.doctor", "doctor_cmd"),
+    "demo": ("ops.demo", "demo_cmd"),
 }
 
 EXPECTED_ERRORS = (SettingsError, DatabaseError, SourcesFileError)

@@ -93,6 +93,26 @@ def _is_permanent(exc: BaseException) -> bool:
     return False
 
 
+def connect(
+    settings: Settings, *, ssl_context: ssl.SSLContext | None = None, timeout: float = 30.0
+) -> smtplib.SMTP:
+    """A connection to the configured SMTP server: TLS from the start with ``ssl``, else plain.
+
+    STARTTLS and login are the caller's next steps (``civwatch doctor`` only
+    greets the server with EHLO).
+    """
+    if not settings.smtp_host:
+        raise DeliveryError("no SMTP server configured (CIVWATCH_SMTP_HOST)")
+    if settings.smtp_tls == "ssl":
+        return smtplib.SMTP_SSL(
+            settings.smtp_host,
+            settings.smtp_port,
+            timeout=timeout,
+            context=ssl_context or ssl.create_default_context(),
+        )
+    return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+
+
 def send_once(
     settings: Settings,
     msg: EmailMessage,
@@ -102,16 +122,8 @@ def send_once(
     timeout: float = 30.0,
 ) -> None:
     """One SMTP session: connect, (STARTTLS | SSL), log in if configured, send."""
-    if not settings.smtp_host:
-        raise DeliveryError("no SMTP server configured (CIVWATCH_SMTP_HOST)")
     context = ssl_context or ssl.create_default_context()
-    server: smtplib.SMTP
-    if settings.smtp_tls == "ssl":
-        server = smtplib.SMTP_SSL(
-            settings.smtp_host, settings.smtp_port, timeout=timeout, context=context
-        )
-    else:
-        server = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+    server = connect(settings, ssl_context=context, timeout=timeout)
     try:
         server.ehlo()
         if settings.smtp_tls == "starttls":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,6 +24,7 @@ from tests.crawl.crawlkit import (
     invented_paragraphs,
 )
 from tests.localserver import LocalServer
+from tests.waiting import wait_until
 
 
 def test_sigterm_mid_crawl(tmp_path: Path, http_server: LocalServer) -> None:
@@ -56,12 +56,22 @@ def test_sigterm_mid_crawl(tmp_path: Path, http_server: LocalServer) -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while http_server.fetched("/i/slow") == 0 or http_server.fetched("/i/fast") == 0:
-            assert time.monotonic() < deadline, "the crawl never reached the slow page"
+
+        def both_requested() -> bool:
             assert process.poll() is None, process.communicate()
-            time.sleep(0.1)
-        time.sleep(1.0)  # let the fast page reach the store
+            return http_server.fetched("/i/slow") > 0 and http_server.fetched("/i/fast") > 0
+
+        def fast_page_stored() -> bool:
+            assert process.poll() is None, process.communicate()
+            db = Database.open(run.database_url, migrate=False)
+            try:
+                with db.sessions() as session:
+                    return http_server.url("/i/fast") in session.scalars(select(Article.url))
+            finally:
+                db.close()
+
+        wait_until(both_requested, 60, "the crawl to reach the slow page")
+        wait_until(fast_page_stored, 60, "the fast page to reach the store")
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=40)
     finally:
@@ -108,10 +118,7 @@ def test_crawl_killed_with_sigkill_is_recorded_interrupted_by_the_next(
     doomed = subprocess.Popen(argv, cwd=REPO, env=run.env(), stdout=subprocess.PIPE, text=True)
     db: Database | None = None
     try:
-        deadline = time.monotonic() + 60
-        while http_server.fetched("/k/slow") == 0:
-            assert time.monotonic() < deadline, "the crawl never reached the slow page"
-            time.sleep(0.05)
+        wait_until(lambda: http_server.fetched("/k/slow"), 60, "the crawl to reach the slow page")
         db = opened = Database.open(run.database_url, migrate=False)
 
         def beating() -> bool:
@@ -119,9 +126,8 @@ def test_crawl_killed_with_sigkill_is_recorded_interrupted_by_the_next(
                 job = session.scalars(select(JobRun)).one()
             return job.last_seen is not None and job.last_seen > job.started_at
 
-        while not beating():  # the heartbeat renews last_seen while the crawl waits
-            assert time.monotonic() < deadline, "no heartbeat"
-            time.sleep(0.05)
+        # The heartbeat renews last_seen while the crawl waits.
+        wait_until(beating, 60, "the crawl's heartbeat")
         doomed.kill()  # SIGKILL: nothing can record the end
         doomed.communicate()
         with db.sessions() as session:

@@ -1,4 +1,4 @@
-"""Engines cached by the scheduler's process state are closed after each test."""
+"""Engines cached by the stage runner's process state are closed after each test."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from scheduler import PROCESS
+from ops.stages import PROCESS
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler import DEMO_DIR, render_demo
+from ops.demo import DEMO_DIR, render_demo
 from tests.localserver import LocalServer
 
 ARTICLES = sorted(p.relative_to(DEMO_DIR).as_posix() for p in DEMO_DIR.glob("*/*.html"))

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,19 +105,6 @@ def scalar(url: str, sql: str) -> Any:
             return conn.scalar(text(sql))
     finally:
         database.close()
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str, poll: float = 0.25) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-        except Exception:  # the database may not exist yet
-            value = None
-        if value:
-            return value
-        time.sleep(poll)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def children_of(pid: int) -> list[int]:

@@ -13,18 +13,15 @@ from pathlib import Path
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.util import obj_to_ref, ref_to_obj
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler import (
-    JobOutcome,
-    desired_jobs,
-    execute_job,
-    health_work,
-    maintenance_work,
-    render_demo,
-    settings_env,
-)
+from ops.demo import render_demo
+from ops.maintenance import maintenance_work
+from ops.runs import JobOutcome, execute_job
+from ops.stages import settings_env
+from scheduler import desired_jobs, health_work
 from settings import Settings, SettingsError
 from spiders.sources import parse_sources
 from storage import Database
@@ -246,6 +243,22 @@ def test_schedule_from_settings(tmp_path: Path) -> None:
     again = {j.id: j for j in desired_jobs(changed, parse_sources(SOURCES).entries)}
     assert again["crawl"].signature != jobs["crawl"].signature
     assert again["maintenance"].signature == jobs["maintenance"].signature
+
+
+def test_job_store_references_resolve_to_the_job_functions(tmp_path: Path) -> None:
+    """Job stores hold each job as text (``scheduler:job_crawl``); it must keep resolving."""
+    settings = Settings.from_env({}, data_dir=tmp_path)
+    funcs = {spec.func for spec in desired_jobs(settings, parse_sources(SOURCES).entries)}
+    refs = {obj_to_ref(func): func for func in funcs}
+    assert set(refs) == {
+        "scheduler:job_crawl",
+        "scheduler:job_process",
+        "scheduler:job_digest",
+        "scheduler:job_health",
+        "scheduler:job_maintenance",
+    }
+    for ref, func in refs.items():
+        assert ref_to_obj(ref) is func
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select, text
 
 from storage import Database
-from storage.models import Article
+from storage.models import Article, JobRun
 from tests.localserver import LocalServer
 from tests.scheduler.demo_site import serve_demo
 from tests.scheduler.helpers import (
@@ -27,13 +27,20 @@ from tests.scheduler.helpers import (
     scalar,
     start_scheduler,
     stop,
-    wait_for,
     write_sources,
 )
+from tests.waiting import wait_until
 
 
 def _sqlite(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'data' / 'civwatch.sqlite3'}"
+
+
+def _span(job_runs: list[JobRun]) -> float:
+    """Seconds from the first run's start to the last one's."""
+    if len(job_runs) < 2:
+        return 0.0
+    return (job_runs[-1].started_at - job_runs[0].started_at).total_seconds()
 
 
 def test_restart_coalesces_missed_runs_and_keeps_schedule(tmp_path: Path) -> None:
@@ -43,7 +50,7 @@ def test_restart_coalesces_missed_runs_and_keeps_schedule(tmp_path: Path) -> Non
     log = tmp_path / "scheduler.log"
 
     first = start_scheduler(env, log)
-    wait_for(lambda: runs(url, "health"), 20, "the first health run")
+    wait_until(lambda: runs(url, "health"), 20, "the first health run")
     schedule_before = scalar(
         url, "SELECT next_run_time FROM apscheduler_jobs WHERE id='maintenance'"
     )
@@ -51,12 +58,14 @@ def test_restart_coalesces_missed_runs_and_keeps_schedule(tmp_path: Path) -> Non
     stopped_at = dt.datetime.now(dt.UTC)
     before = len(runs(url, "health"))
 
-    time.sleep(5.5)  # two health runs (every 2 s) fall due while nothing runs
+    # Two health runs (every 2 s) fall due while nothing runs.
+    due = scalar(url, "SELECT next_run_time FROM apscheduler_jobs WHERE id='health'")
+    wait_until(lambda: time.time() > due + 2 + 0.5, 15, "two missed health due times")
     second = start_scheduler(env, log)
     try:
-        wait_for(lambda: len(runs(url, "health")) > before, 15, "the missed health run")
+        wait_until(lambda: len(runs(url, "health")) > before, 15, "the missed health run")
         # A run is recorded as "running" when it starts; wait for the first to finish.
-        wait_for(
+        wait_until(
             lambda: next(r for r in runs(url, "health") if r.started_at > stopped_at).finished_at,
             15,
             "the missed health run to finish",
@@ -89,7 +98,7 @@ def test_two_schedulers_run_each_job_once_per_due_time(
     a = start_scheduler(env, tmp_path / "a.log")
     b = start_scheduler(env, tmp_path / "b.log")
     try:
-        wait_for(
+        wait_until(
             lambda: (
                 "standing by" in (tmp_path / "a.log").read_text()
                 or "standing by" in (tmp_path / "b.log").read_text()
@@ -97,8 +106,9 @@ def test_two_schedulers_run_each_job_once_per_due_time(
             30,
             "one scheduler to stand by",
         )
-        wait_for(lambda: runs(url, "health"), 30, "the first health run")
-        time.sleep(5)
+        wait_until(lambda: runs(url, "health"), 30, "the first health run")
+        # Watch both for a while: health runs (one due time a second) over four seconds.
+        wait_until(lambda: _span(runs(url, "health")) >= 4, 30, "four seconds of health runs")
         health = runs(url, "health")
         assert len({r.pid for r in health}) == 1, "only the lease holder runs jobs"
         assert len(health) >= 3
@@ -113,7 +123,7 @@ def test_two_schedulers_run_each_job_once_per_due_time(
         # The standby takes over when the leader stops.
         assert stop(leader) == 0
         # A run is recorded as "running" when it starts; wait for the first to finish.
-        taken_over = wait_for(
+        taken_over = wait_until(
             lambda: [
                 r for r in runs(url, "health") if r.pid == standby.pid and r.finished_at is not None
             ],
@@ -138,7 +148,7 @@ def test_sigterm_during_crawl_exits_cleanly_within_grace(
     )
     proc = start_scheduler(env, tmp_path / "scheduler.log")
     try:
-        wait_for(
+        wait_until(
             lambda: any(r.path.endswith(".html") for r in http_server.requests),
             30,
             "the crawl to request an article",
@@ -169,7 +179,7 @@ def test_kill_9_during_crawl_then_restart_resumes_without_duplicates(
     env = make_env(tmp_path / "data", sources, CIVWATCH_DOWNLOAD_TIMEOUT="20")
     log = tmp_path / "scheduler.log"
     proc = start_scheduler(env, log)
-    wait_for(
+    wait_until(
         lambda: sum(r.path.endswith(".html") for r in http_server.requests) >= 2,
         30,
         "the crawl to be under way",
@@ -177,7 +187,7 @@ def test_kill_9_during_crawl_then_restart_resumes_without_duplicates(
     crawl_children = children_of(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait(5)
-    wait_for(
+    wait_until(
         lambda: not any(pid_alive(pid) for pid in crawl_children), 5, "the crawl to die with it"
     )
     assert [r.status for r in runs(url, "crawl")] == ["running"], "left behind by kill -9"
@@ -185,7 +195,7 @@ def test_kill_9_during_crawl_then_restart_resumes_without_duplicates(
 
     again = start_scheduler(env, log)
     try:
-        wait_for(
+        wait_until(
             lambda: [r for r in runs(url, "crawl") if r.status == "ok"], 60, "the resumed crawl"
         )
     finally:
@@ -217,7 +227,7 @@ def test_scheduler_runs_crawl_process_digest_and_records_them(
     )
     proc = start_scheduler(env, tmp_path / "scheduler.log")
     try:
-        wait_for(
+        wait_until(
             lambda: (
                 [r for r in runs(url, "digest:default") if r.status == "ok"]
                 and [r for r in runs(url, "process") if r.status == "ok"]
@@ -255,22 +265,33 @@ def test_sources_file_change_and_sighup_reload_the_schedule(tmp_path: Path) -> N
         finally:
             database.close()
 
+    def lease_expiry() -> str:
+        return str(scalar(url, "SELECT expires_at FROM locks WHERE name = 'scheduler'"))
+
+    def renewed_since(before: str) -> str | None:
+        now = lease_expiry()
+        return now if now != before else None
+
     try:
-        wait_for(lambda: "health" in job_ids(), 30, "the schedule")
+        wait_until(lambda: "health" in job_ids(), 30, "the schedule")
         assert not any(j.startswith("crawl") for j in job_ids())
         # An edit of the file is picked up on its own.
         sources.write_text(
             "sources:\n  - {key: un_feed, kind: feed, url: 'http://127.0.0.1:9/f', group: un}\n"
         )
-        wait_for(lambda: "crawl:un" in job_ids(), 20, "the new group's crawl job")
+        wait_until(lambda: "crawl:un" in job_ids(), 20, "the new group's crawl job")
         # SIGHUP reloads even when the file's time stamp did not move.
         stamp = sources.stat().st_mtime_ns
         sources.write_text("sources:\n  - {key: plain, kind: feed, url: 'http://127.0.0.1:9/g'}\n")
         os.utime(sources, ns=(stamp, stamp))
-        time.sleep(3)
+        at_edit = lease_expiry()
+        # The housekeeper renews the scheduler lease, then looks at the file: two
+        # renewals after the edit mean it has looked at least once since.
+        first = wait_until(lambda: renewed_since(at_edit), 20, "a lease renewal after the edit")
+        wait_until(lambda: renewed_since(first), 20, "a second lease renewal")
         assert "crawl:un" in job_ids(), "no reload without a change or a signal"
         proc.send_signal(signal.SIGHUP)
-        wait_for(lambda: "crawl" in job_ids() and "crawl:un" not in job_ids(), 20, "the reload")
+        wait_until(lambda: "crawl" in job_ids() and "crawl:un" not in job_ids(), 20, "the reload")
     finally:
         assert stop(proc) == 0
 
@@ -294,16 +315,16 @@ def test_kill_9_during_processing_then_restart_resumes_without_duplicates(
     env["CIVWATCH_SOURCES"] = str(write_sources(tmp_path / "none.yaml", {}))
     log = tmp_path / "scheduler.log"
     proc = start_scheduler(env, log)
-    wait_for(lambda: runs(url, "process"), 60, "processing to start")
+    wait_until(lambda: runs(url, "process"), 60, "processing to start")
     stage = children_of(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait(5)
-    wait_for(lambda: not any(pid_alive(pid) for pid in stage), 5, "processing to die with it")
+    wait_until(lambda: not any(pid_alive(pid) for pid in stage), 5, "processing to die with it")
 
     env["CIVWATCH_PROCESS_INTERVAL"] = "3600"  # only the resume can run it now
     again = start_scheduler(env, log)
     try:
-        wait_for(
+        wait_until(
             lambda: [r for r in runs(url, "process") if r.status == "ok"], 120, "resumed processing"
         )
     finally:
