@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from storage import Database
-from storage import incidents as queue
+from storage import Database, workqueue
 from storage.models import Article
 
 # Two real towns of Mopti region, 66 km apart (as in the shipped GeoNames extract).
@@ -66,7 +65,7 @@ def add_article(
 
 def lease(db: Database, owner: str, version: str, *, reprocess: bool = False) -> list[int]:
     with db.sessions.begin() as s:
-        return queue.claim_batch(s, owner, 1000, version, reprocess=reprocess)
+        return workqueue.claim_batch(s, owner, 1000, version, reprocess=reprocess)
 
 
 def incident(
