@@ -10,5 +10,8 @@ the requests and the run lives here, each switched on in ``settings.py``:
 * ``health`` — the source-health extension: one ``SourceRun`` row per source
   and run (``EXTENSIONS``);
 * ``gctuning`` — the garbage-collector extension of a crawl process
-  (``EXTENSIONS``), also used by the extraction worker processes.
+  (``EXTENSIONS``), also used by the extraction worker processes;
+* ``commands`` — ``civwatch crawl``, ``sources``, ``acled`` and ``ucdp``: the
+  commands that run a crawl or import reference rows and record them in the
+  database.
 """
