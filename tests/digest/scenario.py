@@ -425,7 +425,7 @@ def populate(session: Session, base: str = "http://news.test") -> Scenario:
            {"status": "confirmed"})  # fmt: skip
     review(dup, "merge", _at(2.6), reviewer.id, {"status": "candidate"},
            {"status": "merged", "merged_into": segou_old.id})  # fmt: skip
-    # the second row review.actions writes for a merge: on the target, with its figures
+    # the second row incidents.decisions writes for a merge: on the target, with its figures
     review(segou_old, "merge", _at(2.6), reviewer.id, {"killed_max": 12},
            {"killed_max": 14, "merged_from": dup.id})  # fmt: skip
     review(bf_old, "pipeline_new_evidence", _at(3), None, {}, {"article_id": a5.id})
