@@ -21,10 +21,10 @@ from storage.db import DatabaseError
 # imported only when its command runs (or for --help), so a crawl subprocess
 # does not pay for matplotlib or spaCy.
 CONTRIBUTED = {
-    "sources": ("spiders.commands", "sources_group"),
-    "crawl": ("spiders.commands", "crawl_cmd"),
-    "acled": ("spiders.commands", "acled_group"),
-    "ucdp": ("spiders.commands", "ucdp_group"),
+    "sources": ("crawling.commands", "sources_group"),
+    "crawl": ("crawling.commands", "crawl_cmd"),
+    "acled": ("crawling.commands", "acled_group"),
+    "ucdp": ("crawling.commands", "ucdp_group"),
     "analyze": ("nlp.commands", "analyze_cmd"),
     "eval": ("nlp.commands", "eval_cmd"),
     "process": ("incidents.commands", "process_cmd"),

@@ -490,19 +490,19 @@ CIVWATCH_RETRY_BACKOFF = 2.0
 CIVWATCH_RETRY_AFTER_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): a stored URL needs neither robots.txt nor a fetch
-    "pipelines.middlewares.SeenUrlMiddleware": 90,
+    "crawling.middlewares.SeenUrlMiddleware": 90,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "pipelines.middlewares.RetryAfterMiddleware": 550,
-    "pipelines.middlewares.ConditionalGetMiddleware": 560,
+    "crawling.middlewares.RetryAfterMiddleware": 550,
+    "crawling.middlewares.ConditionalGetMiddleware": 560,
     # after RedirectMiddleware (600): sees a 3xx before it is followed
-    "pipelines.middlewares.RedirectLoopMiddleware": 650,
+    "crawling.middlewares.RedirectLoopMiddleware": 650,
 }
 SPIDER_MIDDLEWARES = {
-    "pipelines.middlewares.SeenItemFilter": 950,
+    "crawling.middlewares.SeenItemFilter": 950,
 }
 EXTENSIONS = {
-    "pipelines.health.SourceHealth": 500,
-    "pipelines.gctuning.CollectorTuning": 900,
+    "crawling.health.SourceHealth": 500,
+    "crawling.gctuning.CollectorTuning": 900,
 }
 ITEM_PIPELINES = {
     "pipelines.canonical.CanonicalUrlPipeline": 100,

@@ -8,8 +8,9 @@
   new candidate incidents grouped by country/admin1 (most severe first) with
   figures and the spread of their claims, changes from the audit trail,
   totals, a 30-day trend and source-health warnings.
-* ``pictures.py`` — the map (Natural Earth outlines shipped in ``data/``) and the
-  trend chart, as PNG.
+* ``pictures.py`` — the map and the trend chart, as PNG.
+* ``outlines.py`` — the Natural Earth outlines shipped in ``data/`` and their
+  loader (also read by the review UI's offline map).
 * ``render.py`` + ``templates/`` — HTML, plain text, Markdown and JSON; labels
   in English or French (``data/labels.yaml``).
 * ``deliver.py`` — the multipart e-mail and SMTP (STARTTLS / SSL / none, login

@@ -3,53 +3,27 @@
 Both are drawn with matplotlib's object API on the Agg canvas (no pyplot, so no
 global figure state and no display needed) and returned as PNG bytes. The map's
 outlines are Natural Earth country and admin1 boundaries shipped in
-``digest/data/outlines.json`` (public domain; built by
-``digest/data/build_outlines.py``), so nothing is fetched at run time.
+``digest/data/outlines.json`` (read by ``digest.outlines``), so nothing is
+fetched at run time.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from digest.build import IncidentEntry, TrendDay
+from digest.outlines import Outlines
 
-OUTLINES_FILE = Path(__file__).resolve().parent / "data" / "outlines.json"
 RED = "#c0392b"
 GREY = "#7f8c8d"
 MIN_SPAN = 6.0  # degrees shown at least, so one incident still shows its region
 WIDTH_IN, HEIGHT_IN, DPI = 7.2, 4.6, 100
-
-
-@dataclass(frozen=True)
-class Outlines:
-    """Boundary polylines ([[lon, lat], ...]) and country label points."""
-
-    region: tuple[float, float, float, float]
-    region_layers: dict[str, list[list[list[float]]]]
-    world_layers: dict[str, list[list[list[float]]]]
-    labels: list[dict[str, Any]]
-    attribution: str
-
-    @classmethod
-    def load(cls, path: Path = OUTLINES_FILE) -> Outlines:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(
-            region=tuple(data["region"]),
-            region_layers=data["region_layers"],
-            world_layers=data["world_layers"],
-            labels=data["labels"],
-            attribution=data["attribution"],
-        )
 
 
 def one_line_place(place: str | None, killed: int) -> str:

@@ -24,11 +24,11 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from digest.build import ChangeItem, DigestContent, Figure, IncidentEntry
+from digest.outlines import OUTLINES_FILE, Outlines
 from storage.models import CLAIM_KINDS
 
 HERE = Path(__file__).resolve().parent
 LABELS_FILE = HERE / "data" / "labels.yaml"
-OUTLINES_FILE = HERE / "data" / "outlines.json"
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 
@@ -287,10 +287,9 @@ def _value(v: Any) -> str:
 
 def country_names(outlines_file: Path = OUTLINES_FILE) -> dict[str, dict[str, str]]:
     """ISO alpha-2 -> {"en": name, "fr": name} from the shipped Natural Earth labels."""
-    data = json.loads(outlines_file.read_text(encoding="utf-8"))
     return {
         row["iso2"]: {"en": row["name"], "fr": row["name_fr"]}
-        for row in data["labels"]
+        for row in Outlines.load(outlines_file).labels
         if row.get("iso2") and row["iso2"] != "-99"
     }
 

@@ -46,7 +46,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from incidents import coding, ledger, matching, merge
 from settings import Settings
 from storage import Database, audit, repo
-from storage import incidents as queue
+from storage import workqueue as queue
 from storage.heartbeat import Heartbeat, beat_interval, touch_job
 from storage.models import (
     DATE_PRECISIONS,

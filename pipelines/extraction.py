@@ -49,7 +49,7 @@ from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.settings import Document, Extractor, set_date_params
 from trafilatura.utils import load_html
 
-from pipelines import gctuning
+from crawling import gctuning
 from settings import from_scrapy_settings
 from spiders.items import PageItem
 from storage.articles import write_snapshot
@@ -345,7 +345,7 @@ _WORKER_OPTIONS: Options | None = None
 def _init_worker() -> None:
     """Set up an extraction process: options built once, the collector tuned.
 
-    As in the crawl process (pipelines/gctuning.py): what is loaded now is
+    As in the crawl process (crawling/gctuning.py): what is loaded now is
     frozen out of the collector's sight and young collections run less often.
     """
     global _WORKER_OPTIONS

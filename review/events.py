@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from incidents import eventgroups
-from review import actions, appstate
+from incidents import decisions, eventgroups
+from review import appstate
 from review.auth import safe_next
 from storage.models import Article, EvidenceMention, Incident
 
@@ -67,7 +67,7 @@ def confirm_event(group: int) -> WerkzeugResponse:
         for record in records:
             if record.status not in ("candidate", "rejected"):
                 continue
-            actions.confirm(s, record.id, None, g.user, note)
+            decisions.confirm(s, record.id, None, g.user, note)
             done.append(record.id)
     if not records:
         flash(f"Event {group} does not exist.", "error")

@@ -1,34 +1,28 @@
 """Reference data for editing: gazetteer place search, the actor lexicon, the offline map.
 
-The gazetteer is NLP's (``nlp.gazetteer``), loaded on first use; the actor
-lexicon is read straight from ``nlp/data/actors.jsonl``. Both are optional at
-run time: when missing, the reviewer types the values and the page says so.
+Each data file is read through its owner's loader, on first use: the gazetteer
+and the actor lexicon are NLP's (``nlp.gazetteer``, ``nlp.actors``), the map
+outlines the digest's (``digest.outlines``). All are optional at run time: when
+one is missing, the reviewer types the values and the page says so.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from digest.outlines import Outlines
 from review import forms
 from storage.models import Incident
 
 log = logging.getLogger(__name__)
-
-NLP_DATA = Path(__file__).resolve().parents[1] / "nlp" / "data"
-ACTOR_LEXICON = NLP_DATA / "actors.jsonl"
-# Natural Earth boundaries (public domain) as polylines, built for the digest's map;
-# read as a data file so the review UI draws the same borders without matplotlib.
-OUTLINES_FILE = Path(__file__).resolve().parents[1] / "digest" / "data" / "outlines.json"
 
 
 @dataclass(frozen=True)
@@ -80,11 +74,10 @@ class OutlineLine:
 class Lookups:
     """Lazily loaded reference data, one instance per app."""
 
-    actor_lexicon_path: Path = ACTOR_LEXICON
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _gazetteer: Any = None
     _gazetteer_error: str | None = None
-    _outlines: dict[str, Any] | None = None
+    _outlines: Outlines | None = None
     _outlines_error: str | None = None
     _lines: dict[str, list[tuple[str, OutlineLine]]] | None = None
     _windows: dict[tuple[float, float], list[tuple[str, str]]] = field(default_factory=dict)
@@ -155,13 +148,16 @@ class Lookups:
             for e in entries[:limit]
         ]
 
-    def outlines(self) -> dict[str, Any] | None:
-        """Natural Earth boundary polylines shipped with the digest (None if missing)."""
+    def outlines(self) -> Outlines | None:
+        """Natural Earth boundary polylines shipped with the digest (None if missing).
+
+        The digest's own data, read without matplotlib so the review UI draws the
+        same borders."""
         with self._lock:
             if self._outlines is None and self._outlines_error is None:
                 try:
-                    self._outlines = json.loads(OUTLINES_FILE.read_text(encoding="utf-8"))
-                except (OSError, ValueError) as exc:
+                    self._outlines = Outlines.load()
+                except (OSError, ValueError, KeyError, TypeError) as exc:
                     self._outlines_error = f"map outlines unavailable: {exc}"
                     log.warning("%s", self._outlines_error)
             return self._outlines
@@ -174,16 +170,17 @@ class Lookups:
             return []
         with self._lock:
             if self._lines is None:
+                layers = {"region": outlines.region_layers, "world": outlines.world_layers}
                 self._lines = {
                     scope: [
                         (layer, OutlineLine.of(line))
                         for layer in ("admin1", "admin0", "coast")
-                        for line in outlines.get(f"{scope}_layers", {}).get(layer, [])
+                        for line in layers[scope].get(layer, [])
                         if len(line) > 1
                     ]
                     for scope in ("region", "world")
                 }
-            r_min_lon, r_min_lat, r_max_lon, r_max_lat = outlines.get("region", (0, 0, 0, 0))
+            r_min_lon, r_min_lat, r_max_lon, r_max_lat = outlines.region
             inside = r_min_lon <= lon <= r_max_lon and r_min_lat <= lat <= r_max_lat
             return self._lines["region" if inside else "world"]
 
@@ -208,32 +205,22 @@ class Lookups:
         """Canonical actor name → actor type, from the lexicon (empty if it is missing)."""
         with self._lock:
             if self._actors is None:
-                self._actors = _read_actor_lexicon(self.actor_lexicon_path)
+                self._actors = _actor_types()
             return self._actors
 
 
-def _read_actor_lexicon(path: Path) -> dict[str, str]:
-    actors: dict[str, str] = {}
+def _actor_types() -> dict[str, str]:
+    # NLP's own loader, so the review UI reads the lexicon exactly as the pipeline
+    # does. Importing it loads spaCy (about 2 s, once per process, on the first
+    # page that offers actors).
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return actors
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if not line or line.startswith("#") or line.startswith("//"):
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            log.warning("%s:%d: not JSON, skipped", path, number)
-            continue
-        if not isinstance(row, dict):
-            continue
-        name = row.get("canonical") or row.get("name") or row.get("id")
-        if isinstance(name, str) and name:
-            kind = row.get("type") or row.get("actor_type") or ""
-            actors[name] = str(kind)
-    return actors
+        from nlp.actors import load_actor_lexicon
+
+        lexicon = load_actor_lexicon()
+    except (ImportError, OSError, ValueError) as exc:
+        log.warning("actor lexicon unavailable: %s", exc)
+        return {}
+    return {name: entry.type for name, entry in lexicon.by_canonical.items()}
 
 
 # --- the offline map --------------------------------------------------------------

@@ -16,8 +16,8 @@ from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from incidents import ledger
+from incidents.decisions import family_claims, merge_family
 from review import forms
-from review.actions import family_claims, merge_family
 from storage.models import (
     CLAIM_KINDS,
     INCIDENT_STATUSES,

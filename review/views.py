@@ -22,8 +22,9 @@ from flask import (
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from incidents import decisions
 from incidents import export as exporter
-from review import actions, appstate, claimview, events, forms, queries
+from review import appstate, claimview, editform, events, forms, queries
 from review.auth import client_address, safe_next
 from review.lookups import build_map
 from storage import seclog
@@ -92,7 +93,7 @@ def incident(incident_id: int) -> str:
             grades=GRADES,
             place_precisions=PLACE_PRECISIONS,
             date_precisions=DATE_PRECISIONS,
-            victim_categories=actions.VICTIM_CATEGORIES,
+            victim_categories=decisions.VICTIM_CATEGORIES,
             segments=queries.highlight_segments,
             table=claimview.group_claims(view.claims),
             runs=claimview.article_runs,
@@ -100,8 +101,8 @@ def incident(incident_id: int) -> str:
             victims_display=claimview.victims_display,
             event_types=EVENT_TYPES,
             death_sides=DEATH_SIDES,
-            note_max=actions.NOTE_MAX,
-            notes_max=actions.NOTES_MAX,
+            note_max=decisions.NOTE_MAX,
+            notes_max=editform.NOTES_MAX,
             merge_candidates=candidates,
             merge_query=merge_query,
             event=events.events_of(s, [view.incident]).get(view.incident.event_group or 0),
@@ -138,33 +139,33 @@ def _optional_int(name: str) -> int | None:
     try:
         return forms.whole_number(request.form.get(name), name, hi=forms.MAX_FIGURE)
     except forms.FormError as exc:
-        raise actions.ActionError(str(exc)) from None
+        raise decisions.ActionError(str(exc)) from None
 
 
-def _do_confirm(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    return actions.confirm(s, iid, v, g.user, request.form.get("note"))
+def _do_confirm(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
+    return decisions.confirm(s, iid, v, g.user, request.form.get("note"))
 
 
-def _do_reject(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    return actions.reject(s, iid, v, g.user, request.form.get("reason") or "")
+def _do_reject(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
+    return decisions.reject(s, iid, v, g.user, request.form.get("reason") or "")
 
 
-def _do_reopen(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+def _do_reopen(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
     policy = appstate.settings().figures_policy
-    return actions.reopen(s, iid, v, g.user, request.form.get("note"), policy)
+    return decisions.reopen(s, iid, v, g.user, request.form.get("note"), policy)
 
 
-def _do_grade(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    return actions.grade(s, iid, v, g.user, request.form.get("grade"))
+def _do_grade(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
+    return decisions.grade(s, iid, v, g.user, request.form.get("grade"))
 
 
-def _do_seen(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    return actions.evidence_seen(s, iid, v, g.user)
+def _do_seen(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
+    return decisions.evidence_seen(s, iid, v, g.user)
 
 
-def _do_edit(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    changes = actions.parse_edit_form(request.form)
-    return actions.edit(
+def _do_edit(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
+    changes = editform.parse_edit_form(request.form)
+    return decisions.edit(
         s,
         iid,
         v,
@@ -175,15 +176,15 @@ def _do_edit(s: Session, iid: int, v: int | None) -> actions.ActionResult:
     )
 
 
-def _do_code(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    changes = actions.parse_edit_form(
-        {k: request.form[k] for k in actions.CODING_FIELDS if k in request.form}
+def _do_code(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
+    changes = editform.parse_edit_form(
+        {k: request.form[k] for k in decisions.CODING_FIELDS if k in request.form}
     )
-    return actions.edit(s, iid, v, g.user, changes, request.form.get("note"))
+    return decisions.edit(s, iid, v, g.user, changes, request.form.get("note"))
 
 
-def _do_claim(s: Session, iid: int, v: int | None) -> actions.ActionResult:
-    return actions.add_claim(
+def _do_claim(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
+    return decisions.add_claim(
         s,
         iid,
         v,
@@ -198,18 +199,18 @@ def _do_claim(s: Session, iid: int, v: int | None) -> actions.ActionResult:
     )
 
 
-def _do_merge(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+def _do_merge(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
     into = forms.record_id(request.form.get("into"))
     if into is None:
-        raise actions.ActionError("Give the number of the incident to merge into.")
-    return actions.merge(
+        raise decisions.ActionError("Give the number of the incident to merge into.")
+    return decisions.merge(
         s, iid, v, g.user, into, request.form.get("note"), appstate.settings().figures_policy
     )
 
 
-def _do_split(s: Session, iid: int, v: int | None) -> actions.ActionResult:
+def _do_split(s: Session, iid: int, v: int | None) -> decisions.ActionResult:
     article = forms.record_id(request.form.get("article_id"))
-    return actions.split(
+    return decisions.split(
         s,
         iid,
         v,
@@ -221,7 +222,7 @@ def _do_split(s: Session, iid: int, v: int | None) -> actions.ActionResult:
     )
 
 
-ACTIONS: dict[str, Callable[[Session, int, int | None], actions.ActionResult]] = {
+ACTIONS: dict[str, Callable[[Session, int, int | None], decisions.ActionResult]] = {
     "confirm": _do_confirm,
     "reject": _do_reject,
     "reopen": _do_reopen,
@@ -246,13 +247,13 @@ def act(incident_id: int, action: str) -> WerkzeugResponse:
     try:
         with appstate.database().sessions.begin() as s:
             result = handler(s, incident_id, version)
-    except actions.StaleVersion as exc:
+    except decisions.StaleVersion as exc:
         flash(str(exc), "stale")
         kept = _kept_input(action)
         if kept:
             flash(f"What you entered: {kept}", "stale")
         return redirect(page)
-    except actions.ActionError as exc:
+    except decisions.ActionError as exc:
         flash(str(exc), "error")
         return redirect(safe_next(request.form.get("next"), page) if action == "confirm" else page)
     flash(result.message, "ok")
@@ -273,8 +274,8 @@ def _kept_input(action: str) -> str:
     # A refused decision is shown back to the reviewer so that nothing typed is lost.
     fields = {
         "reject": ["reason"],
-        "edit": [*actions.EDITABLE_FIELDS, "note"],
-        "code": [*actions.CODING_FIELDS, "note"],
+        "edit": [*decisions.EDITABLE_FIELDS, "note"],
+        "code": [*decisions.CODING_FIELDS, "note"],
         "claim": ["kind", "min", "max", "victims_text", "victim_category", "note"],
         "merge": ["into", "note"],
         "grade": ["grade"],

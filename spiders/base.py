@@ -7,7 +7,7 @@ how; fetching goes through Scrapy, so robots.txt, throttling, retries, the
 seen-URL skip and the test server all apply.
 
 Outcomes are counted in the crawler's stats under ``civwatch/…`` keys that the
-source-health extension (``pipelines.health``) turns into a ``SourceRun`` row:
+source-health extension (``crawling.health``) turns into a ``SourceRun`` row:
 
 * ``civwatch/discovered`` — article links (or API rows) found;
 * ``civwatch/skipped/<reason>`` — not fetched on purpose (already stored, not

@@ -86,7 +86,7 @@ def scrapy_settings(
     if job_run_id is not None:
         values["CIVWATCH_JOB_RUN_ID"] = job_run_id
     if database is not None:
-        # One storage.Database for every crawler of the run (see pipelines.middlewares).
+        # One storage.Database for every crawler of the run (see crawling.middlewares).
         values["CIVWATCH_DATABASE"] = Shared(database)
     values.update(overrides or {})
     result.setdict(values, priority="cmdline")

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from settings import Settings
-from storage import Database, seclog
-from storage import incidents as queue
+from storage import Database, seclog, workqueue
 from storage import repo as repository
 from storage.db import current_revision, head_revision, make_engine, session_factory, upgrade
 from storage.health import backlog, digest_counts
@@ -164,10 +163,10 @@ def processing_lines(session: Session, settings: Settings) -> list[str]:
     """What the processing queue holds: articles leased by workers (by whom, until
     when), and NLP failures waiting for a retry or for an operator."""
     lines = []
-    holders = queue.lease_holders(session)
+    holders = workqueue.lease_holders(session)
     if holders:
         lines.append("article leases: " + "; ".join(h.describe() for h in holders))
-    failures = queue.nlp_failures(session, settings.nlp_max_attempts)
+    failures = workqueue.nlp_failures(session, settings.nlp_max_attempts)
     if failures.waiting or failures.given_up:
         lines.append(
             f"nlp failures: {failures.waiting} to retry next run, {failures.given_up} left "

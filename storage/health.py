@@ -143,7 +143,7 @@ def health_report(
     nlp_max_attempts: int = 3,
 ) -> HealthReport:
     """Everything an operator should be told about, with the figures behind it."""
-    from storage.incidents import nlp_failures
+    from storage.workqueue import nlp_failures
 
     now = now or utcnow()
     report = HealthReport()
@@ -218,7 +218,7 @@ def release_dead_article_leases(session: Session) -> int:
     (``host:pid:name``) shows that the worker is gone, so the next run need not
     wait for the expiry. Returns the articles freed.
     """
-    from storage.incidents import reclaim_dead_workers
+    from storage.workqueue import reclaim_dead_workers
 
     return sum(reclaim_dead_workers(session).values())
 

@@ -5,7 +5,7 @@ with it; a crawl marks its job run. The beat runs in a thread of its own, so a
 long NLP batch or a slow page does not let the lease lapse while the process
 lives, and it stops with the process: after a ``kill -9`` nothing renews, and
 the lease ends at its expiry (or at once, for a worker of the same host whose
-PID is gone, see ``storage.incidents.reclaim_dead_workers``).
+PID is gone, see ``storage.workqueue.reclaim_dead_workers``).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 
 from pipelines.extraction import ExtractionPipeline, decode_body, needs_metadata
 from spiders.items import PageItem
-from tests.crawl.test_pipeline_support import entry, fixture_item, make_item, page_bytes
+from tests.crawl.recorded_pages import entry, fixture_item, make_item, page_bytes
 
 FRENCH = "fundus_fr_LeFigaro_2024_11_22"
 MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|â€")

@@ -29,7 +29,7 @@ from pipelines.extraction import (
     extract_html,
     page_metadata,
 )
-from tests.crawl.test_pipeline_support import NEWS_HTML, extracted, manifest, page_bytes
+from tests.crawl.recorded_pages import NEWS_HTML, extracted, manifest, page_bytes
 
 BASELINE = json.loads((NEWS_HTML / "extraction_baseline.json").read_text(encoding="utf-8"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from pipelines.gctuning import GEN0_THRESHOLD, CollectorTuning
+from crawling.gctuning import GEN0_THRESHOLD, CollectorTuning
 
 
 def test_tuning_applies_while_the_engine_runs_and_is_restored() -> None:

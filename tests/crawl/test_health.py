@@ -3,7 +3,7 @@ modules exercise the same rules end to end)."""
 
 from __future__ import annotations
 
-from pipelines.health import RunTally, judge
+from crawling.health import RunTally, judge
 from storage.models import Source
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from pipelines.middlewares import load_validators, retry_after_seconds, save_validators
+from crawling.middlewares import load_validators, retry_after_seconds, save_validators
 from storage import Database
 from storage.models import Article, Source, SourceRun
 from tests.crawl.crawlkit import REPO, CivwatchRun, article_html, invented_paragraphs

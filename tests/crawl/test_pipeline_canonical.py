@@ -13,7 +13,7 @@ from pipelines.canonical import (
     page_canonical_url,
     same_site,
 )
-from tests.crawl.test_pipeline_support import make_item, manifest, page_bytes
+from tests.crawl.recorded_pages import make_item, manifest, page_bytes
 
 
 @pytest.mark.parametrize(

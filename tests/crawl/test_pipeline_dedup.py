@@ -15,7 +15,7 @@ from pipelines.extraction import ExtractionPipeline
 from pipelines.store import StorePipeline
 from spiders.items import PageItem
 from storage import Database
-from tests.crawl.test_pipeline_support import entry, extracted, make_item, manifest, page_bytes
+from tests.crawl.recorded_pages import entry, extracted, make_item, manifest, page_bytes
 
 WIRE = "scrapinghub_aljazeera.com_7916ecca96"
 

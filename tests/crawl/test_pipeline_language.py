@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.language import LanguagePipeline, detect_language
-from tests.crawl.test_pipeline_support import extracted, make_item, manifest
+from tests.crawl.recorded_pages import extracted, make_item, manifest
 
 
 def test_every_recorded_page_gets_its_language() -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from pipelines.relevance import THRESHOLD, RelevancePipeline, score_text
 from tests.conftest import require_shared
-from tests.crawl.test_pipeline_support import GOLD_DEV, extracted, make_item, manifest
+from tests.crawl.recorded_pages import GOLD_DEV, extracted, make_item, manifest
 
 SAHEL = ("ML", "BF", "NE")
 # Measured 2026-11-25: 23 of 24 off-topic pages flagged (0.958). Floor below it.

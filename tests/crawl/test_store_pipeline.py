@@ -16,7 +16,7 @@ from spiders.items import ReferenceEventItem
 from storage import Database
 from storage.models import Article, ReferenceEvent, Source, SourceRun
 from tests.crawl.crawlkit import CivwatchRun
-from tests.crawl.test_pipeline_support import entry, extracted, page_bytes
+from tests.crawl.recorded_pages import entry, extracted, page_bytes
 from tests.localserver import LocalServer
 
 PAGE = "scrapinghub_aljazeera.com_7916ecca96"

@@ -12,17 +12,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    Article,
-    Claim,
-    EvidenceMention,
-    Incident,
-    IncidentActor,
-    ReferenceEvent,
-    Review,
-    Source,
-    User,
-)
+from storage.models import Article, Incident, Source
+from tests.factory import Rows
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -49,46 +40,34 @@ def _at(hours: float) -> dt.datetime:
 def populate(session: Session, base: str = "http://news.test") -> Scenario:
     """Sources, articles, incidents with claims/actors/evidence, and an audit trail."""
     sc = Scenario()
-    wire = Source(key="sahel_wire", name="Sahel Wire", kind="feed", url=f"{base}/feed")
-    radio = Source(
-        key="radio_mopti",
-        name="Radio Mopti",
+    rows = Rows(session)
+    wire = rows.source("sahel_wire", "Sahel Wire", f"{base}/feed")
+    rows.source(
+        "radio_mopti",
+        "Radio Mopti",
+        f"{base}/radio",
         kind="listing",
-        url=f"{base}/radio",
         health="failing",
         health_reason="HTTP 503 on the listing page",
         consecutive_failures=4,
         last_success_at=dt.datetime(2026, 11, 20, 6, 0, tzinfo=UTC),
     )
-    quiet = Source(
-        key="quiet_feed",
-        name="Quiet Feed",
-        kind="feed",
-        url=f"{base}/quiet",
-        health="ok",
-        zero_article_runs=5,
-    )
-    healthy = Source(key="un_news", name="UN News", kind="un_news", url=f"{base}/un", health="ok")
-    session.add_all([wire, radio, quiet, healthy])
-    reviewer = User(username="awa", password_hash="x", role="reviewer")
-    session.add(reviewer)
-    session.flush()
+    rows.source("quiet_feed", "Quiet Feed", f"{base}/quiet", health="ok", zero_article_runs=5)
+    healthy = rows.source("un_news", "UN News", f"{base}/un", kind="un_news", health="ok")
+    reviewer = rows.user("awa")
     sc.ids["reviewer"] = reviewer.id
 
     def article(key: str, title: str, source: Source) -> Article:
         url = f"{base}/{key}"
-        a = Article(
-            source_id=source.id,
-            url=url,
-            canonical_url=url,
+        a = rows.article(
+            url,
+            source=source,
             title=title,
             text="(text not needed by the digest)",
             language="en",
             published_at=_at(-2),
             status="processed",
         )
-        session.add(a)
-        session.flush()
         sc.ids[key] = a.id
         sc.urls[key] = url
         return a
@@ -104,49 +83,25 @@ def populate(session: Session, base: str = "http://news.test") -> Scenario:
     a9 = article("quarter", "Quarterly civilian toll", healthy)
     a10 = article("followup", "Second report on the Segou clash", healthy)
 
-    ref = ReferenceEvent(
-        dataset="acled",
-        external_id="MLI9999",
+    ref = rows.reference(
+        "MLI9999",
         event_date=dt.date(2026, 11, 23),
         country="ML",
         admin1="Segou",
         location="Farabougou",
         fatalities=5,
     )
-    session.add(ref)
-    session.flush()
 
     def incident(key: str, created: dt.datetime, **values: object) -> Incident:
-        inc = Incident(created_at=created, updated_at=created, **values)
-        session.add(inc)
-        session.flush()
+        inc = rows.incident(created_at=created, updated_at=created, **values)
         sc.ids[key] = inc.id
         return inc
 
     def claim(inc: Incident, art: Article | None, kind: str, lo: int | None, hi: int | None,
               claimant: str | None = None, category: str | None = "civilians") -> None:  # fmt: skip
-        session.add(
-            Claim(
-                incident_id=inc.id,
-                article_id=art.id if art else None,
-                kind=kind,
-                min=lo,
-                max=hi,
-                claimant=claimant,
-                victim_category=category,
-                origin="machine" if art else "reviewer",
-            )
-        )
+        rows.claim(inc, art, kind, lo, hi, claimant=claimant, victim_category=category)
 
-    def actor(inc: Incident, name: str, kind: str, role: str) -> None:
-        session.add(IncidentActor(incident_id=inc.id, actor=name, actor_type=kind, role=role))
-
-    def evidence(inc: Incident, art: Article, sentence: str) -> None:
-        session.add(
-            EvidenceMention(
-                incident_id=inc.id, article_id=art.id, sentence=sentence, start=0, end=len(sentence)
-            )
-        )
+    actor, evidence = rows.actor, rows.evidence
 
     # --- new in the period -------------------------------------------------
     ogo = incident(
@@ -399,19 +354,8 @@ def populate(session: Session, base: str = "http://news.test") -> Scenario:
 
     def review(inc: Incident, action: str, at: dt.datetime, user: int | None,
                before: dict, after: dict, note: str | None = None) -> None:  # fmt: skip
-        # Explicit created_at (the clock is fixed); otherwise exactly what
-        # storage.audit.record writes.
-        session.add(
-            Review(
-                incident_id=inc.id,
-                user_id=user,
-                action=action,
-                before=before,
-                after=after,
-                note=note,
-                created_at=at,
-            )
-        )
+        # Explicit created_at: the clock is fixed.
+        rows.review(inc, action, before, after, created_at=at, user_id=user, note=note)
 
     review(
         segou_old,
@@ -425,7 +369,7 @@ def populate(session: Session, base: str = "http://news.test") -> Scenario:
            {"status": "confirmed"})  # fmt: skip
     review(dup, "merge", _at(2.6), reviewer.id, {"status": "candidate"},
            {"status": "merged", "merged_into": segou_old.id})  # fmt: skip
-    # the second row review.actions writes for a merge: on the target, with its figures
+    # the second row incidents.decisions writes for a merge: on the target, with its figures
     review(segou_old, "merge", _at(2.6), reviewer.id, {"killed_max": 12},
            {"killed_max": 14, "merged_from": dup.id})  # fmt: skip
     review(bf_old, "pipeline_new_evidence", _at(3), None, {}, {"article_id": a5.id})

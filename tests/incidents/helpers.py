@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from storage import Database
-from storage import incidents as queue
-from storage.models import Article
+from storage import Database, workqueue
+from tests.factory import Rows
 
 # Two real towns of Mopti region, 66 km apart (as in the shipped GeoNames extract).
 BANDIAGARA = {
@@ -47,26 +46,22 @@ def add_article(
     duplicate_of: int | None = None,
     language: str = "en",
 ) -> int:
+    published_at = dt.datetime.combine(published, dt.time(12), tzinfo=dt.UTC) if published else None
     with db.sessions.begin() as s:
-        a = Article(
-            url=url,
-            canonical_url=url,
+        article = Rows(s).article(
+            url,
             text=text,
             language=language,
             status=status,
             duplicate_of=duplicate_of,
-            published_at=(
-                dt.datetime.combine(published, dt.time(12), tzinfo=dt.UTC) if published else None
-            ),
+            published_at=published_at,
         )
-        s.add(a)
-        s.flush()
-        return a.id
+        return article.id
 
 
 def lease(db: Database, owner: str, version: str, *, reprocess: bool = False) -> list[int]:
     with db.sessions.begin() as s:
-        return queue.claim_batch(s, owner, 1000, version, reprocess=reprocess)
+        return workqueue.claim_batch(s, owner, 1000, version, reprocess=reprocess)
 
 
 def incident(

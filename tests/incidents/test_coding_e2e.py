@@ -154,7 +154,8 @@ def test_coverage_needs_the_country_and_both_ends_of_the_dates(db: Database) -> 
 def test_a_reviewer_coding_is_never_overwritten_by_reprocessing(
     db: Database, settings: Settings, analyzer: object
 ) -> None:
-    from review import actions
+    from incidents import decisions
+    from review import editform
     from storage.models import User
 
     article = add_article(db, DRONE, url="http://a.test/drone", published=dt.date(2024, 5, 13))
@@ -166,12 +167,12 @@ def test_a_reviewer_coding_is_never_overwritten_by_reprocessing(
         s.add(user)
         s.flush()
         # the reviewer finds no event type fits yet: cleared, and so locked
-        actions.edit(
+        decisions.edit(
             s,
             incident.id,
             None,
             user,
-            actions.parse_edit_form({"event_type": "", "sub_event_type": ""}),
+            editform.parse_edit_form({"event_type": "", "sub_event_type": ""}),
         )
     Processor(db, settings, analyzer=analyzer, nlp_version="t2").run(  # type: ignore[arg-type]
         reprocess=True

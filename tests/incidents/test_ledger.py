@@ -19,6 +19,7 @@ from incidents.ledger import (
 )
 from storage import Database
 from storage.models import Article, Claim, Incident
+from tests.factory import Rows
 
 
 @dataclass
@@ -110,10 +111,7 @@ def test_spread_counts_sources_and_claimants() -> None:
 
 
 def _article(session, n: int) -> Article:
-    a = Article(url=f"http://x/{n}", canonical_url=f"http://x/{n}", text="t")
-    session.add(a)
-    session.flush()
-    return a
+    return Rows(session).article(f"http://x/{n}", text="t")
 
 
 def test_refresh_incident_merged_claims_and_locks(db: Database) -> None:

@@ -16,8 +16,7 @@ import pytest
 from sqlalchemy import text, update
 from sqlalchemy.exc import OperationalError
 
-from storage import Database
-from storage import incidents as queue
+from storage import Database, workqueue
 from storage.models import Article
 from tests.incidents.helpers import add_article
 
@@ -30,11 +29,11 @@ def test_two_owners_get_disjoint_batches(db: Database) -> None:
     ids = _articles(db, 5)
     add_article(db, "x", url="http://t/irrelevant", status="irrelevant")
     with db.sessions.begin() as s:
-        first = queue.claim_batch(s, "w1", 3, "v1")
+        first = workqueue.claim_batch(s, "w1", 3, "v1")
     with db.sessions.begin() as s:
-        second = queue.claim_batch(s, "w2", 3, "v1")
+        second = workqueue.claim_batch(s, "w2", 3, "v1")
     with db.sessions.begin() as s:
-        third = queue.claim_batch(s, "w3", 3, "v1")
+        third = workqueue.claim_batch(s, "w3", 3, "v1")
     assert first == ids[:3]
     assert second == ids[3:]
     assert third == []  # the irrelevant article is never queued
@@ -43,31 +42,31 @@ def test_two_owners_get_disjoint_batches(db: Database) -> None:
 def test_expired_lease_is_taken_again(db: Database) -> None:
     ids = _articles(db, 2)
     with db.sessions.begin() as s:
-        assert queue.claim_batch(s, "dead", 2, "v1") == ids
+        assert workqueue.claim_batch(s, "dead", 2, "v1") == ids
     with db.sessions.begin() as s:
         past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
         s.execute(update(Article).where(Article.id == ids[0]).values(lease_expires=past))
     with db.sessions.begin() as s:
-        assert queue.claim_batch(s, "alive", 5, "v1") == [ids[0]]
+        assert workqueue.claim_batch(s, "alive", 5, "v1") == [ids[0]]
 
 
 def test_release_and_finish(db: Database) -> None:
     ids = _articles(db, 2)
     with db.sessions.begin() as s:
-        queue.claim_batch(s, "w", 2, "v1")
-        assert queue.release(s, "other", ids) == 0
-        assert queue.release(s, "w", [ids[1]]) == 1
+        workqueue.claim_batch(s, "w", 2, "v1")
+        assert workqueue.release(s, "other", ids) == 0
+        assert workqueue.release(s, "w", [ids[1]]) == 1
     with db.sessions.begin() as s:
-        art = queue.lock_leased_article(s, ids[0], "w", "v1", reprocess=False)
+        art = workqueue.lock_leased_article(s, ids[0], "w", "v1", reprocess=False)
         assert art is not None
-        queue.finish_article(art, "v1", status="processed")
-        assert queue.lock_leased_article(s, ids[1], "w", "v1", reprocess=False) is None
+        workqueue.finish_article(art, "v1", status="processed")
+        assert workqueue.lock_leased_article(s, ids[1], "w", "v1", reprocess=False) is None
     with db.sessions.begin() as s:
-        assert queue.pending_count(s, "v1") == 1
-        assert queue.claim_batch(s, "w2", 5, "v1") == [ids[1]]
+        assert workqueue.pending_count(s, "v1") == 1
+        assert workqueue.claim_batch(s, "w2", 5, "v1") == [ids[1]]
         # a newer NLP version re-queues the processed article only with reprocess
-        assert queue.pending_count(s, "v2") == 1
-        assert queue.pending_count(s, "v2", reprocess=True) == 2
+        assert workqueue.pending_count(s, "v2") == 1
+        assert workqueue.pending_count(s, "v2", reprocess=True) == 2
 
 
 def test_concurrent_claimers_never_share_an_article(db: Database) -> None:
@@ -84,15 +83,17 @@ def test_concurrent_claimers_never_share_an_article(db: Database) -> None:
         try:
             while True:
                 with other.sessions.begin() as s:
-                    batch = queue.claim_batch(s, owner, 7, "v1")
+                    batch = workqueue.claim_batch(s, owner, 7, "v1")
                 if not batch:
                     return
                 got[owner].extend(batch)
                 with other.sessions.begin() as s:
                     for article_id in batch:
-                        art = queue.lock_leased_article(s, article_id, owner, "v1", reprocess=False)
+                        art = workqueue.lock_leased_article(
+                            s, article_id, owner, "v1", reprocess=False
+                        )
                         assert art is not None
-                        queue.finish_article(art, "v1", status="processed")
+                        workqueue.finish_article(art, "v1", status="processed")
         except BaseException as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -123,7 +124,7 @@ def test_merge_locks_block_near_and_not_far(pg_db: Database) -> None:
         with pg_db.sessions() as other:
             other.execute(text("SET lock_timeout = '300ms'"))
             try:
-                queue.advisory_lock(other, lock_keys([draft], s))
+                workqueue.advisory_lock(other, lock_keys([draft], s))
             except OperationalError:
                 return True
             finally:
@@ -131,7 +132,7 @@ def test_merge_locks_block_near_and_not_far(pg_db: Database) -> None:
             return False
 
     with pg_db.sessions.begin() as holder:
-        queue.advisory_lock(holder, lock_keys([bandiagara], s))
+        workqueue.advisory_lock(holder, lock_keys([bandiagara], s))
         assert blocked(near)  # could be the same event: waits for our commit
         assert blocked(vague)  # a draft without a point may merge with anything in ML
         assert not blocked(koro)  # 66 km away: runs in parallel
@@ -180,17 +181,17 @@ def test_dead_and_zombie_workers_of_this_host_are_reclaimed_at_once(db: Database
     try:
         _lease_to(db, owners)
         with db.sessions() as s:
-            holders = {h.owner: h for h in queue.lease_holders(s)}
+            holders = {h.owner: h for h in workqueue.lease_holders(s)}
         assert holders[owners[ids[0]]].dead_here and holders[owners[ids[1]]].dead_here
         assert not holders[owners[ids[2]]].dead_here and not holders[owners[ids[3]]].dead_here
         with db.sessions.begin() as s:
-            freed = queue.reclaim_dead_workers(s)
+            freed = workqueue.reclaim_dead_workers(s)
         assert freed == {owners[ids[0]]: 1, owners[ids[1]]: 1}
         with db.sessions.begin() as s:
             # the freed two and the never-leased one; the live and the far ones stay
-            assert queue.claim_batch(s, "heir", 10, "v1") == [ids[0], ids[1], ids[4]]
+            assert workqueue.claim_batch(s, "heir", 10, "v1") == [ids[0], ids[1], ids[4]]
         with db.sessions.begin() as s:
-            assert queue.reclaim_dead_workers(s) == {}  # nothing twice
+            assert workqueue.reclaim_dead_workers(s) == {}  # nothing twice
     finally:
         zombie.wait()
 
@@ -198,16 +199,16 @@ def test_dead_and_zombie_workers_of_this_host_are_reclaimed_at_once(db: Database
 def test_another_hosts_lease_is_taken_after_its_expiry_not_before(db: Database) -> None:
     ids = _articles(db, 3)
     with db.sessions.begin() as s:
-        assert queue.claim_batch(s, "far-host:77:w", 2, "v1", lease_seconds=2) == ids[:2]
+        assert workqueue.claim_batch(s, "far-host:77:w", 2, "v1", lease_seconds=2) == ids[:2]
     with db.sessions() as s:
-        (holder,) = queue.lease_holders(s)
+        (holder,) = workqueue.lease_holders(s)
     assert (holder.owner, holder.articles, holder.dead_here) == ("far-host:77:w", 2, False)
     early: list[list[int]] = []
     got: list[int] = []
 
     def taken() -> bool:
         with db.sessions.begin() as s:
-            batch = queue.claim_batch(s, "heir", 10, "v1", exclude=[ids[2]])
+            batch = workqueue.claim_batch(s, "heir", 10, "v1", exclude=[ids[2]])
         if batch:
             got.extend(batch)
             return True
@@ -224,10 +225,10 @@ def test_another_hosts_lease_is_taken_after_its_expiry_not_before(db: Database) 
 def test_renewal_keeps_a_lease_and_only_the_owners(db: Database) -> None:
     ids = _articles(db, 2)
     with db.sessions.begin() as s:
-        queue.claim_batch(s, "w", 1, "v1", lease_seconds=3)
-        queue.claim_batch(s, "other", 1, "v1", lease_seconds=3)
+        workqueue.claim_batch(s, "w", 1, "v1", lease_seconds=3)
+        workqueue.claim_batch(s, "other", 1, "v1", lease_seconds=3)
     with db.sessions.begin() as s:
-        assert queue.renew(s, "w", 600) == 1
+        assert workqueue.renew(s, "w", 600) == 1
     with db.sessions() as s:
         mine, theirs = (s.get(Article, i) for i in ids)
     now = dt.datetime.now(dt.UTC)
@@ -248,13 +249,13 @@ def test_nlp_failures_are_queued_until_the_attempts_run_out(db: Database) -> Non
     with db.sessions.begin() as s:
         # a failure with attempts left is retried; one that used them up waits for
         # an operator; a "failed" the NLP never saw (attempts 0) is not the NLP's
-        assert queue.claim_batch(s, "w", 10, "v1", max_attempts=3) == [fresh, once]
-        queue.release_all(s, "w")
-        assert queue.claim_batch(s, "w", 10, "v1", max_attempts=4) == [fresh, once, spent]
-        queue.release_all(s, "w")
-        everything = queue.claim_batch(s, "w", 10, "v1", reprocess=True, max_attempts=3)
+        assert workqueue.claim_batch(s, "w", 10, "v1", max_attempts=3) == [fresh, once]
+        workqueue.release_all(s, "w")
+        assert workqueue.claim_batch(s, "w", 10, "v1", max_attempts=4) == [fresh, once, spent]
+        workqueue.release_all(s, "w")
+        everything = workqueue.claim_batch(s, "w", 10, "v1", reprocess=True, max_attempts=3)
         assert everything == [fresh, once, spent, crawl_failed]
     with db.sessions() as s:
-        failures = queue.nlp_failures(s, 3)
+        failures = workqueue.nlp_failures(s, 3)
     assert (failures.waiting, failures.given_up) == (1, 1)
     assert [e[0] for e in failures.examples] == [spent]

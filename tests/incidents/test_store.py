@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from incidents.ledger import refresh_incident
 from incidents.process import Processor, ProcessStats
 from settings import Settings
-from storage import Database, audit
-from storage import incidents as queue
+from storage import Database, audit, workqueue
 from storage.models import (
     Article,
     Claim,
@@ -376,7 +375,7 @@ def test_bad_analysis_is_named_failure(db: Database, settings: Settings) -> None
         assert "parser exploded" in (a_bad.status_reason or "")
         # never written as processed: no NLP version, one attempt counted, queued again
         assert (a_bad.nlp_version, a_bad.nlp_attempts, a_bad.lease_owner) == (None, 1, None)
-        assert queue.pending_count(s, "v1") == 1
+        assert workqueue.pending_count(s, "v1") == 1
         inc = s.scalars(select(Incident)).one()
         assert (inc.killed_min, inc.killed_max) == (3, 9)  # swapped range kept, not lost
         a_empty = s.get(Article, empty)

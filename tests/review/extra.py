@@ -11,7 +11,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from storage.articles import write_snapshot
-from storage.models import Article, Claim, EvidenceMention, Incident, Source
+from storage.models import Article, Claim, Incident
+from tests.factory import Rows
 
 HEADLINE_TEXT = (
     "At least 20 dead in an attack in Ménaka. At least 20 people were killed on Monday "
@@ -39,19 +40,15 @@ class Extra:
 
 
 def add_extra(session: Session, data_dir: Path) -> Extra:
-    src = Source(
-        key="sahel_fr", name="Sahel (FR)", kind="feed", url="http://127.0.0.1/s", lang="fr"
-    )
-    session.add(src)
-    session.flush()
+    rows = Rows(session)
+    src = rows.source("sahel_fr", "Sahel (FR)", "http://127.0.0.1/s", lang="fr")
     published = dt.datetime(2024, 5, 14, 8, 0, tzinfo=dt.UTC)
     snap = write_snapshot(data_dir / "snapshots", SNAPSHOT_HTML)
 
     def article(n: int, text: str, lang: str, **kw: object) -> Article:
-        a = Article(
-            source_id=src.id,
-            url=f"http://127.0.0.1/s/{n}.html",
-            canonical_url=f"http://127.0.0.1/s/{n}.html",
+        return rows.article(
+            f"http://127.0.0.1/s/{n}.html",
+            source=src,
             title=f"article {n}",
             text=text,
             language=lang,
@@ -59,9 +56,6 @@ def add_extra(session: Session, data_dir: Path) -> Extra:
             status="processed",
             **kw,
         )
-        session.add(a)
-        session.flush()
-        return a
 
     a_head = article(1, HEADLINE_TEXT, "en")
     a_boni = article(
@@ -77,10 +71,7 @@ def add_extra(session: Session, data_dir: Path) -> Extra:
             "locked_fields": [],
             "victims": [],
         }
-        i = Incident(**{**values, **kw})
-        session.add(i)
-        session.flush()
-        return i
+        return rows.incident(**{**values, **kw})
 
     menaka_market = incident(
         event_date=dt.date(2024, 5, 13), place_name="Ménaka", lat=15.92, lon=2.4,
@@ -97,39 +88,21 @@ def add_extra(session: Session, data_dir: Path) -> Extra:
         civilians_killed=248, aggregate=True, confidence=0.9,
     )  # fmt: skip
 
-    def claim(inc: Incident, art: Article, quote: str, **kw: object) -> Claim:
-        start = art.text.index(quote)
-        c = Claim(
-            incident_id=inc.id,
-            article_id=art.id,
-            kind="killed",
-            quote=quote,
-            start=start,
-            end=start + len(quote),
-            published_at=published,
-            origin="machine",
-            **kw,
-        )
-        session.add(c)
-        session.add(
-            EvidenceMention(
-                incident_id=inc.id, article_id=art.id, sentence=quote, start=start,
-                end=start + len(quote),
-            )
-        )  # fmt: skip
-        session.flush()
-        return c
+    def claim(
+        inc: Incident, art: Article, quote: str, lo: int, hi: int | None = None, **kw: object
+    ) -> Claim:
+        return rows.quoted_claim(inc, art, "killed", quote, lo, hi, published_at=published, **kw)
 
     head = claim(
-        menaka_market, a_head, "At least 20 dead", min=20, qualifier="At least",
+        menaka_market, a_head, "At least 20 dead", 20, qualifier="At least",
         victims_text="", victim_category="unknown",
     )  # fmt: skip
     lead = claim(
-        menaka_market, a_head, "At least 20 people were killed", min=20, qualifier="At least",
+        menaka_market, a_head, "At least 20 people were killed", 20, qualifier="At least",
         victims_text="people", victim_category="civilians",
     )  # fmt: skip
     approx = claim(
-        boni, a_boni, "une trentaine de morts", min=30, max=30, qualifier="une trentaine",
+        boni, a_boni, "une trentaine de morts", 30, 30, qualifier="une trentaine",
         victims_text="de", victim_category="unknown", claimant="sources locales",
     )  # fmt: skip
     return Extra(

@@ -14,17 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    Article,
-    Claim,
-    EvidenceMention,
-    Incident,
-    IncidentActor,
-    ReferenceEvent,
-    Source,
-    User,
-)
+from storage.models import Article, Claim, Incident, User
 from storage.users import hash_password
+from tests.factory import Rows
 
 PASSWORD = "correct horse battery"
 UTC = dt.UTC
@@ -78,25 +70,18 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def _user(session: Session, username: str, role: str) -> User:
-    user = User(username=username, password_hash=_password_hash(), role=role, active=True)
-    session.add(user)
-    session.flush()
-    return user
-
-
-def _span(text: str, needle: str) -> tuple[int, int]:
-    start = text.index(needle)
-    return start, start + len(needle)
-
-
 def seed(session: Session) -> Seeded:
     """Insert the data set; returns the ids tests refer to."""
-    reviewer = _user(session, "rita", "reviewer")
-    reviewer2 = _user(session, "bob", "reviewer")
-    admin = _user(session, "ada", "admin")
+    rows = Rows(session)
+
+    def user(username: str, role: str) -> User:
+        return rows.user(username, role=role, password_hash=_password_hash(), active=True)
+
+    reviewer = user("rita", "reviewer")
+    reviewer2 = user("bob", "reviewer")
+    admin = user("ada", "admin")
     src = {
-        key: Source(key=key, name=name, kind="feed", url=f"http://127.0.0.1/{key}", lang=lang)
+        key: rows.source(key, name, f"http://127.0.0.1/{key}", lang=lang)
         for key, name, lang in (
             ("wire_en", "Wire (EN)", "en"),
             ("daily_en", "Daily (EN)", "en"),
@@ -104,23 +89,18 @@ def seed(session: Session) -> Seeded:
             ("gao_news", "Gao News", "en"),
         )
     }
-    session.add_all(src.values())
-    session.flush()
     published = dt.datetime(2024, 3, 25, 9, 0, tzinfo=UTC)
 
     def article(key: str, n: int, title: str, text: str, lang: str) -> Article:
-        a = Article(
-            source_id=src[key].id,
-            url=f"http://127.0.0.1/{key}/{n}.html",
-            canonical_url=f"http://127.0.0.1/{key}/{n}.html",
+        return rows.article(
+            f"http://127.0.0.1/{key}/{n}.html",
+            source=src[key],
             title=title,
             text=text,
             language=lang,
             published_at=published,
             status="processed",
         )
-        session.add(a)
-        return a
 
     a_en1 = article("wire_en", 1, "Gunmen kill villagers in central Mali", TEXT_EN1, "en")
     a_en2 = article("daily_en", 1, "Mayor: 22 dead in Ogossagou-Peul", TEXT_EN2, "en")
@@ -131,9 +111,8 @@ def seed(session: Session) -> Seeded:
     a_bad.url = "javascript:alert(3)"
     session.flush()
 
-    ref = ReferenceEvent(
-        dataset="acled",
-        external_id="MLI99001",
+    ref = rows.reference(
+        "MLI99001",
         event_date=dt.date(2024, 3, 24),
         event_type="Violence against civilians",
         sub_event_type="Attack",
@@ -146,21 +125,16 @@ def seed(session: Session) -> Seeded:
         actor2="Civilians (Mali)",
         fatalities=19,
     )
-    session.add(ref)
-    session.flush()
 
     def incident(**kw: object) -> Incident:
         kw.setdefault("victims", [])
-        i = Incident(
+        return rows.incident(
             status="candidate",
             date_precision="day",
             place_precision="point",
             locked_fields=[],
             **kw,
         )
-        session.add(i)
-        session.flush()
-        return i
 
     mopti = incident(
         event_date=dt.date(2024, 3, 24),
@@ -226,27 +200,7 @@ def seed(session: Session) -> Seeded:
         quote: str,
         **kw: object,
     ) -> Claim:
-        start, end = _span(art.text, quote)
-        c = Claim(
-            incident_id=inc.id,
-            article_id=art.id,
-            kind=kind,
-            min=lo,
-            max=hi,
-            quote=quote,
-            start=start,
-            end=end,
-            published_at=published,
-            origin="machine",
-            **kw,
-        )
-        session.add(c)
-        session.add(
-            EvidenceMention(
-                incident_id=inc.id, article_id=art.id, sentence=quote, start=start, end=end
-            )
-        )
-        return c
+        return rows.quoted_claim(inc, art, kind, quote, lo, hi, published_at=published, **kw)
 
     claim(
         mopti,
@@ -303,17 +257,7 @@ def seed(session: Session) -> Seeded:
         (mopti, a_fr, "Unidentified armed group", "armed_group", "perpetrator", "hommes armés"),
         (menaka, a_men, "JNIM", "armed_group", "perpetrator", "suspected militants"),
     ):
-        session.add(
-            IncidentActor(
-                incident_id=inc.id,
-                article_id=art.id,
-                actor=actor,
-                actor_type=kind,
-                role=role,
-                as_written=written,
-            )
-        )
-    session.flush()
+        rows.actor(inc, actor, kind, role, article=art, as_written=written)
     return Seeded(
         reviewer=reviewer.id,
         reviewer2=reviewer2.id,

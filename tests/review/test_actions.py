@@ -9,7 +9,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from review import actions
+from incidents import decisions
+from review import editform
 from storage import Database
 from storage.models import Claim, EvidenceMention, Incident, IncidentActor, Review, User
 from tests.review.seed import Seeded, seed
@@ -51,14 +52,14 @@ def _get(db: Database, incident_id: int) -> Incident:
 
 def test_confirm_and_reject_write_audit_rows(db: Database, data: Seeded) -> None:
     with db.sessions.begin() as s:
-        actions.confirm(s, data.mopti, 1, _user(s, data.reviewer), "three outlets agree")
+        decisions.confirm(s, data.mopti, 1, _user(s, data.reviewer), "three outlets agree")
     incident = _get(db, data.mopti)
     assert incident.status == "confirmed" and incident.version == 2
     assert incident.reviewed_by == data.reviewer
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="reason is required"):
-        actions.reject(s, data.menaka, 1, _user(s, data.reviewer), "   ")
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="reason is required"):
+        decisions.reject(s, data.menaka, 1, _user(s, data.reviewer), "   ")
     with db.sessions.begin() as s:
-        actions.reject(s, data.menaka, 1, _user(s, data.reviewer), "not in our area")
+        decisions.reject(s, data.menaka, 1, _user(s, data.reviewer), "not in our area")
     [row] = _trail(db, data.mopti)
     assert (row.action, row.user_id, row.note) == ("confirm", data.reviewer, "three outlets agree")
     assert row.before == {"status": "candidate"} and row.after == {"status": "confirmed"}
@@ -72,7 +73,7 @@ def test_confirm_and_reject_write_audit_rows(db: Database, data: Seeded) -> None
 
 
 def test_edit_locks_the_edited_fields_and_audits_before_after(db: Database, data: Seeded) -> None:
-    changes = actions.parse_edit_form(
+    changes = editform.parse_edit_form(
         {
             "place_name": "Ogossagou",
             "admin2": "Bankass",  # unchanged: not recorded, not locked
@@ -82,7 +83,7 @@ def test_edit_locks_the_edited_fields_and_audits_before_after(db: Database, data
         }
     )
     with db.sessions.begin() as s:
-        actions.edit(
+        decisions.edit(
             s,
             data.mopti,
             1,
@@ -138,23 +139,23 @@ def test_edit_locks_the_edited_fields_and_audits_before_after(db: Database, data
 def test_bad_edit_values_are_refused_with_a_named_reason(
     form: dict[str, str], message: str
 ) -> None:
-    with pytest.raises(actions.ActionError, match=message):
-        actions.parse_edit_form(form)
+    with pytest.raises(decisions.ActionError, match=message):
+        editform.parse_edit_form(form)
 
 
 def test_edit_refuses_end_before_start_and_no_change(db: Database, data: Seeded) -> None:
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="end date"):
-        actions.edit(
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="end date"):
+        decisions.edit(
             s, data.mopti, 1, _user(s, data.reviewer), {"event_date_end": dt.date(2024, 3, 1)}
         )
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="Nothing changed"):
-        actions.edit(s, data.mopti, 1, _user(s, data.reviewer), {"place_name": "Ogossagou-Peul"})
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="Nothing changed"):
+        decisions.edit(s, data.mopti, 1, _user(s, data.reviewer), {"place_name": "Ogossagou-Peul"})
     assert _trail(db, data.mopti) == []
 
 
 def test_reviewer_claim_wins_and_is_audited(db: Database, data: Seeded) -> None:
     with db.sessions.begin() as s:
-        actions.add_claim(
+        decisions.add_claim(
             s,
             data.mopti,
             1,
@@ -185,8 +186,8 @@ def test_reviewer_claim_wins_and_is_audited(db: Database, data: Seeded) -> None:
 def test_bad_reviewer_claims_are_refused(
     db: Database, data: Seeded, lo: int | None, hi: int | None, message: str
 ) -> None:
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match=message):
-        actions.add_claim(
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match=message):
+        decisions.add_claim(
             s, data.mopti, 1, _user(s, data.reviewer), kind="killed", minimum=lo, maximum=hi
         )
     assert _trail(db, data.mopti) == []
@@ -197,7 +198,7 @@ def test_merge_counts_the_merged_claims_and_unmerge_restores(db: Database, data:
     # computed over its claim and Mopti's three: lowest minimum 18 (une vingtaine:
     # 18–22), no maximum because "at least 19" is open-ended (conservative policy).
     with db.sessions.begin() as s:
-        result = actions.merge(
+        result = decisions.merge(
             s, data.mopti, 1, _user(s, data.reviewer), data.mopti_dup, "same attack"
         )
     assert result.redirect_to == data.mopti_dup
@@ -216,7 +217,7 @@ def test_merge_counts_the_merged_claims_and_unmerge_restores(db: Database, data:
     assert b_row.after["merged_from"] == data.mopti and b_row.note == "same attack"
     assert b_row.before["killed_min"] == 21 and b_row.after["killed_min"] == 18
     with db.sessions.begin() as s:
-        actions.unmerge(s, data.mopti, merged.version, _user(s, data.reviewer2), "different day")
+        decisions.unmerge(s, data.mopti, merged.version, _user(s, data.reviewer2), "different day")
     merged, target = _get(db, data.mopti), _get(db, data.mopti_dup)
     assert (merged.status, merged.merged_into) == ("candidate", None)
     assert (target.killed_min, target.killed_max) == (21, 21)
@@ -225,21 +226,21 @@ def test_merge_counts_the_merged_claims_and_unmerge_restores(db: Database, data:
 
 
 def test_merge_refusals(db: Database, data: Seeded) -> None:
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="itself"):
-        actions.merge(s, data.mopti, 1, _user(s, data.reviewer), data.mopti)
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="does not exist"):
-        actions.merge(s, data.mopti, 1, _user(s, data.reviewer), 9999)
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="itself"):
+        decisions.merge(s, data.mopti, 1, _user(s, data.reviewer), data.mopti)
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="does not exist"):
+        decisions.merge(s, data.mopti, 1, _user(s, data.reviewer), 9999)
     with db.sessions.begin() as s:
-        actions.merge(s, data.mopti_dup, 1, _user(s, data.reviewer), data.mopti)
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="merge into"):
-        actions.merge(s, data.menaka, 1, _user(s, data.reviewer), data.mopti_dup)
+        decisions.merge(s, data.mopti_dup, 1, _user(s, data.reviewer), data.mopti)
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="merge into"):
+        decisions.merge(s, data.menaka, 1, _user(s, data.reviewer), data.mopti_dup)
 
 
 def test_split_an_article_out_into_a_new_incident(db: Database, data: Seeded) -> None:
     # Taking the French article out leaves "at least 19" and "22": min 19, open max.
     # The new incident has only "une vingtaine" (18–22).
     with db.sessions.begin() as s:
-        result = actions.split(
+        result = decisions.split(
             s,
             data.mopti,
             1,
@@ -272,10 +273,10 @@ def test_split_refuses_claims_of_another_incident(db: Database, data: Seeded) ->
     with db.sessions() as s:
         menaka_claim = s.scalar(select(Claim.id).where(Claim.incident_id == data.menaka))
     assert menaka_claim is not None
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="do not belong"):
-        actions.split(s, data.mopti, 1, _user(s, data.reviewer), claim_ids=[menaka_claim])
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="at least one"):
-        actions.split(s, data.mopti, 1, _user(s, data.reviewer))
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="do not belong"):
+        decisions.split(s, data.mopti, 1, _user(s, data.reviewer), claim_ids=[menaka_claim])
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="at least one"):
+        decisions.split(s, data.mopti, 1, _user(s, data.reviewer))
 
 
 def test_grade_and_evidence_seen(db: Database, data: Seeded) -> None:
@@ -285,11 +286,11 @@ def test_grade_and_evidence_seen(db: Database, data: Seeded) -> None:
         incident.new_evidence = True
     version = _get(db, data.menaka).version
     with db.sessions.begin() as s:
-        actions.grade(s, data.menaka, version, _user(s, data.reviewer), "single_source")
-    with db.sessions.begin() as s, pytest.raises(actions.ActionError, match="Unknown grade"):
-        actions.grade(s, data.menaka, version + 1, _user(s, data.reviewer), "excellent")
+        decisions.grade(s, data.menaka, version, _user(s, data.reviewer), "single_source")
+    with db.sessions.begin() as s, pytest.raises(decisions.ActionError, match="Unknown grade"):
+        decisions.grade(s, data.menaka, version + 1, _user(s, data.reviewer), "excellent")
     with db.sessions.begin() as s:
-        actions.evidence_seen(s, data.menaka, version + 1, _user(s, data.reviewer))
+        decisions.evidence_seen(s, data.menaka, version + 1, _user(s, data.reviewer))
     incident = _get(db, data.menaka)
     assert incident.grade == "single_source" and incident.new_evidence is False
     assert [(r.action, r.after) for r in _trail(db, data.menaka)] == [
@@ -301,15 +302,15 @@ def test_grade_and_evidence_seen(db: Database, data: Seeded) -> None:
 def test_stale_version_changes_nothing_and_names_who_changed_it(db: Database, data: Seeded) -> None:
     # Both reviewers opened the incident at version 1; rita confirms first.
     with db.sessions.begin() as s:
-        actions.confirm(s, data.mopti, 1, _user(s, data.reviewer))
-    with db.sessions.begin() as s, pytest.raises(actions.StaleVersion) as caught:
-        actions.reject(s, data.mopti, 1, _user(s, data.reviewer2), "duplicate")
+        decisions.confirm(s, data.mopti, 1, _user(s, data.reviewer))
+    with db.sessions.begin() as s, pytest.raises(decisions.StaleVersion) as caught:
+        decisions.reject(s, data.mopti, 1, _user(s, data.reviewer2), "duplicate")
     assert "rita (confirm)" in str(caught.value) and "NOT applied" in str(caught.value)
     assert _get(db, data.mopti).status == "confirmed"
     assert [r.action for r in _trail(db, data.mopti)] == ["confirm"]
     # bob looks again and applies his decision on the current version: both are kept
     with db.sessions.begin() as s:
-        actions.reject(s, data.mopti, 2, _user(s, data.reviewer2), "duplicate")
+        decisions.reject(s, data.mopti, 2, _user(s, data.reviewer2), "duplicate")
     assert [(r.action, r.user_id) for r in _trail(db, data.mopti)] == [
         ("confirm", data.reviewer),
         ("reject", data.reviewer2),
@@ -321,13 +322,13 @@ def test_simultaneous_writes_one_wins_the_other_is_told(db: Database, data: Seed
     makes the second UPDATE match no row, and it is refused, not applied."""
     first, second = db.sessions(), db.sessions()
     try:
-        a = actions.load(first, data.mopti, 1)
-        b = actions.load(second, data.mopti, 1)
+        a = decisions.load(first, data.mopti, 1)
+        b = decisions.load(second, data.mopti, 1)
         assert a.version == b.version == 1
-        actions.confirm(first, data.mopti, 1, _user(first, data.reviewer))
+        decisions.confirm(first, data.mopti, 1, _user(first, data.reviewer))
         first.commit()
-        with pytest.raises(actions.StaleVersion, match="NOT applied"):
-            actions.reject(second, data.mopti, 1, _user(second, data.reviewer2), "dup")
+        with pytest.raises(decisions.StaleVersion, match="NOT applied"):
+            decisions.reject(second, data.mopti, 1, _user(second, data.reviewer2), "dup")
         second.rollback()
     finally:
         first.close()
@@ -348,9 +349,9 @@ def test_threads_racing_on_one_incident_lose_no_decision(db: Database, data: See
         barrier.wait()
         try:
             with db.sessions.begin() as s:
-                actions.grade(s, data.menaka, 1, _user(s, data.reviewer), grades[n])
+                decisions.grade(s, data.menaka, 1, _user(s, data.reviewer), grades[n])
             result = "applied"
-        except actions.StaleVersion:
+        except decisions.StaleVersion:
             result = "stale"
         except Exception as exc:  # SQLite may report the lock as an OperationalError
             result = f"error: {type(exc).__name__}"

@@ -1,4 +1,5 @@
-"""Helpers of the pipeline tests: recorded real pages and items built from them.
+"""Recorded real pages for the pipeline tests, and items built from them (a support
+module: no tests here).
 
 The pages are the gzipped subset in tests/fixtures/news_html (manifest.json
 gives each page's original URL, language, upstream gold and our topic label).

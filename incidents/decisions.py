@@ -1,4 +1,5 @@
-"""Reviewer actions on incidents, each one audited and optimistically locked.
+"""A reviewer's decisions on incidents, each one audited and optimistically locked:
+confirm, reject, reopen, grade, edit, add a figure, merge, unmerge, split.
 
 Every action takes the incident ``version`` the reviewer saw. If the incident
 changed since (another reviewer, or the pipeline), nothing is changed and
@@ -15,7 +16,9 @@ evidence and actors), and :func:`split` moves chosen claims or one article's
 claims, evidence and actors out into a new incident.
 
 The functions flush but never commit: the caller owns the transaction
-(``with db.sessions.begin() as session``).
+(``with db.sessions.begin() as session``). They take typed values and know
+nothing of the web: the review UI parses its forms (``review.editform``) and
+calls them, and so can a command or the API.
 """
 
 from __future__ import annotations
@@ -30,18 +33,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from incidents import ledger
-from review import forms
 from storage import audit
 from storage.models import (
     CLAIM_KINDS,
-    DATE_PRECISIONS,
-    DEATH_SIDES,
     EVENT_TYPES,
     GRADES,
     INCIDENT_CODING_FIELDS,
     INCIDENT_DATE_FIELDS,
     INCIDENT_PLACE_FIELDS,
-    PLACE_PRECISIONS,
     Claim,
     EvidenceMention,
     Incident,
@@ -58,13 +57,10 @@ OTHER_FIELDS = ("aggregate", "victims")
 ACTOR_FIELDS = ("perpetrators", "targets")
 CODING_FIELDS = INCIDENT_CODING_FIELDS
 EDITABLE_FIELDS = PLACE_FIELDS + DATE_FIELDS + OTHER_FIELDS + ACTOR_FIELDS + CODING_FIELDS
-DEATH_FIELDS = (*(f"deaths_{side}" for side in DEATH_SIDES), "deaths_best")
-MAX_DEATHS = 1_000_000  # more than any event: a typo, not a figure
 FIGURE_FIELDS = tuple(f"{kind}_{end}" for kind in CLAIM_KINDS for end in ("min", "max"))
 VICTIM_CATEGORIES = ("civilians", "women", "children", "soldiers", "militants", "peacekeepers")
 OPEN_STATUSES = ("candidate", "confirmed")
 NOTE_MAX = 2000
-NOTES_MAX = 5000  # the coder's notes kept on the incident
 
 
 class ReviewerLike(Protocol):
@@ -323,100 +319,6 @@ def evidence_seen(
 
 
 # --- edits ----------------------------------------------------------------------
-
-
-def _parse_int(name: str, raw: str, *, lo: int | None = None) -> int | None:
-    # Bounded and ASCII-only (review/forms.py): '²' or 2^64 must not reach the database.
-    try:
-        return forms.whole_number(raw, name, lo=lo or 0, hi=forms.MAX_INT32)
-    except forms.FormError as exc:
-        raise ActionError(str(exc)) from None
-
-
-def _parse_float(name: str, raw: str, lo: float, hi: float) -> float | None:
-    raw = raw.strip().replace(",", ".")
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ActionError(f"{name}: {raw!r} is not a number.") from None
-    if not lo <= value <= hi:
-        raise ActionError(f"{name}: must be between {lo} and {hi}.")
-    return value
-
-
-def _parse_date(name: str, raw: str) -> dt.date | None:
-    # A plausible event date only (1900-01-01 .. tomorrow): year 1 broke date windows.
-    try:
-        return forms.event_date(raw, name)
-    except forms.FormError as exc:
-        raise ActionError(str(exc)) from None
-
-
-def _parse_list(raw: str) -> list[str]:
-    items = [part.strip() for part in raw.replace("\n", ";").split(";")]
-    seen: list[str] = []
-    for item in items:
-        if item and item not in seen:
-            seen.append(item[:200])
-    return seen
-
-
-def parse_edit_form(form: Mapping[str, str]) -> dict[str, Any]:
-    """Typed values for the editable fields present in ``form`` (validation errors raise)."""
-    out: dict[str, Any] = {}
-    for name in EDITABLE_FIELDS:
-        if name not in form:
-            continue
-        raw = form[name]
-        value: Any
-        if name in ("lat",):
-            value = _parse_float("latitude", raw, -90.0, 90.0)
-        elif name in ("lon",):
-            value = _parse_float("longitude", raw, -180.0, 180.0)
-        elif name == "geonames_id":
-            value = _parse_int("GeoNames id", raw, lo=1)
-        elif name in ("event_date", "event_date_end"):
-            value = _parse_date(name.replace("_", " "), raw)
-        elif name == "country":
-            value = raw.strip().upper() or None
-            if value is not None and (len(value) != 2 or not value.isalpha()):
-                raise ActionError(f"country: {raw!r} is not an ISO 3166 alpha-2 code.")
-        elif name == "place_precision":
-            value = raw.strip() or "unresolved"
-            if value not in PLACE_PRECISIONS:
-                raise ActionError(f"place precision: {raw!r} is not one of the choices.")
-        elif name == "date_precision":
-            value = raw.strip() or "unknown"
-            if value not in DATE_PRECISIONS:
-                raise ActionError(f"date precision: {raw!r} is not one of the choices.")
-        elif name == "aggregate":
-            value = raw.strip().lower() in ("1", "true", "on", "yes")
-        elif name in ("victims", "perpetrators", "targets"):
-            value = _parse_list(raw)
-        elif name in DEATH_FIELDS:
-            value = _parse_int(name.replace("_", " "), raw, lo=0)
-            if value is not None and value > MAX_DEATHS:
-                raise ActionError(f"{name.replace('_', ' ')}: {value} is not a plausible figure.")
-        elif name == "event_type":
-            value = raw.strip() or None
-            if value is not None and value not in EVENT_TYPES:
-                raise ActionError(f"event type: {raw!r} is not one of ACLED's event types.")
-        elif name == "sub_event_type":
-            value = raw.strip() or None
-            if value is not None and not any(value in subs for subs in EVENT_TYPES.values()):
-                raise ActionError(f"sub-event type: {raw!r} is not one of ACLED's sub-types.")
-        elif name == "notes":
-            value = raw.strip() or None
-            if value is not None and len(value) > NOTES_MAX:
-                raise ActionError(
-                    f"The notes are too long ({len(value)} characters; at most {NOTES_MAX})."
-                )
-        else:
-            value = raw.strip()[:300] or None
-        out[name] = value
-    return out
 
 
 def _actor_names(incident: Incident, role: str) -> list[str]:

@@ -1,7 +1,9 @@
 """CLI commands of the crawling side: ``sources``, ``crawl``, ``acled``, ``ucdp``.
 
-Scrapy and the database are imported inside the commands, so ``civwatch
---help`` stays fast.
+They record crawl runs, source health and reference rows in the database, so
+they live here and not in ``spiders/`` (which knows nothing of storage). Scrapy
+and the database are imported inside the commands, so ``civwatch --help``
+stays fast.
 """
 
 from __future__ import annotations

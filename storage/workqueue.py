@@ -1,5 +1,6 @@
-"""Incident repository: the article work queue of the processing stage, and the
-machine-made content of an article (its claims, actors and evidence).
+"""The article work queue of the processing stage, and the machine-made content
+(claims, actors, evidence) that processing an article writes and re-processing
+replaces.
 
 The work queue is a lease on ``articles`` (``lease_owner`` / ``lease_expires``):
 a worker claims a batch in one short transaction, processes each article in

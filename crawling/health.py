@@ -35,7 +35,7 @@ from scrapy.http import Response
 from scrapy.spiders import Spider
 from sqlalchemy import select
 
-from pipelines.middlewares import CrawlDatabase, open_database
+from crawling.middlewares import CrawlDatabase, open_database
 from spiders.items import PageItem, ReferenceEventItem
 from storage.models import Source, SourceRun
 
