@@ -1,6 +1,6 @@
 """The processing stage: stored articles → claims, actors, evidence and incidents.
 
-A worker leases a batch of articles (``storage.incidents.claim_batch``), runs
+A worker leases a batch of articles (``storage.workqueue.claim_batch``), runs
 the NLP over the batch's texts at once (``nlp.pipe`` inside the analyzer), then
 writes each article in its own transaction: the article's claims, actors and
 evidence, the incidents they create or merge into, the refreshed figures, the
