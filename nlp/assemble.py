@@ -60,6 +60,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.claims import KINDS, Claim, doc_text, fold
 from nlp.dates import DateMention
+from settings import DEFAULT_FOCUS
 
 DATA = Path(__file__).resolve().parent / "data"
 ARMY_OF = {
@@ -209,7 +210,7 @@ def assemble(
     doc: Doc,
     dates: list[DateMention],
     published: date | None,
-    focus_countries: tuple[str, ...] = ("ML", "BF", "NE"),
+    focus_countries: tuple[str, ...] = DEFAULT_FOCUS,
 ) -> list[Incident]:
     """Candidate incidents of one processed document (see the module docstring)."""
     claims: list[Claim] = list(doc._.claims or [])
