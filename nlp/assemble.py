@@ -58,8 +58,9 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from nlp.claims import KINDS, Claim, doc_text, fold
+from nlp.claims import KINDS, Claim, doc_text
 from nlp.dates import DateMention
+from nlp.textnorm import fold_keep_length as fold
 from settings import DEFAULT_FOCUS
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -57,9 +57,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from nlp.claims import fold
 from nlp.evaluate import ScoredItem, agree, field_value, filled, names_match
 from nlp.numbers import find_quantities
+from nlp.textnorm import fold_keep_length as fold
 
 DATA = Path(__file__).resolve().parent / "data"
 ERROR_FIELDS = (

@@ -22,7 +22,7 @@ from importlib import resources
 
 from scrapy.crawler import Crawler
 
-from pipelines.textfold import fold_accents
+from nlp.textnorm import fold_accents as fold
 from settings import from_scrapy_settings
 from spiders.items import PageItem
 
@@ -31,11 +31,6 @@ THRESHOLD = 0.3
 HEAD_CHARS = 10_000
 _TOKEN_RE = re.compile(r"[^\W_]+|&")  # elisions split: l'attaque → l, attaque
 LONG_TEXT_WORDS = 1500
-
-
-def fold(text: str) -> str:
-    """Without accents (tués → tues), apostrophes unified; case kept."""
-    return fold_accents(text)
 
 
 def _key(text: str) -> tuple[str, ...]:
