@@ -27,6 +27,10 @@ from typing import Any, get_type_hints
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_SOURCES = ROOT / "sources.yaml"
+# The countries watched when neither a source nor the caller names any (Mali,
+# Burkina Faso, Niger). The one definition: ``Settings.focus_countries``, the
+# NLP components' defaults and ``civwatch analyze --focus`` all read it.
+DEFAULT_FOCUS: tuple[str, ...] = ("ML", "BF", "NE")
 
 
 class SettingsError(ValueError):
@@ -80,7 +84,7 @@ class Settings:
         ),
     )
     focus_countries: tuple[str, ...] = field(
-        default=("ML", "BF", "NE"),
+        default=DEFAULT_FOCUS,
         metadata=_env(
             "CIVWATCH_FOCUS_COUNTRIES",
             "ISO alpha-2 countries watched when a source names none (comma-separated).",

@@ -3,17 +3,8 @@
 A Scrapy extension (one per crawler = one per source). It counts requests,
 responses by status and items by outcome from Scrapy's signals, reads the
 spiders' ``civwatch/…`` stats (see ``spiders.base``) at the end, writes one
-``SourceRun`` row and updates the ``Source`` health columns:
-
-* ``failing`` at once when the feed/API answers with an HTML page, 403, 410 or
-  a token error — these do not fix themselves;
-* ``warning``, then ``failing`` after ``FAILING_AFTER`` runs in a row, for
-  other discovery failures (timeouts, 5xx, malformed XML);
-* ``warning`` when the source listed nothing at all for ``FAILING_AFTER`` runs
-  (a "not modified" answer is not nothing: the feed is alive), or when every
-  page it listed failed (at least ``FAILING_AFTER`` of them);
-* ``warning`` when the source is skipped for missing settings (credentials);
-* otherwise ``ok``.
+``SourceRun`` row and updates the ``Source`` health columns with the verdict of
+``storage.sourcehealth.source_health`` (where the rules are written down).
 
 For ``acled_api`` sources "new" counts the reference events stored.
 ``dropped`` holds every other outcome by reason: items dropped by a pipeline,
@@ -38,15 +29,13 @@ from sqlalchemy import select
 from crawling.middlewares import CrawlDatabase, open_database
 from spiders.items import PageItem, ReferenceEventItem
 from storage.models import Source, SourceRun
+from storage.sourcehealth import source_health
 
 logger = logging.getLogger(__name__)
 
-FAILING_AFTER = 3
 # Pipeline drops that are not failures: the store found the page already there
 # (e.g. a new URL redirecting to a stored one).
 NOT_FAILURES = ("already stored",)
-# Discovery failures that mean the source is broken, not having a bad day.
-HARD_FAILURES = ("html instead of", "http 403", "http 410", "acled token error", "http 401")
 
 
 @dataclass
@@ -98,27 +87,7 @@ class RunTally:
 
 def judge(tally: RunTally, source: Source) -> tuple[str, str | None]:
     """The source's health after this run: (health, reason)."""
-    if tally.not_configured:
-        return "warning", "skipped: not configured (see the crawl log)"
-    if tally.discovery_failures:
-        reason = ", ".join(sorted(tally.discovery_failures))
-        hard = any(marker in reason for marker in HARD_FAILURES)
-        if hard or source.consecutive_failures >= FAILING_AFTER:
-            return "failing", f"{reason} ({source.consecutive_failures} run(s) in a row)"
-        return "warning", f"{reason} ({source.consecutive_failures} run(s) in a row)"
-    if source.zero_article_runs >= FAILING_AFTER:
-        return "warning", f"nothing listed for {source.zero_article_runs} runs"
-    if tally.failed >= FAILING_AFTER and tally.new + tally.duplicate + tally.irrelevant == 0:
-        # The feed is fine but no page could be used (blocked, moved, paywalled…).
-        worst = max(
-            (item for item in tally.dropped.items() if not item[0].startswith("skipped")),
-            key=lambda item: item[1],
-            default=("unknown reason", tally.failed),
-        )
-        return "warning", f"every page failed ({worst[0]} ×{worst[1]})"
-    if tally.warnings:
-        return "warning", ", ".join(sorted(tally.warnings))
-    return "ok", None
+    return source_health(source, tally)
 
 
 class SourceHealth:

@@ -36,6 +36,7 @@ from storage.models import (
     Source,
     User,
 )
+from storage.sourcehealth import UNHEALTHY, source_health
 
 LISTED_STATUSES = ("candidate", "confirmed")
 FIGURE_FIELDS = (
@@ -54,8 +55,6 @@ PLACE_DATE_FIELDS = (
 FIGURE_ACTIONS = (audit.PIPELINE_UPDATE, audit.CLAIM_ADD, audit.EDIT)
 STATUS_ACTIONS = (audit.CONFIRM, audit.REJECT, audit.MERGE, audit.REOPEN, audit.SPLIT)
 CHANGE_ACTIONS = (*FIGURE_ACTIONS, *STATUS_ACTIONS, audit.PIPELINE_NEW_EVIDENCE)
-# A source is worth a warning after this many failed or empty runs in a row.
-SILENT_RUNS = 3
 TREND_DAYS = 30
 EVIDENCE_CHARS = 400
 CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's limits
@@ -761,19 +760,9 @@ def _trend(session: Session, profile: Profile, period: Period) -> list[TrendDay]
 
 
 def source_warnings(session: Session) -> list[SourceWarning]:
-    """Enabled sources that are failing, or silent or failing for several runs."""
-    rows = session.scalars(
-        select(Source)
-        .where(
-            Source.enabled.is_(True),
-            or_(
-                Source.health.in_(("warning", "failing")),
-                Source.consecutive_failures >= SILENT_RUNS,
-                Source.zero_article_runs >= SILENT_RUNS,
-            ),
-        )
-        .order_by(Source.key)
-    )
+    """Enabled sources whose health is not ok (failing, or silent or failing for several runs)."""
+    enabled = session.scalars(select(Source).where(Source.enabled.is_(True)).order_by(Source.key))
+    rows = [s for s in enabled if source_health(s)[0] in UNHEALTHY]
     warnings = [
         SourceWarning(
             key=s.key,

@@ -23,13 +23,13 @@ a revision from 3 to 30 killed matters whatever the old figure was.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from nlp.textnorm import fold_casefold as fold
 from settings import Settings
 
 LANGUAGES = ("en", "fr")
@@ -52,12 +52,6 @@ KNOWN_KEYS = {
 
 class ProfileError(ValueError):
     """The profiles file is missing, unreadable or has a bad entry (one clear line)."""
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents, for place and actor-type comparisons."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
 def actor_type_key(text: str) -> str:

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -45,6 +44,7 @@ from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from nlp.placevariants import close_variants, haversine_km, load_place_names, variant_key
+from nlp.textnorm import fold_place as fold  # also imported from here by matching and tests
 from settings import Settings
 from storage.models import Article, EvidenceMention, Incident, IncidentActor
 
@@ -163,15 +163,6 @@ class MergeScore:
             "notes": dict(self.notes),
             "decided_by": self.decided_by(),
         }
-
-
-def fold(name: str | None) -> str:
-    """Case- and accent-insensitive form of a place name."""
-    if not name:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().replace("-", " ").split())
 
 
 def _has_point(x: PlaceLike) -> bool:

@@ -25,18 +25,17 @@ Input is treated as hostile, each case with a named outcome in ``"status"``:
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp import langid
 from nlp.assemble import assemble
 from nlp.claims import doc_text
 from nlp.dates import find_dates
@@ -51,12 +50,6 @@ CHUNK_CHARS = 20_000
 PIPE_BATCH = 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _HTML_HINT = re.compile(r"<(?:html|body|div|p|article|head|span|br|a\s)[\s>/]", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_STOPWORDS = json.loads(
-    (Path(__file__).resolve().parent / "data/langid_stopwords.json").read_text("utf-8")
-)
-_EN = frozenset(_STOPWORDS["en"])
-_FR = frozenset(_STOPWORDS["fr"])
 
 
 @dataclass(frozen=True)
@@ -71,15 +64,9 @@ class AnalyzeInput:
 
 
 def detect_language(text: str) -> str:
-    """ "en", "fr" or "other" from the share of English and French stop words."""
-    words = [w.lower().replace("’", "'").split("'")[-1] for w in _WORD.findall(text[:20_000])]
-    if not words:
-        return "other"
-    en = sum(w in _EN for w in words)
-    fr = sum(w in _FR for w in words)
-    if max(en, fr) < max(2, 0.12 * len(words)):
-        return "other"
-    return "fr" if fr > en else "en"
+    """ "en", "fr" or "other": ``nlp.langid``'s English-or-French rule."""
+    lang, _ = langid.detect_language(text, en_or_fr=True)
+    return lang or "other"
 
 
 def html_to_text(html: str) -> str:

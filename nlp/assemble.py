@@ -58,8 +58,10 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from nlp.claims import KINDS, Claim, doc_text, fold
+from nlp.claims import KINDS, Claim, doc_text
 from nlp.dates import DateMention
+from nlp.textnorm import fold_keep_length as fold
+from settings import DEFAULT_FOCUS
 
 DATA = Path(__file__).resolve().parent / "data"
 ARMY_OF = {
@@ -209,7 +211,7 @@ def assemble(
     doc: Doc,
     dates: list[DateMention],
     published: date | None,
-    focus_countries: tuple[str, ...] = ("ML", "BF", "NE"),
+    focus_countries: tuple[str, ...] = DEFAULT_FOCUS,
 ) -> list[Incident]:
     """Candidate incidents of one processed document (see the module docstring)."""
     claims: list[Claim] = list(doc._.claims or [])

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.numbers import Quantity, find_quantities
+from nlp.textnorm import fold_keep_length as fold
 
 DATA = Path(__file__).resolve().parent / "data"
 KINDS = ("killed", "injured", "abducted")
@@ -126,31 +126,6 @@ def doc_text(doc: Doc) -> str:
         doc.user_data[key] = doc.text
     text: str = doc.user_data[key]
     return text
-
-
-def _fold_char(ch: str) -> str:
-    if ch in "’‘`´ʼ":
-        return "'"
-    if ch in "‐‑–—":
-        return "-"
-    kept = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-    low = kept.lower() if kept else ch.lower()
-    return low if len(low) == 1 else ch
-
-
-# Latin letters and punctuation are folded by one table lookup per character.
-_FOLD_TABLE = {i: _fold_char(chr(i)) for i in range(0x250)} | {
-    ord(c): _fold_char(c) for c in "’‘`´ʼ‐‑–—"
-}
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, unify apostrophes — keeping one char per input char.
-
-    Offsets into the folded text are offsets into the original (unlike
-    ``nlp.textnorm.fold``, which also collapses spaces for lexicon keys).
-    """
-    return text.translate(_FOLD_TABLE)
 
 
 def _forms_re(words: list[str], prefix: str, suffix: str) -> re.Pattern[str]:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from settings import DEFAULT_FOCUS
+
 if TYPE_CHECKING:
     from nlp.eval_report import FileResult
 
@@ -56,7 +58,7 @@ def _read_text(source: str) -> str:
 )
 @click.option(
     "--focus",
-    default="ML,BF,NE",
+    default=",".join(DEFAULT_FOCUS),
     show_default=True,
     help="Focus countries (ISO2, comma-separated).",
 )

@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from nlp.claims import fold
+from nlp.textnorm import fold_keep_length as fold
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -57,9 +57,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from nlp.claims import fold
+from nlp.countries import load_countries
 from nlp.evaluate import ScoredItem, agree, field_value, filled, names_match
 from nlp.numbers import find_quantities
+from nlp.textnorm import fold_keep_length as fold
 
 DATA = Path(__file__).resolve().parent / "data"
 ERROR_FIELDS = (
@@ -158,6 +159,11 @@ def _names_of(file: str, column: int) -> frozenset[str]:
 def _first_names() -> frozenset[str]:
     lines = (DATA / "first_names.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(fold(x).strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    return frozenset(fold(n).strip() for country in load_countries() for n in country.names)
 
 
 def _key(name: str) -> str:
@@ -338,7 +344,7 @@ def place_category(name: str, text: str, gold_name: str | None) -> str | None:
         return "capital"
     if key in ETHNIC_GROUPS or key.rstrip("s") in ETHNIC_GROUPS:
         return "ethnic group"
-    broad = {*_names_of("admin1_names.tsv", 1), *_names_of("countries.tsv", 1)}
+    broad = {*_names_of("admin1_names.tsv", 1), *_country_names()}
     for m in re.finditer(re.escape(target), folded) if key not in broad else ():
         before = folded[max(0, m.start() - 40) : m.start()]
         words = before.split()

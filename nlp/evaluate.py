@@ -48,7 +48,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from nlp.analyze import AnalyzeInput, Analyzer
-from nlp.claims import fold
+from nlp.textnorm import fold_keep_length as fold
 
 FIELDS = (
     "killed_exact",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from nlp.countries import load_countries
 from nlp.textnorm import compact_key, name_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -316,18 +317,16 @@ def load_gazetteer(data_dir: str = "") -> Gazetteer:
             if " " in key:
                 _add(gaz.by_compact, key.replace(" ", ""), entry)
 
-    for line in _read_lines(root / "countries.tsv"):
-        iso2, names_field, demonyms = [*line.split("\t"), ""][:3]
-        names = names_field.split("|")
-        for written in names:
+    for country in load_countries(root / "countries.tsv"):
+        iso2 = country.iso2
+        for written in country.names:
             gaz.countries[name_key(written)] = iso2
-        for written in demonyms.split("|"):
-            if written:
-                gaz.nationalities[name_key(written)] = iso2
+        for written in country.nationality_words:
+            gaz.nationalities[name_key(written)] = iso2
         row = pcli.get(iso2)
         if row is not None:
             gaz.country_entries[iso2] = Entry(
-                names[0], iso2, None, None, row.lat, row.lon, row.geonames_id,
+                country.names[0], iso2, None, None, row.lat, row.lon, row.geonames_id,
                 "A.PCLI", row.population, "country",
             )  # fmt: skip
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from text_to_num import text2num
 
-DATA = Path(__file__).resolve().parent / "data"
+from nlp.textnorm import fold_keep_accents, unify_punctuation
 
-_APOS = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "\u00a0": " "})
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,8 @@ class NumberLexicon:
 
 
 def _alternation(phrases: list[str]) -> str:
-    ordered = sorted({p.translate(_APOS) for p in phrases}, key=len, reverse=True)
+    ordered = sorted({unify_punctuation(p) for p in phrases}, key=len, reverse=True)
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.translate(_APOS).lower()).strip()
 
 
 @lru_cache(maxsize=4)
@@ -88,14 +84,14 @@ def load_lexicon(lang: str) -> NumberLexicon:
     dates = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
     phrases: dict[str, tuple[int, str]] = {}
     for phrase, value in spec["approximate"].items():
-        phrases[_norm(phrase)] = (int(value), "approx")
+        phrases[fold_keep_accents(phrase)] = (int(value), "approx")
     for phrase, value in spec["vague"].items():
-        phrases[_norm(phrase)] = (int(value), "vague")
+        phrases[fold_keep_accents(phrase)] = (int(value), "vague")
     words = _alternation(spec["number_words"])
     connectors = _alternation(spec["connectors"])
     word_run = rf"(?:{words})(?:(?:\s*-\s*|\s+)(?:(?:{connectors})(?:\s*-\s*|\s+))?(?:{words}))*"
-    quals = {_norm(k): v for k, v in spec["qualifiers"].items()}
-    posts = {_norm(k): v for k, v in spec["post_qualifiers"].items()}
+    quals = {fold_keep_accents(k): v for k, v in spec["qualifiers"].items()}
+    posts = {fold_keep_accents(k): v for k, v in spec["post_qualifiers"].items()}
     flags = re.IGNORECASE
     return NumberLexicon(
         lang=lang,
@@ -117,10 +113,10 @@ def load_lexicon(lang: str) -> NumberLexicon:
         range_opener_re=re.compile(
             rf"(?<![\w])(?:{_alternation(spec['range_openers'])})\s+$", flags
         ),
-        units=frozenset(_norm(u) for u in spec["units"]),
+        units=frozenset(fold_keep_accents(u) for u in spec["units"]),
         currency_re=re.compile(rf"(?:{_alternation(spec['currency_prefixes'])})\s*$", flags),
         age_re=re.compile(rf"(?<![\w])(?:{_alternation(spec['age_prefixes'])})\s+$", flags),
-        months=frozenset(_norm(m) for m in dates["months"]),
+        months=frozenset(fold_keep_accents(m) for m in dates["months"]),
     )
 
 
@@ -137,7 +133,7 @@ def _word_value(run: str, lang: str) -> tuple[int, str] | None:
         candidate = "".join(tokens[:stop]).strip(" -")
         if not candidate:
             continue
-        text = _norm(candidate)
+        text = fold_keep_accents(candidate)
         if lang == "fr":
             text = text.replace("-et-", " et ")
         try:
@@ -167,7 +163,7 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
         return True
 
     for m in lex.phrase_re.finditer(text):
-        value, kind = lex.phrases[_norm(m.group(0))]
+        value, kind = lex.phrases[fold_keep_accents(m.group(0))]
         # "some 160": "some" qualifies the number, it is not a quantity itself.
         if kind == "vague" and re.match(r"\s+(?:\d|[^\W\d_])", text[m.end() : m.end() + 2]):
             follow = text[m.end() :]
@@ -182,7 +178,7 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
         value, matched = parsed
         end = m.start() + len(matched)
         if claim_span(m.start(), end):
-            article = _norm(matched) in _ARTICLES
+            article = fold_keep_accents(matched) in _ARTICLES
             raw.append((m.start(), end, value, "exact", article))
     for m in lex.digits_re.finditer(text):
         if claim_span(m.start(), m.end()):
@@ -230,7 +226,7 @@ def _qualify(
     kind: str,
     article: bool,
 ) -> Quantity:
-    before = text[max(0, start - 40) : start].translate(_APOS)
+    before = unify_punctuation(text[max(0, start - 40) : start])
     qualifier: str | None = None
     q_type: str | None = None
     q_start = start
@@ -238,12 +234,12 @@ def _qualify(
         qm = lex.qualifier_re.search(before)
         if qm:
             qualifier = text[start - len(before) + qm.start(1) : start].strip()
-            q_type = lex.qualifiers.get(_norm(qm.group(1)))
+            q_type = lex.qualifiers.get(fold_keep_accents(qm.group(1)))
             q_start = start - len(before) + qm.start(1)
     pm = lex.post_qualifier_re.match(text[end : end + 12])
     post_type = None
     if pm and kind in ("exact", "approx"):
-        post_type = lex.post_qualifiers.get(_norm(pm.group(1)))
+        post_type = lex.post_qualifiers.get(fold_keep_accents(pm.group(1)))
         qualifier = (qualifier + " … " if qualifier else "") + pm.group(1)
     lo: int | None
     hi: int | None
@@ -280,8 +276,8 @@ def _qualify(
 def _blocked_reason(
     text: str, lex: NumberLexicon, start: int, end: int, value: int, kind: str
 ) -> str | None:
-    after = text[end : end + 30].translate(_APOS)
-    before = text[max(0, start - 30) : start].translate(_APOS)
+    after = unify_punctuation(text[end : end + 30])
+    before = unify_punctuation(text[max(0, start - 30) : start])
     nxt_m = _NEXT_WORD.match(after)
     nxt = nxt_m.group(1).lower().rstrip(".,") if nxt_m else ""
     prv_m = _PREV_WORD.search(before)

@@ -26,10 +26,10 @@ import spacy
 from spacy.language import Language
 
 import nlp.claims  # noqa: F401  (registers the civwatch_claims factory)
+from settings import DEFAULT_FOCUS
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FOCUS = ("ML", "BF", "NE")
 ENGLISH_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_trf")
 # Components of the French model our components do not read.
 FR_EXCLUDE = ("parser", "lemmatizer", "morphologizer", "attribute_ruler", "senter")

@@ -36,8 +36,8 @@ from spacy.tokens import Doc, Span
 
 from nlp.gazetteer import Anchors, Entry, Gazetteer, load_gazetteer
 from nlp.textnorm import name_key
+from settings import DEFAULT_FOCUS
 
-DEFAULT_FOCUS = ("ML", "BF", "NE")
 MAX_NAME_TOKENS = 8
 MAX_UNKNOWN_NAME_TOKENS = 3
 _KEY_CACHE_LIMIT = 500_000

@@ -24,7 +24,7 @@ from datasketch import MinHash, MinHashLSH
 from scrapy.crawler import Crawler
 from sqlalchemy import select
 
-from pipelines.textfold import fold_accents
+from nlp.textnorm import fold_accents
 from settings import from_scrapy_settings
 from spiders.items import PageItem
 from storage import Database

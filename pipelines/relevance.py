@@ -22,7 +22,8 @@ from importlib import resources
 
 from scrapy.crawler import Crawler
 
-from pipelines.textfold import fold_accents
+from nlp.countries import load_countries
+from nlp.textnorm import fold_accents as fold
 from settings import from_scrapy_settings
 from spiders.items import PageItem
 
@@ -31,11 +32,6 @@ THRESHOLD = 0.3
 HEAD_CHARS = 10_000
 _TOKEN_RE = re.compile(r"[^\W_]+|&")  # elisions split: l'attaque → l, attaque
 LONG_TEXT_WORDS = 1500
-
-
-def fold(text: str) -> str:
-    """Without accents (tués → tues), apostrophes unified; case kept."""
-    return fold_accents(text)
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -69,8 +65,9 @@ def vocabulary() -> Vocabulary:
     for kind, weight, _lang, term in _rows("relevance_terms.tsv"):
         terms[_key(fold(term.strip().lower()))] = (kind, float(weight), term.strip())
     places: dict[tuple[str, ...], tuple[str, str]] = {}
-    for code, names in _rows("countries.tsv"):
-        for name in names.split("|"):
+    for country in load_countries():
+        code = country.iso2
+        for name in country.prefilter_words:
             name = name.strip()
             # French demonyms are lower case in running text; English ones capitalised.
             for variant in {name, name[:1].upper() + name[1:]}:

@@ -18,6 +18,8 @@ ALIASES = Path(__file__).resolve().parent / "data" / "country_aliases.tsv"
 
 
 def _fold(name: str) -> str:
+    # The one fold outside nlp.textnorm: spiders never import nlp/ (STYLE.md).
+    # An ASCII-only key of the alias table ("Côte d’Ivoire" → "cote divoire").
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return " ".join(text.lower().replace("’", "'").split())
 

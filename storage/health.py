@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Article, Digest, Incident, JobRun, Lock, Source, SourceRun, utcnow
+from storage.sourcehealth import source_health
 
 # A heartbeat older than this (Settings.process_lease_seconds by default) means gone.
 DEFAULT_STALE_SECONDS = 90
@@ -75,8 +76,9 @@ def source_problems(
     now = now or utcnow()
     problems: list[SourceProblem] = []
     for source in session.scalars(select(Source).where(Source.enabled).order_by(Source.key)):
-        if source.health == "failing":
-            reason = source.health_reason or f"{source.consecutive_failures} failed runs"
+        health, reason = source_health(source)
+        if health == "failing":
+            reason = reason or f"{source.consecutive_failures} failed runs"
             problems.append(SourceProblem(source.key, f"failing: {reason}"))
             continue
         last_article = session.scalar(

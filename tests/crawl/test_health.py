@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crawling.health import RunTally, judge
 from storage.models import Source
+from storage.sourcehealth import source_health
 
 
 def _source(failures: int = 0, zero_runs: int = 0) -> Source:
@@ -64,3 +65,15 @@ def test_nothing_listed_and_not_configured() -> None:
     assert judge(RunTally(key="s"), _source(zero_runs=2)) == ("ok", None)
     skipped = RunTally(key="s", not_configured=True)
     assert judge(skipped, _source())[0] == "warning"
+
+
+def test_health_between_runs_is_the_stored_verdict_or_a_warning_from_the_counters() -> None:
+    failing = Source(key="s", health="failing", health_reason="http 403 (1 run(s) in a row)")
+    assert source_health(failing) == ("failing", "http 403 (1 run(s) in a row)")
+    assert source_health(Source(key="s", health="ok", zero_article_runs=3)) == (
+        "warning",
+        "nothing listed for 3 runs",
+    )
+    assert source_health(Source(key="s", health="ok", consecutive_failures=3))[0] == "warning"
+    assert source_health(Source(key="s", health="ok", zero_article_runs=2)) == ("ok", None)
+    assert source_health(Source(key="s", health="unknown"))[0] == "unknown"
