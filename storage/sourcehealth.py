@@ -2,7 +2,7 @@
 
 :func:`source_health` is read in three places:
 
-* after each crawl run, ``pipelines.health`` judges the run with it and stores
+* after each crawl run, ``crawling.health`` judges the run with it and stores
   the verdict in ``Source.health`` / ``Source.health_reason``;
 * the digest lists the sources whose health is not ``ok`` (monitors' warnings);
 * the health job, ``doctor`` and ``status`` (``storage.health``) report the
@@ -39,7 +39,7 @@ UNHEALTHY = ("warning", "failing")
 
 
 class RunCounts(Protocol):
-    """What one crawl run of a source did (``pipelines.health.RunTally``)."""
+    """What one crawl run of a source did (``crawling.health.RunTally``)."""
 
     @property
     def not_configured(self) -> bool: ...
