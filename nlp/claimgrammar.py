@@ -1,7 +1,10 @@
-"""The casualty grammar of one language, compiled from ``nlp/data/<lang>/claims_lexicon.json``.
+"""The casualty grammar, compiled from the lexicons in ``nlp/data/<lang>/``.
 
-Forms are folded (``nlp.claims.fold``) and compiled into regular expressions;
-French elided articles match both ways ("de X" / "d'X").
+:func:`load_grammar` compiles one language's ``claims_lexicon.json``: forms are
+folded (``nlp.claims.fold``) and compiled into regular expressions; French
+elided articles match both ways ("de X" / "d'X"). :func:`load_cues` builds the
+cue regexes of the claims steps from ``claims_cues.json``, the union of the
+English and French words (the text's language can be misdetected).
 """
 
 from __future__ import annotations
@@ -155,9 +158,84 @@ def _singular_re(spec: dict[str, Any]) -> re.Pattern[str]:
     nouns = [fold(w) for words in spec["singular_victims"].values() for w in words]
     noun_alt = "|".join(_form_pattern(n) for n in sorted(set(nouns), key=len, reverse=True))
     not_before = "|".join(re.escape(fold(w)) for w in spec["singular_not_before"])
-    function = r"(?:of|on|in|at|and|or|to|by|was|were|is|has|de|du|des|et|au|en|par|a|est)"
+    function = f"(?:{load_cues().singular_function_words})"
     return re.compile(
         rf"(?<![\w'])(?P<det>{dets})(?:(?<=')|\s+)"
         rf"(?:(?!{function}\s)[\w.-]+\s+){{0,2}}?(?:{noun_alt})"
         rf"(?!\s*(?:{not_before})(?![\w]))"
+    )
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Cue regexes of the claims steps; the words are in ``nlp/data/<lang>/claims_cues.json``."""
+
+    update_before: re.Pattern[str]  # "the toll rose to" right before a figure
+    subcount_head: re.Pattern[str]  # where the head of a victims phrase ends
+    subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
+    victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
+    others: re.Pattern[str]  # "others", "autres"
+    and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
+    missing: re.Pattern[str]  # "killed or missing": an upper bound
+    figureless_victim: re.Pattern[str]  # "executions of civilians": the victim word
+    everyone: re.Pattern[str]  # "tout le monde", "all those"
+    not_deadly_before: re.Pattern[str]  # "one of the deadliest"
+    victim_lead: re.Pattern[str]  # "de" of "de civils" (text as written)
+    victim_tail: re.Pattern[str]  # "ont été" of "civils ont été" (text as written)
+    claimant_relative: re.Pattern[str]  # "which", "qui" after a claimant (as written)
+    claimant_end: re.Pattern[str]  # punctuation, "that", "que" before a claimant (as written)
+    singular_function_words: str  # an alternation, used inside the singular-victim regex
+
+
+def _cue_words(key: str, *, as_written: bool = False) -> list[str]:
+    """English then French words of ``key``, folded unless matched on the text as written."""
+    words: list[str] = []
+    for lang in ("en", "fr"):
+        spec = json.loads((DATA / lang / "claims_cues.json").read_text(encoding="utf-8"))
+        for word in spec[key]["words"]:
+            form = word if as_written else fold(word)
+            if form not in words:
+                words.append(form)
+    return words
+
+
+def _cue_alt(key: str, *, as_written: bool = False, space: str = " ") -> str:
+    """The words of ``key`` as a regex alternation; ``space`` joins the words of a form."""
+    return "|".join(
+        space.join(re.escape(part) for part in word.split(" "))
+        for word in _cue_words(key, as_written=as_written)
+    )
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    """Build the cue regexes from both languages' ``claims_cues.json``."""
+    others = _cue_alt("others")
+    tail = _cue_alt("victim_tail", as_written=True, space=r"\s+")
+    return Cues(
+        update_before=re.compile(
+            rf"\b(?:{_cue_alt('update_verbs')})\s+(?:{_cue_alt('update_to')})\s*$"
+        ),
+        subcount_head=re.compile(rf",|\b(?:{_cue_alt('subcount_head')})\b"),
+        subcount_aside=re.compile(
+            rf"[^,.;:()]{{0,40}}?,\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"
+        ),
+        victims_after_trigger=re.compile(
+            rf"^\s*(?:{_cue_alt('victims_after_trigger')})\s+[^,.;]{{1,35}}"
+        ),
+        others=re.compile(rf"\b(?:{others})\b"),
+        and_others=re.compile(rf"\d|\b(?:and|et)\s+(?:\w+\s+)?(?:{others})\b"),
+        missing=re.compile(rf"\b(?:{_cue_alt('missing')})\b"),
+        figureless_victim=re.compile(rf"^\s*(?:(?:{_cue_alt('figureless_determiners')})\s+)?(\w+)"),
+        everyone=re.compile(rf"^\s*(?:{_cue_alt('everyone')})\b"),
+        not_deadly_before=re.compile(rf"(?:{_cue_alt('not_deadly_before')})\s*$"),
+        victim_lead=re.compile(
+            rf"^(?:{_cue_alt('victim_lead', as_written=True)})\s*", re.IGNORECASE
+        ),
+        victim_tail=re.compile(rf"\s+(?:(?:{tail})\b\s*)+$", re.IGNORECASE),
+        claimant_relative=re.compile(rf"\b(?:{_cue_alt('claimant_relative', as_written=True)})\b"),
+        claimant_end=re.compile(
+            rf"[,;:«»\"“”]|\b(?:{_cue_alt('claimant_complementizer', as_written=True)})\b"
+        ),
+        singular_function_words=_cue_alt("singular_function_words"),
     )

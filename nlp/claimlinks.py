@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.claimgrammar import Grammar
+from nlp.claimgrammar import Grammar, load_cues
 from nlp.claimrecords import category_of
 from nlp.claims import KINDS, _Link
 from nlp.numbers import Quantity
@@ -139,7 +139,7 @@ def link_after(
         by_start.setdefault(t_start, (t_end, kind))
     # ", dont huit civils et un gendarme,": an aside between the figure and its verb
     # does not count towards the distance.
-    aside = _SUBCOUNT_ASIDE.match(norm, q.end)
+    aside = load_cues().subcount_aside.match(norm, q.end)
     aside_end = aside.end() if aside else -1
     steps = -1
     for i in range(first, len(words)):
@@ -165,12 +165,6 @@ def link_after(
     return None
 
 
-_SUBCOUNT_ASIDE = re.compile(
-    r"[^,.;:()]{0,40}?,\s*(?:dont|including|among them|parmi lesquels|parmi lesquelles|"
-    r"parmi eux|notamment)\b[^,.;:()]{1,80},"
-)
-
-
 def _combined_after(norm: str, t_end: int, kind: str, g: Grammar) -> tuple[str, ...]:
     """ "killed, injured or missing", "dead or seriously injured": one figure, several kinds."""
     tail = norm[t_end : t_end + 40]
@@ -178,7 +172,8 @@ def _combined_after(norm: str, t_end: int, kind: str, g: Grammar) -> tuple[str, 
     if not m:
         return ()
     # "317 tués et 73 enlevés ou disparus": the other kind has a figure of its own.
-    tail = re.split(r"\d|\b(?:and|et)\s+(?:\w+\s+)?(?:others?|autres?)\b", tail)[0]
+    cues = load_cues()
+    tail = cues.and_others.split(tail)[0]
     joiner_seen = any(j in tail.split()[:4] for j in g.combined_joiners)
     if not joiner_seen:
         return ()
@@ -190,9 +185,7 @@ def _combined_after(norm: str, t_end: int, kind: str, g: Grammar) -> tuple[str, 
     if len(kinds) == 1:
         # "killed or missing": still a bound, because some may be alive. "Abducted or
         # missing" (MINUSMA's "enlevés ou disparus") is the abduction count itself.
-        if kind != "abducted" and re.search(
-            r"\b(?:missing|disparus?|portes disparus)\b", tail[:30]
-        ):
+        if kind != "abducted" and cues.missing.search(tail[:30]):
             return (kind,)
         return ()
     return tuple(k for k in KINDS if k in kinds)

@@ -10,17 +10,11 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from nlp.claimgrammar import Grammar
+from nlp.claimgrammar import Grammar, load_cues
 from nlp.claims import SIDE_OF, Claim, _Link
 from nlp.numbers import Quantity
 
 _CATEGORY_PRIORITY = ("peacekeepers", "soldiers", "militants", "women", "children", "civilians")
-# A toll that replaces the earlier ones of the text ("the toll rose to 79",
-# "le bilan est passé à 40").
-_UPDATE_BEFORE = re.compile(
-    r"\b(?:rose|risen|raised|climbed|increased|revised(?: up(?:wards?)?| down(?:wards?)?)?|"
-    r"jumped|reached|passe|porte|alourdi|revu a la hausse|revu a la baisse|grimpe)\s+(?:to|a)\s*$"
-)
 
 
 def split_by_side(
@@ -64,21 +58,16 @@ def split_by_side(
     return [c for c in claims if c is not parent] + split
 
 
-# What sits between a figure and its verb besides the victims: "de" of "une
-# trentaine de civils", the auxiliaries of "ont été tués" / "have been killed".
-_VICTIM_LEAD = re.compile(r"^(?:de|d'|d’|des|of|the)\s*", re.IGNORECASE)
-_VICTIM_TAIL = re.compile(
-    r"\s+(?:(?:ont|a|avaient|avait|sont|est|auraient|aurait|ont\s+tous|have|has|had|were|was|"
-    r"are|is|been|being|ete|été|reportedly|also|all|and|et)\b\s*)+$",
-    re.IGNORECASE,
-)
-
-
 def _victims_words(text: str) -> str:
-    """The victims as written, without the words around them ("de civils ont été" → "civils")."""
+    """The victims as written, without the words around them ("de civils ont été" → "civils").
+
+    What sits between a figure and its verb besides the victims: "de" of "une
+    trentaine de civils", the auxiliaries of "ont été tués" / "have been killed".
+    """
+    cues = load_cues()
     text = text.strip(" ,.;:\"'«»“”")
-    text = _VICTIM_TAIL.sub("", " " + text).strip()
-    return _VICTIM_LEAD.sub("", text).strip(" ,.;:\"'«»“”")
+    text = cues.victim_tail.sub("", " " + text).strip()
+    return cues.victim_lead.sub("", text).strip(" ,.;:\"'«»“”")
 
 
 def _names_a_force(victims: str) -> bool:
@@ -120,16 +109,15 @@ def claims_from_link(
     v_start, v_end = link.victims_start, max(link.victims_start, link.victims_end)
     # "21 civils, dont sept femmes, ont été tués": the victims are the head, before
     # a comma or a sub-count cue; the sub-count only adds categories.
-    head = re.search(
-        r",|\b(?:dont|including|among them|notamment|parmi lesquels)\b", norm[v_start:v_end]
-    )
+    cues = load_cues()
+    head = cues.subcount_head.search(norm[v_start:v_end])
     if head is not None:
         v_end = v_start + head.start()
     victims_norm = norm[v_start:v_end]
     if link.position == "after":
         # "faisant huit morts parmi les soldats": the victims follow the trigger.
         tail = norm[link.trigger_end : link.trigger_end + 40]
-        m = re.match(r"^\s*(?:parmi|among|chez)\s+[^,.;]{1,35}", tail)
+        m = cues.victims_after_trigger.match(tail)
         if m:
             victims_norm += " " + m.group(0)
         elif not victims_norm.strip():
@@ -138,14 +126,14 @@ def claims_from_link(
             victims_norm += " " + (m.group(0) if m else "")
     victims_text = _victims_words(sent[v_start:v_end])
     category = category_of(victims_norm, g)
-    if category == "unknown" and re.search(r"\b(?:others?|autres?)\b", victims_norm) and previous:
+    if category == "unknown" and cues.others.search(victims_norm) and previous:
         category = previous[-1].victim_category
     span_start = min(q.start, link.trigger_start)
     span_end = max(q.end, link.trigger_end, v_end)
     revised = bool(g.revised_cues.search(norm[max(0, q.start - 45) : q.start])) or bool(
         g.revised_cues.search(norm[q.end : link.trigger_start])
     )
-    update = bool(_UPDATE_BEFORE.search(norm[max(0, q.start - 30) : q.start]))
+    update = bool(cues.update_before.search(norm[max(0, q.start - 30) : q.start]))
     lo, hi = q.min, q.max
     kinds: tuple[str, ...] = (link.kind,)
     combined = False
@@ -229,6 +217,7 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
 
 
 def claimant_of(sent: str, norm: str, g: Grammar) -> str | None:
+    cues = load_cues()
     m = g.claimant_before.search(norm)
     if m:
         tail = sent[m.end() :]
@@ -243,9 +232,9 @@ def claimant_of(sent: str, norm: str, g: Grammar) -> str | None:
             cut = re.match(r"\s*([^,.;:()«»\"“”]{2,80})", after)
             if not cut:
                 return None
-            head = re.split(r"\b(?:qui|que|who|which|that)\b", cut.group(1))[0]
+            head = cues.claimant_relative.split(cut.group(1))[0]
             return " ".join(head.split()[:8]) or None
-        head = re.split(r"[,;:«»\"“”]|\b(?:that|que|qu')\b", before)[-1].strip()
+        head = cues.claimant_end.split(before)[-1].strip()
         words = head.split()
         return " ".join(words[-6:]) if words else None
     return None
@@ -293,15 +282,14 @@ def figureless_claims(
     """Killings with no figure: "executions of civilians" (2 or more), "a deadly attack" (1)."""
     if any(c.kind == "killed" for c in claims):
         return []
+    cues = load_cues()
     out: list[Claim] = []
     before = g.before.get("killed")
     if before is not None:
         for m in before.finditer(norm):
             tail = norm[m.end() : m.end() + 40]
-            v = re.match(r"^\s*(?:(?:des|les|de|of|the|all the|tous les)\s+)?(\w+)", tail)
-            everyone = re.match(
-                r"^\s*(?:tous ceux|toutes celles|tout le monde|all those|everyone)\b", tail
-            )
+            v = cues.figureless_victim.match(tail)
+            everyone = cues.everyone.match(tail)
             victim = everyone or (v if v and g.plural_victims.fullmatch(v.group(1)) else None)
             if victim is not None:
                 end = m.end() + victim.end()
@@ -324,10 +312,7 @@ def figureless_claims(
                 )
                 return out
     for m in g.deadly.finditer(norm):
-        if re.search(
-            r"(?:deadliest|one of the|l'une des|un des)\s*$",
-            norm[max(0, m.start() - 15) : m.start()],
-        ):
+        if cues.not_deadly_before.search(norm[max(0, m.start() - 15) : m.start()]):
             continue
         out.append(
             Claim(
