@@ -160,3 +160,63 @@ def test_singular_function_words_keep_a_noun_phrase_apart() -> None:
         assert function.fullmatch(word), word
     for word in ("local ", "malien ", "young ", "jeune "):
         assert not function.fullmatch(word), word
+
+
+def test_every_new_dates_list_says_what_it_does() -> None:
+    spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
+    for key in ("anchor_words", "weekday_before", "weekday_after", "statement_after"):
+        assert spec[key]["_comment"].strip(), key
+        assert spec[key]["en"] and spec[key]["fr"], key
+    assert spec["reported_after"]["_comment"].strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Attacks have risen since the coup.", True),
+        ("Three days ago gunmen came.", True),
+        ("Les attaques se multiplient depuis le coup d'État.", True),
+        ("Il y a trois jours, des hommes armés sont venus.", True),
+        ("Gunmen attacked the village.", False),
+        ("Des hommes armés ont attaqué le village.", False),
+    ],
+)
+def test_date_anchor_words(text: str, expected: bool) -> None:
+    from nlp.dates import _anchor_re, _vocab
+
+    keywords = re.compile(
+        r"(?<![\w])(?:" + "|".join(map(re.escape, _vocab().anchor_words)) + r")(?![\w])"
+    )
+    assert bool(keywords.search(fold(text))) is expected
+    assert bool(_anchor_re().search(fold(text))) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "mention"),
+    [
+        ("Gunmen attacked on Sunday night.", "2024-03-14", "on Sunday night"),
+        ("It happened last Monday morning.", "2024-03-14", "last Monday morning"),
+        ("L'attaque a eu lieu dimanche dernier.", "2024-03-14", "dimanche dernier"),
+        ("Ce mardi après-midi, le village a été attaqué.", "2024-03-14", "Ce mardi après-midi"),
+        ("Gunmen attacked Sunday in Mopti.", "2024-03-14", "Sunday"),
+        ("Le village a été attaqué mardi à Gao.", "2024-03-14", "mardi"),
+    ],
+)
+def test_weekday_words_before_and_after(text: str, published: str, mention: str) -> None:
+    import datetime as dt
+
+    from nlp.dates import find_dates
+
+    found = find_dates(text, "en", dt.date.fromisoformat(published))
+    assert [d.text for d in found] == [mention]
+
+
+def test_statement_words_after_a_date() -> None:
+    from nlp.dates import _vocab
+
+    glued = _vocab().glued_after_re
+    assert glued.match(" that five soldiers died")
+    assert glued.match(", que cinq soldats sont morts")
+    assert glued.match(" (AFP) reported")
+    assert not glued.match(" in Mopti, where five soldiers died")
+    assert not glued.match(" à Gao, où cinq soldats sont morts")
