@@ -33,7 +33,7 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.places import DEFAULT_FOCUS, _register_extensions
+from nlp.places import DEFAULT_FOCUS, register_extensions
 from nlp.textnorm import name_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -153,7 +153,7 @@ def load_actor_lexicon(path: str = "") -> ActorLexicon:
 
 
 def _register_actor_extension() -> None:
-    _register_extensions()
+    register_extensions()
     if not Span.has_extension("actor"):
         Span.set_extension("actor", default=None)
 

@@ -19,7 +19,8 @@
 
 A mention glued to a reporting verb ("said Monday", "a annoncé jeudi soir") is
 flagged ``reporting=True``: it dates the statement, not the event. A month with
-no day gives no date (the gold conventions). Vocabulary: ``nlp/data/dates.json``.
+no day gives no date (the gold conventions). Vocabulary, including the words
+around weekdays and the anchor words where patterns are tried: ``nlp/data/dates.json``.
 """
 
 from __future__ import annotations
@@ -63,10 +64,19 @@ class _Vocab:
     relative_weeks: dict[str, int]
     relative_months: dict[str, int]
     reporting_re: re.Pattern[str]
+    anchor_words: list[str]  # besides digits and calendar names: where patterns are tried
+    weekday_before_re: str  # "on", "ce" before a weekday
+    weekday_after_re: str  # "night", "dernier" after a weekday
+    glued_after_re: re.Pattern[str]  # what after a date makes it a statement's
 
 
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _words(spec: dict[str, dict[str, list[str]]], key: str) -> str:
+    """The English then French words of ``key`` (folded) as a regex alternation."""
+    return "|".join(re.escape(fold(w)) for lang in ("en", "fr") for w in spec[key][lang])
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +94,13 @@ def _vocab() -> _Vocab:
         relative_months={fold(k): int(v) for k, v in spec["relative_months"].items()},
         reporting_re=re.compile(
             r"(?<![\w])(?:" + _alt([fold(v) for v in spec["reporting_verbs"]]) + r")(?![\w])"
+        ),
+        anchor_words=[fold(w) for lang in ("en", "fr") for w in spec["anchor_words"][lang]],
+        weekday_before_re=_words(spec, "weekday_before"),
+        weekday_after_re=_words(spec, "weekday_after"),
+        glued_after_re=re.compile(
+            rf"^[\s,]*(?:(?:{_words(spec, 'statement_after')})\s|\(|"
+            rf"\w+\s+(?:{_words(spec, 'reported_after')}))"
         ),
     )
 
@@ -122,26 +139,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 def _anchor_re() -> re.Pattern[str]:
     v = _vocab()
     words = [*v.months, *v.weekdays, *v.relative_days, *v.relative_weeks, *v.relative_months]
-    keywords = [
-        "since",
-        "depuis",
-        "year",
-        "annee",
-        "an",
-        "quarter",
-        "trimestre",
-        "half",
-        "semestre",
-        "nuit",
-        "night",
-        "ago",
-        "il y a",
-        "days",
-        "jours",
-        "period",
-        "periode",
-    ]
-    return re.compile(r"\d|(?<![\w])(?:" + _alt([*words, *keywords]) + r")(?![\w])")
+    return re.compile(r"\d|(?<![\w])(?:" + _alt([*words, *v.anchor_words]) + r")(?![\w])")
 
 
 def _windows(norm: str, margin: int = 90) -> list[tuple[int, int]]:
@@ -252,7 +250,8 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Weekdays: "on Sunday", "Monday night", "dimanche dernier", "ce mardi".
     for m in scan(
-        rf"(?<![\w])(?:(?:on|last|ce|this)\s+)?({W})(?:\s+(?:night|morning|evening|afternoon|soir|matin|apres-midi|dernier|derniere|last))?(?![\w])"
+        rf"(?<![\w])(?:(?:{v.weekday_before_re})\s+)?({W})"
+        rf"(?:\s+(?:{v.weekday_after_re}))?(?![\w])"
     ):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
@@ -408,9 +407,7 @@ def _mark_reporting(d: DateMention, norm: str) -> DateMention:
     glued_before = re.search(v.reporting_re.pattern + r"[\s,]*(?:on\s+|le\s+|ce\s+)?$", before)
     if re.match(r"^,?\s*\d{1,2}[:.h]\d{2}\b", after):
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
-    glued_after = re.match(
-        r"^[\s,]*(?:(?:that|que|qu')\s|\(|\w+\s+(?:said|announced|reported))", after
-    )
+    glued_after = v.glued_after_re.match(after)
     if glued_before or (glued_after and d.precision in ("day", "unknown") and "(" in after[:3]):
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
     return d

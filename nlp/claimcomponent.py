@@ -1,0 +1,158 @@
+"""The ``civwatch_claims`` spaCy component: sentences, then the steps of one sentence.
+
+The factory is registered by ``nlp/claims.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from nlp.claimgrammar import Grammar, load_grammar
+from nlp.claimlinks import (
+    WORD_RE,
+    Word,
+    clause_break,
+    coordinated_links,
+    find_triggers,
+    is_count_of_things,
+    is_subcount,
+    link_after,
+    link_before,
+    with_singulars,
+)
+from nlp.claimrecords import (
+    category_of,
+    claimant_of,
+    claims_from_link,
+    figureless_claims,
+    negation_claims,
+    replace_claim,
+    split_by_side,
+    sum_coordinated_same_side,
+)
+from nlp.claims import Claim, _Link, doc_text
+from nlp.numbers import Quantity, find_quantities
+from nlp.textnorm import fold_keep_length as fold
+
+
+class ClaimsComponent:
+    """Writes ``doc._.claims`` from the casualty grammar of one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.grammar = load_grammar(lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.claims = extract_claims(doc, self.grammar)
+        return doc
+
+
+MAX_SENTENCE_CHARS = 1500
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence offsets; run-on "sentences" are cut at spaces so the grammar stays linear."""
+    text = doc_text(doc)
+    try:
+        bounds = [(s.start_char, s.end_char) for s in doc.sents]
+    except ValueError:  # no sentence boundaries set (a pipeline without a sentencizer)
+        bounds = [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    for start, end in bounds:
+        while end - start > MAX_SENTENCE_CHARS:
+            cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+            cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    doc.user_data["civwatch_sentences"] = out
+    return out
+
+
+def extract_claims(doc: Doc, grammar: Grammar) -> list[Claim]:
+    """All casualty claims of ``doc`` in text order."""
+    claims: list[Claim] = []
+    text = doc_text(doc)
+    for s_start, s_end in _sentences(doc):
+        claims.extend(claims_in_sentence(text, s_start, s_end, grammar))
+    return claims
+
+
+def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[Claim]:
+    """Claims of one sentence ``text[s_start:s_end]`` (offsets are into ``text``)."""
+    sent = text[s_start:s_end]
+    if not sent.strip():
+        return []
+    norm = fold(sent)
+    quantities = [q for q in find_quantities(sent, g.lang) if q.blocked is None]
+    quantities = [q for q in quantities if not is_count_of_things(norm, q, g)]
+    quantities = with_singulars(sent, norm, quantities, g)
+    words: list[Word] = []
+    if quantities:
+        words = [Word(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(norm)]
+        triggers_after = find_triggers(norm, g.after)
+        triggers_before = find_triggers(norm, g.before)
+        stops = {m.start() for m in g.stop.finditer(norm)}
+    else:  # only negations and figure-less killings are possible: skip the linking
+        triggers_after, triggers_before, stops = [], [], set()
+    # Sub-counts ("dont sept femmes") sit inside the parent's phrase: they must not
+    # stop the parent's link to its trigger.
+    # "including 12 women and 9 children": the whole list is inside the parent.
+    is_sub: list[bool] = []
+    last_sub: Quantity | None = None
+    for q in quantities:
+        chained = last_sub is not None and bool(
+            re.fullmatch(r"[^,.;:]{0,25}?(?:,|\band\b|\bet\b)\s*", norm[last_sub.end : q.start])
+        )
+        is_sub.append(chained or is_subcount(norm, q, g))
+        last_sub = q if is_sub[-1] else last_sub
+    q_starts = {q.start for q, sub in zip(quantities, is_sub, strict=True) if not sub}
+
+    links: list[_Link] = []
+    subcounts: list[tuple[Quantity, str]] = []
+    for q, sub in zip(quantities, is_sub, strict=True):
+        near_category = category_of(norm[q.end : q.end + 25], g)
+        if sub:
+            # the part's own noun: "49 civilians and 15 soldiers" are two parts
+            phrase = re.split(r",|;|\band\b|\bet\b|\bor\b|\bou\b", norm[q.end : q.end + 40])[0]
+            subcounts.append((q, category_of(phrase, g)))
+            continue
+        if g.increment_after.match(norm[q.end :]):
+            continue
+        if g.contrast_before.search(norm[max(0, q.start - 20) : q.start]):
+            continue  # "three groups, rather than two, were kidnapped": the other figure
+        if q.article and near_category == "unknown":
+            # "un"/"une"/"one"/"a" is a figure only before a victim noun ("un Casque bleu").
+            continue
+        link = link_after(norm, words, q, q_starts, triggers_after, stops, g)
+        if link is not None and q.article and clause_break(norm[q.end : link.trigger_start]):
+            # "a local official, and the search for more bodies": one person is
+            # linked only within its own clause ("a soldier was killed").
+            link = None
+        if link is None:
+            link = link_before(norm, words, q, triggers_before, g)
+        if link is not None:
+            links.append(link)
+    links.extend(coordinated_links(norm, quantities, links, subcounts, g))
+    links.sort(key=lambda lk: lk.quantity.start)
+
+    claimant = claimant_of(sent, norm, g)
+    claims: list[Claim] = []
+    for link in links:
+        claims.extend(claims_from_link(sent, norm, s_start, s_end, link, claimant, g, claims))
+    claims = sum_coordinated_same_side(claims, sent, s_start)
+    split = split_by_side(claims, subcounts, s_start)
+    if split is not claims:
+        claims = split
+    elif subcounts and claims:
+        extra = tuple(sorted({c for _, c in subcounts if c not in ("unknown",)}))
+        claims = [
+            replace_claim(c, subcategories=tuple(sorted(set(c.subcategories) | set(extra))))
+            if c.kind == "killed" or len(claims) == 1
+            else c
+            for c in claims
+        ]
+    claims.extend(negation_claims(sent, norm, s_start, s_end, claimant, g))
+    claims.extend(figureless_claims(sent, norm, s_start, s_end, claims, claimant, g))
+    return claims

@@ -1,0 +1,242 @@
+"""The casualty grammar, compiled from the lexicons in ``nlp/data/<lang>/``.
+
+:func:`load_grammar` compiles one language's ``claims_lexicon.json``: forms are
+folded (``nlp.textnorm.fold_keep_length``) and compiled into regular expressions; French
+elided articles match both ways ("de X" / "d'X"). :func:`load_cues` builds the
+cue regexes of the claims steps from ``claims_cues.json``, the union of the
+English and French words (the text's language can be misdetected).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nlp.claims import KINDS
+from nlp.textnorm import fold_keep_length as fold
+
+DATA = Path(__file__).resolve().parent / "data"
+_ELIDABLE = {"de": "d", "le": "l", "la": "l", "que": "qu", "se": "s", "ne": "n"}
+
+
+def _forms_re(words: list[str], prefix: str, suffix: str) -> re.Pattern[str]:
+    """``prefix(?:form|form…)suffix`` over the folded inflected forms of ``words``."""
+    return re.compile(
+        prefix + "(?:" + "|".join(_form_pattern(fold(w)) for w in words) + ")" + suffix
+    )
+
+
+def _form_pattern(form: str) -> str:
+    """Regex of one folded form; elided articles match both ways ("de X" / "d'X")."""
+    words = form.split()
+    parts = []
+    for i, word in enumerate(words):
+        last = i == len(words) - 1
+        if word in _ELIDABLE:
+            parts.append(
+                rf"(?:{word}(?![\w])|{_ELIDABLE[word]}')"
+                if last
+                else rf"(?:{word}\s+|{_ELIDABLE[word]}'\s*)"
+            )
+        elif word.endswith("'"):
+            parts.append(re.escape(word) + r"\s*")
+        elif last:
+            parts.append(re.escape(word) + r"(?![\w])")
+        else:
+            parts.append(re.escape(word) + r"\s+")
+    return "".join(parts)
+
+
+def _phrase_re(forms: list[str]) -> re.Pattern[str]:
+    ordered = sorted(set(forms), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(_form_pattern(f) for f in ordered) + r")")
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The compiled casualty grammar of one language."""
+
+    lang: str
+    after: dict[str, re.Pattern[str]]
+    before: dict[str, re.Pattern[str]]
+    gap_before: frozenset[str]
+    max_after: int
+    max_after_extended: int
+    max_before: int
+    stop: re.Pattern[str]
+    count_nouns: re.Pattern[str]
+    increment_after: re.Pattern[str]
+    contrast_before: re.Pattern[str]
+    subcount_before: re.Pattern[str]
+    subcount_after: re.Pattern[str]
+    extend_before: frozenset[str]
+    combined_joiners: frozenset[str]
+    victims: dict[str, re.Pattern[str]]
+    peacekeeper_markers: re.Pattern[str]
+    negations: list[tuple[re.Pattern[str], tuple[str, ...]]]
+    negation_any: re.Pattern[str]
+    negation_blockers: re.Pattern[str]
+    claimant_before: re.Pattern[str]
+    claimant_verbs: re.Pattern[str]
+    revised_cues: re.Pattern[str]
+    deadly: re.Pattern[str]
+    plural_victims: re.Pattern[str]
+    singular: re.Pattern[str]
+
+
+@lru_cache(maxsize=4)
+def load_grammar(lang: str) -> Grammar:
+    """Load and compile ``nlp/data/<lang>/claims_lexicon.json`` (English for unknown languages)."""
+    lang = lang if lang in ("en", "fr") else "en"
+    spec = json.loads((DATA / lang / "claims_lexicon.json").read_text(encoding="utf-8"))
+    after: dict[str, list[str]] = {k: [] for k in KINDS}
+    before: dict[str, list[str]] = {k: [] for k in KINDS}
+    for trig in spec["triggers"]:
+        (after if trig["position"] == "after" else before)[trig["kind"]].extend(
+            fold(f) for f in trig["forms"]
+        )
+    singular_nouns = spec.get("singular_victims", {})
+    victims = {
+        cat: _phrase_re([fold(w) for w in [*words, *singular_nouns.get(cat, [])]])
+        for cat, words in spec["victims"].items()
+    }
+    plural = [
+        fold(w)
+        for words in spec["victims"].values()
+        for w in words
+        if w.endswith(("s", "x")) and " " not in w and w not in ("others", "autres", "corps")
+    ]
+    deadly = (
+        r"(?<![\w'])(?:"
+        + "|".join(map(re.escape, spec["deadly_words"]))
+        + r")\s+(?:\w+\s+){0,2}?(?:"
+        + "|".join(map(re.escape, spec["deadly_nouns"]))
+        + r")(?![\w])|(?<![\w'])(?:"
+        + "|".join(map(re.escape, spec["deadly_nouns"]))
+        + r")\s+(?:\w+\s+){0,1}?(?:"
+        + "|".join(map(re.escape, spec["deadly_words"]))
+        + r")(?![\w])"
+    )
+    return Grammar(
+        lang=lang,
+        after={k: _phrase_re(v) for k, v in after.items() if v},
+        before={k: _phrase_re(v) for k, v in before.items() if v},
+        gap_before=frozenset(fold(w) for w in spec["gap_before"]),
+        max_after=int(spec["max_after"]),
+        max_after_extended=int(spec["max_after_extended"]),
+        max_before=int(spec["max_before"]),
+        stop=_phrase_re([fold(w) for w in spec["stop"]]),
+        count_nouns=_forms_re(spec["count_nouns"], r"^\s*(?:[\w-]+\s+){0,1}?", r"(?![\w])"),
+        increment_after=_forms_re(spec["increment_after"], r"^\s*", r"(?![\w])"),
+        contrast_before=_forms_re(spec["contrast_before"], r"(?<![\w'])", r"\s*$"),
+        subcount_before=_forms_re(
+            spec["subcount_before"], r"(?<![\w'])", r"\s*,?\s*(?:\w+\s+){0,1}$"
+        ),
+        subcount_after=_forms_re(spec["subcount_after"], r"^\s*", r"(?![\w])"),
+        extend_before=frozenset(fold(w) for w in spec["extend_before"]),
+        combined_joiners=frozenset(spec["combined_joiners"]),
+        victims=victims,
+        peacekeeper_markers=_phrase_re([fold(w) for w in spec["peacekeeper_markers"]]),
+        negations=[(_phrase_re([fold(n["phrase"])]), tuple(n["kinds"])) for n in spec["negations"]],
+        negation_any=_phrase_re([fold(n["phrase"]) for n in spec["negations"]]),
+        negation_blockers=_phrase_re([fold(w) for w in spec["negation_blockers"]]),
+        claimant_before=_phrase_re([fold(w) for w in spec["claimant_before"]]),
+        claimant_verbs=_phrase_re([fold(w) for w in spec["claimant_verbs"]]),
+        revised_cues=_phrase_re([fold(w) for w in spec["revised_cues"]]),
+        deadly=re.compile(deadly),
+        plural_victims=_phrase_re(plural),
+        singular=_singular_re(spec),
+    )
+
+
+def _singular_re(spec: dict[str, Any]) -> re.Pattern[str]:
+    """A determiner, up to two modifiers and a noun naming one person ("a Malian soldier")."""
+    dets = "|".join(re.escape(fold(d)) for d in sorted(spec["singular_determiners"], key=len)[::-1])
+    nouns = [fold(w) for words in spec["singular_victims"].values() for w in words]
+    noun_alt = "|".join(_form_pattern(n) for n in sorted(set(nouns), key=len, reverse=True))
+    not_before = "|".join(re.escape(fold(w)) for w in spec["singular_not_before"])
+    function = f"(?:{load_cues().singular_function_words})"
+    return re.compile(
+        rf"(?<![\w'])(?P<det>{dets})(?:(?<=')|\s+)"
+        rf"(?:(?!{function}\s)[\w.-]+\s+){{0,2}}?(?:{noun_alt})"
+        rf"(?!\s*(?:{not_before})(?![\w]))"
+    )
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Cue regexes of the claims steps; the words are in ``nlp/data/<lang>/claims_cues.json``."""
+
+    update_before: re.Pattern[str]  # "the toll rose to" right before a figure
+    subcount_head: re.Pattern[str]  # where the head of a victims phrase ends
+    subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
+    victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
+    others: re.Pattern[str]  # "others", "autres"
+    and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
+    missing: re.Pattern[str]  # "killed or missing": an upper bound
+    figureless_victim: re.Pattern[str]  # "executions of civilians": the victim word
+    everyone: re.Pattern[str]  # "tout le monde", "all those"
+    not_deadly_before: re.Pattern[str]  # "one of the deadliest"
+    victim_lead: re.Pattern[str]  # "de" of "de civils" (text as written)
+    victim_tail: re.Pattern[str]  # "ont été" of "civils ont été" (text as written)
+    claimant_relative: re.Pattern[str]  # "which", "qui" after a claimant (as written)
+    claimant_end: re.Pattern[str]  # punctuation, "that", "que" before a claimant (as written)
+    singular_function_words: str  # an alternation, used inside the singular-victim regex
+
+
+def _cue_words(key: str, *, as_written: bool = False) -> list[str]:
+    """English then French words of ``key``, folded unless matched on the text as written."""
+    words: list[str] = []
+    for lang in ("en", "fr"):
+        spec = json.loads((DATA / lang / "claims_cues.json").read_text(encoding="utf-8"))
+        for word in spec[key]["words"]:
+            form = word if as_written else fold(word)
+            if form not in words:
+                words.append(form)
+    return words
+
+
+def _cue_alt(key: str, *, as_written: bool = False, space: str = " ") -> str:
+    """The words of ``key`` as a regex alternation; ``space`` joins the words of a form."""
+    return "|".join(
+        space.join(re.escape(part) for part in word.split(" "))
+        for word in _cue_words(key, as_written=as_written)
+    )
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> Cues:
+    """Build the cue regexes from both languages' ``claims_cues.json``."""
+    others = _cue_alt("others")
+    tail = _cue_alt("victim_tail", as_written=True, space=r"\s+")
+    return Cues(
+        update_before=re.compile(
+            rf"\b(?:{_cue_alt('update_verbs')})\s+(?:{_cue_alt('update_to')})\s*$"
+        ),
+        subcount_head=re.compile(rf",|\b(?:{_cue_alt('subcount_head')})\b"),
+        subcount_aside=re.compile(
+            rf"[^,.;:()]{{0,40}}?,\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"
+        ),
+        victims_after_trigger=re.compile(
+            rf"^\s*(?:{_cue_alt('victims_after_trigger')})\s+[^,.;]{{1,35}}"
+        ),
+        others=re.compile(rf"\b(?:{others})\b"),
+        and_others=re.compile(rf"\d|\b(?:and|et)\s+(?:\w+\s+)?(?:{others})\b"),
+        missing=re.compile(rf"\b(?:{_cue_alt('missing')})\b"),
+        figureless_victim=re.compile(rf"^\s*(?:(?:{_cue_alt('figureless_determiners')})\s+)?(\w+)"),
+        everyone=re.compile(rf"^\s*(?:{_cue_alt('everyone')})\b"),
+        not_deadly_before=re.compile(rf"(?:{_cue_alt('not_deadly_before')})\s*$"),
+        victim_lead=re.compile(
+            rf"^(?:{_cue_alt('victim_lead', as_written=True)})\s*", re.IGNORECASE
+        ),
+        victim_tail=re.compile(rf"\s+(?:(?:{tail})\b\s*)+$", re.IGNORECASE),
+        claimant_relative=re.compile(rf"\b(?:{_cue_alt('claimant_relative', as_written=True)})\b"),
+        claimant_end=re.compile(
+            rf"[,;:«»\"“”]|\b(?:{_cue_alt('claimant_complementizer', as_written=True)})\b"
+        ),
+        singular_function_words=_cue_alt("singular_function_words"),
+    )

@@ -1,0 +1,297 @@
+"""Linking the figures of a sentence to their casualty triggers.
+
+A figure links to a trigger after it ("21 civilians were killed", "47 morts")
+within ``max_after`` words, or before it ("killed 12", "la mort de 3") within
+``max_before``; stop words, other figures and full stops break a link. Figures
+coordinated with a linked one ("killed 19 civilians and three armed men") share
+its trigger; sub-counts ("dont sept femmes") and counts of things ("four
+attacks") are told apart here, and "a soldier" counts as a figure of one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.claimgrammar import Grammar, load_cues
+from nlp.claimrecords import category_of
+from nlp.claims import KINDS, _Link
+from nlp.numbers import Quantity
+
+WORD_RE = re.compile(r"\w+(?:[-.]\w+)*\.?'?|'|[^\w\s]")
+_HARD_STOP = {".", ";", ":", "!", "?", "(", ")", "[", "]"}
+_VICTIM_PHRASE_STOPS = {
+    ",",
+    "and",
+    "et",
+    "in",
+    "on",
+    "dans",
+    "en",
+    "near",
+    "pres",
+    "who",
+    "qui",
+    "lors",
+    "during",
+    "at",
+    "par",
+    "by",
+    "with",
+    "avec",
+    "after",
+    "apres",
+    "since",
+    "depuis",
+}
+_QUOTES = {'"', "«", "»", "“", "”", "'", "‘", "’"}
+
+
+@dataclass
+class Word:
+    start: int
+    end: int
+    text: str  # folded
+
+
+def with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar) -> list[Quantity]:
+    """Add a figure of one for each singular victim ("a soldier", "le maire", "l'imam").
+
+    The determiner stands for the number, as "un" already does in "un soldat": the
+    phrase is then linked to its trigger ("was killed", "killing …") like any figure.
+    """
+    taken = {q.start for q in quantities}
+    spans = [(q.start, q.end) for q in quantities]
+    extra = []
+    for m in g.singular.finditer(norm):
+        start, end = m.span("det")
+        if start in taken or any(a <= start < b for a, b in spans):
+            continue
+        extra.append(
+            Quantity(
+                start=start,
+                end=end,
+                text=sent[start:end],
+                value=1,
+                min=1,
+                max=1,
+                qualifier=None,
+                kind="exact",
+                article=True,
+            )
+        )
+    if not extra:
+        return quantities
+    return sorted([*quantities, *extra], key=lambda q: q.start)
+
+
+def clause_break(between: str) -> bool:
+    return bool(re.search(r"[,;]|\b(?:and|et|or|ou|but|mais)\b", between))
+
+
+def find_triggers(norm: str, patterns: dict[str, re.Pattern[str]]) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    for kind, pattern in patterns.items():
+        found.extend((m.start(), m.end(), kind) for m in pattern.finditer(norm))
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    return found
+
+
+def is_count_of_things(norm: str, q: Quantity, g: Grammar) -> bool:
+    m = g.count_nouns.match(norm[q.end :])
+    if not m:
+        return False
+    # "four civilians in the village" counts people; "two vehicle-borne bombs" does not.
+    head = norm[q.end : q.end + m.end()].split()[:-1]
+    return not any(p.fullmatch(w) for w in head for p in g.victims.values())
+
+
+def is_subcount(norm: str, q: Quantity, g: Grammar) -> bool:
+    if g.subcount_after.match(norm[q.end :]):
+        return True
+    return bool(g.subcount_before.search(norm[max(0, q.start - 40) : q.start]))
+
+
+def _word_index_at(words: list[Word], offset: int) -> int:
+    for i, w in enumerate(words):
+        if w.end > offset:
+            return i
+    return len(words)
+
+
+def link_after(
+    norm: str,
+    words: list[Word],
+    q: Quantity,
+    q_starts: set[int],
+    triggers: list[tuple[int, int, str]],
+    stops: set[int],
+    g: Grammar,
+) -> _Link | None:
+    first = _word_index_at(words, q.end)
+    prev = [
+        w.text
+        for w in words[max(0, _word_index_at(words, q.start) - 2) : _word_index_at(words, q.start)]
+    ]
+    limit = g.max_after_extended if any(p in g.extend_before for p in prev) else g.max_after
+    by_start: dict[int, tuple[int, str]] = {}
+    for t_start, t_end, kind in triggers:
+        by_start.setdefault(t_start, (t_end, kind))
+    # ", dont huit civils et un gendarme,": an aside between the figure and its verb
+    # does not count towards the distance.
+    aside = load_cues().subcount_aside.match(norm, q.end)
+    aside_end = aside.end() if aside else -1
+    steps = -1
+    for i in range(first, len(words)):
+        w = words[i]
+        if w.start >= aside_end:
+            steps += 1
+        if steps > limit:
+            return None
+        if w.start in by_start and w.start >= q.end:
+            if steps > 0 and words[i - 1].text in ("and", "et"):
+                # "killed 52,000 people and wounded 118,000": the verb after "and"
+                # belongs to the next clause.
+                return None
+            t_end, kind = by_start[w.start]
+            combined = _combined_after(norm, t_end, kind, g)
+            return _Link(q, kind, w.start, t_end, "after", q.end, w.start, combined)
+        if w.text in _HARD_STOP:
+            return None
+        if w.start in stops:
+            return None
+        if w.start in q_starts and w.start >= q.end and w.start >= aside_end:
+            return None
+    return None
+
+
+def _combined_after(norm: str, t_end: int, kind: str, g: Grammar) -> tuple[str, ...]:
+    """ "killed, injured or missing", "dead or seriously injured": one figure, several kinds."""
+    tail = norm[t_end : t_end + 40]
+    m = re.match(r"^\s*(?:,\s*\w+\s*)*?,?\s*(\w+)\s+(?:\w+\s+)?(\w+)", tail)
+    if not m:
+        return ()
+    # "317 tués et 73 enlevés ou disparus": the other kind has a figure of its own.
+    cues = load_cues()
+    tail = cues.and_others.split(tail)[0]
+    joiner_seen = any(j in tail.split()[:4] for j in g.combined_joiners)
+    if not joiner_seen:
+        return ()
+    kinds = {kind}
+    for other, pattern in g.after.items():
+        hit = pattern.search(tail[:30])
+        if hit and other != kind:
+            kinds.add(other)
+    if len(kinds) == 1:
+        # "killed or missing": still a bound, because some may be alive. "Abducted or
+        # missing" (MINUSMA's "enlevés ou disparus") is the abduction count itself.
+        if kind != "abducted" and cues.missing.search(tail[:30]):
+            return (kind,)
+        return ()
+    return tuple(k for k in KINDS if k in kinds)
+
+
+def link_before(
+    norm: str,
+    words: list[Word],
+    q: Quantity,
+    triggers: list[tuple[int, int, str]],
+    g: Grammar,
+) -> _Link | None:
+    q_index = _word_index_at(words, q.start)
+    gap = 0
+    j = q_index - 1
+    by_end: dict[int, tuple[int, str]] = {}
+    for t_start, t_end, kind in triggers:
+        if t_end <= q.start:
+            by_end.setdefault(t_end, (t_start, kind))
+    while j >= 0 and gap <= g.max_before:
+        w = words[j]
+        if w.end in by_end:
+            t_start, kind = by_end[w.end]
+            v_end = _victim_phrase_end(norm, words, q.end)
+            return _Link(q, kind, t_start, w.end, "before", q.end, v_end)
+        if w.text in _QUOTES:
+            j -= 1
+            continue
+        if _norm_word(w.text) not in g.gap_before:
+            return None
+        j -= 1
+        gap += 1
+    return None
+
+
+def _norm_word(word: str) -> str:
+    if word.endswith("'") and len(word) <= 3:
+        return {"d'": "de", "l'": "le", "qu'": "que", "s'": "se", "n'": "ne"}.get(word, word)
+    return word
+
+
+def _victim_phrase_end(norm: str, words: list[Word], q_end: int) -> int:
+    end = q_end
+    for w in words[_word_index_at(words, q_end) :][:7]:
+        if w.text in _HARD_STOP or w.text in _VICTIM_PHRASE_STOPS:
+            break
+        # "soldier." ends the sentence; "U.N." keeps its dots
+        end = w.end - (w.text.endswith(".") and "." not in w.text[:-1])
+    return end
+
+
+def coordinated_links(
+    norm: str,
+    quantities: list[Quantity],
+    links: list[_Link],
+    subcounts: list[tuple[Quantity, str]],
+    g: Grammar,
+) -> list[_Link]:
+    """ "killed 19 civilians and three armed men"; "16 volunteers and two civilians were killed"."""
+    linked = {lk.quantity.start: lk for lk in links}
+    sub = {q.start for q, _ in subcounts}
+    out: list[_Link] = []
+    for i, q in enumerate(quantities):
+        if q.start in linked or q.start in sub:
+            continue
+        if q.article and category_of(norm[q.end : q.end + 25], g) == "unknown":
+            continue  # "un"/"a" is a figure only before a victim noun
+        prev = quantities[i - 1] if i > 0 else None
+        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        if prev is not None and prev.start in linked and linked[prev.start].position == "before":
+            between = norm[prev.end : q.start]
+            if (
+                re.search(r"(?:^|\s|,)(?:and|et|as well as|ainsi que)\s+$", between)
+                and len(between) < 70
+            ):
+                lk = linked[prev.start]
+                out.append(
+                    _Link(
+                        q,
+                        lk.kind,
+                        lk.trigger_start,
+                        lk.trigger_end,
+                        "coordinated",
+                        q.end,
+                        _victim_end_simple(norm, q.end),
+                    )
+                )
+                continue
+        if nxt is not None and nxt.start in linked and linked[nxt.start].position == "after":
+            between = norm[q.end : nxt.start]
+            if re.search(r"\s(?:and|et|as well as|ainsi que)\s+$", between) and len(between) < 70:
+                lk = linked[nxt.start]
+                out.append(
+                    _Link(
+                        q,
+                        lk.kind,
+                        lk.trigger_start,
+                        lk.trigger_end,
+                        "coordinated",
+                        q.end,
+                        q.end + len(between),
+                    )
+                )
+    return out
+
+
+def _victim_end_simple(norm: str, start: int) -> int:
+    m = re.match(r"[^,.;:()]{0,60}", norm[start:])
+    return start + (len(m.group(0)) if m else 0)

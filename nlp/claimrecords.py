@@ -1,0 +1,333 @@
+"""Claims from linked figures: victims, claimant, revisions, sums and splits by side.
+
+Also the claims with no figure of their own: negations ("no casualties") and
+killings without a count ("executions of civilians", "a deadly attack").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from typing import Any
+
+from nlp.claimgrammar import Grammar, load_cues
+from nlp.claims import SIDE_OF, Claim, _Link
+from nlp.numbers import Quantity
+
+_CATEGORY_PRIORITY = ("peacekeepers", "soldiers", "militants", "women", "children", "civilians")
+
+
+def split_by_side(
+    claims: list[Claim], subcounts: list[tuple[Quantity, str]], s_start: int
+) -> list[Claim]:
+    """A total the text splits into sides is coded per side only.
+
+    "Twelve people, including eleven civilians and a gendarme, were killed": one
+    claim of 11 civilians and one of 1 soldier. Only when the parts name two sides or
+    more and add up to the total; a partial breakdown keeps the total.
+    """
+    parents = [c for c in claims if not c.vague and not c.combined and c.number_end is not None]
+    if len(parents) != 1 or len(subcounts) < 2:
+        return claims
+    parent = parents[0]
+    parts = [(q, cat) for q, cat in subcounts if s_start + q.start >= (parent.number_end or 0)]
+    if len(parts) < 2 or any(q.kind not in ("exact", "approx") for q, _ in parts):
+        return claims
+    by_side: dict[str, list[tuple[Quantity, str]]] = {}
+    for q, cat in parts:
+        by_side.setdefault(SIDE_OF.get(cat, "unknown"), []).append((q, cat))
+    total = sum(q.value for q, _ in parts)
+    if len(by_side) < 2 or "unknown" in by_side or total not in (parent.min, parent.max):
+        return claims
+    split = []
+    for side, items in by_side.items():
+        value = sum(q.value for q, _ in items)
+        cats = sorted({cat for _, cat in items})
+        split.append(
+            replace_claim(
+                parent,
+                min=value,
+                max=value,
+                qualifier=None,
+                victim_category=side if side != "civilians" or len(cats) > 1 else cats[0],
+                subcategories=tuple(c for c in cats if c not in (side, "civilians")),
+                number_start=s_start + items[0][0].start,
+                number_end=s_start + items[-1][0].end,
+            )
+        )
+    return [c for c in claims if c is not parent] + split
+
+
+def _victims_words(text: str) -> str:
+    """The victims as written, without the words around them ("de civils ont été" → "civils").
+
+    What sits between a figure and its verb besides the victims: "de" of "une
+    trentaine de civils", the auxiliaries of "ont été tués" / "have been killed".
+    """
+    cues = load_cues()
+    text = text.strip(" ,.;:\"'«»“”")
+    text = cues.victim_tail.sub("", " " + text).strip()
+    return cues.victim_lead.sub("", text).strip(" ,.;:\"'«»“”")
+
+
+def _names_a_force(victims: str) -> bool:
+    """A capitalised word among the victims: a named force or nationality ("Wagner")."""
+    return any(w[:1].isupper() for w in victims.split()[1:]) or (
+        bool(victims) and victims[:1].isupper() and len(victims.split()) > 1
+    )
+
+
+def replace_claim(claim: Claim, **changes: Any) -> Claim:
+    data = asdict(claim)
+    data.update(changes)
+    data["sentence"] = tuple(data["sentence"])
+    data["subcategories"] = tuple(data["subcategories"])
+    return Claim(**data)
+
+
+def category_of(victims_norm: str, g: Grammar) -> str:
+    found = {cat for cat, pattern in g.victims.items() if pattern.search(victims_norm)}
+    if "soldiers" in found and g.peacekeeper_markers.search(victims_norm):
+        found.add("peacekeepers")
+    for cat in _CATEGORY_PRIORITY:
+        if cat in found:
+            return cat
+    return "unknown"
+
+
+def claims_from_link(
+    sent: str,
+    norm: str,
+    s_start: int,
+    s_end: int,
+    link: _Link,
+    claimant: str | None,
+    g: Grammar,
+    previous: list[Claim],
+) -> list[Claim]:
+    q = link.quantity
+    v_start, v_end = link.victims_start, max(link.victims_start, link.victims_end)
+    # "21 civils, dont sept femmes, ont été tués": the victims are the head, before
+    # a comma or a sub-count cue; the sub-count only adds categories.
+    cues = load_cues()
+    head = cues.subcount_head.search(norm[v_start:v_end])
+    if head is not None:
+        v_end = v_start + head.start()
+    victims_norm = norm[v_start:v_end]
+    if link.position == "after":
+        # "faisant huit morts parmi les soldats": the victims follow the trigger.
+        tail = norm[link.trigger_end : link.trigger_end + 40]
+        m = cues.victims_after_trigger.match(tail)
+        if m:
+            victims_norm += " " + m.group(0)
+        elif not victims_norm.strip():
+            # "thirty-five dead civilians": the trigger is an adjective before its noun.
+            m = re.match(r"^\s*(?:\w+\s+)?\w+", tail)
+            victims_norm += " " + (m.group(0) if m else "")
+    victims_text = _victims_words(sent[v_start:v_end])
+    category = category_of(victims_norm, g)
+    if category == "unknown" and cues.others.search(victims_norm) and previous:
+        category = previous[-1].victim_category
+    span_start = min(q.start, link.trigger_start)
+    span_end = max(q.end, link.trigger_end, v_end)
+    revised = bool(g.revised_cues.search(norm[max(0, q.start - 45) : q.start])) or bool(
+        g.revised_cues.search(norm[q.end : link.trigger_start])
+    )
+    update = bool(cues.update_before.search(norm[max(0, q.start - 30) : q.start]))
+    lo, hi = q.min, q.max
+    kinds: tuple[str, ...] = (link.kind,)
+    combined = False
+    if link.combined_kinds:
+        kinds = link.combined_kinds
+        lo, hi = None, (q.max if q.max is not None else q.value)
+        combined = True
+    out = []
+    for kind in kinds:
+        out.append(
+            Claim(
+                kind=kind,
+                min=lo,
+                max=hi,
+                qualifier=q.qualifier,
+                victims_text=victims_text,
+                victim_category=category,
+                claimant=claimant,
+                start=s_start + span_start,
+                end=s_start + span_end,
+                sentence=(s_start, s_end),
+                revised=revised,
+                vague=q.kind == "vague",
+                combined=combined,
+                number_start=s_start + q.start,
+                number_end=s_start + q.end,
+                update=update,
+            )
+        )
+    return out
+
+
+def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> list[Claim]:
+    """ "five men and two boys" killed by one verb is one figure of seven."""
+    out: list[Claim] = []
+    for claim in claims:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind == claim.kind
+            and prev.side == claim.side
+            and not prev.vague
+            and not claim.vague
+            and prev.number_end is not None
+            and claim.number_start is not None
+            and re.fullmatch(
+                r"\s*[\w\s'-]{0,30}?\s(?:and|et)\s*",
+                sent[prev.number_end - s_start : claim.number_start - s_start],
+            )
+            and (
+                (prev.side == "civilians" and prev.victim_category != claim.victim_category)
+                # "douze soldats et quatre supplétifs": one side, one toll; named forces
+                # ("84 Wagner fighters and 47 Malian soldiers") stay apart
+                or (
+                    prev.side in ("soldiers", "peacekeepers", "militants")
+                    and not _names_a_force(prev.victims_text)
+                    and not _names_a_force(claim.victims_text)
+                )
+                # "an officer and a soldier", "a nurse and two other people": one of
+                # them is a single person, so the other figure counts other people
+                or prev.min == prev.max == 1
+                or claim.min == claim.max == 1
+            )
+        ):
+            lo = None if prev.min is None or claim.min is None else prev.min + claim.min
+            hi = None if prev.max is None or claim.max is None else prev.max + claim.max
+            side_category = "civilians" if prev.side == "civilians" else prev.victim_category
+            cats = tuple(sorted({prev.victim_category, claim.victim_category} - {side_category}))
+            out[-1] = replace_claim(
+                prev,
+                min=lo,
+                max=hi,
+                end=max(prev.end, claim.end),
+                victim_category=side_category,
+                subcategories=tuple(sorted(set(prev.subcategories) | set(cats))),
+                number_end=claim.number_end,
+            )
+            continue
+        out.append(claim)
+    return out
+
+
+def claimant_of(sent: str, norm: str, g: Grammar) -> str | None:
+    cues = load_cues()
+    m = g.claimant_before.search(norm)
+    if m:
+        tail = sent[m.end() :]
+        cut = re.match(r"\s*([^,.;:()«»\"“”]{2,80})", tail)
+        if cut:
+            return " ".join(cut.group(1).split()[:8]) or None
+    m = g.claimant_verbs.search(norm)
+    if m:
+        before = sent[: m.start()]
+        after = sent[m.end() :]
+        if before.rstrip().endswith((",", "»", "”", '"')) or not before.strip():
+            cut = re.match(r"\s*([^,.;:()«»\"“”]{2,80})", after)
+            if not cut:
+                return None
+            head = cues.claimant_relative.split(cut.group(1))[0]
+            return " ".join(head.split()[:8]) or None
+        head = cues.claimant_end.split(before)[-1].strip()
+        words = head.split()
+        return " ".join(words[-6:]) if words else None
+    return None
+
+
+def negation_claims(
+    sent: str, norm: str, s_start: int, s_end: int, claimant: str | None, g: Grammar
+) -> list[Claim]:
+    if not g.negation_any.search(norm) or g.negation_blockers.search(norm):
+        return []
+    out: list[Claim] = []
+    seen: set[str] = set()
+    for pattern, kinds in g.negations:
+        for m in pattern.finditer(norm):
+            for kind in kinds:
+                if kind in seen:
+                    continue
+                seen.add(kind)
+                out.append(
+                    Claim(
+                        kind=kind,
+                        min=0,
+                        max=0,
+                        qualifier=sent[m.start() : m.end()],
+                        victims_text="",
+                        victim_category="unknown",
+                        claimant=claimant,
+                        start=s_start + m.start(),
+                        end=s_start + m.end(),
+                        sentence=(s_start, s_end),
+                    )
+                )
+    return out
+
+
+def figureless_claims(
+    sent: str,
+    norm: str,
+    s_start: int,
+    s_end: int,
+    claims: list[Claim],
+    claimant: str | None,
+    g: Grammar,
+) -> list[Claim]:
+    """Killings with no figure: "executions of civilians" (2 or more), "a deadly attack" (1)."""
+    if any(c.kind == "killed" for c in claims):
+        return []
+    cues = load_cues()
+    out: list[Claim] = []
+    before = g.before.get("killed")
+    if before is not None:
+        for m in before.finditer(norm):
+            tail = norm[m.end() : m.end() + 40]
+            v = cues.figureless_victim.match(tail)
+            everyone = cues.everyone.match(tail)
+            victim = everyone or (v if v and g.plural_victims.fullmatch(v.group(1)) else None)
+            if victim is not None:
+                end = m.end() + victim.end()
+                out.append(
+                    Claim(
+                        kind="killed",
+                        min=2,
+                        max=None,
+                        qualifier=None,
+                        victims_text=sent[m.end() : end].strip(),
+                        victim_category="civilians"
+                        if everyone
+                        else category_of(victim.group(0), g),
+                        claimant=claimant,
+                        start=s_start + m.start(),
+                        end=s_start + end,
+                        sentence=(s_start, s_end),
+                        vague=True,
+                    )
+                )
+                return out
+    for m in g.deadly.finditer(norm):
+        if cues.not_deadly_before.search(norm[max(0, m.start() - 15) : m.start()]):
+            continue
+        out.append(
+            Claim(
+                kind="killed",
+                min=1,
+                max=None,
+                qualifier=sent[m.start() : m.end()],
+                victims_text="",
+                victim_category="unknown",
+                claimant=claimant,
+                start=s_start + m.start(),
+                end=s_start + m.end(),
+                sentence=(s_start, s_end),
+                vague=True,
+            )
+        )
+        break
+    return out

@@ -1,0 +1,222 @@
+"""Cue regexes built from the cue-word data files (claims_cues.json, dates.json).
+
+Every sentence here is written for these tests. Each regex is checked on
+English and French text it must match and text it must not; the regexes are
+the union of both languages, as the text's language can be misdetected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nlp.claimgrammar import load_cues
+from nlp.textnorm import fold_keep_length as fold
+
+DATA = Path(__file__).resolve().parents[2] / "nlp" / "data"
+
+
+def _finds(pattern: re.Pattern[str], text: str, *, folded: bool = True) -> bool:
+    return pattern.search(fold(text) if folded else text) is not None
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_claims_cue_list_says_what_it_does(lang: str) -> None:
+    spec = json.loads((DATA / lang / "claims_cues.json").read_text(encoding="utf-8"))
+    assert spec["_comment"]
+    other = json.loads((DATA / ("fr" if lang == "en" else "en") / "claims_cues.json").read_text())
+    assert set(spec) == set(other)
+    for key, entry in spec.items():
+        if key == "_comment":
+            continue
+        assert entry["_comment"].strip(), key
+        assert isinstance(entry["words"], list), key
+
+
+# (regex field, text, expected) — texts are folded unless the cue reads the text as written.
+CASES = [
+    ("update_before", "The death toll rose to ", True),
+    ("update_before", "the toll was revised upwards to ", True),
+    ("update_before", "Le bilan est passé à ", True),
+    ("update_before", "le bilan a été revu à la hausse à ", True),
+    ("update_before", "The toll rose sharply and reached ", False),
+    ("update_before", "Le bilan fait état de ", False),
+    ("subcount_head", "civilians including women", True),
+    ("subcount_head", "civils dont sept femmes", True),
+    ("subcount_head", "civils parmi lesquels des enfants", True),
+    ("subcount_head", "civilians in the market", False),
+    ("subcount_head", "civils dans le marché", False),
+    ("subcount_aside", " people, including eight civilians, were killed", True),
+    ("subcount_aside", " personnes, dont huit civils, ont été tuées", True),
+    ("subcount_aside", " personnes, parmi eux des enfants, ont été tuées", True),
+    ("subcount_aside", " people were killed, officials said", False),
+    ("subcount_aside", " personnes, selon des sources locales, ont été tuées", False),
+    ("victims_after_trigger", " among the soldiers", True),
+    ("victims_after_trigger", " parmi les soldats", True),
+    ("victims_after_trigger", " chez les civils", True),
+    ("victims_after_trigger", " in the village", False),
+    ("victims_after_trigger", " dans le village", False),
+    ("others", "two others", True),
+    ("others", "trois autres", True),
+    ("others", "otherwise wounded", False),
+    ("others", "autrefois", False),
+    ("and_others", " and two others were hurt", True),
+    ("and_others", " et deux autres blessés", True),
+    ("and_others", " or injured", False),
+    ("and_others", " ou blessés", False),
+    ("missing", "killed or missing", True),
+    ("missing", "tués ou portés disparus", True),
+    ("missing", "tués ou disparu", True),
+    ("missing", "killed or injured", False),
+    ("missing", "tués ou blessés", False),
+    ("everyone", " everyone in the village", True),
+    ("everyone", " tout le monde au marché", True),
+    ("everyone", " toutes celles qui", True),
+    ("everyone", " every house", False),
+    ("everyone", " tous les civils", False),
+    ("not_deadly_before", "one of the ", True),
+    ("not_deadly_before", "l'une des ", True),
+    ("not_deadly_before", "un des ", True),
+    ("not_deadly_before", "a ", False),
+    ("not_deadly_before", "une ", False),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "expected"), CASES)
+def test_claims_cue_on_folded_text(field: str, text: str, expected: bool) -> None:
+    assert _finds(getattr(load_cues(), field), text) is expected
+
+
+def test_figureless_victim_skips_a_determiner() -> None:
+    cues = load_cues()
+    for text, word in [
+        (" of civilians", "civilians"),
+        (" all the villagers", "villagers"),
+        (" des civils", "civils"),
+        (" tous les habitants", "habitants"),
+        (" civilians", "civilians"),
+    ]:
+        m = cues.figureless_victim.match(fold(text))
+        assert m is not None and m.group(1) == word, text
+    # "a" and "un" are not among the determiners: the next word is not reached.
+    for text in (" a civilian", " un civil"):
+        m = cues.figureless_victim.match(fold(text))
+        assert m is not None and m.group(1) in ("a", "un")
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("de civils ont été", "civils"),
+        ("d’enfants auraient", "enfants"),
+        ("de soldats ont tous", "soldats"),
+        ("the villagers have been", "villagers"),
+        ("civilians were reportedly", "civilians"),
+        ("Soldiers Were", "Soldiers"),
+        ("women and children", "women and children"),
+        ("femmes et enfants", "femmes et enfants"),
+    ],
+)
+def test_victim_lead_and_tail_read_the_text_as_written(written: str, words: str) -> None:
+    from nlp.claimrecords import _victims_words
+
+    assert _victims_words(written) == words
+
+
+def test_victim_lead_and_tail_on_their_own() -> None:
+    cues = load_cues()
+    assert cues.victim_lead.match("de civils")
+    assert cues.victim_lead.match("The villagers")
+    assert not cues.victim_lead.match("civils")
+    assert not cues.victim_lead.match("others")
+    assert cues.victim_tail.search(" civils ont  tous")
+    assert cues.victim_tail.search(" villagers have been")
+    assert not cues.victim_tail.search(" civils armés")
+    assert not cues.victim_tail.search(" villagers in Mopti")
+
+
+def test_claimant_words_read_the_text_as_written() -> None:
+    cues = load_cues()
+    assert cues.claimant_relative.split("the army, which denied it")[0] == "the army, "
+    assert cues.claimant_relative.split("l'armée qui a démenti")[0] == "l'armée "
+    assert cues.claimant_relative.split("local sources in Gao") == ["local sources in Gao"]
+    assert cues.claimant_relative.split("des sources locales à Gao") == [
+        "des sources locales à Gao"
+    ]
+    assert cues.claimant_end.split("Officials told reporters that the army")[-1] == " the army"
+    assert cues.claimant_end.split("On a appris qu'un responsable")[-1] == "un responsable"
+    assert cues.claimant_end.split("Selon un élu local") == ["Selon un élu local"]
+    assert cues.claimant_end.split("According to local officials") == [
+        "According to local officials"
+    ]
+
+
+def test_singular_function_words_keep_a_noun_phrase_apart() -> None:
+    function = re.compile(f"(?:{load_cues().singular_function_words})\\s")
+    for word in ("of ", "was ", "de ", "est "):
+        assert function.fullmatch(word), word
+    for word in ("local ", "malien ", "young ", "jeune "):
+        assert not function.fullmatch(word), word
+
+
+def test_every_new_dates_list_says_what_it_does() -> None:
+    spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
+    for key in ("anchor_words", "weekday_before", "weekday_after", "statement_after"):
+        assert spec[key]["_comment"].strip(), key
+        assert spec[key]["en"] and spec[key]["fr"], key
+    assert spec["reported_after"]["_comment"].strip()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Attacks have risen since the coup.", True),
+        ("Three days ago gunmen came.", True),
+        ("Les attaques se multiplient depuis le coup d'État.", True),
+        ("Il y a trois jours, des hommes armés sont venus.", True),
+        ("Gunmen attacked the village.", False),
+        ("Des hommes armés ont attaqué le village.", False),
+    ],
+)
+def test_date_anchor_words(text: str, expected: bool) -> None:
+    from nlp.dates import _anchor_re, _vocab
+
+    keywords = re.compile(
+        r"(?<![\w])(?:" + "|".join(map(re.escape, _vocab().anchor_words)) + r")(?![\w])"
+    )
+    assert bool(keywords.search(fold(text))) is expected
+    assert bool(_anchor_re().search(fold(text))) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "mention"),
+    [
+        ("Gunmen attacked on Sunday night.", "2024-03-14", "on Sunday night"),
+        ("It happened last Monday morning.", "2024-03-14", "last Monday morning"),
+        ("L'attaque a eu lieu dimanche dernier.", "2024-03-14", "dimanche dernier"),
+        ("Ce mardi après-midi, le village a été attaqué.", "2024-03-14", "Ce mardi après-midi"),
+        ("Gunmen attacked Sunday in Mopti.", "2024-03-14", "Sunday"),
+        ("Le village a été attaqué mardi à Gao.", "2024-03-14", "mardi"),
+    ],
+)
+def test_weekday_words_before_and_after(text: str, published: str, mention: str) -> None:
+    import datetime as dt
+
+    from nlp.dates import find_dates
+
+    found = find_dates(text, "en", dt.date.fromisoformat(published))
+    assert [d.text for d in found] == [mention]
+
+
+def test_statement_words_after_a_date() -> None:
+    from nlp.dates import _vocab
+
+    glued = _vocab().glued_after_re
+    assert glued.match(" that five soldiers died")
+    assert glued.match(", que cinq soldats sont morts")
+    assert glued.match(" (AFP) reported")
+    assert not glued.match(" in Mopti, where five soldiers died")
+    assert not glued.match(" à Gao, où cinq soldats sont morts")
