@@ -38,7 +38,6 @@ Everything here is rules over the components' output; cue lists are data in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -48,7 +47,7 @@ from spacy.tokens import Doc
 from nlp.claims import KINDS, Claim, doc_text, fold
 from nlp.dates import DateMention
 from nlp.docview import folded, place_spans, sentence_bounds
-from nlp.eventcues import EventCues, load_cues
+from nlp.eventcues import EventCues, cue_pattern, load_cues
 from nlp.placechoice import (
     caption_ends,
     countries_in,
@@ -293,13 +292,7 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
 
 # Words that make a different figure another account of the same event rather than
 # another event: "according to", "the toll", "as high as", "other sources".
-_ACCOUNT = re.compile(
-    r"\b(?:according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be|"
-    r"estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu|"
-    r"initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|"
-    r"officials?|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|"
-    r"residents?|habitants?|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty)\b"
-)
+_ACCOUNT = cue_pattern(r"\b{account}\b")
 
 
 def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -> bool:

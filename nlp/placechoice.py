@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.claims import Claim, fold
 from nlp.docview import actor_spans, sentence_bounds
-from nlp.eventcues import EventCues
+from nlp.eventcues import EventCues, cue_pattern
 
 if TYPE_CHECKING:
     from nlp.assemble import _Event
@@ -61,9 +61,9 @@ def in_caption(offset: int, ends: list[int]) -> bool:
     return i < len(ends) and ends[i] - offset <= CAPTION_CHARS
 
 
-_NEAR_BEFORE = re.compile(
-    r"(?:near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']|aux environs d[e'])"
-    r"\s*(?:the\s+|la\s+|le\s+)?(?:town of\s+|city of\s+|ville de\s+)?$"
+# "near Bandiagara", "près de la ville de Mopti": a landmark, not the scene.
+_NEAR_BEFORE = cue_pattern(
+    r"{near_before}\s*{near_before_articles}?(?:{near_before_settlement}\s+)?$"
 )
 
 
@@ -129,9 +129,9 @@ _DATELINE = re.compile(r"^(?:[\s,]*(?:[\w'., ]{0,40}?)?\s*(?:\(\w+\)\s*)?[-–�
 _AGENCY = re.compile(r"^,?\s*\((?:afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa)\)")
 
 
-_ADMIN_WORDS = re.compile(
-    r"^(?:the\s+)?(?:region|province|cercle|district|prefecture|departement|department|commune)\s+(?:of|de|du|d')"
-    r"|\b(?:region|province|cercle|circle|prefecture|department|departement|district)$"
+_ADMIN_WORDS = cue_pattern(
+    r"^{admin_area_articles}?{admin_area_before_name}\s+{admin_area_of}"
+    r"|\b{admin_area_after_name}$"
 )
 
 
@@ -207,9 +207,8 @@ def place_for(
 
 # "seven more in Gadabo", "12 civilians were killed at Kobou": the figure's own
 # clause names its scene right after it.
-_SCENE_AFTER = re.compile(
-    r"^[^,;:.()\d]{0,40}?\b(?:in|at|a|au|dans|near|pres de|pres d')\s+"
-    r"(?:the\s+(?:village|town|locality)\s+of\s+|le\s+village\s+de\s+|la\s+localite\s+de\s+)?$"
+_SCENE_AFTER = cue_pattern(
+    r"^[^,;:.()\d]{0,40}?\b{scene_after}\s+(?:{scene_after_settlement:ws}\s+)?$"
 )
 
 
@@ -217,7 +216,7 @@ def _scene_after(between: str) -> bool:
     return bool(_SCENE_AFTER.match(between))
 
 
-_BORDER_AFTER = re.compile(r"^\W{0,3}(?:border|borders|frontier|frontiere|frontieres)\b")
+_BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b")
 
 
 def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:

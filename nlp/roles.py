@@ -11,14 +11,13 @@ within the paragraph, not the whole text. Entry point: :func:`actor_roles`.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 from nlp.claims import Claim
 from nlp.docview import actor_spans, folded, sentence_bounds
-from nlp.eventcues import EventCues
+from nlp.eventcues import EventCues, cue_pattern
 
 ARMY_OF = {
     "ML": "Malian Armed Forces (FAMa)",
@@ -31,50 +30,23 @@ STATE_TYPES = {"state_forces", "foreign_forces", "private_military_company"}
 ROLE_REACH = 4
 # The casualty sentence speaks of a strike from the air ("killed in the strike",
 # "l'un des bombardements a touché").
-_AIR_STRIKE = re.compile(
-    r"\b(?:air ?strikes?|airstrikes?|drone strikes?|the strikes?|(?:aerial|air) (?:bombing|"
-    r"bombardment|raid)s?|bombing|bombardments?|aircraft|drones?|helicopters?|frappes?|"
-    r"bombardements?|aeronefs?|raids? aeriens?|helicopteres?)\b"
-)
+_AIR_STRIKE = cue_pattern(r"\b{air_strike}\b")
 _GENERIC_RANK = {"unidentified gunmen": 0, "suspected jihadists": 1, "self-defence militias": 1}
-_CLAIMANT_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|"
-    r"confirmed|added|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|"
-    r"a precise|affirme|rapporte)\b"
-)
-_SOURCE_BEFORE = re.compile(
-    r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a)\s+"
-    r"(?:the\s+|la\s+|le\s+|l')?$"
-)
+_CLAIMANT_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,2}?{claimant_after}\b")
+_SOURCE_BEFORE = cue_pattern(r"{source_before}\s+{source_before_articles}?$")
 
 
-_PASSIVE_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:was|were|been|is|are|a ete|ont ete|est|sont)\b")
+_PASSIVE_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+)?{passive_after}\b")
 # "in conflict with X", "contre X": X is the other side, not the perpetrator.
-_OPPONENT_BEFORE = re.compile(
-    r"(?:conflict with|fighting|fight against|battle with|against|war with|contre|"
-    r"en guerre contre|lutte contre|combat contre)\s+(?:the\s+|les\s+|le\s+|la\s+|l')?$"
-)
+_OPPONENT_BEFORE = cue_pattern(r"{opponent_before}\s+{opponent_before_articles}?$")
 # "a flashpoint for jihadist attacks", "an area where extremists operate", "la menace
 # terroriste": the actor describes the setting, it does not act in this event.
-_SETTING_AFTER = re.compile(
-    r"^\W{0,2}(?:attacks?|violence|insurgency|insurgencies|threat|activity|activities|presence|"
-    r"strongholds?|bastions?|hotbed|conflict|crisis|unrest|bloodshed|terrorism|"
-    r"operate|operating|are active|active|roam|"
-    r"attaques?|violences?|insurrection|menace|activites?|presence|fiefs?|conflit|crise|"
-    r"operent|sont actifs|actifs|terrorisme)\b"
-)
-_SETTING_BEFORE = re.compile(
-    r"(?:controlled by|held by|controle par|controlee par|anti|counter|lutte anti)"
-    r"\W{0,2}(?:the\s+|les\s+|des\s+)?$"
-)
-_CLAIMED_BEFORE = re.compile(
-    r"(?:claimed by|revendique par|revendiquee par|revendiquees par|responsibility was claimed by)"
-    r"\s+(?:the\s+|le\s+|la\s+|l')?$"
-)
-_CLAIMED_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\s+){0,2}?(?:claimed responsibility|claimed the attack|a revendique|"
-    r"ont revendique)\b"
-)
+_SETTING_AFTER = cue_pattern(r"^\W{0,2}{setting_after}\b")
+_SETTING_BEFORE = cue_pattern(r"{setting_before}\W{0,2}{setting_before_articles}?$")
+_CLAIMED_BEFORE = cue_pattern(r"{claimed_before}\s+{claimed_before_articles}?$")
+_CLAIMED_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{claimed_after}\b")
+# "carried out by the army and Russian mercenaries": what may stand between two agents.
+_AND_JOIN = cue_pattern(r"[\w\s'-]{0,25}?(?:,|\b{and_join}\b)\s*{and_join_articles}?")
 
 
 @dataclass
@@ -116,10 +88,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
         if (
             prev is not None
             and prev.agent
-            and re.fullmatch(
-                r"[\w\s'-]{0,25}?(?:,|\band\b|\bet\b)\s*(?:the\s+|les\s+|des\s+)?",
-                norm[prev.end : span.start_char],
-            )
+            and _AND_JOIN.fullmatch(norm[prev.end : span.start_char])
         ):
             agent = True  # "carried out by the army and Russian mercenaries"
         out.append(
