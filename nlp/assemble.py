@@ -63,9 +63,6 @@ from nlp.placechoice import (
 )
 from nlp.roles import actor_roles
 
-ARMED_TYPES = {"armed_group", "militia", "unknown"}
-COUNTRY_NAMES = {"ML": "Mali", "BF": "Burkina Faso", "NE": "Niger"}
-
 
 @dataclass
 class Incident:

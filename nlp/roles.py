@@ -15,15 +15,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from nlp.actors import load_actor_lexicon
 from nlp.claims import Claim
 from nlp.docview import actor_spans, folded, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
 
-ARMY_OF = {
-    "ML": "Malian Armed Forces (FAMa)",
-    "BF": "Burkinabe Armed Forces",
-    "NE": "Nigerien Armed Forces (FAN)",
-}
 STATE_TYPES = {"state_forces", "foreign_forces", "private_military_company"}
 # An attribution holds within its paragraph: the last resort for a perpetrator is an
 # armed actor named up to this many sentences from the figure, not anywhere in the text.
@@ -174,7 +170,9 @@ def actor_roles(
         if 0 <= j < len(sents)
     ]
     in_paragraph = _mentions(doc, norm, paragraph, cues)
-    army = [ARMY_OF[country]] if country in ARMY_OF else []
+    # The national army is a line of nlp/data/actors.jsonl ("army": true, its country).
+    national = load_actor_lexicon().national_army(country)
+    army = [national] if national else []
     strike = any(_AIR_STRIKE.search(norm, a, b) for a, b in own)
     if strike and side in ("civilians", "unknown"):
         # Only a state (or a foreign force) strikes from the air: the armed groups named
