@@ -11,7 +11,9 @@ within the paragraph, not the whole text. Entry point: :func:`actor_roles`.
 from __future__ import annotations
 
 import bisect
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -21,13 +23,30 @@ from nlp.docview import actor_spans, folded, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
 
 STATE_TYPES = {"state_forces", "foreign_forces", "private_military_company"}
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_role_actors(
+    path: Path = DATA / "actor_roles.json",
+) -> tuple[dict[str, int], dict[str, str]]:
+    """``vague_rank`` and ``default_target`` of ``actor_roles.json`` (see its ``_comment``).
+
+    Raises ValueError when a rank is not 0 or 1 (2 is every specific actor's).
+    """
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    ranks = {str(k): v for k, v in spec["vague_rank"].items()}
+    if any(v not in (0, 1) for v in ranks.values()):
+        raise ValueError(f"{path}: vague_rank values are 0 or 1")
+    return ranks, {str(k): str(v) for k, v in spec["default_target"].items()}
+
+
+_GENERIC_RANK, _DEFAULT_TARGET = load_role_actors()
 # An attribution holds within its paragraph: the last resort for a perpetrator is an
 # armed actor named up to this many sentences from the figure, not anywhere in the text.
 ROLE_REACH = 4
 # The casualty sentence speaks of a strike from the air ("killed in the strike",
 # "l'un des bombardements a touché").
 _AIR_STRIKE = cue_pattern(r"\b{air_strike}\b")
-_GENERIC_RANK = {"unidentified gunmen": 0, "suspected jihadists": 1, "self-defence militias": 1}
 _CLAIMANT_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,2}?{claimant_after}\b")
 _SOURCE_BEFORE = cue_pattern(r"{source_before}\s+{source_before_articles}?$")
 
@@ -209,10 +228,12 @@ def actor_roles(
         )
         targets = [m.canonical for m in mine if m.in_victims and m.type not in STATE_TYPES]
         # "assailants" alone is generic: a group named around it says who they were.
-        targets = _dedupe(targets + armed(mine) + armed(around)) or ["suspected jihadists"]
+        targets = _dedupe(targets + armed(mine) + armed(around)) or [_DEFAULT_TARGET["militants"]]
     else:  # peacekeepers
         perps = armed(mine) or armed(around)
-        targets = [m.canonical for m in mine if m.type == "peacekeepers"] or ["MINUSMA"]
+        targets = [m.canonical for m in mine if m.type == "peacekeepers"] or [
+            _DEFAULT_TARGET["peacekeepers"]
+        ]
     perps = _dedupe(perps)
     if side != "militants" and perps and all(p in _GENERIC_RANK for p in perps):
         # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the paragraph.

@@ -19,7 +19,7 @@ import nlp.places  # noqa: F401  (registers the civwatch_places factory)
 from nlp.actors import ACTOR_TYPES, load_actor_lexicon
 from nlp.claims import Claim
 from nlp.eventcues import load_cues
-from nlp.roles import actor_roles
+from nlp.roles import actor_roles, load_role_actors
 
 CANONICAL = {
     "Malian Armed Forces (FAMa)",
@@ -361,3 +361,16 @@ def test_bad_generic_resolution_is_a_clear_error(
     bad.write_text(json.dumps({**line, "aliases": {"en": ["x"]}}) + "\n")
     with pytest.raises(ValueError, match=message):
         load_actor_lexicon(str(bad))
+
+
+def test_actors_the_role_rules_name_are_in_the_lexicon() -> None:
+    ranks, defaults = load_role_actors()
+    assert set(ranks) | set(defaults.values()) <= CANONICAL
+    assert set(defaults) <= {"civilians", "soldiers", "militants", "peacekeepers"}
+
+
+def test_a_vague_rank_outside_zero_and_one_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "actor_roles.json"
+    bad.write_text(json.dumps({"vague_rank": {"unidentified gunmen": 2}, "default_target": {}}))
+    with pytest.raises(ValueError, match="0 or 1"):
+        load_role_actors(bad)
