@@ -33,7 +33,8 @@
    for aggregates); a month with no day gives none for a single event.
 
 Everything here is rules over the components' output; cue lists are data in
-``nlp/data/<lang>/claims_events.json`` (compiled by :mod:`nlp.eventcues`).
+``nlp/data/<lang>/claims_events.json`` and ``assemble_cues.json`` (compiled by
+:mod:`nlp.eventcues`); see ``nlp/README.md``.
 """
 
 from __future__ import annotations

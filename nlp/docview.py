@@ -12,10 +12,12 @@ from nlp.claims import doc_text, fold
 
 
 def place_spans(doc: Doc) -> list[Span]:
+    """The place spans of the doc (none without the places component)."""
     return list(doc.spans["places"]) if "places" in doc.spans else []
 
 
 def actor_spans(doc: Doc) -> list[Span]:
+    """The resolved actor spans of the doc (none without the actors component)."""
     if "actors" not in doc.spans or not Span.has_extension("actor"):
         return []
     return [s for s in doc.spans["actors"] if s._.actor is not None]
@@ -34,6 +36,7 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 
 
 def folded(doc: Doc) -> str:
+    """The doc's text folded (``nlp.claims.fold``), computed once per doc."""
     key = "civwatch_folded"
     if key not in doc.user_data:
         doc.user_data[key] = fold(doc_text(doc))

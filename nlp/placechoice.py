@@ -32,6 +32,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def same_place(a: Any, b: Any) -> bool:
+    """One place written twice: the same GeoNames id, or the same folded name."""
     if a.geonames_id is not None and a.geonames_id == b.geonames_id:
         return True
     return bool(fold(a.name) == fold(b.name))
@@ -48,6 +49,7 @@ CAPTION_CHARS = 80
 
 
 def caption_ends(norm: str) -> list[int]:
+    """Offsets of the photo credits of the folded text (each closes a caption)."""
     return [m.start() for m in _CREDIT.finditer(norm)]
 
 
@@ -92,6 +94,7 @@ def lead_place(
 
 
 def countries_in(sentence: tuple[int, int], places: list[Span]) -> int:
+    """How many countries are written, as countries, in the sentence."""
     a, b = sentence
     return len(
         {
@@ -105,6 +108,7 @@ def countries_in(sentence: tuple[int, int], places: list[Span]) -> int:
 
 
 def location_fields(place: Any | None, country: str | None) -> dict[str, Any]:
+    """The ``location`` object of an incident; ``country`` when no place is given."""
     return {
         "name": place.name if place is not None else None,
         "country": (place.country if place is not None and place.country else country),
@@ -155,6 +159,7 @@ def _dateline(span: Span, norm: str) -> bool:
 
 
 def usable_place(span: Span, norm: str, cues: EventCues) -> bool:
+    """A resolved place that is neither a reference point nor a dateline."""
     place = span._.place
     if place is None or _excluded_place(span, norm, cues):
         return False
@@ -267,6 +272,7 @@ def refine_place(
 
 
 def text_country(doc: Doc, places: list[Span], focus: tuple[str, ...]) -> str | None:
+    """The country the text is about: its places, else nationality words, else actors."""
     counts: dict[str, int] = {}
     for span in places:
         place = span._.place
