@@ -11,10 +11,13 @@ Generic mentions are resolved from context:
 * ``army`` ("soldiers", "l'armée", "FDS"): a nationality word or country next to
   the mention ("Malian soldiers", "soldats nigériens", "l'armée du Niger"), else
   the single focus country, else the country most places of the document are in;
-* ``peacekeepers``: MINUSMA when the document is about Mali, lower confidence
-  otherwise;
-* ``islamic_state``: the Sahel province when the document is about the Sahel,
-  "Islamic State" otherwise.
+* other generic kinds (``peacekeepers``, ``islamic_state``) by the ``resolves_to``
+  list of their lexicon line: the first resolution whose condition holds
+  (``if_sahel_text``, ``if_text_about``) gives the actor — MINUSMA when the
+  document is about Mali, the Sahel province of the Islamic State in Sahel texts.
+
+The armies are lexicon lines too (``"army": true`` with a ``country``):
+:meth:`ActorLexicon.national_army` is what the assembly's role rules fall back on.
 
 Run it after ``civwatch_places``: it reads ``doc.spans["nationalities"]`` and
 ``doc.spans["places"]`` (and works, with less context, without them).
@@ -65,6 +68,17 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """One reading of a generic mention: the actor, if its condition holds."""
+
+    canonical: str
+    confidence: float
+    if_sahel_text: bool = False  # the text is about the Sahel (see sahel_only)
+    if_text_about: str | None = None  # a place of the text is in this country, or it
+    # is the only focus country
+
+
+@dataclass(frozen=True)
 class LexiconEntry:
     """One line of ``actors.jsonl``: a canonical actor or a generic mention kind."""
 
@@ -75,6 +89,7 @@ class LexiconEntry:
     country: str | None
     army: bool
     sahel_only: bool = False  # a hypothesis only worth making in texts about the Sahel
+    resolves_to: tuple[Resolution, ...] = ()  # generic kinds other than "army"
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,17 @@ class ActorLexicon:
     prefixes: frozenset[str]
     armies: dict[str, LexiconEntry]  # ISO2 -> the army-like entry of that country
     by_canonical: dict[str, LexiconEntry]
+
+    def national_army(self, iso: str | None) -> str | None:
+        """The canonical name of a country's own armed forces, if the lexicon has them.
+
+        Only ``state_forces`` lines count: a foreign force or a private military
+        company marked ``army`` is no country's national army.
+        """
+        entry = self.armies.get(iso) if iso else None
+        if entry is None or entry.type != "state_forces":
+            return None
+        return entry.canonical
 
 
 def _is_acronym(alias: str) -> bool:
@@ -132,6 +158,7 @@ def load_actor_lexicon(path: str = "") -> ActorLexicon:
                 country=raw.get("country"),
                 army=bool(raw.get("army")),
                 sahel_only=bool(raw.get("sahel_only")),
+                resolves_to=_resolutions(raw, f"{source}:{lineno}"),
             )
             if entry.army and entry.country and entry.confidence == 1.0:
                 armies[entry.country] = entry
@@ -150,6 +177,36 @@ def load_actor_lexicon(path: str = "") -> ActorLexicon:
         for i in range(1, len(words) + 1):
             prefixes.add(" ".join(words[:i]))
     return ActorLexicon(aliases, frozenset(prefixes), armies, by_canonical)
+
+
+_RESOLUTION_KEYS = frozenset({"canonical", "confidence", "if_sahel_text", "if_text_about"})
+
+
+def _resolutions(raw: dict[str, object], where: str) -> tuple[Resolution, ...]:
+    """The ``resolves_to`` list of a generic line; "army" resolves by nationality instead."""
+    items = raw.get("resolves_to")
+    if raw.get("generic") in (None, "army"):
+        if items is not None:
+            raise ValueError(f"{where}: 'resolves_to' is only for generic kinds other than army")
+        return ()
+    if not isinstance(items, list) or not items:
+        raise ValueError(f"{where}: generic {raw.get('generic')!r} needs a 'resolves_to' list")
+    out = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("canonical"), str):
+            raise ValueError(f"{where}: each resolution needs a 'canonical' name")
+        unknown = set(item) - _RESOLUTION_KEYS
+        if unknown:
+            raise ValueError(f"{where}: unknown resolution fields {sorted(unknown)}")
+        out.append(
+            Resolution(
+                canonical=item["canonical"],
+                confidence=float(item.get("confidence", 1.0)),
+                if_sahel_text=bool(item.get("if_sahel_text")),
+                if_text_about=item.get("if_text_about"),
+            )
+        )
+    return tuple(out)
 
 
 def _register_actor_extension() -> None:
@@ -275,40 +332,41 @@ class ActorsComponent:
             if entry.sahel_only and not sahel_doc:
                 return None
             return Actor(entry.canonical, entry.type, entry.confidence)
-        if entry.generic == "islamic_state":
-            if sahel_doc:
-                return Actor("Islamic State Sahel (ISSP/ISGS)", "armed_group", 0.8)
-            return Actor("Islamic State", "armed_group", 0.9)
-        if entry.generic == "peacekeepers":
-            in_mali = countries.get("ML", 0) > 0 or tuple(focus) == ("ML",)
-            return Actor("MINUSMA", "peacekeepers", 0.9 if in_mali else 0.5)
-        if entry.generic == "army":
-            iso = self._adjacent_country(doc, ctx, start, end)
-            confidence = entry.confidence
-            if iso is None:
-                # Unqualified "soldiers": the army of the one focus country, or of
-                # the focus country the text is most about. Never a foreign force:
-                # "the military" of a text about Ukraine is not Wagner.
-                confidence -= 0.2
-                if len(focus) == 1:
-                    iso = focus[0]
-                else:
-                    ranked = [c for c, _ in countries.most_common() if c in focus]
-                    iso = ranked[0] if ranked else None
-                army = lex.armies.get(iso) if iso else None
-                if army is None or army.type != "state_forces":
-                    return None
+        if entry.generic != "army":
+            for res in entry.resolves_to:
+                if res.if_sahel_text and not sahel_doc:
+                    continue
+                about = res.if_text_about
+                if about and not (countries.get(about, 0) > 0 or tuple(focus) == (about,)):
+                    continue
+                return Actor(res.canonical, entry.type, res.confidence)
+            return None
+        # A generic army mention: the national army of the country it is written with.
+        iso = self._adjacent_country(doc, ctx, start, end)
+        confidence = entry.confidence
+        if iso is None:
+            # Unqualified "soldiers": the army of the one focus country, or of
+            # the focus country the text is most about. Never a foreign force:
+            # "the military" of a text about Ukraine is not Wagner.
+            confidence -= 0.2
+            if len(focus) == 1:
+                iso = focus[0]
+            else:
+                ranked = [c for c, _ in countries.most_common() if c in focus]
+                iso = ranked[0] if ranked else None
             army = lex.armies.get(iso) if iso else None
-            if army is None or army.canonical is None:
+            if army is None or army.type != "state_forces":
                 return None
-            # Russian "soldiers" are an unnamed-force hypothesis, not a named PMC,
-            # and only in the Sahel.
-            if army.type == "private_military_company":
-                if not sahel_doc:
-                    return None
-                confidence = min(confidence, 0.5)
-            return Actor(army.canonical, army.type, round(confidence, 2))
-        return None
+        army = lex.armies.get(iso) if iso else None
+        if army is None or army.canonical is None:
+            return None
+        # Russian "soldiers" are an unnamed-force hypothesis, not a named PMC,
+        # and only in the Sahel.
+        if army.type == "private_military_company":
+            if not sahel_doc:
+                return None
+            confidence = min(confidence, 0.5)
+        return Actor(army.canonical, army.type, round(confidence, 2))
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = self._context(doc)

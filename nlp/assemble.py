@@ -26,86 +26,45 @@
 4. **Aggregates** ("since January", "in six attacks", "depuis 2015", "au total",
    a period date) are flagged ``aggregate=True`` so they never count as
    single incidents.
-5. **Place**: the finest place written nearest to the figure in its sentence
-   (skipping datelines, photo captions, reference points such as "border
-   with", "km from", press rooms and evacuation destinations, and nationality
-   words), else a village up to two sentences around it, else the country of
-   the text.
-6. **Actors**: by victim side — civilians' perpetrators are the armed actors
-   named in the event's sentences (not those describing the setting, "jihadist
-   attacks"); an air strike's are the state force that struck; soldiers'
-   targets are the state forces and their perpetrators the armed groups;
-   militants' perpetrators are the state forces. Actors only named as sources
-   ("according to MINUSMA") are skipped; the last resort looks within the
-   paragraph, not the whole text.
+5. **Place**: the finest place written nearest to the figure, else a village
+   around it, else the country of the text — see :mod:`nlp.placechoice`.
+6. **Actors**: perpetrators and targets by victim side — see :mod:`nlp.roles`.
 7. **Date**: the first non-reporting date of the event's sentences (a period
    for aggregates); a month with no day gives none for a single event.
 
 Everything here is rules over the components' output; cue lists are data in
-``nlp/data/<lang>/claims_events.json``.
+``nlp/data/<lang>/claims_events.json`` and ``assemble_cues.json`` (compiled by
+:mod:`nlp.eventcues`); see ``nlp/README.md``.
 """
 
 from __future__ import annotations
 
-import bisect
-import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from nlp.claims import KINDS, Claim, doc_text
 from nlp.dates import DateMention
+from nlp.docview import folded, place_spans, sentence_bounds
+from nlp.eventcues import EventCues, cue_pattern, load_cues
+from nlp.placechoice import (
+    caption_ends,
+    countries_in,
+    in_caption,
+    lead_place,
+    location_fields,
+    place_for,
+    place_rank,
+    refine_place,
+    same_place,
+    text_country,
+    usable_place,
+)
+from nlp.roles import actor_roles
 from nlp.textnorm import fold_keep_length as fold
 from settings import DEFAULT_FOCUS
-
-DATA = Path(__file__).resolve().parent / "data"
-ARMY_OF = {
-    "ML": "Malian Armed Forces (FAMa)",
-    "BF": "Burkinabe Armed Forces",
-    "NE": "Nigerien Armed Forces (FAN)",
-}
-STATE_TYPES = {"state_forces", "foreign_forces", "private_military_company"}
-ARMED_TYPES = {"armed_group", "militia", "unknown"}
-COUNTRY_NAMES = {"ML": "Mali", "BF": "Burkina Faso", "NE": "Niger"}
-
-
-@dataclass(frozen=True)
-class EventCues:
-    """Compiled segmentation cues of one language."""
-
-    aggregate: re.Pattern[str]
-    new_event: re.Pattern[str]
-    location_exclude: re.Pattern[str]
-    agent_before: re.Pattern[str]
-    agent_after: re.Pattern[str]
-    attack_event: re.Pattern[str]
-
-
-@lru_cache(maxsize=4)
-def load_cues(lang: str) -> EventCues:
-    """Load ``nlp/data/<lang>/claims_events.json`` (English for other languages)."""
-    lang = lang if lang in ("en", "fr") else "en"
-    spec = json.loads((DATA / lang / "claims_events.json").read_text(encoding="utf-8"))
-
-    def words(key: str, anchor: str) -> re.Pattern[str]:
-        alt = "|".join(re.escape(fold(w)) for w in sorted(spec[key], key=len, reverse=True))
-        return re.compile(anchor.format(alt))
-
-    return EventCues(
-        aggregate=re.compile("|".join(spec["aggregate"])),
-        new_event=re.compile("|".join(spec["new_event"])),
-        location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
-        agent_before=words(
-            "agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+|l')?$"
-        ),
-        agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
-        attack_event=words("attack_event", r"(?<![\w])(?:{})(?![\w])"),
-    )
 
 
 @dataclass
@@ -151,7 +110,7 @@ class Incident:
 class _Event:
     aggregate: bool
     place: Any | None  # nlp.places.Place
-    place_rank: int  # see _rank; 3 = only a reference point was written
+    place_rank: int  # see place_rank; 3 = only a reference point was written
     date: DateMention | None
     claims: list[Claim] = field(default_factory=list)
     country: str | None = None  # when only a country is written
@@ -160,26 +119,6 @@ class _Event:
     @property
     def sentences(self) -> list[tuple[int, int]]:
         return sorted({c.sentence for c in self.claims})
-
-
-def _places(doc: Doc) -> list[Span]:
-    return list(doc.spans["places"]) if "places" in doc.spans else []
-
-
-def _actors(doc: Doc) -> list[Span]:
-    if "actors" not in doc.spans or not Span.has_extension("actor"):
-        return []
-    return [s for s in doc.spans["actors"] if s._.actor is not None]
-
-
-def _same_place(a: Any, b: Any) -> bool:
-    if a.geonames_id is not None and a.geonames_id == b.geonames_id:
-        return True
-    return bool(fold(a.name) == fold(b.name))
-
-
-def _is_specific(place: Any) -> bool:
-    return place.precision not in ("country",)
 
 
 def _aggregate_flags(
@@ -218,23 +157,23 @@ def assemble(
     cues = load_cues(doc.lang_)
     if not claims:
         return _figureless_incidents(doc, cues, focus_countries)
-    norm = _folded(doc)
-    captions = _caption_ends(norm)
-    places = [sp for sp in _places(doc) if not _in_caption(sp.start_char, captions)]
-    dates = [d for d in dates if not _in_caption(d.start, captions)]
+    norm = folded(doc)
+    captions = caption_ends(norm)
+    places = [sp for sp in place_spans(doc) if not in_caption(sp.start_char, captions)]
+    dates = [d for d in dates if not in_caption(d.start, captions)]
     events: list[_Event] = []
     prev: Claim | None = None
     flags = _aggregate_flags(claims, norm, cues, dates)
     for claim, aggregate in zip(claims, flags, strict=True):
         s_start, s_end = claim.sentence
-        place, rank = _place_for(claim, places, norm, cues, aggregate)
+        place, rank = place_for(claim, places, norm, cues, aggregate)
         when = _date_for(claim, dates)
         if prev is not None and prev.sentence != claim.sentence and not aggregate:
             # "On Sunday gunmen attacked Kobou. … 12 were killed": the scene and the
             # day written since the previous claim belong to this one.
             lead = _lead_in(doc, prev, claim)
             if place is None and lead is not None:
-                place, rank = _lead_place(lead, places, norm, cues)
+                place, rank = lead_place(lead, places, norm, cues)
         cue_zone = norm[
             prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40
         ]
@@ -250,7 +189,7 @@ def assemble(
                     break
         if target is None:
             target = _Event(aggregate, place, rank, when)
-            target.multi_country = _countries_in(claim.sentence, places) > 1
+            target.multi_country = countries_in(claim.sentence, places) > 1
             events.append(target)
         else:
             if place is not None and (target.place is None or rank < target.place_rank):
@@ -260,11 +199,11 @@ def assemble(
         target.claims.append(claim)
         prev = claim
 
-    country = _text_country(doc, places, focus_countries)
+    country = text_country(doc, places, focus_countries)
     incidents: list[Incident] = []
     first_single = next((e for e in events if not e.aggregate), None)
     for idx, event in enumerate(events):
-        _refine_place(event, places, norm, cues, doc, first=event is first_single)
+        refine_place(event, places, norm, cues, doc, first=event is first_single)
         if event.place is not None and not event.aggregate and event.place_rank == 2:
             # A country alone names no scene for a single event; it still gives the country.
             event.country = event.place.country
@@ -277,75 +216,14 @@ def assemble(
     return incidents
 
 
-# A photo credit ends a caption: "Soldiers in Tahoua, 20 October 2016 ©AFP",
-# "… on 19 June, 2017. Photo: AFP", "Image: Reuters".
-_CREDIT = re.compile(r"©|\bphoto\s*:|\bimage\s*:|\(photo\b|\bphoto (?:afp|reuters|ap)\b")
-CAPTION_CHARS = 80
-
-
-def _caption_ends(norm: str) -> list[int]:
-    return [m.start() for m in _CREDIT.finditer(norm)]
-
-
-def _in_caption(offset: int, ends: list[int]) -> bool:
-    """Whether a place or date is written in the caption a photo credit closes.
-
-    Places and dates in a caption describe the picture (often an older one), not the
-    event reported.
-    """
-    i = bisect.bisect_left(ends, offset)
-    return i < len(ends) and ends[i] - offset <= CAPTION_CHARS
-
-
 def _lead_in(doc: Doc, prev: Claim, claim: Claim) -> tuple[int, int] | None:
     """The text of up to two whole sentences between the previous claim and this one."""
-    sents = _sentence_bounds(doc)
+    sents = sentence_bounds(doc)
     inside = [s for s in sents if s[0] >= prev.sentence[1] and s[1] <= claim.sentence[0]]
     if not inside:
         return None
     inside = inside[-2:]
     return (inside[0][0], inside[-1][1])
-
-
-_NEAR_BEFORE = re.compile(
-    r"(?:near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']|aux environs d[e'])"
-    r"\s*(?:the\s+|la\s+|le\s+)?(?:town of\s+|city of\s+|ville de\s+)?$"
-)
-
-
-def _lead_place(
-    lead: tuple[int, int], places: list[Span], norm: str, cues: EventCues
-) -> tuple[Any | None, int]:
-    """The village or town a lead-in introduces: the first one not written as a landmark.
-
-    "Gunmen targeted Yaru village near Bandiagara town": the scene is written first,
-    the landmark after "near".
-    """
-    a, b = lead
-    found = [
-        sp
-        for sp in places
-        if a <= sp.start_char < b and _usable(sp, norm, cues) and _rank(sp._.place) == 0
-    ]
-    if not found:
-        return None, 4
-    direct = [
-        sp
-        for sp in found
-        if not _NEAR_BEFORE.search(norm[max(0, sp.start_char - 30) : sp.start_char])
-    ]
-    return (direct or found)[0]._.place, 0
-
-
-def _countries_in(sentence: tuple[int, int], places: list[Span]) -> int:
-    a, b = sentence
-    return len(
-        {
-            span._.place.country
-            for span in places
-            if a <= span.start_char < b and span._.place is not None and _rank(span._.place) == 2
-        }
-    )
 
 
 def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> list[Incident]:
@@ -355,11 +233,11 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
     written in the same sentence as the attack, so background talk of "attacks"
     does not become incidents.
     """
-    norm = _folded(doc)
-    places = _places(doc)
+    norm = folded(doc)
+    places = place_spans(doc)
     out: list[Incident] = []
     seen: set[str] = set()
-    for s_start, s_end in _sentence_bounds(doc):
+    for s_start, s_end in sentence_bounds(doc):
         hit = cues.attack_event.search(norm, s_start, s_end)
         if hit is None:
             continue
@@ -367,8 +245,8 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
             sp
             for sp in places
             if s_start <= sp.start_char < s_end
-            and _usable(sp, norm, cues)
-            and _rank(sp._.place) == 0
+            and usable_place(sp, norm, cues)
+            and place_rank(sp._.place) == 0
         ]
         if not spans:
             continue
@@ -389,7 +267,7 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
             end=hit.end(),
             sentence=(s_start, s_end),
         )
-        perpetrators, _ = _roles(doc, [anchor], "unknown", place.country, cues)
+        perpetrators, _ = actor_roles(doc, [anchor], "unknown", place.country, cues)
         text = doc_text(doc)
         out.append(
             Incident(
@@ -397,7 +275,7 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
                 injured={"min": None, "max": None},
                 abducted={"min": None, "max": None},
                 victims=["unknown"],
-                location=_location(place, place.country),
+                location=location_fields(place, place.country),
                 perpetrators=perpetrators,
                 targets=[],
                 event_date=None,
@@ -412,28 +290,9 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
     return out
 
 
-def _location(place: Any | None, country: str | None) -> dict[str, Any]:
-    return {
-        "name": place.name if place is not None else None,
-        "country": (place.country if place is not None and place.country else country),
-        "admin1": place.admin1 if place is not None else None,
-        "admin2": place.admin2 if place is not None else None,
-        "lat": place.lat if place is not None else None,
-        "lon": place.lon if place is not None else None,
-        "geonames_id": place.geonames_id if place is not None else None,
-        "precision": place.precision if place is not None else None,
-    }
-
-
 # Words that make a different figure another account of the same event rather than
 # another event: "according to", "the toll", "as high as", "other sources".
-_ACCOUNT = re.compile(
-    r"\b(?:according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be|"
-    r"estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu|"
-    r"initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|"
-    r"officials?|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|"
-    r"residents?|habitants?|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty)\b"
-)
+_ACCOUNT = cue_pattern(r"\b{account}\b")
 
 
 def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -> bool:
@@ -442,7 +301,7 @@ def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -
     place of its own shared with the event: another event ("… 3 killed at A. Elsewhere,
     20 were killed"), not a range of one event's figures.
     """
-    if place is not None and event.place is not None and _same_place(place, event.place):
+    if place is not None and event.place is not None and same_place(place, event.place):
         return False
     if claim.vague or claim.revised or claim.update or claim.combined:
         return False
@@ -476,7 +335,7 @@ def _compatible(
 ) -> bool:
     if event.aggregate != aggregate:
         return False
-    if place is not None and event.place is not None and not _same_place(place, event.place):
+    if place is not None and event.place is not None and not same_place(place, event.place):
         if rank == 0 and event.place_rank == 0:
             return False
         # An unresolved village ("Yaru village") has no country yet: it does not clash.
@@ -496,179 +355,6 @@ def _compatible(
         and event.date.date is not None
         and abs((when.date - event.date.date).days) > 1
     )
-
-
-_POINTISH = ("point", "unresolved")
-# How many sentences around a single event's claims are searched for its village:
-# reports name the scene in the lead and give the toll one or two sentences later.
-REFINE_REACH = 2
-# An attribution holds within its paragraph: the last resort for a perpetrator is an
-# armed actor named up to this many sentences from the figure, not anywhere in the text.
-ROLE_REACH = 4
-# What follows a dateline's city: "BAMAKO, Mali –", "Niamey, Niger, Dec 3 –",
-# "BAMAKO, March 30 (Xinhua) --", "NIAMEY (Reuters) -", "Bamako :", "Ouagadougou/".
-_DATELINE = re.compile(r"^(?:[\s,]*(?:[\w'., ]{0,40}?)?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s|\s?:\s|/)")
-# A wire agency in brackets after a city ("Niamey (AFP)") marks a dateline even
-# after a headline or a photo caption.
-_AGENCY = re.compile(r"^,?\s*\((?:afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa)\)")
-
-
-_ADMIN_WORDS = re.compile(
-    r"^(?:the\s+)?(?:region|province|cercle|district|prefecture|departement|department|commune)\s+(?:of|de|du|d')"
-    r"|\b(?:region|province|cercle|circle|prefecture|department|departement|district)$"
-)
-
-
-def _rank(place: Any) -> int:  # 3: a reference point, see _place_for
-    """Lower is finer: villages and towns, then admin areas and regions, then countries."""
-    if _ADMIN_WORDS.search(fold(place.name)) and not fold(place.name).startswith("commune"):
-        return 1  # "region of Timbuktu", "Seno province": an area whatever the gazetteer says
-    if place.precision in _POINTISH:
-        return 0
-    if place.precision == "country":
-        return 2
-    return 1
-
-
-def _dateline(span: Span, norm: str) -> bool:
-    """A dateline ("BAMAKO, Mali –", "NIAMEY (Reuters) -") says where the story was filed."""
-    after = norm[span.end_char : span.end_char + 45]
-    if span.start_char < 300 and _AGENCY.match(after):
-        return True
-    return span.start_char < 120 and bool(_DATELINE.match(after))
-
-
-def _usable(span: Span, norm: str, cues: EventCues) -> bool:
-    place = span._.place
-    if place is None or _excluded_place(span, norm, cues):
-        return False
-    return not _dateline(span, norm)
-
-
-def _place_for(
-    claim: Claim, places: list[Span], norm: str, cues: EventCues, aggregate: bool
-) -> tuple[Any | None, int]:
-    """The finest place of the claim's sentence, nearest to the claim."""
-    s_start, s_end = claim.sentence
-    best: tuple[tuple[int, int], Span] | None = None
-    countries = {
-        span._.place.country
-        for span in places
-        if s_start <= span.start_char < s_end
-        and span._.place is not None
-        and _rank(span._.place) == 2
-    }
-    for span in places:
-        if len(countries) > 1 and span._.place is not None and _rank(span._.place) == 2:
-            continue  # "Mali, Burkina Faso and Niger": no single country is the scene
-        if (
-            not (s_start <= span.start_char < s_end)
-            or span._.place is None
-            or _dateline(span, norm)
-        ):
-            continue
-        # Measured from the figure itself: in "killed three people at A, another at B
-        # and seven more in C" the verb's span covers A and B, the figure 7 is next to C.
-        a = claim.number_start if claim.number_start is not None else claim.start
-        b = claim.number_end if claim.number_end is not None else claim.end
-        distance = (
-            0
-            if a <= span.start_char < b or _scene_after(norm[b : span.start_char])
-            else min(abs(span.start_char - b), abs(a - span.end_char))
-        )
-        # A reference point ("12 km from Arbinda") names the scene only when nothing else does.
-        rank = _rank(span._.place) if not _excluded_place(span, norm, cues) else 3
-        # A period total is counted at the scale of a country or region, not a town.
-        key = ((2, 1, 0, 3)[rank] if aggregate else rank, distance)
-        if best is None or key < best[0]:
-            best = (key, span)
-    if best is None:
-        return None, 4
-    span = best[1]
-    rank = _rank(span._.place) if not _excluded_place(span, norm, cues) else 3
-    return span._.place, rank
-
-
-# "seven more in Gadabo", "12 civilians were killed at Kobou": the figure's own
-# clause names its scene right after it.
-_SCENE_AFTER = re.compile(
-    r"^[^,;:.()\d]{0,40}?\b(?:in|at|a|au|dans|near|pres de|pres d')\s+"
-    r"(?:the\s+(?:village|town|locality)\s+of\s+|le\s+village\s+de\s+|la\s+localite\s+de\s+)?$"
-)
-
-
-def _scene_after(between: str) -> bool:
-    return bool(_SCENE_AFTER.match(between))
-
-
-_BORDER_AFTER = re.compile(r"^\W{0,3}(?:border|borders|frontier|frontiere|frontieres)\b")
-
-
-def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
-    """A reference point: "border with X", "12 km from X", "near the X border", "maire de X"."""
-    before = norm[max(0, span.start_char - 30) : span.start_char]
-    after = norm[span.end_char : span.end_char + 15]
-    return bool(cues.location_exclude.search(before) or _BORDER_AFTER.match(after))
-
-
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """Sentence offsets, computed once per doc (``has_annotation`` walks every token)."""
-    key = "civwatch_sentences"
-    if key not in doc.user_data:
-        if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-            doc.user_data[key] = [(s.start_char, s.end_char) for s in doc.sents]
-        else:
-            doc.user_data[key] = [(0, len(doc.text))]
-    bounds: list[tuple[int, int]] = doc.user_data[key]
-    return bounds
-
-
-def _folded(doc: Doc) -> str:
-    key = "civwatch_folded"
-    if key not in doc.user_data:
-        doc.user_data[key] = fold(doc_text(doc))
-    folded: str = doc.user_data[key]
-    return folded
-
-
-def _refine_place(
-    event: _Event, places: list[Span], norm: str, cues: EventCues, doc: Doc, first: bool
-) -> None:
-    """Prefer a village or town named next to the claims over a region in their sentence."""
-    if event.place is not None and event.place_rank == 0:
-        return
-    if event.aggregate and event.place is not None and event.place_rank in (1, 2):
-        return
-    sents = _sentence_bounds(doc)
-    own = set(event.sentences)
-    idx = [i for i, s in enumerate(sents) if s in own]
-    reach = 1 if event.aggregate else REFINE_REACH
-    neighbours = sorted(
-        {j for i in idx for j in range(i - reach, i + reach + 1) if 0 <= j < len(sents)} - set(idx)
-    )
-    candidates: list[tuple[tuple[int, int], Span]] = []
-    for j in neighbours:
-        a, b = sents[j]
-        for span in places:
-            if a <= span.start_char < b and _usable(span, norm, cues):
-                distance = min(abs(j - i) for i in idx)
-                candidates.append(((_rank(span._.place), distance), span))
-    if event.aggregate:
-        # A period total is placed at the scale it is counted at: a country, else a region.
-        pool = sorted(
-            (c for c in candidates if c[0][0] in (1, 2)), key=lambda c: (-c[0][0], c[0][1])
-        )
-        if pool and (event.place is None or pool[0][0][0] == 2):
-            span = pool[0][1]
-            event.place, event.place_rank = span._.place, pool[0][0][0]
-        return
-    pool = [c for c in candidates if c[0][0] == 0]
-    if event.place is None and not pool and first:
-        firsts = [s for s in places if _rank(s._.place) == 0 and _usable(s, norm, cues)]
-        pool = [((0, 0), s) for s in firsts[:1]]
-    if pool:
-        best = min(pool, key=lambda c: (c[0], c[1].start_char))
-        event.place, event.place_rank = best[1]._.place, best[0][0]
 
 
 def _date_for(claim: Claim, dates: list[DateMention]) -> DateMention | None:
@@ -779,33 +465,6 @@ def _figures(claims: list[Claim], kind: str) -> dict[str, int | None]:
     return {"min": lo, "max": hi}
 
 
-def _text_country(doc: Doc, places: list[Span], focus: tuple[str, ...]) -> str | None:
-    counts: dict[str, int] = {}
-    for span in places:
-        place = span._.place
-        if place is not None and place.country:
-            counts[place.country] = counts.get(place.country, 0) + (2 if _is_specific(place) else 1)
-    if counts:
-        return max(counts, key=lambda k: counts[k])
-    if "nationalities" in doc.spans:
-        for span in doc.spans["nationalities"]:
-            iso = span._.country if Span.has_extension("country") else None
-            if iso in focus:
-                return str(iso)
-    implied = _actor_countries()
-    for span in _actors(doc):
-        iso = implied.get(span._.actor.canonical)
-        if iso in focus:
-            return iso
-    return None
-
-
-@lru_cache(maxsize=1)
-def _actor_countries() -> dict[str, str]:
-    spec = json.loads((DATA / "claims_actor_countries.json").read_text(encoding="utf-8"))
-    return {k: v for k, v in spec.items() if not k.startswith("_")}
-
-
 def _incident(
     doc: Doc, event: _Event, group: list[Claim], country: str | None, cues: EventCues
 ) -> Incident:
@@ -818,8 +477,8 @@ def _incident(
     if side != "unknown" and "unknown" in victims and len(victims) > 1:
         victims.remove("unknown")
     place = event.place
-    location = _location(place, country)
-    perpetrators, targets = _roles(doc, group, side, location["country"], cues)
+    location = location_fields(place, country)
+    perpetrators, targets = actor_roles(doc, group, side, location["country"], cues)
     text = doc_text(doc)
     when = event.date
     event_date = event_end = None
@@ -858,229 +517,3 @@ def _incident(
         evidence=evidence,
         claims=[c.as_dict() for c in group],
     )
-
-
-# The casualty sentence speaks of a strike from the air ("killed in the strike",
-# "l'un des bombardements a touché").
-_AIR_STRIKE = re.compile(
-    r"\b(?:air ?strikes?|airstrikes?|drone strikes?|the strikes?|(?:aerial|air) (?:bombing|"
-    r"bombardment|raid)s?|bombing|bombardments?|aircraft|drones?|helicopters?|frappes?|"
-    r"bombardements?|aeronefs?|raids? aeriens?|helicopteres?)\b"
-)
-_GENERIC_RANK = {"unidentified gunmen": 0, "suspected jihadists": 1, "self-defence militias": 1}
-_CLAIMANT_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|"
-    r"confirmed|added|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|"
-    r"a precise|affirme|rapporte)\b"
-)
-_SOURCE_BEFORE = re.compile(
-    r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a)\s+"
-    r"(?:the\s+|la\s+|le\s+|l')?$"
-)
-
-
-_PASSIVE_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:was|were|been|is|are|a ete|ont ete|est|sont)\b")
-# "in conflict with X", "contre X": X is the other side, not the perpetrator.
-_OPPONENT_BEFORE = re.compile(
-    r"(?:conflict with|fighting|fight against|battle with|against|war with|contre|"
-    r"en guerre contre|lutte contre|combat contre)\s+(?:the\s+|les\s+|le\s+|la\s+|l')?$"
-)
-# "a flashpoint for jihadist attacks", "an area where extremists operate", "la menace
-# terroriste": the actor describes the setting, it does not act in this event.
-_SETTING_AFTER = re.compile(
-    r"^\W{0,2}(?:attacks?|violence|insurgency|insurgencies|threat|activity|activities|presence|"
-    r"strongholds?|bastions?|hotbed|conflict|crisis|unrest|bloodshed|terrorism|"
-    r"operate|operating|are active|active|roam|"
-    r"attaques?|violences?|insurrection|menace|activites?|presence|fiefs?|conflit|crise|"
-    r"operent|sont actifs|actifs|terrorisme)\b"
-)
-_SETTING_BEFORE = re.compile(
-    r"(?:controlled by|held by|controle par|controlee par|anti|counter|lutte anti)"
-    r"\W{0,2}(?:the\s+|les\s+|des\s+)?$"
-)
-_CLAIMED_BEFORE = re.compile(
-    r"(?:claimed by|revendique par|revendiquee par|revendiquees par|responsibility was claimed by)"
-    r"\s+(?:the\s+|le\s+|la\s+|l')?$"
-)
-_CLAIMED_AFTER = re.compile(
-    r"^\W{0,3}(?:\w+\s+){0,2}?(?:claimed responsibility|claimed the attack|a revendique|"
-    r"ont revendique)\b"
-)
-
-
-@dataclass
-class _ActorMention:
-    canonical: str
-    type: str
-    start: int
-    in_victims: bool
-    claimant: bool
-    agent: bool
-    opponent: bool = False
-    claimed: bool = False  # "claimed by JNIM": the group said it did it
-    end: int = 0
-    setting: bool = False  # "jihadist attacks", "where extremists operate": background
-
-
-def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
-    """Every actor mention of the doc with its cues, computed once per doc."""
-    key = "civwatch_actor_mentions"
-    if key in doc.user_data:
-        cached: list[_ActorMention] = doc.user_data[key]
-        return cached
-    norm = _folded(doc)
-    claim_spans = sorted((c.number_start or c.start, c.end) for c in (doc._.claims or []))
-    out: list[_ActorMention] = []
-    for span in _actors(doc):
-        actor = span._.actor
-        if actor.type == "civilians":
-            continue
-        before = norm[max(0, span.start_char - 30) : span.start_char]
-        after = norm[span.end_char : span.end_char + 40]
-        i = bisect.bisect_right(claim_spans, (span.start_char, 1 << 62)) - 1
-        in_victims = i >= 0 and claim_spans[i][0] <= span.start_char < claim_spans[i][1]
-        passive = bool(_PASSIVE_AFTER.match(after))
-        agent = bool(cues.agent_before.search(before)) or (
-            not passive and bool(cues.agent_after.match(after))
-        )
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.agent
-            and re.fullmatch(
-                r"[\w\s'-]{0,25}?(?:,|\band\b|\bet\b)\s*(?:the\s+|les\s+|des\s+)?",
-                norm[prev.end : span.start_char],
-            )
-        ):
-            agent = True  # "carried out by the army and Russian mercenaries"
-        out.append(
-            _ActorMention(
-                canonical=actor.canonical,
-                type=actor.type,
-                start=span.start_char,
-                in_victims=in_victims,
-                claimant=bool(_SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after)),
-                agent=agent,
-                opponent=bool(_OPPONENT_BEFORE.search(before)),
-                claimed=bool(_CLAIMED_BEFORE.search(before) or _CLAIMED_AFTER.match(after)),
-                end=span.end_char,
-                setting=not agent
-                and bool(_SETTING_AFTER.match(after) or _SETTING_BEFORE.search(before)),
-            )
-        )
-    doc.user_data[key] = out
-    return out
-
-
-def _mentions(
-    doc: Doc, norm: str, sentences: list[tuple[int, int]], cues: EventCues
-) -> list[_ActorMention]:
-    return [m for m in _all_mentions(doc, cues) if any(a <= m.start < b for a, b in sentences)]
-
-
-def _dedupe(names: list[str]) -> list[str]:
-    """Drop generic descriptors ("unidentified gunmen") when a more specific actor is named."""
-    out: list[str] = []
-    for n in names:
-        if n not in out:
-            out.append(n)
-    best = max((_GENERIC_RANK.get(n, 2) for n in out), default=0)
-    return [n for n in out if _GENERIC_RANK.get(n, 2) >= best or _GENERIC_RANK.get(n, 2) == 2]
-
-
-def _roles(
-    doc: Doc, group: list[Claim], side: str, country: str | None, cues: EventCues
-) -> tuple[list[str], list[str]]:
-    """Perpetrators and targets from the actors named around the group's claims."""
-    norm = _folded(doc)
-    own = sorted({c.sentence for c in group})
-    sents = _sentence_bounds(doc)
-    idx = [i for i, s in enumerate(sents) if s in own]
-    near = [
-        sents[j]
-        for j in sorted({j for i in idx for j in (i - 1, i + 1)} - set(idx))
-        if 0 <= j < len(sents)
-    ]
-    first_claim = min(c.start for c in group)
-
-    def armed(ms: list[_ActorMention], allow_claimant: bool = False) -> list[str]:
-        return [
-            m.canonical
-            for m in ms
-            if m.type not in STATE_TYPES
-            and m.type != "peacekeepers"
-            and not m.in_victims
-            and not m.opponent
-            and not m.setting
-            and (allow_claimant or not m.claimant)
-        ]
-
-    def state(
-        ms: list[_ActorMention], agents_only: bool, allow_claimant: bool = False
-    ) -> list[str]:
-        return [
-            m.canonical
-            for m in ms
-            if m.type in STATE_TYPES
-            and not m.in_victims
-            and not m.opponent
-            and (allow_claimant or not m.claimant)
-            and (not agents_only or m.agent)
-        ]
-
-    mine = _mentions(doc, norm, own, cues)
-    around = _mentions(doc, norm, near, cues)
-    paragraph = [
-        sents[j]
-        for j in sorted({j for i in idx for j in range(i - ROLE_REACH, i + ROLE_REACH + 1)})
-        if 0 <= j < len(sents)
-    ]
-    in_paragraph = _mentions(doc, norm, paragraph, cues)
-    army = [ARMY_OF[country]] if country in ARMY_OF else []
-    strike = any(_AIR_STRIKE.search(norm, a, b) for a, b in own)
-    if strike and side in ("civilians", "unknown"):
-        # Only a state (or a foreign force) strikes from the air: the armed groups named
-        # around an air strike accuse, hide or are the intended target.
-        nearest_first = sorted(
-            [m for m in in_paragraph if m.start < first_claim], key=lambda m: -m.start
-        ) + [m for m in in_paragraph if m.start >= first_claim]
-        strikers = state(mine, agents_only=True) or state(
-            nearest_first, agents_only=False, allow_claimant=True
-        )
-        perps = strikers[:1] or army
-        targets = ["civilians"] if side == "civilians" else []
-    elif side in ("civilians", "unknown"):
-        perps = armed(mine) + state(mine, agents_only=True)
-        if not perps:
-            before_claim = [m for m in mine if m.start < first_claim]
-            perps = state(before_claim, agents_only=False)
-        if not perps:
-            perps = armed(around) + state(around, agents_only=True)
-        if not perps:
-            perps = armed(in_paragraph)[:1]
-        targets = ["civilians"] if side == "civilians" else []
-    elif side == "soldiers":
-        perps = armed(mine) or armed(around) or armed(in_paragraph)[:1]
-        victims = [
-            m.canonical for m in mine if m.in_victims and m.type in STATE_TYPES | {"militia"}
-        ]
-        targets = victims or state(mine, agents_only=False, allow_claimant=True) or army
-    elif side == "militants":
-        perps = (
-            state(mine, agents_only=False, allow_claimant=True)
-            or state(around, False, True)
-            or army
-        )
-        targets = [m.canonical for m in mine if m.in_victims and m.type not in STATE_TYPES]
-        # "assailants" alone is generic: a group named around it says who they were.
-        targets = _dedupe(targets + armed(mine) + armed(around)) or ["suspected jihadists"]
-    else:  # peacekeepers
-        perps = armed(mine) or armed(around)
-        targets = [m.canonical for m in mine if m.type == "peacekeepers"] or ["MINUSMA"]
-    perps = _dedupe(perps)
-    if side != "militants" and perps and all(p in _GENERIC_RANK for p in perps):
-        # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the paragraph.
-        claimed = {m.canonical for m in in_paragraph if m.claimed and m.type not in STATE_TYPES}
-        if len(claimed) == 1:
-            perps = sorted(claimed)
-    return perps, _dedupe(targets)

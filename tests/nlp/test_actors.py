@@ -17,6 +17,9 @@ from spacy.tokens import Doc
 import nlp.actors as actors_module
 import nlp.places  # noqa: F401  (registers the civwatch_places factory)
 from nlp.actors import ACTOR_TYPES, load_actor_lexicon
+from nlp.claims import Claim
+from nlp.eventcues import load_cues
+from nlp.roles import actor_roles, load_role_actors
 
 CANONICAL = {
     "Malian Armed Forces (FAMa)",
@@ -250,3 +253,124 @@ def test_bad_lexicon_line_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text('{"canonical": "X", "type": "aliens", "aliases": {"en": ["x"]}}\n')
     with pytest.raises(ValueError, match="unknown actor type"):
         load_actor_lexicon(str(bad))
+
+
+def _lexicon_with(
+    tmp_path: Path, edit: dict[str, dict[str, object]], extra: list[dict[str, object]]
+) -> Path:
+    """A copy of the project's lexicon with generic lines edited and lines added."""
+    source = Path(actors_module.__file__).parent / "data" / "actors.jsonl"
+    rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row.update(edit.get(row.get("generic", ""), {}))
+    path = tmp_path / "actors.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in [*rows, *extra]), encoding="utf-8")
+    return path
+
+
+def _pipeline_with(path: Path, focus: list[str]) -> Language:
+    pipe = spacy.blank("en")
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("civwatch_places", config={"focus_countries": focus})
+    pipe.add_pipe("civwatch_actors", config={"focus_countries": focus, "lexicon_path": str(path)})
+    return pipe
+
+
+CHAD_ARMY = {
+    "canonical": "Chadian Armed Forces",
+    "type": "state_forces",
+    "country": "TD",
+    "army": True,
+    "aliases": {"en": ["Chadian army"], "fr": ["armée tchadienne"]},
+}
+
+
+def test_national_armies_are_the_army_lines_of_the_lexicon() -> None:
+    lexicon = load_actor_lexicon()
+    path = Path(actors_module.__file__).parent / "data" / "actors.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    armies = {
+        r["country"]: r["canonical"]
+        for r in rows
+        if r.get("army") and r["type"] == "state_forces" and "confidence" not in r
+    }
+    assert armies  # the Sahel armies at least
+    for iso, canonical in armies.items():
+        assert lexicon.national_army(iso) == canonical
+    assert lexicon.national_army("FR") is None  # a foreign force is no national army
+    assert lexicon.national_army(None) is None
+
+
+def test_adding_a_countrys_army_is_one_lexicon_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _lexicon_with(tmp_path, {}, [CHAD_ARMY])
+    lexicon = load_actor_lexicon(str(path))
+    assert lexicon.national_army("TD") == "Chadian Armed Forces"
+    found = actors(_pipeline_with(path, ["TD"])("Soldiers repelled the attack."))
+    assert found["Soldiers"][0] == "Chadian Armed Forces"
+    # The role rules fall back on the same table: soldiers killed, nobody named.
+    monkeypatch.setattr("nlp.roles.load_actor_lexicon", lambda: lexicon)
+    doc = spacy.blank("en")("Ten soldiers were killed.")
+    claim = Claim(
+        kind="killed",
+        min=10,
+        max=10,
+        qualifier=None,
+        victims_text="soldiers",
+        victim_category="soldiers",
+        claimant=None,
+        start=0,
+        end=24,
+        sentence=(0, 25),
+    )
+    perpetrators, targets = actor_roles(doc, [claim], "soldiers", "TD", load_cues("en"))
+    assert (perpetrators, targets) == ([], ["Chadian Armed Forces"])
+
+
+def test_generic_resolutions_are_lexicon_data(tmp_path: Path) -> None:
+    minusca = [
+        {"canonical": "MINUSCA", "confidence": 0.9, "if_text_about": "CF"},
+        {"canonical": "UN peacekeepers", "confidence": 0.5},
+    ]
+    path = _lexicon_with(tmp_path, {"peacekeepers": {"resolves_to": minusca}}, [])
+    text = "Peacekeepers left the base."
+    assert actors(_pipeline_with(path, ["CF"])(text))["Peacekeepers"] == ("MINUSCA", 0.9)
+    assert actors(_pipeline_with(path, ["NE"])(text))["Peacekeepers"] == ("UN peacekeepers", 0.5)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ({"generic": "peacekeepers", "type": "peacekeepers"}, "needs a 'resolves_to'"),
+        (
+            {"generic": "army", "type": "state_forces", "resolves_to": [{"canonical": "X"}]},
+            "only for generic kinds other than army",
+        ),
+        (
+            {"generic": "x", "type": "armed_group", "resolves_to": [{"canonical": "X", "if": 1}]},
+            "unknown resolution fields",
+        ),
+        ({"generic": "x", "type": "armed_group", "resolves_to": [{}]}, "needs a 'canonical'"),
+    ],
+)
+def test_bad_generic_resolution_is_a_clear_error(
+    tmp_path: Path, line: dict[str, object], message: str
+) -> None:
+    bad = tmp_path / "actors.jsonl"
+    bad.write_text(json.dumps({**line, "aliases": {"en": ["x"]}}) + "\n")
+    with pytest.raises(ValueError, match=message):
+        load_actor_lexicon(str(bad))
+
+
+def test_actors_the_role_rules_name_are_in_the_lexicon() -> None:
+    ranks, defaults = load_role_actors()
+    assert set(ranks) | set(defaults.values()) <= CANONICAL
+    assert set(defaults) <= {"civilians", "soldiers", "militants", "peacekeepers"}
+
+
+def test_a_vague_rank_outside_zero_and_one_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "actor_roles.json"
+    bad.write_text(json.dumps({"vague_rank": {"unidentified gunmen": 2}, "default_target": {}}))
+    with pytest.raises(ValueError, match="0 or 1"):
+        load_role_actors(bad)

@@ -1,0 +1,45 @@
+"""Views of a processed ``Doc`` that the assembly rules share, memoised per doc.
+
+Folded text, sentence bounds, and the place and actor spans of
+``doc.spans`` (empty when the component that writes them is absent).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from nlp.claims import doc_text
+from nlp.textnorm import fold_keep_length as fold
+
+
+def place_spans(doc: Doc) -> list[Span]:
+    """The place spans of the doc (none without the places component)."""
+    return list(doc.spans["places"]) if "places" in doc.spans else []
+
+
+def actor_spans(doc: Doc) -> list[Span]:
+    """The resolved actor spans of the doc (none without the actors component)."""
+    if "actors" not in doc.spans or not Span.has_extension("actor"):
+        return []
+    return [s for s in doc.spans["actors"] if s._.actor is not None]
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence offsets, computed once per doc (``has_annotation`` walks every token)."""
+    key = "civwatch_sentences"
+    if key not in doc.user_data:
+        if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+            doc.user_data[key] = [(s.start_char, s.end_char) for s in doc.sents]
+        else:
+            doc.user_data[key] = [(0, len(doc.text))]
+    bounds: list[tuple[int, int]] = doc.user_data[key]
+    return bounds
+
+
+def folded(doc: Doc) -> str:
+    """The doc's text folded (``nlp.claims.fold``), computed once per doc."""
+    key = "civwatch_folded"
+    if key not in doc.user_data:
+        doc.user_data[key] = fold(doc_text(doc))
+    folded: str = doc.user_data[key]
+    return folded

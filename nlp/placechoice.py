@@ -1,0 +1,300 @@
+"""Place choice: which place, and which country, a candidate incident is given.
+
+For each claim :func:`place_for` takes the finest place written nearest to the figure
+in its sentence, skipping datelines ("BAMAKO, Mali –"), photo captions (closed by a
+credit, "©AFP"), reference points ("border with", "km from", press rooms and
+evacuation destinations) and nationality words; :func:`lead_place` takes the village
+a lead-in sentence introduces; :func:`refine_place` prefers a village up to two
+sentences around an event's claims over a region in their sentence (a country or a
+region for period totals); :func:`text_country` is the country of the whole text
+when an event names none. :func:`place_rank` orders places from villages to countries.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Doc, Span
+
+from nlp.claims import Claim
+from nlp.docview import actor_spans, sentence_bounds
+from nlp.eventcues import EventCues, cue_pattern
+from nlp.textnorm import fold_keep_length as fold
+
+if TYPE_CHECKING:
+    from nlp.assemble import _Event
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def same_place(a: Any, b: Any) -> bool:
+    """One place written twice: the same GeoNames id, or the same folded name."""
+    if a.geonames_id is not None and a.geonames_id == b.geonames_id:
+        return True
+    return bool(fold(a.name) == fold(b.name))
+
+
+def _is_specific(place: Any) -> bool:
+    return place.precision not in ("country",)
+
+
+# A photo credit ends a caption: "Soldiers in Tahoua, 20 October 2016 ©AFP",
+# "… on 19 June, 2017. Photo: AFP", "Image: Reuters".
+_CREDIT = re.compile(r"©|\bphoto\s*:|\bimage\s*:|\(photo\b|\bphoto (?:afp|reuters|ap)\b")
+CAPTION_CHARS = 80
+
+
+def caption_ends(norm: str) -> list[int]:
+    """Offsets of the photo credits of the folded text (each closes a caption)."""
+    return [m.start() for m in _CREDIT.finditer(norm)]
+
+
+def in_caption(offset: int, ends: list[int]) -> bool:
+    """Whether a place or date is written in the caption a photo credit closes.
+
+    Places and dates in a caption describe the picture (often an older one), not the
+    event reported.
+    """
+    i = bisect.bisect_left(ends, offset)
+    return i < len(ends) and ends[i] - offset <= CAPTION_CHARS
+
+
+# "near Bandiagara", "près de la ville de Mopti": a landmark, not the scene.
+_NEAR_BEFORE = cue_pattern(
+    r"{near_before}\s*{near_before_articles}?(?:{near_before_settlement}\s+)?$"
+)
+
+
+def lead_place(
+    lead: tuple[int, int], places: list[Span], norm: str, cues: EventCues
+) -> tuple[Any | None, int]:
+    """The village or town a lead-in introduces: the first one not written as a landmark.
+
+    "Gunmen targeted Yaru village near Bandiagara town": the scene is written first,
+    the landmark after "near".
+    """
+    a, b = lead
+    found = [
+        sp
+        for sp in places
+        if a <= sp.start_char < b and usable_place(sp, norm, cues) and place_rank(sp._.place) == 0
+    ]
+    if not found:
+        return None, 4
+    direct = [
+        sp
+        for sp in found
+        if not _NEAR_BEFORE.search(norm[max(0, sp.start_char - 30) : sp.start_char])
+    ]
+    return (direct or found)[0]._.place, 0
+
+
+def countries_in(sentence: tuple[int, int], places: list[Span]) -> int:
+    """How many countries are written, as countries, in the sentence."""
+    a, b = sentence
+    return len(
+        {
+            span._.place.country
+            for span in places
+            if a <= span.start_char < b
+            and span._.place is not None
+            and place_rank(span._.place) == 2
+        }
+    )
+
+
+def location_fields(place: Any | None, country: str | None) -> dict[str, Any]:
+    """The ``location`` object of an incident; ``country`` when no place is given."""
+    return {
+        "name": place.name if place is not None else None,
+        "country": (place.country if place is not None and place.country else country),
+        "admin1": place.admin1 if place is not None else None,
+        "admin2": place.admin2 if place is not None else None,
+        "lat": place.lat if place is not None else None,
+        "lon": place.lon if place is not None else None,
+        "geonames_id": place.geonames_id if place is not None else None,
+        "precision": place.precision if place is not None else None,
+    }
+
+
+_POINTISH = ("point", "unresolved")
+# How many sentences around a single event's claims are searched for its village:
+# reports name the scene in the lead and give the toll one or two sentences later.
+REFINE_REACH = 2
+# What follows a dateline's city: "BAMAKO, Mali –", "Niamey, Niger, Dec 3 –",
+# "BAMAKO, March 30 (Xinhua) --", "NIAMEY (Reuters) -", "Bamako :", "Ouagadougou/".
+_DATELINE = re.compile(r"^(?:[\s,]*(?:[\w'., ]{0,40}?)?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s|\s?:\s|/)")
+# A wire agency in brackets after a city ("Niamey (AFP)") marks a dateline even
+# after a headline or a photo caption.
+_AGENCY = re.compile(r"^,?\s*\((?:afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa)\)")
+
+
+_ADMIN_WORDS = cue_pattern(
+    r"^{admin_area_articles}?{admin_area_before_name}\s+{admin_area_of}"
+    r"|\b{admin_area_after_name}$"
+)
+
+
+def place_rank(place: Any) -> int:  # 3: a reference point, see place_for
+    """Lower is finer: villages and towns, then admin areas and regions, then countries."""
+    if _ADMIN_WORDS.search(fold(place.name)) and not fold(place.name).startswith("commune"):
+        return 1  # "region of Timbuktu", "Seno province": an area whatever the gazetteer says
+    if place.precision in _POINTISH:
+        return 0
+    if place.precision == "country":
+        return 2
+    return 1
+
+
+def _dateline(span: Span, norm: str) -> bool:
+    """A dateline ("BAMAKO, Mali –", "NIAMEY (Reuters) -") says where the story was filed."""
+    after = norm[span.end_char : span.end_char + 45]
+    if span.start_char < 300 and _AGENCY.match(after):
+        return True
+    return span.start_char < 120 and bool(_DATELINE.match(after))
+
+
+def usable_place(span: Span, norm: str, cues: EventCues) -> bool:
+    """A resolved place that is neither a reference point nor a dateline."""
+    place = span._.place
+    if place is None or _excluded_place(span, norm, cues):
+        return False
+    return not _dateline(span, norm)
+
+
+def place_for(
+    claim: Claim, places: list[Span], norm: str, cues: EventCues, aggregate: bool
+) -> tuple[Any | None, int]:
+    """The finest place of the claim's sentence, nearest to the claim."""
+    s_start, s_end = claim.sentence
+    best: tuple[tuple[int, int], Span] | None = None
+    countries = {
+        span._.place.country
+        for span in places
+        if s_start <= span.start_char < s_end
+        and span._.place is not None
+        and place_rank(span._.place) == 2
+    }
+    for span in places:
+        if len(countries) > 1 and span._.place is not None and place_rank(span._.place) == 2:
+            continue  # "Mali, Burkina Faso and Niger": no single country is the scene
+        if (
+            not (s_start <= span.start_char < s_end)
+            or span._.place is None
+            or _dateline(span, norm)
+        ):
+            continue
+        # Measured from the figure itself: in "killed three people at A, another at B
+        # and seven more in C" the verb's span covers A and B, the figure 7 is next to C.
+        a = claim.number_start if claim.number_start is not None else claim.start
+        b = claim.number_end if claim.number_end is not None else claim.end
+        distance = (
+            0
+            if a <= span.start_char < b or _scene_after(norm[b : span.start_char])
+            else min(abs(span.start_char - b), abs(a - span.end_char))
+        )
+        # A reference point ("12 km from Arbinda") names the scene only when nothing else does.
+        rank = place_rank(span._.place) if not _excluded_place(span, norm, cues) else 3
+        # A period total is counted at the scale of a country or region, not a town.
+        key = ((2, 1, 0, 3)[rank] if aggregate else rank, distance)
+        if best is None or key < best[0]:
+            best = (key, span)
+    if best is None:
+        return None, 4
+    span = best[1]
+    rank = place_rank(span._.place) if not _excluded_place(span, norm, cues) else 3
+    return span._.place, rank
+
+
+# "seven more in Gadabo", "12 civilians were killed at Kobou": the figure's own
+# clause names its scene right after it.
+_SCENE_AFTER = cue_pattern(
+    r"^[^,;:.()\d]{0,40}?\b{scene_after}\s+(?:{scene_after_settlement:ws}\s+)?$"
+)
+
+
+def _scene_after(between: str) -> bool:
+    return bool(_SCENE_AFTER.match(between))
+
+
+_BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b")
+
+
+def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
+    """A reference point: "border with X", "12 km from X", "near the X border", "maire de X"."""
+    before = norm[max(0, span.start_char - 30) : span.start_char]
+    after = norm[span.end_char : span.end_char + 15]
+    return bool(cues.location_exclude.search(before) or _BORDER_AFTER.match(after))
+
+
+def refine_place(
+    event: _Event, places: list[Span], norm: str, cues: EventCues, doc: Doc, first: bool
+) -> None:
+    """Prefer a village or town named next to the claims over a region in their sentence."""
+    if event.place is not None and event.place_rank == 0:
+        return
+    if event.aggregate and event.place is not None and event.place_rank in (1, 2):
+        return
+    sents = sentence_bounds(doc)
+    own = set(event.sentences)
+    idx = [i for i, s in enumerate(sents) if s in own]
+    reach = 1 if event.aggregate else REFINE_REACH
+    neighbours = sorted(
+        {j for i in idx for j in range(i - reach, i + reach + 1) if 0 <= j < len(sents)} - set(idx)
+    )
+    candidates: list[tuple[tuple[int, int], Span]] = []
+    for j in neighbours:
+        a, b = sents[j]
+        for span in places:
+            if a <= span.start_char < b and usable_place(span, norm, cues):
+                distance = min(abs(j - i) for i in idx)
+                candidates.append(((place_rank(span._.place), distance), span))
+    if event.aggregate:
+        # A period total is placed at the scale it is counted at: a country, else a region.
+        pool = sorted(
+            (c for c in candidates if c[0][0] in (1, 2)), key=lambda c: (-c[0][0], c[0][1])
+        )
+        if pool and (event.place is None or pool[0][0][0] == 2):
+            span = pool[0][1]
+            event.place, event.place_rank = span._.place, pool[0][0][0]
+        return
+    pool = [c for c in candidates if c[0][0] == 0]
+    if event.place is None and not pool and first:
+        firsts = [s for s in places if place_rank(s._.place) == 0 and usable_place(s, norm, cues)]
+        pool = [((0, 0), s) for s in firsts[:1]]
+    if pool:
+        best = min(pool, key=lambda c: (c[0], c[1].start_char))
+        event.place, event.place_rank = best[1]._.place, best[0][0]
+
+
+def text_country(doc: Doc, places: list[Span], focus: tuple[str, ...]) -> str | None:
+    """The country the text is about: its places, else nationality words, else actors."""
+    counts: dict[str, int] = {}
+    for span in places:
+        place = span._.place
+        if place is not None and place.country:
+            counts[place.country] = counts.get(place.country, 0) + (2 if _is_specific(place) else 1)
+    if counts:
+        return max(counts, key=lambda k: counts[k])
+    if "nationalities" in doc.spans:
+        for span in doc.spans["nationalities"]:
+            iso = span._.country if Span.has_extension("country") else None
+            if iso in focus:
+                return str(iso)
+    implied = _actor_countries()
+    for span in actor_spans(doc):
+        iso = implied.get(span._.actor.canonical)
+        if iso in focus:
+            return iso
+    return None
+
+
+@lru_cache(maxsize=1)
+def _actor_countries() -> dict[str, str]:
+    spec = json.loads((DATA / "claims_actor_countries.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in spec.items() if not k.startswith("_")}

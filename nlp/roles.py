@@ -1,0 +1,243 @@
+"""Actor roles: the perpetrators and targets of a group of claims.
+
+By victim side — civilians' perpetrators are the armed actors named in the event's
+sentences (not those describing the setting, "jihadist attacks"); an air strike's are
+the state force that struck; soldiers' targets are the state forces and their
+perpetrators the armed groups; militants' perpetrators are the state forces. Actors
+only named as sources ("according to MINUSMA") are skipped; the last resort looks
+within the paragraph, not the whole text. Entry point: :func:`actor_roles`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from nlp.actors import load_actor_lexicon
+from nlp.claims import Claim
+from nlp.docview import actor_spans, folded, sentence_bounds
+from nlp.eventcues import EventCues, cue_pattern
+
+STATE_TYPES = {"state_forces", "foreign_forces", "private_military_company"}
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_role_actors(
+    path: Path = DATA / "actor_roles.json",
+) -> tuple[dict[str, int], dict[str, str]]:
+    """``vague_rank`` and ``default_target`` of ``actor_roles.json`` (see its ``_comment``).
+
+    Raises ValueError when a rank is not 0 or 1 (2 is every specific actor's).
+    """
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    ranks = {str(k): v for k, v in spec["vague_rank"].items()}
+    if any(v not in (0, 1) for v in ranks.values()):
+        raise ValueError(f"{path}: vague_rank values are 0 or 1")
+    return ranks, {str(k): str(v) for k, v in spec["default_target"].items()}
+
+
+_GENERIC_RANK, _DEFAULT_TARGET = load_role_actors()
+# An attribution holds within its paragraph: the last resort for a perpetrator is an
+# armed actor named up to this many sentences from the figure, not anywhere in the text.
+ROLE_REACH = 4
+# The casualty sentence speaks of a strike from the air ("killed in the strike",
+# "l'un des bombardements a touché").
+_AIR_STRIKE = cue_pattern(r"\b{air_strike}\b")
+_CLAIMANT_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,2}?{claimant_after}\b")
+_SOURCE_BEFORE = cue_pattern(r"{source_before}\s+{source_before_articles}?$")
+
+
+_PASSIVE_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+)?{passive_after}\b")
+# "in conflict with X", "contre X": X is the other side, not the perpetrator.
+_OPPONENT_BEFORE = cue_pattern(r"{opponent_before}\s+{opponent_before_articles}?$")
+# "a flashpoint for jihadist attacks", "an area where extremists operate", "la menace
+# terroriste": the actor describes the setting, it does not act in this event.
+_SETTING_AFTER = cue_pattern(r"^\W{0,2}{setting_after}\b")
+_SETTING_BEFORE = cue_pattern(r"{setting_before}\W{0,2}{setting_before_articles}?$")
+_CLAIMED_BEFORE = cue_pattern(r"{claimed_before}\s+{claimed_before_articles}?$")
+_CLAIMED_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{claimed_after}\b")
+# "carried out by the army and Russian mercenaries": what may stand between two agents.
+_AND_JOIN = cue_pattern(r"[\w\s'-]{0,25}?(?:,|\b{and_join}\b)\s*{and_join_articles}?")
+
+
+@dataclass
+class _ActorMention:
+    canonical: str
+    type: str
+    start: int
+    in_victims: bool
+    claimant: bool
+    agent: bool
+    opponent: bool = False
+    claimed: bool = False  # "claimed by JNIM": the group said it did it
+    end: int = 0
+    setting: bool = False  # "jihadist attacks", "where extremists operate": background
+
+
+def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
+    """Every actor mention of the doc with its cues, computed once per doc."""
+    key = "civwatch_actor_mentions"
+    if key in doc.user_data:
+        cached: list[_ActorMention] = doc.user_data[key]
+        return cached
+    norm = folded(doc)
+    claim_spans = sorted((c.number_start or c.start, c.end) for c in (doc._.claims or []))
+    out: list[_ActorMention] = []
+    for span in actor_spans(doc):
+        actor = span._.actor
+        if actor.type == "civilians":
+            continue
+        before = norm[max(0, span.start_char - 30) : span.start_char]
+        after = norm[span.end_char : span.end_char + 40]
+        i = bisect.bisect_right(claim_spans, (span.start_char, 1 << 62)) - 1
+        in_victims = i >= 0 and claim_spans[i][0] <= span.start_char < claim_spans[i][1]
+        passive = bool(_PASSIVE_AFTER.match(after))
+        agent = bool(cues.agent_before.search(before)) or (
+            not passive and bool(cues.agent_after.match(after))
+        )
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.agent
+            and _AND_JOIN.fullmatch(norm[prev.end : span.start_char])
+        ):
+            agent = True  # "carried out by the army and Russian mercenaries"
+        out.append(
+            _ActorMention(
+                canonical=actor.canonical,
+                type=actor.type,
+                start=span.start_char,
+                in_victims=in_victims,
+                claimant=bool(_SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after)),
+                agent=agent,
+                opponent=bool(_OPPONENT_BEFORE.search(before)),
+                claimed=bool(_CLAIMED_BEFORE.search(before) or _CLAIMED_AFTER.match(after)),
+                end=span.end_char,
+                setting=not agent
+                and bool(_SETTING_AFTER.match(after) or _SETTING_BEFORE.search(before)),
+            )
+        )
+    doc.user_data[key] = out
+    return out
+
+
+def _mentions(
+    doc: Doc, norm: str, sentences: list[tuple[int, int]], cues: EventCues
+) -> list[_ActorMention]:
+    return [m for m in _all_mentions(doc, cues) if any(a <= m.start < b for a, b in sentences)]
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    """Drop generic descriptors ("unidentified gunmen") when a more specific actor is named."""
+    out: list[str] = []
+    for n in names:
+        if n not in out:
+            out.append(n)
+    best = max((_GENERIC_RANK.get(n, 2) for n in out), default=0)
+    return [n for n in out if _GENERIC_RANK.get(n, 2) >= best or _GENERIC_RANK.get(n, 2) == 2]
+
+
+def actor_roles(
+    doc: Doc, group: list[Claim], side: str, country: str | None, cues: EventCues
+) -> tuple[list[str], list[str]]:
+    """Perpetrators and targets from the actors named around the group's claims."""
+    norm = folded(doc)
+    own = sorted({c.sentence for c in group})
+    sents = sentence_bounds(doc)
+    idx = [i for i, s in enumerate(sents) if s in own]
+    near = [
+        sents[j]
+        for j in sorted({j for i in idx for j in (i - 1, i + 1)} - set(idx))
+        if 0 <= j < len(sents)
+    ]
+    first_claim = min(c.start for c in group)
+
+    def armed(ms: list[_ActorMention], allow_claimant: bool = False) -> list[str]:
+        return [
+            m.canonical
+            for m in ms
+            if m.type not in STATE_TYPES
+            and m.type != "peacekeepers"
+            and not m.in_victims
+            and not m.opponent
+            and not m.setting
+            and (allow_claimant or not m.claimant)
+        ]
+
+    def state(
+        ms: list[_ActorMention], agents_only: bool, allow_claimant: bool = False
+    ) -> list[str]:
+        return [
+            m.canonical
+            for m in ms
+            if m.type in STATE_TYPES
+            and not m.in_victims
+            and not m.opponent
+            and (allow_claimant or not m.claimant)
+            and (not agents_only or m.agent)
+        ]
+
+    mine = _mentions(doc, norm, own, cues)
+    around = _mentions(doc, norm, near, cues)
+    paragraph = [
+        sents[j]
+        for j in sorted({j for i in idx for j in range(i - ROLE_REACH, i + ROLE_REACH + 1)})
+        if 0 <= j < len(sents)
+    ]
+    in_paragraph = _mentions(doc, norm, paragraph, cues)
+    # The national army is a line of nlp/data/actors.jsonl ("army": true, its country).
+    national = load_actor_lexicon().national_army(country)
+    army = [national] if national else []
+    strike = any(_AIR_STRIKE.search(norm, a, b) for a, b in own)
+    if strike and side in ("civilians", "unknown"):
+        # Only a state (or a foreign force) strikes from the air: the armed groups named
+        # around an air strike accuse, hide or are the intended target.
+        nearest_first = sorted(
+            [m for m in in_paragraph if m.start < first_claim], key=lambda m: -m.start
+        ) + [m for m in in_paragraph if m.start >= first_claim]
+        strikers = state(mine, agents_only=True) or state(
+            nearest_first, agents_only=False, allow_claimant=True
+        )
+        perps = strikers[:1] or army
+        targets = ["civilians"] if side == "civilians" else []
+    elif side in ("civilians", "unknown"):
+        perps = armed(mine) + state(mine, agents_only=True)
+        if not perps:
+            before_claim = [m for m in mine if m.start < first_claim]
+            perps = state(before_claim, agents_only=False)
+        if not perps:
+            perps = armed(around) + state(around, agents_only=True)
+        if not perps:
+            perps = armed(in_paragraph)[:1]
+        targets = ["civilians"] if side == "civilians" else []
+    elif side == "soldiers":
+        perps = armed(mine) or armed(around) or armed(in_paragraph)[:1]
+        victims = [
+            m.canonical for m in mine if m.in_victims and m.type in STATE_TYPES | {"militia"}
+        ]
+        targets = victims or state(mine, agents_only=False, allow_claimant=True) or army
+    elif side == "militants":
+        perps = (
+            state(mine, agents_only=False, allow_claimant=True)
+            or state(around, False, True)
+            or army
+        )
+        targets = [m.canonical for m in mine if m.in_victims and m.type not in STATE_TYPES]
+        # "assailants" alone is generic: a group named around it says who they were.
+        targets = _dedupe(targets + armed(mine) + armed(around)) or [_DEFAULT_TARGET["militants"]]
+    else:  # peacekeepers
+        perps = armed(mine) or armed(around)
+        targets = [m.canonical for m in mine if m.type == "peacekeepers"] or [
+            _DEFAULT_TARGET["peacekeepers"]
+        ]
+    perps = _dedupe(perps)
+    if side != "militants" and perps and all(p in _GENERIC_RANK for p in perps):
+        # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the paragraph.
+        claimed = {m.canonical for m in in_paragraph if m.claimed and m.type not in STATE_TYPES}
+        if len(claimed) == 1:
+            perps = sorted(claimed)
+    return perps, _dedupe(targets)

@@ -1,0 +1,319 @@
+"""Cue words of incident assembly as data (``nlp/data/<lang>/assemble_cues.json``).
+
+Issue 15 moved the words of the assembly regexes from code to JSON. Each pattern built
+from the data is compared here with the pattern as it was written in code before
+the move, on English and French sentences, every prefix and suffix of them (the
+rules look at the text before and after a name) and phrases made of every word of
+the lists. When a cue word is added or removed on purpose, change the reference
+pattern below in the same commit: it is the record of what each cue matches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nlp import assemble, placechoice, roles
+from nlp.eventcues import DATA, assembly_cue_words, cue_pattern
+from nlp.textnorm import fold_keep_length as fold
+
+# name -> (the regex as written in code before issue 15, the regex built from data,
+# the cue lists it is built from)
+REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
+    "account": (
+        r"\b(?:according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be|"
+        r"estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu|"
+        r"initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|"
+        r"officials?|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|"
+        r"residents?|habitants?|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty)\b",
+        assemble._ACCOUNT,
+        ("account",),
+    ),
+    "near_before": (
+        r"(?:near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']|aux environs d[e'])"
+        r"\s*(?:the\s+|la\s+|le\s+)?(?:town of\s+|city of\s+|ville de\s+)?$",
+        placechoice._NEAR_BEFORE,
+        ("near_before", "near_before_articles", "near_before_settlement"),
+    ),
+    "admin_words": (
+        r"^(?:the\s+)?(?:region|province|cercle|district|prefecture|departement|department|"
+        r"commune)\s+(?:of|de|du|d')"
+        r"|\b(?:region|province|cercle|circle|prefecture|department|departement|district)$",
+        placechoice._ADMIN_WORDS,
+        ("admin_area_articles", "admin_area_before_name", "admin_area_of", "admin_area_after_name"),
+    ),
+    "scene_after": (
+        r"^[^,;:.()\d]{0,40}?\b(?:in|at|a|au|dans|near|pres de|pres d')\s+"
+        r"(?:the\s+(?:village|town|locality)\s+of\s+|le\s+village\s+de\s+|la\s+localite\s+de\s+)?$",
+        placechoice._SCENE_AFTER,
+        ("scene_after", "scene_after_settlement"),
+    ),
+    "border_after": (
+        r"^\W{0,3}(?:border|borders|frontier|frontiere|frontieres)\b",
+        placechoice._BORDER_AFTER,
+        ("border_after",),
+    ),
+    "air_strike": (
+        r"\b(?:air ?strikes?|airstrikes?|drone strikes?|the strikes?|(?:aerial|air) (?:bombing|"
+        r"bombardment|raid)s?|bombing|bombardments?|aircraft|drones?|helicopters?|frappes?|"
+        r"bombardements?|aeronefs?|raids? aeriens?|helicopteres?)\b",
+        roles._AIR_STRIKE,
+        ("air_strike",),
+    ),
+    "claimant_after": (
+        r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|"
+        r"confirmed|added|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|"
+        r"a precise|affirme|rapporte)\b",
+        roles._CLAIMANT_AFTER,
+        ("claimant_after",),
+    ),
+    "source_before": (
+        r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a)\s+"
+        r"(?:the\s+|la\s+|le\s+|l')?$",
+        roles._SOURCE_BEFORE,
+        ("source_before", "source_before_articles"),
+    ),
+    "passive_after": (
+        r"^\W{0,3}(?:\w+\s+)?(?:was|were|been|is|are|a ete|ont ete|est|sont)\b",
+        roles._PASSIVE_AFTER,
+        ("passive_after",),
+    ),
+    "opponent_before": (
+        r"(?:conflict with|fighting|fight against|battle with|against|war with|contre|"
+        r"en guerre contre|lutte contre|combat contre)\s+(?:the\s+|les\s+|le\s+|la\s+|l')?$",
+        roles._OPPONENT_BEFORE,
+        ("opponent_before", "opponent_before_articles"),
+    ),
+    "setting_after": (
+        r"^\W{0,2}(?:attacks?|violence|insurgency|insurgencies|threat|activity|activities|presence|"
+        r"strongholds?|bastions?|hotbed|conflict|crisis|unrest|bloodshed|terrorism|"
+        r"operate|operating|are active|active|roam|"
+        r"attaques?|violences?|insurrection|menace|activites?|presence|fiefs?|conflit|crise|"
+        r"operent|sont actifs|actifs|terrorisme)\b",
+        roles._SETTING_AFTER,
+        ("setting_after",),
+    ),
+    "setting_before": (
+        r"(?:controlled by|held by|controle par|controlee par|anti|counter|lutte anti)"
+        r"\W{0,2}(?:the\s+|les\s+|des\s+)?$",
+        roles._SETTING_BEFORE,
+        ("setting_before", "setting_before_articles"),
+    ),
+    "claimed_before": (
+        r"(?:claimed by|revendique par|revendiquee par|revendiquees par|"
+        r"responsibility was claimed by)\s+(?:the\s+|le\s+|la\s+|l')?$",
+        roles._CLAIMED_BEFORE,
+        ("claimed_before", "claimed_before_articles"),
+    ),
+    "claimed_after": (
+        r"^\W{0,3}(?:\w+\s+){0,2}?(?:claimed responsibility|claimed the attack|a revendique|"
+        r"ont revendique)\b",
+        roles._CLAIMED_AFTER,
+        ("claimed_after",),
+    ),
+    "and_join": (
+        r"[\w\s'-]{0,25}?(?:,|\band\b|\bet\b)\s*(?:the\s+|les\s+|des\s+)?",
+        roles._AND_JOIN,
+        ("and_join", "and_join_articles"),
+    ),
+}
+
+SENTENCES_EN = [
+    "According to the army, 12 civilians were killed near the town of Bandiagara on Sunday.",
+    "Gunmen attacked Yaru village near Bandiagara town; the toll rose to 41, officials said.",
+    "Seven more were killed in the village of Gadabo and three at Kobou, residents told AFP.",
+    "An air strike by Malian drones killed 20 in the region of Timbuktu, witnesses reported.",
+    "A drone strike and aerial bombardments hit the Seno province near the Niger border.",
+    "The attack was claimed by the Islamic State; JNIM claimed responsibility for the other.",
+    "Soldiers were killed by jihadists in conflict with the army, a source quoted by Reuters said.",
+    "The area, a stronghold of extremists who operate near the frontier, is controlled by JNIM.",
+    "Counter-terrorism operations by the army and Russian mercenaries killed at least 30.",
+    "The U.N. mission MINUSMA estimated the toll at 50; Human Rights Watch and Amnesty agree.",
+    "Helicopters and aircraft carried out airstrikes; the strikes could be the deadliest yet.",
+    "Responsibility was claimed by the group, which announced it, citing the threat.",
+    "Wagner fighters, the FAMa and VDP were fighting against the rebels, the government stated.",
+    "The provisional toll was revised: as many as 80 died in the department of Tillaberi.",
+    "Militants are active in the district; the insurgency has killed thousands, HRW confirmed.",
+    "In Mopti Region, at Sofara, close to the city of Djenne and outside Segou, 5 were killed.",
+    "Troops, and the gendarmes, were deployed; the army's presence is being reinforced.",
+]
+SENTENCES_FR = [
+    "Selon l'armée, 12 civils ont été tués près de la ville de Bandiagara dimanche.",
+    "Des hommes armés ont attaqué Yaru, non loin de Bandiagara ; le bilan s'est alourdi.",
+    "Sept autres ont été tués dans le village de Gadabo et trois à Kobou, selon des habitants.",
+    "Une frappe de drone et des bombardements aériens ont touché la localité de Djibo.",
+    "Des raids aériens et des hélicoptères ; l'un des aéronefs a été abattu, a précisé l'ONU.",
+    "L'attaque a été revendiquée par l'État islamique ; le JNIM a revendiqué l'autre.",
+    "Les soldats sont en guerre contre les jihadistes, a déclaré à l'AFP un officiel.",
+    "La zone, un fief des terroristes qui opèrent près de la frontière, est contrôlée par le JNIM.",
+    "Des opérations de lutte anti-terroriste de l'armée et des mercenaires russes : au moins 30.",
+    "D'après des témoins cités par la MINUSMA, le bilan provisoire est passé à 50.",
+    "Les FAMa et les Dozos, en lutte contre les rebelles, ont annoncé un bilan revu.",
+    "Dans la région de Mopti, cercle de Bankass, aux environs d'Ogossagou, à proximité du marché.",
+    "Le gouvernement a indiqué que la menace terroriste et les violences sont des activités.",
+    "Les attaques revendiquées par le groupe, selon le rapport, dans la préfecture de Tahoua.",
+    "Ils ont été tués par des hommes armés ; l'armée est présente, ont déclaré des témoins.",
+    "L'Armée Et Les Soldats, Contre Le JNIM, Près D'Ogossagou, Frontière Du Niger.",
+]
+AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the army and ", "x"]
+
+
+# The word alternations of the regexes above, list by list (articles with their
+# trailing space; "\w*" is written "*" in the data).
+REFERENCE_WORDS = {
+    "account": r"according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be"
+    r"|estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu"
+    r"|initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|officials?"
+    r"|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|residents?|habitants?"
+    r"|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty",
+    "near_before": r"near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']"
+    r"|aux environs d[e']",
+    "near_before_articles": r"the |la |le ",
+    "near_before_settlement": r"town of|city of|ville de",
+    "scene_after": r"in|at|a|au|dans|near|pres de|pres d'",
+    "scene_after_settlement": r"the (?:village|town|locality) of|le village de|la localite de",
+    "border_after": r"border|borders|frontier|frontiere|frontieres",
+    "admin_area_articles": r"the ",
+    "admin_area_before_name": r"region|province|cercle|district|prefecture|departement"
+    r"|department|commune",
+    "admin_area_of": r"of|de|du|d'",
+    "admin_area_after_name": r"region|province|cercle|circle|prefecture|department|departement"
+    r"|district",
+    "air_strike": r"air ?strikes?|airstrikes?|drone strikes?|the strikes?"
+    r"|(?:aerial|air) (?:bombing|bombardment|raid)s?|bombing|bombardments?|aircraft|drones?"
+    r"|helicopters?|frappes?|bombardements?|aeronefs?|raids? aeriens?|helicopteres?",
+    "claimant_after": r"said|says|told|announced|reported|stated|claimed|confirmed|added"
+    r"|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|a precise|affirme"
+    r"|rapporte",
+    "source_before": r"according to|selon|d'apres|quoted|cite par|citing|told|a declare a",
+    "source_before_articles": r"the |la |le |l'",
+    "passive_after": r"was|were|been|is|are|a ete|ont ete|est|sont",
+    "opponent_before": r"conflict with|fighting|fight against|battle with|against|war with"
+    r"|contre|en guerre contre|lutte contre|combat contre",
+    "opponent_before_articles": r"the |les |le |la |l'",
+    "setting_after": r"attacks?|violence|insurgency|insurgencies|threat|activity|activities"
+    r"|presence|strongholds?|bastions?|hotbed|conflict|crisis|unrest|bloodshed|terrorism"
+    r"|operate|operating|are active|active|roam|attaques?|violences?|insurrection|menace"
+    r"|activites?|presence|fiefs?|conflit|crise|operent|sont actifs|actifs|terrorisme",
+    "setting_before": r"controlled by|held by|controle par|controlee par|anti|counter|lutte anti",
+    "setting_before_articles": r"the |les |des ",
+    "claimed_before": r"claimed by|revendique par|revendiquee par|revendiquees par"
+    r"|responsibility was claimed by",
+    "claimed_before_articles": r"the |le |la |l'",
+    "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique",
+    "and_join": r"and|et",
+    "and_join_articles": r"the |les |des ",
+}
+
+
+def _expand(source: str) -> set[str]:
+    r"""Every string an alternation of the small syntax above matches (``\w*`` as ``*``)."""
+
+    def alternation(i: int) -> tuple[list[str], int]:
+        done: list[str] = []
+        branch = [""]
+        while i < len(source):
+            c = source[i]
+            if c == ")":
+                return done + branch, i + 1
+            if c == "|":
+                done, branch, i = done + branch, [""], i + 1
+                continue
+            if source.startswith("(?:", i):
+                atom, i = alternation(i + 3)
+            elif c == "[":
+                j = source.index("]", i)
+                atom, i = list(source[i + 1 : j]), j + 1
+            elif source.startswith(r"\w*", i):
+                atom, i = ["*"], i + 3
+            elif c == "\\":
+                atom, i = [source[i + 1]], i + 2
+            else:
+                atom, i = [c], i + 1
+            if source[i : i + 1] == "?":
+                atom, i = [*atom, ""], i + 1
+            branch = [b + a for b in branch for a in atom]
+        return done + branch, i
+
+    return set(alternation(0)[0])
+
+
+def test_cue_lists_hold_exactly_the_words_the_code_had() -> None:
+    words = assembly_cue_words()
+    assert set(words) == set(REFERENCE_WORDS)
+    for name, source in REFERENCE_WORDS.items():
+        elided = name.endswith("_articles")
+        data = {fold(w) + (" " if elided and not w.endswith("'") else "") for w in words[name]}
+        assert data == _expand(source), name
+
+
+def _probes(text: str) -> list[str]:
+    """The text, and every prefix and suffix of it: the windows the rules look at."""
+    return [text] + [text[:i] for i in range(len(text))] + [text[i:] for i in range(len(text))]
+
+
+def _agree(old: re.Pattern[str], new: re.Pattern[str], text: str) -> bool:
+    return all(
+        bool(getattr(old, how)(probe)) == bool(getattr(new, how)(probe))
+        for probe in _probes(text)
+        for how in ("search", "match", "fullmatch")
+    )
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE))
+def test_cue_built_from_data_matches_what_the_code_matched(name: str) -> None:
+    source, new, lists = REFERENCE[name]
+    old = re.compile(source)
+    texts = [fold(s) for s in (*SENTENCES_EN, *SENTENCES_FR, *AND_JOINS)]
+    words = assembly_cue_words()
+    # Every word of the lists in a phrase of the cue's shape: cue, article, name.
+    fillers = ["", "the ", "les ", "l'", "des ", "x "]
+    for listed in lists:
+        for word in words[listed]:
+            w = fold(word.rstrip("*") + ("ed" if word.endswith("*") else ""))
+            texts += [f"killed {w} {f}kobou" for f in fillers]
+            texts += [f"kobou {w}", f"mopti {w} x y", f"{w}s", f"a{w}"]
+    bad = [t for t in texts if not _agree(old, new, t)]
+    assert not bad, f"{name}: {len(bad)} texts differ, first {bad[0]!r}"
+    hits = {bool(old.search(probe)) for t in texts for probe in _probes(t)}
+    assert hits == {True, False}, f"{name}: the texts do not exercise it"
+
+
+def test_every_cue_list_is_used_and_every_language_has_the_same_lists() -> None:
+    used = {listed for _, _, lists in REFERENCE.values() for listed in lists}
+    for path in sorted(DATA.glob("*/assemble_cues.json")):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        assert "_comment" in spec
+        assert {k for k in spec if not k.startswith("_")} == used, path
+
+
+def _write(root: Path, lang: str, spec: dict[str, list[str]]) -> None:
+    (root / lang).mkdir(parents=True, exist_ok=True)
+    (root / lang / "assemble_cues.json").write_text(json.dumps(spec), encoding="utf-8")
+
+
+def test_languages_are_united_and_a_star_matches_any_ending(tmp_path: Path) -> None:
+    _write(tmp_path, "en", {"border_after": ["border"], "x_articles": ["the"]})
+    _write(tmp_path, "fr", {"border_after": ["Frontière", "revendi*"], "x_articles": ["l'"]})
+    pattern = cue_pattern(r"^{x_articles}?{border_after}\b", tmp_path)
+    assert pattern.match("the border")
+    assert pattern.match("frontiere")  # folded: accents and case do not matter
+    assert pattern.match("l'frontiere")  # an elided article joins the next word
+    assert pattern.match("revendiquee")
+    assert not pattern.match("thefrontiere")
+    assert not pattern.match("borders")
+    assert cue_pattern(r"^x{0,1} {border_after}", tmp_path).match("x border")  # {0,1} stays
+
+
+def test_unknown_or_empty_cue_lists_are_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "en", {"border_after": [], "near": ["near", ""]})
+    with pytest.raises(ValueError, match="near"):
+        cue_pattern("{border_after}", tmp_path)
+    _write(tmp_path, "en", {"border_after": []})
+    with pytest.raises(ValueError, match="empty"):
+        cue_pattern("{border_after}", tmp_path)
+    with pytest.raises(KeyError, match="missing"):
+        cue_pattern("{missing}", tmp_path)
