@@ -25,12 +25,13 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.numbers import Quantity, find_quantities
+from nlp.result import ClaimKind, LinkPosition
 
 DATA = Path(__file__).resolve().parent / "data"
 KINDS = ("killed", "injured", "abducted")
@@ -88,7 +89,7 @@ if not Doc.has_extension("claims"):
 class Claim:
     """One casualty figure as a text states it."""
 
-    kind: str  # killed | injured | abducted
+    kind: ClaimKind
     min: int | None
     max: int | None
     qualifier: str | None  # as written ("at least", "une vingtaine", "dozens")
@@ -310,7 +311,7 @@ class _Link:
     kind: str
     trigger_start: int
     trigger_end: int
-    position: str  # "after" | "before" | "coordinated"
+    position: LinkPosition
     victims_start: int
     victims_end: int
     combined_kinds: tuple[str, ...] = ()
@@ -830,7 +831,7 @@ def _claims_from_link(
     for kind in kinds:
         out.append(
             Claim(
-                kind=kind,
+                kind=cast(ClaimKind, kind),  # a kind of the lexicon
                 min=lo,
                 max=hi,
                 qualifier=q.qualifier,
@@ -939,7 +940,7 @@ def _negations(
                 seen.add(kind)
                 out.append(
                     Claim(
-                        kind=kind,
+                        kind=cast(ClaimKind, kind),
                         min=0,
                         max=0,
                         qualifier=sent[m.start() : m.end()],

@@ -35,6 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.gazetteer import Anchors, Entry, Gazetteer, load_gazetteer
+from nlp.result import MentionKind, PlacePrecision
 from nlp.textnorm import name_key
 
 DEFAULT_FOCUS = ("ML", "BF", "NE")
@@ -59,7 +60,7 @@ class Place:
     lat: float | None
     lon: float | None
     geonames_id: int | None
-    precision: str  # "point" | "admin2" | "admin1" | "country" | "region" | "unresolved"
+    precision: PlacePrecision
     feature: str | None  # GeoNames "P.PPL", "A.ADM1", … or "overlay"
     population: int | None
 
@@ -78,7 +79,7 @@ def _register_extensions() -> None:
 _register_extensions()
 
 
-def place_from_entry(entry: Entry, written: str, precision: str | None = None) -> Place:
+def place_from_entry(entry: Entry, written: str, precision: PlacePrecision | None = None) -> Place:
     """A :class:`Place` for text ``written`` resolved to ``entry``."""
     return Place(
         name=written,
@@ -115,7 +116,7 @@ def _is_minor(entry: Entry) -> bool:
 class _Mention:
     start: int
     end: int
-    kind: str  # "gaz" | "country" | "admin" | "region" | "unresolved"
+    kind: MentionKind
     key: str
     candidates: list[Entry]
     iso2: str | None = None
