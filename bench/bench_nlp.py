@@ -115,7 +115,7 @@ def main() -> None:
     def run_ours(lang: str, texts: list[str]) -> tuple[float, float]:
         items = [AnalyzeInput(str(i), t, None, lang) for i, t in enumerate(texts)]
         wall, cpu = time.perf_counter(), time.process_time()
-        incidents = sum(len(r["incidents"]) for r in analyzer.analyze_docs(items))
+        incidents = sum(len(r.incidents) for r in analyzer.analyze_docs(items))
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         print(f"  {lang}: {incidents} incidents")
         return words(texts) / wall, words(texts) / cpu

@@ -13,13 +13,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from nlp.actors import ActorLexicon, load_actor_lexicon
 from nlp.eventtypes import suggest_for_sentences
+from nlp.result import Incident
 from nlp.textnorm import name_key
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -102,17 +102,18 @@ def actor_columns(canonical: str, sentences: Sequence[str]) -> dict[str, str | N
     return {"actor_type": details.actor_type, "as_written": written}
 
 
-def evidence_sentences(inc: Mapping[str, Any], text: str) -> list[str]:
+def evidence_sentences(inc: Incident, text: str) -> list[str]:
     """The whole sentences behind one analyzed incident: each claim's sentence
-    (``claims[].sentence`` offsets), then the evidence spans."""
+    (``claims[].sentence`` offsets, when they lie inside ``text``), then the
+    evidence spans."""
     out: list[str] = []
-    for claim in inc.get("claims") or ():
-        span = claim.get("sentence") if isinstance(claim, Mapping) else None
+    for claim in inc.claims:
+        span = claim.get("sentence")
         if isinstance(span, list | tuple) and len(span) == 2:
             start, end = span
             if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
                 out.append(text[start:end])
-    for ev in inc.get("evidence") or ():
-        if isinstance(ev, Mapping) and ev.get("text"):
+    for ev in inc.evidence:
+        if ev.get("text"):
             out.append(str(ev["text"]))
     return list(dict.fromkeys(out))

@@ -47,8 +47,10 @@ from typing import Any
 from sqlalchemy import select
 
 from incidents import merge
-from incidents.process import AnalyzerLike, Processor, draft_from_analysis
+from incidents.convert import draft_from_analysis
+from incidents.process import AnalyzerLike, Processor
 from nlp.evaluate import Tally, align
+from nlp.result import DocResult
 from settings import Settings
 from storage import Database
 from storage.models import Article, EvidenceMention, Incident
@@ -131,16 +133,16 @@ class RecordingAnalyzer:
 
     def __init__(self, inner: AnalyzerLike) -> None:
         self.inner = inner
-        self.outputs: dict[str, dict[str, Any]] = {}
+        self.outputs: dict[str, DocResult] = {}
 
     def analyze_docs(
         self,
         items: Iterable[Any],
         batch_size: int = 16,
         focus_countries: Iterable[str] | None = None,
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[DocResult]:
         for result in self.inner.analyze_docs(items, batch_size, focus_countries):
-            self.outputs[str(result.get("id"))] = result
+            self.outputs[result.id] = result
             yield result
 
 
@@ -298,8 +300,8 @@ def evaluate_merge(
     for item in items:
         article_id = article_of[item["id"]]
         golds = item.get("incidents") or []
-        output = recording.outputs.get(str(article_id)) or {}
-        preds = [p for p in output.get("incidents") or () if isinstance(p, dict)]
+        output = recording.outputs.get(str(article_id))
+        preds = output.incidents if output is not None else []
         seq = targets.get(article_id, [])
         published = feed_date(item, events)
         for j in range(len(golds)):
@@ -308,7 +310,7 @@ def evaluate_merge(
             article_of_ref[ref] = article_id
         if len(seq) != len(preds):
             continue  # cannot tell which incident each reading went to
-        for i, j in align(preds, golds):
+        for i, j in align([p.as_dict() for p in preds], golds):
             ref = RecordRef(item["id"], j)
             target_of[ref] = seq[i]
             incident_of[ref] = clusters.get(seq[i], f"#{seq[i]}")

@@ -21,6 +21,11 @@ older NLP version processed. Reviewer-made claims and actors, statuses,
 locked fields and merges are never touched; an incident the reviewer confirmed
 or rejected that gets evidence from a new article is flagged ``new_evidence``
 and audited, never silently re-opened.
+
+This module is the run loop (leases, heartbeat, batches, one transaction per
+article, interruptions). What one article's analysis becomes is in
+``incidents.writer`` (the rows) and ``incidents.convert`` (the NLP's typed
+result read as drafts and claims); the run's counts are ``incidents.stats``.
 """
 
 from __future__ import annotations
@@ -33,49 +38,36 @@ import socket
 import threading
 import time
 import uuid
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from incidents import coding, ledger, matching, merge
+from incidents import matching
+from incidents.stats import COMMITTED_COUNTS, ProcessStats, add_stats
+from incidents.writer import ArticleWriter
+from nlp.result import DocResult
 from settings import Settings
-from storage import Database, audit, repo
+from storage import Database, repo
 from storage import workqueue as queue
 from storage.heartbeat import Heartbeat, beat_interval, touch_job
-from storage.models import (
-    DATE_PRECISIONS,
-    INCIDENT_DATE_FIELDS,
-    INCIDENT_PLACE_FIELDS,
-    PLACE_PRECISIONS,
-    Article,
-    Claim,
-    EvidenceMention,
-    Incident,
-    IncidentActor,
-    JobRun,
-    ReferenceEvent,
-    Source,
-    utcnow,
-)
+from storage.models import Article, JobRun, ReferenceEvent, Source, utcnow
+
+# Names other code imports from here.
+__all__ = [
+    "COMMITTED_COUNTS",
+    "MAX_ATTEMPTS",
+    "AnalyzerLike",
+    "ProcessStats",
+    "Processor",
+    "default_worker_id",
+]
 
 log = logging.getLogger(__name__)
 
-REVIEWED = ("confirmed", "rejected")
-PLACE_FIELDS = INCIDENT_PLACE_FIELDS
-DATE_FIELDS = INCIDENT_DATE_FIELDS
-# Reviewer edits lock whole groups under these names as well as single columns.
-LOCK_GROUPS = {
-    "place": PLACE_FIELDS,
-    "location": PLACE_FIELDS,
-    "date": DATE_FIELDS,
-}
-PLACE_RANK = {p: i for i, p in enumerate(reversed(PLACE_PRECISIONS))}  # unresolved 0 … point 5
 MAX_ATTEMPTS = 3
 
 
@@ -87,286 +79,13 @@ class AnalyzerLike(Protocol):
         items: Iterable[Any],
         batch_size: int = 16,
         focus_countries: Iterable[str] | None = None,
-    ) -> Iterator[dict[str, Any]]: ...
-
-
-@dataclass
-class ProcessStats:
-    """What one run did (printed as the summary and stored in the job run)."""
-
-    articles: int = 0
-    claims: int = 0
-    new_incidents: int = 0
-    merged: int = 0
-    evidence_only: int = 0
-    reviewed_flagged: int = 0
-    failed: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-    rematched: int = 0
-    nlp_seconds: float = 0.0
-    store_seconds: float = 0.0
-    lock_wait_seconds: float = 0.0
-    # leases: articles freed from dead workers of this host, and those other
-    # workers still held when this run ended (owner, articles, until)
-    reclaimed: int = 0
-    reclaimed_from: list[str] = field(default_factory=list)
-    held: list[queue.Holder] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "articles": self.articles,
-            "claims": self.claims,
-            "new_incidents": self.new_incidents,
-            "merged": self.merged,
-            "evidence_only": self.evidence_only,
-            "reviewed_flagged": self.reviewed_flagged,
-            "failed": self.failed,
-            "rematched": self.rematched,
-            "skipped": dict(self.skipped),
-            "nlp_seconds": round(self.nlp_seconds, 3),
-            "store_seconds": round(self.store_seconds, 3),
-            "lock_wait_seconds": round(self.lock_wait_seconds, 3),
-            "reclaimed": self.reclaimed,
-            "reclaimed_from": list(self.reclaimed_from),
-            "held_by_others": [
-                {"owner": h.owner, "articles": h.articles, "until": h.until.isoformat()}
-                for h in self.held
-            ],
-        }
-
-    def take_committed(self, committed: Mapping[str, Any]) -> None:
-        """Adopt the counts committed in the job row (they were written in the same
-        transactions as the articles; the in-memory ones may lag by the article an
-        interruption landed on between its commit and the next line)."""
-        for key in COMMITTED_COUNTS:
-            if key in committed:
-                setattr(self, key, committed[key])
-        if "skipped" in committed:
-            self.skipped = Counter(committed["skipped"])
-        if "reclaimed_from" in committed:
-            self.reclaimed_from = list(committed["reclaimed_from"])
-
-    def summary(self) -> str:
-        skipped = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items())) or "none"
-        reclaimed = (
-            f"; reclaimed {self.reclaimed} articles from dead workers "
-            f"({', '.join(self.reclaimed_from)})"
-            if self.reclaimed
-            else ""
-        )
-        held = (
-            "; leased by other workers: " + "; ".join(h.describe() for h in self.held)
-            if self.held
-            else ""
-        )
-        return (
-            f"articles {self.articles}, claims {self.claims}, new incidents "
-            f"{self.new_incidents}, merged {self.merged}, evidence only {self.evidence_only}, "
-            f"reviewed incidents with new evidence {self.reviewed_flagged}, "
-            f"failed {self.failed}; skipped: {skipped}"
-            + (f"; re-matched {self.rematched} incidents" if self.rematched else "")
-            + reclaimed
-            + held
-        )
-
-
-# Counts a run commits with the articles they count (ProcessStats.take_committed).
-COMMITTED_COUNTS = (
-    "articles",
-    "claims",
-    "new_incidents",
-    "merged",
-    "evidence_only",
-    "reviewed_flagged",
-    "failed",
-    "reclaimed",
-)
+    ) -> Iterator[DocResult]: ...
 
 
 def default_worker_id(name: str | None = None) -> str:
     """This process's identity in article leases: ``host:pid:name`` (a random name
     by default). Host and PID let a worker of the same host see that it is dead."""
     return f"{socket.gethostname()}:{os.getpid()}:{name or uuid.uuid4().hex[:6]}"
-
-
-def locked(incident: Incident, column: str) -> bool:
-    """Whether a reviewer edit locked ``column`` (directly or through its group)."""
-    names = set(incident.locked_fields or ())
-    if column in names:
-        return True
-    return any(column in LOCK_GROUPS.get(name, ()) for name in names)
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return int(value) if value >= 0 else None
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _range(value: Any) -> tuple[int | None, int | None]:
-    if not isinstance(value, Mapping):
-        return None, None
-    lo, hi = _int(value.get("min")), _int(value.get("max"))
-    if lo is not None and hi is not None and lo > hi:
-        lo, hi = hi, lo
-    return lo, hi
-
-
-def draft_from_analysis(inc: Mapping[str, Any], *, published: dt.date | None = None) -> merge.Draft:
-    """A ``Draft`` from one incident of the analyze dict (tolerant of missing keys);
-    ``published``: the article's publication date (the window of an unknown date)."""
-    loc = inc.get("location") or {}
-    if not isinstance(loc, Mapping):
-        loc = {}
-    start, end = _date(inc.get("event_date")), _date(inc.get("event_date_end"))
-    precision = inc.get("date_precision") or loc.get("date_precision")
-    if precision not in DATE_PRECISIONS:
-        if start is None:
-            precision = "unknown"
-        elif end is not None and (end - start).days > 7:
-            precision = "month"
-        else:
-            precision = "day"
-    place_precision = loc.get("precision")
-    lat, lon = _float(loc.get("lat")), _float(loc.get("lon"))
-    if place_precision not in PLACE_PRECISIONS:
-        if lat is not None and lon is not None:
-            place_precision = "point"
-        elif loc.get("admin2"):
-            place_precision = "admin2"
-        elif loc.get("admin1"):
-            place_precision = "admin1"
-        elif loc.get("country"):
-            place_precision = "country"
-        else:
-            place_precision = "unresolved"
-    killed = _range(inc.get("killed"))
-    country = loc.get("country")
-    return merge.Draft(
-        event_date=start,
-        event_date_end=end if end != start else None,
-        date_precision=precision,
-        place_name=(loc.get("name") or None),
-        country=country.upper()[:2] if isinstance(country, str) and country else None,
-        admin1=loc.get("admin1") or None,
-        admin2=loc.get("admin2") or None,
-        lat=lat,
-        lon=lon,
-        geonames_id=_int(loc.get("geonames_id")),
-        place_precision=place_precision,
-        perpetrators=[str(a) for a in inc.get("perpetrators") or () if a],
-        targets=[str(a) for a in inc.get("targets") or () if a],
-        killed_min=killed[0],
-        killed_max=killed[1],
-        victims=[str(v) for v in inc.get("victims") or () if v],
-        aggregate=bool(inc.get("aggregate")),
-        confidence=_float(inc.get("confidence")) or 0.0,
-        published=published,
-    )
-
-
-def _span(value: Mapping[str, Any], text_len: int) -> tuple[int, int] | None:
-    start, end = _int(value.get("start")), _int(value.get("end"))
-    if start is None or end is None or end < start or end > text_len:
-        return None
-    return start, end
-
-
-def claims_from_analysis(inc: Mapping[str, Any], text: str) -> list[dict[str, Any]]:
-    """The claims of one analyzed incident, as Claim column values.
-
-    The analyzer's ``claims`` list when it gives one; otherwise one claim per
-    figure of the incident, spanning its first evidence sentence.
-    """
-    out: list[dict[str, Any]] = []
-    raw = inc.get("claims")
-    if isinstance(raw, list) and raw:
-        for c in raw:
-            if not isinstance(c, Mapping) or c.get("kind") not in ("killed", "injured", "abducted"):
-                continue
-            lo, hi = _range(c)
-            if lo is None and hi is None:
-                continue
-            span = _span(c, len(text))
-            out.append(
-                {
-                    "kind": c["kind"],
-                    "min": lo,
-                    "max": hi,
-                    "qualifier": _short(c.get("qualifier"), 100),
-                    "victims_text": _short(c.get("victims_text"), 300),
-                    "victim_category": _short(c.get("victim_category"), 32),
-                    "claimant": _short(c.get("claimant"), 300),
-                    "start": span[0] if span else None,
-                    "end": span[1] if span else None,
-                    "quote": text[span[0] : span[1]] if span else None,
-                    # "initially 25": the NLP marks a figure the text itself revised
-                    "superseded": bool(c.get("revised")),
-                }
-            )
-        return out
-    evidence = [e for e in inc.get("evidence") or () if isinstance(e, Mapping)]
-    span = _span(evidence[0], len(text)) if evidence else None
-    victims = [v for v in inc.get("victims") or () if isinstance(v, str)]
-    for kind in ("killed", "injured", "abducted"):
-        lo, hi = _range(inc.get(kind))
-        if lo is None and hi is None:
-            continue
-        out.append(
-            {
-                "kind": kind,
-                "min": lo,
-                "max": hi,
-                "qualifier": None,
-                "victims_text": None,
-                "victim_category": victims[0] if len(victims) == 1 else None,
-                "claimant": None,
-                "start": span[0] if span else None,
-                "end": span[1] if span else None,
-                "quote": text[span[0] : span[1]] if span else None,
-            }
-        )
-    return out
-
-
-def _short(value: Any, limit: int) -> str | None:
-    if value is None or value == "":
-        return None
-    return str(value)[:limit]
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
-def _root(session: Session, incident: Incident) -> Incident:
-    seen = {incident.id}
-    while incident.status == "merged" and incident.merged_into is not None:
-        parent: Incident | None = session.get(Incident, incident.merged_into)
-        if parent is None or parent.id in seen:
-            break
-        seen.add(parent.id)
-        incident = parent
-    return incident
 
 
 class Processor:
@@ -395,9 +114,7 @@ class Processor:
         self.lease_seconds = lease_seconds or settings.process_lease_seconds
         self.progress = progress
         self._focus: dict[int, list[str]] = {}
-        self._have_references = True
-        self._left_behind: set[int] = set()
-        self._failed_here: set[int] = set()
+        self._writer: ArticleWriter | None = None
         self._job_id: int | None = None
         # a claim and a heartbeat's renewal never interleave (the claim reads back
         # its rows by their expiry)
@@ -422,6 +139,13 @@ class Processor:
 
             self._nlp_version = str(nlp.NLP_VERSION)
         return self._nlp_version
+
+    @property
+    def writer(self) -> ArticleWriter:
+        """What writes each article's analysis (for this worker and NLP version)."""
+        if self._writer is None:
+            self._writer = ArticleWriter(self.settings, self.worker_id, self.nlp_version)
+        return self._writer
 
     # -- the run -----------------------------------------------------------
     def request_stop(self, signum: int) -> None:
@@ -457,8 +181,9 @@ class Processor:
         stale = dt.timedelta(seconds=self.settings.process_lease_seconds)
         taken = 0
         version = self.nlp_version
-        self._left_behind = set()
-        self._failed_here = set()
+        writer = self.writer
+        writer.left_behind.clear()
+        writer.failed_here.clear()
         with self.db.sessions.begin() as session:
             repo.reap_gone_runs(session, stale)
             job = repo.start_job(session, "process", heartbeat=True)
@@ -495,7 +220,7 @@ class Processor:
                             lease_seconds=self.lease_seconds,
                             # articles this run had to leave (a duplicate whose original
                             # is not processed yet) or failed on: the next run retries
-                            exclude=self._left_behind | self._failed_here,
+                            exclude=writer.left_behind | writer.failed_here,
                             max_attempts=attempts,
                         )
                     if not ids:
@@ -546,7 +271,7 @@ class Processor:
         if self._job_id is None:
             return
         merged = copy.deepcopy(stats)
-        _add(merged, local)
+        add_stats(merged, local)
         session.execute(
             update(JobRun)
             .where(JobRun.id == self._job_id)
@@ -584,7 +309,9 @@ class Processor:
                 )
             )
             self._load_focus(session, articles)
-            self._have_references = session.scalar(select(ReferenceEvent.id).limit(1)) is not None
+            self.writer.have_references = (
+                session.scalar(select(ReferenceEvent.id).limit(1)) is not None
+            )
         to_analyze = [a for a in articles if a.status != "duplicate" and a.text.strip()]
         started = time.perf_counter()
         self._check_stop()
@@ -613,8 +340,8 @@ class Processor:
             return self._focus[article.source_id]
         return list(self.settings.focus_countries)
 
-    def _analyze(self, articles: Sequence[Article]) -> dict[int, dict[str, Any] | Exception]:
-        """The analyze dict per article; an exception object for one the NLP failed on.
+    def _analyze(self, articles: Sequence[Article]) -> dict[int, DocResult | Exception]:
+        """The NLP's result per article; an exception object for one the NLP failed on.
 
         Articles are grouped by their source's focus countries (the analyzer takes
         them per call) and each group goes through ``nlp.pipe`` in one batch. If a
@@ -626,7 +353,7 @@ class Processor:
         groups: dict[tuple[str, ...], list[Article]] = {}
         for a in articles:
             groups.setdefault(tuple(self._focus_for(a)), []).append(a)
-        results: dict[int, dict[str, Any] | Exception] = {}
+        results: dict[int, DocResult | Exception] = {}
         for focus, group in groups.items():
             inputs = [
                 AnalyzeInput(
@@ -662,7 +389,7 @@ class Processor:
     def store(
         self,
         article_id: int,
-        result: dict[str, Any] | Exception | None,
+        result: DocResult | Exception | None,
         stats: ProcessStats,
         *,
         reprocess: bool = False,
@@ -673,7 +400,7 @@ class Processor:
             local = ProcessStats()
             try:
                 with self.db.sessions.begin() as session:
-                    self.store_article(session, article_id, result, local, reprocess=reprocess)
+                    self.writer.write(session, article_id, result, local, reprocess=reprocess)
                     self._commit_counts(session, stats, local)
             except (StaleDataError, IntegrityError, OperationalError) as exc:
                 # A reviewer saved the incident meanwhile (version check), or a
@@ -683,7 +410,7 @@ class Processor:
                     continue
                 self._mark_failed(article_id, f"could not store: {type(exc).__name__}", stats)
                 return
-            _add(stats, local)
+            add_stats(stats, local)
             return
 
     def _mark_failed(self, article_id: int, reason: str, stats: ProcessStats) -> None:
@@ -695,400 +422,6 @@ class Processor:
             if article is None:
                 return
             queue.fail_article(article, reason)
-            self._failed_here.add(article_id)
+            self.writer.failed_here.add(article_id)
             self._commit_counts(session, stats, local)
-        _add(stats, local)
-
-    def store_article(
-        self,
-        session: Session,
-        article_id: int,
-        result: Mapping[str, Any] | Exception | None,
-        stats: ProcessStats,
-        *,
-        reprocess: bool,
-    ) -> None:
-        """Write one article's analysis (inside the caller's transaction)."""
-        version = self.nlp_version
-        article = queue.lock_leased_article(
-            session, article_id, self.worker_id, version, reprocess=reprocess
-        )
-        if article is None:
-            stats.skipped["lease_lost_or_done"] += 1
-            return
-        failure = _failure(result)
-        if failure is not None and article.status != "duplicate" and article.text.strip():
-            # Never written as processed: the next runs retry it (a re-processed
-            # article keeps what its older NLP version found meanwhile).
-            queue.fail_article(article, failure)
-            self._failed_here.add(article.id)
-            log.warning("article %s failed: %s", article.id, failure)
-            stats.failed += 1
-            return
-        prior: set[int] = set()
-        if article.nlp_version is not None:
-            prior = queue.remove_machine_content(session, article.id)
-            session.expire_all()
-        if article.status == "duplicate":
-            self._store_duplicate(session, article, stats, prior)
-            return
-        if not article.text.strip():
-            self._settle(session, article, prior, set(), set(), stats)
-            queue.finish_article(article, version, status="processed", reason="no text")
-            stats.skipped["no_text"] += 1
-            stats.articles += 1
-            return
-        analysis: Mapping[str, Any] = result if isinstance(result, Mapping) else {}
-        outcome = analysis.get("status", "ok")
-        if outcome != "ok":
-            # "empty", "unsupported_language": a named outcome, not an error
-            self._settle(session, article, prior, set(), set(), stats)
-            status = "foreign_language" if outcome == "unsupported_language" else "processed"
-            queue.finish_article(article, version, status=status, reason=f"nlp: {outcome}")
-            stats.skipped[str(outcome)] += 1
-            stats.articles += 1
-            return
-        incidents_in = [i for i in analysis.get("incidents") or () if isinstance(i, Mapping)]
-        published = article.published_at.date() if article.published_at else None
-        drafts = [(inc, draft_from_analysis(inc, published=published)) for inc in incidents_in]
-        waited = time.perf_counter()
-        queue.advisory_lock(session, merge.lock_keys((d for _, d in drafts), self.settings))
-        stats.lock_wait_seconds += time.perf_counter() - waited
-        touched: set[int] = set()
-        created: set[int] = set()
-        prior_roots = {
-            _root(session, inc).id: inc.id
-            for inc in (session.get(Incident, i) for i in prior)
-            if inc is not None
-        }
-        for inc, draft in drafts:
-            found = self._prior_match(session, draft, prior - touched)
-            if found is None:
-                found = merge.best_match(
-                    session, draft, self.settings, exclude=touched, prefer=set(prior_roots)
-                )
-            score: float | None = None
-            if found is None:
-                target = self._create(session, draft)
-                created.add(target.id)
-                stats.new_incidents += 1
-            else:
-                target, score = found
-                # Re-processing puts an article back where a reviewer's merge left it.
-                previous = prior_roots.get(target.id)
-                if previous is not None and previous != target.id and previous not in touched:
-                    target = session.get(Incident, previous) or target
-                if target.id not in prior:
-                    stats.merged += 1
-                self._fill_missing(session, target, draft, audit_changes=target.id not in created)
-            touched.add(target.id)
-            stats.claims += self._attach(session, target, article, inc, draft, score)
-        self._settle(session, article, prior, touched, created, stats)
-        if not drafts:
-            stats.skipped["no_incident"] += 1
-        queue.finish_article(article, version, status="processed", reason=None)
-        stats.articles += 1
-
-    def _prior_match(
-        self, session: Session, draft: merge.Draft, prior: set[int]
-    ) -> tuple[Incident, float] | None:
-        """On re-processing, the incident this article fed before (even one a
-        reviewer merged away) when the new reading is still compatible with it:
-        the article goes back where the reviewer's decisions left it."""
-        best: tuple[Incident, float] | None = None
-        for iid in sorted(prior):
-            incident = session.get(Incident, iid)
-            if incident is None:
-                continue
-            result = merge.score(draft, draft.perpetrators, incident, (), self.settings)
-            if result.score is None or result.score < merge.MERGE_THRESHOLD - 0.2:
-                continue
-            if best is None or result.score > best[1]:
-                best = (incident, result.score)
-        return best
-
-    def _create(self, session: Session, draft: merge.Draft) -> Incident:
-        incident = Incident(
-            status="candidate",
-            event_date=draft.event_date,
-            event_date_end=draft.event_date_end,
-            date_precision=draft.date_precision,
-            place_name=_short(draft.place_name, 300),
-            country=draft.country,
-            admin1=_short(draft.admin1, 200),
-            admin2=_short(draft.admin2, 200),
-            lat=draft.lat,
-            lon=draft.lon,
-            geonames_id=draft.geonames_id,
-            place_precision=draft.place_precision,
-            event_group=draft.event_group,
-            aggregate=draft.aggregate,
-            confidence=draft.confidence,
-            figures_policy=self.settings.figures_policy,
-            victims=[],
-            locked_fields=[],
-        )
-        session.add(incident)
-        session.flush()
-        return incident
-
-    def _fill_missing(
-        self, session: Session, incident: Incident, draft: merge.Draft, *, audit_changes: bool
-    ) -> None:
-        """Improve an existing incident from a new report: a finer place, a known
-        date, a higher confidence — never over a reviewer's locked field."""
-        changes: dict[str, list[Any]] = {}
-
-        def put(column: str, value: Any) -> None:
-            if locked(incident, column) or getattr(incident, column) == value:
-                return
-            changes[column] = [getattr(incident, column), value]
-            setattr(incident, column, value)
-
-        finer = PLACE_RANK.get(draft.place_precision, 0) > PLACE_RANK.get(
-            incident.place_precision, 0
-        )
-        if finer and not any(locked(incident, c) for c in PLACE_FIELDS):
-            for column in PLACE_FIELDS:
-                value = getattr(draft, column)
-                if value is not None:
-                    put(column, value)
-        dated = incident.event_date is None and draft.event_date is not None
-        if dated and not any(locked(incident, c) for c in DATE_FIELDS):
-            for column in DATE_FIELDS:
-                put(column, getattr(draft, column))
-        if draft.confidence > (incident.confidence or 0.0):
-            put("confidence", draft.confidence)
-        if changes and audit_changes:
-            audit.record(
-                session,
-                incident_id=incident.id,
-                user_id=None,
-                action=audit.PIPELINE_UPDATE,
-                before={k: _jsonable(v[0]) for k, v in changes.items()},
-                after={k: _jsonable(v[1]) for k, v in changes.items()},
-                note="place/date/confidence from a new report",
-            )
-
-    def _attach(
-        self,
-        session: Session,
-        incident: Incident,
-        article: Article,
-        inc: Mapping[str, Any],
-        draft: merge.Draft,
-        score: float | None,
-    ) -> int:
-        text = article.text
-        published = article.published_at
-        claims = claims_from_analysis(inc, text)
-        claim_rows = [
-            {
-                "incident_id": incident.id,
-                "article_id": article.id,
-                "published_at": published,
-                "origin": "machine",
-                "nlp_version": self.nlp_version,
-                "merge_score": score,
-                **values,
-            }
-            for values in claims
-        ]
-        # The evidence sentences: where the actors' text as written and the event type come from.
-        sentences = coding.evidence_sentences(inc, text)
-        actor_rows = [
-            {
-                "incident_id": incident.id,
-                "article_id": article.id,
-                "actor": name[:200],
-                "role": role,
-                "origin": "machine",
-                **coding.actor_columns(name, sentences),
-            }
-            for role, names in (("perpetrator", draft.perpetrators), ("target", draft.targets))
-            if not (locked(incident, "actors") or locked(incident, f"{role}s"))
-            for name in dict.fromkeys(names)
-        ]
-        if incident.event_type is None and not (
-            locked(incident, "event_type") or locked(incident, "sub_event_type")
-        ):
-            suggested = coding.event_type_for(sentences, article.language)
-            if suggested is not None:
-                incident.event_type, incident.sub_event_type = suggested
-        spans: dict[tuple[int, int], str] = {}
-        for ev in inc.get("evidence") or ():
-            if isinstance(ev, Mapping):
-                span = _span(ev, len(text))
-                if span is not None:
-                    spans.setdefault(span, text[span[0] : span[1]])
-        if not spans:
-            # Evidence is why an incident exists: fall back to the claims' spans.
-            for values in claims:
-                if values["start"] is not None:
-                    spans.setdefault((values["start"], values["end"]), values["quote"] or "")
-        if not spans:
-            spans[(0, min(len(text), 300))] = text[:300]
-        evidence_rows = [
-            {
-                "incident_id": incident.id,
-                "article_id": article.id,
-                "sentence": sentence,
-                "start": start,
-                "end": end,
-                "similarity": score,
-                "merge_why": draft.merge_why,
-                "origin": "machine",
-            }
-            for (start, end), sentence in spans.items()
-        ]
-        # Bulk INSERTs: several times cheaper than the unit of work for rows
-        # nothing else in this transaction holds as objects.
-        for model, rows in (
-            (Claim, claim_rows),
-            (IncidentActor, actor_rows),
-            (EvidenceMention, evidence_rows),
-        ):
-            if rows:
-                session.execute(insert(model), rows)
-        return len(claims)
-
-    def _settle(
-        self,
-        session: Session,
-        article: Article,
-        prior: set[int],
-        touched: set[int],
-        created: set[int],
-        stats: ProcessStats,
-    ) -> None:
-        """Refresh figures, flags, audit rows and reference matches of every incident
-        this article touched (or, on re-processing, left)."""
-        policy = self.settings.figures_policy
-        for iid in sorted(prior | touched):
-            incident = session.get(Incident, iid)
-            if incident is None:
-                continue
-            if (
-                iid in prior
-                and iid not in touched
-                and queue.is_untouched_and_empty(session, incident)
-            ):
-                session.delete(incident)
-                session.flush()
-                continue
-            ledger_root = _root(session, incident)
-            for target in dict.fromkeys([incident, ledger_root]):
-                changes = ledger.refresh_incident(session, target, policy)
-                if changes and target.id not in created:
-                    audit.record(
-                        session,
-                        incident_id=target.id,
-                        user_id=None,
-                        action=audit.PIPELINE_UPDATE,
-                        before={k: _jsonable(v[0]) for k, v in changes.items()},
-                        after={k: _jsonable(v[1]) for k, v in changes.items()},
-                        note=f"figures recomputed after article {article.id}",
-                    )
-            if iid in touched and iid not in prior and ledger_root.status in REVIEWED:
-                if not ledger_root.new_evidence:
-                    ledger_root.new_evidence = True
-                audit.record(
-                    session,
-                    incident_id=ledger_root.id,
-                    user_id=None,
-                    action=audit.PIPELINE_NEW_EVIDENCE,
-                    before={},
-                    after={"article_id": article.id, "url": article.url, "new_evidence": True},
-                    note="new evidence since review",
-                )
-                stats.reviewed_flagged += 1
-            if ledger_root.status != "merged":
-                if self._have_references:
-                    matching.match_incident(session, ledger_root, self.settings)
-                elif ledger_root.match_label is not None:
-                    # nothing imported to compare with: not checked (NULL), never "novel"
-                    ledger_root.match_label = None
-                    ledger_root.match_ref_id = None
-                    ledger_root.match_score = None
-        session.flush()
-
-    def _store_duplicate(
-        self, session: Session, article: Article, stats: ProcessStats, prior: set[int]
-    ) -> None:
-        """A (near-)duplicate adds evidence to its original's incidents, never new ones."""
-        original = session.get(Article, article.duplicate_of) if article.duplicate_of else None
-        if original is not None and original.nlp_version is None:
-            # Its original waits in the queue (maybe leased by another worker):
-            # leave this one for a later run rather than guess.
-            article.lease_owner = None
-            article.lease_expires = None
-            self._left_behind.add(article.id)
-            stats.skipped["original_not_processed"] += 1
-            return
-        touched: set[int] = set()
-        if original is not None:
-            mentions = session.scalars(
-                select(EvidenceMention).where(
-                    EvidenceMention.article_id == original.id,
-                    EvidenceMention.origin == "machine",
-                )
-            )
-            for mention in list(mentions):
-                at = article.text.find(mention.sentence) if mention.sentence else -1
-                if at < 0:
-                    continue
-                incident = _root(session, mention.incident)
-                exists = session.scalar(
-                    select(EvidenceMention.id).where(
-                        EvidenceMention.incident_id == incident.id,
-                        EvidenceMention.article_id == article.id,
-                        EvidenceMention.start == at,
-                        EvidenceMention.end == at + len(mention.sentence),
-                    )
-                )
-                if exists is None:
-                    session.add(
-                        EvidenceMention(
-                            incident_id=incident.id,
-                            article_id=article.id,
-                            sentence=mention.sentence,
-                            start=at,
-                            end=at + len(mention.sentence),
-                            similarity=1.0,
-                            origin="machine",
-                        )
-                    )
-                    session.flush()
-                touched.add(incident.id)
-        for iid in prior - touched:
-            left = session.get(Incident, iid)
-            if left is not None:
-                ledger.refresh_incident(session, left, self.settings.figures_policy)
-        reason = f"duplicate of {article.duplicate_of}" if article.duplicate_of else "duplicate"
-        queue.finish_article(article, self.nlp_version, status="duplicate", reason=reason)
-        stats.evidence_only += 1
-        stats.articles += 1
-
-
-def _failure(result: Mapping[str, Any] | Exception | None) -> str | None:
-    """Why an analysis result is a failure (the reason stored), or None."""
-    if result is None:
-        return "not analysed"
-    if isinstance(result, Exception):
-        return f"analysis failed: {type(result).__name__}: {result}"
-    if result.get("status") == "error":
-        return f"nlp error: {result.get('error') or 'unknown'}"
-    return None
-
-
-def _add(total: ProcessStats, part: ProcessStats) -> None:
-    total.articles += part.articles
-    total.claims += part.claims
-    total.new_incidents += part.new_incidents
-    total.merged += part.merged
-    total.evidence_only += part.evidence_only
-    total.reviewed_flagged += part.reviewed_flagged
-    total.failed += part.failed
-    total.skipped.update(part.skipped)
-    total.lock_wait_seconds += part.lock_wait_seconds
-    total.reclaimed += part.reclaimed
+        add_stats(stats, local)

@@ -1,11 +1,12 @@
 """From one text to candidate incidents: what ``civwatch analyze`` prints.
 
-:class:`Analyzer` loads each language's pipeline once (``nlp.pipeline``) and
-returns the DESIGN.md ``analyze`` object ``{"lang", "incidents": [...]}``;
-:meth:`Analyzer.analyze_docs` does the same over many texts with ``nlp.pipe``
-for the processing stage.
+:class:`Analyzer` loads each language's pipeline once (``nlp.pipeline``).
+:meth:`Analyzer.analyze_docs` turns many texts into typed results
+(:class:`nlp.result.DocResult`, with ``nlp.pipe``) for the processing stage and
+the commands; :meth:`Analyzer.analyze` returns the DESIGN.md ``analyze`` object
+``{"lang", "incidents": [...]}`` of one text, the JSON form.
 
-Input is treated as hostile, each case with a named outcome in ``"status"``:
+Input is treated as hostile, each case with a named outcome in ``status``:
 
 * ``"ok"`` — analysed;
 * ``"empty"`` — nothing but whitespace (or HTML with no main text): no incidents;
@@ -14,10 +15,10 @@ Input is treated as hostile, each case with a named outcome in ``"status"``:
   the English grammar; pass ``lang="en"``/``"fr"`` to force an analysis;
 * control characters are replaced by spaces (offsets stay valid);
 * HTML given without ``html=True`` is detected and extracted anyway
-  (``"input": "html-detected"``); evidence offsets then point into the
+  (``input="html-detected"``); evidence offsets then point into the
   extracted text, which is why evidence carries its text too;
 * ``"error"`` — a component failed on this text (a bug): the error is logged and
-  named in ``"error"``; the other texts of the batch are still analysed;
+  named in ``error``; the other texts of the batch are still analysed;
 * long texts (5 MB) and texts with no sentence boundaries are cut into chunks
   of at most ``CHUNK_CHARS`` at paragraph, sentence or word boundaries, so
   memory stays bounded and nothing is skipped.
@@ -40,6 +41,7 @@ from nlp.assemble import assemble
 from nlp.claims import doc_text
 from nlp.dates import find_dates
 from nlp.pipeline import DEFAULT_FOCUS, load_pipeline
+from nlp.result import DocResult, Incident
 
 log = logging.getLogger(__name__)
 
@@ -146,19 +148,18 @@ class Analyzer:
         html: bool = False,
         focus_countries: Iterable[str] | None = None,
     ) -> dict[str, Any]:
-        """The DESIGN.md ``analyze`` object for one text."""
+        """The DESIGN.md ``analyze`` object for one text (what the command prints)."""
         item = AnalyzeInput("", text, published, lang, html)
         result = next(self.analyze_docs([item], focus_countries=focus_countries))
-        result.pop("id", None)
-        return result
+        return result.as_dict(with_id=False)
 
     def analyze_docs(
         self,
         items: Iterable[AnalyzeInput],
         batch_size: int = 16,
         focus_countries: Iterable[str] | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """One ``{"id", "lang", "status", "incidents"}`` per input, in input order.
+    ) -> Iterator[DocResult]:
+        """One :class:`DocResult` per input, in input order.
 
         Texts are processed with ``nlp.pipe`` in batches; a long text is cut
         into chunks (see :func:`chunks`) whose incidents are concatenated.
@@ -173,19 +174,18 @@ class Analyzer:
         if batch:
             yield from self._run(batch, focus)
 
-    def _run(self, batch: list[AnalyzeInput], focus: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    def _run(self, batch: list[AnalyzeInput], focus: tuple[str, ...]) -> Iterator[DocResult]:
         prepared = [self.prepare(item.text, item.lang, item.html) for item in batch]
-        results: list[dict[str, Any]] = []
+        results: list[DocResult] = []
         jobs: dict[str, list[tuple[int, int, str]]] = {"en": [], "fr": []}
         for i, (item, (text, lang, extra)) in enumerate(zip(batch, prepared, strict=True)):
-            result: dict[str, Any] = {"id": item.id, "lang": lang, "status": "ok", **extra}
-            result["incidents"] = []
+            result = DocResult(item.id, lang, input=extra.get("input"))
             results.append(result)
             if not text.strip():
-                result["status"] = "empty"
+                result.status = "empty"
                 continue
             if lang not in ("en", "fr"):
-                result["status"] = "unsupported_language"
+                result.status = "unsupported_language"
                 continue
             for offset, piece in chunks(text):
                 jobs[lang].append((i, offset, piece))
@@ -203,10 +203,10 @@ class Analyzer:
                         done.extend(self._pieces(nlp, [job], batch, focus))
                     except Exception as exc:
                         log.exception("NLP failed on item %r", batch[job[0]].id)
-                        results[job[0]]["status"] = "error"
-                        results[job[0]]["error"] = f"{type(exc).__name__}: {exc}"[:300]
+                        results[job[0]].status = "error"
+                        results[job[0]].error = f"{type(exc).__name__}: {exc}"[:300]
             for i, incidents in done:
-                results[i]["incidents"].extend(incidents)
+                results[i].incidents.extend(incidents)
         yield from results
 
     def _pieces(
@@ -215,7 +215,7 @@ class Analyzer:
         pieces: list[tuple[int, int, str]],
         batch: list[AnalyzeInput],
         focus: tuple[str, ...],
-    ) -> list[tuple[int, list[dict[str, Any]]]]:
+    ) -> list[tuple[int, list[Incident]]]:
         docs = nlp.pipe((_make_doc(nlp, p) for _, _, p in pieces), batch_size=PIPE_BATCH)
         out = []
         for (i, offset, _), doc in zip(pieces, docs, strict=True):
@@ -225,16 +225,15 @@ class Analyzer:
     @staticmethod
     def _incidents(
         doc: Doc, published: date | None, offset: int, focus: tuple[str, ...]
-    ) -> list[dict[str, Any]]:
+    ) -> list[Incident]:
         dates = find_dates(doc_text(doc), doc.lang_, published)
-        out = []
-        for incident in assemble(doc, dates, published, focus):
-            data = incident.as_dict()
-            if offset:
-                for ev in data["evidence"]:
+        incidents = assemble(doc, dates, published, focus)
+        if offset:  # a chunk of a long text: offsets into the whole text
+            for incident in incidents:
+                for ev in incident.evidence:
                     ev["start"] += offset
                     ev["end"] += offset
-                for claim in data["claims"]:
+                for claim in incident.claims:
                     for key in ("start", "end", "number_start", "number_end"):
                         if claim.get(key) is not None:
                             claim[key] += offset
@@ -242,5 +241,4 @@ class Analyzer:
                         claim["sentence"][0] + offset,
                         claim["sentence"][1] + offset,
                     ]
-            out.append(data)
-        return out
+        return incidents

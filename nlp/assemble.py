@@ -62,54 +62,17 @@ from nlp.placechoice import (
     text_country,
     usable_place,
 )
+from nlp.places import Place
+from nlp.result import Incident
 from nlp.roles import actor_roles
 from nlp.textnorm import fold_keep_length as fold
 from settings import DEFAULT_FOCUS
 
 
 @dataclass
-class Incident:
-    """A candidate incident as ``analyze`` prints it (see DESIGN.md)."""
-
-    killed: dict[str, int | None]
-    injured: dict[str, int | None]
-    abducted: dict[str, int | None]
-    victims: list[str]
-    location: dict[str, Any]
-    perpetrators: list[str]
-    targets: list[str]
-    event_date: str | None
-    event_date_end: str | None
-    date_precision: str
-    aggregate: bool
-    confidence: float
-    evidence: list[dict[str, Any]]
-    claims: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form, keys in DESIGN.md order."""
-        return {
-            "killed": self.killed,
-            "injured": self.injured,
-            "abducted": self.abducted,
-            "victims": self.victims,
-            "location": self.location,
-            "perpetrators": self.perpetrators,
-            "targets": self.targets,
-            "event_date": self.event_date,
-            "event_date_end": self.event_date_end,
-            "date_precision": self.date_precision,
-            "aggregate": self.aggregate,
-            "confidence": self.confidence,
-            "evidence": self.evidence,
-            "claims": self.claims,
-        }
-
-
-@dataclass
 class _Event:
     aggregate: bool
-    place: Any | None  # nlp.places.Place
+    place: Place | None
     place_rank: int  # see place_rank; 3 = only a reference point was written
     date: DateMention | None
     claims: list[Claim] = field(default_factory=list)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 from nlp.claimgrammar import Grammar, load_cues
 from nlp.claims import SIDE_OF, Claim, _Link
 from nlp.numbers import Quantity
+from nlp.result import ClaimKind
 
 _CATEGORY_PRIORITY = ("peacekeepers", "soldiers", "militants", "women", "children", "civilians")
 
@@ -145,7 +146,7 @@ def claims_from_link(
     for kind in kinds:
         out.append(
             Claim(
-                kind=kind,
+                kind=cast(ClaimKind, kind),  # a kind of the lexicon
                 min=lo,
                 max=hi,
                 qualifier=q.qualifier,
@@ -255,7 +256,7 @@ def negation_claims(
                 seen.add(kind)
                 out.append(
                     Claim(
-                        kind=kind,
+                        kind=cast(ClaimKind, kind),
                         min=0,
                         max=0,
                         qualifier=sent[m.start() : m.end()],

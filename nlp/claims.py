@@ -35,6 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.numbers import Quantity
+from nlp.result import ClaimKind, LinkPosition
 
 if TYPE_CHECKING:
     from nlp.claimcomponent import ClaimsComponent
@@ -59,7 +60,7 @@ if not Doc.has_extension("claims"):
 class Claim:
     """One casualty figure as a text states it."""
 
-    kind: str  # killed | injured | abducted
+    kind: ClaimKind
     min: int | None
     max: int | None
     qualifier: str | None  # as written ("at least", "une vingtaine", "dozens")
@@ -105,7 +106,7 @@ class _Link:
     kind: str
     trigger_start: int
     trigger_end: int
-    position: str  # "after" | "before" | "coordinated"
+    position: LinkPosition
     victims_start: int
     victims_end: int
     combined_kinds: tuple[str, ...] = ()

@@ -78,12 +78,12 @@ def analyze_cmd(
     if jsonl:
         inputs = _jsonl_inputs(jsonl, lang, is_html)
         for result in analyzer.analyze_docs(inputs):
-            click.echo(json.dumps(result, ensure_ascii=False))
+            click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         return
-    result = analyzer.analyze(
+    one = analyzer.analyze(
         _read_text(source), lang=lang, published=_parse_date(published), html=is_html
     )
-    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(one, ensure_ascii=False, indent=2))
 
 
 def _jsonl_inputs(path: str, lang: str, is_html: bool) -> Any:

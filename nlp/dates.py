@@ -35,6 +35,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from nlp.result import DatePrecision
 from nlp.textnorm import fold_keep_length as fold
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -49,7 +50,7 @@ class DateMention:
     text: str
     date: dt.date | None
     end_date: dt.date | None
-    precision: str  # day | week | month | year | unknown
+    precision: DatePrecision
     reporting: bool = False  # dates a statement ("said Monday"), not the event
     period: bool = False  # a period total's span ("since 2015", "first quarter")
 
@@ -179,7 +180,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         found.append(mention)
 
     def mention(
-        m: re.Match[str], d1: date | None, d2: date | None, precision: str, **kw: bool
+        m: re.Match[str], d1: date | None, d2: date | None, precision: DatePrecision, **kw: bool
     ) -> DateMention:
         return DateMention(m.start(), m.end(), text[m.start() : m.end()], d1, d2, precision, **kw)
 
@@ -190,7 +191,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     ):
         d1 = _full_date(m.group(1), m.group(2), m.group(3), start=True)
         d2 = _full_date(m.group(4), m.group(5), m.group(6), start=False)
-        prec = "day" if m.group(1) and m.group(4) else "month"
+        prec: DatePrecision = "day" if m.group(1) and m.group(4) else "month"
         add(m, mention(m, d1, d2, prec, period=True))
     # Periods between two days of different months, the year written once at the end:
     # "between 1 January and 31 March 2022", "du 1er avril au 30 juin 2022",

@@ -291,7 +291,7 @@ def predict(items: list[dict[str, Any]], analyzer: Analyzer) -> list[list[dict[s
         )
         for item in items
     ]
-    return [result["incidents"] for result in analyzer.analyze_docs(inputs)]
+    return [result.as_dict()["incidents"] for result in analyzer.analyze_docs(inputs)]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from nlp.countries import load_countries
+from nlp.result import GazetteerSource, PlacePrecision
 from nlp.textnorm import compact_key, name_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -71,10 +72,10 @@ class Entry:
     geonames_id: int | None
     feature: str
     population: int
-    source: str  # "geonames" | "overlay" | "country"
+    source: GazetteerSource
 
     @property
-    def precision(self) -> str:
+    def precision(self) -> PlacePrecision:
         """How precisely this entry locates an event."""
         if self.feature == "region":
             return "region"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from text_to_num import text2num
 
+from nlp.result import QuantityKind
 from nlp.textnorm import fold_keep_accents, unify_punctuation
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -40,7 +41,7 @@ class Quantity:
     min: int | None
     max: int | None
     qualifier: str | None  # as written: "at least", "plus de", "about", "dozens" …
-    kind: str  # "exact" | "approx" | "vague" | "range"
+    kind: QuantityKind
     blocked: str | None = None  # why this can never be a casualty figure
     article: bool = False  # "un"/"une"/"one"/"a": also an article or pronoun
 
@@ -56,7 +57,7 @@ class NumberLexicon:
 
     lang: str
     phrase_re: re.Pattern[str]  # approximations and vague quantities
-    phrases: dict[str, tuple[int, str]]  # folded phrase -> (value, "approx" | "vague")
+    phrases: dict[str, tuple[int, QuantityKind]]  # folded phrase -> (value, kind)
     words_re: re.Pattern[str]
     digits_re: re.Pattern[str]
     qualifier_re: re.Pattern[str]
@@ -82,7 +83,7 @@ def load_lexicon(lang: str) -> NumberLexicon:
     """Load and compile the number vocabulary of ``lang`` ("en" or "fr")."""
     spec = json.loads((DATA / lang / "claims_quantities.json").read_text(encoding="utf-8"))
     dates = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
-    phrases: dict[str, tuple[int, str]] = {}
+    phrases: dict[str, tuple[int, QuantityKind]] = {}
     for phrase, value in spec["approximate"].items():
         phrases[fold_keep_accents(phrase)] = (int(value), "approx")
     for phrase, value in spec["vague"].items():
@@ -153,7 +154,7 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
     # Quotation marks inside a quantity ("a “significant number” of") do not change it;
     # blanking them keeps every offset valid.
     text = text.translate(_QUOTES_TO_SPACE)
-    raw: list[tuple[int, int, int, str, bool]] = []  # start, end, value, kind, article
+    raw: list[tuple[int, int, int, QuantityKind, bool]] = []  # start, end, value, kind, article
     taken = bytearray(len(text) + 1)
 
     def claim_span(start: int, end: int) -> bool:
@@ -186,7 +187,7 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
     raw.sort()
 
     # Ranges: "60 to 100", "entre 60 et 100", "between 12 and 15", "four or five".
-    merged: list[tuple[int, int, int, int | None, str, bool]] = []
+    merged: list[tuple[int, int, int, int | None, QuantityKind, bool]] = []
     i = 0
     while i < len(raw):
         start, end, value, kind, article = raw[i]
@@ -223,7 +224,7 @@ def _qualify(
     end: int,
     value: int,
     upper: int | None,
-    kind: str,
+    kind: QuantityKind,
     article: bool,
 ) -> Quantity:
     before = unify_punctuation(text[max(0, start - 40) : start])

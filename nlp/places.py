@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from nlp.gazetteer import Entry, load_gazetteer
+from nlp.result import MentionKind, PlacePrecision
 from settings import DEFAULT_FOCUS
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class Place:
     lat: float | None
     lon: float | None
     geonames_id: int | None
-    precision: str  # "point" | "admin2" | "admin1" | "country" | "region" | "unresolved"
+    precision: PlacePrecision
     feature: str | None  # GeoNames "P.PPL", "A.ADM1", … or "overlay"
     population: int | None
 
@@ -66,7 +67,7 @@ def register_extensions() -> None:
 register_extensions()
 
 
-def place_from_entry(entry: Entry, written: str, precision: str | None = None) -> Place:
+def place_from_entry(entry: Entry, written: str, precision: PlacePrecision | None = None) -> Place:
     """A :class:`Place` for text ``written`` resolved to ``entry``."""
     return Place(
         name=written,
@@ -91,7 +92,7 @@ def unresolved_place(written: str) -> Place:
 class _Mention:
     start: int
     end: int
-    kind: str  # "gaz" | "country" | "admin" | "region" | "unresolved"
+    kind: MentionKind
     key: str
     candidates: list[Entry]
     iso2: str | None = None

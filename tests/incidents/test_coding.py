@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from incidents.coding import actor_columns, actor_details, evidence_sentences
+from nlp.result import Incident
 
 
 def test_actor_text_as_written_and_type() -> None:
@@ -29,14 +30,26 @@ def test_evidence_sentences_use_claim_sentence_offsets_and_ignore_bad_ones() -> 
     text = "First sentence here. Seven people were killed in Gao. Last one."
     start = text.index("Seven")
     end = text.index("Last") - 1
-    inc = {
-        "claims": [
+    inc = Incident(
+        killed={"min": 7, "max": 7},
+        injured={"min": None, "max": None},
+        abducted={"min": None, "max": None},
+        victims=["unknown"],
+        location={},
+        perpetrators=[],
+        targets=[],
+        event_date=None,
+        event_date_end=None,
+        date_precision="unknown",
+        aggregate=False,
+        confidence=0.5,
+        claims=[
             {"sentence": [start, end]},
             {"sentence": [5, 999]},  # past the text
             {"sentence": "bad"},
         ],
-        "evidence": [{"text": "Seven people were killed"}, {"text": ""}],
-    }
+        evidence=[{"text": "Seven people were killed"}, {"text": ""}],
+    )
     assert evidence_sentences(inc, text) == [
         "Seven people were killed in Gao.",
         "Seven people were killed",

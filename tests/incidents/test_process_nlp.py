@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from storage import Database
 from storage.models import Article, Claim, EvidenceMention, Incident, JobRun
 from tests.incidents.corpus import backlog
 from tests.incidents.helpers import add_article
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -203,14 +203,17 @@ def test_sigterm_releases_the_batch(sqlite_db: Database, tmp_path: Path) -> None
     total = _store_backlog(sqlite_db, 12, 4)
     url = sqlite_db.engine.url.render_as_string(hide_password=False)
     proc = _process(url, tmp_path, "--batch-size", "20", "--worker-id", "polite")
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
+
+    def first_article_stored_or_exited() -> bool:
+        if proc.poll() is not None:
+            return True  # ended early: the checks below say how
         with sqlite_db.sessions() as s:
-            if s.scalar(
+            done = s.scalar(
                 select(func.count()).select_from(Article).where(Article.nlp_version.is_not(None))
-            ):
-                break
-        time.sleep(0.01)
+            )
+        return bool(done)
+
+    wait_until(first_article_stored_or_exited, 120, "the first processed article")
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 128 + signal.SIGTERM, err

@@ -2,7 +2,8 @@
 unrelated attack kept apart; reviewer-safe re-processing; duplicates; threading.
 
 The analysis dicts stand for NLP output on texts written for these tests (see
-helpers.py), so the expected incidents are known by construction.
+helpers.py), so the expected incidents are known by construction; they are read
+as the NLP's typed result (``nlp.result.doc_result_from_dict``) before storing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 
 from incidents.ledger import refresh_incident
 from incidents.process import Processor, ProcessStats
+from nlp.result import doc_result_from_dict
 from settings import Settings
 from storage import Database, audit, workqueue
 from storage.models import (
@@ -163,7 +165,10 @@ def run(
     proc = Processor(db, settings, nlp_version=version, worker_id="w")
     stats = ProcessStats()
     for article_id in lease(db, "w", version, reprocess=reprocess):
-        proc.store(article_id, results.get(article_id), stats, reprocess=reprocess)
+        result = results.get(article_id)
+        if isinstance(result, dict):
+            result = doc_result_from_dict(result)
+        proc.store(article_id, result, stats, reprocess=reprocess)
     return stats
 
 

@@ -209,12 +209,12 @@ def test_analyze_docs_keeps_order_and_ids(analyzer: Analyzer) -> None:
         AnalyzeInput("c", EN_TEXT, date(2024, 3, 12)),
     ]
     results = list(analyzer.analyze_docs(items, batch_size=2))
-    assert [(r["id"], r["lang"], r["status"]) for r in results] == [
+    assert [(r.id, r.lang, r.status) for r in results] == [
         ("a", "fr", "ok"),
         ("b", "other", "empty"),
         ("c", "en", "ok"),
     ]
-    assert results[0]["incidents"] and results[2]["incidents"]
+    assert results[0].incidents and results[2].incidents
 
 
 # -- the command -------------------------------------------------------------------
@@ -333,9 +333,10 @@ def test_a_failing_component_names_the_error_and_spares_the_batch() -> None:
         AnalyzeInput("bad", "EXPLODE: gunmen killed 6 herders.", lang="en"),
         AnalyzeInput("ok2", "Gunmen killed 7 herders on Monday.", lang="en"),
     ]
-    results = {r["id"]: r for r in OnePipeline().analyze_docs(items)}
-    assert results["bad"]["status"] == "error"
-    assert "RuntimeError: component bug" in results["bad"]["error"]
-    assert results["bad"]["incidents"] == []
-    assert [i["killed"]["min"] for i in results["ok1"]["incidents"]] == [5]
-    assert [i["killed"]["min"] for i in results["ok2"]["incidents"]] == [7]
+    results = {r.id: r for r in OnePipeline().analyze_docs(items)}
+    assert results["bad"].status == "error"
+    assert results["bad"].error is not None
+    assert "RuntimeError: component bug" in results["bad"].error
+    assert results["bad"].incidents == []
+    assert [i.killed["min"] for i in results["ok1"].incidents] == [5]
+    assert [i.killed["min"] for i in results["ok2"].incidents] == [7]

@@ -15,12 +15,13 @@ from nlp.analyze import Analyzer
 from nlp.assemble import _figures, _side_groups, assemble
 from nlp.claims import Claim
 from nlp.dates import find_dates
+from nlp.result import ClaimKind
 
 
 def claim(
     lo: int | None,
     hi: int | None,
-    kind: str = "killed",
+    kind: ClaimKind = "killed",
     category: str = "civilians",
     start: int = 0,
     sentence: tuple[int, int] = (0, 100),
