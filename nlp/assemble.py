@@ -238,14 +238,21 @@ def assemble(
         ]
         cue_zone = cue_zone[: max(0, min(len(cue_zone), s_end - (claim.end + 40) + len(cue_zone)))]
         new_cue = prev is not None and bool(cues.new_event.search(cue_zone))
+        found = _bodies_found(claim, norm)
         target = None
-        if not new_cue:
+        if not new_cue or found:
             for event in reversed(events):
-                if _compatible(event, claim, aggregate, place, rank, when) and not (
-                    _another_figure(event, claim, norm, place)
-                ):
+                if not _compatible(event, claim, aggregate, place, rank, when):
+                    continue
+                if found and _within_toll(event, claim):
                     target = event
                     break
+                if not (new_cue or _another_figure(event, claim, norm, place)):
+                    target = event
+                    break
+        if target is not None and found and _within_toll(target, claim):
+            prev = claim
+            continue  # a count of the bodies found: part of the toll, not another figure
         if target is None:
             target = _Event(aggregate, place, rank, when)
             target.multi_country = _countries_in(claim.sentence, places) > 1
@@ -464,6 +471,33 @@ def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -
     return not _ACCOUNT.search(norm, a, b)
 
 
+# "the bodies of 11 people were found", "les corps de dix personnes ont été
+# retrouvés": the discovery of victims of the event told around it, not an event.
+_BODIES_FOUND = re.compile(
+    r"\b(?:bodies|body|corpses?|remains|corps|cadavres?|depouilles?)\b[^.;]{0,80}?\b(?:found|"
+    r"discovered|recovered|retrieved|retrouves?|retrouvees?|decouverts?|decouvertes?|"
+    r"recuperes?)\b"
+    r"|\b(?:found|discovered|recovered|retrouve|decouvert)\b[^.;]{0,20}?\b(?:the )?"
+    r"(?:bodies|corpses|remains|corps|cadavres|depouilles)\b"
+)
+
+
+def _bodies_found(claim: Claim, norm: str) -> bool:
+    a, b = claim.sentence
+    return claim.kind == "killed" and bool(_BODIES_FOUND.search(norm, a, b))
+
+
+def _within_toll(event: _Event, claim: Claim) -> bool:
+    """The claim's figure is at most a toll the event already has for its side."""
+    value = claim.min if claim.min is not None else claim.max
+    tolls = [
+        c.max if c.max is not None else c.min
+        for c in event.claims
+        if c.kind == claim.kind and c.side == claim.side and not c.vague
+    ]
+    return value is not None and any(t is not None and value <= t for t in tolls)
+
+
 def _compatible(
     event: _Event,
     claim: Claim,
@@ -604,7 +638,7 @@ _BORDER_AFTER = re.compile(r"^\W{0,3}(?:border|borders|frontier|frontiere|fronti
 
 def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
     """A reference point: "border with X", "12 km from X", "near the X border", "maire de X"."""
-    before = norm[max(0, span.start_char - 30) : span.start_char]
+    before = norm[max(0, span.start_char - 45) : span.start_char]
     after = norm[span.end_char : span.end_char + 15]
     return bool(cues.location_exclude.search(before) or _BORDER_AFTER.match(after))
 
@@ -709,7 +743,7 @@ def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
                 and c.sentence == claim.sentence
                 and not c.vague
                 and not claim.vague
-                and (c.min, c.max) != (claim.min, claim.max)
+                and not _overlap(c, claim)
                 and c.min != 0
                 and claim.min != 0
                 and not claim.revised
@@ -724,6 +758,14 @@ def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
         if not placed:
             groups.append([claim])
     return groups
+
+
+def _overlap(a: Claim, b: Claim) -> bool:
+    """Two figures that can be one toll: "43" and "at least 43" (a headline run into
+    its lead), not "43" and "12"."""
+    if (a.min, a.max) == (b.min, b.max):
+        return True
+    return a.min is not None and a.min == b.min and (a.max is None or b.max is None)
 
 
 def _neighbour_side(claim: Claim, known: list[Claim]) -> str:
@@ -869,7 +911,8 @@ _GENERIC_RANK = {"unidentified gunmen": 0, "suspected jihadists": 1, "self-defen
 _CLAIMANT_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|"
     r"confirmed|added|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|"
-    r"a precise|affirme|rapporte)\b"
+    r"a precise|affirme|rapporte|a confirme|ont confirme|fait etat|a communique|"
+    r"a rapporte|ont rapporte|deplore|deplorent)\b"
 )
 _SOURCE_BEFORE = re.compile(
     r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a)\s+"
@@ -877,6 +920,13 @@ _SOURCE_BEFORE = re.compile(
 )
 
 
+# Inverted speech: "a indiqué pour sa part un membre des VDP", "said a member of the
+# VDP": the actor is the speaker's affiliation.
+_SPEAKER_OF_BEFORE = re.compile(
+    r"(?:\b(?:a|ont) (?:indique|declare|precise|affirme|confie|explique|rapporte|ajoute|"
+    r"souligne|temoigne)|\bsaid|\btold \w+|\badded)\b[^.;]{0,30}?\b(?:un|une|le|la|les|l'|a|an|the)"
+    r"\s*(?:[\w-]+\s+){0,2}?(?:des|du|de la|de l'|de|of the|of)(?:\s+[\w'-]+){0,8}?\s*\(?\s*$"
+)
 _PASSIVE_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:was|were|been|is|are|a ete|ont ete|est|sont)\b")
 # "in conflict with X", "contre X": X is the other side, not the perpetrator.
 _OPPONENT_BEFORE = re.compile(
@@ -957,7 +1007,13 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 type=actor.type,
                 start=span.start_char,
                 in_victims=in_victims,
-                claimant=bool(_SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after)),
+                claimant=bool(
+                    _SOURCE_BEFORE.search(before)
+                    or _CLAIMANT_AFTER.match(after)
+                    or _SPEAKER_OF_BEFORE.search(
+                        norm[max(0, span.start_char - 110) : span.start_char]
+                    )
+                ),
                 agent=agent,
                 opponent=bool(_OPPONENT_BEFORE.search(before)),
                 claimed=bool(_CLAIMED_BEFORE.search(before) or _CLAIMED_AFTER.match(after)),
@@ -1001,11 +1057,19 @@ def _roles(
     ]
     first_claim = min(c.start for c in group)
 
-    def armed(ms: list[_ActorMention], allow_claimant: bool = False) -> list[str]:
+    def armed(
+        ms: list[_ActorMention], allow_claimant: bool = False, ally: bool = True
+    ) -> list[str]:
+        # Among generic descriptors, the agent of an attack verb ("des individus
+        # armés ont attaqué") over those merely named around it ("des terroristes").
+        cands = [m for m in ms if m.type not in STATE_TYPES]
+        if all(m.canonical in _GENERIC_RANK for m in cands) and any(m.agent for m in cands):
+            ms = [m for m in cands if m.agent]
         return [
             m.canonical
             for m in ms
             if m.type not in STATE_TYPES
+            and (ally or m.canonical != "VDP")
             and m.type != "peacekeepers"
             and not m.in_victims
             and not m.opponent
@@ -1058,7 +1122,11 @@ def _roles(
             perps = armed(in_paragraph)[:1]
         targets = ["civilians"] if side == "civilians" else []
     elif side == "soldiers":
-        perps = armed(mine) or armed(around) or armed(in_paragraph)[:1]
+        perps = (
+            armed(mine, ally=False)
+            or armed(around, ally=False)
+            or armed(in_paragraph, ally=False)[:1]
+        )
         victims = [
             m.canonical for m in mine if m.in_victims and m.type in STATE_TYPES | {"militia"}
         ]
