@@ -269,7 +269,8 @@ def assemble(
     incidents: list[Incident] = []
     first_single = next((e for e in events if not e.aggregate), None)
     for idx, event in enumerate(events):
-        _refine_place(event, places, norm, cues, doc, first=event is first_single)
+        others = frozenset(s for e in events if e is not event for s in e.sentences)
+        _refine_place(event, places, norm, cues, doc, first=event is first_single, others=others)
         if event.place is not None and not event.aggregate and event.place_rank == 2:
             # A country alone names no scene for a single event; it still gives the country.
             event.country = event.place.country
@@ -663,11 +664,39 @@ def _folded(doc: Doc) -> str:
     return folded
 
 
+# "the village of X", "le hameau de X": a settlement named as such.
+_VILLAGE_BEFORE = re.compile(
+    r"\b(?:village|hamlet|locality|settlement|villages|localite|hameau|hameau de culture|"
+    r"campement)\s+(?:of|de|d')\s*$"
+)
+
+
+def _only_near(event: _Event, places: list[Span], norm: str) -> bool:
+    """Every mention of the event's place in its sentences is "near X" / "près de X"."""
+    spans = [
+        s
+        for s in places
+        if s._.place is event.place and any(a <= s.start_char < b for a, b in event.sentences)
+    ]
+    return bool(spans) and all(
+        _NEAR_BEFORE.search(norm[max(0, s.start_char - 40) : s.start_char]) for s in spans
+    )
+
+
 def _refine_place(
-    event: _Event, places: list[Span], norm: str, cues: EventCues, doc: Doc, first: bool
+    event: _Event,
+    places: list[Span],
+    norm: str,
+    cues: EventCues,
+    doc: Doc,
+    first: bool,
+    others: frozenset[tuple[int, int]] = frozenset(),
 ) -> None:
-    """Prefer a village or town named next to the claims over a region in their sentence."""
-    if event.place is not None and event.place_rank == 0:
+    """Prefer a village or town named next to the claims over a region in their sentence,
+    and a village named as the target ("the village of X") over a town the claim's
+    sentence only places the attack near ("an attack near Boulsa")."""
+    near = event.place is not None and event.place_rank == 0 and _only_near(event, places, norm)
+    if event.place is not None and event.place_rank == 0 and not near:
         return
     if event.aggregate and event.place is not None and event.place_rank in (1, 2):
         return
@@ -695,6 +724,18 @@ def _refine_place(
             event.place, event.place_rank = span._.place, pool[0][0][0]
         return
     pool = [c for c in candidates if c[0][0] == 0]
+    if near:
+        # Only a village the event's own sentences lead to, not another event's scene
+        # nor the lead-in of a later event ("… near Hombori. Gunmen attacked the village
+        # of Kobou. … 12 were killed").
+        own_end = max(b for _, b in event.sentences)
+        pool = [
+            c
+            for c in pool
+            if _VILLAGE_BEFORE.search(norm, 0, c[1].start_char)
+            and not any(a <= c[1].start_char < b for a, b in others)
+            and not (c[1].start_char > own_end and any(a > c[1].start_char for a, _ in others))
+        ]
     if event.place is None and not pool and first:
         firsts = [s for s in places if _rank(s._.place) == 0 and _usable(s, norm, cues)]
         pool = [((0, 0), s) for s in firsts[:1]]

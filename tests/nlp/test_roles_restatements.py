@@ -118,3 +118,51 @@ def test_two_different_tolls_in_one_sentence_stay_apart(analyzer: Analyzer) -> N
     found = incidents(analyzer, text, "fr")
     killed = sorted(i["killed"]["min"] for i in found)
     assert killed == [12, 43]
+
+
+def place_names(analyzer: Analyzer, text: str, lang: str) -> list[str | None]:
+    return [i["location"]["name"] for i in incidents(analyzer, text, lang)]
+
+
+def test_a_headline_place_glued_to_the_next_sentence_is_still_a_place(
+    analyzer: Analyzer,
+) -> None:
+    # The headline lost its full stop: "Pobé-Mengao Nouvelle" is no longer name.
+    text = (
+        "Au moins 16 civils tués à Pobé-Mengao Nouvelle incursion meurtrière d'hommes "
+        "armés dans la province du Soum."
+    )
+    assert place_names(analyzer, text, "fr") == ["Pobé-Mengao"]
+    text = "Gunmen kill 12 civilians in Djibo The attack took place on Sunday."
+    assert place_names(analyzer, text, "en") == ["Djibo"]
+
+
+def test_a_capitalised_word_after_a_place_still_makes_a_longer_name(
+    analyzer: Analyzer,
+) -> None:
+    # Guard: without a cue and before another capitalised word, "Gao Airport"-like
+    # runs stay one name; a lone surname after a first name is no place.
+    found = incidents(analyzer, "Twelve people were killed, Moussa Djibo Traore said.", "en")
+    assert all(i["location"]["name"] != "Djibo" for i in found)
+
+
+def test_a_village_named_as_the_target_beats_the_town_it_was_near(analyzer: Analyzer) -> None:
+    text = (
+        "Twenty civilians were killed during an attack near Boulsa on Friday. "
+        "It was the village of Kogsablego that was the target of this new attack."
+    )
+    assert place_names(analyzer, text, "en") == ["Kogsablego"]
+
+
+def test_near_a_town_with_no_village_named_stays_the_town(analyzer: Analyzer) -> None:
+    text = "Twelve civilians were killed on Friday in an attack near Boulsa."
+    assert place_names(analyzer, text, "en") == ["Boulsa"]
+
+
+def test_another_events_village_is_not_taken_for_the_near_town(analyzer: Analyzer) -> None:
+    text = (
+        "On Aug. 4, militants killed 30 civilians in an attack near the town of Markoye. "
+        "In Niger, gunmen killed 37 civilians in an Aug. 16 attack on the village of "
+        "Banibangou."
+    )
+    assert place_names(analyzer, text, "en") == ["Markoye", "Banibangou"]
