@@ -166,3 +166,18 @@ def test_another_events_village_is_not_taken_for_the_near_town(analyzer: Analyze
         "Banibangou."
     )
     assert place_names(analyzer, text, "en") == ["Markoye", "Banibangou"]
+
+
+def test_a_previous_toll_is_superseded_and_a_destination_is_no_scene(
+    analyzer: Analyzer,
+) -> None:
+    # "le précédent bilan" revises; "à destination de la ville de Djibo" is where the
+    # convoy was going, not where it was attacked.
+    text = (
+        "Vingt-sept soldats ont été tués lors d'une attaque le 26 septembre à Gaskindé, "
+        "selon un nouveau bilan. Le précédent bilan faisait état d'au moins onze soldats "
+        "tués dans l'attaque d'un convoi à destination de la ville de Djibo."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["killed"] == {"min": 27, "max": 27}
+    assert incident["location"]["name"] == "Gaskindé"
