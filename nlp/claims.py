@@ -216,6 +216,7 @@ class Grammar:
     deadly: re.Pattern[str]
     plural_victims: re.Pattern[str]
     singular: re.Pattern[str]
+    singular_group: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -280,6 +281,11 @@ def load_grammar(lang: str) -> Grammar:
         deadly=re.compile(deadly),
         plural_victims=_phrase_re(plural),
         singular=_singular_re(spec),
+        singular_group=re.compile(
+            r"(?<![\w'])(?:"
+            + "|".join(re.escape(fold(w)) for w in spec.get("singular_group_before", ()))
+            + r")\s*$"
+        ),
     )
 
 
@@ -459,6 +465,8 @@ def _with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar
         start, end = m.span("det")
         if start in taken or any(a <= start < b for a, b in spans):
             continue
+        if g.singular_group.search(norm, max(0, start - 30), start):
+            continue  # "two members of the VDP": the group, not one person
         extra.append(
             Quantity(
                 start=start,
