@@ -50,7 +50,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -217,6 +217,7 @@ def assemble(
     if not claims:
         return _figureless_incidents(doc, cues, focus_countries)
     norm = _folded(doc)
+    claims = _others_of_the_same_force(claims)
     captions = _caption_ends(norm)
     places = [sp for sp in _places(doc) if not _in_caption(sp.start_char, captions)]
     dates = [d for d in dates if not _in_caption(d.start, captions)]
@@ -281,6 +282,26 @@ def assemble(
         for group in _side_groups(event.claims):
             incidents.append(_incident(doc, event, group, event.country or fallback, cues))
     return incidents
+
+
+_OTHER = re.compile(r"\b(?:other|others|autres?)\b")
+
+
+def _others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
+    """ "Five peacekeepers were killed … nine other soldiers were wounded": "other"
+    soldiers are more of the force just counted, peacekeepers here, not the army."""
+    out: list[Claim] = []
+    for claim in claims:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.victim_category == "peacekeepers"
+            and claim.victim_category == "soldiers"
+            and _OTHER.search(fold(claim.victims_text))
+        ):
+            claim = replace(claim, victim_category="peacekeepers")
+        out.append(claim)
+    return out
 
 
 # A photo credit ends a caption: "Soldiers in Tahoua, 20 October 2016 ©AFP",

@@ -181,3 +181,26 @@ def test_a_previous_toll_is_superseded_and_a_destination_is_no_scene(
     [incident] = incidents(analyzer, text, "fr")
     assert incident["killed"] == {"min": 27, "max": 27}
     assert incident["location"]["name"] == "Gaskindé"
+
+
+def test_other_soldiers_after_peacekeepers_are_more_peacekeepers(analyzer: Analyzer) -> None:
+    text = (
+        "Cinq Casques bleus burkinabè ont été tués jeudi dans une attaque près de "
+        "Tombouctou. Neuf autres soldats burkinabè ont également été blessés, a indiqué "
+        "une source de sécurité."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["victims"] == ["peacekeepers"]
+    assert incident["killed"] == {"min": 5, "max": 5}
+    assert incident["injured"] == {"min": 9, "max": 9}
+
+
+def test_other_soldiers_after_soldiers_stay_soldiers(analyzer: Analyzer) -> None:
+    # Guard: "other" only carries a force over when the earlier victims were one.
+    text = (
+        "Five soldiers were killed on Thursday in an attack near Boni. Nine other "
+        "soldiers were wounded, the army said."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["victims"] == ["soldiers"]
+    assert incident["injured"] == {"min": 9, "max": 9}
