@@ -542,14 +542,26 @@ def _compatible(
             and place.country != event.place.country
         ):
             return False
-    # Two dated mentions more than a day apart are two events.
+    # Two dated mentions more than a day apart are two events, unless one is a month or
+    # a year that holds the other ("lundi 18 novembre … en novembre").
     return not (
         when is not None
         and event.date is not None
         and when.date is not None
         and event.date.date is not None
         and abs((when.date - event.date.date).days) > 1
+        and not _holds(when, event.date)
+        and not _holds(event.date, when)
     )
+
+
+def _holds(period: DateMention, day: DateMention) -> bool:
+    """A month or year mention that contains a day's date."""
+    if period.date is None or day.date is None or period.precision not in ("month", "year"):
+        return False
+    if period.precision == "year":
+        return period.date.year == day.date.year
+    return (period.date.year, period.date.month) == (day.date.year, day.date.month)
 
 
 _POINTISH = ("point", "unresolved")
@@ -592,9 +604,9 @@ def _dateline(span: Span, norm: str) -> bool:
     return span.start_char < 120 and bool(_DATELINE.match(after))
 
 
-def _usable(span: Span, norm: str, cues: EventCues) -> bool:
+def _usable(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
     place = span._.place
-    if place is None or _excluded_place(span, norm, cues):
+    if place is None or _excluded_place(span, norm, cues, aggregate):
         return False
     return not _dateline(span, norm)
 
@@ -631,7 +643,7 @@ def _place_for(
             else min(abs(span.start_char - b), abs(a - span.end_char))
         )
         # A reference point ("12 km from Arbinda") names the scene only when nothing else does.
-        rank = _rank(span._.place) if not _excluded_place(span, norm, cues) else 3
+        rank = _rank(span._.place) if not _excluded_place(span, norm, cues, aggregate) else 3
         # A period total is counted at the scale of a country or region, not a town.
         key = ((2, 1, 0, 3)[rank] if aggregate else rank, distance)
         if best is None or key < best[0]:
@@ -639,7 +651,7 @@ def _place_for(
     if best is None:
         return None, 4
     span = best[1]
-    rank = _rank(span._.place) if not _excluded_place(span, norm, cues) else 3
+    rank = _rank(span._.place) if not _excluded_place(span, norm, cues, aggregate) else 3
     return span._.place, rank
 
 
@@ -658,11 +670,39 @@ def _scene_after(between: str) -> bool:
 _BORDER_AFTER = re.compile(r"^\W{0,3}(?:border|borders|frontier|frontiere|frontieres)\b")
 
 
-def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
+def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
     """A reference point: "border with X", "12 km from X", "near the X border", "maire de X"."""
     before = norm[max(0, span.start_char - 45) : span.start_char]
     after = norm[span.end_char : span.end_char + 15]
-    return bool(cues.location_exclude.search(before) or _BORDER_AFTER.match(after))
+    return bool(
+        cues.location_exclude.search(before)
+        or _BORDER_AFTER.match(after)
+        or (not aggregate and _country_as_subject(span, norm))
+    )
+
+
+_SUBJECT_VERB_AFTER = re.compile(
+    r"\s+(?:a|ont|avait|avaient|annon\w*|affirm\w*|accus\w*|declar\w*|dement\w*|"
+    r"condamn\w*|said|says|say|announced|announces|claimed|claims|reported|declared|"
+    r"accused|denied|condemned|has|had|is|was|launched|sent|deployed)\b"
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|at|of|from|to|into|across|throughout|au|aux|en|a|dans|du|de|des|vers|pour|"
+    r"sur|par)\s+(?:the\s+|le\s+|la\s+|l')?$"
+)
+
+
+def _country_as_subject(span: Span, norm: str) -> bool:
+    """ "la France annonçait", "Niger said": a country that acts is a government, not
+    the scene of an event (a country after a preposition, "au Mali a été", stays a
+    place; a period total keeps its country: "Mali has seen 71 executions")."""
+    place = span._.place
+    if place is None or place.precision != "country":
+        return False
+    before = norm[max(0, span.start_char - 20) : span.start_char]
+    return bool(_SUBJECT_VERB_AFTER.match(norm, span.end_char)) and not (
+        _PREPOSITION_BEFORE.search(before)
+    )
 
 
 def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
@@ -732,7 +772,7 @@ def _refine_place(
     for j in neighbours:
         a, b = sents[j]
         for span in places:
-            if a <= span.start_char < b and _usable(span, norm, cues):
+            if a <= span.start_char < b and _usable(span, norm, cues, event.aggregate):
                 distance = min(abs(j - i) for i in idx)
                 candidates.append(((_rank(span._.place), distance), span))
     if event.aggregate:

@@ -204,3 +204,39 @@ def test_other_soldiers_after_soldiers_stay_soldiers(analyzer: Analyzer) -> None
     [incident] = incidents(analyzer, text, "en")
     assert incident["victims"] == ["soldiers"]
     assert incident["injured"] == {"min": 9, "max": 9}
+
+
+def test_a_month_holds_the_day_of_the_same_event(analyzer: Analyzer) -> None:
+    # "le 18 novembre" and "novembre" are one time: the restated toll stays one event.
+    text = (
+        "Lundi 18 novembre 2019, 24 soldats ont été tués dans une attaque à Tabankort. "
+        "Cette attaque a coûté la vie à 24 soldats maliens, la plus lourde perte de "
+        "novembre 2019, a indiqué l'armée."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["killed"] == {"min": 24, "max": 24}
+    assert incident["event_date"] == "2019-11-18"
+
+
+def test_a_country_that_acts_is_no_scene(analyzer: Analyzer) -> None:
+    # "la France annonçait": France speaks; the soldiers died at Tabankort, in Mali.
+    text = (
+        "Lundi 18 novembre 2019, 24 soldats ont été tués dans une attaque à Tabankort. "
+        "Cette attaque a coûté la vie à 24 soldats maliens alors même que la France "
+        "annonçait de lourdes pertes infligées aux djihadistes."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["location"]["name"] == "Tabankort"
+    assert incident["event_date"] == "2019-11-18"
+
+
+def test_a_period_total_keeps_the_country_that_frames_it(analyzer: Analyzer) -> None:
+    # Guard: the subject rule is for single events; a period total is counted at the
+    # scale of the country named before it.
+    text = (
+        "Mali has since looked for other ways to acquire foreign help. Human Rights Watch "
+        "documented at least 71 cases of civilians summarily executed by security forces "
+        "from December 2021 to March 2022."
+    )
+    found = analyzer.analyze(text, lang="en")["incidents"]
+    assert [(i["aggregate"], i["location"]["name"]) for i in found] == [(True, "Mali")]
