@@ -616,7 +616,7 @@ def _place_for(
 ) -> tuple[Any | None, int]:
     """The finest place of the claim's sentence, nearest to the claim."""
     s_start, s_end = claim.sentence
-    best: tuple[tuple[int, int], Span] | None = None
+    best: tuple[tuple[float, int], Span] | None = None
     countries = {
         span._.place.country
         for span in places
@@ -642,17 +642,50 @@ def _place_for(
             if a <= span.start_char < b or _scene_after(norm[b : span.start_char])
             else min(abs(span.start_char - b), abs(a - span.end_char))
         )
-        # A reference point ("12 km from Arbinda") names the scene only when nothing else does.
+        # A reference point ("120 km from Niamey") names the scene only when nothing else
+        # does; a town a few kilometres off ("11 km south of Aguelhoc") is the nearest
+        # place the report gives, finer than the region around it.
         rank = _rank(span._.place) if not _excluded_place(span, norm, cues, aggregate) else 3
+        close = rank == 3 and not aggregate and _close_reference(span, norm)
         # A period total is counted at the scale of a country or region, not a town.
-        key = ((2, 1, 0, 3)[rank] if aggregate else rank, distance)
+        order: float = 0.5 if close else ((2, 1, 0, 3)[rank] if aggregate else rank)
+        key = (order, distance)
         if best is None or key < best[0]:
             best = (key, span)
     if best is None:
         return None, 4
     span = best[1]
+    if best[0][0] == 0.5:
+        return span._.place, 1  # not the scene itself: a village named nearby may refine it
     rank = _rank(span._.place) if not _excluded_place(span, norm, cues, aggregate) else 3
     return span._.place, rank
+
+
+# "11 km south of", "à une quinzaine de km au nord de", "north of": a direction from a
+# point, with the distance when one is given.
+_DIRECTION_BEFORE = re.compile(
+    r"(?:(?P<km>\d[\d,.]*)\s*(?:km|kilomet\w+|kms)\b[^,;.]{0,25}?|(?P<mi>\d[\d,.]*)\s*miles?\b"
+    r"[^,;.]{0,25}?)?\b(?:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of|from|of|"
+    r"au\s+(?:nord|sud)(?:-(?:est|ouest))?\s+de|a\s+l'(?:est|ouest)\s+de|de)"
+    r"\s*(?:the\s+|la\s+|le\s+|l')?(?:(?:town|city|village|ville|localite)\s+(?:of|de|d')\s*)?$"
+)
+CLOSE_KM = 50
+
+
+def _close_reference(span: Span, norm: str) -> bool:
+    """A direction from a point within ``CLOSE_KM`` ("11 km south of X", "north of X")."""
+    m = _DIRECTION_BEFORE.search(norm[max(0, span.start_char - 60) : span.start_char])
+    if m is None:
+        return False
+    if m.group("km") is None and m.group("mi") is None:
+        # "north of X" with no distance; "from X" / "de X" alone are no direction.
+        return bool(re.search(r"(?:north|south|east|west|nord|sud|est|ouest)", m.group(0)))
+    raw = (m.group("km") or m.group("mi") or "0").replace(",", "").rstrip(".")
+    try:
+        km = float(raw) * (1.6 if m.group("mi") else 1.0)
+    except ValueError:
+        return False
+    return km <= CLOSE_KM
 
 
 # "seven more in Gadabo", "12 civilians were killed at Kobou": the figure's own
@@ -768,13 +801,23 @@ def _refine_place(
     neighbours = sorted(
         {j for i in idx for j in range(i - reach, i + reach + 1) if 0 <= j < len(sents)} - set(idx)
     )
-    candidates: list[tuple[tuple[int, int], Span]] = []
+    candidates: list[tuple[tuple[int, float], Span]] = []
     for j in neighbours:
         a, b = sents[j]
         for span in places:
-            if a <= span.start_char < b and _usable(span, norm, cues, event.aggregate):
-                distance = min(abs(j - i) for i in idx)
+            if not a <= span.start_char < b or span._.place is None:
+                continue
+            distance = min(abs(j - i) for i in idx)
+            if _usable(span, norm, cues, event.aggregate):
                 candidates.append(((_rank(span._.place), distance), span))
+            elif (
+                not event.aggregate
+                and _rank(span._.place) == 0
+                and not _dateline(span, norm)
+                and _close_reference(span, norm)
+            ):
+                # "11 km south of Aguelhoc": after the villages named as scenes.
+                candidates.append(((0, distance + 0.5), span))
     if event.aggregate:
         # A period total is placed at the scale it is counted at: a country, else a region.
         pool = sorted(

@@ -240,3 +240,24 @@ def test_a_period_total_keeps_the_country_that_frames_it(analyzer: Analyzer) -> 
     )
     found = analyzer.analyze(text, lang="en")["incidents"]
     assert [(i["aggregate"], i["location"]["name"]) for i in found] == [(True, "Mali")]
+
+
+def test_a_town_a_few_kilometres_off_beats_the_region(analyzer: Analyzer) -> None:
+    # The nearest place the report gives: "11 km south of Aguelhoc", in its sentence
+    # or the next one, rather than the region around it.
+    text = "Two peacekeepers were killed 11 km south of Aguelhoc in the region of Kidal."
+    assert place_names(analyzer, text, "en") == ["Aguelhoc"]
+    text = (
+        "One peacekeeper was killed on Sunday when his vehicle hit a mine. The attack "
+        "occurred about 11 km (7 miles) south of Aguelhoc in the region of Kidal."
+    )
+    assert place_names(analyzer, text, "en") == ["Aguelhoc"]
+
+
+def test_a_city_far_off_stays_a_reference(analyzer: Analyzer) -> None:
+    # Guard: 200 km from the capital is not at the capital.
+    text = (
+        "Twelve soldiers were killed on Sunday in an attack on a camp in the Koulikoro "
+        "region, about 200 kilometres north of Bamako."
+    )
+    assert place_names(analyzer, text, "en") != ["Bamako"]
