@@ -39,7 +39,7 @@ Everything here is rules over the components' output; cue lists are data in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -121,6 +121,7 @@ def assemble(
     if not claims:
         return _figureless_incidents(doc, cues, focus_countries)
     norm = folded(doc)
+    claims = _others_of_the_same_force(claims)
     captions = caption_ends(norm)
     places = [sp for sp in place_spans(doc) if not in_caption(sp.start_char, captions)]
     dates = [d for d in dates if not in_caption(d.start, captions)]
@@ -142,14 +143,21 @@ def assemble(
         ]
         cue_zone = cue_zone[: max(0, min(len(cue_zone), s_end - (claim.end + 40) + len(cue_zone)))]
         new_cue = prev is not None and bool(cues.new_event.search(cue_zone))
+        found = _bodies_found(claim, norm)
         target = None
-        if not new_cue:
+        if not new_cue or found:
             for event in reversed(events):
-                if _compatible(event, claim, aggregate, place, rank, when) and not (
-                    _another_figure(event, claim, norm, place)
-                ):
+                if not _compatible(event, claim, aggregate, place, rank, when):
+                    continue
+                if found and _within_toll(event, claim):
                     target = event
                     break
+                if not (new_cue or _another_figure(event, claim, norm, place)):
+                    target = event
+                    break
+        if target is not None and found and _within_toll(target, claim):
+            prev = claim
+            continue  # a count of the bodies found: part of the toll, not another figure
         if target is None:
             target = _Event(aggregate, place, rank, when)
             target.multi_country = countries_in(claim.sentence, places) > 1
@@ -166,7 +174,8 @@ def assemble(
     incidents: list[Incident] = []
     first_single = next((e for e in events if not e.aggregate), None)
     for idx, event in enumerate(events):
-        refine_place(event, places, norm, cues, doc, first=event is first_single)
+        others = frozenset(s for e in events if e is not event for s in e.sentences)
+        refine_place(event, places, norm, cues, doc, first=event is first_single, others=others)
         if event.place is not None and not event.aggregate and event.place_rank == 2:
             # A country alone names no scene for a single event; it still gives the country.
             event.country = event.place.country
@@ -310,14 +319,69 @@ def _compatible(
             and place.country != event.place.country
         ):
             return False
-    # Two dated mentions more than a day apart are two events.
+    # Two dated mentions more than a day apart are two events, unless one is a month or
+    # a year that holds the other ("lundi 18 novembre … en novembre").
     return not (
         when is not None
         and event.date is not None
         and when.date is not None
         and event.date.date is not None
         and abs((when.date - event.date.date).days) > 1
+        and not _holds(when, event.date)
+        and not _holds(event.date, when)
     )
+
+
+def _holds(period: DateMention, day: DateMention) -> bool:
+    """A month or year mention that contains a day's date."""
+    if period.date is None or day.date is None or period.precision not in ("month", "year"):
+        return False
+    if period.precision == "year":
+        return period.date.year == day.date.year
+    return (period.date.year, period.date.month) == (day.date.year, day.date.month)
+
+
+# "the bodies of 11 people were found", "les corps de dix personnes ont été retrouvés":
+# the discovery of victims of the event told around it, not an event.
+_BODIES_FOUND = cue_pattern(
+    r"\b{bodies}\b[^.;]{0,80}?\b{found}\b|\b{found}\b[^.;]{0,20}?\b{bodies}\b"
+)
+
+
+def _bodies_found(claim: Claim, norm: str) -> bool:
+    a, b = claim.sentence
+    return claim.kind == "killed" and bool(_BODIES_FOUND.search(norm, a, b))
+
+
+def _within_toll(event: _Event, claim: Claim) -> bool:
+    """The claim's figure is at most a toll the event already has for its side."""
+    value = claim.min if claim.min is not None else claim.max
+    tolls = [
+        c.max if c.max is not None else c.min
+        for c in event.claims
+        if c.kind == claim.kind and c.side == claim.side and not c.vague
+    ]
+    return value is not None and any(t is not None and value <= t for t in tolls)
+
+
+_OTHER = cue_pattern(r"\b{other}\b")
+
+
+def _others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
+    """ "Five peacekeepers were killed … nine other soldiers were wounded": "other"
+    soldiers are more of the force just counted, peacekeepers here, not the army."""
+    out: list[Claim] = []
+    for claim in claims:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.victim_category == "peacekeepers"
+            and claim.victim_category == "soldiers"
+            and _OTHER.search(fold(claim.victims_text))
+        ):
+            claim = replace(claim, victim_category="peacekeepers")
+        out.append(claim)
+    return out
 
 
 def _date_for(claim: Claim, dates: list[DateMention]) -> DateMention | None:
@@ -360,7 +424,7 @@ def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
                 and c.sentence == claim.sentence
                 and not c.vague
                 and not claim.vague
-                and (c.min, c.max) != (claim.min, claim.max)
+                and not _overlap(c, claim)
                 and c.min != 0
                 and claim.min != 0
                 and not claim.revised
@@ -375,6 +439,14 @@ def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
         if not placed:
             groups.append([claim])
     return groups
+
+
+def _overlap(a: Claim, b: Claim) -> bool:
+    """Two figures that can be one toll: "43" and "at least 43" (a headline run into
+    its lead), not "43" and "12"."""
+    if (a.min, a.max) == (b.min, b.max):
+        return True
+    return a.min is not None and a.min == b.min and (a.max is None or b.max is None)
 
 
 def _neighbour_side(claim: Claim, known: list[Claim]) -> str:

@@ -86,6 +86,7 @@ class Grammar:
     deadly: re.Pattern[str]
     plural_victims: re.Pattern[str]
     singular: re.Pattern[str]
+    singular_group: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -150,6 +151,11 @@ def load_grammar(lang: str) -> Grammar:
         deadly=re.compile(deadly),
         plural_victims=_phrase_re(plural),
         singular=_singular_re(spec),
+        singular_group=re.compile(
+            r"(?<![\w'])(?:"
+            + "|".join(re.escape(fold(w)) for w in spec.get("singular_group_before", ()))
+            + r")\s*$"
+        ),
     )
 
 

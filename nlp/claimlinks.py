@@ -67,6 +67,8 @@ def with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar)
         start, end = m.span("det")
         if start in taken or any(a <= start < b for a, b in spans):
             continue
+        if g.singular_group.search(norm, max(0, start - 30), start):
+            continue  # "two members of the VDP": the group, not one person
         extra.append(
             Quantity(
                 start=start,

@@ -159,10 +159,10 @@ def _dateline(span: Span, norm: str) -> bool:
     return span.start_char < 120 and bool(_DATELINE.match(after))
 
 
-def usable_place(span: Span, norm: str, cues: EventCues) -> bool:
+def usable_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
     """A resolved place that is neither a reference point nor a dateline."""
     place = span._.place
-    if place is None or _excluded_place(span, norm, cues):
+    if place is None or _excluded_place(span, norm, cues, aggregate):
         return False
     return not _dateline(span, norm)
 
@@ -172,7 +172,7 @@ def place_for(
 ) -> tuple[Any | None, int]:
     """The finest place of the claim's sentence, nearest to the claim."""
     s_start, s_end = claim.sentence
-    best: tuple[tuple[int, int], Span] | None = None
+    best: tuple[tuple[float, int], Span] | None = None
     countries = {
         span._.place.country
         for span in places
@@ -198,17 +198,50 @@ def place_for(
             if a <= span.start_char < b or _scene_after(norm[b : span.start_char])
             else min(abs(span.start_char - b), abs(a - span.end_char))
         )
-        # A reference point ("12 km from Arbinda") names the scene only when nothing else does.
-        rank = place_rank(span._.place) if not _excluded_place(span, norm, cues) else 3
+        # A reference point ("120 km from Niamey") names the scene only when nothing else
+        # does; a town a few kilometres off ("11 km south of Aguelhoc") is the nearest
+        # place the report gives, finer than the region around it.
+        excluded = _excluded_place(span, norm, cues, aggregate)
+        rank = place_rank(span._.place) if not excluded else 3
+        close = rank == 3 and not aggregate and _close_reference(span, norm)
         # A period total is counted at the scale of a country or region, not a town.
-        key = ((2, 1, 0, 3)[rank] if aggregate else rank, distance)
+        order: float = 0.5 if close else ((2, 1, 0, 3)[rank] if aggregate else rank)
+        key = (order, distance)
         if best is None or key < best[0]:
             best = (key, span)
     if best is None:
         return None, 4
     span = best[1]
-    rank = place_rank(span._.place) if not _excluded_place(span, norm, cues) else 3
+    if best[0][0] == 0.5:
+        return span._.place, 1  # not the scene itself: a village named nearby may refine it
+    rank = place_rank(span._.place) if not _excluded_place(span, norm, cues, aggregate) else 3
     return span._.place, rank
+
+
+# "11 km south of", "à une quinzaine de km au nord de", "north of": a direction from a
+# point, with the distance when one is given.
+_DIRECTION_BEFORE = cue_pattern(
+    r"(?:(?P<km>\d[\d,.]*)\s*{km_units}\b[^,;.]{0,25}?|(?P<mi>\d[\d,.]*)\s*{mile_units}\b"
+    r"[^,;.]{0,25}?)?\b{direction_of:ws}\s*{direction_of_articles}?(?:{direction_settlement:ws}\s*)?$"
+)
+_COMPASS = cue_pattern(r"\b{compass}")
+CLOSE_KM = 50
+
+
+def _close_reference(span: Span, norm: str) -> bool:
+    """A direction from a point within ``CLOSE_KM`` ("11 km south of X", "north of X")."""
+    m = _DIRECTION_BEFORE.search(norm[max(0, span.start_char - 60) : span.start_char])
+    if m is None:
+        return False
+    if m.group("km") is None and m.group("mi") is None:
+        # "north of X" with no distance; "from X" / "de X" alone are no direction.
+        return bool(_COMPASS.search(m.group(0)))
+    raw = (m.group("km") or m.group("mi") or "0").replace(",", "").rstrip(".")
+    try:
+        km = float(raw) * (1.6 if m.group("mi") else 1.0)
+    except ValueError:
+        return False
+    return km <= CLOSE_KM
 
 
 # "seven more in Gadabo", "12 civilians were killed at Kobou": the figure's own
@@ -225,18 +258,66 @@ def _scene_after(between: str) -> bool:
 _BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b")
 
 
-def _excluded_place(span: Span, norm: str, cues: EventCues) -> bool:
-    """A reference point: "border with X", "12 km from X", "near the X border", "maire de X"."""
-    before = norm[max(0, span.start_char - 30) : span.start_char]
+def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
+    """A reference point: "border with X", "12 km from X", "near the X border", "maire de X",
+    "au Centre hospitalier régional de X"; for a single event, a country that acts."""
+    before = norm[max(0, span.start_char - 45) : span.start_char]
     after = norm[span.end_char : span.end_char + 15]
-    return bool(cues.location_exclude.search(before) or _BORDER_AFTER.match(after))
+    return bool(
+        cues.location_exclude.search(before)
+        or _BORDER_AFTER.match(after)
+        or (not aggregate and _country_as_subject(span, norm))
+    )
+
+
+_SUBJECT_VERB_AFTER = cue_pattern(r"\s+{subject_verbs}\b")
+_PREPOSITION_BEFORE = cue_pattern(r"\b{place_prepositions}\s+{place_prepositions_articles}?$")
+
+
+def _country_as_subject(span: Span, norm: str) -> bool:
+    """ "la France annonçait", "Niger said": a country that acts is a government, not
+    the scene of an event (a country after a preposition, "au Mali a été", stays a
+    place; a period total keeps its country: "Mali has seen 71 executions")."""
+    place = span._.place
+    if place is None or place.precision != "country":
+        return False
+    before = norm[max(0, span.start_char - 20) : span.start_char]
+    return bool(_SUBJECT_VERB_AFTER.match(norm, span.end_char)) and not (
+        _PREPOSITION_BEFORE.search(before)
+    )
+
+
+# "the village of X", "le hameau de X": a settlement named as such.
+_VILLAGE_BEFORE = cue_pattern(r"\b{settlement_nouns:ws}\s+{settlement_of}\s*$")
+
+
+def _only_near(event: _Event, places: list[Span], norm: str) -> bool:
+    """Every mention of the event's place in its sentences is "near X" / "près de X"."""
+    spans = [
+        s
+        for s in places
+        if s._.place is event.place and any(a <= s.start_char < b for a, b in event.sentences)
+    ]
+    return bool(spans) and all(
+        _NEAR_BEFORE.search(norm[max(0, s.start_char - 40) : s.start_char]) for s in spans
+    )
 
 
 def refine_place(
-    event: _Event, places: list[Span], norm: str, cues: EventCues, doc: Doc, first: bool
+    event: _Event,
+    places: list[Span],
+    norm: str,
+    cues: EventCues,
+    doc: Doc,
+    first: bool,
+    others: frozenset[tuple[int, int]] = frozenset(),
 ) -> None:
-    """Prefer a village or town named next to the claims over a region in their sentence."""
-    if event.place is not None and event.place_rank == 0:
+    """Prefer a village or town named next to the claims over a region in their sentence,
+    and a village named as the target ("the village of X") over a town the claim's
+    sentence only places the attack near ("an attack near Boulsa"). ``others``: the
+    sentences of the document's other events."""
+    near = event.place is not None and event.place_rank == 0 and _only_near(event, places, norm)
+    if event.place is not None and event.place_rank == 0 and not near:
         return
     if event.aggregate and event.place is not None and event.place_rank in (1, 2):
         return
@@ -247,13 +328,23 @@ def refine_place(
     neighbours = sorted(
         {j for i in idx for j in range(i - reach, i + reach + 1) if 0 <= j < len(sents)} - set(idx)
     )
-    candidates: list[tuple[tuple[int, int], Span]] = []
+    candidates: list[tuple[tuple[int, float], Span]] = []
     for j in neighbours:
         a, b = sents[j]
         for span in places:
-            if a <= span.start_char < b and usable_place(span, norm, cues):
-                distance = min(abs(j - i) for i in idx)
+            if not a <= span.start_char < b or span._.place is None:
+                continue
+            distance = min(abs(j - i) for i in idx)
+            if usable_place(span, norm, cues, event.aggregate):
                 candidates.append(((place_rank(span._.place), distance), span))
+            elif (
+                not event.aggregate
+                and place_rank(span._.place) == 0
+                and not _dateline(span, norm)
+                and _close_reference(span, norm)
+            ):
+                # "11 km south of Aguelhoc": after the villages named as scenes.
+                candidates.append(((0, distance + 0.5), span))
     if event.aggregate:
         # A period total is placed at the scale it is counted at: a country, else a region.
         pool = sorted(
@@ -264,6 +355,18 @@ def refine_place(
             event.place, event.place_rank = span._.place, pool[0][0][0]
         return
     pool = [c for c in candidates if c[0][0] == 0]
+    if near:
+        # Only a village the event's own sentences lead to, not another event's scene
+        # nor the lead-in of a later event ("… near Hombori. Gunmen attacked the village
+        # of Kobou. … 12 were killed").
+        own_end = max(b for _, b in event.sentences)
+        pool = [
+            c
+            for c in pool
+            if _VILLAGE_BEFORE.search(norm, 0, c[1].start_char)
+            and not any(a <= c[1].start_char < b for a, b in others)
+            and not (c[1].start_char > own_end and any(a > c[1].start_char for a, _ in others))
+        ]
     if event.place is None and not pool and first:
         firsts = [s for s in places if place_rank(s._.place) == 0 and usable_place(s, norm, cues)]
         pool = [((0, 0), s) for s in firsts[:1]]

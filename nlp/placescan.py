@@ -183,9 +183,16 @@ class GazetteerScan(PlaceContext):
         )
 
     def _part_of_longer_name(
-        self, doc: Doc, keys: list[str], starts: list[int], m: _Mention
+        self, doc: Doc, keys: list[str], starts: list[int], m: _Mention, cued: bool = False
     ) -> bool:
-        """Is the match glued to other capitalised words ("San Diego", "Minister Modi")?"""
+        """Is the match glued to other capitalised words ("San Diego", "Minister Modi")?
+
+        Not when the next capitalised word starts a new sentence whose full stop
+        was lost (a headline run into its lead: "tués à Pobé-Mengao Nouvelle
+        incursion …", "in Djibo The attack …"): a function word ("Le", "The"), or,
+        after a place cue, a word followed by a lower-case content word ("San Diego
+        on" stays one name).
+        """
         gaz = self.gaz
         if doc[m.start].text[:1].islower():
             return False  # curated lower-case names ("tri-border area")
@@ -199,7 +206,14 @@ class GazetteerScan(PlaceContext):
                 or self.admin2_after.starts(keys, m.end)
                 or self.settle_after.starts(keys, m.end)
             )
-            if nxt.text[:1].isupper() and nxt.is_alpha and not known:
+            restart = nxt.is_stop or (
+                cued
+                and m.end + 1 < len(doc)
+                and doc[m.end + 1].is_lower
+                and doc[m.end + 1].is_alpha
+                and not doc[m.end + 1].is_stop
+            )
+            if nxt.text[:1].isupper() and nxt.is_alpha and not known and not restart:
                 return True
         if m.start > 0:
             prev = doc[m.start - 1]
@@ -231,7 +245,7 @@ class GazetteerScan(PlaceContext):
                 continue
             if not cue and self._person_context(doc, keys, m.start, m.end):
                 continue
-            if self._part_of_longer_name(doc, keys, starts, m):
+            if self._part_of_longer_name(doc, keys, starts, m, cued=bool(cue)):
                 continue
             if cue:
                 cued.add(m.start)

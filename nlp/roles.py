@@ -40,7 +40,14 @@ def load_role_actors(
     return ranks, {str(k): str(v) for k, v in spec["default_target"].items()}
 
 
+def load_state_allies(path: Path = DATA / "actor_roles.json") -> frozenset[str]:
+    """``state_allies`` of ``actor_roles.json``: the army's auxiliaries (see its ``_comment``)."""
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(str(name) for name in spec.get("state_allies", ()))
+
+
 _GENERIC_RANK, _DEFAULT_TARGET = load_role_actors()
+_STATE_ALLIES = load_state_allies()
 # An attribution holds within its paragraph: the last resort for a perpetrator is an
 # armed actor named up to this many sentences from the figure, not anywhere in the text.
 ROLE_REACH = 4
@@ -49,6 +56,12 @@ ROLE_REACH = 4
 _AIR_STRIKE = cue_pattern(r"\b{air_strike}\b")
 _CLAIMANT_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,2}?{claimant_after}\b")
 _SOURCE_BEFORE = cue_pattern(r"{source_before}\s+{source_before_articles}?$")
+# Inverted speech: "a indiqué pour sa part un membre des VDP", "said a member of the
+# VDP": the actor is the speaker's affiliation (the name may run on to a parenthesis).
+_SPEAKER_OF_BEFORE = cue_pattern(
+    r"\b{speaker_verbs}\b[^.;]{0,30}?\b{speaker_heads}\s*(?:[\w-]+\s+){0,2}?{speaker_of}"
+    r"(?:\s+[\w'-]+){0,8}?\s*\(?\s*$"
+)
 
 
 _PASSIVE_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+)?{passive_after}\b")
@@ -112,7 +125,13 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 type=actor.type,
                 start=span.start_char,
                 in_victims=in_victims,
-                claimant=bool(_SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after)),
+                claimant=bool(
+                    _SOURCE_BEFORE.search(before)
+                    or _CLAIMANT_AFTER.match(after)
+                    or _SPEAKER_OF_BEFORE.search(
+                        norm[max(0, span.start_char - 110) : span.start_char]
+                    )
+                ),
                 agent=agent,
                 opponent=bool(_OPPONENT_BEFORE.search(before)),
                 claimed=bool(_CLAIMED_BEFORE.search(before) or _CLAIMED_AFTER.match(after)),
@@ -156,11 +175,19 @@ def actor_roles(
     ]
     first_claim = min(c.start for c in group)
 
-    def armed(ms: list[_ActorMention], allow_claimant: bool = False) -> list[str]:
+    def armed(
+        ms: list[_ActorMention], allow_claimant: bool = False, allies: bool = True
+    ) -> list[str]:
+        # Among generic descriptors, the agent of an attack verb ("des individus
+        # armés ont attaqué") over those merely named around it ("des terroristes").
+        cands = [m for m in ms if m.type not in STATE_TYPES]
+        if all(m.canonical in _GENERIC_RANK for m in cands) and any(m.agent for m in cands):
+            ms = [m for m in cands if m.agent]
         return [
             m.canonical
             for m in ms
             if m.type not in STATE_TYPES
+            and (allies or m.canonical not in _STATE_ALLIES)
             and m.type != "peacekeepers"
             and not m.in_victims
             and not m.opponent
@@ -215,7 +242,12 @@ def actor_roles(
             perps = armed(in_paragraph)[:1]
         targets = ["civilians"] if side == "civilians" else []
     elif side == "soldiers":
-        perps = armed(mine) or armed(around) or armed(in_paragraph)[:1]
+        # The army's auxiliaries (VDP) fight beside the soldiers: never their attacker.
+        perps = (
+            armed(mine, allies=False)
+            or armed(around, allies=False)
+            or armed(in_paragraph, allies=False)[:1]
+        )
         victims = [
             m.canonical for m in mine if m.in_victims and m.type in STATE_TYPES | {"militia"}
         ]

@@ -19,7 +19,7 @@ import nlp.places  # noqa: F401  (registers the civwatch_places factory)
 from nlp.actors import ACTOR_TYPES, load_actor_lexicon
 from nlp.claims import Claim
 from nlp.eventcues import load_cues
-from nlp.roles import actor_roles, load_role_actors
+from nlp.roles import actor_roles, load_role_actors, load_state_allies
 
 CANONICAL = {
     "Malian Armed Forces (FAMa)",
@@ -365,7 +365,7 @@ def test_bad_generic_resolution_is_a_clear_error(
 
 def test_actors_the_role_rules_name_are_in_the_lexicon() -> None:
     ranks, defaults = load_role_actors()
-    assert set(ranks) | set(defaults.values()) <= CANONICAL
+    assert set(ranks) | set(defaults.values()) | load_state_allies() <= CANONICAL
     assert set(defaults) <= {"civilians", "soldiers", "militants", "peacekeepers"}
 
 

@@ -66,7 +66,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
     "claimant_after": (
         r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|"
         r"confirmed|added|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|"
-        r"a precise|affirme|rapporte)\b",
+        r"a precise|affirme|rapporte|a confirme|ont confirme|fait etat|a communique|a rapporte|"
+        r"ont rapporte|deplore|deplorent)\b",
         roles._CLAIMANT_AFTER,
         ("claimant_after",),
     ),
@@ -119,9 +120,69 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._AND_JOIN,
         ("and_join", "and_join_articles"),
     ),
+    "speaker_of_before": (
+        r"\b(?:said|told|added|a indique|ont indique|a declare|ont declare|a precise|"
+        r"ont precise|a affirme|ont affirme|a confie|ont confie|a explique|ont explique|"
+        r"a rapporte|ont rapporte|a ajoute|ont ajoute|a souligne|ont souligne|a temoigne|"
+        r"ont temoigne)\b[^.;]{0,30}?\b(?:un|une|le|la|les|l'|a|an|the)\s*"
+        r"(?:[\w-]+\s+){0,2}?(?:des|du|de la|de l'|de|of the|of)(?:\s+[\w'-]+){0,8}?\s*\(?\s*$",
+        roles._SPEAKER_OF_BEFORE,
+        ("speaker_verbs", "speaker_heads", "speaker_of"),
+    ),
+    "bodies_found": (
+        r"\b(?:bodies|body|corpse|corpses|remains|corps|cadavre|cadavres|depouille|"
+        r"depouilles)\b[^.;]{0,80}?\b(?:found|discovered|recovered|retrieved|retrouve|"
+        r"retrouves|retrouvee|retrouvees|decouvert|decouverts|decouverte|decouvertes|recupere|"
+        r"recuperes)\b|\b(?:found|discovered|recovered|retrieved|retrouve|retrouves|retrouvee|"
+        r"retrouvees|decouvert|decouverts|decouverte|decouvertes|recupere|"
+        r"recuperes)\b[^.;]{0,20}?\b(?:bodies|body|corpse|corpses|remains|corps|cadavre|"
+        r"cadavres|depouille|depouilles)\b",
+        assemble._BODIES_FOUND,
+        ("bodies", "found"),
+    ),
+    "other": (r"\b(?:other|others|autre|autres)\b", assemble._OTHER, ("other",)),
+    "direction_before": (
+        r"(?:(?P<km>\d[\d,.]*)\s*(?:km|kms|kilometres|kilometers|kilometre|kilometer|"
+        r"kilometres|kilometre)\b"
+        r"[^,;.]{0,25}?|(?P<mi>\d[\d,.]*)\s*(?:mile|miles)\b[^,;.]{0,25}?)?"
+        r"\b(?:north\s+of|south\s+of|east\s+of|west\s+of|northeast\s+of|northwest\s+of|"
+        r"southeast\s+of|southwest\s+of|north-east\s+of|north-west\s+of|south-east\s+of|"
+        r"south-west\s+of|northern\s+of|southern\s+of|eastern\s+of|western\s+of|from|of|"
+        r"au\s+nord\s+de|au\s+sud\s+de|a\s+l'est\s+de|a\s+l'ouest\s+de|au\s+nord-est\s+de|"
+        r"au\s+nord-ouest\s+de|au\s+sud-est\s+de|au\s+sud-ouest\s+de|de)\s*(?:the\s+|l'|la\s+|"
+        r"le\s+)?"
+        r"(?:(?:town\s+of|city\s+of|village\s+of|ville\s+de|localite\s+de|village\s+de)\s*)?$",
+        placechoice._DIRECTION_BEFORE,
+        ("km_units", "mile_units", "direction_of", "direction_of_articles", "direction_settlement"),
+    ),
+    "compass": (
+        r"\b(?:north|south|east|west|nord|sud|est|ouest)",
+        placechoice._COMPASS,
+        ("compass",),
+    ),
+    "subject_verb_after": (
+        r"\s+(?:said|says|say|announced|announces|claimed|claims|reported|declared|accused|"
+        r"denied|condemned|has|had|is|was|launched|sent|deployed|a|ont|avait|avaient|annon\w*|"
+        r"affirm\w*|accus\w*|declar\w*|dement\w*|condamn\w*)\b",
+        placechoice._SUBJECT_VERB_AFTER,
+        ("subject_verbs",),
+    ),
+    "preposition_before": (
+        r"\b(?:in|at|of|from|to|into|across|throughout|au|aux|en|a|dans|du|de|des|vers|pour|"
+        r"sur|par)\s+(?:the\s+|le\s+|la\s+|l')?$",
+        placechoice._PREPOSITION_BEFORE,
+        ("place_prepositions", "place_prepositions_articles"),
+    ),
+    "village_before": (
+        r"\b(?:village|hamlet|locality|settlement|villages|localite|hameau|hameau\s+de\s+culture|"
+        r"campement)\s+(?:of|de|d')\s*$",
+        placechoice._VILLAGE_BEFORE,
+        ("settlement_nouns", "settlement_of"),
+    ),
 }
 
 SENTENCES_EN = [
+    "The bodies of 11 people were found on Sunday, said a member of the VDP in Djibo.",
     "According to the army, 12 civilians were killed near the town of Bandiagara on Sunday.",
     "Gunmen attacked Yaru village near Bandiagara town; the toll rose to 41, officials said.",
     "Seven more were killed in the village of Gadabo and three at Kobou, residents told AFP.",
@@ -141,6 +202,7 @@ SENTENCES_EN = [
     "Troops, and the gendarmes, were deployed; the army's presence is being reinforced.",
 ]
 SENTENCES_FR = [
+    "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
     "Selon l'armée, 12 civils ont été tués près de la ville de Bandiagara dimanche.",
     "Des hommes armés ont attaqué Yaru, non loin de Bandiagara ; le bilan s'est alourdi.",
     "Sept autres ont été tués dans le village de Gadabo et trois à Kobou, selon des habitants.",
@@ -187,7 +249,8 @@ REFERENCE_WORDS = {
     r"|helicopters?|frappes?|bombardements?|aeronefs?|raids? aeriens?|helicopteres?",
     "claimant_after": r"said|says|told|announced|reported|stated|claimed|confirmed|added"
     r"|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|a precise|affirme"
-    r"|rapporte",
+    r"|rapporte|a confirme|ont confirme|fait etat|a communique|a rapporte|ont rapporte|deplore"
+    r"|deplorent",
     "source_before": r"according to|selon|d'apres|quoted|cite par|citing|told|a declare a",
     "source_before_articles": r"the |la |le |l'",
     "passive_after": r"was|were|been|is|are|a ete|ont ete|est|sont",
@@ -206,6 +269,36 @@ REFERENCE_WORDS = {
     "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique",
     "and_join": r"and|et",
     "and_join_articles": r"the |les |des ",
+    "speaker_verbs": r"said|told|added|a indique|ont indique|a declare|ont declare|a precise|"
+    r"ont precise|a affirme|ont affirme|a confie|ont confie|a explique|"
+    r"ont explique|a rapporte|ont rapporte|a ajoute|ont ajoute|a souligne|"
+    r"ont souligne|a temoigne|ont temoigne",
+    "speaker_heads": r"a|an|the|un|une|le|la|les|l'",
+    "speaker_of": r"of the|of|des|du|de la|de l'|de",
+    "bodies": r"bodies|body|corpse|corpses|remains|corps|cadavre|cadavres|depouille|depouilles",
+    "found": r"found|discovered|recovered|retrieved|retrouve|retrouves|retrouvee|retrouvees|"
+    r"decouvert|decouverts|decouverte|decouvertes|recupere|recuperes",
+    "other": r"other|others|autre|autres",
+    "km_units": r"km|kms|kilometres|kilometers|kilometre|kilometer|kilometres|kilometre",
+    "mile_units": r"mile|miles",
+    "direction_of": r"north of|south of|east of|west of|northeast of|northwest of|"
+    r"southeast of|southwest of|north-east of|north-west of|south-east of|"
+    r"south-west of|northern of|southern of|eastern of|western of|from|of|"
+    r"au nord de|au sud de|a l'est de|a l'ouest de|au nord-est de|"
+    r"au nord-ouest de|au sud-est de|au sud-ouest de|de",
+    "direction_of_articles": r"the |la |le |l'",
+    "direction_settlement": r"town of|city of|village of|ville de|localite de|village de",
+    "compass": r"north|south|east|west|nord|sud|est|ouest",
+    "subject_verbs": r"said|says|say|announced|announces|claimed|claims|reported|declared|"
+    r"accused|denied|condemned|has|had|is|was|launched|sent|deployed|a|ont|"
+    r"avait|avaient|annon\w*|affirm\w*|accus\w*|declar\w*|dement\w*|"
+    r"condamn\w*",
+    "place_prepositions": r"in|at|of|from|to|into|across|throughout|au|aux|en|a|dans|du|de|"
+    r"des|vers|pour|sur|par",
+    "place_prepositions_articles": r"the |le |la |l'",
+    "settlement_nouns": r"village|hamlet|locality|settlement|villages|localite|hameau|"
+    r"hameau de culture|campement",
+    "settlement_of": r"of|de|d'",
 }
 
 
