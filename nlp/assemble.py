@@ -39,6 +39,7 @@ Everything here is rules over the components' output; cue lists are data in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -46,7 +47,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from nlp.claims import KINDS, Claim, doc_text
-from nlp.dates import DateMention
+from nlp.dates import DateMention, month_pattern
 from nlp.docview import folded, place_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern, load_cues
 from nlp.placechoice import (
@@ -333,12 +334,18 @@ def _compatible(
 
 
 def _holds(period: DateMention, day: DateMention) -> bool:
-    """A month or year mention that contains a day's date."""
+    """A named month or year ("novembre 2019", "in 2019") that contains a day's date; a
+    relative one ("earlier this month", "last month") tells of another time."""
     if period.date is None or day.date is None or period.precision not in ("month", "year"):
+        return False
+    if not _NAMED_PERIOD.search(fold(period.text)):
         return False
     if period.precision == "year":
         return period.date.year == day.date.year
     return (period.date.year, period.date.month) == (day.date.year, day.date.month)
+
+
+_NAMED_PERIOD = re.compile(rf"\b(?:{month_pattern()}|\d{{4}})")
 
 
 # "the bodies of 11 people were found", "les corps de dix personnes ont été retrouvés":

@@ -106,6 +106,11 @@ def _vocab() -> _Vocab:
     )
 
 
+def month_pattern() -> str:
+    """Regex of a month name, folded ("novembre", "nov."), as :func:`find_dates` reads it."""
+    return _vocab().month_re
+
+
 def _month(token: str) -> int:
     return _vocab().months[token.rstrip(".").lower()]
 

@@ -7,6 +7,7 @@ French, headlines run into their lead, bodies found after an attack).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from nlp.analyze import Analyzer
@@ -261,3 +262,18 @@ def test_a_city_far_off_stays_a_reference(analyzer: Analyzer) -> None:
         "region, about 200 kilometres north of Bamako."
     )
     assert place_names(analyzer, text, "en") != ["Bamako"]
+
+
+def test_earlier_this_month_is_another_time(analyzer: Analyzer) -> None:
+    # Guard of the month rule: a relative month ("earlier this month") is not the
+    # month that holds the main event's day; the earlier mine keeps its own record.
+    text = (
+        "A UN military vehicle struck a land mine Sunday in the Kidal region, killing a "
+        "Chadian soldier and wounding four other peacekeepers, a spokesman said. The "
+        "region has been the scene of earlier mine explosions, including one that killed "
+        "four UN peacekeepers and wounded 14 others earlier this month."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2014, 9, 15))
+    killed = {(i["killed"]["min"], i["event_date"]) for i in result["incidents"]}
+    assert (4, None) in killed
+    assert (4, "2014-09-14") not in killed
