@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nlp.actors import ActorLexicon, load_actor_lexicon
+from nlp.actorlexicon import ActorLexicon, load_actor_lexicon
 from nlp.eventtypes import suggest_for_sentences
 from nlp.result import Incident
 from nlp.textnorm import name_key

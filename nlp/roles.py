@@ -17,7 +17,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from nlp.actors import load_actor_lexicon
+from nlp.actorlexicon import load_actor_lexicon
 from nlp.claims import Claim
 from nlp.docview import actor_spans, folded, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern

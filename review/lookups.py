@@ -211,10 +211,9 @@ class Lookups:
 
 def _actor_types() -> dict[str, str]:
     # NLP's own loader, so the review UI reads the lexicon exactly as the pipeline
-    # does. Importing it loads spaCy (about 2 s, once per process, on the first
-    # page that offers actors).
+    # does (nlp.actorlexicon loads no spaCy).
     try:
-        from nlp.actors import load_actor_lexicon
+        from nlp.actorlexicon import load_actor_lexicon
 
         lexicon = load_actor_lexicon()
     except (ImportError, OSError, ValueError) as exc:

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 import nlp.actors as actors_module
 import nlp.places  # noqa: F401  (registers the civwatch_places factory)
-from nlp.actors import ACTOR_TYPES, load_actor_lexicon
+from nlp.actorlexicon import ACTOR_TYPES, load_actor_lexicon
 from nlp.claims import Claim
 from nlp.eventcues import load_cues
 from nlp.roles import actor_roles, load_role_actors, load_state_allies
