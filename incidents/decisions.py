@@ -229,13 +229,28 @@ def confirm(
         )
     if incident.status == "confirmed":
         raise ActionError(f"Incident {incident_id} is already confirmed.")
+    _set_status(session, incident, version, user, "confirmed", audit.CONFIRM, note)
+    return ActionResult(incident.id, f"Incident {incident.id} confirmed.")
+
+
+def _set_status(
+    session: Session,
+    incident: Incident,
+    version: int | None,
+    user: ReviewerLike,
+    status: str,
+    action: str,
+    note: str | None,
+) -> None:
+    """Move ``incident`` to ``status`` (a reviewer's decision unless it is reopened),
+    check the version the reviewer saw and write the audit row."""
     before = {"status": incident.status}
-    incident.status = "confirmed"
-    _reviewed(incident, user)
+    incident.status = status
+    if status != "candidate":
+        _reviewed(incident, user)
     _touch(incident)
     _flush(session, incident, version)
-    _audit(session, incident, user, audit.CONFIRM, before, {"status": "confirmed"}, note)
-    return ActionResult(incident.id, f"Incident {incident.id} confirmed.")
+    _audit(session, incident, user, action, before, {"status": status}, note)
 
 
 def reject(
@@ -248,12 +263,7 @@ def reject(
         raise ActionError("A reason is required to reject an incident.")
     if incident.status in ("rejected", "merged"):
         raise ActionError(f"Incident {incident_id} is already {incident.status}.")
-    before = {"status": incident.status}
-    incident.status = "rejected"
-    _reviewed(incident, user)
-    _touch(incident)
-    _flush(session, incident, version)
-    _audit(session, incident, user, audit.REJECT, before, {"status": "rejected"}, reason)
+    _set_status(session, incident, version, user, "rejected", audit.REJECT, reason)
     return ActionResult(incident.id, f"Incident {incident.id} rejected.")
 
 
@@ -271,11 +281,7 @@ def reopen(
         return unmerge(session, incident_id, version, user, note, policy)
     if incident.status == "candidate":
         raise ActionError(f"Incident {incident_id} is already a candidate.")
-    before = {"status": incident.status}
-    incident.status = "candidate"
-    _touch(incident)
-    _flush(session, incident, version)
-    _audit(session, incident, user, audit.REOPEN, before, {"status": "candidate"}, _note(note))
+    _set_status(session, incident, version, user, "candidate", audit.REOPEN, _note(note))
     return ActionResult(incident.id, f"Incident {incident.id} is a candidate again.")
 
 
