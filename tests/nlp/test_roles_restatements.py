@@ -36,7 +36,7 @@ def test_army_auxiliaries_killed_beside_soldiers_are_not_the_perpetrators(
 def test_an_army_that_reports_the_toll_is_its_source_not_its_perpetrator(
     analyzer: Analyzer,
 ) -> None:
-    text = "L'armée malienne a fait état de 12 civils tués dans le village de Dialassagou."
+    text = "Les forces armées maliennes ont fait état de 12 villageois tués à Dinangourou."
     [incident] = incidents(analyzer, text, "fr")
     assert incident["killed"] == {"min": 12, "max": 12}
     assert "Malian Armed Forces (FAMa)" not in incident["perpetrators"]
@@ -45,9 +45,9 @@ def test_an_army_that_reports_the_toll_is_its_source_not_its_perpetrator(
 def test_inverted_speech_makes_the_actor_the_speakers_affiliation(analyzer: Analyzer) -> None:
     # "…, a indiqué un membre des VDP": the VDP member gives the toll.
     text = (
-        "Plusieurs individus armés ont attaqué le village de Kodyel mardi matin. "
-        "Le bilan fait état de 12 morts, a indiqué pour sa part un membre des "
-        "Volontaires pour la défense de la patrie (VDP) de la commune."
+        "Des hommes armés ont fait irruption lundi dans le village de Kodyel. "
+        "On compte 12 morts, a indiqué pour sa part un responsable des "
+        "Volontaires pour la défense de la patrie (VDP) joint par téléphone."
     )
     [incident] = incidents(analyzer, text, "fr")
     assert incident["killed"] == {"min": 12, "max": 12}
@@ -69,9 +69,9 @@ def test_bodies_found_after_an_attack_are_part_of_its_toll(analyzer: Analyzer) -
     # A new-event cue ("the day before") describing the victims, and a smaller count
     # of the bodies found: one event, the toll unchanged.
     text = (
-        "Gunmen killed 15 civilians in the village of Pobe-Mengao on Saturday, local "
-        "sources said. The lifeless bodies of 11 people were found on Sunday morning, "
-        "probably the bodies of those abducted the day before."
+        "Armed men shot dead 15 civilians at Pobe-Mengao on Saturday, residents said. "
+        "On Sunday the lifeless bodies of 11 people were found, probably the bodies of "
+        "villagers taken away the day before."
     )
     [incident] = incidents(analyzer, text, "en")
     assert incident["killed"] == {"min": 15, "max": 15}
@@ -90,23 +90,23 @@ def test_french_bodies_found_are_part_of_the_toll(analyzer: Analyzer) -> None:
 def test_a_hospital_is_where_the_wounded_went_not_the_scene(analyzer: Analyzer) -> None:
     text = (
         "Au moins 20 personnes ont été tuées dimanche dans le village de Barga. "
-        "Six blessés ont été transférés au Centre hospitalier régional de Ouahigouya."
+        "Quatre blessés sont soignés au Centre hospitalier régional de Dori."
     )
     [incident] = incidents(analyzer, text, "fr")
     assert incident["location"]["name"] == "Barga"
 
 
 def test_a_headline_run_into_its_lead_restates_one_toll(analyzer: Analyzer) -> None:
-    # Extracted text often loses the headline's full stop: "43" and "au moins 43"
+    # Extracted text often loses the headline's full stop: "27" and "au moins 27"
     # then share a sentence, and are still one toll.
     text = (
-        "Burkina: 43 personnes tuées dans une attaque au Nord 0 Au moins 43 personnes "
-        "ont été tuées dans une attaque perpétrée dans la nuit de dimanche à lundi par "
-        "des assaillants, selon un communiqué du gouvernement."
+        "Niger : 27 civils tués dans une attaque dans l'Ouest 0 Au moins 27 civils ont "
+        "été tués dans la nuit de samedi à dimanche par des hommes armés, selon le "
+        "ministère."
     )
     found = incidents(analyzer, text, "fr")
     assert len(found) == 1, found
-    assert found[0]["killed"]["min"] == 43
+    assert found[0]["killed"]["min"] == 27
 
 
 def test_two_different_tolls_in_one_sentence_stay_apart(analyzer: Analyzer) -> None:
@@ -149,8 +149,8 @@ def test_a_capitalised_word_after_a_place_still_makes_a_longer_name(
 
 def test_a_village_named_as_the_target_beats_the_town_it_was_near(analyzer: Analyzer) -> None:
     text = (
-        "Twenty civilians were killed during an attack near Boulsa on Friday. "
-        "It was the village of Kogsablego that was the target of this new attack."
+        "Eight civilians died in an assault near Boulsa on Tuesday. Officials said "
+        "the village of Kogsablego was the one targeted."
     )
     assert place_names(analyzer, text, "en") == ["Kogsablego"]
 
@@ -162,8 +162,8 @@ def test_near_a_town_with_no_village_named_stays_the_town(analyzer: Analyzer) ->
 
 def test_another_events_village_is_not_taken_for_the_near_town(analyzer: Analyzer) -> None:
     text = (
-        "On Aug. 4, militants killed 30 civilians in an attack near the town of Markoye. "
-        "In Niger, gunmen killed 37 civilians in an Aug. 16 attack on the village of "
+        "On May 2, militants killed 12 civilians in an attack near the town of Markoye. "
+        "In Niger, gunmen killed 21 civilians in a May 9 raid on the village of "
         "Banibangou."
     )
     assert place_names(analyzer, text, "en") == ["Markoye", "Banibangou"]
@@ -175,25 +175,25 @@ def test_a_previous_toll_is_superseded_and_a_destination_is_no_scene(
     # "le précédent bilan" revises; "à destination de la ville de Djibo" is where the
     # convoy was going, not where it was attacked.
     text = (
-        "Vingt-sept soldats ont été tués lors d'une attaque le 26 septembre à Gaskindé, "
-        "selon un nouveau bilan. Le précédent bilan faisait état d'au moins onze soldats "
-        "tués dans l'attaque d'un convoi à destination de la ville de Djibo."
+        "Un nouveau bilan fait état de 31 soldats tués le 3 mai à Gaskindé. Le précédent "
+        "bilan faisait état d'au moins dix soldats tués lors de l'attaque d'une colonne à "
+        "destination de la ville de Djibo."
     )
     [incident] = incidents(analyzer, text, "fr")
-    assert incident["killed"] == {"min": 27, "max": 27}
+    assert incident["killed"] == {"min": 31, "max": 31}
     assert incident["location"]["name"] == "Gaskindé"
 
 
 def test_other_soldiers_after_peacekeepers_are_more_peacekeepers(analyzer: Analyzer) -> None:
     text = (
-        "Cinq Casques bleus burkinabè ont été tués jeudi dans une attaque près de "
-        "Tombouctou. Neuf autres soldats burkinabè ont également été blessés, a indiqué "
-        "une source de sécurité."
+        "Trois Casques bleus tchadiens ont péri mardi quand leur convoi a été attaqué "
+        "près de Kidal. Six autres soldats tchadiens ont aussi été blessés, selon la "
+        "mission."
     )
     [incident] = incidents(analyzer, text, "fr")
     assert incident["victims"] == ["peacekeepers"]
-    assert incident["killed"] == {"min": 5, "max": 5}
-    assert incident["injured"] == {"min": 9, "max": 9}
+    assert incident["killed"] == {"min": 3, "max": 3}
+    assert incident["injured"] == {"min": 6, "max": 6}
 
 
 def test_other_soldiers_after_soldiers_stay_soldiers(analyzer: Analyzer) -> None:
@@ -210,49 +210,49 @@ def test_other_soldiers_after_soldiers_stay_soldiers(analyzer: Analyzer) -> None
 def test_a_month_holds_the_day_of_the_same_event(analyzer: Analyzer) -> None:
     # "le 18 novembre" and "novembre" are one time: the restated toll stays one event.
     text = (
-        "Lundi 18 novembre 2019, 24 soldats ont été tués dans une attaque à Tabankort. "
-        "Cette attaque a coûté la vie à 24 soldats maliens, la plus lourde perte de "
-        "novembre 2019, a indiqué l'armée."
+        "Mardi 12 mars 2019, 19 militaires ont été tués lors d'une attaque à Tabankort. "
+        "Ce raid a coûté la vie à 19 militaires maliens, la plus lourde perte de mars "
+        "2019, selon l'état-major."
     )
     [incident] = incidents(analyzer, text, "fr")
-    assert incident["killed"] == {"min": 24, "max": 24}
-    assert incident["event_date"] == "2019-11-18"
+    assert incident["killed"] == {"min": 19, "max": 19}
+    assert incident["event_date"] == "2019-03-12"
 
 
 def test_a_country_that_acts_is_no_scene(analyzer: Analyzer) -> None:
     # "la France annonçait": France speaks; the soldiers died at Tabankort, in Mali.
     text = (
-        "Lundi 18 novembre 2019, 24 soldats ont été tués dans une attaque à Tabankort. "
-        "Cette attaque a coûté la vie à 24 soldats maliens alors même que la France "
-        "annonçait de lourdes pertes infligées aux djihadistes."
+        "Mardi 12 mars 2019, 19 militaires ont été tués lors d'une attaque à Tabankort. "
+        "Ce raid a coûté la vie à 19 militaires maliens alors que la France annonçait "
+        "une opération contre les djihadistes."
     )
     [incident] = incidents(analyzer, text, "fr")
     assert incident["location"]["name"] == "Tabankort"
-    assert incident["event_date"] == "2019-11-18"
+    assert incident["event_date"] == "2019-03-12"
 
 
 def test_a_period_total_keeps_the_country_that_frames_it(analyzer: Analyzer) -> None:
     # Guard: the subject rule is for single events; a period total is counted at the
     # scale of the country named before it.
     text = (
-        "Mali has since looked for other ways to acquire foreign help. Human Rights Watch "
-        "documented at least 71 cases of civilians summarily executed by security forces "
-        "from December 2021 to March 2022."
+        "Niger has turned to new partners since the coup. Amnesty International counted "
+        "at least 54 civilians summarily executed by security forces from January to "
+        "June 2024."
     )
     found = analyzer.analyze(text, lang="en")["incidents"]
-    assert [(i["aggregate"], i["location"]["name"]) for i in found] == [(True, "Mali")]
+    assert [(i["aggregate"], i["location"]["name"]) for i in found] == [(True, "Niger")]
 
 
 def test_a_town_a_few_kilometres_off_beats_the_region(analyzer: Analyzer) -> None:
-    # The nearest place the report gives: "11 km south of Aguelhoc", in its sentence
+    # The nearest place the report gives: "14 km north of Tessalit", in its sentence
     # or the next one, rather than the region around it.
-    text = "Two peacekeepers were killed 11 km south of Aguelhoc in the region of Kidal."
-    assert place_names(analyzer, text, "en") == ["Aguelhoc"]
+    text = "Two peacekeepers died 14 km north of Tessalit in the Kidal region on Friday."
+    assert place_names(analyzer, text, "en") == ["Tessalit"]
     text = (
-        "One peacekeeper was killed on Sunday when his vehicle hit a mine. The attack "
-        "occurred about 11 km (7 miles) south of Aguelhoc in the region of Kidal."
+        "One peacekeeper died on Friday when his truck struck a mine. The blast happened "
+        "some 14 km (9 miles) north of Tessalit in the region of Kidal."
     )
-    assert place_names(analyzer, text, "en") == ["Aguelhoc"]
+    assert place_names(analyzer, text, "en") == ["Tessalit"]
 
 
 def test_a_city_far_off_stays_a_reference(analyzer: Analyzer) -> None:
@@ -268,12 +268,12 @@ def test_earlier_this_month_is_another_time(analyzer: Analyzer) -> None:
     # Guard of the month rule: a relative month ("earlier this month") is not the
     # month that holds the main event's day; the earlier mine keeps its own record.
     text = (
-        "A UN military vehicle struck a land mine Sunday in the Kidal region, killing a "
-        "Chadian soldier and wounding four other peacekeepers, a spokesman said. The "
-        "region has been the scene of earlier mine explosions, including one that killed "
-        "four UN peacekeepers and wounded 14 others earlier this month."
+        "A peacekeeping truck hit a mine on Sunday in the Gao region, killing a Guinean "
+        "soldier and injuring three other peacekeepers, the mission said. The area has "
+        "seen earlier blasts, among them one that killed two UN peacekeepers and injured "
+        "nine others earlier this month."
     )
     result = analyzer.analyze(text, lang="en", published=date(2014, 9, 15))
     killed = {(i["killed"]["min"], i["event_date"]) for i in result["incidents"]}
-    assert (4, None) in killed
-    assert (4, "2014-09-14") not in killed
+    assert (2, None) in killed
+    assert (2, "2014-09-14") not in killed
