@@ -102,6 +102,7 @@ def _aggregate_flags(
         flags.append(
             bool(cues.aggregate.search(window))
             or any(d.period and s_start <= d.start < s_end for d in dates)
+            or max(claim.min or 0, claim.max or 0) >= cues.aggregate_min_figure
         )
     totals = {(c.kind, c.min) for c, f in zip(claims, flags, strict=True) if f}
     return [

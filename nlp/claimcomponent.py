@@ -88,6 +88,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     quantities = [q for q in find_quantities(sent, g.lang) if q.blocked is None]
     quantities = [q for q in quantities if not is_count_of_things(norm, q, g)]
     quantities = with_singulars(sent, norm, quantities, g)
+    quantities = _without_bracketed_repeats(norm, quantities)
     words: list[Word] = []
     if quantities:
         words = [Word(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(norm)]
@@ -122,8 +123,9 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             continue
         if g.contrast_before.search(norm[max(0, q.start - 20) : q.start]):
             continue  # "three groups, rather than two, were kidnapped": the other figure
-        if q.article and near_category == "unknown":
-            # "un"/"une"/"one"/"a" is a figure only before a victim noun ("un Casque bleu").
+        if q.article and near_category == "unknown" and not _trigger_next(norm, q, triggers_after):
+            # "un"/"une"/"one"/"a" is a figure only before a victim noun ("un Casque bleu")
+            # or a casualty noun of its own ("un mort et sept blessés", "one injured").
             continue
         link = link_after(norm, words, q, q_starts, triggers_after, stops, g)
         if link is not None and q.article and clause_break(norm[q.end : link.trigger_start]):
@@ -156,3 +158,26 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     claims.extend(negation_claims(sent, norm, s_start, s_end, claimant, g))
     claims.extend(figureless_claims(sent, norm, s_start, s_end, claims, claimant, g))
     return claims
+
+
+def _trigger_next(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:
+    """The word right after ``q`` starts a trigger that follows figures ("un mort")."""
+    gap = re.match(r"\s+", norm[q.end :])
+    nxt = q.end + (gap.end() if gap else 0)
+    return bool(gap) and any(start == nxt for start, _, _ in triggers)
+
+
+def _without_bracketed_repeats(norm: str, quantities: list[Quantity]) -> list[Quantity]:
+    """ "six (06) morts": the figure repeated in digits is one figure."""
+    out: list[Quantity] = []
+    for q in quantities:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and q.value == prev.value
+            and re.fullmatch(r"\s*\(\s*", norm[prev.end : q.start])
+            and norm[q.end : q.end + 1] == ")"
+        ):
+            continue
+        out.append(q)
+    return out

@@ -181,6 +181,7 @@ class Cues:
     subcount_head: re.Pattern[str]  # where the head of a victims phrase ends
     subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
+    victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
     others: re.Pattern[str]  # "others", "autres"
     and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
     missing: re.Pattern[str]  # "killed or missing": an upper bound
@@ -229,6 +230,9 @@ def load_cues() -> Cues:
         ),
         victims_after_trigger=re.compile(
             rf"^\s*(?:{_cue_alt('victims_after_trigger')})\s+[^,.;]{{1,35}}"
+        ),
+        victims_owner=re.compile(
+            rf"(?<!\w)(?<!\ba )(?:{_cue_alt('victims_owner_before')})\s+([^,.;:]{{1,40}})"
         ),
         others=re.compile(rf"\b(?:{others})\b"),
         and_others=re.compile(rf"\d|\b(?:and|et)\s+(?:\w+\s+)?(?:{others})\b"),

@@ -144,8 +144,24 @@ def link_after(
     aside = load_cues().subcount_aside.match(norm, q.end)
     aside_end = aside.end() if aside else -1
     steps = -1
+    skip_to = -1
     for i in range(first, len(words)):
+        if i < skip_to:
+            continue
         w = words[i]
+        if (
+            w.text == "("
+            and (close := _short_parenthesis(words, i, q_starts)) is not None
+            and (
+                category_of(norm[q.end : w.start], g) != "unknown"
+                or re.fullmatch(r"\s*\(\s*\d+\s*\)", norm[q.end : words[close].end]) is not None
+            )
+        ):
+            # "Cinq Volontaires pour la Défense de la Patrie (VDP) ont perdu la vie": an
+            # acronym or a gloss in brackets is part of the victims' name; "six (06)
+            # morts" repeats the figure in digits.
+            skip_to = close + 1
+            continue
         if w.start >= aside_end:
             steps += 1
         if steps > limit:
@@ -163,6 +179,16 @@ def link_after(
         if w.start in stops:
             return None
         if w.start in q_starts and w.start >= q.end and w.start >= aside_end:
+            return None
+    return None
+
+
+def _short_parenthesis(words: list[Word], i: int, q_starts: set[int]) -> int | None:
+    """Index of the ``)`` closing a bracket of at most four words and no figure at ``i``."""
+    for j in range(i + 1, min(i + 6, len(words))):
+        if words[j].text == ")":
+            return j if j > i + 1 else None
+        if words[j].start in q_starts or words[j].text in _HARD_STOP:
             return None
     return None
 
@@ -278,6 +304,8 @@ def coordinated_links(
                 continue
         if nxt is not None and nxt.start in linked and linked[nxt.start].position == "after":
             between = norm[q.end : nxt.start]
+            if g.stop.search(between):
+                continue  # "quatre disparus et trois blessés": the first figure has its own state
             if re.search(r"\s(?:and|et|as well as|ainsi que)\s+$", between) and len(between) < 70:
                 lk = linked[nxt.start]
                 out.append(

@@ -27,11 +27,30 @@ def split_by_side(
     claim of 11 civilians and one of 1 soldier. Only when the parts name two sides or
     more and add up to the total; a partial breakdown keeps the total.
     """
-    parents = [c for c in claims if not c.vague and not c.combined and c.number_end is not None]
-    if len(parents) != 1 or len(subcounts) < 2:
+    if len(subcounts) < 2:
         return claims
-    parent = parents[0]
-    parts = [(q, cat) for q, cat in subcounts if s_start + q.start >= (parent.number_end or 0)]
+    # The parent is the last figure before the parts ("8 tués, 85 blessés, dont 61
+    # militaires et 24 civils": the 85), and its parts end at the next figure.
+    first_part = s_start + subcounts[0][0].start
+    parents = [
+        c
+        for c in claims
+        if not c.vague
+        and not c.combined
+        and c.number_end is not None
+        and c.number_end <= first_part
+    ]
+    if not parents:
+        return claims
+    parent = max(parents, key=lambda c: c.number_end or 0)
+    later = [c.number_start for c in claims if (c.number_start or 0) > first_part]
+    next_figure = min((n for n in later if n is not None), default=None)
+    parts = [
+        (q, cat)
+        for q, cat in subcounts
+        if s_start + q.start >= (parent.number_end or 0)
+        and (next_figure is None or s_start + q.start < next_figure)
+    ]
     if len(parts) < 2 or any(q.kind not in ("exact", "approx") for q, _ in parts):
         return claims
     by_side: dict[str, list[tuple[Quantity, str]]] = {}
@@ -66,6 +85,7 @@ def _victims_words(text: str) -> str:
     trentaine de civils", the auxiliaries of "ont été tués" / "have been killed".
     """
     cues = load_cues()
+    text = re.sub(r"^\s*\(\s*\d+\s*\)", "", text)  # "six (06) morts"
     text = text.strip(" ,.;:\"'«»“”")
     text = cues.victim_tail.sub("", " " + text).strip()
     return cues.victim_lead.sub("", text).strip(" ,.;:\"'«»“”")
@@ -129,6 +149,11 @@ def claims_from_link(
     category = category_of(victims_norm, g)
     if category == "unknown" and cues.others.search(victims_norm) and previous:
         category = previous[-1].victim_category
+    if category == "unknown":
+        # "Côté FAMa, un mort": the figure counts the losses of the side named before it.
+        owners = list(cues.victims_owner.finditer(norm, 0, q.start))
+        if owners:
+            category = category_of(owners[-1].group(1), g)
     span_start = min(q.start, link.trigger_start)
     span_end = max(q.end, link.trigger_end, v_end)
     revised = bool(g.revised_cues.search(norm[max(0, q.start - 45) : q.start])) or bool(

@@ -27,6 +27,7 @@ class EventCues:
     """Compiled segmentation cues of one language."""
 
     aggregate: re.Pattern[str]
+    aggregate_min_figure: int  # a figure this large is a period total ("killing thousands")
     new_event: re.Pattern[str]
     location_exclude: re.Pattern[str]
     agent_before: re.Pattern[str]
@@ -46,6 +47,7 @@ def load_cues(lang: str) -> EventCues:
 
     return EventCues(
         aggregate=re.compile("|".join(spec["aggregate"])),
+        aggregate_min_figure=int(spec["aggregate_min_figure"]),
         new_event=re.compile("|".join(spec["new_event"])),
         location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
         agent_before=words(

@@ -59,6 +59,11 @@ CASES = [
     ("victims_after_trigger", " chez les civils", True),
     ("victims_after_trigger", " in the village", False),
     ("victims_after_trigger", " dans le village", False),
+    ("victims_owner", "du cote des fama, deux morts", True),
+    ("victims_owner", "les pertes de l'armee sont de", True),
+    ("victims_owner", "losses among the assailants were", True),
+    ("victims_owner", "the coast road", False),
+    ("victims_owner", "a cote du marche", False),  # "à côté de": beside
     ("others", "two others", True),
     ("others", "trois autres", True),
     ("others", "otherwise wounded", False),

@@ -1,0 +1,118 @@
+"""Figures read from the words around them: a lone "un mort", whose losses a
+figure counts, brackets inside a victims' name, lists that mix states, and the
+split of the last total before its parts. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from nlp.analyze import Analyzer
+from nlp.claims import Claim
+
+
+def claims(pipe: Language, text: str) -> list[Claim]:
+    return list(pipe(text)._.claims)
+
+
+def figures(pipe: Language, text: str) -> list[tuple[str, int | None, str]]:
+    return [(c.kind, c.min, c.victim_category) for c in claims(pipe, text)]
+
+
+def test_one_before_a_casualty_noun_is_a_figure(blank_en: Language, blank_fr: Language) -> None:
+    # "un"/"one" counts before "mort"/"injured" as it does before a victim noun.
+    text = "Au poste de Tinzaouaten, un mort et quatre blessés."
+    found = claims(blank_fr, text)
+    assert [(c.kind, c.min, c.max) for c in found] == [("killed", 1, 1), ("injured", 4, 4)]
+    assert text[found[0].start : found[0].end] == "un mort"
+    assert figures(blank_en, "The patrol reported one dead and two wounded.") == [
+        ("killed", 1, "unknown"),
+        ("injured", 2, "unknown"),
+    ]
+
+
+def test_one_as_a_pronoun_is_still_no_figure(blank_en: Language, blank_fr: Language) -> None:
+    # Guard: without a casualty noun right after it, "un"/"one" is no count.
+    assert claims(blank_fr, "Un des camions a sauté sur une mine près de Boni.") == []
+    assert claims(blank_en, "One of the trucks struck a mine near Boni.") == []
+
+
+def test_the_side_whose_losses_are_counted(blank_en: Language, blank_fr: Language) -> None:
+    assert figures(blank_fr, "Du côté des FAMa, deux morts et neuf blessés.") == [
+        ("killed", 2, "soldiers"),
+        ("injured", 9, "soldiers"),
+    ]
+    assert figures(blank_fr, "Les pertes de l'armée se limitent à trois blessés.") == [
+        ("injured", 3, "soldiers"),
+    ]
+    assert figures(blank_en, "Losses among the assailants were put at 14 dead.") == [
+        ("killed", 14, "militants"),
+    ]
+
+
+def test_a_victim_noun_of_its_own_wins_over_the_owner(blank_fr: Language) -> None:
+    # Guard: the owner only fills in a figure that names no victims itself.
+    assert figures(blank_fr, "Côté armée, le bilan est de quatre civils tués.") == [
+        ("killed", 4, "civilians"),
+    ]
+
+
+def test_a_bracketed_acronym_is_part_of_the_victims(blank_fr: Language) -> None:
+    text = "Sept Volontaires pour la défense de la patrie (VDP) ont perdu la vie à Sebba."
+    found = claims(blank_fr, text)
+    assert [(c.kind, c.min, c.victim_category) for c in found] == [("killed", 7, "soldiers")]
+    assert text[found[0].start : found[0].end] == (
+        "Sept Volontaires pour la défense de la patrie (VDP) ont perdu la vie"
+    )
+
+
+def test_a_bracket_after_a_non_victim_still_stops_the_link(blank_en: Language) -> None:
+    # Guard: "3 Min Read (Reuters) - gunmen kidnapped …" is page furniture, not victims.
+    found = claims(blank_en, "3 Min Read (Reuters) - Gunmen kidnapped a nurse.")
+    assert [(c.kind, c.min) for c in found] == [("abducted", 1)]
+
+
+def test_a_figure_repeated_in_brackets_is_one_figure(blank_fr: Language) -> None:
+    text = "L'explosion a fait huit (08) morts et plusieurs blessés à Dori."
+    found = claims(blank_fr, text)
+    assert [(c.kind, c.min, c.max) for c in found] == [("killed", 8, 8), ("injured", 2, None)]
+
+
+def test_a_figure_with_its_own_state_is_not_coordinated(blank_fr: Language) -> None:
+    # "quatre disparus et trois blessés": the four are missing, not injured.
+    text = "Le bilan provisoire est de six morts, quatre disparus et trois blessés."
+    assert [(c.kind, c.min) for c in claims(blank_fr, text)] == [("killed", 6), ("injured", 3)]
+
+
+def test_the_parts_split_the_last_total_before_them(blank_fr: Language) -> None:
+    # Two totals in one sentence: the parts after "dont" split the second one.
+    text = "L'assaut a fait 9 morts et 40 blessés, dont 31 soldats et 9 civils."
+    found = claims(blank_fr, text)
+    assert sorted((c.kind, c.min, c.victim_category) for c in found) == [
+        ("injured", 9, "civilians"),
+        ("injured", 31, "soldiers"),
+        ("killed", 9, "unknown"),
+    ]
+
+
+def test_fallen_soldiers_are_killed(blank_en: Language) -> None:
+    assert figures(blank_en, "The army buried its 12 fallen soldiers in Kaya.") == [
+        ("killed", 12, "soldiers"),
+    ]
+
+
+def test_a_figure_of_thousands_is_a_period_total(analyzer: Analyzer) -> None:
+    # No single attack in the region leaves a thousand dead: such a figure is a total
+    # even when no "since" or "this year" says so.
+    text = "Jihadist violence has killed more than 3,000 people in the Kaya area."
+    result = analyzer.analyze(text, lang="en")
+    assert [(i["killed"]["min"], i["aggregate"]) for i in result["incidents"]] == [(3001, True)]
+    text = "Des groupes armés ont tué des milliers de civils dans la région de Mopti."
+    result = analyzer.analyze(text, lang="fr")
+    assert [i["aggregate"] for i in result["incidents"]] == [True]
+
+
+def test_a_large_single_massacre_stays_an_event(analyzer: Analyzer) -> None:
+    # Guard: hundreds killed in one village on one day is still one event.
+    text = "Gunmen killed 160 villagers in Solhan on Friday night."
+    result = analyzer.analyze(text, lang="en")
+    assert [(i["killed"]["min"], i["aggregate"]) for i in result["incidents"]] == [(160, False)]
