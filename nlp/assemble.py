@@ -74,7 +74,7 @@ from settings import DEFAULT_FOCUS
 class _Event:
     aggregate: bool
     place: Place | None
-    place_rank: int  # see place_rank; 3 = only a reference point was written
+    place_rank: float  # see place_rank (0.5: a commune); 3 = only a reference point
     date: DateMention | None
     claims: list[Claim] = field(default_factory=list)
     country: str | None = None  # when only a country is written
@@ -304,7 +304,7 @@ def _compatible(
     claim: Claim,
     aggregate: bool,
     place: Any | None,
-    rank: int,
+    rank: float,
     when: DateMention | None,
 ) -> bool:
     if event.aggregate != aggregate:

@@ -151,6 +151,22 @@ def place_rank(place: Any) -> int:  # 3: a reference point, see place_for
     return 1
 
 
+# "dans la commune de Foutouri", "the province of Seno", "in the Bankass Circle": a name
+# written as an area contains the villages named beside it, whatever the gazetteer holds.
+_AREA_BEFORE = cue_pattern(
+    r"\b{admin_area_before_name}\s+(?:[\w-]+\s+)?{admin_area_of}\s*(?:la\s+|l')?$"
+)
+_AREA_AFTER = cue_pattern(r"^\s+{admin_area_after_name}\b")
+
+
+def written_as_area(span: Span, norm: str) -> bool:
+    """A village-like name written as an area ("la commune de Foutouri")."""
+    return place_rank(span._.place) == 0 and bool(
+        _AREA_BEFORE.search(norm, max(0, span.start_char - 40), span.start_char)
+        or _AREA_AFTER.match(norm, span.end_char)
+    )
+
+
 def _dateline(span: Span, norm: str) -> bool:
     """A dateline ("BAMAKO, Mali –", "NIAMEY (Reuters) -") says where the story was filed."""
     after = norm[span.end_char : span.end_char + 45]
@@ -169,7 +185,7 @@ def usable_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False
 
 def place_for(
     claim: Claim, places: list[Span], norm: str, cues: EventCues, aggregate: bool
-) -> tuple[Any | None, int]:
+) -> tuple[Any | None, float]:
     """The finest place of the claim's sentence, nearest to the claim."""
     s_start, s_end = claim.sentence
     best: tuple[tuple[float, int], Span] | None = None
@@ -206,6 +222,8 @@ def place_for(
         close = rank == 3 and not aggregate and _close_reference(span, norm)
         # A period total is counted at the scale of a country or region, not a town.
         order: float = 0.5 if close else ((2, 1, 0, 3)[rank] if aggregate else rank)
+        if not aggregate and not close and written_as_area(span, norm):
+            order = 0.25  # a commune holds the village named beside it, finer than a region
         key = (order, distance)
         if best is None or key < best[0]:
             best = (key, span)
@@ -215,6 +233,8 @@ def place_for(
     if best[0][0] == 0.5:
         return span._.place, 1  # not the scene itself: a village named nearby may refine it
     rank = place_rank(span._.place) if not _excluded_place(span, norm, cues, aggregate) else 3
+    if best[0][0] == 0.25:
+        return span._.place, 0.5  # a commune: finer than a region, refined by its village
     return span._.place, rank
 
 
@@ -328,7 +348,7 @@ def refine_place(
     neighbours = sorted(
         {j for i in idx for j in range(i - reach, i + reach + 1) if 0 <= j < len(sents)} - set(idx)
     )
-    candidates: list[tuple[tuple[int, float], Span]] = []
+    candidates: list[tuple[tuple[float, float], Span]] = []
     for j in neighbours:
         a, b = sents[j]
         for span in places:
@@ -336,7 +356,8 @@ def refine_place(
                 continue
             distance = min(abs(j - i) for i in idx)
             if usable_place(span, norm, cues, event.aggregate):
-                candidates.append(((place_rank(span._.place), distance), span))
+                rank = 0.5 if written_as_area(span, norm) else place_rank(span._.place)
+                candidates.append(((rank, distance), span))
             elif (
                 not event.aggregate
                 and place_rank(span._.place) == 0
@@ -355,6 +376,9 @@ def refine_place(
             event.place, event.place_rank = span._.place, pool[0][0][0]
         return
     pool = [c for c in candidates if c[0][0] == 0]
+    if not pool and not near and (event.place is None or event.place_rank > 0.5):
+        # "in southwest Niger … in the commune of Banibangou": a commune is finer.
+        pool = [c for c in candidates if c[0][0] == 0.5]
     if near:
         # Only a village the event's own sentences lead to, not another event's scene
         # nor the lead-in of a later event ("… near Hombori. Gunmen attacked the village

@@ -73,8 +73,14 @@ _SETTING_AFTER = cue_pattern(r"^\W{0,2}{setting_after}\b")
 _SETTING_BEFORE = cue_pattern(r"{setting_before}\W{0,2}{setting_before_articles}?$")
 _CLAIMED_BEFORE = cue_pattern(r"{claimed_before}\s+{claimed_before_articles}?$")
 _CLAIMED_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{claimed_after}\b")
-# "carried out by the army and Russian mercenaries": what may stand between two agents.
-_AND_JOIN = cue_pattern(r"[\w\s'-]{0,25}?(?:,|\b{and_join}\b)\s*{and_join_articles}?")
+# "carried out by the army and Russian mercenaries", "par l'armée et les auxiliaires du
+# groupe Wagner": what may stand between two agents (up to three words of the second's
+# name that the lexicon does not hold).
+_AND_JOIN = cue_pattern(
+    r"[\w\s'-]{0,25}?(?:,|\b{and_join}\b)\s*{and_join_articles}?(?:[\w'-]+\s+){0,3}"
+)
+
+_AND_ONLY = cue_pattern(r"\b{and_join}\b")
 
 
 @dataclass
@@ -113,12 +119,18 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             not passive and bool(cues.agent_after.match(after))
         )
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.agent
-            and _AND_JOIN.fullmatch(norm[prev.end : span.start_char])
-        ):
+        joined = prev is not None and bool(_AND_JOIN.fullmatch(norm[prev.end : span.start_char]))
+        if joined and prev is not None and prev.agent:
             agent = True  # "carried out by the army and Russian mercenaries"
+        elif (
+            joined
+            and prev is not None
+            and agent
+            and not (prev.in_victims or prev.setting or prev.claimant)
+            and _AND_ONLY.search(norm, prev.end, span.start_char)
+        ):
+            # "the Malian army and the Wagner Group have killed": both are the subject.
+            prev.agent = True
         out.append(
             _ActorMention(
                 canonical=actor.canonical,
@@ -226,10 +238,13 @@ def actor_roles(
         nearest_first = sorted(
             [m for m in in_paragraph if m.start < first_claim], key=lambda m: -m.start
         ) + [m for m in in_paragraph if m.start >= first_claim]
-        strikers = state(mine, agents_only=True) or state(
-            nearest_first, agents_only=False, allow_claimant=True
+        # The agents of the sentence itself all count ("the army and Wagner have killed");
+        # from around it, only the nearest state named.
+        strikers = (
+            state(mine, agents_only=True)
+            or state(nearest_first, agents_only=False, allow_claimant=True)[:1]
         )
-        perps = strikers[:1] or army
+        perps = strikers or army
         targets = ["civilians"] if side == "civilians" else []
     elif side in ("civilians", "unknown"):
         perps = armed(mine) + state(mine, agents_only=True)

@@ -116,7 +116,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("claimed_after",),
     ),
     "and_join": (
-        r"[\w\s'-]{0,25}?(?:,|\band\b|\bet\b)\s*(?:the\s+|les\s+|des\s+)?",
+        r"[\w\s'-]{0,25}?(?:,|\band\b|\bet\b)\s*(?:the\s+|les\s+|des\s+)?(?:[\w'-]+\s+){0,3}",
         roles._AND_JOIN,
         ("and_join", "and_join_articles"),
     ),
