@@ -71,7 +71,8 @@ _OPPONENT_BEFORE = cue_pattern(r"{opponent_before}\s+{opponent_before_articles}?
 # terroriste": the actor describes the setting, it does not act in this event.
 _SETTING_AFTER = cue_pattern(r"^\W{0,2}{setting_after}\b")
 _SETTING_BEFORE = cue_pattern(r"{setting_before}\W{0,2}{setting_before_articles}?$")
-_CLAIMED_BEFORE = cue_pattern(r"{claimed_before}\s+{claimed_before_articles}?$")
+# "revendiquée par l'organisation djihadiste X": up to two words describe the group.
+_CLAIMED_BEFORE = cue_pattern(r"{claimed_before}\s+{claimed_before_articles}?(?:[\w'-]+\s+){0,2}$")
 _CLAIMED_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{claimed_after}\b")
 # "carried out by the army and Russian mercenaries", "par l'armée et les auxiliaires du
 # groupe Wagner": what may stand between two agents (up to three words of the second's
@@ -95,6 +96,7 @@ class _ActorMention:
     claimed: bool = False  # "claimed by JNIM": the group said it did it
     end: int = 0
     setting: bool = False  # "jihadist attacks", "where extremists operate": background
+    speaker: bool = False  # "said a member of the VDP": the speaker's affiliation
 
 
 def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
@@ -131,6 +133,9 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
         ):
             # "the Malian army and the Wagner Group have killed": both are the subject.
             prev.agent = True
+        speaker = bool(
+            _SPEAKER_OF_BEFORE.search(norm[max(0, span.start_char - 110) : span.start_char])
+        )
         out.append(
             _ActorMention(
                 canonical=actor.canonical,
@@ -138,18 +143,18 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 start=span.start_char,
                 in_victims=in_victims,
                 claimant=bool(
-                    _SOURCE_BEFORE.search(before)
-                    or _CLAIMANT_AFTER.match(after)
-                    or _SPEAKER_OF_BEFORE.search(
-                        norm[max(0, span.start_char - 110) : span.start_char]
-                    )
+                    _SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after) or speaker
                 ),
                 agent=agent,
                 opponent=bool(_OPPONENT_BEFORE.search(before)),
-                claimed=bool(_CLAIMED_BEFORE.search(before) or _CLAIMED_AFTER.match(after)),
+                claimed=bool(
+                    _CLAIMED_BEFORE.search(norm, max(0, span.start_char - 60), span.start_char)
+                    or _CLAIMED_AFTER.match(after)
+                ),
                 end=span.end_char,
                 setting=not agent
                 and bool(_SETTING_AFTER.match(after) or _SETTING_BEFORE.search(before)),
+                speaker=speaker,
             )
         )
     doc.user_data[key] = out
@@ -284,7 +289,16 @@ def actor_roles(
     perps = _dedupe(perps)
     if side != "militants" and perps and all(p in _GENERIC_RANK for p in perps):
         # "suspected jihadists" in the sentence, "claimed by JNIM" elsewhere in the paragraph.
-        claimed = {m.canonical for m in in_paragraph if m.claimed and m.type not in STATE_TYPES}
+        claimed = {
+            m.canonical
+            for m in in_paragraph
+            if m.claimed
+            and m.type not in STATE_TYPES
+            and m.canonical not in _STATE_ALLIES
+            and not m.in_victims
+            and not m.speaker  # "said a member of X": a speaker, not the attackers' group
+            and m.canonical not in _GENERIC_RANK  # "l'organisation djihadiste X": X
+        }
         if len(claimed) == 1:
             perps = sorted(claimed)
     return perps, _dedupe(targets)

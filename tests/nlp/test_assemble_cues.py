@@ -105,13 +105,18 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
     ),
     "claimed_before": (
         r"(?:claimed by|revendique par|revendiquee par|revendiquees par|"
-        r"responsibility was claimed by)\s+(?:the\s+|le\s+|la\s+|l')?$",
+        r"responsibility was claimed by|members of|member of|affiliated with|affiliated to|"
+        r"belonging to|attributed to|blamed on|blamed|membres du|membres de|membre du|"
+        r"affilies au|affilies a|affilie au|affilie a|appartenant au|appartenant a|"
+        r"soupconnes d'etre du|attribuee au|attribuee a|attribue au|attribue a|imputee au|"
+        r"imputee a)\s+(?:the\s+|le\s+|la\s+|l')?(?:[\w'-]+\s+){0,2}$",
         roles._CLAIMED_BEFORE,
         ("claimed_before", "claimed_before_articles"),
     ),
     "claimed_after": (
         r"^\W{0,3}(?:\w+\s+){0,2}?(?:claimed responsibility|claimed the attack|a revendique|"
-        r"ont revendique)\b",
+        r"ont revendique|was responsible for|were responsible for|est responsable de|"
+        r"sont responsables de)\b",
         roles._CLAIMED_AFTER,
         ("claimed_after",),
     ),
@@ -264,9 +269,14 @@ REFERENCE_WORDS = {
     "setting_before": r"controlled by|held by|controle par|controlee par|anti|counter|lutte anti",
     "setting_before_articles": r"the |les |des ",
     "claimed_before": r"claimed by|revendique par|revendiquee par|revendiquees par"
-    r"|responsibility was claimed by",
+    r"|responsibility was claimed by|members of|member of|affiliated with|affiliated to"
+    r"|belonging to|attributed to|blamed on|blamed"
+    r"|membres du|membres de|membre du|affilies au|affilies a|affilie au|affilie a"
+    r"|appartenant au|appartenant a|soupconnes d'etre du|attribuee au|attribuee a"
+    r"|attribue au|attribue a|imputee au|imputee a",
     "claimed_before_articles": r"the |le |la |l'",
-    "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique",
+    "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique"
+    r"|was responsible for|were responsible for|est responsable de|sont responsables de",
     "and_join": r"and|et",
     "and_join_articles": r"the |les |des ",
     "speaker_verbs": r"said|told|added|a indique|ont indique|a declare|ont declare|a precise|"

@@ -68,3 +68,44 @@ def test_a_setting_joined_by_a_comma_does_not_become_an_agent(analyzer: Analyzer
     assert [perps for _, perps in places_and_perps(analyzer, text, "en")] == [
         ["unidentified gunmen"]
     ]
+
+
+def perps(analyzer: Analyzer, text: str, lang: str) -> list[list[str]]:
+    return [p for _, p in places_and_perps(analyzer, text, lang)]
+
+
+def test_the_group_the_attackers_belong_to_replaces_generic_attackers(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Armed men, most likely members of the Support Group for Islam and Muslims, "
+        "attacked the post at Kelbo, killing nine soldiers."
+    )
+    assert perps(analyzer, text, "en") == [["JNIM"]]
+    text = (
+        "Des hommes armés, soupçonnés d'être du Groupe de soutien à l'islam et aux "
+        "musulmans, ont tué quatre gendarmes à Kelbo."
+    )
+    assert perps(analyzer, text, "fr") == [["JNIM"]]
+
+
+def test_a_claim_by_a_described_group_and_a_blamed_group(analyzer: Analyzer) -> None:
+    text = (
+        "Des hommes armés ont tué six soldats à Kelbo. L'attaque a été revendiquée par "
+        "l'organisation djihadiste Katibat Macina."
+    )
+    assert perps(analyzer, text, "fr") == [["JNIM"]]
+    text = (
+        "Gunmen killed 12 villagers in Tillia on Monday. The governor blamed the Islamic "
+        "State in the Greater Sahara for the raid."
+    )
+    assert perps(analyzer, text, "en") == [["Islamic State Sahel (ISSP/ISGS)"]]
+
+
+def test_membership_of_a_speaker_names_no_attacker(analyzer: Analyzer) -> None:
+    # Guard: "said a member of …" names the speaker's group, not the attackers'.
+    text = (
+        "Gunmen killed five herders near Kelbo on Sunday, said a member of the "
+        "Volunteers for the Defence of the Homeland."
+    )
+    assert perps(analyzer, text, "en") == [["unidentified gunmen"]]
