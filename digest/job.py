@@ -26,8 +26,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from digest.build import DigestContent, Period, build_digest, resolve_period
+from digest.build import build_digest
+from digest.content import DigestContent, Period
 from digest.deliver import DeliveryError, build_message, clean_address, send_with_retries
+from digest.period import resolve_period
 from digest.pictures import Outlines, map_png, trend_png
 from digest.profiles import Profile
 from digest.render import Labels, Rendered, country_names, render

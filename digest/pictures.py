@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from digest.build import IncidentEntry, TrendDay
+from digest.content import IncidentEntry, TrendDay
 from digest.outlines import Outlines
 
 RED = "#c0392b"

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from digest.build import ChangeItem, DigestContent, Figure, IncidentEntry
+from digest.content import ChangeItem, DigestContent, Figure, IncidentEntry
 from digest.outlines import OUTLINES_FILE, Outlines
 from storage.models import CLAIM_KINDS
 

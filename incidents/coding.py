@@ -108,12 +108,11 @@ def evidence_sentences(inc: Incident, text: str) -> list[str]:
     evidence spans."""
     out: list[str] = []
     for claim in inc.claims:
-        span = claim.get("sentence")
-        if isinstance(span, list | tuple) and len(span) == 2:
-            start, end = span
-            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+        if claim.sentence is not None:
+            start, end = claim.sentence
+            if 0 <= start < end <= len(text):
                 out.append(text[start:end])
     for ev in inc.evidence:
-        if ev.get("text"):
-            out.append(str(ev["text"]))
+        if ev.text:
+            out.append(ev.text)
     return list(dict.fromkeys(out))

@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from incidents import merge
-from nlp.result import CLAIM_KINDS, Incident
+from nlp.result import CLAIM_KINDS, Incident, Location, PlacePrecision
 
 
 def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> merge.Draft:
@@ -28,14 +28,14 @@ def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> m
         event_date=start,
         event_date_end=end if end != start else None,
         date_precision=inc.date_precision,
-        place_name=loc.get("name") or None,
-        country=loc.get("country") or None,
-        admin1=loc.get("admin1") or None,
-        admin2=loc.get("admin2") or None,
-        lat=loc.get("lat"),
-        lon=loc.get("lon"),
-        geonames_id=loc.get("geonames_id"),
-        place_precision=loc.get("precision") or place_precision(loc),
+        place_name=loc.name or None,
+        country=loc.country or None,
+        admin1=loc.admin1 or None,
+        admin2=loc.admin2 or None,
+        lat=loc.lat,
+        lon=loc.lon,
+        geonames_id=loc.geonames_id,
+        place_precision=loc.precision or place_precision(loc),
         perpetrators=list(inc.perpetrators),
         targets=list(inc.targets),
         killed_min=killed[0],
@@ -47,13 +47,16 @@ def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> m
     )
 
 
-def place_precision(loc: dict[str, Any]) -> str:
+def place_precision(loc: Location) -> PlacePrecision:
     """The precision of a location that names none: its finest known field."""
-    if loc.get("lat") is not None and loc.get("lon") is not None:
+    if loc.lat is not None and loc.lon is not None:
         return "point"
-    for column in ("admin2", "admin1", "country"):
-        if loc.get(column):
-            return column
+    if loc.admin2:
+        return "admin2"
+    if loc.admin1:
+        return "admin1"
+    if loc.country:
+        return "country"
     return "unresolved"
 
 
@@ -66,29 +69,29 @@ def claims_from_analysis(inc: Incident, text: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     if inc.claims:
         for c in inc.claims:
-            lo, hi = _ordered(c["min"], c["max"])
+            lo, hi = _ordered(c.min, c.max)
             if lo is None and hi is None:
                 continue
-            span = span_in(text, c["start"], c["end"])
+            span = span_in(text, c.start, c.end)
             out.append(
                 {
-                    "kind": c["kind"],
+                    "kind": c.kind,
                     "min": lo,
                     "max": hi,
-                    "qualifier": clip(c["qualifier"], 100),
-                    "victims_text": clip(c["victims_text"], 300),
-                    "victim_category": clip(c["victim_category"], 32),
-                    "claimant": clip(c["claimant"], 300),
+                    "qualifier": clip(c.qualifier, 100),
+                    "victims_text": clip(c.victims_text, 300),
+                    "victim_category": clip(c.victim_category, 32),
+                    "claimant": clip(c.claimant, 300),
                     "start": span[0] if span else None,
                     "end": span[1] if span else None,
                     "quote": text[span[0] : span[1]] if span else None,
                     # "initially 25": the NLP marks a figure the text itself revised
-                    "superseded": bool(c["revised"]),
+                    "superseded": c.revised,
                 }
             )
         return out
     first = inc.evidence[0] if inc.evidence else None
-    span = span_in(text, first["start"], first["end"]) if first else None
+    span = span_in(text, first.start, first.end) if first else None
     for kind in CLAIM_KINDS:
         figure = getattr(inc, kind)
         lo, hi = _ordered(figure.get("min"), figure.get("max"))
@@ -115,7 +118,7 @@ def evidence_spans(inc: Incident, text: str) -> dict[tuple[int, int], str]:
     """``(start, end) -> sentence`` of the incident's evidence that lies inside ``text``."""
     spans: dict[tuple[int, int], str] = {}
     for ev in inc.evidence:
-        span = span_in(text, ev["start"], ev["end"])
+        span = span_in(text, ev.start, ev.end)
         if span is not None:
             spans.setdefault(span, text[span[0] : span[1]])
     return spans

@@ -231,14 +231,7 @@ class Analyzer:
         if offset:  # a chunk of a long text: offsets into the whole text
             for incident in incidents:
                 for ev in incident.evidence:
-                    ev["start"] += offset
-                    ev["end"] += offset
+                    ev.shift(offset)
                 for claim in incident.claims:
-                    for key in ("start", "end", "number_start", "number_end"):
-                        if claim.get(key) is not None:
-                            claim[key] += offset
-                    claim["sentence"] = [
-                        claim["sentence"][0] + offset,
-                        claim["sentence"][1] + offset,
-                    ]
+                    claim.shift(offset)
         return incidents

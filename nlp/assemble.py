@@ -64,7 +64,7 @@ from nlp.placechoice import (
     usable_place,
 )
 from nlp.places import Place
-from nlp.result import Incident
+from nlp.result import Evidence, Incident
 from nlp.roles import actor_roles
 from nlp.textnorm import fold_keep_length as fold
 from settings import DEFAULT_FOCUS
@@ -257,7 +257,7 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
                 date_precision="unknown",
                 aggregate=False,
                 confidence=0.3,
-                evidence=[{"text": text[s_start:s_end], "start": s_start, "end": s_end}],
+                evidence=[Evidence(text[s_start:s_end], s_start, s_end)],
                 claims=[],
             )
         )
@@ -521,7 +521,7 @@ def _incident(
         victims.remove("unknown")
     place = event.place
     location = location_fields(place, country)
-    perpetrators, targets = actor_roles(doc, group, side, location["country"], cues)
+    perpetrators, targets = actor_roles(doc, group, side, location.country, cues)
     text = doc_text(doc)
     when = event.date
     event_date = event_end = None
@@ -536,7 +536,7 @@ def _incident(
     for c in group:
         if (c.start, c.end) not in seen:
             seen.add((c.start, c.end))
-            evidence.append({"text": text[c.start : c.end], "start": c.start, "end": c.end})
+            evidence.append(Evidence(text[c.start : c.end], c.start, c.end))
     confidence = 0.45
     confidence += 0.15 if place is not None and place.precision not in ("unresolved",) else 0.0
     confidence += 0.1 if event_date else 0.0
@@ -558,5 +558,5 @@ def _incident(
         aggregate=event.aggregate,
         confidence=round(max(0.05, min(1.0, confidence)), 2),
         evidence=evidence,
-        claims=[c.as_dict() for c in group],
+        claims=[c.as_record() for c in group],
     )

@@ -129,7 +129,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             continue
         link = link_after(norm, words, q, q_starts, triggers_after, stops, g)
         if link is not None and q.article and clause_break(norm[q.end : link.trigger_start]):
-            # "a local official, and the search for more bodies": one person is
+            # "a village chief, and the hunt for more victims": one person is
             # linked only within its own clause ("a soldier was killed").
             link = None
         if link is None:

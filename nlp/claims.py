@@ -28,14 +28,14 @@ works on and the factory; the component is built from:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.numbers import Quantity
-from nlp.result import ClaimKind, LinkPosition
+from nlp.result import ClaimKind, ClaimRecord, LinkPosition
 
 if TYPE_CHECKING:
     from nlp.claimcomponent import ClaimsComponent
@@ -83,12 +83,27 @@ class Claim:
         """The conflict side of the victims (civilians, soldiers, militants, peacekeepers)."""
         return SIDE_OF.get(self.victim_category, "unknown")
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form (what ``analyze`` exposes under ``claims``)."""
-        out = asdict(self)
-        out["sentence"] = list(self.sentence)
-        out["subcategories"] = list(self.subcategories)
-        return out
+    def as_record(self) -> ClaimRecord:
+        """What an incident keeps of this claim (``analyze`` prints it under ``claims``)."""
+        return ClaimRecord(
+            kind=self.kind,
+            min=self.min,
+            max=self.max,
+            qualifier=self.qualifier,
+            victims_text=self.victims_text,
+            victim_category=self.victim_category,
+            claimant=self.claimant,
+            start=self.start,
+            end=self.end,
+            sentence=self.sentence,
+            revised=self.revised,
+            update=self.update,
+            vague=self.vague,
+            combined=self.combined,
+            number_start=self.number_start,
+            number_end=self.number_end,
+            subcategories=list(self.subcategories),
+        )
 
 
 def doc_text(doc: Doc) -> str:

@@ -189,7 +189,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     ) -> DateMention:
         return DateMention(m.start(), m.end(), text[m.start() : m.end()], d1, d2, precision, **kw)
 
-    # Full-date ranges: "between 1 July 2022 and 22 May 2023", "from December 2021 to March 2022".
+    # Full-date ranges: "between 3 August 2021 and 4 June 2022", "from December 2021 to March 2022".
     full = rf"(?:{D}\s+)?({M})\s+{Y}"
     for m in scan(
         rf"(?<![\w])(?:(?:between|from|entre|du|de|period|periode)\s+)?{full}\s+(?:and|to|et|au|a|-)\s+{full}"
@@ -200,7 +200,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, d2, prec, period=True))
     # Periods between two days of different months, the year written once at the end:
     # "between 1 January and 31 March 2022", "du 1er avril au 30 juin 2022",
-    # "entre le 1er janvier 2022 et le 31 mars 2022", "from April 1 to June 30, 2022".
+    # "entre le 1er février 2023 et le 30 avril 2023", "from April 1 to June 30, 2022".
     for m in scan(
         rf"(?<![\w])(?:between|from|entre|du|de|allant du)\s+(?:le\s+)?{D}\s+({M})(?:\s+{Y})?"
         rf"\s+(?:and|to|et|au|a|-|–)\s+(?:le\s+)?{D}\s+({M}),?\s+{Y}"

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from nlp.claims import Claim
 from nlp.docview import actor_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
+from nlp.result import Location
 from nlp.textnorm import fold_keep_length as fold
 
 if TYPE_CHECKING:
@@ -108,18 +109,20 @@ def countries_in(sentence: tuple[int, int], places: list[Span]) -> int:
     )
 
 
-def location_fields(place: Any | None, country: str | None) -> dict[str, Any]:
-    """The ``location`` object of an incident; ``country`` when no place is given."""
-    return {
-        "name": place.name if place is not None else None,
-        "country": (place.country if place is not None and place.country else country),
-        "admin1": place.admin1 if place is not None else None,
-        "admin2": place.admin2 if place is not None else None,
-        "lat": place.lat if place is not None else None,
-        "lon": place.lon if place is not None else None,
-        "geonames_id": place.geonames_id if place is not None else None,
-        "precision": place.precision if place is not None else None,
-    }
+def location_fields(place: Any | None, country: str | None) -> Location:
+    """The ``location`` of an incident; ``country`` when no place is given."""
+    if place is None:
+        return Location(country=country)
+    return Location(
+        name=place.name,
+        country=place.country or country,
+        admin1=place.admin1,
+        admin2=place.admin2,
+        lat=place.lat,
+        lon=place.lon,
+        geonames_id=place.geonames_id,
+        precision=place.precision,
+    )
 
 
 _POINTISH = ("point", "unresolved")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
 # -- vocabularies --------------------------------------------------------------
@@ -37,29 +37,84 @@ PLACE_PRECISIONS: tuple[PlacePrecision, ...] = get_args(PlacePrecision)
 DOC_STATUSES: tuple[DocStatus, ...] = get_args(DocStatus)
 
 
-# Keys of ``Incident.location`` (None when unknown); ``precision`` is a PlacePrecision
-# or None when no place was found.
-LOCATION_KEYS = ("name", "country", "admin1", "admin2", "lat", "lon", "geonames_id", "precision")
-# Keys of each ``Incident.claims`` entry: ``nlp.claims.Claim.as_dict``.
-CLAIM_KEYS = (
-    "kind",
-    "min",
-    "max",
-    "qualifier",
-    "victims_text",
-    "victim_category",
-    "claimant",
-    "start",
-    "end",
-    "sentence",
-    "revised",
-    "update",
-    "vague",
-    "combined",
-    "number_start",
-    "number_end",
-    "subcategories",
-)
+@dataclass
+class Location:
+    """Where an incident happened, each field None when unknown; ``precision`` is
+    None when no place was found."""
+
+    name: str | None = None
+    country: str | None = None  # ISO2
+    admin1: str | None = None
+    admin2: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+    precision: PlacePrecision | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the fields in order (DESIGN.md's ``location``)."""
+        return asdict(self)
+
+
+@dataclass
+class Evidence:
+    """A span of the text that supports an incident, with its character offsets."""
+
+    text: str
+    start: int | None
+    end: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form: ``{"text", "start", "end"}``."""
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+    def shift(self, offset: int) -> None:
+        """Offsets into a text that starts ``offset`` characters earlier."""
+        self.start = _shifted(self.start, offset)
+        self.end = _shifted(self.end, offset)
+
+
+@dataclass
+class ClaimRecord:
+    """One casualty figure of an incident as ``analyze`` prints it: the fields of
+    :class:`nlp.claims.Claim` without its spaCy side."""
+
+    kind: ClaimKind
+    min: int | None
+    max: int | None
+    qualifier: str | None  # as written ("at least", "une vingtaine", "dozens")
+    victims_text: str | None  # the victims as the text names them
+    victim_category: str | None  # civilians, women, children, soldiers, ..., unknown
+    claimant: str | None  # "the army", "des sources locales"
+    start: int | None  # character offsets of the quoted span (number through trigger)
+    end: int | None
+    sentence: tuple[int, int] | None  # offsets of the sentence it was read from
+    revised: bool = False  # a superseded figure ("initially 25")
+    update: bool = False  # a new toll replacing earlier ones ("the toll rose to 79")
+    vague: bool = False  # "dozens", "several": a floor, not a count
+    combined: bool = False  # "killed, injured or missing": an upper bound only
+    number_start: int | None = None  # offsets of the number expression itself
+    number_end: int | None = None
+    subcategories: list[str] = field(default_factory=list)  # "including 6 children"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form: the fields in order, ``sentence`` as a list."""
+        out = asdict(self)
+        out["sentence"] = list(self.sentence) if self.sentence is not None else None
+        return out
+
+    def shift(self, offset: int) -> None:
+        """Offsets into a text that starts ``offset`` characters earlier."""
+        self.start = _shifted(self.start, offset)
+        self.end = _shifted(self.end, offset)
+        self.number_start = _shifted(self.number_start, offset)
+        self.number_end = _shifted(self.number_end, offset)
+        if self.sentence is not None:
+            self.sentence = (self.sentence[0] + offset, self.sentence[1] + offset)
+
+
+def _shifted(value: int | None, offset: int) -> int | None:
+    return value + offset if value is not None else None
 
 
 @dataclass
@@ -70,7 +125,7 @@ class Incident:
     injured: dict[str, int | None]
     abducted: dict[str, int | None]
     victims: list[str]
-    location: dict[str, Any]  # LOCATION_KEYS
+    location: Location
     perpetrators: list[str]
     targets: list[str]
     event_date: str | None  # ISO date
@@ -78,8 +133,8 @@ class Incident:
     date_precision: str  # a DatePrecision
     aggregate: bool
     confidence: float
-    evidence: list[dict[str, Any]]  # {"text", "start", "end"}
-    claims: list[dict[str, Any]] = field(default_factory=list)  # CLAIM_KEYS
+    evidence: list[Evidence]
+    claims: list[ClaimRecord] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form, keys in DESIGN.md order."""
@@ -88,7 +143,7 @@ class Incident:
             "injured": self.injured,
             "abducted": self.abducted,
             "victims": self.victims,
-            "location": self.location,
+            "location": self.location.as_dict(),
             "perpetrators": self.perpetrators,
             "targets": self.targets,
             "event_date": self.event_date,
@@ -96,8 +151,8 @@ class Incident:
             "date_precision": self.date_precision,
             "aggregate": self.aggregate,
             "confidence": self.confidence,
-            "evidence": self.evidence,
-            "claims": self.claims,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "claims": [c.as_dict() for c in self.claims],
         }
 
 
@@ -162,17 +217,19 @@ def incident_from_dict(data: Mapping[str, Any]) -> Incident:
             precision = "month"
         else:
             precision = "day"
+    claims = [_claim(c) for c in data.get("claims") or () if isinstance(c, Mapping)]
     country = loc.get("country")
-    location = {
-        "name": _text(loc.get("name")),
-        "country": country.upper()[:2] if isinstance(country, str) and country else None,
-        "admin1": _text(loc.get("admin1")),
-        "admin2": _text(loc.get("admin2")),
-        "lat": _float(loc.get("lat")),
-        "lon": _float(loc.get("lon")),
-        "geonames_id": _count(loc.get("geonames_id")),
-        "precision": loc.get("precision") if loc.get("precision") in PLACE_PRECISIONS else None,
-    }
+    place_precision = loc.get("precision")
+    location = Location(
+        name=_text(loc.get("name")),
+        country=country.upper()[:2] if isinstance(country, str) and country else None,
+        admin1=_text(loc.get("admin1")),
+        admin2=_text(loc.get("admin2")),
+        lat=_float(loc.get("lat")),
+        lon=_float(loc.get("lon")),
+        geonames_id=_count(loc.get("geonames_id")),
+        precision=place_precision if place_precision in PLACE_PRECISIONS else None,
+    )
     return Incident(
         killed=_figure(data.get("killed")),
         injured=_figure(data.get("injured")),
@@ -187,32 +244,45 @@ def incident_from_dict(data: Mapping[str, Any]) -> Incident:
         aggregate=bool(data.get("aggregate")),
         confidence=_float(data.get("confidence")) or 0.0,
         evidence=[
-            {"text": str(e.get("text") or ""), "start": e.get("start"), "end": e.get("end")}
+            Evidence(str(e.get("text") or ""), _count(e.get("start")), _count(e.get("end")))
             for e in data.get("evidence") or ()
             if isinstance(e, Mapping)
         ],
-        claims=[
-            _claim(c)
-            for c in data.get("claims") or ()
-            if isinstance(c, Mapping) and c.get("kind") in CLAIM_KINDS
-        ],
+        claims=[c for c in claims if c is not None],
     )
 
 
-def _claim(data: Mapping[str, Any]) -> dict[str, Any]:
-    out = {key: data.get(key) for key in CLAIM_KEYS}
+def _claim(data: Mapping[str, Any]) -> ClaimRecord | None:
+    kind = next((k for k in CLAIM_KINDS if k == data.get("kind")), None)
+    if kind is None:
+        return None
     figure = _figure(data)
-    out["min"], out["max"] = figure["min"], figure["max"]
-    for key in ("start", "end", "number_start", "number_end"):
-        out[key] = _count(out[key])
-    for key in ("qualifier", "victims_text", "victim_category", "claimant"):
-        out[key] = _text(out[key])
-    for key in ("revised", "update", "vague", "combined"):
-        out[key] = bool(out[key])
-    sentence = data.get("sentence")
-    out["sentence"] = list(sentence) if isinstance(sentence, list | tuple) else None
-    out["subcategories"] = list(data.get("subcategories") or ())
-    return out
+    return ClaimRecord(
+        kind=kind,
+        min=figure["min"],
+        max=figure["max"],
+        qualifier=_text(data.get("qualifier")),
+        victims_text=_text(data.get("victims_text")),
+        victim_category=_text(data.get("victim_category")),
+        claimant=_text(data.get("claimant")),
+        start=_count(data.get("start")),
+        end=_count(data.get("end")),
+        sentence=_span(data.get("sentence")),
+        revised=bool(data.get("revised")),
+        update=bool(data.get("update")),
+        vague=bool(data.get("vague")),
+        combined=bool(data.get("combined")),
+        number_start=_count(data.get("number_start")),
+        number_end=_count(data.get("number_end")),
+        subcategories=[str(s) for s in data.get("subcategories") or ()],
+    )
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return None
+    start, end = _count(value[0]), _count(value[1])
+    return (start, end) if start is not None and end is not None else None
 
 
 def _iso(value: Any) -> dt.date | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from incidents.coding import actor_columns, actor_details, evidence_sentences
-from nlp.result import Incident
+from nlp.result import ClaimRecord, Evidence, Incident, Location
 
 
 def test_actor_text_as_written_and_type() -> None:
@@ -35,7 +35,7 @@ def test_evidence_sentences_use_claim_sentence_offsets_and_ignore_bad_ones() -> 
         injured={"min": None, "max": None},
         abducted={"min": None, "max": None},
         victims=["unknown"],
-        location={},
+        location=Location(),
         perpetrators=[],
         targets=[],
         event_date=None,
@@ -44,13 +44,29 @@ def test_evidence_sentences_use_claim_sentence_offsets_and_ignore_bad_ones() -> 
         aggregate=False,
         confidence=0.5,
         claims=[
-            {"sentence": [start, end]},
-            {"sentence": [5, 999]},  # past the text
-            {"sentence": "bad"},
+            _claim((start, end)),
+            _claim((5, 999)),  # past the text
+            _claim((end, start)),  # backwards
+            _claim(None),
         ],
-        evidence=[{"text": "Seven people were killed"}, {"text": ""}],
+        evidence=[Evidence("Seven people were killed", None, None), Evidence("", None, None)],
     )
     assert evidence_sentences(inc, text) == [
         "Seven people were killed in Gao.",
         "Seven people were killed",
     ]
+
+
+def _claim(sentence: tuple[int, int] | None) -> ClaimRecord:
+    return ClaimRecord(
+        kind="killed",
+        min=7,
+        max=7,
+        qualifier=None,
+        victims_text=None,
+        victim_category=None,
+        claimant=None,
+        start=None,
+        end=None,
+        sentence=sentence,
+    )

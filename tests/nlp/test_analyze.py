@@ -24,7 +24,7 @@ EN_TEXT = (
 )
 FR_TEXT = (
     "Au moins douze soldats burkinabè ont été tués samedi dans une embuscade près de Djibo, "
-    "dans le nord du Burkina Faso, a annoncé l'armée mardi. Selon la même source, une "
+    "chef-lieu de la province du Soum, a annoncé l'armée mardi. Selon la même source, une "
     "trentaine de terroristes ont été neutralisés lors de la riposte."
 )
 

@@ -187,7 +187,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
-    "The bodies of 11 people were found on Sunday, said a member of the VDP in Djibo.",
+    "The bodies of 9 people were found on Monday, said a member of the VDP in Djibo.",
     "According to the army, 12 civilians were killed near the town of Bandiagara on Sunday.",
     "Gunmen attacked Yaru village near Bandiagara town; the toll rose to 41, officials said.",
     "Seven more were killed in the village of Gadabo and three at Kobou, residents told AFP.",

@@ -154,7 +154,7 @@ def test_figureless_killings(blank_en: Language, blank_fr: Language) -> None:
     assert (c.min, c.max, c.vague) == (1, None, True)
     c = one(blank_fr, "La mission condamne l'exécution des civils dans la localité.")
     assert (c.min, c.max) == (2, None)
-    assert claims(blank_en, "It was one of the deadliest attacks in years.") == []
+    assert claims(blank_en, "It was among the deadliest raids of the past decade.") == []
 
 
 def test_component_works_without_sentence_boundaries() -> None:
@@ -179,7 +179,7 @@ def test_negation_with_named_victims(blank_en: Language) -> None:
 
 
 def test_contrasted_figure_is_not_a_claim(blank_en: Language) -> None:
-    found = claims(blank_en, "Four groups of women, rather than two, were kidnapped.")
+    found = claims(blank_en, "Five groups of herders, rather than three, were kidnapped.")
     assert found == []
 
 
@@ -234,16 +234,18 @@ def test_singular_nouns_that_modify_another_noun_are_no_figure(blank_en: Languag
     assert (c.min, c.max, c.vague) == (2, None, True)
     found = claims(blank_en, "The soldier patrol was ambushed near the well.")
     assert found == []
-    text = "They killed 84 fighters from the Russian mercenary group and 47 soldiers."
+    text = (
+        "Jihadists said they had killed 63 fighters from a Russian mercenary group and 29 soldiers."
+    )
     found = claims(blank_en, text)
-    assert [(c.min, c.max) for c in found] == [(84, 84), (47, 47)]
+    assert [(c.min, c.max) for c in found] == [(63, 63), (29, 29)]
 
 
 def test_a_kind_with_its_own_figure_is_not_a_combined_bound(blank_fr: Language) -> None:
-    found = claims(blank_fr, "En trois mois, 317 civils tués et 73 enlevés ou disparus.")
+    found = claims(blank_fr, "Sur le trimestre, 208 civils tués et 41 enlevés ou disparus.")
     assert [(c.kind, c.min, c.max, c.combined) for c in found] == [
-        ("killed", 317, 317, False),
-        ("abducted", 73, 73, False),
+        ("killed", 208, 208, False),
+        ("abducted", 41, 41, False),
     ]
 
 
@@ -256,11 +258,11 @@ def test_killed_or_injured_stays_a_bound(blank_fr: Language) -> None:
 
 
 def test_a_total_split_by_side_is_coded_per_side(blank_en: Language, blank_fr: Language) -> None:
-    text = "Sixty-four people, including 49 civilians and 15 soldiers, were killed on Friday."
+    text = "Fifty-two people, including 38 villagers and 14 soldiers, were killed on Tuesday."
     found = claims(blank_en, text)
     assert [(c.min, c.max, c.victim_category) for c in found] == [
-        (49, 49, "civilians"),
-        (15, 15, "soldiers"),
+        (38, 38, "civilians"),
+        (14, 14, "soldiers"),
     ]
     text = "Au moins neuf personnes, dont huit civils et un gendarme, ont été tuées."
     found = claims(blank_fr, text)
@@ -293,9 +295,9 @@ def test_victims_as_written_are_the_victim_words(blank_en: Language, blank_fr: L
 def test_same_side_figures_of_one_verb_add_up_unless_forces_are_named(
     blank_en: Language, blank_fr: Language
 ) -> None:
-    c = one(blank_fr, "Douze soldats et quatre supplétifs de l'armée ont été tués vendredi.")
-    assert (c.min, c.max, c.victim_category, c.victims_text) == (16, 16, "soldiers", "soldats")
+    c = one(blank_fr, "Neuf soldats et trois supplétifs de l'armée ont été tués mardi.")
+    assert (c.min, c.max, c.victim_category, c.victims_text) == (12, 12, "soldiers", "soldats")
     c = one(blank_en, "Five soldiers and two gendarmes were killed in the ambush.")
     assert (c.min, c.max) == (7, 7)
-    text = "They killed 84 fighters of the Wagner group and 47 Malian soldiers."
-    assert [(c.min, c.max) for c in claims(blank_en, text)] == [(84, 84), (47, 47)]
+    text = "They killed 63 fighters of the Wagner group and 29 Malian soldiers."
+    assert [(c.min, c.max) for c in claims(blank_en, text)] == [(63, 63), (29, 29)]

@@ -92,14 +92,15 @@ def test_month_and_year_has_month_precision() -> None:
 
 
 def test_a_period_between_two_days_with_the_year_written_once() -> None:
-    for text, lang in (
-        ("Between 1 January and 31 March 2022, 543 civilians were killed.", "en"),
-        ("From January 1 to March 31, 2022, 543 civilians were killed.", "en"),
-        ("Entre le 1er janvier 2022 et le 31 mars 2022, 543 civils ont été tués.", "fr"),
-        ("Du 1er janvier au 31 mars 2022, 543 civils ont été tués.", "fr"),
+    q1, q2 = (date(2022, 1, 1), date(2022, 3, 31)), (date(2023, 2, 1), date(2023, 4, 30))
+    for text, lang, (start, end) in (
+        ("Between 1 January and 31 March 2022, 543 civilians were killed.", "en", q1),
+        ("From January 1 to March 31, 2022, 543 civilians were killed.", "en", q1),
+        ("Entre le 1er février 2023 et le 30 avril 2023, 412 civils ont été tués.", "fr", q2),
+        ("Du 1er janvier au 31 mars 2022, 543 civils ont été tués.", "fr", q1),
     ):
         d = first(text, WED, lang)
-        assert (d.date, d.end_date, d.period) == (date(2022, 1, 1), date(2022, 3, 31), True), text
+        assert (d.date, d.end_date, d.period) == (start, end, True), text
     # the first day's year is the one before when its month comes later
     d = first("between 1 December and 31 March 2022", WED)
     assert (d.date, d.end_date) == (date(2021, 12, 1), date(2022, 3, 31))

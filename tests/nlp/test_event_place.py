@@ -61,8 +61,9 @@ def test_where_a_spokesman_spoke_is_not_the_scene(analyzer: Analyzer) -> None:
 
 def test_where_a_casualty_was_evacuated_to_is_not_the_scene(analyzer: Analyzer) -> None:
     text = (
-        "Un convoi a sauté sur une mine mardi près de Hombori. L'explosion a fait un "
-        "mort, un soldat décédé après avoir été évacué jusqu'à Sévaré."
+        "Un véhicule de l'armée a sauté sur un engin explosif mardi près de Hombori. "
+        "La déflagration a fait un mort, un soldat décédé après avoir été évacué jusqu'à "
+        "Sévaré."
     )
     assert places(analyzer, text, "fr") == ["Hombori"]
 
@@ -113,8 +114,8 @@ def test_each_figure_of_a_list_takes_the_place_written_after_it(analyzer: Analyz
 
 def test_an_actor_describing_the_setting_is_not_the_perpetrator(analyzer: Analyzer) -> None:
     text = (
-        "Eleven people were killed on Wednesday in western Niger, a flashpoint for "
-        "jihadist attacks, when armed men on motorbikes raided three villages."
+        "Nine people were killed on Monday in northern Burkina Faso, a hotspot of "
+        "jihadist raids, after armed men on motorcycles stormed two villages."
     )
     result = analyzer.analyze(text, lang="en")
     assert [i["perpetrators"] for i in result["incidents"]] == [["unidentified gunmen"]]

@@ -123,7 +123,7 @@ def test_admin_regions_english(en: Language) -> None:
 
 
 def test_admin_regions_french(fr: Language) -> None:
-    doc = fr("L'attaque a eu lieu dans le cercle de Bankass, dans la région de Mopti.")
+    doc = fr("L'embuscade s'est produite dans le cercle de Bankass, dans la région de Mopti.")
     found = places(doc)
     assert found["cercle de Bankass"].precision == "admin2"
     assert found["région de Mopti"].precision == "admin1"
