@@ -69,6 +69,7 @@ class _Vocab:
     weekday_before_re: str  # "on", "ce" before a weekday
     weekday_after_re: str  # "night", "dernier" after a weekday
     glued_after_re: re.Pattern[str]  # what after a date makes it a statement's
+    year_origin_re: re.Pattern[str]  # "established in 2013": a start, not a covered year
 
 
 def _alt(words: list[str]) -> str:
@@ -103,6 +104,7 @@ def _vocab() -> _Vocab:
             rf"^[\s,]*(?:(?:{_words(spec, 'statement_after')})\s|\(|"
             rf"\w+\s+(?:{_words(spec, 'reported_after')}))"
         ),
+        year_origin_re=re.compile(rf"(?<![\w])(?:{_words(spec, 'year_of_origin_before')})(?![\w])"),
     )
 
 
@@ -303,6 +305,15 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})"
     ):
         add(m, mention(m, None, published, "year", period=True))
+    # A whole year: "died in 2019", "ont fait 103 morts en 2021" — a period total's span
+    # (a single event's date needs a day, so it never takes this one).
+    for m in scan(
+        r"(?<![\w'])(?:in|en|during|au cours de l'annee|pour l'annee)\s+((?:19|20)\d\d)(?![\w])"
+    ):
+        if v.year_origin_re.search(norm, max(0, m.start() - 50), m.start()):
+            continue
+        year = int(m.group(1))
+        add(m, mention(m, date(year, 1, 1), date(year, 12, 31), "year"))
     months_before = "".join(f"(?<!{re.escape(m)} )" for m in v.months if "." not in m)
     for m in scan(
         rf"(?:so far )?{months_before}this year|{months_before}cette annee"

@@ -169,7 +169,13 @@ def test_singular_function_words_keep_a_noun_phrase_apart() -> None:
 
 def test_every_new_dates_list_says_what_it_does() -> None:
     spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
-    for key in ("anchor_words", "weekday_before", "weekday_after", "statement_after"):
+    for key in (
+        "anchor_words",
+        "weekday_before",
+        "weekday_after",
+        "statement_after",
+        "year_of_origin_before",
+    ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key
     assert spec["reported_after"]["_comment"].strip()

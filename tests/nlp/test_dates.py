@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from nlp.analyze import Analyzer
 from nlp.dates import DateMention, find_dates
 
 WED = date(2024, 7, 3)  # a Wednesday
@@ -113,3 +114,27 @@ def test_since_a_month_is_a_period_from_its_first_day() -> None:
     assert (d.date, d.period) == (date(2024, 3, 1), True)
     d = first("Over 300 killed since September.", WED)  # the last September before July
     assert d.date == date(2023, 9, 1)
+
+
+def test_a_year_a_total_covers_is_that_whole_year() -> None:
+    d = first("Roadside bombs killed 61 people in 2020, the report says.", None)
+    assert (d.date, d.end_date, d.precision) == (date(2020, 1, 1), date(2020, 12, 31), "year")
+    d = first("Les engins explosifs ont fait 48 morts en 2018.", None, "fr")
+    assert (d.date, d.end_date) == (date(2018, 1, 1), date(2018, 12, 31))
+
+
+def test_a_year_something_began_is_not_a_covered_year() -> None:
+    # Guard: "deployed in 2014" starts a count, it is not the year counted.
+    assert dates("The mission, deployed in 2014, has lost 170 soldiers.", None) == []
+    assert (
+        dates("Depuis son déploiement en 2014, la mission a perdu 170 soldats.", None, "fr") == []
+    )
+
+
+def test_a_total_for_a_year_is_dated_to_that_year(analyzer: Analyzer) -> None:
+    result = analyzer.analyze(
+        "Jihadist violence killed 2,400 people across Niger in 2021.", lang="en"
+    )
+    assert [
+        (i["aggregate"], i["event_date"], i["event_date_end"]) for i in result["incidents"]
+    ] == [(True, "2021-01-01", "2021-12-31")]
