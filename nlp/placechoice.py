@@ -12,7 +12,6 @@ when an event names none. :func:`place_rank` orders places from villages to coun
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from functools import lru_cache
@@ -50,19 +49,34 @@ _CREDIT = re.compile(r"©|\bphoto\s*:|\bimage\s*:|\(photo\b|\bphoto (?:afp|reute
 CAPTION_CHARS = 80
 
 
-def caption_ends(norm: str) -> list[int]:
-    """Offsets of the photo credits of the folded text (each closes a caption)."""
-    return [m.start() for m in _CREDIT.finditer(norm)]
+# A caption without a credit: a short line that only says where and when, with the
+# country in brackets — "Scène d'attaque à Kati (Mali), le 22 juillet 2022.",
+# "Soldiers on patrol in Gao (Mali), 3 March 2019."
+_PLACE_DATE_LINE = re.compile(
+    r"(?:^|[.!?]\s+)(?:[^\s.!?\d]+\s+){1,3}?(?:a|au|in|at|near|pres de)\s+"
+    r"(?:(?!(?:in|at|a|of|de|du)\b)[\w'-]+[ -]?){1,3}?\s*"
+    r"\([\w ]{3,20}\),?\s*(?:le\s+|on\s+)?[\w ,]{3,25}?(?:19|20)\d\d\s*(?=\.)"
+)
 
 
-def in_caption(offset: int, ends: list[int]) -> bool:
-    """Whether a place or date is written in the caption a photo credit closes.
+def caption_ends(norm: str) -> list[tuple[int, int]]:
+    """The photo captions of the folded text as ``(start, end)``: the ``CAPTION_CHARS``
+    before each credit, and each line that only gives a place (with its country) and a
+    date."""
+    spans = [(max(0, m.start() - CAPTION_CHARS), m.start()) for m in _CREDIT.finditer(norm)]
+    for m in _PLACE_DATE_LINE.finditer(norm):
+        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!? "))
+        spans.append((start, m.end()))
+    return sorted(spans)
+
+
+def in_caption(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether a place or date is written in a photo caption.
 
     Places and dates in a caption describe the picture (often an older one), not the
     event reported.
     """
-    i = bisect.bisect_left(ends, offset)
-    return i < len(ends) and ends[i] - offset <= CAPTION_CHARS
+    return any(a <= offset <= b for a, b in spans)
 
 
 # "near Bandiagara", "près de la ville de Mopti": a landmark, not the scene.

@@ -197,3 +197,28 @@ def test_a_different_toll_opens_another_event_in_french_too(analyzer: Analyzer) 
     )
     found = [i["killed"] for i in analyzer.analyze(text, lang="fr")["incidents"]]
     assert found == [{"min": 3, "max": 3}, {"min": 20, "max": 20}]
+
+
+def test_a_line_giving_only_a_place_and_a_date_is_a_caption(analyzer: Analyzer) -> None:
+    # A photo caption without a credit: its place and date are the picture's.
+    text = (
+        "Des hommes armés ont tué neuf personnes dans le village de Tawori. "
+        "Vue d'un marché à Djibo (Burkina Faso), le 3 mars 2021. "
+        "Les assaillants ont fui vers la frontière."
+    )
+    result = analyzer.analyze(text, lang="fr")
+    assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
+        ("Tawori", None)
+    ]
+
+
+def test_a_sentence_with_a_verb_before_the_place_is_not_a_caption(analyzer: Analyzer) -> None:
+    # Guard: the same shape with an event told in full keeps its place and date.
+    text = (
+        "Gunmen attacked the market of a village in Djibo (Burkina Faso) on "
+        "3 March 2021, killing nine."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
+        ("Djibo", "2021-03-03")
+    ]
