@@ -134,6 +134,8 @@ def assemble(
         s_start, s_end = claim.sentence
         place, rank = place_for(claim, places, norm, cues, aggregate)
         when = _date_for(claim, dates)
+        if _burial(claim, norm):
+            place, rank, when = None, 4, None  # the burial's place and day, not the event's
         if prev is not None and prev.sentence != claim.sentence and not aggregate:
             # "On Sunday gunmen attacked Kobou. … 12 were killed": the scene and the
             # day written since the previous claim belong to this one.
@@ -390,6 +392,20 @@ def _others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
             claim = replace(claim, victim_category="peacekeepers")
         out.append(claim)
     return out
+
+
+# "les obsèques de vingt-sept soldats", "27 militaires … sont enterrés le 8 octobre à
+# Ouagadougou": a figure of the dead being buried.
+_FUNERAL_OF = cue_pattern(r"\b{funeral_nouns}\s+{funeral_of}\s+(?:the\s+|les\s+)?[^,.;]{0,15}$")
+_BURIED_AFTER = cue_pattern(r"^[^.;]{0,40}?\b{buried_after}\b")
+
+
+def _burial(claim: Claim, norm: str) -> bool:
+    start = claim.number_start if claim.number_start is not None else claim.start
+    return bool(
+        _FUNERAL_OF.search(norm, max(0, start - 60), start)
+        or _BURIED_AFTER.match(norm, claim.end, min(len(norm), claim.end + 60))
+    )
 
 
 def _date_for(claim: Claim, dates: list[DateMention]) -> DateMention | None:

@@ -32,6 +32,18 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         assemble._ACCOUNT,
         ("account",),
     ),
+    "funeral_of": (
+        r"\b(?:funeral|funerals|burial|burials|obseques|funerailles|inhumation|enterrement)"
+        r"\s+(?:of|de|des|du)\s+(?:the\s+|les\s+)?[^,.;]{0,15}$",
+        assemble._FUNERAL_OF,
+        ("funeral_nouns", "funeral_of"),
+    ),
+    "buried_after": (
+        r"^[^.;]{0,40}?\b(?:buried|laid to rest|enterres|enterrees|enterre|inhumes|inhumees|"
+        r"inhume)\b",
+        assemble._BURIED_AFTER,
+        ("buried_after",),
+    ),
     "near_before": (
         r"(?:near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']|aux environs d[e'])"
         r"\s*(?:the\s+|la\s+|le\s+)?(?:town of\s+|city of\s+|ville de\s+)?$",
@@ -231,6 +243,10 @@ AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the a
 # The word alternations of the regexes above, list by list (articles with their
 # trailing space; "\w*" is written "*" in the data).
 REFERENCE_WORDS = {
+    "funeral_nouns": r"funeral|funerals|burial|burials|obseques|funerailles|inhumation"
+    r"|enterrement",
+    "funeral_of": r"of|de|des|du",
+    "buried_after": r"buried|laid to rest|enterres|enterrees|enterre|inhumes|inhumees|inhume",
     "account": r"according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be"
     r"|estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu"
     r"|initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|officials?"

@@ -222,3 +222,31 @@ def test_a_sentence_with_a_verb_before_the_place_is_not_a_caption(analyzer: Anal
     assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
         ("Djibo", "2021-03-03")
     ]
+
+
+def test_the_burial_of_the_dead_gives_no_place_or_day(analyzer: Analyzer) -> None:
+    text = (
+        "Quatorze soldats ont été tués le 3 mars 2021 dans une embuscade près de Tawori. "
+        "Les corps des quatorze soldats ont été inhumés le 6 mars 2021 à Fada N'Gourma."
+    )
+    result = analyzer.analyze(text, lang="fr")
+    assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
+        ("Tawori", "2021-03-03")
+    ]
+    text = (
+        "Fourteen soldiers were killed on 3 March 2021 in an ambush near Tawori. The "
+        "funerals of the 14 soldiers killed were held in Fada N'Gourma on 6 March 2021."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
+        ("Tawori", "2021-03-03")
+    ]
+
+
+def test_an_attack_on_a_burial_keeps_its_place_and_day(analyzer: Analyzer) -> None:
+    # Guard: a strike on a funeral is the event itself.
+    text = "A drone strike on a burial in Djibo on 6 March 2021 killed 11 civilians."
+    result = analyzer.analyze(text, lang="en")
+    assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
+        ("Djibo", "2021-03-06")
+    ]
