@@ -37,13 +37,12 @@ from nlp.actorlexicon import (
     Actor,
     ActorLexicon,
     _Alias,
+    load_actor_context,
     load_actor_lexicon,
 )
 from nlp.places import DEFAULT_FOCUS, register_extensions
 from nlp.textnorm import name_key
 
-_OF = frozenset({"of", "du", "de", "d'", "d’", "des"})
-SAHEL = frozenset({"ML", "BF", "NE"})
 MAX_ALIAS_TOKENS = 14
 _KEY_CACHE_LIMIT = 500_000
 
@@ -75,6 +74,7 @@ class ActorsComponent:
     ) -> None:
         self.lex = lexicon
         self.focus = tuple(focus_countries)
+        self.context = load_actor_context()
         # ORTH hash -> (text, first word of its name_key); see PlacesComponent._keys.
         self._key_cache: dict[int, tuple[str, str]] = {}
 
@@ -155,9 +155,9 @@ class ActorsComponent:
             return iso
         # "policiers du Niger", "soldiers of Mali", "l'armée de l'Etat du Mali"
         j = end
-        if j < n and doc[j].lower_ in _OF:
+        if j < n and doc[j].lower_ in self.context.country_of:
             j += 1
-            if j < n and doc[j].lower_ in ("the", "la", "l'", "l’"):
+            if j < n and doc[j].lower_ in self.context.country_of_articles:
                 j += 1
             iso = ctx.country_by_start.get(j)
             if iso:
@@ -175,7 +175,8 @@ class ActorsComponent:
         entry = alias.entry
         lex = self.lex
         focus, countries = ctx.focus, ctx.countries
-        sahel_doc = bool(set(countries) & SAHEL) or (not countries and bool(set(focus) & SAHEL))
+        sahel = self.context.sahel_countries
+        sahel_doc = bool(set(countries) & sahel) or (not countries and bool(set(focus) & sahel))
         if entry.generic is None:
             assert entry.canonical is not None
             if entry.sahel_only and not sahel_doc:

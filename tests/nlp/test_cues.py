@@ -203,6 +203,29 @@ def test_a_victims_phrase_ends_at_a_stop_word() -> None:
         assert norm[norm.index("12") : _victim_phrase_end(norm, words, q_end)] == victims
 
 
+def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
+    from nlp.actorlexicon import load_actor_context
+    from nlp.gazetteer import load_gazetteer
+    from nlp.placecontext import PlaceContext
+
+    places = PlaceContext(load_gazetteer())
+    assert places.country_refs == {"pays", "country"}
+    assert places.area_nouns == {"region", "zone", "partie", "part", "area"}
+    assert places.region_of == {"du", "de", "of", "d", "des"}
+    assert places.reference_before == {
+        "near", "pres", "border", "frontiere", "frontieres", "borders", "avec"
+    }  # fmt: skip
+    actors = load_actor_context()
+    assert actors.sahel_countries == {"ML", "BF", "NE"}
+    assert actors.country_of == {"of", "du", "de", "d'", "d’", "des"}
+    assert actors.country_of_articles == {"the", "la", "l'", "l’"}
+    spec = json.loads((DATA / "actor_context.json").read_text(encoding="utf-8"))
+    assert set(spec["_comment"]) - {"_about"} == {k for k in spec if not k.startswith("_")}
+    cues = json.loads((DATA / "place_cues.json").read_text(encoding="utf-8"))
+    for key in ("country_reference", "area_nouns", "region_of", "reference_before"):
+        assert cues["_comment"][key].strip(), key
+
+
 def test_every_new_dates_list_says_what_it_does() -> None:
     spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
     for key in ("anchor_words", "weekday_before", "weekday_after", "statement_after"):
