@@ -250,35 +250,26 @@ def coordinated_links(
                 re.search(r"(?:^|\s|,)(?:and|et|as well as|ainsi que)\s+$", between)
                 and len(between) < 70
             ):
-                lk = linked[prev.start]
-                out.append(
-                    _Link(
-                        q,
-                        lk.kind,
-                        lk.trigger_start,
-                        lk.trigger_end,
-                        "coordinated",
-                        q.end,
-                        _victim_end_simple(norm, q.end),
-                    )
-                )
+                out.append(_coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end)))
                 continue
         if nxt is not None and nxt.start in linked and linked[nxt.start].position == "after":
             between = norm[q.end : nxt.start]
             if re.search(r"\s(?:and|et|as well as|ainsi que)\s+$", between) and len(between) < 70:
-                lk = linked[nxt.start]
-                out.append(
-                    _Link(
-                        q,
-                        lk.kind,
-                        lk.trigger_start,
-                        lk.trigger_end,
-                        "coordinated",
-                        q.end,
-                        q.end + len(between),
-                    )
-                )
+                out.append(_coordinated(q, linked[nxt.start], q.end + len(between)))
     return out
+
+
+def _coordinated(q: Quantity, neighbour: _Link, victims_end: int) -> _Link:
+    """``q`` linked to the trigger of the figure it is coordinated with."""
+    return _Link(
+        q,
+        neighbour.kind,
+        neighbour.trigger_start,
+        neighbour.trigger_end,
+        "coordinated",
+        q.end,
+        victims_end,
+    )
 
 
 def _victim_end_simple(norm: str, start: int) -> int:
