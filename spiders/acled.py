@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import scrapy
 from scrapy.http import FormRequest, Response
 
-from spiders.base import DISCOVERY, SourceSpider, looks_like_html
+from spiders.base import DISCOVERY, SourceSpider
 from spiders.countries import name_of
 from spiders.reference_rows import BadRow, acled_event
 
@@ -149,15 +149,10 @@ class AcledApiSpider(SourceSpider):
                 then=response.request,
             )
             return
-        if looks_like_html(response):
-            self.discovery_failed("html instead of json")
+        read = self.api_rows(response)
+        if read is None:
             return
-        try:
-            document = json.loads(response.body)
-            rows = document["data"]
-        except (ValueError, KeyError, TypeError):
-            self.discovery_failed("malformed api response")
-            return
+        document, rows = read
         if document.get("success") is False or not isinstance(rows, list):
             self.discovery_failed("acled api error")
             return
