@@ -29,7 +29,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -40,11 +39,15 @@ from nlp.actorlexicon import (
     load_actor_context,
     load_actor_lexicon,
 )
+from nlp.docview import token_views
 from nlp.places import DEFAULT_FOCUS, register_extensions
 from nlp.textnorm import name_key
 
 MAX_ALIAS_TOKENS = 14
-_KEY_CACHE_LIMIT = 500_000
+
+
+def _first_key(written: str) -> tuple[str, str]:
+    return written, name_key(written).split(" ", 1)[0]
 
 
 @dataclass
@@ -80,20 +83,8 @@ class ActorsComponent:
 
     def _first_keys(self, doc: Doc) -> tuple[list[str], list[str]]:
         """Token texts and the first word of their ``name_key``, without Token objects."""
-        cache = self._key_cache
-        if len(cache) > _KEY_CACHE_LIMIT:
-            cache.clear()
-        strings = doc.vocab.strings
-        texts: list[str] = []
-        firsts: list[str] = []
-        for orth in doc.to_array(ORTH).tolist():
-            hit = cache.get(orth)
-            if hit is None:
-                written = strings[orth]
-                hit = cache[orth] = (written, name_key(written).split(" ", 1)[0])
-            texts.append(hit[0])
-            firsts.append(hit[1])
-        return texts, firsts
+        views = token_views(doc, self._key_cache, _first_key)
+        return [text for text, _ in views], [first for _, first in views]
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, _Alias]]:
         lex = self.lex
