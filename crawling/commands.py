@@ -301,27 +301,30 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield reader.line_num, {k: v for k, v in row.items() if k}
 
 
-@click.group("acled")
-def acled_group() -> None:
-    """ACLED reference events."""
+def _reference_group(
+    dataset: str, about: str, import_help: str, to_item: Callable[[dict[str, str]], Any]
+) -> click.Group:
+    """``civwatch <dataset> import PATH``: the command group of one reference dataset."""
+
+    @click.group(dataset, help=about)
+    def group() -> None:
+        pass
+
+    @group.command("import", help=import_help)
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.pass_context
+    def import_csv(ctx: click.Context, path: str) -> None:
+        _import_rows(ctx, path, to_item, dataset)
+
+    return group
 
 
-@acled_group.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.pass_context
-def acled_import(ctx: click.Context, path: str) -> None:
-    """Import an ACLED CSV export (current or legacy columns) as reference events."""
-    _import_rows(ctx, path, acled_event, "acled")
-
-
-@click.group("ucdp")
-def ucdp_group() -> None:
-    """UCDP reference events."""
-
-
-@ucdp_group.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.pass_context
-def ucdp_import(ctx: click.Context, path: str) -> None:
-    """Import a UCDP GED CSV as reference events."""
-    _import_rows(ctx, path, ucdp_event, "ucdp")
+acled_group = _reference_group(
+    "acled",
+    "ACLED reference events.",
+    "Import an ACLED CSV export (current or legacy columns) as reference events.",
+    acled_event,
+)
+ucdp_group = _reference_group(
+    "ucdp", "UCDP reference events.", "Import a UCDP GED CSV as reference events.", ucdp_event
+)

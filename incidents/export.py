@@ -175,6 +175,19 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def claim_figure(c: Claim) -> dict[str, Any]:
+    """A claim's figure as its claimant stated it (the export's and the JSON API's fields)."""
+    return {
+        "kind": c.kind,
+        "min": c.min,
+        "max": c.max,
+        "qualifier": c.qualifier,
+        "victims_text": c.victims_text,
+        "victim_category": c.victim_category,
+        "claimant": c.claimant,
+    }
+
+
 def _names(actors: Sequence[IncidentActor], role: str) -> list[str]:
     # reviewer-made actors first: a reviewer's correction is what analysts want
     ordered = sorted(
@@ -241,13 +254,7 @@ def incident_record(
         ],
         "claims": [
             {
-                "kind": c.kind,
-                "min": c.min,
-                "max": c.max,
-                "qualifier": c.qualifier,
-                "victims_text": c.victims_text,
-                "victim_category": c.victim_category,
-                "claimant": c.claimant,
+                **claim_figure(c),
                 "origin": c.origin,
                 "superseded": c.superseded,
                 "incident_id": c.incident_id,

@@ -65,6 +65,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _audit_update(session: Session, incident: Incident, changes: dict[str, Any], note: str) -> None:
+    """The audit row of fields the pipeline changed (``changes``: {field: (old, new)})."""
+    audit.record(
+        session,
+        incident_id=incident.id,
+        user_id=None,
+        action=audit.PIPELINE_UPDATE,
+        before={k: _jsonable(v[0]) for k, v in changes.items()},
+        after={k: _jsonable(v[1]) for k, v in changes.items()},
+        note=note,
+    )
+
+
 def _root(session: Session, incident: Incident) -> Incident:
     seen = {incident.id}
     while incident.status == "merged" and incident.merged_into is not None:
@@ -255,15 +268,7 @@ class ArticleWriter:
         if draft.confidence > (incident.confidence or 0.0):
             put("confidence", draft.confidence)
         if changes and audit_changes:
-            audit.record(
-                session,
-                incident_id=incident.id,
-                user_id=None,
-                action=audit.PIPELINE_UPDATE,
-                before={k: _jsonable(v[0]) for k, v in changes.items()},
-                after={k: _jsonable(v[1]) for k, v in changes.items()},
-                note="place/date/confidence from a new report",
-            )
+            _audit_update(session, incident, changes, "place/date/confidence from a new report")
 
     def _attach(
         self,
@@ -370,15 +375,8 @@ class ArticleWriter:
             for target in dict.fromkeys([incident, ledger_root]):
                 changes = ledger.refresh_incident(session, target, policy)
                 if changes and target.id not in created:
-                    audit.record(
-                        session,
-                        incident_id=target.id,
-                        user_id=None,
-                        action=audit.PIPELINE_UPDATE,
-                        before={k: _jsonable(v[0]) for k, v in changes.items()},
-                        after={k: _jsonable(v[1]) for k, v in changes.items()},
-                        note=f"figures recomputed after article {article.id}",
-                    )
+                    note = f"figures recomputed after article {article.id}"
+                    _audit_update(session, target, changes, note)
             if iid in touched and iid not in prior and ledger_root.status in REVIEWED:
                 if not ledger_root.new_evidence:
                     ledger_root.new_evidence = True

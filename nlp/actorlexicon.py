@@ -1,6 +1,8 @@
 """The actor lexicon: canonical actors with their English and French aliases.
 
-``nlp/data/actors.jsonl`` read into an alias index (:func:`load_actor_lexicon`).
+``nlp/data/actors.jsonl`` read into an alias index (:func:`load_actor_lexicon`), and the
+words and countries the component reads around a mention (``nlp/data/actor_context.json``,
+:func:`load_actor_context`).
 No spaCy here: the review UI lists the actors without loading a pipeline; the
 ``civwatch_actors`` component (``nlp/actors.py``) matches the aliases in text.
 """
@@ -169,3 +171,23 @@ def _resolutions(raw: dict[str, object], where: str) -> tuple[Resolution, ...]:
             )
         )
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class ActorContext:
+    """The lists of ``nlp/data/actor_context.json`` (see its ``_comment``)."""
+
+    sahel_countries: frozenset[str]  # ISO2: texts about these are Sahel texts
+    country_of: frozenset[str]  # "of", "du": "soldiers of Mali" (lower case, as written)
+    country_of_articles: frozenset[str]  # "the", "l'" after a country_of word
+
+
+@lru_cache(maxsize=1)
+def load_actor_context() -> ActorContext:
+    """Load (once per process) ``nlp/data/actor_context.json``."""
+    spec = json.loads((DATA_DIR / "actor_context.json").read_text(encoding="utf-8"))
+    return ActorContext(
+        sahel_countries=frozenset(spec["sahel_countries"]),
+        country_of=frozenset(spec["country_of"]),
+        country_of_articles=frozenset(spec["country_of_articles"]),
+    )

@@ -29,7 +29,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -37,15 +36,18 @@ from nlp.actorlexicon import (
     Actor,
     ActorLexicon,
     _Alias,
+    load_actor_context,
     load_actor_lexicon,
 )
+from nlp.docview import token_views
 from nlp.places import DEFAULT_FOCUS, register_extensions
 from nlp.textnorm import name_key
 
-_OF = frozenset({"of", "du", "de", "d'", "d’", "des"})
-SAHEL = frozenset({"ML", "BF", "NE"})
 MAX_ALIAS_TOKENS = 14
-_KEY_CACHE_LIMIT = 500_000
+
+
+def _first_key(written: str) -> tuple[str, str]:
+    return written, name_key(written).split(" ", 1)[0]
 
 
 @dataclass
@@ -75,25 +77,14 @@ class ActorsComponent:
     ) -> None:
         self.lex = lexicon
         self.focus = tuple(focus_countries)
+        self.context = load_actor_context()
         # ORTH hash -> (text, first word of its name_key); see PlacesComponent._keys.
         self._key_cache: dict[int, tuple[str, str]] = {}
 
     def _first_keys(self, doc: Doc) -> tuple[list[str], list[str]]:
         """Token texts and the first word of their ``name_key``, without Token objects."""
-        cache = self._key_cache
-        if len(cache) > _KEY_CACHE_LIMIT:
-            cache.clear()
-        strings = doc.vocab.strings
-        texts: list[str] = []
-        firsts: list[str] = []
-        for orth in doc.to_array(ORTH).tolist():
-            hit = cache.get(orth)
-            if hit is None:
-                written = strings[orth]
-                hit = cache[orth] = (written, name_key(written).split(" ", 1)[0])
-            texts.append(hit[0])
-            firsts.append(hit[1])
-        return texts, firsts
+        views = token_views(doc, self._key_cache, _first_key)
+        return [text for text, _ in views], [first for _, first in views]
 
     def _matches(self, doc: Doc) -> list[tuple[int, int, _Alias]]:
         lex = self.lex
@@ -155,9 +146,9 @@ class ActorsComponent:
             return iso
         # "policiers du Niger", "soldiers of Mali", "l'armée de l'Etat du Mali"
         j = end
-        if j < n and doc[j].lower_ in _OF:
+        if j < n and doc[j].lower_ in self.context.country_of:
             j += 1
-            if j < n and doc[j].lower_ in ("the", "la", "l'", "l’"):
+            if j < n and doc[j].lower_ in self.context.country_of_articles:
                 j += 1
             iso = ctx.country_by_start.get(j)
             if iso:
@@ -175,7 +166,8 @@ class ActorsComponent:
         entry = alias.entry
         lex = self.lex
         focus, countries = ctx.focus, ctx.countries
-        sahel_doc = bool(set(countries) & SAHEL) or (not countries and bool(set(focus) & SAHEL))
+        sahel = self.context.sahel_countries
+        sahel_doc = bool(set(countries) & sahel) or (not countries and bool(set(focus) & sahel))
         if entry.generic is None:
             assert entry.canonical is not None
             if entry.sahel_only and not sahel_doc:

@@ -2,9 +2,10 @@
 
 :func:`load_grammar` compiles one language's ``claims_lexicon.json``: forms are
 folded (``nlp.textnorm.fold_keep_length``) and compiled into regular expressions; French
-elided articles match both ways ("de X" / "d'X"). :func:`load_cues` builds the
-cue regexes of the claims steps from ``claims_cues.json``, the union of the
-English and French words (the text's language can be misdetected).
+elided articles (``elided_articles`` of ``claims_cues.json``) match both ways ("de X" /
+"d'X"). :func:`load_cues` builds the cue regexes of the claims steps from
+``claims_cues.json``, the union of the English and French words (the text's language
+can be misdetected).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from nlp.claims import KINDS
 from nlp.textnorm import fold_keep_length as fold
 
 DATA = Path(__file__).resolve().parent / "data"
-_ELIDABLE = {"de": "d", "le": "l", "la": "l", "que": "qu", "se": "s", "ne": "n"}
 
 
 def _forms_re(words: list[str], prefix: str, suffix: str) -> re.Pattern[str]:
@@ -32,15 +32,16 @@ def _forms_re(words: list[str], prefix: str, suffix: str) -> re.Pattern[str]:
 
 def _form_pattern(form: str) -> str:
     """Regex of one folded form; elided articles match both ways ("de X" / "d'X")."""
+    elidable = load_cues().elided
     words = form.split()
     parts = []
     for i, word in enumerate(words):
         last = i == len(words) - 1
-        if word in _ELIDABLE:
+        if word in elidable:
             parts.append(
-                rf"(?:{word}(?![\w])|{_ELIDABLE[word]}')"
+                rf"(?:{word}(?![\w])|{elidable[word]})"
                 if last
-                else rf"(?:{word}\s+|{_ELIDABLE[word]}'\s*)"
+                else rf"(?:{word}\s+|{elidable[word]}\s*)"
             )
         elif word.endswith("'"):
             parts.append(re.escape(word) + r"\s*")
@@ -193,6 +194,8 @@ class Cues:
     claimant_relative: re.Pattern[str]  # "which", "qui" after a claimant (as written)
     claimant_end: re.Pattern[str]  # punctuation, "that", "que" before a claimant (as written)
     singular_function_words: str  # an alternation, used inside the singular-victim regex
+    victim_phrase_stops: frozenset[str]  # "in", "dans": where the victims after a figure end
+    elided: dict[str, str]  # "de" -> "d'": the elided form of each elidable word
 
 
 def _cue_words(key: str, *, as_written: bool = False) -> list[str]:
@@ -249,4 +252,6 @@ def load_cues() -> Cues:
             rf"[,;:«»\"“”]|\b(?:{_cue_alt('claimant_complementizer', as_written=True)})\b"
         ),
         singular_function_words=_cue_alt("singular_function_words"),
+        victim_phrase_stops=frozenset(_cue_words("victim_phrase_stops")),
+        elided={word: word[:-1] + "'" for word in _cue_words("elided_articles")},
     )

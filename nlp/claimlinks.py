@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlp.claimgrammar import Grammar, load_cues
 from nlp.claimrecords import category_of
@@ -20,30 +21,6 @@ from nlp.numbers import Quantity
 
 WORD_RE = re.compile(r"\w+(?:[-.]\w+)*\.?'?|'|[^\w\s]")
 _HARD_STOP = {".", ";", ":", "!", "?", "(", ")", "[", "]"}
-_VICTIM_PHRASE_STOPS = {
-    ",",
-    "and",
-    "et",
-    "in",
-    "on",
-    "dans",
-    "en",
-    "near",
-    "pres",
-    "who",
-    "qui",
-    "lors",
-    "during",
-    "at",
-    "par",
-    "by",
-    "with",
-    "avec",
-    "after",
-    "apres",
-    "since",
-    "depuis",
-}
 _QUOTES = {'"', "«", "»", "“", "”", "'", "‘", "’"}
 
 
@@ -250,15 +227,25 @@ def link_before(
 
 
 def _norm_word(word: str) -> str:
+    """The full form of an elided word ("d'" -> "de"), as the grammar lists it."""
     if word.endswith("'") and len(word) <= 3:
-        return {"d'": "de", "l'": "le", "qu'": "que", "s'": "se", "n'": "ne"}.get(word, word)
+        return _full_forms().get(word, word)
     return word
+
+
+@lru_cache(maxsize=1)
+def _full_forms() -> dict[str, str]:
+    """Elided form -> full form; the first full form listed wins ("l'" is "le", not "la")."""
+    full: dict[str, str] = {}
+    for word, elided in load_cues().elided.items():
+        full.setdefault(elided, word)
+    return full
 
 
 def _victim_phrase_end(norm: str, words: list[Word], q_end: int) -> int:
     end = q_end
     for w in words[_word_index_at(words, q_end) :][:7]:
-        if w.text in _HARD_STOP or w.text in _VICTIM_PHRASE_STOPS:
+        if w.text in _HARD_STOP or w.text == "," or w.text in load_cues().victim_phrase_stops:
             break
         # "soldier." ends the sentence; "U.N." keeps its dots
         end = w.end - (w.text.endswith(".") and "." not in w.text[:-1])
@@ -289,37 +276,28 @@ def coordinated_links(
                 re.search(r"(?:^|\s|,)(?:and|et|as well as|ainsi que)\s+$", between)
                 and len(between) < 70
             ):
-                lk = linked[prev.start]
-                out.append(
-                    _Link(
-                        q,
-                        lk.kind,
-                        lk.trigger_start,
-                        lk.trigger_end,
-                        "coordinated",
-                        q.end,
-                        _victim_end_simple(norm, q.end),
-                    )
-                )
+                out.append(_coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end)))
                 continue
         if nxt is not None and nxt.start in linked and linked[nxt.start].position == "after":
             between = norm[q.end : nxt.start]
             if g.stop.search(between):
                 continue  # "quatre disparus et trois blessés": the first figure has its own state
             if re.search(r"\s(?:and|et|as well as|ainsi que)\s+$", between) and len(between) < 70:
-                lk = linked[nxt.start]
-                out.append(
-                    _Link(
-                        q,
-                        lk.kind,
-                        lk.trigger_start,
-                        lk.trigger_end,
-                        "coordinated",
-                        q.end,
-                        q.end + len(between),
-                    )
-                )
+                out.append(_coordinated(q, linked[nxt.start], q.end + len(between)))
     return out
+
+
+def _coordinated(q: Quantity, neighbour: _Link, victims_end: int) -> _Link:
+    """``q`` linked to the trigger of the figure it is coordinated with."""
+    return _Link(
+        q,
+        neighbour.kind,
+        neighbour.trigger_start,
+        neighbour.trigger_end,
+        "coordinated",
+        q.end,
+        victims_end,
+    )
 
 
 def _victim_end_simple(norm: str, start: int) -> int:

@@ -279,21 +279,36 @@ def negation_claims(
                 if kind in seen:
                     continue
                 seen.add(kind)
-                out.append(
-                    Claim(
-                        kind=cast(ClaimKind, kind),
-                        min=0,
-                        max=0,
-                        qualifier=sent[m.start() : m.end()],
-                        victims_text="",
-                        victim_category="unknown",
-                        claimant=claimant,
-                        start=s_start + m.start(),
-                        end=s_start + m.end(),
-                        sentence=(s_start, s_end),
-                    )
-                )
+                sentence = (s_start, s_end)
+                out.append(_phrase_claim(cast(ClaimKind, kind), 0, 0, sent, m, sentence, claimant))
     return out
+
+
+def _phrase_claim(
+    kind: ClaimKind,
+    low: int,
+    high: int | None,
+    sent: str,
+    m: re.Match[str],
+    sentence: tuple[int, int],
+    claimant: str | None,
+    *,
+    vague: bool = False,
+) -> Claim:
+    """A claim whose figure is a phrase of the sentence ("no one was hurt", "a deadly attack")."""
+    return Claim(
+        kind=kind,
+        min=low,
+        max=high,
+        qualifier=sent[m.start() : m.end()],
+        victims_text="",
+        victim_category="unknown",
+        claimant=claimant,
+        start=sentence[0] + m.start(),
+        end=sentence[0] + m.end(),
+        sentence=sentence,
+        vague=vague,
+    )
 
 
 def figureless_claims(
@@ -340,20 +355,7 @@ def figureless_claims(
     for m in g.deadly.finditer(norm):
         if cues.not_deadly_before.search(norm[max(0, m.start() - 15) : m.start()]):
             continue
-        out.append(
-            Claim(
-                kind="killed",
-                min=1,
-                max=None,
-                qualifier=sent[m.start() : m.end()],
-                victims_text="",
-                victim_category="unknown",
-                claimant=claimant,
-                start=s_start + m.start(),
-                end=s_start + m.end(),
-                sentence=(s_start, s_end),
-                vague=True,
-            )
-        )
+        sentence = (s_start, s_end)
+        out.append(_phrase_claim("killed", 1, None, sent, m, sentence, claimant, vague=True))
         break
     return out

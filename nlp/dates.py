@@ -191,6 +191,19 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     ) -> DateMention:
         return DateMention(m.start(), m.end(), text[m.start() : m.end()], d1, d2, precision, **kw)
 
+    def days(
+        m: re.Match[str], month_g: int, first_g: int, last_g: int | None, year_g: int
+    ) -> DateMention:
+        """A day or a range of days of one month; with no year, the year the day last fell."""
+        month = _month(m.group(month_g))
+        first = int(m.group(first_g))
+        year = int(m.group(year_g)) if m.group(year_g) else _year_for(month, first, published)
+        d1 = _safe_date(year, month, first) if year else None
+        d2 = None
+        if year and last_g is not None:
+            d2 = _safe_date(year, month, int(m.group(last_g)))
+        return mention(m, d1, d2, "day" if d1 else "unknown")
+
     # Full-date ranges: "between 3 August 2021 and 4 June 2022", "from December 2021 to March 2022".
     full = rf"(?:{D}\s+)?({M})\s+{Y}"
     for m in scan(
@@ -217,30 +230,17 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     for m in scan(
         rf"(?<![\w])(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?"
     ):
-        month = _month(m.group(3))
-        year = int(m.group(4)) if m.group(4) else _year_for(month, int(m.group(1)), published)
-        d1 = _safe_date(year, month, int(m.group(1))) if year else None
-        d2 = _safe_date(year, month, int(m.group(2))) if year else None
-        add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
+        add(m, days(m, month_g=3, first_g=1, last_g=2, year_g=4))
     # "March 27-31, 2022", "March 10 and 11, 2025".
     for m in scan(rf"(?:between\s+)?({M})\s+{D}\s*(?:-|–|and|to)\s*{D}(?:,?\s+{Y})?"):
-        month = _month(m.group(1))
-        year = int(m.group(4)) if m.group(4) else _year_for(month, int(m.group(2)), published)
-        d1 = _safe_date(year, month, int(m.group(2))) if year else None
-        d2 = _safe_date(year, month, int(m.group(3))) if year else None
-        add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
+        add(m, days(m, month_g=1, first_g=2, last_g=3, year_g=4))
     # Single day: optional weekday, "13 février 2020", "le 27 mars", "June 10, 2019", "Jan. 3".
     for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?"):
-        month = _month(m.group(2))
-        year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(1)), published)
-        d1 = _safe_date(year, month, int(m.group(1))) if year else None
-        add(m, mention(m, d1, None, "day" if d1 else "unknown"))
+        add(m, days(m, month_g=2, first_g=1, last_g=None, year_g=3))
     for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?"):
-        month = _month(m.group(1))
-        year = int(m.group(3)) if m.group(3) else _year_for(month, int(m.group(2)), published)
-        d1 = _safe_date(year, month, int(m.group(2))) if year else None
-        add(m, mention(m, d1, None, "day" if d1 else "unknown"))
+        add(m, days(m, month_g=1, first_g=2, last_g=None, year_g=3))
     # Month and year: "March 2025", "décembre 2018" (month precision, a span).
+    year: int | None  # here always written; below, read from a word that may name none
     for m in scan(rf"(?<![\w])(?:in\s+|en\s+)?({M})\s+{Y}"):
         month, year = _month(m.group(1)), int(m.group(2))
         add(m, mention(m, date(year, month, 1), _month_end(year, month), "month"))

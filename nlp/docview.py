@@ -1,15 +1,44 @@
 """Views of a processed ``Doc`` that the assembly rules share, memoised per doc.
 
 Folded text, sentence bounds, and the place and actor spans of
-``doc.spans`` (empty when the component that writes them is absent).
+``doc.spans`` (empty when the component that writes them is absent); and
+:func:`token_views`, the per-token keys the components memoise across docs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 from nlp.claims import doc_text
 from nlp.textnorm import fold_keep_length as fold
+
+TokenView = TypeVar("TokenView")
+TOKEN_CACHE_LIMIT = 500_000
+
+
+def token_views(
+    doc: Doc, cache: dict[int, TokenView], view: Callable[[str], TokenView]
+) -> list[TokenView]:
+    """``view(text)`` of each token, memoised by ORTH hash in ``cache`` across docs.
+
+    Token texts repeat: computing their keys once per process (not building Token
+    objects) keeps the places and actors components far faster than the tokenizer.
+    The cache is emptied when it grows past ``TOKEN_CACHE_LIMIT``.
+    """
+    if len(cache) > TOKEN_CACHE_LIMIT:
+        cache.clear()
+    strings = doc.vocab.strings
+    out: list[TokenView] = []
+    for orth in doc.to_array(ORTH).tolist():
+        hit = cache.get(orth)
+        if hit is None:
+            hit = cache[orth] = view(strings[orth])
+        out.append(hit)
+    return out
 
 
 def place_spans(doc: Doc) -> list[Span]:

@@ -1,7 +1,8 @@
 """Cue words of incident assembly, compiled from the lexicons in ``nlp/data/<lang>/``.
 
 * :func:`load_cues`: the event-segmentation cues of one language
-  (``claims_events.json``);
+  (``claims_events.json``; the articles after its cues are lists of
+  ``assemble_cues.json``);
 * :func:`cue_pattern`: a regex of the assembly rules (place choice, actor roles,
   account cues) whose structure is written in code and whose words come from
   ``assemble_cues.json`` of every language together — a text's language can be
@@ -45,14 +46,18 @@ def load_cues(lang: str) -> EventCues:
         alt = "|".join(re.escape(fold(w)) for w in sorted(spec[key], key=len, reverse=True))
         return re.compile(anchor.format(alt))
 
+    def articles(name: str) -> str:
+        """The articles of ``assemble_cues.json`` list ``name``, as in :func:`cue_pattern`."""
+        return _slot_pattern(name, assembly_cue_words()[name], whitespace=False)
+
+    exclude_articles = articles("location_exclude_articles")
+    agent_articles = articles("agent_before_articles")
     return EventCues(
         aggregate=re.compile("|".join(spec["aggregate"])),
         aggregate_min_figure=int(spec["aggregate_min_figure"]),
         new_event=re.compile("|".join(spec["new_event"])),
-        location_exclude=words("location_exclude_before", r"(?:{})\s*(?:the\s+|la\s+|le\s+)?$"),
-        agent_before=words(
-            "agent_before", r"(?<![\w])(?:{})\s+(?:the\s+|les\s+|des\s+|la\s+|le\s+|l')?$"
-        ),
+        location_exclude=words("location_exclude_before", rf"(?:{{}})\s*{exclude_articles}?$"),
+        agent_before=words("agent_before", rf"(?<![\w])(?:{{}})\s+{agent_articles}?$"),
         agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
         attack_event=words("attack_event", r"(?<![\w])(?:{})(?![\w])"),
     )

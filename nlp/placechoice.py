@@ -157,9 +157,14 @@ _ADMIN_WORDS = cue_pattern(
 )
 
 
+# "commune de Boni": a municipality is the town it is named after.
+_MUNICIPALITY = cue_pattern(r"{municipality_nouns}")
+
+
 def place_rank(place: Any) -> int:  # 3: a reference point, see place_for
     """Lower is finer: villages and towns, then admin areas and regions, then countries."""
-    if _ADMIN_WORDS.search(fold(place.name)) and not fold(place.name).startswith("commune"):
+    name = fold(place.name)
+    if _ADMIN_WORDS.search(name) and not _MUNICIPALITY.match(name):
         return 1  # "region of Timbuktu", "Seno province": an area whatever the gazetteer says
     if place.precision in _POINTISH:
         return 0

@@ -91,7 +91,10 @@ class PlaceContext:
         }
         self.river_after = CueSet(cues["river_after"])
         self.river_before = CueSet(cues["river_before"])
-        self.country_refs = {name_key(w) for w in ("pays", "country")}
+        self.country_refs = {name_key(w) for w in cues["country_reference"]}
+        self.area_nouns = {name_key(w) for w in cues["area_nouns"]}
+        self.region_of = {name_key(w) for w in cues["region_of"]}
+        self.reference_before = {name_key(w) for w in cues["reference_before"]}
         self._before_openers = {
             *self.admin1_before.by_first,
             *self.admin2_before.by_first,

@@ -7,9 +7,6 @@ from spacy.tokens import Doc
 from nlp.placecontext import ARTICLES, PlaceContext
 from nlp.places import _Mention
 
-_AREA_NOUNS = frozenset({"region", "zone", "partie", "part", "area"})
-_OF = frozenset({"du", "de", "of", "d", "des"})
-
 
 class RegionPhrases(PlaceContext):
     """Grows country mentions into regions by direction words ("central Mali")."""
@@ -50,7 +47,7 @@ class RegionPhrases(PlaceContext):
             if not elided and i > 0 and keys[i - 1] in ARTICLES:
                 start = i - 1
             j = i + 1
-            if j < n and keys[j] in _OF:
+            if j < n and keys[j] in self.region_of:
                 j += 1
                 if j < n and keys[j] in ARTICLES:
                     j += 1
@@ -75,10 +72,10 @@ class RegionPhrases(PlaceContext):
         by_start = {m.start: m for m in mentions}
         n = len(doc)
         for i in range(n - 3):
-            if keys[i] not in _AREA_NOUNS:
+            if keys[i] not in self.area_nouns:
                 continue
             d = self.area_adjectives.get(keys[i + 1])
-            if d is None or keys[i + 2] not in _OF:
+            if d is None or keys[i + 2] not in self.region_of:
                 continue
             j = i + 3
             if j < n and keys[j] in ARTICLES:

@@ -15,9 +15,6 @@ from nlp.gazetteer import Anchors, Entry
 from nlp.placecontext import PlaceContext
 from nlp.places import Place, _Mention, place_from_entry, unresolved_place
 
-# Places after these words are a reference point, not where things happened.
-_NEAR_WORDS = frozenset({"near", "pres", "border", "frontiere", "frontieres", "borders", "avec"})
-
 
 class Resolution(PlaceContext):
     """Chooses the gazetteer entry of each mention and sets ``Doc._.main_country``."""
@@ -32,7 +29,7 @@ class Resolution(PlaceContext):
             if not iso:
                 continue
             before = set(keys[max(0, m.start - 3) : m.start])
-            votes[iso] = votes.get(iso, 0.0) + (0.3 if before & _NEAR_WORDS else 1.0)
+            votes[iso] = votes.get(iso, 0.0) + (0.3 if before & self.reference_before else 1.0)
         for span in nationalities:
             votes[span._.country] = votes.get(span._.country, 0.0) + 1.0
         return votes

@@ -10,15 +10,14 @@ but count towards the country the text is about.
 
 from __future__ import annotations
 
-from spacy.attrs import ORTH, SENT_START
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
+from nlp.docview import token_views
 from nlp.gazetteer import Entry
 from nlp.placecontext import MAX_NAME_TOKENS, MAX_UNKNOWN_NAME_TOKENS, PlaceContext
 from nlp.places import _Mention
 from nlp.textnorm import name_key
-
-_KEY_CACHE_LIMIT = 500_000
 
 _MAJOR_FEATURES = frozenset(
     {"P.PPLC", "P.PPLA", "P.PPLA2", "P.PPLA3", "A.ADM1", "A.ADM2", "A.PCLI"}
@@ -49,23 +48,13 @@ class GazetteerScan(PlaceContext):
 
     def _keys(self, doc: Doc) -> tuple[list[str], list[str], list[int]]:
         """Token texts, their ``name_key``s and kinds, without building Token objects."""
-        cache = self._key_cache
-        if len(cache) > _KEY_CACHE_LIMIT:
-            cache.clear()
-        strings = doc.vocab.strings
-        texts: list[str] = []
-        keys: list[str] = []
-        kinds: list[int] = []
-        for orth in doc.to_array(ORTH).tolist():
-            hit = cache.get(orth)
-            if hit is None:
-                written = strings[orth]
-                key = name_key(written)
-                hit = cache[orth] = (written, key, self._token_kind(written, key))
-            texts.append(hit[0])
-            keys.append(hit[1])
-            kinds.append(hit[2])
-        return texts, keys, kinds
+
+        def view(written: str) -> tuple[str, str, int]:
+            key = name_key(written)
+            return written, key, self._token_kind(written, key)
+
+        views = token_views(doc, self._key_cache, view)
+        return [v[0] for v in views], [v[1] for v in views], [v[2] for v in views]
 
     # -- matching -----------------------------------------------------------
 

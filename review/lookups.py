@@ -13,7 +13,7 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,34 +22,24 @@ from digest.outlines import Outlines
 from review import forms
 from storage.models import Incident
 
+if TYPE_CHECKING:
+    from nlp.gazetteer import Entry
+
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class PlaceChoice:
-    """A gazetteer entry offered to the reviewer."""
-
-    name: str
-    country: str | None
-    admin1: str | None
-    admin2: str | None
-    lat: float | None
-    lon: float | None
-    geonames_id: int | None
-    precision: str
-    population: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "country": self.country,
-            "admin1": self.admin1,
-            "admin2": self.admin2,
-            "lat": self.lat,
-            "lon": self.lon,
-            "geonames_id": self.geonames_id,
-            "precision": self.precision,
-        }
+def place_choice(entry: Entry) -> dict[str, Any]:
+    """A gazetteer entry offered to the reviewer, as the place editor's JSON gives it."""
+    return {
+        "name": entry.name,
+        "country": entry.country,
+        "admin1": entry.admin1,
+        "admin2": entry.admin2,
+        "lat": entry.lat,
+        "lon": entry.lon,
+        "geonames_id": entry.geonames_id,
+        "precision": entry.precision,
+    }
 
 
 @dataclass(frozen=True)
@@ -102,9 +92,7 @@ class Lookups:
     def gazetteer_error(self) -> str | None:
         return self._gazetteer_error
 
-    def search_places(
-        self, query: str, country: str | None = None, limit: int = 15
-    ) -> list[PlaceChoice]:
+    def search_places(self, query: str, country: str | None = None, limit: int = 15) -> list[Entry]:
         """Gazetteer entries whose name starts with ``query`` (accents and case ignored)."""
         gaz = self.gazetteer()
         if gaz is None:
@@ -133,20 +121,7 @@ class Lookups:
                 e.name,
             )
         )
-        return [
-            PlaceChoice(
-                e.name,
-                e.country,
-                e.admin1,
-                e.admin2,
-                e.lat,
-                e.lon,
-                e.geonames_id,
-                e.precision,
-                e.population,
-            )
-            for e in entries[:limit]
-        ]
+        return entries[:limit]
 
     def outlines(self) -> Outlines | None:
         """Natural Earth boundary polylines shipped with the digest (None if missing).

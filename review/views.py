@@ -26,7 +26,7 @@ from incidents import decisions
 from incidents import export as exporter
 from review import appstate, claimview, editform, events, forms, queries
 from review.auth import client_address, safe_next
-from review.lookups import build_map
+from review.lookups import build_map, place_choice
 from storage import seclog
 from storage.articles import read_snapshot
 from storage.models import (
@@ -302,7 +302,7 @@ def places() -> Response:
         {
             "query": query,
             "error": lookups.gazetteer_error,
-            "places": [p.as_dict() for p in found],
+            "places": [place_choice(p) for p in found],
         }
     )
 

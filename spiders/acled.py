@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import scrapy
 from scrapy.http import FormRequest, Response
 
-from spiders.base import DISCOVERY, SourceSpider, looks_like_html
+from spiders.base import DISCOVERY, SourceSpider
 from spiders.countries import name_of
 from spiders.reference_rows import BadRow, acled_event
 
@@ -74,16 +74,19 @@ class AcledApiSpider(SourceSpider):
             f"{self.base}/oauth/token",
             formdata=form,
             callback=self.parse_token,
-            errback=self.on_error,
-            dont_filter=True,
-            meta={
-                "civwatch_role": DISCOVERY,
-                "handle_httpstatus_list": TOKEN_ERRORS,
-                "civwatch_then": then,
-                # Credentials must not be replayed from a cache.
-                "dont_cache": True,
-            },
+            **self._with_credentials(handle_httpstatus_list=TOKEN_ERRORS, civwatch_then=then),
         )
+
+    def _with_credentials(self, **meta: Any) -> dict[str, Any]:
+        """Options of a request that carries credentials (a password, a token).
+
+        Never replayed from the cache, never skipped as already seen.
+        """
+        return {
+            "errback": self.on_error,
+            "dont_filter": True,
+            "meta": {"civwatch_role": DISCOVERY, **meta, "dont_cache": True},
+        }
 
     def parse_token(self, response: Response) -> Iterable[scrapy.Request]:
         try:
@@ -123,15 +126,9 @@ class AcledApiSpider(SourceSpider):
             f"{self.base}/api/acled/read?{urlencode(query)}",
             headers={"Authorization": f"Bearer {self.access_token}"},
             callback=self.parse_read,
-            errback=self.on_error,
-            dont_filter=True,
-            meta={
-                "civwatch_role": DISCOVERY,
-                "civwatch_country": country,
-                "civwatch_page": page,
-                "handle_httpstatus_list": [401],
-                "dont_cache": True,
-            },
+            **self._with_credentials(
+                civwatch_country=country, civwatch_page=page, handle_httpstatus_list=[401]
+            ),
         )
 
     def parse_read(self, response: Response) -> Iterable[Any]:
@@ -149,15 +146,10 @@ class AcledApiSpider(SourceSpider):
                 then=response.request,
             )
             return
-        if looks_like_html(response):
-            self.discovery_failed("html instead of json")
+        read = self.api_rows(response)
+        if read is None:
             return
-        try:
-            document = json.loads(response.body)
-            rows = document["data"]
-        except (ValueError, KeyError, TypeError):
-            self.discovery_failed("malformed api response")
-            return
+        document, rows = read
         if document.get("success") is False or not isinstance(rows, list):
             self.discovery_failed("acled api error")
             return

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import logging
 from collections.abc import AsyncIterator, Iterable
 from typing import Any, ClassVar
@@ -207,6 +208,21 @@ class SourceSpider(scrapy.Spider):
     def discovery_failed(self, reason: str) -> None:
         self.count(f"discovery_failed/{reason}")
         logger.warning("%s: %s (%s)", self.entry.key, reason, self.entry.url)
+
+    def api_rows(self, response: Response) -> tuple[Any, Any] | None:
+        """The JSON document of an API answer and its ``data`` member.
+
+        None, counted as a discovery failure, for an HTML page or a malformed answer.
+        """
+        if looks_like_html(response):
+            self.discovery_failed("html instead of json")
+            return None
+        try:
+            document = json.loads(response.body)
+            return document, document["data"]
+        except (ValueError, KeyError, TypeError):
+            self.discovery_failed("malformed api response")
+            return None
 
     def too_old(self, when: dt.datetime | None) -> bool:
         """True (and counted) when a dated item is older than the crawl window."""

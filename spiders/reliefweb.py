@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import JsonRequest, Response
 
-from spiders.base import DISCOVERY, SourceSpider, looks_like_html
+from spiders.base import DISCOVERY, SourceSpider
 from spiders.countries import iso3
 from spiders.discovery import parse_date
 
@@ -84,14 +84,13 @@ class ReliefWebSpider(SourceSpider):
         )
 
     def parse_api(self, response: Response) -> Iterable[Any]:
-        if looks_like_html(response):
-            self.discovery_failed("html instead of json")
+        read = self.api_rows(response)
+        if read is None:
             return
+        document, rows = read
         try:
-            document = json.loads(response.body)
-            rows = document["data"]
             total = int(document.get("totalCount", 0))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, TypeError):
             self.discovery_failed("malformed api response")
             return
         offset = response.meta.get("civwatch_offset", 0)

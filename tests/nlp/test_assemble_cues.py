@@ -17,8 +17,15 @@ from pathlib import Path
 import pytest
 
 from nlp import assemble, placechoice, roles
-from nlp.eventcues import DATA, assembly_cue_words, cue_pattern
+from nlp.eventcues import DATA, assembly_cue_words, cue_pattern, load_cues
 from nlp.textnorm import fold_keep_length as fold
+
+
+def _event_words(lang: str, key: str) -> str:
+    """The alternation of a ``claims_events.json`` list, as ``eventcues.load_cues`` builds it."""
+    spec = json.loads((DATA / lang / "claims_events.json").read_text(encoding="utf-8"))
+    return "|".join(re.escape(fold(w)) for w in sorted(spec[key], key=len, reverse=True))
+
 
 # name -> (the regex as written in code before issue 15, the regex built from data,
 # the cue lists it is built from)
@@ -190,6 +197,24 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         placechoice._PREPOSITION_BEFORE,
         ("place_prepositions", "place_prepositions_articles"),
     ),
+    "municipality": (r"commune", placechoice._MUNICIPALITY, ("municipality_nouns",)),
+    **{
+        f"location_exclude_{lang}": (
+            rf"(?:{_event_words(lang, 'location_exclude_before')})\s*(?:the\s+|la\s+|le\s+)?$",
+            load_cues(lang).location_exclude,
+            ("location_exclude_articles",),
+        )
+        for lang in ("en", "fr")
+    },
+    **{
+        f"agent_before_{lang}": (
+            rf"(?<![\w])(?:{_event_words(lang, 'agent_before')})\s+"
+            r"(?:the\s+|les\s+|des\s+|la\s+|le\s+|l')?$",
+            load_cues(lang).agent_before,
+            ("agent_before_articles",),
+        )
+        for lang in ("en", "fr")
+    },
     "village_before": (
         r"\b(?:village|hamlet|locality|settlement|villages|localite|hameau|hameau\s+de\s+culture|"
         r"campement)\s+(?:of|de|d')\s*$",
@@ -325,6 +350,9 @@ REFERENCE_WORDS = {
     "settlement_nouns": r"village|hamlet|locality|settlement|villages|localite|hameau|"
     r"hameau de culture|campement",
     "settlement_of": r"of|de|d'",
+    "municipality_nouns": r"commune",
+    "location_exclude_articles": r"the |la |le ",
+    "agent_before_articles": r"the |les |des |la |le |l'",
 }
 
 
