@@ -9,7 +9,7 @@ import re
 
 from spacy.tokens import Doc
 
-from nlp.claimgrammar import Grammar, load_grammar
+from nlp.claimgrammar import Grammar, load_cues, load_grammar
 from nlp.claimlinks import (
     WORD_RE,
     Word,
@@ -106,7 +106,10 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         chained = last_sub is not None and bool(
             re.fullmatch(r"[^,.;:]{0,25}?(?:,|\band\b|\bet\b)\s*", norm[last_sub.end : q.start])
         )
-        is_sub.append(chained or is_subcount(norm, q, g))
+        sub = chained or is_subcount(norm, q, g)
+        if sub and _own_trigger_after_partitive(norm, q, g, triggers_after):
+            sub = False  # "four of them were wounded": a figure of its own, not a part
+        is_sub.append(sub)
         last_sub = q if is_sub[-1] else last_sub
     q_starts = {q.start for q, sub in zip(quantities, is_sub, strict=True) if not sub}
 
@@ -144,6 +147,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     for link in links:
         claims.extend(claims_from_link(sent, norm, s_start, s_end, link, claimant, g, claims))
     claims = sum_coordinated_same_side(claims, sent, s_start)
+    claims = _upper_bounds(norm, s_start, quantities, is_sub, links, claims)
     split = split_by_side(claims, subcounts, s_start)
     if split is not claims:
         claims = split
@@ -181,3 +185,42 @@ def _without_bracketed_repeats(norm: str, quantities: list[Quantity]) -> list[Qu
             continue
         out.append(q)
     return out
+
+
+def _own_trigger_after_partitive(
+    norm: str, q: Quantity, g: Grammar, triggers: list[tuple[int, int, str]]
+) -> bool:
+    """ "four of them were wounded": the partitive is followed by a trigger of its own."""
+    m = g.subcount_after.match(norm[q.end :])
+    if not m:
+        return False
+    rest = q.end + m.end()
+    gap = re.match(r"\s*", norm[rest:])
+    nxt = rest + (gap.end() if gap else 0)
+    return any(start == nxt for start, _, _ in triggers)
+
+
+def _upper_bounds(
+    norm: str,
+    s_start: int,
+    quantities: list[Quantity],
+    is_sub: list[bool],
+    links: list[_Link],
+    claims: list[Claim],
+) -> list[Claim]:
+    """ "At least 100 were killed, and possibly as many as 165": the later figure, with no
+    trigger of its own, is the upper bound of the claim it follows."""
+    linked = {lk.quantity.start for lk in links}
+    join = load_cues().upper_bound_join
+    for q, sub in zip(quantities, is_sub, strict=True):
+        if sub or q.start in linked:
+            continue
+        before = [c for c in claims if c.end - s_start <= q.start and not c.combined]
+        if not before:
+            continue
+        prev = max(before, key=lambda c: c.end)
+        upper = q.max if q.max is not None else q.value
+        if not join.fullmatch(norm, prev.end - s_start, q.start) or upper <= (prev.min or 0):
+            continue
+        claims = [replace_claim(c, max=upper) if c is prev else c for c in claims]
+    return claims

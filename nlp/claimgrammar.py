@@ -183,6 +183,7 @@ class Cues:
     subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
+    upper_bound_join: re.Pattern[str]  # ", and possibly" before "as many as 165"
     others: re.Pattern[str]  # "others", "autres"
     and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
     missing: re.Pattern[str]  # "killed or missing": an upper bound
@@ -237,6 +238,7 @@ def load_cues() -> Cues:
         victims_owner=re.compile(
             rf"(?<!\w)(?<!\ba )(?:{_cue_alt('victims_owner_before')})\s+([^,.;:]{{1,40}})"
         ),
+        upper_bound_join=re.compile(rf"\s*,?\s*(?:{_cue_alt('upper_bound_join')})\s*"),
         others=re.compile(rf"\b(?:{others})\b"),
         and_others=re.compile(rf"\d|\b(?:and|et)\s+(?:\w+\s+)?(?:{others})\b"),
         missing=re.compile(rf"\b(?:{_cue_alt('missing')})\b"),

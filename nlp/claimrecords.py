@@ -147,7 +147,12 @@ def claims_from_link(
             victims_norm += " " + (m.group(0) if m else "")
     victims_text = _victims_words(sent[v_start:v_end])
     category = category_of(victims_norm, g)
-    if category == "unknown" and cues.others.search(victims_norm) and previous:
+    if (
+        category == "unknown"
+        and previous
+        and (cues.others.search(victims_norm) or g.subcount_after.match(norm[q.end :]))
+    ):
+        # "two others", "four of them": the victims of the figure before
         category = previous[-1].victim_category
     if category == "unknown":
         # "Côté FAMa, un mort": the figure counts the losses of the side named before it.

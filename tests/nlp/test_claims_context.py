@@ -14,6 +14,12 @@ def claims(pipe: Language, text: str) -> list[Claim]:
     return list(pipe(text)._.claims)
 
 
+def one(pipe: Language, text: str) -> Claim:
+    found = claims(pipe, text)
+    assert len(found) == 1, found
+    return found[0]
+
+
 def figures(pipe: Language, text: str) -> list[tuple[str, int | None, str]]:
     return [(c.kind, c.min, c.victim_category) for c in claims(pipe, text)]
 
@@ -116,3 +122,46 @@ def test_a_large_single_massacre_stays_an_event(analyzer: Analyzer) -> None:
     text = "Gunmen killed 160 villagers in Solhan on Friday night."
     result = analyzer.analyze(text, lang="en")
     assert [(i["killed"]["min"], i["aggregate"]) for i in result["incidents"]] == [(160, False)]
+
+
+def test_a_part_with_a_verb_of_its_own_is_a_figure(blank_en: Language, blank_fr: Language) -> None:
+    # "three of them were wounded" counts the wounded among the dead's group.
+    assert figures(blank_en, "Eight soldiers died and three of them were wounded first.") == [
+        ("killed", 8, "soldiers"),
+        ("injured", 3, "soldiers"),
+    ]
+    assert figures(
+        blank_fr, "Cinq gendarmes ont été tués et deux d'entre eux ont été blessés."
+    ) == [
+        ("killed", 5, "soldiers"),
+        ("injured", 2, "soldiers"),
+    ]
+
+
+def test_a_part_without_a_verb_is_still_a_part(blank_en: Language) -> None:
+    # Guard: "four of them officers" only says who the nine were.
+    found = claims(blank_en, "Nine soldiers were killed, four of them officers.")
+    assert [(c.kind, c.min) for c in found] == [("killed", 9)]
+
+
+def test_a_group_word_before_an_attack_noun_is_no_victim(blank_en: Language) -> None:
+    # "a terrorist ambush" names the attack, not one terrorist killed.
+    assert figures(blank_en, "Seven gendarmes were killed in a terrorist ambush near Gao.") == [
+        ("killed", 7, "soldiers"),
+    ]
+    assert figures(blank_en, "A terrorist was killed near Gao.") == [("killed", 1, "militants")]
+
+
+def test_a_later_figure_without_a_verb_is_the_upper_bound(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    c = one(blank_en, "At least 40 villagers were killed, and possibly as many as 70, on Sunday.")
+    assert (c.kind, c.min, c.max) == ("killed", 40, 70)
+    c = one(blank_fr, "Au moins 12 civils ont été tués, voire 20 selon un élu.")
+    assert (c.kind, c.min, c.max) == ("killed", 12, 20)
+
+
+def test_a_figure_of_its_own_after_a_comma_is_not_a_bound(blank_en: Language) -> None:
+    # Guard: "and 20 were wounded" has its own verb.
+    found = claims(blank_en, "At least 40 villagers were killed, and 20 were wounded.")
+    assert [(c.kind, c.min, c.max) for c in found] == [("killed", 40, None), ("injured", 20, 20)]

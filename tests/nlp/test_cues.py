@@ -64,6 +64,9 @@ CASES = [
     ("victims_owner", "losses among the assailants were", True),
     ("victims_owner", "the coast road", False),
     ("victims_owner", "a cote du marche", False),  # "à côté de": beside
+    ("upper_bound_join", ", and possibly ", True),
+    ("upper_bound_join", ", voire ", True),
+    ("upper_bound_join", ", and ", False),
     ("others", "two others", True),
     ("others", "trois autres", True),
     ("others", "otherwise wounded", False),
