@@ -63,6 +63,7 @@ class _Vocab:
     weekday_re: str
     relative_days: dict[str, int]
     relative_weeks: dict[str, int]
+    relative_weekends: dict[str, int]
     relative_months: dict[str, int]
     reporting_re: re.Pattern[str]
     anchor_words: list[str]  # besides digits and calendar names: where patterns are tried
@@ -93,6 +94,7 @@ def _vocab() -> _Vocab:
         weekday_re=rf"(?:{_alt(list(weekdays))})(?![\w])",
         relative_days={fold(k): int(v) for k, v in spec["relative_days"].items()},
         relative_weeks={fold(k): int(v) for k, v in spec["relative_weeks"].items()},
+        relative_weekends={fold(k): int(v) for k, v in spec["relative_weekends"].items()},
         relative_months={fold(k): int(v) for k, v in spec["relative_months"].items()},
         reporting_re=re.compile(
             r"(?<![\w])(?:" + _alt([fold(v) for v in spec["reporting_verbs"]]) + r")(?![\w])"
@@ -146,7 +148,14 @@ def _compile(pattern: str) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _anchor_re() -> re.Pattern[str]:
     v = _vocab()
-    words = [*v.months, *v.weekdays, *v.relative_days, *v.relative_weeks, *v.relative_months]
+    words = [
+        *v.months,
+        *v.weekdays,
+        *v.relative_days,
+        *v.relative_weeks,
+        *v.relative_weekends,
+        *v.relative_months,
+    ]
     return re.compile(r"\d|(?<![\w])(?:" + _alt([*words, *v.anchor_words]) + r")(?![\w])")
 
 
@@ -333,6 +342,15 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
                 continue
             monday = published - timedelta(days=published.weekday()) + timedelta(weeks=offset)
             add(m, mention(m, monday, monday + timedelta(days=6), "week"))
+    for phrase, offset in v.relative_weekends.items():
+        # "over the weekend": the latest Saturday and Sunday on or before publication.
+        for m in scan(rf"(?<![\w]){re.escape(phrase)}(?![\w])"):
+            if published is None:
+                add(m, mention(m, None, None, "unknown"))
+                continue
+            saturday = published - timedelta(days=(published.weekday() - 5) % 7 - 7 * offset)
+            sunday = min(saturday + timedelta(days=1), published)
+            add(m, mention(m, saturday, sunday, "week"))
     for phrase, offset in v.relative_months.items():
         for m in scan(rf"(?<![\w]){re.escape(phrase)}(?![\w])"):
             if published is None:

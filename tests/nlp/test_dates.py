@@ -138,3 +138,14 @@ def test_a_total_for_a_year_is_dated_to_that_year(analyzer: Analyzer) -> None:
     assert [
         (i["aggregate"], i["event_date"], i["event_date_end"]) for i in result["incidents"]
     ] == [(True, "2021-01-01", "2021-12-31")]
+
+
+def test_the_weekend_is_the_latest_saturday_and_sunday() -> None:
+    # Said on a Monday, a Wednesday or the Sunday itself: the same two days.
+    for published in (date(2024, 7, 1), date(2024, 7, 3), date(2024, 6, 30)):
+        d = first("Gunmen killed nine herders over the weekend near Dori.", published)
+        assert (d.date, d.end_date, d.precision) == (date(2024, 6, 29), date(2024, 6, 30), "week")
+    d = first(
+        "Des hommes armés ont tué neuf éleveurs ce week-end près de Dori.", date(2024, 6, 29), "fr"
+    )
+    assert (d.date, d.end_date) == (date(2024, 6, 29), date(2024, 6, 29))
