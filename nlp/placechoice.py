@@ -309,7 +309,29 @@ def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = Fa
         cues.location_exclude.search(before)
         or _BORDER_AFTER.match(after)
         or (not aggregate and _country_as_subject(span, norm))
+        or _coordinated_with_excluded(span, norm, cues)
     )
+
+
+# "evacuated to Niamey and to Ouallam": the second place shares the first one's cue.
+_AND_TO_BEFORE = cue_pattern(r"\s(?:{and_join})\s+(?:{place_prepositions}\s+)?$")
+
+
+def _coordinated_with_excluded(span: Span, norm: str, cues: EventCues) -> bool:
+    window = max(0, span.start_char - 40)
+    m = _AND_TO_BEFORE.search(norm, window, span.start_char)
+    if m is None:
+        return False
+    head = norm[window : m.start()].rstrip()
+    # the other place: its last one to three words, right before "and"
+    for k in range(1, 4):
+        words = head.split()
+        if len(words) < k:
+            break
+        start = m.start() - len(" ".join(words[-k:]))
+        if cues.location_exclude.search(norm, max(0, start - 45), start):
+            return True
+    return False
 
 
 _SUBJECT_VERB_AFTER = cue_pattern(r"\s+{subject_verbs}\b")

@@ -250,3 +250,16 @@ def test_an_attack_on_a_burial_keeps_its_place_and_day(analyzer: Analyzer) -> No
     assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
         ("Djibo", "2021-03-06")
     ]
+
+
+def test_a_second_destination_joined_by_and_is_a_destination_too(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen attacked Tawori on Sunday. Seventy-five wounded were evacuated to Niamey "
+        "and to Ouallam."
+    )
+    assert places(analyzer, text) == ["Tawori"]
+    text = (
+        "Des hommes armés ont attaqué Tawori. Trente blessés ont été évacués vers Niamey "
+        "et vers Ouallam."
+    )
+    assert places(analyzer, text, "fr") == ["Tawori"]
