@@ -165,3 +165,17 @@ def test_a_figure_of_its_own_after_a_comma_is_not_a_bound(blank_en: Language) ->
     # Guard: "and 20 were wounded" has its own verb.
     found = claims(blank_en, "At least 40 villagers were killed, and 20 were wounded.")
     assert [(c.kind, c.min, c.max) for c in found] == [("killed", 40, None), ("injured", 20, 20)]
+
+
+def test_lives_counted_after_a_figure_are_deaths(blank_en: Language) -> None:
+    c = one(blank_en, "Raids in the region have claimed more than 300 lives this year.")
+    assert (c.kind, c.min, c.max) == ("killed", 301, None)
+
+
+def test_a_news_agency_tally_is_a_period_total(analyzer: Analyzer) -> None:
+    text = "The volunteers have suffered more than 150 fatalities, according to an AFP tally."
+    result = analyzer.analyze(text, lang="en")
+    assert [(i["killed"]["min"], i["aggregate"]) for i in result["incidents"]] == [(151, True)]
+    text = "Les volontaires ont perdu plus de 150 hommes, selon un décompte de l'AFP."
+    result = analyzer.analyze(text, lang="fr")
+    assert [(i["killed"]["min"], i["aggregate"]) for i in result["incidents"]] == [(151, True)]
