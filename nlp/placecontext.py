@@ -20,7 +20,6 @@ from nlp.textnorm import name_key
 
 MAX_NAME_TOKENS = 8
 MAX_UNKNOWN_NAME_TOKENS = 3
-ARTICLES = frozenset({"l", "la", "le", "les", "the"})
 
 
 class CueSet:
@@ -95,6 +94,7 @@ class PlaceContext:
         self.area_nouns = {name_key(w) for w in cues["area_nouns"]}
         self.region_of = {name_key(w) for w in cues["region_of"]}
         self.reference_before = {name_key(w) for w in cues["reference_before"]}
+        self.articles = {name_key(w) for words in cues["articles"].values() for w in words}
         self._before_openers = {
             *self.admin1_before.by_first,
             *self.admin2_before.by_first,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from nlp.placecontext import ARTICLES, PlaceContext
+from nlp.placecontext import PlaceContext
 from nlp.places import _Mention
 
 
@@ -44,12 +44,12 @@ class RegionPhrases(PlaceContext):
                 continue
             d = self.directions[key]
             start = i
-            if not elided and i > 0 and keys[i - 1] in ARTICLES:
+            if not elided and i > 0 and keys[i - 1] in self.articles:
                 start = i - 1
             j = i + 1
             if j < n and keys[j] in self.region_of:
                 j += 1
-                if j < n and keys[j] in ARTICLES:
+                if j < n and keys[j] in self.articles:
                     j += 1
                 target = by_start.get(j)
                 if target is not None and target.kind == "country":
@@ -78,7 +78,7 @@ class RegionPhrases(PlaceContext):
             if d is None or keys[i + 2] not in self.region_of:
                 continue
             j = i + 3
-            if j < n and keys[j] in ARTICLES:
+            if j < n and keys[j] in self.articles:
                 j += 1
             target = by_start.get(j)
             if target is not None and target.kind in ("country", "gaz", "region"):

@@ -220,6 +220,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
     assert places.reference_before == {
         "near", "pres", "border", "frontiere", "frontieres", "borders", "avec"
     }  # fmt: skip
+    assert places.articles == {"l", "la", "le", "les", "the"}
     actors = load_actor_context()
     assert actors.sahel_countries == {"ML", "BF", "NE"}
     assert actors.country_of == {"of", "du", "de", "d'", "d’", "des"}
@@ -227,7 +228,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
     spec = json.loads((DATA / "actor_context.json").read_text(encoding="utf-8"))
     assert set(spec["_comment"]) - {"_about"} == {k for k in spec if not k.startswith("_")}
     cues = json.loads((DATA / "place_cues.json").read_text(encoding="utf-8"))
-    for key in ("country_reference", "area_nouns", "region_of", "reference_before"):
+    for key in ("country_reference", "area_nouns", "region_of", "reference_before", "articles"):
         assert cues["_comment"][key].strip(), key
 
 
