@@ -27,7 +27,11 @@ class RegionPhrases(PlaceContext):
             while s > 0 and keys[s - 1] in self.directions:
                 dirs.append(self.directions[keys[s - 1]])
                 s -= 1
-                if s > 1 and keys[s - 1] in ("and", "et") and keys[s - 2] in self.directions:
+                if (
+                    s > 1
+                    and keys[s - 1] in self.direction_joiners
+                    and keys[s - 2] in self.directions
+                ):
                     s -= 1
             if dirs:
                 m.start = s
@@ -61,7 +65,7 @@ class RegionPhrases(PlaceContext):
                 continue
             has_article = elided or start < i
             prep = keys[start - 1] if start > 0 else ""
-            if has_article and prep in ("dans", "in"):
+            if has_article and prep in self.region_in:
                 out.append(_Mention(start, i + 1, "region", "", [], direction=d))
         out.extend(self._area_of(doc, keys, mentions))
         return out
