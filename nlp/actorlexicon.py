@@ -180,6 +180,7 @@ class ActorContext:
     sahel_countries: frozenset[str]  # ISO2: texts about these are Sahel texts
     country_of: frozenset[str]  # "of", "du": "soldiers of Mali" (lower case, as written)
     country_of_articles: frozenset[str]  # "the", "l'" after a country_of word
+    country_possessive: frozenset[str]  # "'s": "Mali's soldiers" (all languages together)
 
 
 @lru_cache(maxsize=1)
@@ -190,4 +191,7 @@ def load_actor_context() -> ActorContext:
         sahel_countries=frozenset(spec["sahel_countries"]),
         country_of=frozenset(spec["country_of"]),
         country_of_articles=frozenset(spec["country_of_articles"]),
+        country_possessive=frozenset(
+            word for words in spec["country_possessive"].values() for word in words
+        ),
     )

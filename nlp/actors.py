@@ -154,7 +154,7 @@ class ActorsComponent:
             if iso:
                 return iso
         # "Mali's soldiers", "Burkina Faso's gendarmes"
-        if start >= 1 and doc[start - 1].lower_ in ("'s", "’s"):
+        if start >= 1 and doc[start - 1].lower_ in self.context.country_possessive:
             iso = ctx.country_by_end.get(start - 1)
             if iso:
                 return iso

@@ -71,6 +71,7 @@ class NumberLexicon:
     currency_re: re.Pattern[str]
     age_re: re.Pattern[str]
     months: frozenset[str]
+    article_numbers: frozenset[str]  # number words that are also articles or pronouns
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -118,13 +119,13 @@ def load_lexicon(lang: str) -> NumberLexicon:
         currency_re=re.compile(rf"(?:{_alternation(spec['currency_prefixes'])})\s*$", flags),
         age_re=re.compile(rf"(?<![\w])(?:{_alternation(spec['age_prefixes'])})\s+$", flags),
         months=frozenset(fold_keep_accents(m) for m in dates["months"]),
+        article_numbers=frozenset(fold_keep_accents(w) for w in spec["article_numbers"]),
     )
 
 
 _QUOTES_TO_SPACE = str.maketrans({c: " " for c in '“”«»"„‟'})
 _NEXT_WORD = re.compile(r"^[ \u00a0]*([%+]|[\w'’.-]+)")
 _PREV_WORD = re.compile(r"([\w'’.]+)[ \u00a0]*$")
-_ARTICLES = {"un", "une", "one", "a"}
 
 
 def _word_value(run: str, lang: str) -> tuple[int, str] | None:
@@ -179,7 +180,7 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
         value, matched = parsed
         end = m.start() + len(matched)
         if claim_span(m.start(), end):
-            article = fold_keep_accents(matched) in _ARTICLES
+            article = fold_keep_accents(matched) in lex.article_numbers
             raw.append((m.start(), end, value, "exact", article))
     for m in lex.digits_re.finditer(text):
         if claim_span(m.start(), m.end()):

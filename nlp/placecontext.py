@@ -20,7 +20,11 @@ from nlp.textnorm import name_key
 
 MAX_NAME_TOKENS = 8
 MAX_UNKNOWN_NAME_TOKENS = 3
-ARTICLES = frozenset({"l", "la", "le", "les", "the"})
+
+
+def _all_languages(words_by_lang: dict[str, list[str]]) -> set[str]:
+    """The name keys of a per-language word list, the languages united."""
+    return {name_key(w) for words in words_by_lang.values() for w in words}
 
 
 class CueSet:
@@ -95,6 +99,9 @@ class PlaceContext:
         self.area_nouns = {name_key(w) for w in cues["area_nouns"]}
         self.region_of = {name_key(w) for w in cues["region_of"]}
         self.reference_before = {name_key(w) for w in cues["reference_before"]}
+        self.articles = _all_languages(cues["articles"])
+        self.direction_joiners = _all_languages(cues["direction_joiners"])
+        self.region_in = _all_languages(cues["region_in"])
         self._before_openers = {
             *self.admin1_before.by_first,
             *self.admin2_before.by_first,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from nlp.placecontext import ARTICLES, MAX_UNKNOWN_NAME_TOKENS, PlaceContext
+from nlp.placecontext import MAX_UNKNOWN_NAME_TOKENS, PlaceContext
 from nlp.places import _Mention
 from nlp.textnorm import name_key
 
@@ -22,7 +22,7 @@ class CuedPlaces(PlaceContext):
     ) -> tuple[int, int] | None:
         """The name (core_start, end) after a cue, skipping an article ("de l'Est")."""
         core = name_start
-        if core < len(doc) and keys[core] in ARTICLES and not doc[core].text[:1].isupper():
+        if core < len(doc) and keys[core] in self.articles and not doc[core].text[:1].isupper():
             core += 1
         end = self._capital_run(doc, keys, core)
         if end == core:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from nlp.placecontext import ARTICLES, PlaceContext
+from nlp.placecontext import PlaceContext
 from nlp.places import _Mention
 
 
@@ -27,7 +27,11 @@ class RegionPhrases(PlaceContext):
             while s > 0 and keys[s - 1] in self.directions:
                 dirs.append(self.directions[keys[s - 1]])
                 s -= 1
-                if s > 1 and keys[s - 1] in ("and", "et") and keys[s - 2] in self.directions:
+                if (
+                    s > 1
+                    and keys[s - 1] in self.direction_joiners
+                    and keys[s - 2] in self.directions
+                ):
                     s -= 1
             if dirs:
                 m.start = s
@@ -44,12 +48,12 @@ class RegionPhrases(PlaceContext):
                 continue
             d = self.directions[key]
             start = i
-            if not elided and i > 0 and keys[i - 1] in ARTICLES:
+            if not elided and i > 0 and keys[i - 1] in self.articles:
                 start = i - 1
             j = i + 1
             if j < n and keys[j] in self.region_of:
                 j += 1
-                if j < n and keys[j] in ARTICLES:
+                if j < n and keys[j] in self.articles:
                     j += 1
                 target = by_start.get(j)
                 if target is not None and target.kind == "country":
@@ -61,7 +65,7 @@ class RegionPhrases(PlaceContext):
                 continue
             has_article = elided or start < i
             prep = keys[start - 1] if start > 0 else ""
-            if has_article and prep in ("dans", "in"):
+            if has_article and prep in self.region_in:
                 out.append(_Mention(start, i + 1, "region", "", [], direction=d))
         out.extend(self._area_of(doc, keys, mentions))
         return out
@@ -78,7 +82,7 @@ class RegionPhrases(PlaceContext):
             if d is None or keys[i + 2] not in self.region_of:
                 continue
             j = i + 3
-            if j < n and keys[j] in ARTICLES:
+            if j < n and keys[j] in self.articles:
                 j += 1
             target = by_start.get(j)
             if target is not None and target.kind in ("country", "gaz", "region"):

@@ -175,10 +175,12 @@ def test_generic_army_follows_nationality(en: Language, fr: Language) -> None:
     assert names(fr("Les policiers du Niger ont riposté."))["policiers"] == (
         "Nigerien Armed Forces (FAN)"
     )
-    assert names(en("Mali's soldiers and Burkina Faso's gendarmes.")) == {
-        "soldiers": "Malian Armed Forces (FAMa)",
-        "gendarmes": "Burkinabe Armed Forces",
-    }
+    for apostrophe in ("'", "’"):
+        text = f"Mali{apostrophe}s soldiers and Burkina Faso{apostrophe}s gendarmes."
+        assert names(en(text)) == {
+            "soldiers": "Malian Armed Forces (FAMa)",
+            "gendarmes": "Burkinabe Armed Forces",
+        }, text
 
 
 def test_generic_army_follows_single_focus_country() -> None:

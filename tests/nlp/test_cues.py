@@ -223,14 +223,26 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
     assert places.reference_before == {
         "near", "pres", "border", "frontiere", "frontieres", "borders", "avec"
     }  # fmt: skip
+    assert places.articles == {"l", "la", "le", "les", "the"}
+    assert places.direction_joiners == {"and", "et"}
+    assert places.region_in == {"dans", "in"}
     actors = load_actor_context()
     assert actors.sahel_countries == {"ML", "BF", "NE"}
     assert actors.country_of == {"of", "du", "de", "d'", "d’", "des"}
     assert actors.country_of_articles == {"the", "la", "l'", "l’"}
+    assert actors.country_possessive == {"'s", "’s"}
     spec = json.loads((DATA / "actor_context.json").read_text(encoding="utf-8"))
     assert set(spec["_comment"]) - {"_about"} == {k for k in spec if not k.startswith("_")}
     cues = json.loads((DATA / "place_cues.json").read_text(encoding="utf-8"))
-    for key in ("country_reference", "area_nouns", "region_of", "reference_before"):
+    for key in (
+        "country_reference",
+        "area_nouns",
+        "region_of",
+        "reference_before",
+        "articles",
+        "direction_joiners",
+        "region_in",
+    ):
         assert cues["_comment"][key].strip(), key
 
 

@@ -127,3 +127,25 @@ def test_offsets_point_into_the_text() -> None:
     q = only(text, "en")
     assert text[q.start : q.end] == "at least 21"
     assert q.qualifier == "at least"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "article"),
+    [
+        ("One injured", "en", True),
+        ("one hundred villagers", "en", False),
+        ("two soldiers", "en", False),
+        ("Un mort et sept blessés", "fr", True),
+        ("une femme", "fr", True),
+        ("vingt et un civils", "fr", False),
+    ],
+)
+def test_number_words_that_are_also_articles(text: str, lang: str, article: bool) -> None:
+    assert find_quantities(text, lang)[0].article is article
+
+
+def test_article_numbers_moved_from_code_hold_what_the_code_had() -> None:
+    from nlp.numbers import load_lexicon
+
+    assert load_lexicon("en").article_numbers == {"one", "a"}
+    assert load_lexicon("fr").article_numbers == {"un", "une"}

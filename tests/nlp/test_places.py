@@ -142,6 +142,17 @@ def test_descriptive_regions(en: Language, fr: Language) -> None:
     assert found["l'ouest du pays"].precision == "region"
 
 
+def test_regions_of_two_directions_and_after_a_preposition(en: Language, fr: Language) -> None:
+    found = places(en("Violence has grown in central and northern Mali."))
+    assert found["central and northern Mali"].precision == "region"
+    found = places(en("Gunmen attacked a camp in the north, the army of Mali said."))
+    assert (found["the north"].precision, found["the north"].country) == ("region", "ML")
+    found = places(fr("Une attaque à Gao. Les combats ont repris dans l'ouest."))
+    assert (found["l'ouest"].precision, found["l'ouest"].country) == ("region", "ML")
+    assert places(en("Gunmen attacked a camp near the north.")) == {}
+    assert places(fr("Les combats ont repris vers le nord.")) == {}
+
+
 def test_niger_river_is_not_the_country(en: Language, fr: Language) -> None:
     assert "Niger" not in places(en("Boats crossed the Niger River at Gao."))
     assert "Niger" not in places(fr("Les pirogues ont traversé le fleuve Niger."))
