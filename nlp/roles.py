@@ -64,6 +64,9 @@ _SPEAKER_OF_BEFORE = cue_pattern(
 )
 
 
+# "the VDP has suffered 200 fatalities", "l'armée a perdu douze hommes": the side that
+# lost people, not an attacker.
+_LOSS_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{loss_after}\b")
 _PASSIVE_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+)?{passive_after}\b")
 # "in conflict with X", "contre X": X is the other side, not the perpetrator.
 _OPPONENT_BEFORE = cue_pattern(r"{opponent_before}\s+{opponent_before_articles}?$")
@@ -115,7 +118,9 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
         before = norm[max(0, span.start_char - 30) : span.start_char]
         after = norm[span.end_char : span.end_char + 40]
         i = bisect.bisect_right(claim_spans, (span.start_char, 1 << 62)) - 1
-        in_victims = i >= 0 and claim_spans[i][0] <= span.start_char < claim_spans[i][1]
+        in_victims = (i >= 0 and claim_spans[i][0] <= span.start_char < claim_spans[i][1]) or bool(
+            _LOSS_AFTER.match(after)
+        )
         passive = bool(_PASSIVE_AFTER.match(after))
         agent = bool(cues.agent_before.search(before)) or (
             not passive and bool(cues.agent_after.match(after))

@@ -39,6 +39,13 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         assemble._ACCOUNT,
         ("account",),
     ),
+    "loss_after": (
+        r"^\W{0,3}(?:\w+\s+){0,2}?(?:has suffered|have suffered|suffered|has lost|have lost|"
+        r"lost|a subi|ont subi|a perdu|ont perdu|a enregistre la perte de|"
+        r"ont enregistre la perte de)\b",
+        roles._LOSS_AFTER,
+        ("loss_after",),
+    ),
     "funeral_of": (
         r"\b(?:funeral|funerals|burial|burials|obseques|funerailles|inhumation|enterrement)"
         r"\s+(?:of|de|des|du)\s+(?:the\s+|les\s+)?[^,.;]{0,15}$",
@@ -268,6 +275,8 @@ AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the a
 # The word alternations of the regexes above, list by list (articles with their
 # trailing space; "\w*" is written "*" in the data).
 REFERENCE_WORDS = {
+    "loss_after": r"has suffered|have suffered|suffered|has lost|have lost|lost|a subi|ont subi"
+    r"|a perdu|ont perdu|a enregistre la perte de|ont enregistre la perte de",
     "funeral_nouns": r"funeral|funerals|burial|burials|obseques|funerailles|inhumation"
     r"|enterrement",
     "funeral_of": r"of|de|des|du",

@@ -109,3 +109,12 @@ def test_membership_of_a_speaker_names_no_attacker(analyzer: Analyzer) -> None:
         "Volunteers for the Defence of the Homeland."
     )
     assert perps(analyzer, text, "en") == [["unidentified gunmen"]]
+
+
+def test_a_side_that_lost_people_is_not_their_attacker(analyzer: Analyzer) -> None:
+    assert perps(analyzer, "The Burkinabe army has suffered 12 fatalities near Djibo.", "en") == [
+        []
+    ]
+    assert perps(
+        analyzer, "The VDP lost nine members in an ambush near Djibo on Sunday.", "en"
+    ) == [[]]
