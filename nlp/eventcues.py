@@ -51,12 +51,19 @@ def load_cues(lang: str) -> EventCues:
         return _slot_pattern(name, assembly_cue_words()[name], whitespace=False)
 
     exclude_articles = articles("location_exclude_articles")
+    settlement = _slot_pattern(
+        "location_exclude_settlement",
+        assembly_cue_words()["location_exclude_settlement"],
+        whitespace=True,
+    )
     agent_articles = articles("agent_before_articles")
     return EventCues(
         aggregate=re.compile("|".join(spec["aggregate"])),
         aggregate_min_figure=int(spec["aggregate_min_figure"]),
         new_event=re.compile("|".join(spec["new_event"])),
-        location_exclude=words("location_exclude_before", rf"(?:{{}})\s*{exclude_articles}?$"),
+        location_exclude=words(
+            "location_exclude_before", rf"(?:{{}})\s*{exclude_articles}?(?:{settlement}\s+)?$"
+        ),
         agent_before=words("agent_before", rf"(?<![\w])(?:{{}})\s+{agent_articles}?$"),
         agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
         attack_event=words("attack_event", r"(?<![\w])(?:{})(?![\w])"),

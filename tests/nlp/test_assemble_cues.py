@@ -207,9 +207,11 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
     "municipality": (r"commune", placechoice._MUNICIPALITY, ("municipality_nouns",)),
     **{
         f"location_exclude_{lang}": (
-            rf"(?:{_event_words(lang, 'location_exclude_before')})\s*(?:the\s+|la\s+|le\s+)?$",
+            rf"(?:{_event_words(lang, 'location_exclude_before')})\s*(?:the\s+|la\s+|le\s+)?"
+            r"(?:(?:town of|city of|village of|ville de|ville voisine de|localite de|"
+            r"localite voisine de|village de)\s+)?$",
             load_cues(lang).location_exclude,
-            ("location_exclude_articles",),
+            ("location_exclude_articles", "location_exclude_settlement"),
         )
         for lang in ("en", "fr")
     },
@@ -361,6 +363,8 @@ REFERENCE_WORDS = {
     "settlement_of": r"of|de|d'",
     "municipality_nouns": r"commune",
     "location_exclude_articles": r"the |la |le ",
+    "location_exclude_settlement": r"town of|city of|village of|ville de|ville voisine de"
+    r"|localite de|localite voisine de|village de",
     "agent_before_articles": r"the |les |des |la |le |l'",
 }
 

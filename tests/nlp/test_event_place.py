@@ -263,3 +263,16 @@ def test_a_second_destination_joined_by_and_is_a_destination_too(analyzer: Analy
         "et vers Ouallam."
     )
     assert places(analyzer, text, "fr") == ["Tawori"]
+
+
+def test_a_town_named_after_a_destination_cue_is_still_a_destination(analyzer: Analyzer) -> None:
+    text = (
+        "Des hommes armés ont attaqué Tawori dimanche. Neuf blessés ont été transférés "
+        "vers la ville voisine de Fada N'Gourma."
+    )
+    assert places(analyzer, text, "fr") == ["Tawori"]
+    text = (
+        "Gunmen attacked Tawori on Sunday. Nine wounded were evacuated to the town of "
+        "Fada N'Gourma."
+    )
+    assert places(analyzer, text) == ["Tawori"]
