@@ -23,7 +23,7 @@ def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> m
     publication date (the window of an unknown date)."""
     loc = inc.location
     start, end = _day(inc.event_date), _day(inc.event_date_end)
-    killed = _ordered(inc.killed.get("min"), inc.killed.get("max"))
+    killed = _ordered(inc.killed.min, inc.killed.max)
     return merge.Draft(
         event_date=start,
         event_date_end=end if end != start else None,

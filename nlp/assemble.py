@@ -64,7 +64,7 @@ from nlp.placechoice import (
     usable_place,
 )
 from nlp.places import Place
-from nlp.result import Evidence, Incident
+from nlp.result import DatePrecision, Evidence, Figure, Incident
 from nlp.roles import actor_roles
 from nlp.textnorm import fold_keep_length as fold
 from settings import DEFAULT_FOCUS
@@ -247,9 +247,9 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
         text = doc_text(doc)
         out.append(
             Incident(
-                killed={"min": None, "max": None},
-                injured={"min": None, "max": None},
-                abducted={"min": None, "max": None},
+                killed=Figure(),
+                injured=Figure(),
+                abducted=Figure(),
                 victims=["unknown"],
                 location=location_fields(place, place.country),
                 perpetrators=perpetrators,
@@ -489,13 +489,13 @@ def _group_side(group: list[Claim], known: list[Claim]) -> str:
     return "unknown"
 
 
-def _figures(claims: list[Claim], kind: str) -> dict[str, int | None]:
+def _figures(claims: list[Claim], kind: str) -> Figure:
     mine = [c for c in claims if c.kind == kind]
     if not mine:
-        return {"min": None, "max": None}
+        return Figure(None, None)
     positive = [c for c in mine if not (c.min == 0 and c.max == 0)]
     if not positive:
-        return {"min": 0, "max": 0}
+        return Figure(0, 0)
     plain = [c for c in positive if not c.combined]
     if plain:
         positive = plain
@@ -511,7 +511,7 @@ def _figures(claims: list[Claim], kind: str) -> dict[str, int | None]:
     superseded_only = bool(numeric) and all(c.revised for c in numeric)
     if not numeric:
         floor = max((c.min or 0) for c in positive)
-        return {"min": floor or None, "max": None}
+        return Figure(floor or None, None)
     mins = [c.min for c in numeric if c.min is not None]
     lo = min(mins) if mins else None
     # The highest figure decides max: closed -> its value, open-ended -> null.
@@ -521,7 +521,7 @@ def _figures(claims: list[Claim], kind: str) -> dict[str, int | None]:
     hi = None if top_open or superseded_only else top_value
     if lo is not None and hi is not None and hi < lo:
         hi = lo
-    return {"min": lo, "max": hi}
+    return Figure(lo, hi)
 
 
 def _incident(
@@ -541,7 +541,7 @@ def _incident(
     text = doc_text(doc)
     when = event.date
     event_date = event_end = None
-    precision = "unknown"
+    precision: DatePrecision = "unknown"
     if when is not None and (event.aggregate or when.precision in ("day", "week")):
         event_date = when.date.isoformat() if when.date else None
         event_end = when.end_date.isoformat() if when.end_date else None

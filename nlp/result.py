@@ -118,19 +118,31 @@ def _shifted(value: int | None, offset: int) -> int | None:
 
 
 @dataclass
+class Figure:
+    """A casualty figure as a range: "at least 40" is ``Figure(40, None)``."""
+
+    min: int | None = None
+    max: int | None = None
+
+    def as_dict(self) -> dict[str, int | None]:
+        """JSON-ready form: ``{"min", "max"}``."""
+        return {"min": self.min, "max": self.max}
+
+
+@dataclass
 class Incident:
     """A candidate incident as ``analyze`` prints it (see DESIGN.md)."""
 
-    killed: dict[str, int | None]  # {"min", "max"}: "at least 40" is 40, None
-    injured: dict[str, int | None]
-    abducted: dict[str, int | None]
+    killed: Figure
+    injured: Figure
+    abducted: Figure
     victims: list[str]
     location: Location
     perpetrators: list[str]
     targets: list[str]
     event_date: str | None  # ISO date
     event_date_end: str | None
-    date_precision: str  # a DatePrecision
+    date_precision: DatePrecision
     aggregate: bool
     confidence: float
     evidence: list[Evidence]
@@ -139,9 +151,9 @@ class Incident:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form, keys in DESIGN.md order."""
         return {
-            "killed": self.killed,
-            "injured": self.injured,
-            "abducted": self.abducted,
+            "killed": self.killed.as_dict(),
+            "injured": self.injured.as_dict(),
+            "abducted": self.abducted.as_dict(),
             "victims": self.victims,
             "location": self.location.as_dict(),
             "perpetrators": self.perpetrators,
@@ -209,8 +221,11 @@ def incident_from_dict(data: Mapping[str, Any]) -> Incident:
     loc = data.get("location")
     loc = loc if isinstance(loc, Mapping) else {}
     start, end = _iso(data.get("event_date")), _iso(data.get("event_date_end"))
-    precision = data.get("date_precision") or loc.get("date_precision")
-    if precision not in DATE_PRECISIONS:
+    written = data.get("date_precision") or loc.get("date_precision")
+    precision: DatePrecision
+    if written in DATE_PRECISIONS:
+        precision = written
+    else:
         if start is None:
             precision = "unknown"
         elif end is not None and (end - start).days > 7:
@@ -259,8 +274,8 @@ def _claim(data: Mapping[str, Any]) -> ClaimRecord | None:
     figure = _figure(data)
     return ClaimRecord(
         kind=kind,
-        min=figure["min"],
-        max=figure["max"],
+        min=figure.min,
+        max=figure.max,
         qualifier=_text(data.get("qualifier")),
         victims_text=_text(data.get("victims_text")),
         victim_category=_text(data.get("victim_category")),
@@ -316,10 +331,10 @@ def _names(value: Any) -> list[str]:
     return [str(v) for v in value or () if v] if isinstance(value, list | tuple) else []
 
 
-def _figure(value: Any) -> dict[str, int | None]:
+def _figure(value: Any) -> Figure:
     if not isinstance(value, Mapping):
-        return {"min": None, "max": None}
+        return Figure()
     lo, hi = _count(value.get("min")), _count(value.get("max"))
     if lo is not None and hi is not None and lo > hi:
         lo, hi = hi, lo
-    return {"min": lo, "max": hi}
+    return Figure(lo, hi)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from incidents.coding import actor_columns, actor_details, evidence_sentences
-from nlp.result import ClaimRecord, Evidence, Incident, Location
+from nlp.result import ClaimRecord, Evidence, Figure, Incident, Location
 
 
 def test_actor_text_as_written_and_type() -> None:
@@ -31,9 +31,9 @@ def test_evidence_sentences_use_claim_sentence_offsets_and_ignore_bad_ones() -> 
     start = text.index("Seven")
     end = text.index("Last") - 1
     inc = Incident(
-        killed={"min": 7, "max": 7},
-        injured={"min": None, "max": None},
-        abducted={"min": None, "max": None},
+        killed=Figure(7, 7),
+        injured=Figure(),
+        abducted=Figure(),
         victims=["unknown"],
         location=Location(),
         perpetrators=[],

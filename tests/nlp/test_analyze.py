@@ -338,5 +338,5 @@ def test_a_failing_component_names_the_error_and_spares_the_batch() -> None:
     assert results["bad"].error is not None
     assert "RuntimeError: component bug" in results["bad"].error
     assert results["bad"].incidents == []
-    assert [i.killed["min"] for i in results["ok1"].incidents] == [5]
-    assert [i.killed["min"] for i in results["ok2"].incidents] == [7]
+    assert [i.killed.min for i in results["ok1"].incidents] == [5]
+    assert [i.killed.min for i in results["ok2"].incidents] == [7]

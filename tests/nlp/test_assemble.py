@@ -15,7 +15,7 @@ from nlp.analyze import Analyzer
 from nlp.assemble import _figures, _side_groups, assemble
 from nlp.claims import Claim
 from nlp.dates import find_dates
-from nlp.result import ClaimKind
+from nlp.result import ClaimKind, Figure
 
 
 def claim(
@@ -50,51 +50,41 @@ def claim(
 
 def test_conflicting_sources_lowest_min_highest_closed_max() -> None:
     # "at least 15" vs "about 20": 15..20
-    assert _figures([claim(15, None), claim(20, 20, start=200)], "killed") == {"min": 15, "max": 20}
+    assert _figures([claim(15, None), claim(20, 20, start=200)], "killed") == Figure(15, 20)
     # "more than 20" vs "about 20": the open-ended figure is the highest -> max null
-    assert _figures([claim(21, None), claim(20, 20, start=200)], "killed") == {
-        "min": 20,
-        "max": None,
-    }
+    assert _figures([claim(21, None), claim(20, 20, start=200)], "killed") == Figure(20, None)
     # "at least 200" vs "nearly 300": 200..300
-    assert _figures([claim(200, None), claim(None, 300, start=200)], "killed") == {
-        "min": 200,
-        "max": 300,
-    }
+    assert _figures([claim(200, None), claim(None, 300, start=200)], "killed") == Figure(200, 300)
 
 
 def test_vague_figures_only_count_without_a_number() -> None:
-    assert _figures([claim(24, None, vague=True), claim(40, 40, start=200)], "killed") == {
-        "min": 40,
-        "max": 40,
-    }
-    assert _figures([claim(2, None, vague=True), claim(24, None, vague=True)], "killed") == {
-        "min": 24,
-        "max": None,
-    }
+    assert _figures([claim(24, None, vague=True), claim(40, 40, start=200)], "killed") == Figure(
+        40, 40
+    )
+    assert _figures([claim(2, None, vague=True), claim(24, None, vague=True)], "killed") == Figure(
+        24, None
+    )
 
 
 def test_revised_and_updated_tolls() -> None:
     # "initially 25" is superseded by a current figure ...
-    assert _figures([claim(25, 25, revised=True), claim(31, 31, start=200)], "killed") == {
-        "min": 31,
-        "max": 31,
-    }
+    assert _figures([claim(25, 25, revised=True), claim(31, 31, start=200)], "killed") == Figure(
+        31, 31
+    )
     # ... and alone it is only a floor.
-    assert _figures([claim(3, 3, revised=True)], "killed") == {"min": 3, "max": None}
+    assert _figures([claim(3, 3, revised=True)], "killed") == Figure(3, None)
     # "the toll rose to 79" replaces what came before it.
-    assert _figures([claim(50, None), claim(79, 79, start=300, update=True)], "killed") == {
-        "min": 79,
-        "max": 79,
-    }
+    assert _figures([claim(50, None), claim(79, 79, start=300, update=True)], "killed") == Figure(
+        79, 79
+    )
 
 
 def test_negation_and_combined_figures() -> None:
-    assert _figures([claim(0, 0)], "killed") == {"min": 0, "max": 0}
-    assert _figures([claim(0, 0), claim(3, 3, start=200)], "killed") == {"min": 3, "max": 3}
-    assert _figures([claim(None, 30, combined=True)], "killed") == {"min": None, "max": 30}
-    assert _figures([claim(None, 30, combined=True), claim(5, 5)], "killed") == {"min": 5, "max": 5}
-    assert _figures([claim(5, 5)], "injured") == {"min": None, "max": None}
+    assert _figures([claim(0, 0)], "killed") == Figure(0, 0)
+    assert _figures([claim(0, 0), claim(3, 3, start=200)], "killed") == Figure(3, 3)
+    assert _figures([claim(None, 30, combined=True)], "killed") == Figure(None, 30)
+    assert _figures([claim(None, 30, combined=True), claim(5, 5)], "killed") == Figure(5, 5)
+    assert _figures([claim(5, 5)], "injured") == Figure(None, None)
 
 
 def test_sides_and_groups() -> None:
@@ -123,7 +113,7 @@ def test_assemble_on_a_blank_pipeline_without_places_or_actors() -> None:
     doc = pipe(text)
     published = date(2024, 5, 8)
     incidents = assemble(doc, find_dates(text, "en", published), published)
-    assert [(i.killed["min"], i.aggregate) for i in incidents] == [(7, False), (120, True)]
+    assert [(i.killed.min, i.aggregate) for i in incidents] == [(7, False), (120, True)]
     single, total = incidents
     assert single.event_date == "2024-05-06"
     assert (total.event_date, total.event_date_end) == ("2024-01-01", "2024-05-08")
@@ -145,10 +135,8 @@ def test_headline_restating_a_period_total_joins_it() -> None:
     doc = pipe(text)
     published = date(2024, 7, 15)
     incidents = assemble(doc, find_dates(text, "en", published), published)
-    assert [(i.killed["min"], i.killed["max"], i.aggregate) for i in incidents] == [
-        (86, None, True)
-    ]
-    assert incidents[0].injured == {"min": 40, "max": 40}
+    assert [(i.killed.min, i.killed.max, i.aggregate) for i in incidents] == [(86, None, True)]
+    assert incidents[0].injured == Figure(40, 40)
 
 
 def test_period_cues_of_years_and_months_make_an_aggregate(analyzer: Analyzer) -> None:
