@@ -104,7 +104,10 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     last_sub: Quantity | None = None
     for q in quantities:
         chained = last_sub is not None and bool(
-            re.fullmatch(r"[^,.;:]{0,25}?(?:,|\band\b|\bet\b)\s*", norm[last_sub.end : q.start])
+            re.fullmatch(
+                rf"[^,.;:]{{0,25}}?(?:,|\b(?:{load_cues().and_alt})\b)\s*",
+                norm[last_sub.end : q.start],
+            )
         )
         sub = chained or is_subcount(norm, q, g)
         if sub and _own_trigger_after_partitive(norm, q, g, triggers_after):
@@ -119,7 +122,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         near_category = category_of(norm[q.end : q.end + 25], g)
         if sub:
             # the part's own noun: "49 civilians and 15 soldiers" are two parts
-            phrase = re.split(r",|;|\band\b|\bet\b|\bor\b|\bou\b", norm[q.end : q.end + 40])[0]
+            phrase = load_cues().phrase_end.split(norm[q.end : q.end + 40])[0]
             subcounts.append((q, category_of(phrase, g)))
             continue
         if g.increment_after.match(norm[q.end :]):

@@ -184,6 +184,11 @@ class Cues:
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
     upper_bound_join: re.Pattern[str]  # ", and possibly" before "as many as 165"
+    conjunctions: frozenset[str]  # "and", "et"
+    and_alt: str  # regex alternation of the conjunctions
+    coordinator_alt: str  # conjunctions and "as well as", "ainsi que"
+    clause_break: re.Pattern[str]  # a comma, "and", "or", "but" between two words
+    phrase_end: re.Pattern[str]  # where a part's own noun phrase ends ("49 civilians and …")
     others: re.Pattern[str]  # "others", "autres"
     and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
     missing: re.Pattern[str]  # "killed or missing": an upper bound
@@ -237,6 +242,16 @@ def load_cues() -> Cues:
         ),
         victims_owner=re.compile(
             rf"(?<!\w)(?<!\ba )(?:{_cue_alt('victims_owner_before')})\s+([^,.;:]{{1,40}})"
+        ),
+        conjunctions=frozenset(_cue_words("conjunctions")),
+        and_alt=_cue_alt("conjunctions"),
+        coordinator_alt=f"{_cue_alt('conjunctions')}|{_cue_alt('coordinators')}",
+        clause_break=re.compile(
+            rf"[,;]|\b(?:{_cue_alt('conjunctions')}|{_cue_alt('alternatives')}|"
+            rf"{_cue_alt('contrasts')})\b"
+        ),
+        phrase_end=re.compile(
+            rf",|;|\b(?:{_cue_alt('conjunctions')})\b|\b(?:{_cue_alt('alternatives')})\b"
         ),
         upper_bound_join=re.compile(rf"\s*,?\s*(?:{_cue_alt('upper_bound_join')})\s*"),
         others=re.compile(rf"\b(?:{others})\b"),

@@ -65,7 +65,7 @@ def with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar)
 
 
 def clause_break(between: str) -> bool:
-    return bool(re.search(r"[,;]|\b(?:and|et|or|ou|but|mais)\b", between))
+    return bool(load_cues().clause_break.search(between))
 
 
 def find_triggers(norm: str, patterns: dict[str, re.Pattern[str]]) -> list[tuple[int, int, str]]:
@@ -144,7 +144,7 @@ def link_after(
         if steps > limit:
             return None
         if w.start in by_start and w.start >= q.end:
-            if steps > 0 and words[i - 1].text in ("and", "et"):
+            if steps > 0 and words[i - 1].text in load_cues().conjunctions:
                 # "killed 52,000 people and wounded 118,000": the verb after "and"
                 # belongs to the next clause.
                 return None
@@ -262,6 +262,7 @@ def coordinated_links(
     """ "killed 19 civilians and three armed men"; "16 volunteers and two civilians were killed"."""
     linked = {lk.quantity.start: lk for lk in links}
     sub = {q.start for q, _ in subcounts}
+    coordinators = load_cues().coordinator_alt
     out: list[_Link] = []
     for i, q in enumerate(quantities):
         if q.start in linked or q.start in sub:
@@ -272,17 +273,14 @@ def coordinated_links(
         nxt = quantities[i + 1] if i + 1 < len(quantities) else None
         if prev is not None and prev.start in linked and linked[prev.start].position == "before":
             between = norm[prev.end : q.start]
-            if (
-                re.search(r"(?:^|\s|,)(?:and|et|as well as|ainsi que)\s+$", between)
-                and len(between) < 70
-            ):
+            if re.search(rf"(?:^|\s|,)(?:{coordinators})\s+$", between) and len(between) < 70:
                 out.append(_coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end)))
                 continue
         if nxt is not None and nxt.start in linked and linked[nxt.start].position == "after":
             between = norm[q.end : nxt.start]
             if g.stop.search(between):
                 continue  # "quatre disparus et trois blessés": the first figure has its own state
-            if re.search(r"\s(?:and|et|as well as|ainsi que)\s+$", between) and len(between) < 70:
+            if re.search(rf"\s(?:{coordinators})\s+$", between) and len(between) < 70:
                 out.append(_coordinated(q, linked[nxt.start], q.end + len(between)))
     return out
 

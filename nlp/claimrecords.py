@@ -211,7 +211,7 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
             and prev.number_end is not None
             and claim.number_start is not None
             and re.fullmatch(
-                r"\s*[\w\s'-]{0,30}?\s(?:and|et)\s*",
+                rf"\s*[\w\s'-]{{0,30}}?\s(?:{load_cues().and_alt})\s*",
                 sent[prev.number_end - s_start : claim.number_start - s_start],
             )
             and (

@@ -101,6 +101,9 @@ class PlaceContext:
         self.reference_before = {name_key(w) for w in cues["reference_before"]}
         self.articles = _all_languages(cues["articles"])
         self.direction_joiners = _all_languages(cues["direction_joiners"])
+        # tokens that list names ("Boukouma, Wourougoudou and Trignien")
+        self.coordination = frozenset(cues["coordination"])
+        self.conjunctions = frozenset(w for w in self.coordination if w.isalpha())
         self.region_in = _all_languages(cues["region_in"])
         self._before_openers = {
             *self.admin1_before.by_first,

@@ -169,9 +169,9 @@ class CuedPlaces(PlaceContext):
             m = frontier.pop()
             # to the right: ", X" / "and X" / "et X" / ", and X"
             j = m.end
-            if j < n and doc[j].text in (",", "and", "et"):
+            if j < n and doc[j].text in self.coordination:
                 j += 1
-                if j < n and doc[j].text in ("and", "et") and doc[j - 1].text == ",":
+                if j < n and doc[j].text in self.conjunctions and doc[j - 1].text == ",":
                     j += 1
                 if j < n and not taken[j] and self._is_name_token(doc, keys, j):
                     end = self._capital_run(doc, keys, j)
@@ -183,7 +183,7 @@ class CuedPlaces(PlaceContext):
                             taken[k] = True
             # to the left: "X, Boukouma" / "X and Boukouma"
             j = m.start - 1
-            if j > 0 and doc[j].text in (",", "and", "et"):
+            if j > 0 and doc[j].text in self.coordination:
                 end = j
                 start = end
                 while start > 0 and end - start < MAX_UNKNOWN_NAME_TOKENS:
