@@ -106,11 +106,12 @@ def load_grammar(lang: str) -> Grammar:
         cat: _phrase_re([fold(w) for w in [*words, *singular_nouns.get(cat, [])]])
         for cat, words in spec["victims"].items()
     }
+    not_plural = set(spec["plural_exceptions"])
     plural = [
         fold(w)
         for words in spec["victims"].values()
         for w in words
-        if w.endswith(("s", "x")) and " " not in w and w not in ("others", "autres", "corps")
+        if w.endswith(("s", "x")) and " " not in w and w not in not_plural
     ]
     deadly = (
         r"(?<![\w'])(?:"
