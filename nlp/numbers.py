@@ -72,11 +72,22 @@ class NumberLexicon:
     age_re: re.Pattern[str]
     months: frozenset[str]
     article_numbers: frozenset[str]  # number words that are also articles or pronouns
+    label_before: frozenset[str]  # words that make the next number a reference, of every language
 
 
 def _alternation(phrases: list[str]) -> str:
     ordered = sorted({unify_punctuation(p) for p in phrases}, key=len, reverse=True)
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> frozenset[str]:
+    """``label_before`` of every language's file: "article 5" is a label in an English text too."""
+    return frozenset(
+        word
+        for path in sorted(DATA.glob("*/claims_quantities.json"))
+        for word in json.loads(path.read_text(encoding="utf-8"))["label_before"]
+    )
 
 
 @lru_cache(maxsize=4)
@@ -120,6 +131,7 @@ def load_lexicon(lang: str) -> NumberLexicon:
         age_re=re.compile(rf"(?<![\w])(?:{_alternation(spec['age_prefixes'])})\s+$", flags),
         months=frozenset(fold_keep_accents(m) for m in dates["months"]),
         article_numbers=frozenset(fold_keep_accents(w) for w in spec["article_numbers"]),
+        label_before=_label_words(),
     )
 
 
@@ -305,6 +317,6 @@ def _blocked_reason(
         return "unit"
     if re.match(r"^\s*(?:h\d\d|:\d)", after):
         return "time"
-    if prv in ("g", "n", "ortm", "page", "no", "n°", "article", "résolution", "resolution"):
+    if prv in lex.label_before:
         return "label"
     return None
