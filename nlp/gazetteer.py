@@ -40,7 +40,6 @@ _FEATURE_WEIGHT = {
     "overlay": 2.0,
     "region": 4.5,
 }
-_ADMIN1_AFFIXES = ("region de ", "region d ", "province de ", " region", " province")
 _ADMIN2_AFFIXES = (
     "cercle de ",
     "cercle d ",
@@ -132,6 +131,7 @@ class Gazetteer:
     needs_context: frozenset[str] = frozenset()
     first_names: frozenset[str] = frozenset()
     cues: dict[str, object] = field(default_factory=dict)
+    admin1_affixes: tuple[str, ...] = ()  # "region de ", " region": place_cues.json
     region_hints: dict[tuple[str, str], str] = field(default_factory=dict)
 
     # -- lookup -------------------------------------------------------------
@@ -147,7 +147,7 @@ class Gazetteer:
         """Add the multi-country region an admin name may also mean ("Sahel Region")."""
         if not any(e.feature == "A.ADM1" for e in candidates):
             return candidates
-        core = _strip_affixes(key, _ADMIN1_AFFIXES)
+        core = _strip_affixes(key, self.admin1_affixes)
         regions = [e for e in self.by_key.get(core, []) if e.feature == "region"]
         return [*candidates, *regions] if regions else candidates
 
@@ -262,7 +262,9 @@ def load_gazetteer(data_dir: str = "") -> Gazetteer:
     gaz.stop_keys = frozenset(stop)
     gaz.first_names = frozenset(first_names)
     gaz.needs_context = frozenset(first_names | ambiguous)
-    gaz.cues = json.loads((root / "place_cues.json").read_text(encoding="utf-8"))
+    cues = json.loads((root / "place_cues.json").read_text(encoding="utf-8"))
+    gaz.cues = cues
+    gaz.admin1_affixes = tuple(cues["admin1_affixes"])
     for line in _read_lines(root / "region_hints.tsv"):
         cc, direction, admin1 = line.split("\t")
         gaz.region_hints[(cc, direction)] = admin1
@@ -277,7 +279,7 @@ def load_gazetteer(data_dir: str = "") -> Gazetteer:
                 _add(gaz.by_compact, key.replace(" ", ""), entry)
         if entry.feature == "A.ADM1":
             for written in names:
-                core = _strip_affixes(name_key(written), _ADMIN1_AFFIXES)
+                core = _strip_affixes(name_key(written), gaz.admin1_affixes)
                 _add(gaz.admin1_by_key, core, entry)
         elif entry.feature in ("A.ADM2", "A.ADM3"):
             for written in names:

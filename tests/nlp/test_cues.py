@@ -242,6 +242,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
         "articles",
         "direction_joiners",
         "region_in",
+        "admin1_affixes",
     ):
         assert cues["_comment"][key].strip(), key
 
