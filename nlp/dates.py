@@ -71,6 +71,21 @@ class _Vocab:
     weekday_after_re: str  # "night", "dernier" after a weekday
     glued_after_re: re.Pattern[str]  # what after a date makes it a statement's
     year_origin_re: re.Pattern[str]  # "established in 2013": a start, not a covered year
+    year_words: dict[str, int]  # "last year" -> -1, from the publication year
+    year_words_re: str
+    half_ordinals: dict[str, int]  # "premier" -> 1 (January to June)
+    half_ordinals_re: str
+    half_nouns_re: str  # "half", "semestre"
+    quarter_ordinals: dict[str, int]  # "third" -> 3
+    quarter_ordinals_re: str
+    quarter_nouns_re: str  # "quarter", "trimestre"
+    quarter_year_re: str  # the year words a quarter may name
+    since_re: str  # "since", "depuis"
+    beginning_of_re: str  # "the beginning of", "le debut de"
+    year_start_re: str  # "january", "l'annee" after a since word
+    since_origin_re: str  # "emergence", "debut": "since the emergence of … in 2012"
+    range_openers_re: str  # "between", "du" before a range of two full dates
+    range_joiners_re: str  # "and", "au" between them
 
 
 def _alt(words: list[str]) -> str:
@@ -80,6 +95,16 @@ def _alt(words: list[str]) -> str:
 def _words(spec: dict[str, dict[str, list[str]]], key: str) -> str:
     """The English then French words of ``key`` (folded) as a regex alternation."""
     return "|".join(re.escape(fold(w)) for lang in ("en", "fr") for w in spec[key][lang])
+
+
+def _phrases(spec: dict[str, dict[str, list[str]]], key: str) -> str:
+    """As :func:`_words`, a space matching any run of spaces."""
+    return _words(spec, key).replace(r"\ ", r"\s+")
+
+
+def _numbered(spec: dict[str, dict[str, dict[str, int]]], key: str) -> dict[str, int]:
+    """The English then French words of ``key`` (folded) with their numbers."""
+    return {fold(w): int(n) for lang in ("en", "fr") for w, n in spec[key][lang].items()}
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +132,21 @@ def _vocab() -> _Vocab:
             rf"\w+\s+(?:{_words(spec, 'reported_after')}))"
         ),
         year_origin_re=re.compile(rf"(?<![\w])(?:{_words(spec, 'year_of_origin_before')})(?![\w])"),
+        year_words=_numbered(spec, "year_words"),
+        year_words_re=_words(spec, "year_words"),
+        half_ordinals=_numbered(spec, "half_ordinals"),
+        half_ordinals_re=_words(spec, "half_ordinals"),
+        half_nouns_re=_words(spec, "half_nouns"),
+        quarter_ordinals=_numbered(spec, "quarter_ordinals"),
+        quarter_ordinals_re=_words(spec, "quarter_ordinals"),
+        quarter_nouns_re=_words(spec, "quarter_nouns"),
+        quarter_year_re=_words(spec, "quarter_year_words"),
+        since_re=_words(spec, "since"),
+        beginning_of_re=_phrases(spec, "beginning_of"),
+        year_start_re=_words(spec, "year_start"),
+        since_origin_re=_words(spec, "since_origin_nouns"),
+        range_openers_re=_words(spec, "date_range_openers"),
+        range_joiners_re=_words(spec, "date_range_joiners"),
     )
 
 
@@ -216,7 +256,8 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     # Full-date ranges: "between 3 August 2021 and 4 June 2022", "from December 2021 to March 2022".
     full = rf"(?:{D}\s+)?({M})\s+{Y}"
     for m in scan(
-        rf"(?<![\w])(?:(?:between|from|entre|du|de|period|periode)\s+)?{full}\s+(?:and|to|et|au|a|-)\s+{full}"
+        rf"(?<![\w])(?:(?:{v.range_openers_re})\s+)?{full}"
+        rf"\s+(?:{v.range_joiners_re})\s+{full}"
     ):
         d1 = _full_date(m.group(1), m.group(2), m.group(3), start=True)
         d2 = _full_date(m.group(4), m.group(5), m.group(6), start=False)
@@ -274,36 +315,34 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
     # Periods of a year: "the second half of last year", "first quarter of 2022", "this year".
     for m in scan(
-        r"(first|second|premier|deuxieme)\s+(half|semestre|semester)\s+(?:of\s+|de\s+|du\s+)?"
-        r"(last year|this year|l'annee derniere|cette annee|l'an dernier|\d{4})"
+        rf"({v.half_ordinals_re})\s+({v.half_nouns_re})\s+(?:of\s+|de\s+|du\s+)?"
+        rf"({v.year_words_re}|\d{{4}})"
     ):
         year = _year_word(m.group(3), published)
         if year:
-            first = m.group(1) in ("first", "premier")
+            first = v.half_ordinals[m.group(1)] == 1
             d1 = date(year, 1 if first else 7, 1)
             d2 = date(year, 6, 30) if first else date(year, 12, 31)
             add(m, mention(m, d1, d2, "month", period=True))
     for m in scan(
-        r"(first|second|third|fourth|premier|deuxieme|troisieme|quatrieme)\s+"
-        r"(?:quarter|trimestre)\s*(?:of\s+|de\s+|du\s+)?"
-        r"(last year|this year|l'annee derniere|cette annee|\d{4})?"
+        rf"({v.quarter_ordinals_re})\s+"
+        rf"(?:{v.quarter_nouns_re})\s*(?:of\s+|de\s+|du\s+)?"
+        rf"({v.quarter_year_re}|\d{{4}})?"
     ):
-        q = {"first": 1, "premier": 1, "second": 2, "deuxieme": 2, "third": 3, "troisieme": 3}.get(
-            m.group(1), 4
-        )
-        year = _year_word(m.group(2) or "this year", published)
+        q = v.quarter_ordinals[m.group(1)]
+        year = _year_word(m.group(2), published)  # no year written: this year
         if year:
             d1 = date(year, 3 * q - 2, 1)
             add(m, mention(m, d1, _month_end(year, 3 * q), "month", period=True))
     for m in scan(
-        r"(?:since|depuis)\s+(?:the\s+beginning\s+of\s+|le\s+debut\s+de\s+)?"
-        r"(?:l'annee|the year|january|janvier)"
+        rf"(?:{v.since_re})\s+(?:(?:{v.beginning_of_re})\s+)?"
+        rf"(?:{v.year_start_re})"
     ):
         d1 = date(published.year, 1, 1) if published else None
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     # "since March", "depuis le mois de mars": from the first of that month, the last
     # such month on or before publication.
-    for m in scan(rf"(?:since|depuis)\s+(?:le\s+(?:mois\s+)?(?:de\s+|d')?)?({M})(?![\w])(?!\s+\d)"):
+    for m in scan(rf"(?:{v.since_re})\s+(?:le\s+(?:mois\s+)?(?:de\s+|d')?)?({M})(?![\w])(?!\s+\d)"):
         month = _month(m.group(1))
         d1 = None
         if published:
@@ -311,7 +350,8 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             d1 = date(year, month, 1)
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     for m in scan(
-        r"(?:since|depuis)\s+(?:(?:the\s+)?(?:emergence|beginning|debut|start)\s+[^.,;]{0,40}?\s+)?(?:in\s+|en\s+)?(\d{4})"
+        rf"(?:{v.since_re})\s+(?:(?:the\s+)?(?:{v.since_origin_re})\s+[^.,;]{{0,40}}?\s+)?"
+        r"(?:in\s+|en\s+)?(\d{4})"
     ):
         add(m, mention(m, None, published, "year", period=True))
     # A whole year: "died in 2019", "ont fait 103 morts en 2021" — a period total's span
@@ -395,14 +435,12 @@ def _small_number(word: str | None) -> int | None:
     return words.get(word)
 
 
-def _year_word(word: str, published: date | None) -> int | None:
-    if word.isdigit():
+def _year_word(word: str | None, published: date | None) -> int | None:
+    if word is not None and word.isdigit():
         return int(word)
     if published is None:
         return None
-    if word in ("last year", "l'annee derniere", "l'an dernier"):
-        return published.year - 1
-    return published.year
+    return published.year + _vocab().year_words.get(word or "", 0)
 
 
 def _period(

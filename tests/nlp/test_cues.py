@@ -255,6 +255,18 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "weekday_after",
         "statement_after",
         "year_of_origin_before",
+        "year_words",
+        "half_ordinals",
+        "half_nouns",
+        "quarter_ordinals",
+        "quarter_nouns",
+        "quarter_year_words",
+        "since",
+        "beginning_of",
+        "year_start",
+        "since_origin_nouns",
+        "date_range_openers",
+        "date_range_joiners",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key
