@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from incidents import merge
-from nlp.result import CLAIM_KINDS, Incident, Location, PlacePrecision
+from nlp.result import CLAIM_KINDS, Figure, Incident, Location, PlacePrecision
 
 
 def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> merge.Draft:
@@ -93,8 +93,8 @@ def claims_from_analysis(inc: Incident, text: str) -> list[dict[str, Any]]:
     first = inc.evidence[0] if inc.evidence else None
     span = span_in(text, first.start, first.end) if first else None
     for kind in CLAIM_KINDS:
-        figure = getattr(inc, kind)
-        lo, hi = _ordered(figure.get("min"), figure.get("max"))
+        figure: Figure = getattr(inc, kind)
+        lo, hi = _ordered(figure.min, figure.max)
         if lo is None and hi is None:
             continue
         out.append(
