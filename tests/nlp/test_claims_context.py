@@ -7,17 +7,7 @@ from __future__ import annotations
 from spacy.language import Language
 
 from nlp.analyze import Analyzer
-from nlp.claims import Claim
-
-
-def claims(pipe: Language, text: str) -> list[Claim]:
-    return list(pipe(text)._.claims)
-
-
-def one(pipe: Language, text: str) -> Claim:
-    found = claims(pipe, text)
-    assert len(found) == 1, found
-    return found[0]
+from tests.nlp.test_claims import claims, one
 
 
 def figures(pipe: Language, text: str) -> list[tuple[str, int | None, str]]:
