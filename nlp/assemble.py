@@ -275,7 +275,8 @@ def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -
     """A different toll for the same side, in another sentence, with nothing that makes
     it another account of the same event ("according to", "the toll rose to") and no
     place of its own shared with the event: another event ("… 3 killed at A. Elsewhere,
-    20 were killed"), not a range of one event's figures.
+    20 were killed"), not a range of one event's figures. A toll that names no side
+    ("35 dead") is compared with the tolls of every side.
     """
     if place is not None and event.place is not None and same_place(place, event.place):
         return False
@@ -284,7 +285,10 @@ def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -
     same = [
         c
         for c in event.claims
-        if c.kind == claim.kind and c.side == claim.side and not c.vague and not c.combined
+        if c.kind == claim.kind
+        and (c.side == claim.side or claim.side == "unknown")
+        and not c.vague
+        and not c.combined
     ]
     if not same or any(c.sentence == claim.sentence for c in same):
         return False

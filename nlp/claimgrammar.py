@@ -184,6 +184,7 @@ class Cues:
     subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
+    victims_owner_verb: re.Pattern[str]  # "les FAMa déplorent": the subject (group 1) lost them
     upper_bound_join: re.Pattern[str]  # ", and possibly" before "as many as 165"
     conjunctions: frozenset[str]  # "and", "et"
     and_alt: str  # regex alternation of the conjunctions
@@ -243,6 +244,10 @@ def load_cues() -> Cues:
         ),
         victims_owner=re.compile(
             rf"(?<!\w)(?<!\ba )(?:{_cue_alt('victims_owner_before')})\s+([^,.;:]{{1,40}})"
+        ),
+        victims_owner_verb=re.compile(
+            rf"([^,.;:«»\"“”]{{1,60}}?)[\s«\"“]+(?:{_cue_alt('victims_owner_verbs')})"
+            rf"[\s«\"“]+(?:[\w'-]+[\s,]+){{0,6}}?$"
         ),
         conjunctions=frozenset(_cue_words("conjunctions")),
         and_alt=_cue_alt("conjunctions"),

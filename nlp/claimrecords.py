@@ -159,6 +159,11 @@ def claims_from_link(
         owners = list(cues.victims_owner.finditer(norm, 0, q.start))
         if owners:
             category = category_of(owners[-1].group(1), g)
+    if category == "unknown":
+        # "les FAMa déplorent 07 morts", "the army suffered 10 fatalities": the subject's own.
+        lost = cues.victims_owner_verb.search(norm, max(0, q.start - 120), q.start)
+        if lost is not None:
+            category = category_of(lost.group(1), g)
     span_start = min(q.start, link.trigger_start)
     span_end = max(q.end, link.trigger_end, v_end)
     revised = bool(g.revised_cues.search(norm[max(0, q.start - 45) : q.start])) or bool(

@@ -45,6 +45,37 @@ def test_the_side_whose_losses_are_counted(blank_en: Language, blank_fr: Languag
     ]
 
 
+def test_the_subject_of_a_loss_verb_owns_the_figure(blank_en: Language, blank_fr: Language) -> None:
+    # "les FAMa déplorent 5 morts": the figure has no victim noun; the subject lost them.
+    text = "Les Forces armées maliennes (FAMa) déplorent cinq morts et huit blessés."
+    assert figures(blank_fr, text) == [
+        ("killed", 5, "soldiers"),
+        ("injured", 8, "soldiers"),
+    ]
+    assert figures(blank_fr, "De leur côté, les assaillants ont perdu douze morts.") == [
+        ("killed", 12, "militants"),
+    ]
+    assert figures(
+        blank_en, "The army also said that it suffered 6 fatalities and 9 injuries."
+    ) == [("killed", 6, "soldiers"), ("injured", 9, "soldiers")]
+
+
+def test_a_loss_verb_with_a_pronoun_subject_names_no_side(blank_fr: Language) -> None:
+    # Guard: "Elle déplore" says nothing of who "elle" is.
+    assert figures(blank_fr, "Elle déplore trois morts.") == [("killed", 3, "unknown")]
+
+
+def test_a_side_that_lost_people_is_a_record_of_its_own(analyzer: Analyzer) -> None:
+    text = (
+        "The army said that its troops killed 40 of the assailants near Boni. "
+        "The army also said that it suffered 7 fatalities in the fighting."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert sorted(
+        (i["killed"]["min"], i["killed"]["max"], i["victims"]) for i in result["incidents"]
+    ) == [(7, 7, ["soldiers"]), (40, 40, ["militants"])]
+
+
 def test_a_victim_noun_of_its_own_wins_over_the_owner(blank_fr: Language) -> None:
     # Guard: the owner only fills in a figure that names no victims itself.
     assert figures(blank_fr, "Côté armée, le bilan est de quatre civils tués.") == [
@@ -169,3 +200,36 @@ def test_a_news_agency_tally_is_a_period_total(analyzer: Analyzer) -> None:
     text = "Les volontaires ont perdu plus de 150 hommes, selon un décompte de l'AFP."
     result = analyzer.analyze(text, lang="fr")
     assert [(i["killed"]["min"], i["aggregate"]) for i in result["incidents"]] == [(151, True)]
+
+
+def test_a_toll_without_victims_far_from_a_side_figure_is_another_record(
+    analyzer: Analyzer,
+) -> None:
+    # "35 dead" names no side: in another sentence, far from the soldiers' 12 and with
+    # nothing making it another account of their toll, it is not their range 12–35.
+    for lang, text in (
+        (
+            "en",
+            "Twelve soldiers were killed when militants stormed the camp. "
+            "The assault on the weekly market left 35 dead.",
+        ),
+        (
+            "fr",
+            "Douze soldats ont été tués lors de l'attaque du camp. "
+            "L'assaut contre le marché a fait 35 morts.",
+        ),
+    ):
+        result = analyzer.analyze(text, lang=lang)
+        assert sorted(
+            (i["killed"]["min"], i["killed"]["max"], i["victims"]) for i in result["incidents"]
+        ) == [(12, 12, ["soldiers"]), (35, 35, ["unknown"])], lang
+
+
+def test_another_account_of_a_side_toll_stays_its_range(analyzer: Analyzer) -> None:
+    # Guard: "according to" makes the later figure another source's count of the same dead.
+    text = (
+        "Twelve soldiers were killed when militants stormed the camp. "
+        "According to a local official, 19 died."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [(12, 19)]
