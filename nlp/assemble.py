@@ -156,7 +156,7 @@ def assemble(
                 if found and _within_toll(event, claim):
                     target = event
                     break
-                if not (new_cue or _another_figure(event, claim, norm, place)):
+                if not (new_cue or _another_figure(event, claim, norm, place, when)):
                     target = event
                     break
         if target is not None and found and _within_toll(target, claim):
@@ -271,12 +271,14 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
 _ACCOUNT = cue_pattern(r"\b{account}\b")
 
 
-def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -> bool:
+def _another_figure(
+    event: _Event, claim: Claim, norm: str, place: Any | None, when: DateMention | None
+) -> bool:
     """A different toll for the same side, in another sentence, with nothing that makes
     it another account of the same event ("according to", "the toll rose to") and no
     place of its own shared with the event: another event ("… 3 killed at A. Elsewhere,
     20 were killed"), not a range of one event's figures. A toll that names no side
-    ("35 dead") is compared with the tolls of every side.
+    ("35 dead") is compared with the tolls of every side, and every toll with it.
     """
     if place is not None and event.place is not None and same_place(place, event.place):
         return False
@@ -286,7 +288,7 @@ def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -
         c
         for c in event.claims
         if c.kind == claim.kind
-        and (c.side == claim.side or claim.side == "unknown")
+        and (c.side == claim.side or "unknown" in (c.side, claim.side))
         and not c.vague
         and not c.combined
     ]
@@ -301,6 +303,14 @@ def _another_figure(event: _Event, claim: Claim, norm: str, place: Any | None) -
         # Period totals of different counts (a UN mission's, a monitoring group's) are
         # totals of different periods or areas: each is its own record.
         return True
+    if (
+        when is None
+        and claim.claimant is not None
+        and any(c.claimant is not None and c.claimant != claim.claimant for c in same)
+    ):
+        # "a local official said 12 … a rebel spokesman said 20": another source's count
+        # (a figure dated on its own, "two wounded yesterday", is another event's).
+        return False
     a, b = claim.sentence
     return not _ACCOUNT.search(norm, a, b)
 

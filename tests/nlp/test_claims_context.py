@@ -233,3 +233,36 @@ def test_another_account_of_a_side_toll_stays_its_range(analyzer: Analyzer) -> N
     )
     result = analyzer.analyze(text, lang="en")
     assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [(12, 19)]
+
+
+def test_a_side_figure_far_from_an_earlier_toll_without_victims_is_another_record(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "The raid on the weekly market left 35 dead. "
+        "Twelve soldiers were killed when militants stormed the camp."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert sorted(
+        (i["killed"]["min"], i["killed"]["max"], i["victims"]) for i in result["incidents"]
+    ) == [(12, 12, ["soldiers"]), (35, 35, ["unknown"])]
+
+
+def test_two_sources_counting_one_event_give_its_range(analyzer: Analyzer) -> None:
+    # "a local official said 12 … a rebel spokesman said 20": two accounts, one record.
+    text = (
+        "A local official said 12 civilians died when a drone struck the market. "
+        "A spokesman for the rebels said 20 people died."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [(12, 20)]
+
+
+def test_a_second_source_dating_its_own_figure_tells_another_event(analyzer: Analyzer) -> None:
+    # Guard: a figure with a day of its own is not a second account of the first toll.
+    text = (
+        "A local official said 12 civilians died when a drone struck the market. "
+        "A spokesman for the rebels said 20 people died in a raid on Sunday."
+    )
+    result = analyzer.analyze(text, lang="en")
+    assert sorted(i["killed"]["min"] for i in result["incidents"]) == [12, 20]
