@@ -86,20 +86,40 @@ class _Vocab:
     since_origin_re: str  # "emergence", "debut": "since the emergence of … in 2012"
     range_openers_re: str  # "between", "du" before a range of two full dates
     range_joiners_re: str  # "and", "au" between them
+    articles_re: str  # "le" before a day ("le 27 mars")
+    day_range_openers_re: str  # "between", "allant du" before two days of different months
+    day_range_joiners_re: str  # "and", "au" between them, or between two weekdays
+    day_range_openers_en_re: str  # the English ones: only English writes the month first
+    day_range_joiners_en_re: str
+    day_list_openers_re: str  # "between", "les" before two days of one month
+    day_list_joiners_re: str  # "and", "et" between them
+    day_list_openers_en_re: str  # the English ones, for the month-first form
+    day_list_joiners_en_re: str
+    day_month_after_re: str  # "dernier" after "le 27 mars"
+    date_in_re: str  # "in", "en" before "March 2025"
+    night_of_re: str  # "dans la nuit" (de samedi a dimanche)
+    night_from_re: str  # "de", "du" before its first weekday
+    night_to_re: str  # "a", "au" before the next one
+    weekday_range_before_re: str  # "on" before "Thursday and Friday"
 
 
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-def _words(spec: dict[str, dict[str, list[str]]], key: str) -> str:
-    """The English then French words of ``key`` (folded) as a regex alternation."""
-    return "|".join(re.escape(fold(w)) for lang in ("en", "fr") for w in spec[key][lang])
+def _words(
+    spec: dict[str, dict[str, list[str]]], key: str, langs: tuple[str, ...] = ("en", "fr")
+) -> str:
+    """The English then French words of ``key`` (folded) as a regex alternation, in the
+    order of the file (an earlier alternative is tried first)."""
+    return "|".join(re.escape(fold(w)) for lang in langs for w in spec[key][lang])
 
 
-def _phrases(spec: dict[str, dict[str, list[str]]], key: str) -> str:
+def _phrases(
+    spec: dict[str, dict[str, list[str]]], key: str, langs: tuple[str, ...] = ("en", "fr")
+) -> str:
     """As :func:`_words`, a space matching any run of spaces."""
-    return _words(spec, key).replace(r"\ ", r"\s+")
+    return _words(spec, key, langs).replace(r"\ ", r"\s+")
 
 
 def _numbered(spec: dict[str, dict[str, dict[str, int]]], key: str) -> dict[str, int]:
@@ -147,6 +167,21 @@ def _vocab() -> _Vocab:
         since_origin_re=_words(spec, "since_origin_nouns"),
         range_openers_re=_words(spec, "date_range_openers"),
         range_joiners_re=_words(spec, "date_range_joiners"),
+        articles_re=_words(spec, "articles"),
+        day_range_openers_re=_words(spec, "day_range_openers"),
+        day_range_joiners_re=_words(spec, "day_range_joiners"),
+        day_range_openers_en_re=_words(spec, "day_range_openers", ("en",)),
+        day_range_joiners_en_re=_words(spec, "day_range_joiners", ("en",)),
+        day_list_openers_re=_phrases(spec, "day_list_openers"),
+        day_list_joiners_re=_words(spec, "day_list_joiners"),
+        day_list_openers_en_re=_phrases(spec, "day_list_openers", ("en",)),
+        day_list_joiners_en_re=_words(spec, "day_list_joiners", ("en",)),
+        day_month_after_re=_words(spec, "day_month_after"),
+        date_in_re=_words(spec, "date_in"),
+        night_of_re=_phrases(spec, "night_of"),
+        night_from_re=_words(spec, "night_from"),
+        night_to_re=_words(spec, "night_to"),
+        weekday_range_before_re=_words(spec, "weekday_range_before"),
     )
 
 
@@ -266,41 +301,55 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     # Periods between two days of different months, the year written once at the end:
     # "between 1 January and 31 March 2022", "du 1er avril au 30 juin 2022",
     # "entre le 1er février 2023 et le 30 avril 2023", "from April 1 to June 30, 2022".
+    article = rf"(?:(?:{v.articles_re})\s+)?"
     for m in scan(
-        rf"(?<![\w])(?:between|from|entre|du|de|allant du)\s+(?:le\s+)?{D}\s+({M})(?:\s+{Y})?"
-        rf"\s+(?:and|to|et|au|a|-|–)\s+(?:le\s+)?{D}\s+({M}),?\s+{Y}"
+        rf"(?<![\w])(?:{v.day_range_openers_re})\s+{article}{D}\s+({M})(?:\s+{Y})?"
+        rf"\s+(?:{v.day_range_joiners_re}|-|–)\s+{article}{D}\s+({M}),?\s+{Y}"
     ):
         add(m, _period(m, text, (1, 2, 3), (4, 5, 6)))
     for m in scan(
-        rf"(?<![\w])(?:between|from)\s+({M})\s+{D}(?:,?\s+{Y})?"
-        rf"\s+(?:and|to|-|–)\s+({M})\s+{D},?\s+{Y}"
+        rf"(?<![\w])(?:{v.day_range_openers_en_re})\s+({M})\s+{D}(?:,?\s+{Y})?"
+        rf"\s+(?:{v.day_range_joiners_en_re}|-|–)\s+({M})\s+{D},?\s+{Y}"
     ):
         add(m, _period(m, text, (2, 1, 3), (5, 4, 6)))
     # Day ranges: "27 and 31 March 2022", "27-31 March", "les 11 et 12 décembre 2018".
     for m in scan(
-        rf"(?<![\w])(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?"
+        rf"(?<![\w])(?:(?:{v.day_list_openers_re})\s+)?{D}\s*(?:-|–|{v.day_list_joiners_re})\s*"
+        rf"{D}\s+({M})(?:,?\s+{Y})?"
     ):
         add(m, days(m, month_g=3, first_g=1, last_g=2, year_g=4))
     # "March 27-31, 2022", "March 10 and 11, 2025".
-    for m in scan(rf"(?:between\s+)?({M})\s+{D}\s*(?:-|–|and|to)\s*{D}(?:,?\s+{Y})?"):
+    for m in scan(
+        rf"(?:(?:{v.day_list_openers_en_re})\s+)?({M})\s+{D}\s*"
+        rf"(?:-|–|{v.day_list_joiners_en_re})\s*{D}(?:,?\s+{Y})?"
+    ):
         add(m, days(m, month_g=1, first_g=2, last_g=3, year_g=4))
     # Single day: optional weekday, "13 février 2020", "le 27 mars", "June 10, 2019", "Jan. 3".
-    for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?"):
+    for m in scan(
+        rf"(?<![\w])(?:(?:{W}),?\s+)?{article}{D}\s+({M})(?:\s+{Y})?"
+        rf"(?:\s+(?:{v.day_month_after_re}))?"
+    ):
         add(m, days(m, month_g=2, first_g=1, last_g=None, year_g=3))
     for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?"):
         add(m, days(m, month_g=1, first_g=2, last_g=None, year_g=3))
     # Month and year: "March 2025", "décembre 2018" (month precision, a span).
     year: int | None  # here always written; below, read from a word that may name none
-    for m in scan(rf"(?<![\w])(?:in\s+|en\s+)?({M})\s+{Y}"):
+    for m in scan(rf"(?<![\w])(?:(?:{v.date_in_re})\s+)?({M})\s+{Y}"):
         month, year = _month(m.group(1)), int(m.group(2))
         add(m, mention(m, date(year, month, 1), _month_end(year, month), "month"))
-    # "the night of Saturday to Sunday", "dans la nuit de samedi à dimanche".
-    for m in scan(rf"(?:dans\s+)?la\s+nuit\s+(?:de|du)\s+({W})\s+(?:a|au)\s+({W})"):
+    # "dans la nuit de samedi à dimanche" (French words only: "the night of Saturday to
+    # Sunday" is read as two weekdays).
+    for m in scan(
+        rf"(?:{v.night_of_re})\s+(?:{v.night_from_re})\s+({W})\s+(?:{v.night_to_re})\s+({W})"
+    ):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         d2 = d1 + timedelta(days=1) if d1 else None
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Two weekdays: "Thursday and Friday", "samedi et dimanche".
-    for m in scan(rf"(?<![\w])(?:on\s+)?({W})\s+(?:and|et|to|-|a|au)\s+({W})"):
+    for m in scan(
+        rf"(?<![\w])(?:(?:{v.weekday_range_before_re})\s+)?({W})"
+        rf"\s+(?:{v.day_range_joiners_re}|-)\s+({W})"
+    ):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         d2 = _weekday(v.weekdays[m.group(2)], published, m, norm)
         if d1 and d2 and d2 < d1:

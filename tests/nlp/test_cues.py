@@ -267,10 +267,26 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "since_origin_nouns",
         "date_range_openers",
         "date_range_joiners",
+        "day_range_openers",
+        "day_range_joiners",
+        "day_list_openers",
+        "day_list_joiners",
+        "date_in",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key
-    assert spec["reported_after"]["_comment"].strip()
+    # Rules read in one language only so far ("le 27 mars dernier", "on Thursday and Friday").
+    for key in (
+        "reported_after",
+        "articles",
+        "day_month_after",
+        "night_of",
+        "night_from",
+        "night_to",
+        "weekday_range_before",
+    ):
+        assert spec[key]["_comment"].strip(), key
+        assert spec[key]["en"] or spec[key]["fr"], key
 
 
 @pytest.mark.parametrize(
