@@ -272,6 +272,12 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "day_list_openers",
         "day_list_joiners",
         "date_in",
+        "period_of",
+        "year_in",
+        "year_to_date",
+        "days_ago",
+        "small_numbers",
+        "reporting_date_before",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key
@@ -284,9 +290,15 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "night_from",
         "night_to",
         "weekday_range_before",
+        "month_nouns",
+        "month_of",
+        "since_origin_articles",
+        "year_to_date_before",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] or spec[key]["fr"], key
+    for lang in ("en", "fr"):
+        assert all(phrase.count("N") == 1 for phrase in spec["days_ago"][lang])
 
 
 @pytest.mark.parametrize(
