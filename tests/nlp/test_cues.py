@@ -243,6 +243,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
         "direction_joiners",
         "region_in",
         "admin1_affixes",
+        "admin2_affixes",
     ):
         assert cues["_comment"][key].strip(), key
 
