@@ -19,8 +19,10 @@
 
 A mention glued to a reporting verb ("said Monday", "a annoncé jeudi soir") is
 flagged ``reporting=True``: it dates the statement, not the event. A month with
-no day gives no date (the gold conventions). Vocabulary, including the words
-around weekdays and the anchor words where patterns are tried: ``nlp/data/dates.json``.
+no day gives no date (the gold conventions). Vocabulary — the calendar names, the
+words of every rule and the anchor words where patterns are tried — is
+``nlp/data/dates.json``; the code keeps the patterns' shape (digits, day, month and
+year groups, punctuation, and the ordinal endings of a day number).
 """
 
 from __future__ import annotations
@@ -86,20 +88,50 @@ class _Vocab:
     since_origin_re: str  # "emergence", "debut": "since the emergence of … in 2012"
     range_openers_re: str  # "between", "du" before a range of two full dates
     range_joiners_re: str  # "and", "au" between them
+    articles_re: str  # "le" before a day ("le 27 mars")
+    day_range_openers_re: str  # "between", "allant du" before two days of different months
+    day_range_joiners_re: str  # "and", "au" between them, or between two weekdays
+    day_range_openers_en_re: str  # the English ones: only English writes the month first
+    day_range_joiners_en_re: str
+    day_list_openers_re: str  # "between", "les" before two days of one month
+    day_list_joiners_re: str  # "and", "et" between them
+    day_list_openers_en_re: str  # the English ones, for the month-first form
+    day_list_joiners_en_re: str
+    day_month_after_re: str  # "dernier" after "le 27 mars"
+    date_in_re: str  # "in", "en" before "March 2025"
+    night_of_re: str  # "dans la nuit" (de samedi a dimanche)
+    night_from_re: str  # "de", "du" before its first weekday
+    night_to_re: str  # "a", "au" before the next one
+    weekday_range_before_re: str  # "on" before "Thursday and Friday"
+    period_of_re: str  # "of", "de" between "first half" and its year
+    month_nouns_re: str  # "mois" in "depuis le mois de mars"
+    month_of_re: str  # "de", "d'" before that month
+    since_origin_articles_re: str  # "the" in "since the emergence of … in 2012"
+    year_in_re: str  # "in", "au cours de l'annee" before a year a total covers
+    year_to_date_re: str  # "so far this year", "cette annee", not after a month name
+    days_ago_re: str  # "N days ago", "il y a N jours": one group (the number) each
+    days_ago_led: frozenset[int]  # its groups with words before the number ("il y a")
+    small_numbers: dict[str, int]  # "three" -> 3, the numbers of days_ago
+    reporting_before_re: re.Pattern[str]  # a reporting verb right before a date ("said on")
 
 
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-def _words(spec: dict[str, dict[str, list[str]]], key: str) -> str:
-    """The English then French words of ``key`` (folded) as a regex alternation."""
-    return "|".join(re.escape(fold(w)) for lang in ("en", "fr") for w in spec[key][lang])
+def _words(
+    spec: dict[str, dict[str, list[str]]], key: str, langs: tuple[str, ...] = ("en", "fr")
+) -> str:
+    """The English then French words of ``key`` (folded) as a regex alternation, in the
+    order of the file (an earlier alternative is tried first)."""
+    return "|".join(re.escape(fold(w)) for lang in langs for w in spec[key][lang])
 
 
-def _phrases(spec: dict[str, dict[str, list[str]]], key: str) -> str:
+def _phrases(
+    spec: dict[str, dict[str, list[str]]], key: str, langs: tuple[str, ...] = ("en", "fr")
+) -> str:
     """As :func:`_words`, a space matching any run of spaces."""
-    return _words(spec, key).replace(r"\ ", r"\s+")
+    return _words(spec, key, langs).replace(r"\ ", r"\s+")
 
 
 def _numbered(spec: dict[str, dict[str, dict[str, int]]], key: str) -> dict[str, int]:
@@ -107,11 +139,58 @@ def _numbered(spec: dict[str, dict[str, dict[str, int]]], key: str) -> dict[str,
     return {fold(w): int(n) for lang in ("en", "fr") for w, n in spec[key][lang].items()}
 
 
+def _before(spec: dict[str, dict[str, list[str]]], key: str) -> str:
+    """As :func:`_words`, each word followed by spaces, or by nothing when it ends
+    elided ("d'avril")."""
+    return "|".join(
+        re.escape(fold(w)) + ("" if w.endswith("'") else r"\s+")
+        for lang in ("en", "fr")
+        for w in spec[key][lang]
+    )
+
+
+def _year_to_date(spec: dict[str, dict[str, list[str]]], months: dict[str, int]) -> str:
+    """The year_to_date phrases of each language, after its optional year_to_date_before
+    words; never right after a month name ("March this year" is a month)."""
+    not_after_month = "".join(f"(?<!{re.escape(m)} )" for m in months if "." not in m)
+    alternatives = []
+    for lang in ("en", "fr"):
+        if not spec["year_to_date"][lang]:
+            continue
+        before = _words(spec, "year_to_date_before", (lang,))
+        opener = rf"(?:(?:{before}) )?" if before else ""
+        alternatives.append(
+            rf"{opener}{not_after_month}(?:{_words(spec, 'year_to_date', (lang,))})"
+        )
+    return "|".join(alternatives)
+
+
+def _days_ago(spec: dict[str, dict[str, list[str]]]) -> tuple[str, frozenset[int]]:
+    """The days_ago phrases as one alternation, the number (N) the only group of each;
+    and the groups of the phrases with words before the number."""
+    alternatives: list[str] = []
+    led: set[int] = set()
+    for lang in ("en", "fr"):
+        for phrase in spec["days_ago"][lang]:
+            before, after = (part.strip() for part in phrase.split("N"))
+            # Words before N: one space between them, as the rule always read them.
+            head = rf"{re.escape(fold(before))}\s+" if before else ""
+            tail = rf"\s+{re.escape(fold(after))}".replace(r"\ ", r"\s+") if after else ""
+            alternatives.append(rf"{head}(\w+){tail}")
+            if before:
+                led.add(len(alternatives))
+    return "|".join(alternatives), frozenset(led)
+
+
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
     spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
     months = {fold(k): int(v) for k, v in spec["months"].items()}
     weekdays = {fold(k): int(v) for k, v in spec["weekdays"].items()}
+    reporting_re = re.compile(
+        r"(?<![\w])(?:" + _alt([fold(v) for v in spec["reporting_verbs"]]) + r")(?![\w])"
+    )
+    days_ago_re, days_ago_led = _days_ago(spec)
     return _Vocab(
         months=months,
         weekdays=weekdays,
@@ -121,9 +200,7 @@ def _vocab() -> _Vocab:
         relative_weeks={fold(k): int(v) for k, v in spec["relative_weeks"].items()},
         relative_weekends={fold(k): int(v) for k, v in spec["relative_weekends"].items()},
         relative_months={fold(k): int(v) for k, v in spec["relative_months"].items()},
-        reporting_re=re.compile(
-            r"(?<![\w])(?:" + _alt([fold(v) for v in spec["reporting_verbs"]]) + r")(?![\w])"
-        ),
+        reporting_re=reporting_re,
         anchor_words=[fold(w) for lang in ("en", "fr") for w in spec["anchor_words"][lang]],
         weekday_before_re=_words(spec, "weekday_before"),
         weekday_after_re=_words(spec, "weekday_after"),
@@ -147,6 +224,33 @@ def _vocab() -> _Vocab:
         since_origin_re=_words(spec, "since_origin_nouns"),
         range_openers_re=_words(spec, "date_range_openers"),
         range_joiners_re=_words(spec, "date_range_joiners"),
+        articles_re=_words(spec, "articles"),
+        day_range_openers_re=_words(spec, "day_range_openers"),
+        day_range_joiners_re=_words(spec, "day_range_joiners"),
+        day_range_openers_en_re=_words(spec, "day_range_openers", ("en",)),
+        day_range_joiners_en_re=_words(spec, "day_range_joiners", ("en",)),
+        day_list_openers_re=_phrases(spec, "day_list_openers"),
+        day_list_joiners_re=_words(spec, "day_list_joiners"),
+        day_list_openers_en_re=_phrases(spec, "day_list_openers", ("en",)),
+        day_list_joiners_en_re=_words(spec, "day_list_joiners", ("en",)),
+        day_month_after_re=_words(spec, "day_month_after"),
+        date_in_re=_words(spec, "date_in"),
+        night_of_re=_phrases(spec, "night_of"),
+        night_from_re=_words(spec, "night_from"),
+        night_to_re=_words(spec, "night_to"),
+        weekday_range_before_re=_words(spec, "weekday_range_before"),
+        period_of_re=_words(spec, "period_of"),
+        month_nouns_re=_words(spec, "month_nouns"),
+        month_of_re=_before(spec, "month_of"),
+        since_origin_articles_re=_words(spec, "since_origin_articles"),
+        year_in_re=_words(spec, "year_in"),
+        year_to_date_re=_year_to_date(spec, months),
+        days_ago_re=days_ago_re,
+        days_ago_led=days_ago_led,
+        small_numbers=_numbered(spec, "small_numbers"),
+        reporting_before_re=re.compile(
+            reporting_re.pattern + rf"[\s,]*(?:(?:{_words(spec, 'reporting_date_before')})\s+)?$"
+        ),
     )
 
 
@@ -266,41 +370,55 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     # Periods between two days of different months, the year written once at the end:
     # "between 1 January and 31 March 2022", "du 1er avril au 30 juin 2022",
     # "entre le 1er février 2023 et le 30 avril 2023", "from April 1 to June 30, 2022".
+    article = rf"(?:(?:{v.articles_re})\s+)?"
     for m in scan(
-        rf"(?<![\w])(?:between|from|entre|du|de|allant du)\s+(?:le\s+)?{D}\s+({M})(?:\s+{Y})?"
-        rf"\s+(?:and|to|et|au|a|-|–)\s+(?:le\s+)?{D}\s+({M}),?\s+{Y}"
+        rf"(?<![\w])(?:{v.day_range_openers_re})\s+{article}{D}\s+({M})(?:\s+{Y})?"
+        rf"\s+(?:{v.day_range_joiners_re}|-|–)\s+{article}{D}\s+({M}),?\s+{Y}"
     ):
         add(m, _period(m, text, (1, 2, 3), (4, 5, 6)))
     for m in scan(
-        rf"(?<![\w])(?:between|from)\s+({M})\s+{D}(?:,?\s+{Y})?"
-        rf"\s+(?:and|to|-|–)\s+({M})\s+{D},?\s+{Y}"
+        rf"(?<![\w])(?:{v.day_range_openers_en_re})\s+({M})\s+{D}(?:,?\s+{Y})?"
+        rf"\s+(?:{v.day_range_joiners_en_re}|-|–)\s+({M})\s+{D},?\s+{Y}"
     ):
         add(m, _period(m, text, (2, 1, 3), (5, 4, 6)))
     # Day ranges: "27 and 31 March 2022", "27-31 March", "les 11 et 12 décembre 2018".
     for m in scan(
-        rf"(?<![\w])(?:between\s+|entre\s+(?:le\s+)?|du\s+|les\s+)?{D}\s*(?:-|–|and|to|et|au)\s*{D}\s+({M})(?:,?\s+{Y})?"
+        rf"(?<![\w])(?:(?:{v.day_list_openers_re})\s+)?{D}\s*(?:-|–|{v.day_list_joiners_re})\s*"
+        rf"{D}\s+({M})(?:,?\s+{Y})?"
     ):
         add(m, days(m, month_g=3, first_g=1, last_g=2, year_g=4))
     # "March 27-31, 2022", "March 10 and 11, 2025".
-    for m in scan(rf"(?:between\s+)?({M})\s+{D}\s*(?:-|–|and|to)\s*{D}(?:,?\s+{Y})?"):
+    for m in scan(
+        rf"(?:(?:{v.day_list_openers_en_re})\s+)?({M})\s+{D}\s*"
+        rf"(?:-|–|{v.day_list_joiners_en_re})\s*{D}(?:,?\s+{Y})?"
+    ):
         add(m, days(m, month_g=1, first_g=2, last_g=3, year_g=4))
     # Single day: optional weekday, "13 février 2020", "le 27 mars", "June 10, 2019", "Jan. 3".
-    for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?(?:le\s+)?{D}\s+({M})(?:\s+{Y})?(?:\s+dernier)?"):
+    for m in scan(
+        rf"(?<![\w])(?:(?:{W}),?\s+)?{article}{D}\s+({M})(?:\s+{Y})?"
+        rf"(?:\s+(?:{v.day_month_after_re}))?"
+    ):
         add(m, days(m, month_g=2, first_g=1, last_g=None, year_g=3))
     for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?"):
         add(m, days(m, month_g=1, first_g=2, last_g=None, year_g=3))
     # Month and year: "March 2025", "décembre 2018" (month precision, a span).
     year: int | None  # here always written; below, read from a word that may name none
-    for m in scan(rf"(?<![\w])(?:in\s+|en\s+)?({M})\s+{Y}"):
+    for m in scan(rf"(?<![\w])(?:(?:{v.date_in_re})\s+)?({M})\s+{Y}"):
         month, year = _month(m.group(1)), int(m.group(2))
         add(m, mention(m, date(year, month, 1), _month_end(year, month), "month"))
-    # "the night of Saturday to Sunday", "dans la nuit de samedi à dimanche".
-    for m in scan(rf"(?:dans\s+)?la\s+nuit\s+(?:de|du)\s+({W})\s+(?:a|au)\s+({W})"):
+    # "dans la nuit de samedi à dimanche" (French words only: "the night of Saturday to
+    # Sunday" is read as two weekdays).
+    for m in scan(
+        rf"(?:{v.night_of_re})\s+(?:{v.night_from_re})\s+({W})\s+(?:{v.night_to_re})\s+({W})"
+    ):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         d2 = d1 + timedelta(days=1) if d1 else None
         add(m, mention(m, d1, d2, "day" if d1 else "unknown"))
     # Two weekdays: "Thursday and Friday", "samedi et dimanche".
-    for m in scan(rf"(?<![\w])(?:on\s+)?({W})\s+(?:and|et|to|-|a|au)\s+({W})"):
+    for m in scan(
+        rf"(?<![\w])(?:(?:{v.weekday_range_before_re})\s+)?({W})"
+        rf"\s+(?:{v.day_range_joiners_re}|-)\s+({W})"
+    ):
         d1 = _weekday(v.weekdays[m.group(1)], published, m, norm)
         d2 = _weekday(v.weekdays[m.group(2)], published, m, norm)
         if d1 and d2 and d2 < d1:
@@ -315,7 +433,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, None, "day" if d1 else "unknown"))
     # Periods of a year: "the second half of last year", "first quarter of 2022", "this year".
     for m in scan(
-        rf"({v.half_ordinals_re})\s+({v.half_nouns_re})\s+(?:of\s+|de\s+|du\s+)?"
+        rf"({v.half_ordinals_re})\s+({v.half_nouns_re})\s+(?:(?:{v.period_of_re})\s+)?"
         rf"({v.year_words_re}|\d{{4}})"
     ):
         year = _year_word(m.group(3), published)
@@ -326,7 +444,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             add(m, mention(m, d1, d2, "month", period=True))
     for m in scan(
         rf"({v.quarter_ordinals_re})\s+"
-        rf"(?:{v.quarter_nouns_re})\s*(?:of\s+|de\s+|du\s+)?"
+        rf"(?:{v.quarter_nouns_re})\s*(?:(?:{v.period_of_re})\s+)?"
         rf"({v.quarter_year_re}|\d{{4}})?"
     ):
         q = v.quarter_ordinals[m.group(1)]
@@ -342,7 +460,10 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     # "since March", "depuis le mois de mars": from the first of that month, the last
     # such month on or before publication.
-    for m in scan(rf"(?:{v.since_re})\s+(?:le\s+(?:mois\s+)?(?:de\s+|d')?)?({M})(?![\w])(?!\s+\d)"):
+    for m in scan(
+        rf"(?:{v.since_re})\s+(?:(?:{v.articles_re})\s+(?:(?:{v.month_nouns_re})\s+)?"
+        rf"(?:{v.month_of_re})?)?({M})(?![\w])(?!\s+\d)"
+    ):
         month = _month(m.group(1))
         d1 = None
         if published:
@@ -350,24 +471,19 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             d1 = date(year, month, 1)
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     for m in scan(
-        rf"(?:{v.since_re})\s+(?:(?:the\s+)?(?:{v.since_origin_re})\s+[^.,;]{{0,40}}?\s+)?"
-        r"(?:in\s+|en\s+)?(\d{4})"
+        rf"(?:{v.since_re})\s+(?:(?:(?:{v.since_origin_articles_re})\s+)?"
+        rf"(?:{v.since_origin_re})\s+[^.,;]{{0,40}}?\s+)?(?:(?:{v.date_in_re})\s+)?(\d{{4}})"
     ):
         add(m, mention(m, None, published, "year", period=True))
     # A whole year: "died in 2019", "ont fait 103 morts en 2021" — a period total's span
     # (a single event's date needs a day, so it never takes this one).
-    for m in scan(
-        r"(?<![\w'])(?:in|en|during|au cours de l'annee|pour l'annee)\s+((?:19|20)\d\d)(?![\w])"
-    ):
+    for m in scan(rf"(?<![\w'])(?:{v.year_in_re})\s+((?:19|20)\d\d)(?![\w])"):
         if v.year_origin_re.search(norm, max(0, m.start() - 50), m.start()):
             continue
         year = int(m.group(1))
         add(m, mention(m, date(year, 1, 1), date(year, 12, 31), "year"))
-    months_before = "".join(f"(?<!{re.escape(m)} )" for m in v.months if "." not in m)
-    for m in scan(
-        rf"(?:so far )?{months_before}this year|{months_before}cette annee"
-        r"|depuis le debut de l'annee"
-    ):
+    # ("depuis le début de l'année" is taken by the since rule above.)
+    for m in scan(v.year_to_date_re):
         d1 = date(published.year, 1, 1) if published else None
         add(m, mention(m, d1, published, "month" if d1 else "unknown", period=True))
     # Relative days and weeks.
@@ -403,11 +519,10 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             )
             last = _month_end(month_start.year, month_start.month) if offset else published
             add(m, mention(m, month_start, last, "month"))
-    for m in scan(r"(\w+)\s+days?\s+(?:ago|earlier|before)|il\s+y\s+a\s+(\w+)\s+jours"):
-        n = _small_number(m.group(1) or m.group(2))
-        if (n is not None and published is not None and "ago" in m.group(0)) or "il y a" in m.group(
-            0
-        ):
+    # "three days ago", "il y a trois jours".
+    for m in scan(v.days_ago_re):
+        n = _small_number(m.group(m.lastindex or 0))
+        if (n is not None and published is not None) or m.lastindex in v.days_ago_led:
             d1 = published - timedelta(days=n) if (published and n is not None) else None
             add(m, mention(m, d1, None, "day" if d1 else "unknown"))
 
@@ -420,19 +535,7 @@ def _small_number(word: str | None) -> int | None:
         return None
     if word.isdigit():
         return int(word)
-    words = {
-        "one": 1,
-        "two": 2,
-        "three": 3,
-        "four": 4,
-        "five": 5,
-        "un": 1,
-        "deux": 2,
-        "trois": 3,
-        "quatre": 4,
-        "cinq": 5,
-    }
-    return words.get(word)
+    return _vocab().small_numbers.get(word)
 
 
 def _year_word(word: str | None, published: date | None) -> int | None:
@@ -477,7 +580,7 @@ def _mark_reporting(d: DateMention, norm: str) -> DateMention:
     v = _vocab()
     before = norm[max(0, d.start - 25) : d.start]
     after = norm[d.end : d.end + 25]
-    glued_before = re.search(v.reporting_re.pattern + r"[\s,]*(?:on\s+|le\s+|ce\s+)?$", before)
+    glued_before = v.reporting_before_re.search(before)
     if re.match(r"^,?\s*\d{1,2}[:.h]\d{2}\b", after):
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
     glued_after = v.glued_after_re.match(after)

@@ -40,22 +40,6 @@ _FEATURE_WEIGHT = {
     "overlay": 2.0,
     "region": 4.5,
 }
-_ADMIN2_AFFIXES = (
-    "cercle de ",
-    "cercle d ",
-    "province du ",
-    "province de la ",
-    "province de l ",
-    "province des ",
-    "province de ",
-    "departement de ",
-    "departement d ",
-    "ville de ",
-    " cercle",
-    " province",
-    " department",
-    " departement",
-)
 
 
 @dataclass(frozen=True)
@@ -132,6 +116,7 @@ class Gazetteer:
     first_names: frozenset[str] = frozenset()
     cues: dict[str, object] = field(default_factory=dict)
     admin1_affixes: tuple[str, ...] = ()  # "region de ", " region": place_cues.json
+    admin2_affixes: tuple[str, ...] = ()  # "cercle de ", " department": place_cues.json
     region_hints: dict[tuple[str, str], str] = field(default_factory=dict)
 
     # -- lookup -------------------------------------------------------------
@@ -265,6 +250,7 @@ def load_gazetteer(data_dir: str = "") -> Gazetteer:
     cues = json.loads((root / "place_cues.json").read_text(encoding="utf-8"))
     gaz.cues = cues
     gaz.admin1_affixes = tuple(cues["admin1_affixes"])
+    gaz.admin2_affixes = tuple(cues["admin2_affixes"])
     for line in _read_lines(root / "region_hints.tsv"):
         cc, direction, admin1 = line.split("\t")
         gaz.region_hints[(cc, direction)] = admin1
@@ -283,7 +269,7 @@ def load_gazetteer(data_dir: str = "") -> Gazetteer:
                 _add(gaz.admin1_by_key, core, entry)
         elif entry.feature in ("A.ADM2", "A.ADM3"):
             for written in names:
-                core = _strip_affixes(name_key(written), _ADMIN2_AFFIXES)
+                core = _strip_affixes(name_key(written), gaz.admin2_affixes)
                 _add(gaz.admin2_by_key, core, entry)
 
     pcli: dict[str, Entry] = {}

@@ -243,6 +243,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
         "direction_joiners",
         "region_in",
         "admin1_affixes",
+        "admin2_affixes",
     ):
         assert cues["_comment"][key].strip(), key
 
@@ -267,10 +268,38 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "since_origin_nouns",
         "date_range_openers",
         "date_range_joiners",
+        "day_range_openers",
+        "day_range_joiners",
+        "day_list_openers",
+        "day_list_joiners",
+        "date_in",
+        "period_of",
+        "year_in",
+        "year_to_date",
+        "days_ago",
+        "small_numbers",
+        "reporting_date_before",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key
-    assert spec["reported_after"]["_comment"].strip()
+    # Rules read in one language only so far ("le 27 mars dernier", "on Thursday and Friday").
+    for key in (
+        "reported_after",
+        "articles",
+        "day_month_after",
+        "night_of",
+        "night_from",
+        "night_to",
+        "weekday_range_before",
+        "month_nouns",
+        "month_of",
+        "since_origin_articles",
+        "year_to_date_before",
+    ):
+        assert spec[key]["_comment"].strip(), key
+        assert spec[key]["en"] or spec[key]["fr"], key
+    for lang in ("en", "fr"):
+        assert all(phrase.count("N") == 1 for phrase in spec["days_ago"][lang])
 
 
 @pytest.mark.parametrize(
