@@ -6,8 +6,9 @@ credit, "©AFP"), reference points ("border with", "km from", press rooms and
 evacuation destinations) and nationality words; :func:`lead_place` takes the village
 a lead-in sentence introduces; :func:`refine_place` prefers a village up to two
 sentences around an event's claims over a region in their sentence (a country or a
-region for period totals); :func:`text_country` is the country of the whole text
-when an event names none. :func:`place_rank` orders places from villages to countries.
+region for period totals; for a later event, one sentence after it);
+:func:`text_country` is the country of the whole text when an event names none;
+:func:`place_rank` orders places from villages to countries.
 """
 
 from __future__ import annotations
@@ -389,8 +390,11 @@ def refine_place(
     own = set(event.sentences)
     idx = [i for i, s in enumerate(sents) if s in own]
     reach = 1 if event.aggregate else REFINE_REACH
+    # A later event (often one recalled in passing) is introduced before its toll; the
+    # sentences further after it resume the main story.
+    after = reach if first or event.aggregate else 1
     neighbours = sorted(
-        {j for i in idx for j in range(i - reach, i + reach + 1) if 0 <= j < len(sents)} - set(idx)
+        {j for i in idx for j in range(i - reach, i + after + 1) if 0 <= j < len(sents)} - set(idx)
     )
     candidates: list[tuple[tuple[float, float], Span]] = []
     for j in neighbours:

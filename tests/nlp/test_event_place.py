@@ -276,3 +276,44 @@ def test_a_town_named_after_a_destination_cue_is_still_a_destination(analyzer: A
         "Fada N'Gourma."
     )
     assert places(analyzer, text) == ["Tawori"]
+
+
+def test_a_recalled_event_takes_no_village_from_the_main_story_after_it(
+    analyzer: Analyzer,
+) -> None:
+    # The mine of early May is recalled between two sentences of Monday's attack: the
+    # village named two sentences after it is where Monday's attackers waited.
+    for lang, text in (
+        (
+            "en",
+            "Gunmen attacked a supply convoy on Monday, killing 11 soldiers. Early in May, "
+            "a mine on the same road had left 35 dead. The trucks attacked on Monday "
+            "carried food. The attackers had waited at Gaskindé.",
+        ),
+        (
+            "fr",
+            "Des hommes armés ont attaqué un convoi de ravitaillement lundi, tuant 11 soldats. "
+            "Début mai, une mine sur la même route avait fait 35 morts. Les camions attaqués "
+            "lundi transportaient des vivres. Les assaillants attendaient à Gaskindé.",
+        ),
+    ):
+        found = {
+            i["killed"]["min"]: i["location"]["name"]
+            for i in analyzer.analyze(text, lang=lang)["incidents"]
+        }
+        assert found == {11: "Gaskindé", 35: None}, lang
+
+
+def test_a_recalled_event_keeps_the_village_written_in_its_own_sentence(
+    analyzer: Analyzer,
+) -> None:
+    # Guard: the narrower reach only concerns villages of neighbouring sentences.
+    text = (
+        "A mine on the road to Djibo killed 11 soldiers on Monday. Early in May, 35 people "
+        "had died in an attack on the market of Gaskindé. It was the worst attack of the year."
+    )
+    found = {
+        i["killed"]["min"]: i["location"]["name"]
+        for i in analyzer.analyze(text, lang="en")["incidents"]
+    }
+    assert found == {11: "Djibo", 35: "Gaskindé"}
