@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc
@@ -85,6 +86,11 @@ class _Event:
         return sorted({c.sentence for c in self.claims})
 
 
+@lru_cache(maxsize=1)
+def _month_re() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){month_pattern()}")
+
+
 def _aggregate_flags(
     claims: list[Claim], norm: str, cues: EventCues, dates: list[DateMention]
 ) -> list[bool]:
@@ -98,9 +104,23 @@ def _aggregate_flags(
     flags = []
     for claim in claims:
         s_start, s_end = claim.sentence
-        window = norm[max(s_start, claim.start - 160) : min(s_end, claim.end + 60)]
+        lo, hi = max(s_start, claim.start - 160), min(s_end, claim.end + 60)
+        window = norm[lo:hi]
+        near = [d for d in dates if lo <= d.start < hi]
+        days = [d for d in near if d.precision == "day"]
+        # "in two attacks in May and July": a month with no day spans more than one day.
+        bare_month = any(
+            not any(d.start <= lo + m.start() < d.end for d in days)
+            for m in _month_re().finditer(window)
+        )
+        one_day = (
+            bool(days)
+            and not bare_month
+            and not any(d.precision in ("month", "year") for d in near)
+        )
         flags.append(
             bool(cues.aggregate.search(window))
+            or (not one_day and bool(cues.aggregate_unless_one_day.search(window)))
             or any(d.period and s_start <= d.start < s_end for d in dates)
             or max(claim.min or 0, claim.max or 0) >= cues.aggregate_min_figure
         )

@@ -28,6 +28,9 @@ class EventCues:
     """Compiled segmentation cues of one language."""
 
     aggregate: re.Pattern[str]
+    # "in total", "in two attacks": a total of several events unless the sentence dates
+    # it to one day ("killed yesterday in two attacks" is one coordinated event)
+    aggregate_unless_one_day: re.Pattern[str]
     aggregate_min_figure: int  # a figure this large is a period total ("killing thousands")
     new_event: re.Pattern[str]
     location_exclude: re.Pattern[str]
@@ -59,6 +62,7 @@ def load_cues(lang: str) -> EventCues:
     agent_articles = articles("agent_before_articles")
     return EventCues(
         aggregate=re.compile("|".join(spec["aggregate"])),
+        aggregate_unless_one_day=re.compile("|".join(spec["aggregate_unless_one_day"])),
         aggregate_min_figure=int(spec["aggregate_min_figure"]),
         new_event=re.compile("|".join(spec["new_event"])),
         location_exclude=words(

@@ -150,3 +150,33 @@ def test_period_cues_of_years_and_months_make_an_aggregate(analyzer: Analyzer) -
     ):
         found = analyzer.analyze(text, lang=lang)["incidents"]
         assert [(i["killed"]["min"], i["aggregate"]) for i in found] == [(1601, True)], text
+
+
+def _aggregate_flags_of(analyzer: Analyzer, text: str, lang: str) -> list[tuple[int | None, bool]]:
+    found = analyzer.analyze(text, lang=lang, published=date(2023, 9, 8))["incidents"]
+    return [(i["killed"]["min"], i["aggregate"]) for i in found]
+
+
+def test_attacks_of_one_day_are_one_event_not_a_period_total(analyzer: Analyzer) -> None:
+    # A joint toll of two attacks dated to one day is one coordinated event; so is the
+    # toll of "the two incidents" the text has just told.
+    for text, lang in (
+        ("Forty people were killed yesterday in two attacks on a boat and a camp.", "en"),
+        ("Quarante personnes ont été tuées hier dans deux attaques près de Gao.", "fr"),
+        (
+            "Two mines exploded under a convoy near Djibo. "
+            "The toll of the two incidents is 15 soldiers killed.",
+            "en",
+        ),
+    ):
+        assert [flag for _, flag in _aggregate_flags_of(analyzer, text, lang)] == [False], text
+
+
+def test_attacks_of_several_months_or_undated_stay_a_period_total(analyzer: Analyzer) -> None:
+    # Guard: months named ("in May and July") or no day at all: a total of several events.
+    for text, lang in (
+        ("Jihadists killed nearly 50 soldiers in two attacks in May and July.", "en"),
+        ("Les djihadistes ont tué 50 soldats dans deux attaques en mai et juillet.", "fr"),
+        ("Jihadists killed 50 soldiers in two attacks, the army said.", "en"),
+    ):
+        assert [flag for _, flag in _aggregate_flags_of(analyzer, text, lang)] == [True], text
