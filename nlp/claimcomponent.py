@@ -120,6 +120,11 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     subcounts: list[tuple[Quantity, str]] = []
     for q, sub in zip(quantities, is_sub, strict=True):
         near_category = category_of(norm[q.end : q.end + 25], g)
+        if q.article and near_category == "unknown":
+            # "a United Nations peacekeeper": the noun after two modifiers
+            singular = g.singular.match(norm, q.start)
+            if singular is not None:
+                near_category = category_of(singular.group(0), g)
         if sub:
             # the part's own noun: "49 civilians and 15 soldiers" are two parts
             phrase = load_cues().phrase_end.split(norm[q.end : q.end + 40])[0]

@@ -266,3 +266,14 @@ def test_a_second_source_dating_its_own_figure_tells_another_event(analyzer: Ana
     )
     result = analyzer.analyze(text, lang="en")
     assert sorted(i["killed"]["min"] for i in result["incidents"]) == [12, 20]
+
+
+def test_a_singular_victim_after_two_modifiers(blank_en: Language) -> None:
+    # "a United Nations peacekeeper": the noun comes after two capitalised modifiers.
+    text = "A United Nations peacekeeper was killed and two others wounded near Ber."
+    found = claims(blank_en, text)
+    assert [(c.kind, c.min, c.victim_category) for c in found] == [
+        ("killed", 1, "peacekeepers"),
+        ("injured", 2, "peacekeepers"),
+    ]
+    assert text[found[0].start : found[0].end] == "A United Nations peacekeeper was killed"
