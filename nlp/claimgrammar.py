@@ -183,6 +183,7 @@ class Cues:
     subcount_head: re.Pattern[str]  # where the head of a victims phrase ends
     subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
+    victims_after_list: re.Pattern[str]  # ", 7 blessés et 3 disparus pour les civils"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
     victims_owner_verb: re.Pattern[str]  # "les FAMa déplorent": the subject (group 1) lost them
     upper_bound_join: re.Pattern[str]  # ", and possibly" before "as many as 165"
@@ -241,6 +242,10 @@ def load_cues() -> Cues:
         ),
         victims_after_trigger=re.compile(
             rf"^\s*(?:{_cue_alt('victims_after_trigger')})\s+[^,.;]{{1,35}}"
+        ),
+        victims_after_list=re.compile(
+            rf"(?:\s*(?:,|\b(?:{_cue_alt('conjunctions')})\b)\s*[\w'-]+\s+[\w'-]+){{1,3}}"
+            rf"\s*,?\s+(?:{_cue_alt('victims_after_trigger')})\s+([^,.;]{{1,35}})"
         ),
         victims_owner=re.compile(
             rf"(?<!\w)(?<!\ba )(?:{_cue_alt('victims_owner_before')})\s+([^,.;:]{{1,40}})"

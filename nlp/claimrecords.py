@@ -202,6 +202,21 @@ def claims_from_link(
     return out
 
 
+def side_after_a_list(claims: list[Claim], norm: str, s_start: int, g: Grammar) -> list[Claim]:
+    """ "10 morts, 7 blessés et 3 disparus pour les civils": a figure with no victims of
+    its own, first of a list of figures joined by commas or "et"/"and", counts the
+    side written after the list."""
+    cues = load_cues()
+    out = []
+    for claim in claims:
+        if claim.victim_category == "unknown" and not claim.victims_text.strip():
+            m = cues.victims_after_list.match(norm, claim.end - s_start)
+            if m is not None and (category := category_of(m.group(1), g)) != "unknown":
+                claim = replace_claim(claim, victim_category=category)
+        out.append(claim)
+    return out
+
+
 def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> list[Claim]:
     """ "five men and two boys" killed by one verb is one figure of seven."""
     out: list[Claim] = []

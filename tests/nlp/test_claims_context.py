@@ -277,3 +277,31 @@ def test_a_singular_victim_after_two_modifiers(blank_en: Language) -> None:
         ("injured", 2, "peacekeepers"),
     ]
     assert text[found[0].start : found[0].end] == "A United Nations peacekeeper was killed"
+
+
+def test_the_side_written_after_a_list_of_figures(blank_en: Language, blank_fr: Language) -> None:
+    # "10 morts, 7 blessés et 3 disparus pour les civils": the side closes the list.
+    text = (
+        "Le bilan est de 12 morts et 9 blessés pour les militaires, "
+        "et de 4 morts, 6 blessés et 2 disparus parmi les civils."
+    )
+    assert figures(blank_fr, text) == [
+        ("killed", 12, "soldiers"),
+        ("injured", 9, "soldiers"),
+        ("killed", 4, "civilians"),
+        ("injured", 6, "civilians"),
+    ]
+    text = "The toll was 12 dead and 9 wounded for the army and 4 dead for the civilians."
+    assert figures(blank_en, text) == [
+        ("killed", 12, "soldiers"),
+        ("injured", 9, "soldiers"),
+        ("killed", 4, "civilians"),
+    ]
+
+
+def test_a_figure_naming_its_victims_keeps_them_before_a_list_side(blank_fr: Language) -> None:
+    # Guard: only figures with no victims of their own take the side after the list.
+    assert figures(blank_fr, "Quatre soldats tués et deux blessés parmi les civils.") == [
+        ("killed", 4, "soldiers"),
+        ("injured", 2, "civilians"),
+    ]
