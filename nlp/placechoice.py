@@ -301,13 +301,20 @@ def _scene_after(between: str) -> bool:
 _BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b")
 
 
+# "were buried on 8 October in Ouagadougou", "les obsèques … à Ouagadougou": where the
+# dead were buried, not where they died.
+_BURIAL_BEFORE = cue_pattern(r"\b(?:{buried_after}|{funeral_nouns})\b[^.;:]{0,50}$")
+
+
 def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
     """A reference point: "border with X", "12 km from X", "near the X border", "maire de X",
-    "au Centre hospitalier régional de X"; for a single event, a country that acts."""
+    "au Centre hospitalier régional de X", a burial's place; for a single event, a country
+    that acts."""
     before = norm[max(0, span.start_char - 45) : span.start_char]
     after = norm[span.end_char : span.end_char + 15]
     return bool(
         cues.location_exclude.search(before)
+        or _BURIAL_BEFORE.search(norm, max(0, span.start_char - 70), span.start_char)
         or _BORDER_AFTER.match(after)
         or (not aggregate and _country_as_subject(span, norm))
         or _coordinated_with_excluded(span, norm, cues)

@@ -317,3 +317,27 @@ def test_a_recalled_event_keeps_the_village_written_in_its_own_sentence(
         for i in analyzer.analyze(text, lang="en")["incidents"]
     }
     assert found == {11: "Djibo", 35: "Gaskindé"}
+
+
+def test_where_the_dead_were_buried_is_not_the_scene(analyzer: Analyzer) -> None:
+    for lang, text in (
+        (
+            "en",
+            "Gunmen killed 27 soldiers in an ambush. "
+            "The soldiers were buried on Saturday in Ouagadougou.",
+        ),
+        (
+            "fr",
+            "Des hommes armés ont tué 27 soldats dans une embuscade. Les corps des soldats ont "
+            "été enterrés le 8 octobre à Ouagadougou.",
+        ),
+    ):
+        found = analyzer.analyze(text, lang=lang)["incidents"]
+        assert [(i["killed"]["min"], i["location"]["name"]) for i in found] == [(27, None)], lang
+
+
+def test_a_scene_named_before_a_funeral_stays_the_scene(analyzer: Analyzer) -> None:
+    # Guard: only a place written after the burial words is the burial's.
+    text = "Gunmen killed 27 soldiers in Ouagadougou on Friday. Their funerals were held on Sunday."
+    found = analyzer.analyze(text, lang="en")["incidents"]
+    assert [i["location"]["name"] for i in found] == ["Ouagadougou"]
