@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from nlp.claims import Claim
 from nlp.docview import actor_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
+from nlp.numbers import find_quantities
 from nlp.result import Location
 from nlp.textnorm import fold_keep_length as fold
 
@@ -254,7 +255,8 @@ def place_for(
         return None, 4
     span = best[1]
     if best[0][0] == 0.5:
-        return span._.place, 1  # not the scene itself: a village named nearby may refine it
+        # not the scene itself: finer than a region, coarser than a village
+        return span._.place, 0.75
     rank = place_rank(span._.place) if not _excluded_place(span, norm, cues, aggregate) else 3
     if best[0][0] == 0.25:
         return span._.place, 0.5  # a commune: finer than a region, refined by its village
@@ -264,8 +266,9 @@ def place_for(
 # "11 km south of", "à une quinzaine de km au nord de", "north of": a direction from a
 # point, with the distance when one is given.
 _DIRECTION_BEFORE = cue_pattern(
-    r"(?:(?P<km>\d[\d,.]*)\s*{km_units}\b[^,;.]{0,25}?|(?P<mi>\d[\d,.]*)\s*{mile_units}\b"
-    r"[^,;.]{0,25}?)?\b{direction_of:ws}\s*{direction_of_articles}?(?:{direction_settlement:ws}\s*)?$"
+    r"(?:(?P<km>\d[\d,.]*|(?<![\w'])(?:[\w'-]+\s+){1,3}?(?:de\s+)?)\s*{km_units}\b[^,;.]{0,25}?"
+    r"|(?P<mi>\d[\d,.]*|(?<![\w'])(?:[\w'-]+\s+){1,3}?)\s*{mile_units}\b[^,;.]{0,25}?)?"
+    r"\b{direction_of:ws}\s*{direction_of_articles}?(?:{direction_settlement:ws}\s*)?$"
 )
 _COMPASS = cue_pattern(r"\b{compass}")
 CLOSE_KM = 50
@@ -279,12 +282,16 @@ def _close_reference(span: Span, norm: str) -> bool:
     if m.group("km") is None and m.group("mi") is None:
         # "north of X" with no distance; "from X" / "de X" alone are no direction.
         return bool(_COMPASS.search(m.group(0)))
-    raw = (m.group("km") or m.group("mi") or "0").replace(",", "").rstrip(".")
+    raw = (m.group("km") or m.group("mi") or "0").replace(",", "").rstrip(".").strip()
     try:
-        km = float(raw) * (1.6 if m.group("mi") else 1.0)
+        value = float(raw)
     except ValueError:
-        return False
-    return km <= CLOSE_KM
+        # "a dozen kilometres", "une vingtaine de km": the distance in words
+        words = [q for lang in ("en", "fr") for q in find_quantities(raw, lang)]
+        if not words:
+            return False
+        value = float(max(words, key=lambda q: (q.end, q.end - q.start)).value)
+    return value * (1.6 if m.group("mi") else 1.0) <= CLOSE_KM
 
 
 # "seven more in Gadabo", "12 civilians were killed at Kobou": the figure's own

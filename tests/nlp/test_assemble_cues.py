@@ -173,9 +173,10 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
     ),
     "other": (r"\b(?:other|others|autre|autres)\b", assemble._OTHER, ("other",)),
     "direction_before": (
-        r"(?:(?P<km>\d[\d,.]*)\s*(?:km|kms|kilometres|kilometers|kilometre|kilometer|"
-        r"kilometres|kilometre)\b"
-        r"[^,;.]{0,25}?|(?P<mi>\d[\d,.]*)\s*(?:mile|miles)\b[^,;.]{0,25}?)?"
+        r"(?:(?P<km>\d[\d,.]*|(?<![\w'])(?:[\w'-]+\s+){1,3}?(?:de\s+)?)\s*(?:km|kms|kilometres|"
+        r"kilometers|kilometre|kilometer|kilometres|kilometre)\b"
+        r"[^,;.]{0,25}?|(?P<mi>\d[\d,.]*|(?<![\w'])(?:[\w'-]+\s+){1,3}?)\s*(?:mile|miles)\b"
+        r"[^,;.]{0,25}?)?"
         r"\b(?:north\s+of|south\s+of|east\s+of|west\s+of|northeast\s+of|northwest\s+of|"
         r"southeast\s+of|southwest\s+of|north-east\s+of|north-west\s+of|south-east\s+of|"
         r"south-west\s+of|northern\s+of|southern\s+of|eastern\s+of|western\s+of|from|of|"

@@ -341,3 +341,34 @@ def test_a_scene_named_before_a_funeral_stays_the_scene(analyzer: Analyzer) -> N
     text = "Gunmen killed 27 soldiers in Ouagadougou on Friday. Their funerals were held on Sunday."
     found = analyzer.analyze(text, lang="en")["incidents"]
     assert [i["location"]["name"] for i in found] == ["Ouagadougou"]
+
+
+def test_a_distance_in_words_from_a_village_makes_it_the_nearest_place(
+    analyzer: Analyzer,
+) -> None:
+    # "a dozen kilometres south of Arbinda" is as close as "12 km south of Arbinda".
+    for lang, text in (
+        (
+            "en",
+            "Gunmen abducted 30 women in northern Burkina Faso. "
+            "About 20 were seized a dozen kilometres south of Arbinda on Thursday.",
+        ),
+        (
+            "fr",
+            "Des hommes armés ont enlevé 30 femmes dans le nord du Burkina Faso. Une vingtaine "
+            "ont été enlevées à une quinzaine de kilomètres au sud de Arbinda jeudi.",
+        ),
+    ):
+        found = analyzer.analyze(text, lang=lang)["incidents"]
+        assert {i["location"]["name"] for i in found} == {"Arbinda"}, lang
+
+
+def test_a_village_far_off_in_words_does_not_refine_the_region(analyzer: Analyzer) -> None:
+    # Guard: "two hundred kilometres south of Arbinda" is a reference point, not the scene.
+    text = (
+        "Gunmen abducted 30 women in northern Burkina Faso. "
+        "About 20 were seized some two hundred kilometres south of Arbinda on Thursday."
+    )
+    found = analyzer.analyze(text, lang="en")["incidents"]
+    thirty = [i for i in found if 30 in (i["abducted"]["min"], i["abducted"]["max"])]
+    assert [i["location"]["name"] for i in thirty] == ["northern Burkina Faso"]
