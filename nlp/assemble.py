@@ -150,9 +150,11 @@ def assemble(
     events: list[_Event] = []
     prev: Claim | None = None
     flags = _aggregate_flags(claims, norm, cues, dates)
+    scenes: dict[int, tuple[Place | None, float]] = {}
     for claim, aggregate in zip(claims, flags, strict=True):
         s_start, s_end = claim.sentence
         place, rank = place_for(claim, places, norm, cues, aggregate)
+        scenes[id(claim)] = (place, rank)
         when = _date_for(claim, dates)
         if _burial(claim, norm):
             place, rank, when = None, 4, None  # the burial's place and day, not the event's
@@ -194,6 +196,7 @@ def assemble(
         target.claims.append(claim)
         prev = claim
 
+    events = _without_totals_split_by_village(events, scenes)
     country = text_country(doc, places, focus_countries)
     incidents: list[Incident] = []
     first_single = next((e for e in events if not e.aggregate), None)
@@ -210,6 +213,64 @@ def assemble(
         for group in _side_groups(event.claims):
             incidents.append(_incident(doc, event, group, event.country or fallback, cues))
     return incidents
+
+
+def _toll(claim: Claim) -> int | None:
+    return claim.min if claim.min is not None else claim.max
+
+
+def _without_totals_split_by_village(
+    events: list[_Event], scenes: dict[int, tuple[Place | None, float]]
+) -> list[_Event]:
+    """ "About 100 people were killed in attacks on two villages … up to 70 dead in A and
+    30 in B": a toll the next sentences split exactly between villages (each figure with
+    a village of its own) is coded per village only, as a total split by side is."""
+    claims = sorted((c for e in events for c in e.claims), key=lambda c: c.start)
+    totals: set[int] = set()
+    sides: dict[int, str] = {}  # a part that names no victims: the total's
+    for event in events:
+        if event.aggregate:
+            continue
+        for total in event.claims:
+            value = _toll(total)
+            own = scenes.get(id(total), (None, 4.0))
+            if value is None or total.vague or (own[0] is not None and own[1] == 0):
+                continue
+            parts = [
+                c
+                for c in claims
+                if c.start >= total.end
+                and c.kind == total.kind
+                and c.sentence[0] - total.sentence[1] <= 400
+                and not c.vague
+            ]
+            villages: list[Place] = []
+            used: list[Claim] = []
+            running = 0
+            for part in parts:
+                place, rank = scenes.get(id(part), (None, 4.0))
+                toll = _toll(part)
+                if place is None or rank != 0 or toll is None:
+                    break
+                if any(same_place(place, v) for v in villages):
+                    break
+                villages.append(place)
+                used.append(part)
+                running += toll
+                if running >= value:
+                    break
+            if len(villages) >= 2 and running == value:
+                totals.add(id(total))
+                sides.update((id(c), total.victim_category) for c in used if c.side == "unknown")
+    if not totals:
+        return events
+    for event in events:
+        event.claims = [
+            replace(c, victim_category=sides[id(c)]) if id(c) in sides else c
+            for c in event.claims
+            if id(c) not in totals
+        ]
+    return [e for e in events if e.claims]
 
 
 def _lead_in(doc: Doc, prev: Claim, claim: Claim) -> tuple[int, int] | None:

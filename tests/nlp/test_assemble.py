@@ -7,6 +7,7 @@ checked on its own; the end-to-end behaviour is in test_analyze.py.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import spacy
 
@@ -180,3 +181,39 @@ def test_attacks_of_several_months_or_undated_stay_a_period_total(analyzer: Anal
         ("Jihadists killed 50 soldiers in two attacks, the army said.", "en"),
     ):
         assert [flag for _, flag in _aggregate_flags_of(analyzer, text, lang)] == [True], text
+
+
+def _tolls(analyzer: Analyzer, text: str, lang: str) -> list[tuple[Any, ...]]:
+    found = analyzer.analyze(text, lang=lang)["incidents"]
+    return sorted(
+        (i["killed"]["min"], i["killed"]["max"], i["location"]["name"], i["victims"]) for i in found
+    )
+
+
+def test_a_toll_split_exactly_between_villages_is_coded_per_village(analyzer: Analyzer) -> None:
+    # 45 + 15 = 60: the total of the first sentence is the two villages' tolls together.
+    for lang, text in (
+        (
+            "en",
+            "About 60 people were killed when gunmen attacked two villages on Saturday. "
+            "The mayor said there were 45 dead in Boni and 15 dead in Hombori.",
+        ),
+        (
+            "fr",
+            "Une soixantaine de personnes ont été tuées samedi dans l'attaque de deux villages. "
+            "Le maire a précisé qu'il y avait 45 morts à Boni et 15 morts à Hombori.",
+        ),
+    ):
+        assert _tolls(analyzer, text, lang) == [
+            (15, 15, "Hombori", ["civilians"]),
+            (45, 45, "Boni", ["civilians"]),
+        ], lang
+
+
+def test_village_tolls_that_do_not_add_up_leave_the_total(analyzer: Analyzer) -> None:
+    # Guard: 45 + 10 is not 60; the arithmetic never invents or removes a total.
+    text = (
+        "About 60 people were killed when gunmen attacked two villages on Saturday. "
+        "The mayor said there were 45 dead in Boni and 10 dead in Hombori."
+    )
+    assert 60 in {t[1] for t in _tolls(analyzer, text, "en")}
