@@ -274,3 +274,33 @@ def test_earlier_this_month_is_another_time(analyzer: Analyzer) -> None:
     killed = {(i["killed"]["min"], i["event_date"]) for i in result["incidents"]}
     assert (2, None) in killed
     assert (2, "2014-09-14") not in killed
+
+
+def test_an_army_named_as_the_target_of_victims_of_no_side_is_not_their_killer(
+    analyzer: Analyzer,
+) -> None:
+    # "a camp of the Malian army … killing at least 17": the army is where the attack
+    # struck; the victims' side is not written, so the army is not made the perpetrator.
+    for lang, text in (
+        (
+            "en",
+            "A camp of the Malian army near Ségou came under attack on Monday, "
+            "killing at least 17.",
+        ),
+        (
+            "fr",
+            "Un camp de l'armée malienne près de Ségou a été attaqué lundi, "
+            "faisant au moins 17 morts.",
+        ),
+    ):
+        found = incidents(analyzer, text, lang)
+        assert [(i["killed"]["min"], i["perpetrators"]) for i in found] == [(17, [])], lang
+
+
+def test_an_army_named_before_civilian_victims_stays_their_perpetrator(
+    analyzer: Analyzer,
+) -> None:
+    # Guard: with civilians as the victims, the state force of the sentence is kept.
+    text = "The Malian army entered the village of Kobou on Monday; 20 civilians were killed."
+    found = incidents(analyzer, text, "en")
+    assert [i["perpetrators"] for i in found] == [["Malian Armed Forces (FAMa)"]]
