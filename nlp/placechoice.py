@@ -29,7 +29,7 @@ from nlp.result import Location
 from nlp.textnorm import fold_keep_length as fold
 
 if TYPE_CHECKING:
-    from nlp.assemble import _Event
+    from nlp.eventrules import Event
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -370,7 +370,7 @@ def _country_as_subject(span: Span, norm: str) -> bool:
 _VILLAGE_BEFORE = cue_pattern(r"\b{settlement_nouns:ws}\s+{settlement_of}\s*$")
 
 
-def _only_near(event: _Event, places: list[Span], norm: str) -> bool:
+def _only_near(event: Event, places: list[Span], norm: str) -> bool:
     """Every mention of the event's place in its sentences is "near X" / "près de X"."""
     spans = [
         s
@@ -383,7 +383,7 @@ def _only_near(event: _Event, places: list[Span], norm: str) -> bool:
 
 
 def refine_place(
-    event: _Event,
+    event: Event,
     places: list[Span],
     norm: str,
     cues: EventCues,

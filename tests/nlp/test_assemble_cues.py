@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp import assemble, placechoice, roles
+from nlp import eventrules, placechoice, roles
 from nlp.eventcues import DATA, assembly_cue_words, cue_pattern, load_cues
 from nlp.textnorm import fold_keep_length as fold
 
@@ -36,7 +36,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|"
         r"officials?|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|"
         r"residents?|habitants?|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty)\b",
-        assemble._ACCOUNT,
+        eventrules._ACCOUNT,
         ("account",),
     ),
     "loss_after": (
@@ -49,13 +49,13 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
     "funeral_of": (
         r"\b(?:funeral|funerals|burial|burials|obseques|funerailles|inhumation|enterrement)"
         r"\s+(?:of|de|des|du)\s+(?:the\s+|les\s+)?[^,.;]{0,15}$",
-        assemble._FUNERAL_OF,
+        eventrules._FUNERAL_OF,
         ("funeral_nouns", "funeral_of"),
     ),
     "buried_after": (
         r"^[^.;]{0,40}?\b(?:buried|laid to rest|enterres|enterrees|enterre|inhumes|inhumees|"
         r"inhume)\b",
-        assemble._BURIED_AFTER,
+        eventrules._BURIED_AFTER,
         ("buried_after",),
     ),
     "near_before": (
@@ -168,10 +168,10 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"retrouvees|decouvert|decouverts|decouverte|decouvertes|recupere|"
         r"recuperes)\b[^.;]{0,20}?\b(?:bodies|body|corpse|corpses|remains|corps|cadavre|"
         r"cadavres|depouille|depouilles)\b",
-        assemble._BODIES_FOUND,
+        eventrules._BODIES_FOUND,
         ("bodies", "found"),
     ),
-    "other": (r"\b(?:other|others|autre|autres)\b", assemble._OTHER, ("other",)),
+    "other": (r"\b(?:other|others|autre|autres)\b", eventrules._OTHER, ("other",)),
     "direction_before": (
         r"(?:(?P<km>\d[\d,.]*|(?<![\w'])(?:[\w'-]+\s+){1,3}?(?:de\s+)?)\s*(?:km|kms|kilometres|"
         r"kilometers|kilometre|kilometer|kilometres|kilometre)\b"
