@@ -32,6 +32,9 @@
 7. **Date**: the first non-reporting date of the event's sentences (a period
    for aggregates); a month with no day gives none for a single event.
 
+The claim-by-claim rules of steps 1 and 4 (compatibility, another figure, aggregate
+flags, totals split between villages) are in :mod:`nlp.eventrules`.
+
 Everything here is rules over the components' output; cue lists are data in
 ``nlp/data/<lang>/claims_events.json`` and ``assemble_cues.json`` (compiled by
 :mod:`nlp.eventcues`); see ``nlp/README.md``.
