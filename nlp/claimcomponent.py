@@ -113,6 +113,14 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         sub = chained or is_subcount(norm, q, g)
         if sub and _own_trigger_after_partitive(norm, q, g, triggers_after):
             sub = False  # "four of them were wounded": a figure of its own, not a part
+        if (
+            sub
+            and not chained
+            and all(s or p.article for p, s in zip(quantities, is_sub, strict=False))
+            and _trigger_right_before(norm, q, triggers_before)
+            and g.subcount_after.match(norm[q.end :])
+        ):
+            sub = False  # "fired on soldiers, killing two of them": no toll before it
         is_sub.append(sub)
         last_sub = q if is_sub[-1] else last_sub
     q_starts = {q.start for q, sub in zip(quantities, is_sub, strict=True) if not sub}
@@ -135,7 +143,12 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             continue
         if g.contrast_before.search(norm[max(0, q.start - 20) : q.start]):
             continue  # "three groups, rather than two, were kidnapped": the other figure
-        if q.article and near_category == "unknown" and not _trigger_next(norm, q, triggers_after):
+        if (
+            q.article
+            and near_category == "unknown"
+            and not _trigger_next(norm, q, triggers_after)
+            and not g.subcount_after.match(norm[q.end :])  # "injuring one of them"
+        ):
             # "un"/"une"/"one"/"a" is a figure only before a victim noun ("un Casque bleu")
             # or a casualty noun of its own ("un mort et sept blessés", "one injured").
             continue
@@ -195,6 +208,14 @@ def _without_bracketed_repeats(norm: str, quantities: list[Quantity]) -> list[Qu
             continue
         out.append(q)
     return out
+
+
+def _trigger_right_before(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:
+    """A trigger ends right before ``q`` ("killing two", "blessant l'un")."""
+    return any(
+        end <= q.start and re.fullmatch(r"\s*(?:l')?", norm[end : q.start]) is not None
+        for _, end, _ in triggers
+    )
 
 
 def _own_trigger_after_partitive(

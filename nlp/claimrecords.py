@@ -116,6 +116,19 @@ def category_of(victims_norm: str, g: Grammar) -> str:
     return "unknown"
 
 
+def last_category(text: str, g: Grammar) -> str:
+    """The category of the last victim noun of ``text`` ("gunmen fired on a group of
+    soldiers" -> soldiers), "unknown" when it names none."""
+    best: tuple[int, str] | None = None
+    for cat, pattern in g.victims.items():
+        for m in pattern.finditer(text):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), cat)
+    if best is None:
+        return "unknown"
+    return category_of(text[best[0] :], g) if best[1] == "soldiers" else best[1]
+
+
 def claims_from_link(
     sent: str,
     norm: str,
@@ -159,6 +172,10 @@ def claims_from_link(
         owners = list(cues.victims_owner.finditer(norm, 0, q.start))
         if owners:
             category = category_of(owners[-1].group(1), g)
+    if category == "unknown" and g.subcount_after.match(norm[q.end :]):
+        # "fired on a group of soldiers, killing two of them": the group named before.
+        lead = min(q.start, link.trigger_start)
+        category = last_category(norm[max(0, lead - 120) : lead], g)
     if category == "unknown":
         # "les FAMa déplorent 07 morts", "the army suffered 10 fatalities": the subject's own.
         lost = cues.victims_owner_verb.search(norm, max(0, q.start - 120), q.start)

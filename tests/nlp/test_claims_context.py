@@ -305,3 +305,26 @@ def test_a_figure_naming_its_victims_keeps_them_before_a_list_side(blank_fr: Lan
         ("killed", 4, "soldiers"),
         ("injured", 2, "civilians"),
     ]
+
+
+def test_a_partitive_right_after_its_trigger_counts_the_group_named_before(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "fired on a group of soldiers, killing two of them": no toll before it to be part
+    # of; the figure counts the group the sentence named before the trigger.
+    assert figures(blank_en, "Gunmen fired on a group of soldiers, killing two of them.") == [
+        ("killed", 2, "soldiers")
+    ]
+    assert figures(blank_en, "Gunmen fired on a group of soldiers, injuring one of them.") == [
+        ("injured", 1, "soldiers")
+    ]
+    text = "Des hommes armés ont tiré sur un groupe de soldats, blessant l'un d'eux."
+    assert figures(blank_fr, text) == [("injured", 1, "soldiers")]
+    text = "Des hommes armés ont tiré sur un groupe de soldats, tuant deux d'entre eux."
+    assert figures(blank_fr, text) == [("killed", 2, "soldiers")]
+
+
+def test_a_partitive_after_a_toll_stays_its_sub_count(blank_en: Language) -> None:
+    # Guard: after a toll, "two of them" is part of it, not another figure.
+    found = claims(blank_en, "Twelve villagers were killed, two of them children.")
+    assert [(c.kind, c.min) for c in found] == [("killed", 12)]
