@@ -110,14 +110,23 @@ def assemble(
         if prev is not None and prev.sentence != claim.sentence and not aggregate:
             # "On Sunday gunmen attacked Kobou. … 12 were killed": the scene and the
             # day written since the previous claim belong to this one.
-            lead = _lead_in(doc, prev, claim)
-            if place is None and lead is not None:
+            for lead in _lead_ins(doc, prev, claim) if place is None else []:
                 place, rank = lead_place(lead, places, norm, cues)
+                if place is not None:
+                    break
         cue_zone = norm[
             prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40
         ]
         cue_zone = cue_zone[: max(0, min(len(cue_zone), s_end - (claim.end + 40) + len(cue_zone)))]
         new_cue = prev is not None and bool(cues.new_event.search(cue_zone))
+        if prev is not None and prev.sentence != claim.sentence:
+            # "Meanwhile, soldiers clashed in Bamako. … many injured": the text has turned
+            # to another event in a sentence between the previous figure and this one.
+            new_cue = new_cue or any(
+                cues.topic_switch.match(norm, a, b)
+                for a, b in sentence_bounds(doc)
+                if prev.sentence[1] <= a < s_start
+            )
         found = bodies_found(claim, norm)
         target = None
         if not new_cue or found:
@@ -164,14 +173,13 @@ def assemble(
     return incidents
 
 
-def _lead_in(doc: Doc, prev: Claim, claim: Claim) -> tuple[int, int] | None:
-    """The text of up to two whole sentences between the previous claim and this one."""
+def _lead_ins(doc: Doc, prev: Claim, claim: Claim) -> list[tuple[int, int]]:
+    """Up to two whole sentences between the previous claim and this one, the nearest
+    first: "Gao is a big city. Meanwhile, soldiers clashed in Bamako. … many injured"
+    is told in Bamako."""
     sents = sentence_bounds(doc)
     inside = [s for s in sents if s[0] >= prev.sentence[1] and s[1] <= claim.sentence[0]]
-    if not inside:
-        return None
-    inside = inside[-2:]
-    return (inside[0][0], inside[-1][1])
+    return inside[-2:][::-1]
 
 
 def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> list[Incident]:

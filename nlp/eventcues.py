@@ -33,6 +33,7 @@ class EventCues:
     aggregate_unless_one_day: re.Pattern[str]
     aggregate_min_figure: int  # a figure this large is a period total ("killing thousands")
     new_event: re.Pattern[str]
+    topic_switch: re.Pattern[str]  # "Meanwhile," opening a sentence: another event follows
     location_exclude: re.Pattern[str]
     agent_before: re.Pattern[str]
     agent_after: re.Pattern[str]
@@ -65,6 +66,7 @@ def load_cues(lang: str) -> EventCues:
         aggregate_unless_one_day=re.compile("|".join(spec["aggregate_unless_one_day"])),
         aggregate_min_figure=int(spec["aggregate_min_figure"]),
         new_event=re.compile("|".join(spec["new_event"])),
+        topic_switch=re.compile(r"\W*(?:" + "|".join(spec["topic_switch"]) + ")"),
         location_exclude=words(
             "location_exclude_before", rf"(?:{{}})\s*{exclude_articles}?(?:{settlement}\s+)?$"
         ),

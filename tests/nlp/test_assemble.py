@@ -217,3 +217,37 @@ def test_village_tolls_that_do_not_add_up_leave_the_total(analyzer: Analyzer) ->
         "The mayor said there were 45 dead in Boni and 10 dead in Hombori."
     )
     assert 60 in {t[1] for t in _tolls(analyzer, text, "en")}
+
+
+def test_a_sentence_opening_on_meanwhile_turns_to_another_event(analyzer: Analyzer) -> None:
+    # "Meanwhile, soldiers exchanged fire in Kati": the figure after it is told in Kati,
+    # the nearest lead-in sentence's town, not in the earlier one's (Gao).
+    for lang, text in (
+        (
+            "en",
+            "A suicide bomber blew himself up on Friday, wounding two soldiers. Gao is the "
+            "largest city of the north. Meanwhile, soldiers exchanged fire in Kati. "
+            "The clashes left many injured.",
+        ),
+        (
+            "fr",
+            "Un kamikaze s'est fait exploser vendredi, blessant deux soldats. Gao est la plus "
+            "grande ville du nord. Par ailleurs, des soldats ont échangé des tirs à Kati. "
+            "Les affrontements ont fait plusieurs blessés.",
+        ),
+    ):
+        found = analyzer.analyze(text, lang=lang)["incidents"]
+        assert {
+            (i["injured"]["min"], i["injured"]["max"], i["location"]["name"]) for i in found
+        } == {(2, 2, "Gao"), (2, None, "Kati")}, lang
+
+
+def test_meanwhile_inside_the_figures_sentence_keeps_one_event(analyzer: Analyzer) -> None:
+    # Guard: "Meanwhile, the army said the attackers also wounded five soldiers" adds to
+    # the same attack; only a lead-in sentence opening on it turns to another event.
+    text = (
+        "Gunmen attacked a patrol near Hombori on Monday, killing three soldiers. The patrol "
+        "was escorting trucks. Meanwhile, the army said the attackers also wounded five soldiers."
+    )
+    found = analyzer.analyze(text, lang="en")["incidents"]
+    assert [(i["killed"]["min"], i["injured"]["min"]) for i in found] == [(3, 5)]
