@@ -328,3 +328,11 @@ def test_a_partitive_after_a_toll_stays_its_sub_count(blank_en: Language) -> Non
     # Guard: after a toll, "two of them" is part of it, not another figure.
     found = claims(blank_en, "Twelve villagers were killed, two of them children.")
     assert [(c.kind, c.min) for c in found] == [("killed", 12)]
+
+
+def test_a_singular_victim_named_with_of_the_before_its_verb(blank_en: Language) -> None:
+    # "the chief of the village was killed" as "le chef du village a été tué".
+    found = claims(blank_en, "The chief of the village was killed by gunmen overnight.")
+    assert [(c.kind, c.min, c.victim_category) for c in found] == [("killed", 1, "civilians")]
+    found = claims(blank_en, "The mayor of the commune was abducted on Monday.")
+    assert [(c.kind, c.min) for c in found] == [("abducted", 1)]
