@@ -59,7 +59,9 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("buried_after",),
     ),
     "near_before": (
-        r"(?:near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']|aux environs d[e'])"
+        r"(?:near|close to|outside|on the outskirts of|in the outskirts of|the outskirts of|"
+        r"in the vicinity of|pres d[e']|non loin d[e']|a proximite d[e']|aux environs d[e']|"
+        r"a la peripherie de|en peripherie de|aux abords de|dans les environs de)"
         r"\s*(?:the\s+|la\s+|le\s+)?(?:town of\s+|city of\s+|ville de\s+)?$",
         placechoice._NEAR_BEFORE,
         ("near_before", "near_before_articles", "near_before_settlement"),
@@ -290,7 +292,8 @@ REFERENCE_WORDS = {
     r"|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|residents?|habitants?"
     r"|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty",
     "near_before": r"near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']"
-    r"|aux environs d[e']",
+    r"|aux environs d[e']|on the outskirts of|in the outskirts of|the outskirts of"
+    r"|in the vicinity of|a la peripherie de|en peripherie de|aux abords de|dans les environs de",
     "near_before_articles": r"the |la |le ",
     "near_before_settlement": r"town of|city of|ville de",
     "scene_after": r"in|at|a|au|dans|near|pres de|pres d'",

@@ -372,3 +372,36 @@ def test_a_village_far_off_in_words_does_not_refine_the_region(analyzer: Analyze
     found = analyzer.analyze(text, lang="en")["incidents"]
     thirty = [i for i in found if 30 in (i["abducted"]["min"], i["abducted"]["max"])]
     assert [i["location"]["name"] for i in thirty] == ["northern Burkina Faso"]
+
+
+def test_the_outskirts_of_a_city_make_a_village_named_next_the_scene(analyzer: Analyzer) -> None:
+    # "on the outskirts of Niamey" is a landmark like "near Niamey": the village the next
+    # sentence names as the target is the scene.
+    for lang, text in (
+        (
+            "en",
+            "Three civilians were killed on Thursday in an attack on a police post on the "
+            "outskirts of Niamey. The attackers targeted the post in the village of Torodi, "
+            "15 km from the capital.",
+        ),
+        (
+            "fr",
+            "Trois civils ont été tués jeudi dans une attaque contre un poste de police à la "
+            "périphérie de Niamey. Les assaillants ont visé le poste du village de Torodi, à "
+            "15 km de la capitale.",
+        ),
+    ):
+        found = analyzer.analyze(text, lang=lang)["incidents"]
+        assert [i["location"]["name"] for i in found] == ["Torodi"], lang
+
+
+def test_a_city_named_as_the_scene_is_not_refined_by_a_village_of_origin(
+    analyzer: Analyzer,
+) -> None:
+    # Guard: "in Niamey" is the scene; the attackers' village of origin does not replace it.
+    text = (
+        "Three civilians were killed on Thursday in an attack on a police post in Niamey. "
+        "The attackers came from the village of Torodi, 15 km from the capital."
+    )
+    found = analyzer.analyze(text, lang="en")["incidents"]
+    assert [i["location"]["name"] for i in found] == ["Niamey"]
