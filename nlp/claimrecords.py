@@ -126,6 +126,7 @@ def last_category(text: str, g: Grammar) -> str:
                 best = (m.start(), cat)
     if best is None:
         return "unknown"
+    # "soldiers of the UN mission": category_of reads the peacekeeper markers after it
     return category_of(text[best[0] :], g) if best[1] == "soldiers" else best[1]
 
 

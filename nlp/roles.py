@@ -260,8 +260,8 @@ def actor_roles(
         perps = armed(mine) + state(mine, agents_only=True)
         if not perps:
             # "Malian soldiers … 20 civilians dead": a state force named before civilian
-            # victims is their killer; before victims of no side ("an attack on a base
-            # used by the army, killing 17") it is as likely the target.
+            # victims is their killer; before victims of no side ("a camp of the army
+            # came under attack, killing 17") it is as likely the target.
             before_claim = [m for m in mine if m.start < first_claim]
             perps = state(before_claim, agents_only=side == "unknown")
         if not perps:
