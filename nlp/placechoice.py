@@ -308,9 +308,9 @@ def _scene_after(between: str) -> bool:
 _BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b")
 
 
-# "were buried on 8 October in Ouagadougou", "les obsèques … à Ouagadougou": where the
-# dead were buried, not where they died.
-_BURIAL_BEFORE = cue_pattern(r"\b(?:{buried_after}|{funeral_nouns})\b[^.;:]{0,50}$")
+# "were buried on 8 October in Ouagadougou", "ont été inhumés … à Ouagadougou": where the
+# dead were buried, not where they died (an attack on a funeral "in X" keeps X).
+_BURIAL_BEFORE = cue_pattern(r"\b{buried_after}\b[^.;:]{0,50}$")
 
 
 def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:

@@ -341,6 +341,10 @@ def test_a_scene_named_before_a_funeral_stays_the_scene(analyzer: Analyzer) -> N
     text = "Gunmen killed 27 soldiers in Ouagadougou on Friday. Their funerals were held on Sunday."
     found = analyzer.analyze(text, lang="en")["incidents"]
     assert [i["location"]["name"] for i in found] == ["Ouagadougou"]
+    # Guard: a funeral attacked "in Kobou" is the event itself, not a burial after it.
+    text = "Gunmen attacked a funeral in Kobou, in the Mopti region, killing 12 mourners."
+    found = analyzer.analyze(text, lang="en")["incidents"]
+    assert [i["location"]["name"] for i in found] == ["Kobou"]
 
 
 def test_a_distance_in_words_from_a_village_makes_it_the_nearest_place(
