@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import Any
 
 from nlp.claims import Claim
@@ -46,9 +45,8 @@ class Event:
         return sorted({c.sentence for c in self.claims})
 
 
-@lru_cache(maxsize=1)
-def _month_re() -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w]){month_pattern()}")
+# A month name as written ("in May and July"): a time longer than one day.
+_MONTH = re.compile(rf"(?<![\w]){month_pattern()}")
 
 
 def aggregate_flags(
@@ -71,7 +69,7 @@ def aggregate_flags(
         # "in two attacks in May and July": a month with no day spans more than one day.
         bare_month = any(
             not any(d.start <= lo + m.start() < d.end for d in days)
-            for m in _month_re().finditer(window)
+            for m in _MONTH.finditer(window)
         )
         one_day = (
             bool(days)
@@ -92,6 +90,7 @@ def aggregate_flags(
 
 
 def _toll(claim: Claim) -> int | None:
+    """The figure a toll is compared by: its minimum, else its maximum ("up to 70")."""
     return claim.min if claim.min is not None else claim.max
 
 
@@ -177,9 +176,9 @@ def another_figure(
     ]
     if not same or any(c.sentence == claim.sentence for c in same):
         return False
-    value = claim.min if claim.min is not None else claim.max
+    value = _toll(claim)
     for c in same:
-        other = c.min if c.min is not None else c.max
+        other = _toll(c)
         if value is None or other is None or abs(value - other) <= 0.25 * max(value, other):
             return False  # the same toll restated, or "400" and "more than 400"
     if event.aggregate:
@@ -262,7 +261,7 @@ def bodies_found(claim: Claim, norm: str) -> bool:
 
 def within_toll(event: Event, claim: Claim) -> bool:
     """The claim's figure is at most a toll the event already has for its side."""
-    value = claim.min if claim.min is not None else claim.max
+    value = _toll(claim)
     tolls = [
         c.max if c.max is not None else c.min
         for c in event.claims
