@@ -107,10 +107,10 @@ def assemble(
         when = _date_for(claim, dates)
         if burial(claim, norm):
             place, rank, when = None, 4, None  # the burial's place and day, not the event's
-        if prev is not None and prev.sentence != claim.sentence and not aggregate:
+        if place is None and prev is not None and prev.sentence != claim.sentence and not aggregate:
             # "On Sunday gunmen attacked Kobou. … 12 were killed": the scene and the
             # day written since the previous claim belong to this one.
-            for lead in _lead_ins(doc, prev, claim) if place is None else []:
+            for lead in _lead_ins(doc, prev, claim):
                 place, rank = lead_place(lead, places, norm, cues)
                 if place is not None:
                     break
