@@ -331,12 +331,16 @@ class Service:
     # -- lifecycle --------------------------------------------------------
     def run(self) -> int:
         """Block until a stop signal; returns the exit status (0 on a clean stop)."""
-        signal.signal(signal.SIGTERM, self._on_stop_signal)
-        signal.signal(signal.SIGINT, self._on_stop_signal)
-        signal.signal(signal.SIGHUP, self._on_hup)
+        wakeup_read, wakeup_write = os.pipe()
+        os.set_blocking(wakeup_write, False)
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, self._on_signal)
+        signal.set_wakeup_fd(wakeup_write, warn_on_full_buffer=False)
         # `kill -USR1 <pid>` prints every thread's stack to the log: for a stuck job.
         faulthandler.register(signal.SIGUSR1, all_threads=True)
-        threading.Thread(target=self._stopper, name="stopper", daemon=True).start()
+        threading.Thread(
+            target=self._signals, args=(wakeup_read,), name="signals", daemon=True
+        ).start()
         if not self._wait_for_lease():
             self._finished.set()
             self.db.close()
@@ -389,19 +393,23 @@ class Service:
         self._resume_interrupted()
         self.scheduler.resume()
 
-    # Signal handlers only set a plain attribute: a handler runs between two
-    # bytecodes of the main thread, which may hold the very locks that
-    # scheduler.shutdown() or Event.set() need (a deadlock seen in testing).
-    def _on_stop_signal(self, signum: int, frame: Any) -> None:
-        self._stop_signal = signum
+    # Signals are acted on by a thread of their own, told by the wakeup fd: the kernel
+    # hands a process signal to any thread, and when that is not the main thread the
+    # main thread's wait is not interrupted, so a Python handler would only run at the
+    # scheduler's next due job (a stop delayed by up to an hour, seen in CI). A handler
+    # also runs between two bytecodes of the main thread, which may hold the very
+    # locks that scheduler.shutdown() needs (a deadlock seen in testing).
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        """Installed so the signals do not kill the process; :meth:`_signals` acts on them."""
 
-    def _on_hup(self, signum: int, frame: Any) -> None:
-        self._reload_signal = True
-
-    def _stopper(self) -> None:
-        """Turns a stop signal into a scheduler shutdown, from a thread of its own."""
+    def _signals(self, wakeup_fd: int) -> None:
+        """Reads each signal's number from the wakeup fd; a stop signal shuts down."""
         while self._stop_signal is None:
-            time.sleep(0.1)
+            for signum in os.read(wakeup_fd, 16):
+                if signum == signal.SIGHUP:
+                    self._reload_signal = True
+                elif signum in (signal.SIGTERM, signal.SIGINT):
+                    self._stop_signal = signum
         grace = self.settings.stop_grace
         log.warning("signal %d: no new jobs; running jobs get %d s", self._stop_signal, grace)
         self.stop_requested.set()

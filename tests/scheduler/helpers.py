@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import os
 import signal
@@ -133,3 +134,30 @@ def pid_alive(pid: int) -> bool:
 
 def utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def signal_other_thread(pid: int, sig: int) -> int:
+    """Send ``sig`` to a thread of ``pid`` other than its main thread; returns its id.
+
+    The kernel hands a process signal to whichever thread does not block it: this is
+    the case a process must handle without the main thread's help.
+    """
+    others = sorted(int(t.name) for t in Path(f"/proc/{pid}/task").iterdir() if t.name != str(pid))
+    assert others, f"process {pid} runs no thread besides its main one"
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(SYS_TGKILL, pid, others[0], sig) != 0:
+        raise OSError(ctypes.get_errno(), f"tgkill {pid} {others[0]} {sig}")
+    return others[0]
+
+
+SYS_TGKILL = 234  # x86_64 (the machines these tests run on)
+
+
+def job_ids(url: str) -> set[str]:
+    """The ids of the scheduler's stored jobs."""
+    database = Database.open(url, migrate=False)
+    try:
+        with database.engine.connect() as conn:
+            return set(conn.scalars(text("SELECT id FROM apscheduler_jobs")))
+    finally:
+        database.close()

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from storage import Database
 from storage.models import Article, JobRun
@@ -21,10 +21,12 @@ from tests.scheduler.demo_site import serve_demo
 from tests.scheduler.helpers import (
     REPO,
     children_of,
+    job_ids,
     make_env,
     pid_alive,
     runs,
     scalar,
+    signal_other_thread,
     start_scheduler,
     stop,
     write_sources,
@@ -257,14 +259,6 @@ def test_sources_file_change_and_sighup_reload_the_schedule(tmp_path: Path) -> N
     env = make_env(tmp_path / "data", sources)
     proc = start_scheduler(env, tmp_path / "scheduler.log")
 
-    def job_ids() -> set[str]:
-        database = Database.open(url, migrate=False)
-        try:
-            with database.engine.connect() as conn:
-                return set(conn.scalars(text("SELECT id FROM apscheduler_jobs")))
-        finally:
-            database.close()
-
     def lease_expiry() -> str:
         return str(scalar(url, "SELECT expires_at FROM locks WHERE name = 'scheduler'"))
 
@@ -273,13 +267,13 @@ def test_sources_file_change_and_sighup_reload_the_schedule(tmp_path: Path) -> N
         return now if now != before else None
 
     try:
-        wait_until(lambda: "health" in job_ids(), 30, "the schedule")
-        assert not any(j.startswith("crawl") for j in job_ids())
+        wait_until(lambda: "health" in job_ids(url), 30, "the schedule")
+        assert not any(j.startswith("crawl") for j in job_ids(url))
         # An edit of the file is picked up on its own.
         sources.write_text(
             "sources:\n  - {key: un_feed, kind: feed, url: 'http://127.0.0.1:9/f', group: un}\n"
         )
-        wait_until(lambda: "crawl:un" in job_ids(), 20, "the new group's crawl job")
+        wait_until(lambda: "crawl:un" in job_ids(url), 20, "the new group's crawl job")
         # SIGHUP reloads even when the file's time stamp did not move.
         stamp = sources.stat().st_mtime_ns
         sources.write_text("sources:\n  - {key: plain, kind: feed, url: 'http://127.0.0.1:9/g'}\n")
@@ -289,11 +283,36 @@ def test_sources_file_change_and_sighup_reload_the_schedule(tmp_path: Path) -> N
         # renewals after the edit mean it has looked at least once since.
         first = wait_until(lambda: renewed_since(at_edit), 20, "a lease renewal after the edit")
         wait_until(lambda: renewed_since(first), 20, "a second lease renewal")
-        assert "crawl:un" in job_ids(), "no reload without a change or a signal"
+        assert "crawl:un" in job_ids(url), "no reload without a change or a signal"
         proc.send_signal(signal.SIGHUP)
-        wait_until(lambda: "crawl" in job_ids() and "crawl:un" not in job_ids(), 20, "the reload")
+        wait_until(
+            lambda: "crawl" in job_ids(url) and "crawl:un" not in job_ids(url), 20, "the reload"
+        )
     finally:
         assert stop(proc) == 0
+
+
+def test_signals_sent_to_any_thread_reload_and_stop_the_scheduler(tmp_path: Path) -> None:
+    """SIGHUP and SIGTERM handed to a thread other than the main one (the kernel's
+    choice for a process signal) reload and stop at once, not at the next due job."""
+    url = _sqlite(tmp_path)
+    sources = write_sources(tmp_path / "sources.yaml", {})
+    env = make_env(tmp_path / "data", sources)
+    proc = start_scheduler(env, tmp_path / "scheduler.log")
+    try:
+        wait_until(lambda: "health" in job_ids(url), 30, "the schedule")
+        wait_until(lambda: runs(url, "health"), 20, "the first health run")
+        # The next due job is an hour away: only the signal can wake the scheduler.
+        stamp = sources.stat().st_mtime_ns
+        sources.write_text("sources:\n  - {key: plain, kind: feed, url: 'http://127.0.0.1:9/g'}\n")
+        os.utime(sources, ns=(stamp, stamp))
+        signal_other_thread(proc.pid, signal.SIGHUP)
+        wait_until(lambda: "crawl" in job_ids(url), 20, "the reload")
+        wait_until(lambda: [r for r in runs(url, "crawl") if r.finished_at], 60, "the crawl")
+        signal_other_thread(proc.pid, signal.SIGTERM)
+        assert proc.wait(20) == 0
+    finally:
+        stop(proc)
 
 
 @pytest.mark.slow
