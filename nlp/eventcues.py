@@ -46,9 +46,11 @@ def load_cues(lang: str) -> EventCues:
     lang = lang if lang in ("en", "fr") else "en"
     spec = json.loads((DATA / lang / "claims_events.json").read_text(encoding="utf-8"))
 
-    def words(key: str, anchor: str) -> re.Pattern[str]:
-        alt = "|".join(re.escape(fold(w)) for w in sorted(spec[key], key=len, reverse=True))
-        return re.compile(anchor.format(alt))
+    def words(key: str, anchor: str, adverb_in_spaces: bool = False) -> re.Pattern[str]:
+        alts = [re.escape(fold(w)) for w in sorted(spec[key], key=len, reverse=True)]
+        if adverb_in_spaces:
+            alts = [a.replace(r"\ ", r"\s+(?:\w+(?:ment|ly)\s+)?") for a in alts]
+        return re.compile(anchor.format("|".join(alts)))
 
     def articles(name: str) -> str:
         """The articles of ``assemble_cues.json`` list ``name``, as in :func:`cue_pattern`."""
@@ -61,6 +63,10 @@ def load_cues(lang: str) -> EventCues:
         whitespace=True,
     )
     agent_articles = articles("agent_before_articles")
+    # "in an attack": a verb of agent_after after an article is a noun.
+    not_a_noun = "".join(
+        rf"(?<!\b{re.escape(fold(w))} )" for w in assembly_cue_words()["verb_not_after"]
+    )
     return EventCues(
         aggregate=re.compile("|".join(spec["aggregate"])),
         aggregate_unless_one_day=re.compile("|".join(spec["aggregate_unless_one_day"])),
@@ -71,7 +77,13 @@ def load_cues(lang: str) -> EventCues:
             "location_exclude_before", rf"(?:{{}})\s*{exclude_articles}?(?:{settlement}\s+)?$"
         ),
         agent_before=words("agent_before", rf"(?<![\w])(?:{{}})\s+{agent_articles}?$"),
-        agent_after=words("agent_after", r"^\s*(?:\w+\s+){{0,2}}?(?:{})(?![\w])"),
+        # An adverb may split a compound verb ("ont illégalement tué", "have reportedly
+        # killed"): each space of a phrase admits one word in -ment or -ly.
+        agent_after=words(
+            "agent_after",
+            r"^\s*(?:\w+\s+){{0,2}}?" + not_a_noun + r"(?:{})(?![\w])",
+            adverb_in_spaces=True,
+        ),
         attack_event=words("attack_event", r"(?<![\w])(?:{})(?![\w])"),
     )
 

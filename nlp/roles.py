@@ -17,7 +17,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from nlp.actorlexicon import load_actor_lexicon
+from nlp.actorlexicon import Actor, load_actor_lexicon
 from nlp.claims import Claim
 from nlp.docview import actor_spans, folded, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
@@ -85,6 +85,15 @@ _AND_JOIN = cue_pattern(
 )
 
 _AND_ONLY = cue_pattern(r"\b{and_join}\b")
+# A descriptor heading a named group's phrase is that group: "fighters of the Wagner
+# Group", "les combattants étrangers du groupe Wagner" (descriptor, a word, "of", name)
+# and "Wagner Group foreign fighters", "suspected JNIM militants" (name, a word,
+# descriptor). The word between may not join two actors ("troops or fighters").
+_MODIFIER = r"(?:(?!{not_a_modifier}\b)[\w'-]+\s+)?"
+_DESCRIPTOR_OF_NAME = cue_pattern(
+    rf"\s+{_MODIFIER}{{member_of}}(?:(?<=')|\s+{{member_of_articles}}?)"
+)
+_NAME_DESCRIPTOR = cue_pattern(rf"\s+{_MODIFIER}")
 
 
 @dataclass
@@ -111,14 +120,11 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
     norm = folded(doc)
     claim_spans = sorted((c.number_start or c.start, c.end) for c in (doc._.claims or []))
     out: list[_ActorMention] = []
-    for span in actor_spans(doc):
-        actor = span._.actor
-        if actor.type == "civilians":
-            continue
-        before = norm[max(0, span.start_char - 30) : span.start_char]
-        after = norm[span.end_char : span.end_char + 40]
-        i = bisect.bisect_right(claim_spans, (span.start_char, 1 << 62)) - 1
-        in_victims = (i >= 0 and claim_spans[i][0] <= span.start_char < claim_spans[i][1]) or bool(
+    for actor, start, end, name_start in _named_groups(doc, norm):
+        before = norm[max(0, start - 30) : start]
+        after = norm[end : end + 40]
+        i = bisect.bisect_right(claim_spans, (start, 1 << 62)) - 1
+        in_victims = (i >= 0 and claim_spans[i][0] <= start < claim_spans[i][1]) or bool(
             _LOSS_AFTER.match(after)
         )
         passive = bool(_PASSIVE_AFTER.match(after))
@@ -126,7 +132,10 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             not passive and bool(cues.agent_after.match(after))
         )
         prev = out[-1] if out else None
-        joined = prev is not None and bool(_AND_JOIN.fullmatch(norm[prev.end : span.start_char]))
+        between = norm[prev.end : start] if prev is not None else ""
+        # After the first actor's verb come its victims ("militants killed 30 civilians,
+        # soldiers and militiamen"), not a second agent.
+        joined = bool(_AND_JOIN.fullmatch(between)) and not cues.agent_after.match(between)
         if joined and prev is not None and prev.agent:
             agent = True  # "carried out by the army and Russian mercenaries"
         elif (
@@ -134,18 +143,16 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             and prev is not None
             and agent
             and not (prev.in_victims or prev.setting or prev.claimant)
-            and _AND_ONLY.search(norm, prev.end, span.start_char)
+            and _AND_ONLY.search(norm, prev.end, start)
         ):
             # "the Malian army and the Wagner Group have killed": both are the subject.
             prev.agent = True
-        speaker = bool(
-            _SPEAKER_OF_BEFORE.search(norm[max(0, span.start_char - 110) : span.start_char])
-        )
+        speaker = bool(_SPEAKER_OF_BEFORE.search(norm[max(0, start - 110) : start]))
         out.append(
             _ActorMention(
                 canonical=actor.canonical,
                 type=actor.type,
-                start=span.start_char,
+                start=start,
                 in_victims=in_victims,
                 claimant=bool(
                     _SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after) or speaker
@@ -153,16 +160,39 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 agent=agent,
                 opponent=bool(_OPPONENT_BEFORE.search(before)),
                 claimed=bool(
-                    _CLAIMED_BEFORE.search(norm, max(0, span.start_char - 60), span.start_char)
+                    # "des terroristes membres du JNIM": the name's own cue counts
+                    _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start)
                     or _CLAIMED_AFTER.match(after)
                 ),
-                end=span.end_char,
+                end=end,
                 setting=not agent
                 and bool(_SETTING_AFTER.match(after) or _SETTING_BEFORE.search(before)),
                 speaker=speaker,
             )
         )
     doc.user_data[key] = out
+    return out
+
+
+def _named_groups(doc: Doc, norm: str) -> list[tuple[Actor, int, int, int]]:
+    """The doc's armed actors as ``(actor, start, end, start of the name)``, a descriptor
+    heading a named group's phrase joined to it (see ``_DESCRIPTOR_OF_NAME``)."""
+    out: list[tuple[Actor, int, int, int]] = []
+    for span in actor_spans(doc):
+        actor: Actor = span._.actor
+        if actor.type == "civilians":
+            continue
+        if out:
+            last, start, end, name_start = out[-1]
+            between = norm[end : span.start_char]
+            last_vague, vague = last.canonical in _GENERIC_RANK, actor.canonical in _GENERIC_RANK
+            if last_vague and not vague and _DESCRIPTOR_OF_NAME.fullmatch(between):
+                out[-1] = (actor, start, span.end_char, span.start_char)
+                continue
+            if vague and not last_vague and _NAME_DESCRIPTOR.fullmatch(between):
+                out[-1] = (last, start, span.end_char, name_start)
+                continue
+        out.append((actor, span.start_char, span.end_char, span.start_char))
     return out
 
 

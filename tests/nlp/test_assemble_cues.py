@@ -227,6 +227,29 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         )
         for lang in ("en", "fr")
     },
+    **{
+        f"agent_after_{lang}": (
+            r"^\s*(?:\w+\s+){0,2}?(?<!\ba )(?<!\ban )(?<!\bthe )(?<!\bthis )(?<!\bthat )"
+            r"(?<!\banother )(?<!\bun )(?<!\bune )(?<!\ble )(?<!\bla )(?<!\bles )(?<!\bcette )"
+            r"(?<!\bcet )(?:"
+            + _event_words(lang, "agent_after").replace(r"\ ", r"\s+(?:\w+(?:ment|ly)\s+)?")
+            + r")(?![\w])",
+            load_cues(lang).agent_after,
+            ("verb_not_after",),
+        )
+        for lang in ("en", "fr")
+    },
+    "descriptor_of_name": (
+        r"\s+(?:(?!(?:nor|and|or|et|ou|ni)\b)[\w'-]+\s+)?(?:from|des|of|du|de|d')"
+        r"(?:(?<=')|\s+(?:the\s+|la\s+|l')?)",
+        roles._DESCRIPTOR_OF_NAME,
+        ("member_of", "member_of_articles", "not_a_modifier"),
+    ),
+    "name_descriptor": (
+        r"\s+(?:(?!(?:nor|and|or|et|ou|ni)\b)[\w'-]+\s+)?",
+        roles._NAME_DESCRIPTOR,
+        ("not_a_modifier",),
+    ),
     "village_before": (
         r"\b(?:village|hamlet|locality|settlement|villages|localite|hameau|hameau\s+de\s+culture|"
         r"campement)\s+(?:of|de|d')\s*$",
@@ -370,6 +393,10 @@ REFERENCE_WORDS = {
     "location_exclude_settlement": r"town of|city of|village of|ville de|ville voisine de"
     r"|localite de|localite voisine de|village de",
     "agent_before_articles": r"the |les |des |la |le |l'",
+    "member_of": r"of|from|du|de|des|d'",
+    "member_of_articles": r"the |la |l'",
+    "not_a_modifier": r"and|or|nor|et|ou|ni",
+    "verb_not_after": r"a|an|the|this|that|another|un|une|le|la|les|cette|cet",
 }
 
 

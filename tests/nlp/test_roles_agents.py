@@ -1,0 +1,101 @@
+"""Who acted: the subject of the killing, however its phrase is built. Sentences written
+for the rules.
+
+A descriptor ("fighters", "combattants") that heads a named group's phrase is that group;
+an adverb inside a French compound verb does not hide the verb; the victims listed after
+the verb are not a second subject; "an attack" after an actor is a noun, not its verb.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nlp.analyze import Analyzer
+from nlp.eventcues import load_cues
+from nlp.textnorm import fold_keep_length as fold
+
+FAMA = "Malian Armed Forces (FAMa)"
+WAGNER = "Wagner Group"
+
+
+def incidents(analyzer: Analyzer, text: str, lang: str) -> list[dict[str, Any]]:
+    result = analyzer.analyze(text, lang=lang)
+    return [i for i in result["incidents"] if not i["aggregate"]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # name, a word, descriptor: "Wagner Group foreign fighters" is Wagner.
+        ("en", "Wagner Group foreign fighters and Malian soldiers killed 18 herders near "
+         "Diafarabé on Tuesday."),
+        # descriptor, a word, "du", name: "combattants étrangers du groupe Wagner".
+        ("fr", "Des soldats maliens et des combattants étrangers du groupe Wagner ont "
+         "sommairement exécuté 15 villageois à Nampala lundi."),
+    ],
+)  # fmt: skip
+def test_a_descriptor_heading_a_named_groups_phrase_is_that_group(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert sorted(incident["perpetrators"]) == [FAMA, WAGNER]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Malian troops and Wagner Group fighters executed at least 15 villagers in "
+         "Nampala on Monday."),
+        ("fr", "L'armée malienne et les paramilitaires du groupe Wagner ont délibérément tué "
+         "au moins 20 civils à Diafarabé."),
+        # "membres du JNIM" still names the attackers' group after the descriptor.
+        ("fr", "Des hommes armés, probablement des terroristes membres du JNIM, ont tué huit "
+         "civils à Sollé dimanche."),
+        ("en", "Fighters of the Islamic State in the Greater Sahara killed 11 civilians in "
+         "Inatès on Friday."),
+    ],
+)  # fmt: skip
+def test_guard_named_subjects_keep_their_names(analyzer: Analyzer, lang: str, text: str) -> None:
+    # Guard: phrases the lexicon or the claimed-by cue already read.
+    [incident] = incidents(analyzer, text, lang)
+    expected = {
+        "Nampala": [FAMA, WAGNER],
+        "Diafarabé": [FAMA, WAGNER],
+        "Sollé": ["JNIM"],
+        "Inatès": ["Islamic State Sahel (ISSP/ISGS)"],
+    }[incident["location"]["name"]]
+    assert sorted(incident["perpetrators"]) == expected
+
+
+def test_victims_listed_after_the_verb_are_not_a_second_subject(analyzer: Analyzer) -> None:
+    # "Gunmen killed nine traders, two soldiers and a militiaman": the soldiers and the
+    # militiaman are killed, not killers beside the gunmen.
+    text = (
+        "Gunmen killed nine traders, two soldiers and a militiaman in an attack on the "
+        "market of Tin-Akoff."
+    )
+    found = incidents(analyzer, text, "en")
+    civilians = [i for i in found if i["victims"] == ["civilians"]]
+    assert [i["killed"] for i in civilians] == [{"min": 9, "max": 9}]
+    assert civilians[0]["perpetrators"] == ["unidentified gunmen"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "after", "verb"),
+    [
+        ("en", " in an attack near Djibo", False),
+        ("en", " during the raid on Kouni", False),
+        ("en", " attacked a patrol", True),
+        ("en", " reportedly raided the village", True),
+        ("en", " have reportedly killed 12", True),
+        ("fr", " ont illégalement tué 12 civils", True),
+        ("fr", " ont tué 12 civils", True),
+        ("fr", " ont sommairement exécuté 15 villageois", True),
+    ],
+)
+def test_an_agent_verb_after_an_article_is_a_noun_and_an_adverb_does_not_hide_it(
+    lang: str, after: str, verb: bool
+) -> None:
+    assert bool(load_cues(lang).agent_after.match(fold(after))) is verb
