@@ -39,6 +39,9 @@ class Actor:
     canonical: str
     type: str
     confidence: float
+    # An unqualified army ("government troops", "les soldats"): the army of the text's
+    # main country, which the incident's own country may overrule (nlp/roles.py).
+    by_context: bool = False
 
 
 @dataclass(frozen=True)

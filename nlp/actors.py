@@ -185,6 +185,7 @@ class ActorsComponent:
         # A generic army mention: the national army of the country it is written with.
         iso = self._adjacent_country(doc, ctx, start, end)
         confidence = entry.confidence
+        by_context = iso is None
         if iso is None:
             # Unqualified "soldiers": the army of the one focus country, or of
             # the focus country the text is most about. Never a foreign force:
@@ -207,7 +208,7 @@ class ActorsComponent:
             if not sahel_doc:
                 return None
             confidence = min(confidence, 0.5)
-        return Actor(army.canonical, army.type, round(confidence, 2))
+        return Actor(army.canonical, army.type, round(confidence, 2), by_context=by_context)
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = self._context(doc)

@@ -109,6 +109,7 @@ class _ActorMention:
     end: int = 0
     setting: bool = False  # "jihadist attacks", "where extremists operate": background
     speaker: bool = False  # "said a member of the VDP": the speaker's affiliation
+    by_context: bool = False  # "government troops": the army of the text's main country
 
 
 def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
@@ -168,6 +169,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 setting=not agent
                 and bool(_SETTING_AFTER.match(after) or _SETTING_BEFORE.search(before)),
                 speaker=speaker,
+                by_context=actor.by_context,
             )
         )
     doc.user_data[key] = out
@@ -226,6 +228,8 @@ def actor_roles(
         if 0 <= j < len(sents)
     ]
     first_claim = min(c.start for c in group)
+    # The national army is a line of nlp/data/actors.jsonl ("army": true, its country).
+    national = load_actor_lexicon().national_army(country)
 
     def armed(
         ms: list[_ActorMention], allow_claimant: bool = False, allies: bool = True
@@ -250,8 +254,10 @@ def actor_roles(
     def state(
         ms: list[_ActorMention], agents_only: bool, allow_claimant: bool = False
     ) -> list[str]:
+        # "Government troops" of a text about several countries: the army of the
+        # incident's country, not of the country the text is most about.
         return [
-            m.canonical
+            national if m.by_context and national else m.canonical
             for m in ms
             if m.type in STATE_TYPES
             and not m.in_victims
@@ -268,8 +274,6 @@ def actor_roles(
         if 0 <= j < len(sents)
     ]
     in_paragraph = _mentions(doc, norm, paragraph, cues)
-    # The national army is a line of nlp/data/actors.jsonl ("army": true, its country).
-    national = load_actor_lexicon().national_army(country)
     army = [national] if national else []
     strike = any(_AIR_STRIKE.search(norm, a, b) for a, b in own)
     if strike and side in ("civilians", "unknown"):

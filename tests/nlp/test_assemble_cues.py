@@ -86,8 +86,9 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
     ),
     "air_strike": (
         r"\b(?:air ?strikes?|airstrikes?|drone strikes?|the strikes?|(?:aerial|air) (?:bombing|"
-        r"bombardment|raid)s?|bombing|bombardments?|aircraft|drones?|helicopters?|frappes?|"
-        r"bombardements?|aeronefs?|raids? aeriens?|helicopteres?)\b",
+        r"bombardment|raid)s?|bombing|bombardments?|aircraft|drones?|helicopters?|"
+        r"(?:la|une|cette) frappe|(?:les|des|ces) frappes|bombardements?|aeronefs?|"
+        r"raids? aeriens?|helicopteres?)\b",
         roles._AIR_STRIKE,
         ("air_strike",),
     ),
@@ -330,7 +331,8 @@ REFERENCE_WORDS = {
     r"|district",
     "air_strike": r"air ?strikes?|airstrikes?|drone strikes?|the strikes?"
     r"|(?:aerial|air) (?:bombing|bombardment|raid)s?|bombing|bombardments?|aircraft|drones?"
-    r"|helicopters?|frappes?|bombardements?|aeronefs?|raids? aeriens?|helicopteres?",
+    r"|helicopters?|(?:la|une|cette) frappe|(?:les|des|ces) frappes|bombardements?|aeronefs?"
+    r"|raids? aeriens?|helicopteres?",
     "claimant_after": r"said|says|told|announced|reported|stated|claimed|confirmed|added"
     r"|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|a precise|affirme"
     r"|rapporte|a confirme|ont confirme|fait etat|a communique|a rapporte|ont rapporte|deplore"

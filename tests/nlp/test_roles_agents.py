@@ -99,3 +99,47 @@ def test_an_agent_verb_after_an_article_is_a_noun_and_an_adverb_does_not_hide_it
     lang: str, after: str, verb: bool
 ) -> None:
     assert bool(load_cues(lang).agent_after.match(fold(after))) is verb
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Jihadists killed 12 soldiers near Boni in central Mali on Monday, the Malian "
+         "army said. A day earlier, a bomb hit a bus near Douentza in Mali, killing five "
+         "passengers. In neighbouring Burkina Faso, government troops killed 20 militants "
+         "near Djibo on Tuesday."),
+        ("fr", "Des jihadistes ont tué 12 soldats près de Boni, dans le centre du Mali, lundi, "
+         "selon l'armée malienne. La veille, une mine a frappé un car près de Douentza, au "
+         "Mali, tuant cinq passagers. Au Burkina Faso voisin, les soldats ont tué 20 "
+         "terroristes près de Djibo mardi."),
+    ],
+)  # fmt: skip
+def test_unqualified_soldiers_are_the_army_of_the_incidents_country(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The text is mostly about Mali; the soldiers who killed militants near Djibo are
+    # Burkina Faso's, the country of their incident.
+    found = incidents(analyzer, text, lang)
+    [djibo] = [i for i in found if i["location"]["name"] == "Djibo"]
+    assert djibo["perpetrators"] == ["Burkinabe Armed Forces"]
+
+
+def test_a_french_verb_struck_is_not_an_air_strike(analyzer: Analyzer) -> None:
+    # "a frappé" (struck) folds to the noun "frappe": only "la/une/des frappe(s)" is
+    # a strike from the air, whose perpetrator would be a state force.
+    text = (
+        "Jeudi, des hommes armés ont attaqué une position de l'armée près de Tessit. "
+        "Le lendemain, une mine a frappé un car près de Tessit, tuant sept passagers."
+    )
+    found = incidents(analyzer, text, "fr")
+    [bus] = [i for i in found if i["killed"] == {"min": 7, "max": 7}]
+    assert bus["perpetrators"] == ["unidentified gunmen"]
+
+
+def test_guard_a_french_strike_noun_is_still_an_air_strike(analyzer: Analyzer) -> None:
+    text = (
+        "Des jihadistes circulaient près de Tessit. Une frappe de drone a tué neuf civils "
+        "lors d'un mariage à Tessit samedi."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)"]
