@@ -261,6 +261,9 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
                     and not _names_a_force(prev.victims_text)
                     and not _names_a_force(claim.victims_text)
                 )
+                # "two Turkish engineers and three Malian drivers were kidnapped": people
+                # of no known side, the subjects (or objects) of one verb
+                or (prev.side == "unknown" and (prev.end == claim.end or prev.start == claim.start))
                 # "an officer and a soldier", "a nurse and two other people": one of
                 # them is a single person, so the other figure counts other people
                 or prev.min == prev.max == 1

@@ -336,3 +336,23 @@ def test_a_singular_victim_named_with_of_the_before_its_verb(blank_en: Language)
     assert [(c.kind, c.min, c.victim_category) for c in found] == [("killed", 1, "civilians")]
     found = claims(blank_en, "The mayor of the commune was abducted on Monday.")
     assert [(c.kind, c.min) for c in found] == [("abducted", 1)]
+
+
+def test_people_of_no_side_named_with_one_verb_are_one_toll(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # Two groups of people of no known side, subjects (or objects) of one verb: one
+    # toll of five, as "douze soldats et quatre supplétifs" is one toll of a side.
+    for pipe, text in (
+        (blank_en, "Two Turkish engineers and three Malian drivers were kidnapped near Kati."),
+        (blank_en, "Gunmen kidnapped two Turkish engineers and three Malian drivers near Kati."),
+        (blank_fr, "Deux ingénieurs turcs et trois chauffeurs maliens ont été enlevés à Kati."),
+    ):
+        assert [(c.kind, c.min, c.max) for c in claims(pipe, text)] == [("abducted", 5, 5)], text
+
+
+def test_guard_figures_of_no_side_with_verbs_of_their_own_stay_apart(
+    blank_en: Language,
+) -> None:
+    text = "Two drivers were kidnapped near Kati and three traders were killed in Kolokani."
+    assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("abducted", 2), ("killed", 3)]
