@@ -62,6 +62,7 @@ from nlp.eventrules import (
     without_totals_split_by_village,
 )
 from nlp.placechoice import (
+    bracketed_toll_place,
     caption_ends,
     countries_in,
     in_caption,
@@ -105,6 +106,11 @@ def assemble(
         place, rank = place_for(claim, places, norm, cues, aggregate)
         scenes[id(claim)] = (place, rank)
         when = _date_for(claim, dates)
+        aside = bracketed_toll_place(claim, places, norm)
+        if aside is not None:
+            # "Three months after Ogossagou (160 killed), …": that place's earlier event,
+            # its day not written here; no other figure joins it.
+            place, rank, when = aside, place_rank(aside), None
         if burial(claim, norm):
             place, rank, when = None, 4, None  # the burial's place and day, not the event's
         if place is None and prev is not None and prev.sentence != claim.sentence and not aggregate:
@@ -129,9 +135,9 @@ def assemble(
             )
         found = bodies_found(claim, norm)
         target = None
-        if not new_cue or found:
+        if aside is None and (not new_cue or found):
             for event in reversed(events):
-                if not compatible(event, claim, aggregate, place, rank, when):
+                if event.aside or not compatible(event, claim, aggregate, place, rank, when):
                     continue
                 if found and within_toll(event, claim):
                     target = event
@@ -143,7 +149,7 @@ def assemble(
             prev = claim
             continue  # a count of the bodies found: part of the toll, not another figure
         if target is None:
-            target = Event(aggregate, place, rank, when)
+            target = Event(aggregate, place, rank, when, aside=aside is not None)
             target.multi_country = countries_in(claim.sentence, places) > 1
             events.append(target)
         else:
@@ -165,7 +171,7 @@ def assemble(
             # A country alone names no scene for a single event; it still gives the country.
             event.country = event.place.country
             event.place = None
-        if event.date is None and not event.aggregate:
+        if event.date is None and not event.aggregate and not event.aside:
             event.date = _neighbour_date(event, dates, first=idx == 0)
         fallback = None if event.multi_country else country
         for group in _side_groups(event.claims):

@@ -39,6 +39,7 @@ class Event:
     claims: list[Claim] = field(default_factory=list)
     country: str | None = None  # when only a country is written
     multi_country: bool = False  # "in Mali, Burkina Faso and Niger": no single country
+    aside: bool = False  # "after Ogossagou (160 killed)": a recalled toll no figure joins
 
     @property
     def sentences(self) -> list[tuple[int, int]]:

@@ -200,11 +200,12 @@ def _dateline(span: Span, norm: str) -> bool:
 
 
 def usable_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
-    """A resolved place that is neither a reference point nor a dateline."""
+    """A resolved place that is neither a reference point, a dateline nor the place of a
+    toll in brackets ("after Ogossagou (160 killed)": that place's own, earlier event)."""
     place = span._.place
     if place is None or _excluded_place(span, norm, cues, aggregate):
         return False
-    return not _dateline(span, norm)
+    return not _dateline(span, norm) and not _BRACKETED_TOLL_AFTER.match(norm, span.end_char)
 
 
 def place_for(
@@ -261,6 +262,24 @@ def place_for(
     if best[0][0] == 0.25:
         return span._.place, 0.5  # a commune: finer than a region, refined by its village
     return span._.place, rank
+
+
+# A bracket opened right after a place name, up to two words before the figure:
+# "après Ogossagou (plus de 160 tués)", "Solhan (at least 132 dead)".
+_BRACKETED_TOLL = re.compile(r"\s*\(\s*(?:[\w'-]+\s+){0,2}")
+
+
+_BRACKETED_TOLL_AFTER = re.compile(r"\s*\(\s*(?:[\w'-]+\s+){0,2}\d")
+
+
+def bracketed_toll_place(claim: Claim, places: list[Span], norm: str) -> Any | None:
+    """The place a toll in brackets follows ("three months after Ogossagou (160
+    killed)"): an aside recalling that place's event, or None."""
+    a = claim.number_start if claim.number_start is not None else claim.start
+    for span in places:
+        if span._.place is not None and _BRACKETED_TOLL.fullmatch(norm, span.end_char, a):
+            return span._.place
+    return None
 
 
 # "11 km south of", "à une quinzaine de km au nord de", "north of": a direction from a

@@ -409,3 +409,29 @@ def test_a_city_named_as_the_scene_is_not_refined_by_a_village_of_origin(
     )
     found = analyzer.analyze(text, lang="en")["incidents"]
     assert [i["location"]["name"] for i in found] == ["Niamey"]
+
+
+def test_a_toll_in_brackets_after_a_place_is_that_places_own_event(analyzer: Analyzer) -> None:
+    # "Five months after Ogossagou (132 killed)": an aside recalling that place's
+    # event. Its toll stays there, undated; the village attacked now keeps its own.
+    text = (
+        "Cinq mois après Ogossagou (132 tués), le village de Bodio a de nouveau été "
+        "attaqué dimanche. Au moins 12 villageois ont été tués."
+    )
+    result = analyzer.analyze(text, lang="fr", published=date(2024, 5, 10))
+    found = [
+        (i["location"]["name"], i["killed"]["min"], i["event_date"]) for i in result["incidents"]
+    ]
+    assert found == [("Ogossagou", 132, None), ("Bodio", 12, "2024-05-05")]
+    text = (
+        "Three months after the massacre in Solhan (at least 132 dead), gunmen attacked "
+        "the village of Seytenga on Sunday, killing 40 people."
+    )
+    assert places(analyzer, text) == ["Solhan", "Seytenga"]
+
+
+def test_guard_a_bracket_without_a_toll_after_a_place_keeps_the_scene(
+    analyzer: Analyzer,
+) -> None:
+    text = "Gunmen attacked the village of Seytenga (Seno province) on Sunday, killing 40 people."
+    assert places(analyzer, text) == ["Seytenga"]
