@@ -356,3 +356,27 @@ def test_guard_figures_of_no_side_with_verbs_of_their_own_stay_apart(
 ) -> None:
     text = "Two drivers were kidnapped near Kati and three traders were killed in Kolokani."
     assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("abducted", 2), ("killed", 3)]
+
+
+def test_an_infinitive_or_a_noun_of_killing_before_the_figure(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "a permis de neutraliser douze terroristes", "the neutralisation of 40 terrorists":
+    # army communiqués count the dead with an infinitive or a noun before the figure.
+    for pipe, text, span in (
+        (blank_fr, "L'opération a permis de neutraliser douze terroristes près de Djibo.",
+         "neutraliser douze terroristes"),
+        (blank_fr, "Les volontaires ont réussi à abattre neuf terroristes près de Djibo.",
+         "abattre neuf terroristes"),
+        (blank_fr, "L'armée a pu éliminer onze terroristes près de Djibo.",
+         "éliminer onze terroristes"),
+        (blank_fr, "L'armée a annoncé la neutralisation de 40 terroristes près de Djibo.",
+         "neutralisation de 40 terroristes"),
+        (blank_en, "The army announced the neutralisation of 40 terrorists near Djibo.",
+         "neutralisation of 40 terrorists"),
+        (blank_en, "The operation allowed troops to neutralize twelve terrorists near Djibo.",
+         "neutralize twelve terrorists"),
+    ):  # fmt: skip
+        [claim] = claims(pipe, text)
+        assert (claim.kind, claim.victim_category) == ("killed", "militants"), text
+        assert text[claim.start : claim.end] == span
