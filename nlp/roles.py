@@ -64,6 +64,9 @@ _SPEAKER_OF_BEFORE = cue_pattern(
 )
 
 
+# "a camp used by the army", "escorté par les soldats", "confirmed by the army": "by"
+# after a participle of holding or reporting names no attacker.
+_HOLDER_BY = cue_pattern(r"\b{holder_verbs}\s+{holder_by}\s+{agent_before_articles}?$")
 # "the VDP has suffered 200 fatalities", "l'armée a perdu douze hommes": the side that
 # lost people, not an attacker.
 _LOSS_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{loss_after}\b")
@@ -129,9 +132,8 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             _LOSS_AFTER.match(after)
         )
         passive = bool(_PASSIVE_AFTER.match(after))
-        agent = bool(cues.agent_before.search(before)) or (
-            not passive and bool(cues.agent_after.match(after))
-        )
+        by_agent = bool(cues.agent_before.search(before)) and not _HOLDER_BY.search(before)
+        agent = by_agent or (not passive and bool(cues.agent_after.match(after)))
         prev = out[-1] if out else None
         between = norm[prev.end : start] if prev is not None else ""
         # After the first actor's verb come its victims ("militants killed 30 civilians,
@@ -155,8 +157,11 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 type=actor.type,
                 start=start,
                 in_victims=in_victims,
+                # "killed by armed men, witnesses said": the passive's agent is no speaker
                 claimant=bool(
-                    _SOURCE_BEFORE.search(before) or _CLAIMANT_AFTER.match(after) or speaker
+                    _SOURCE_BEFORE.search(before)
+                    or (_CLAIMANT_AFTER.match(after) and not by_agent)
+                    or speaker
                 ),
                 agent=agent,
                 opponent=bool(_OPPONENT_BEFORE.search(before)),

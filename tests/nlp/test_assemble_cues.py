@@ -240,6 +240,18 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         )
         for lang in ("en", "fr")
     },
+    "holder_by": (
+        r"\b(?:used|occupied|manned|operated|run|owned|guarded|escorted|protected|supported|"
+        r"backed|funded|financed|trained|equipped|confirmed|reported|announced|documented|"
+        r"recorded|cited|quoted|published|released|controlled|held|housed|hosted|accompanied|"
+        r"secured|deployed|visited|condemned|denied|utilis\w*|occup\w*|tenu\w*|gard\w*|"
+        r"escort\w*|proteg\w*|soutenu\w*|appuy\w*|financ\w*|form\w*|equip\w*|confirm\w*|"
+        r"rapport\w*|annonc\w*|document\w*|enregistr\w*|cit\w*|publi\w*|control\w*|"
+        r"accompagn\w*|securis\w*|deploy\w*|visit\w*|condamn\w*|dement\w*)\s+(?:by|par)\s+"
+        r"(?:the\s+|les\s+|des\s+|la\s+|le\s+|l')?$",
+        roles._HOLDER_BY,
+        ("holder_verbs", "holder_by", "agent_before_articles"),
+    ),
     "descriptor_of_name": (
         r"\s+(?:(?!(?:nor|and|or|et|ou|ni)\b)[\w'-]+\s+)?(?:from|des|of|du|de|d')"
         r"(?:(?<=')|\s+(?:the\s+|la\s+|l')?)",
@@ -399,6 +411,14 @@ REFERENCE_WORDS = {
     "member_of_articles": r"the |la |l'",
     "not_a_modifier": r"and|or|nor|et|ou|ni",
     "verb_not_after": r"a|an|the|this|that|another|un|une|le|la|les|cette|cet",
+    "holder_verbs": r"used|occupied|manned|operated|run|owned|guarded|escorted|protected"
+    r"|supported|backed|funded|financed|trained|equipped|confirmed|reported|announced"
+    r"|documented|recorded|cited|quoted|published|released|controlled|held|housed|hosted"
+    r"|accompanied|secured|deployed|visited|condemned|denied|utilis\w*|occup\w*|tenu\w*"
+    r"|gard\w*|escort\w*|proteg\w*|soutenu\w*|appuy\w*|financ\w*|form\w*|equip\w*"
+    r"|confirm\w*|rapport\w*|annonc\w*|document\w*|enregistr\w*|cit\w*|publi\w*"
+    r"|control\w*|accompagn\w*|securis\w*|deploy\w*|visit\w*|condamn\w*|dement\w*",
+    "holder_by": r"by|par",
 }
 
 

@@ -143,3 +143,39 @@ def test_guard_a_french_strike_noun_is_still_an_air_strike(analyzer: Analyzer) -
     )
     [incident] = incidents(analyzer, text, "fr")
     assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "perpetrators"),
+    [
+        ("en", "A group of armed militants attacked a military camp used by the Malian army "
+         "near Nampala, killing at least twelve and injuring more than twenty.",
+         ["suspected jihadists"]),
+        ("fr", "Des terroristes ont attaqué un convoi escorté par l'armée malienne près de "
+         "Boni, tuant sept civils.", ["suspected jihadists"]),
+    ],
+)  # fmt: skip
+def test_by_after_a_participle_of_holding_names_no_attacker(
+    analyzer: Analyzer, lang: str, text: str, perpetrators: list[str]
+) -> None:
+    # "a camp used by the army", "un convoi escorté par l'armée": the army holds or
+    # protects what was attacked; "by" makes it no agent.
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == perpetrators
+
+
+def test_the_agent_of_a_passive_is_not_the_speaker_after_it(analyzer: Analyzer) -> None:
+    # "… by armed men, witnesses said": the witnesses speak, the armed men attacked.
+    text = (
+        "At least nine civilians were killed and two others wounded during a raid on a "
+        "village near Bankass by armed men, witnesses said."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == ["unidentified gunmen"]
+
+
+def test_a_group_that_claimed_the_attack_is_not_the_speaker_after_it(analyzer: Analyzer) -> None:
+    # "claimed by JNIM, the army said": the army speaks; JNIM claimed the ambush.
+    text = "Twelve soldiers were killed near Boni in an ambush claimed by JNIM, the army said."
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == ["JNIM"]
