@@ -57,6 +57,7 @@ from nlp.eventrules import (
     bodies_found,
     burial,
     compatible,
+    finer_day,
     others_of_the_same_force,
     within_toll,
     without_totals_split_by_village,
@@ -155,8 +156,8 @@ def assemble(
         else:
             if place is not None and (target.place is None or rank < target.place_rank):
                 target.place, target.place_rank = place, rank
-            if target.date is None and when is not None:
-                target.date = when
+            if when is not None and (target.date is None or finer_day(target.date, when)):
+                target.date = when  # "killed this week … on Thursday": the day
         target.claims.append(claim)
         prev = claim
 

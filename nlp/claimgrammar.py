@@ -186,6 +186,7 @@ class Cues:
     victims_after_list: re.Pattern[str]  # ", 7 blessés et 3 disparus pour les civils"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
     victims_owner_verb: re.Pattern[str]  # "les FAMa déplorent": the subject (group 1) lost them
+    apposition_all: re.Pattern[str]  # ", all volunteers": the noun (group 1) names every victim
     upper_bound_join: re.Pattern[str]  # ", and possibly" before "as many as 165"
     conjunctions: frozenset[str]  # "and", "et"
     and_alt: str  # regex alternation of the conjunctions
@@ -254,6 +255,7 @@ def load_cues() -> Cues:
             rf"([^,.;:«»\"“”]{{1,60}}?)[\s«\"“]+(?:{_cue_alt('victims_owner_verbs')})"
             rf"[\s«\"“]+(?:[\w'-]+[\s,]+){{0,6}}?$"
         ),
+        apposition_all=re.compile(rf"\s*,\s*(?:{_cue_alt('apposition_all')})\s+([^,.;:]{{1,30}})"),
         conjunctions=frozenset(_cue_words("conjunctions")),
         and_alt=_cue_alt("conjunctions"),
         coordinator_alt=f"{_cue_alt('conjunctions')}|{_cue_alt('coordinators')}",

@@ -161,6 +161,9 @@ def claims_from_link(
             victims_norm += " " + (m.group(0) if m else "")
     victims_text = _victims_words(sent[v_start:v_end])
     category = category_of(victims_norm, g)
+    apposition = cues.apposition_all.match(norm, v_end)
+    if apposition is not None and category_of(apposition.group(1), g) != "unknown":
+        category = category_of(apposition.group(1), g)  # "five people, all volunteers"
     if (
         category == "unknown"
         and previous

@@ -235,14 +235,24 @@ def compatible(
 
 def _holds(period: DateMention, day: DateMention) -> bool:
     """A named month or year ("novembre 2019", "in 2019") that contains a day's date; a
-    relative one ("earlier this month", "last month") tells of another time."""
-    if period.date is None or day.date is None or period.precision not in ("month", "year"):
+    relative one ("earlier this month", "last month") tells of another time. A week
+    ("this week") holds the days of its range ("killed this week … on Thursday")."""
+    if period.date is None or day.date is None:
+        return False
+    if period.precision == "week" and period.end_date is not None:
+        return period.date <= day.date <= period.end_date
+    if period.precision not in ("month", "year"):
         return False
     if not _NAMED_PERIOD.search(fold(period.text)):
         return False
     if period.precision == "year":
         return period.date.year == day.date.year
     return (period.date.year, period.date.month) == (day.date.year, day.date.month)
+
+
+def finer_day(week: DateMention, day: DateMention) -> bool:
+    """``day`` is a day inside the range of ``week`` ("this week" … "on Thursday")."""
+    return week.precision == "week" and day.precision == "day" and _holds(week, day)
 
 
 _NAMED_PERIOD = re.compile(rf"\b(?:{month_pattern()}|\d{{4}})")

@@ -380,3 +380,21 @@ def test_an_infinitive_or_a_noun_of_killing_before_the_figure(
         [claim] = claims(pipe, text)
         assert (claim.kind, claim.victim_category) == ("killed", "militants"), text
         assert text[claim.start : claim.end] == span
+
+
+def test_an_apposition_naming_every_victim_gives_their_side(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "five people, all volunteers": the people are the volunteers.
+    assert figures(blank_en, "Five people, all volunteers, were killed near Djibo.") == [
+        ("killed", 5, "soldiers")
+    ]
+    assert figures(blank_fr, "Cinq personnes, tous des VDP, ont été tuées près de Djibo.") == [
+        ("killed", 5, "soldiers")
+    ]
+    # Guard: a sub-count names some of them, not all.
+    assert figures(blank_en, "Five people, including two soldiers, were killed near Djibo.")[0] == (
+        "killed",
+        5,
+        "civilians",
+    )

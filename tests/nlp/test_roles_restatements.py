@@ -304,3 +304,17 @@ def test_an_army_named_before_civilian_victims_stays_their_perpetrator(
     text = "The Malian army entered the village of Kobou on Monday; 20 civilians were killed."
     found = incidents(analyzer, text, "en")
     assert [i["perpetrators"] for i in found] == [["Malian Armed Forces (FAMa)"]]
+
+
+def test_a_day_inside_this_week_is_the_same_event_and_its_date(analyzer: Analyzer) -> None:
+    # "killed this week" in the lead, "on Thursday" in the body: one event, on the day.
+    text = (
+        "Five volunteers fighting beside the army were killed in an attack this week in "
+        "the east of Burkina Faso, officials said on Saturday. The five volunteers were "
+        "killed on Thursday when their post near Gnangdin was attacked."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2025, 1, 4))
+    found = [i for i in result["incidents"] if not i["aggregate"]]
+    assert [(i["killed"], i["event_date"], i["event_date_end"]) for i in found] == [
+        ({"min": 5, "max": 5}, "2025-01-02", None)
+    ]
