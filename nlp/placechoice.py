@@ -475,6 +475,20 @@ def refine_place(
     if event.place is None and not pool and first:
         firsts = [s for s in places if place_rank(s._.place) == 0 and usable_place(s, norm, cues)]
         pool = [((0, 0), s) for s in firsts[:1]]
+    if event.place is None and not pool:
+        # "in a village in the Bankass Circle": no village named, the district is (not
+        # the region of another event's sentence, a period total's "central Mali").
+        pool = [
+            c
+            for c in candidates
+            if c[0][0] == 1 and not any(a <= c[1].start_char < b for a, b in others)
+        ]
+        if not pool and first and not others:
+            # The text's only event, its district named further up than the reach.
+            areas = [
+                s for s in places if place_rank(s._.place) == 1 and usable_place(s, norm, cues)
+            ]
+            pool = [((1, 0), s) for s in areas[:1]]
     if pool:
         best = min(pool, key=lambda c: (c[0], c[1].start_char))
         event.place, event.place_rank = best[1]._.place, best[0][0]

@@ -435,3 +435,36 @@ def test_guard_a_bracket_without_a_toll_after_a_place_keeps_the_scene(
 ) -> None:
     text = "Gunmen attacked the village of Seytenga (Seno province) on Sunday, killing 40 people."
     assert places(analyzer, text) == ["Seytenga"]
+
+
+def test_the_town_of_a_person_from_nearby_is_not_the_scene(analyzer: Analyzer) -> None:
+    # "the mayor of the nearby town of Bankass": he speaks for a neighbouring town; the
+    # scene is the village in the district written before.
+    text = (
+        "The attack took place on Thursday in a village in the Bankass Circle, said the "
+        "mayor of the nearby town of Bankass. Armed men burst into the village at night. "
+        "They chased those who fled into the bush. We counted 19 dead, he added."
+    )
+    assert places(analyzer, text) == ["Bankass Circle"]
+
+
+def test_a_district_named_around_the_toll_when_no_village_is(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen raided a hamlet of the Bankass Circle on Sunday night. Nineteen people "
+        "were killed, a local official said."
+    )
+    assert places(analyzer, text) == ["Bankass Circle"]
+
+
+def test_guard_a_period_totals_region_is_not_given_to_an_unplaced_event(
+    analyzer: Analyzer,
+) -> None:
+    # The region counts the total of months; the strike of one day names no place.
+    text = (
+        "Soldiers and their allies killed at least 40 civilians in the Mopti region "
+        "between January and March, a rights group said. A drone strike on a wedding "
+        "killed seven guests on 16 February, the group said."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    single = [i for i in result["incidents"] if not i["aggregate"]]
+    assert single and all(i["location"]["name"] != "Mopti region" for i in single)
