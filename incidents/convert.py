@@ -47,6 +47,20 @@ def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> m
     )
 
 
+def _counted(lo: int | None, hi: int | None, figure: Figure) -> bool:
+    """Whether the incident's own figure counts a claim of ``lo``–``hi``.
+
+    The analyser sets a figure aside when it is vague beside an exact one ("heavy
+    losses", "five killed"), a combined "killed or injured" beside a plain toll, or
+    an earlier toll a later one raised; such a claim lies outside the incident's
+    range. Stored as superseded, it stays evidence without lowering the ledger's
+    figures below what the analyser found in the same text.
+    """
+    if figure.min is not None and lo is not None and lo < figure.min:
+        return False
+    return not (figure.max is not None and hi is not None and hi > figure.max)
+
+
 def place_precision(loc: Location) -> PlacePrecision:
     """The precision of a location that names none: its finest known field."""
     if loc.lat is not None and loc.lon is not None:
@@ -85,8 +99,9 @@ def claims_from_analysis(inc: Incident, text: str) -> list[dict[str, Any]]:
                     "start": span[0] if span else None,
                     "end": span[1] if span else None,
                     "quote": text[span[0] : span[1]] if span else None,
-                    # "initially 25": the NLP marks a figure the text itself revised
-                    "superseded": c.revised,
+                    # "initially 25": the NLP marks a figure the text itself revised;
+                    # "heavy losses" beside "five killed": a figure it did not count
+                    "superseded": c.revised or not _counted(lo, hi, getattr(inc, c.kind)),
                 }
             )
         return out

@@ -129,6 +129,31 @@ def test_story_end_to_end(db: Database, settings: Settings, analyzer: object) ->
         assert run.status == "ok" and run.stats["articles"] == 7
 
 
+def test_a_figure_the_nlp_set_aside_is_kept_but_not_counted(
+    db: Database, settings: Settings, analyzer: object
+) -> None:
+    # "Several soldiers died" beside "Five soldiers were killed": the NLP's figure is 5.
+    # The vague claim stays as evidence, superseded, so the stored incident says 5 too,
+    # not the ledger's lowest claim (2, "several").
+    text = (
+        "Five soldiers were killed on Thursday near Gnangdin. Several soldiers died in the "
+        "attack, the army said."
+    )
+    art = add_article(
+        db, text, url="http://outlet-d.test/en/gnangdin", published=dt.date(2025, 1, 4)
+    )
+    Processor(db, settings, analyzer=analyzer).run(batch_size=1)  # type: ignore[arg-type]
+    with db.sessions() as s:
+        [incident_id] = _incidents_of(s, art)
+        inc = s.get(Incident, incident_id)
+        assert inc is not None and (inc.killed_min, inc.killed_max) == (5, 5)
+        claims = s.scalars(select(Claim).where(Claim.incident_id == incident_id)).all()
+        assert sorted((c.min, c.max, c.superseded) for c in claims) == [
+            (2, None, True),
+            (5, 5, False),
+        ]
+
+
 def _env(url: str, tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIVWATCH_")}
     env.update(CIVWATCH_DATABASE_URL=url, CIVWATCH_DATA_DIR=str(tmp), PYTHONPATH=str(REPO))
