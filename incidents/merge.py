@@ -180,6 +180,9 @@ def place_match(a: PlaceLike, b: PlaceLike, max_km: float) -> tuple[float | None
         return None, f"countries {a.country} / {b.country}"
     if a.geonames_id is not None and a.geonames_id == b.geonames_id:
         return 1.0, "same gazetteer entry"
+    inside = _point_in_area(a, b)
+    if inside is not None:
+        return inside
     if _has_point(a) and _has_point(b):
         assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
         d = haversine_km(a.lat, a.lon, b.lat, b.lon)
@@ -206,6 +209,21 @@ def place_match(a: PlaceLike, b: PlaceLike, max_km: float) -> tuple[float | None
     if a.admin1 and b.admin1:
         return 0.4, f"same admin1 {a.admin1}"
     return 0.2, "only one side located"
+
+
+def _point_in_area(a: PlaceLike, b: PlaceLike) -> tuple[float, str] | None:
+    """A village and the district it lies in ("Kani-Bonzon" and "the Bankass Circle"):
+    the district's centroid may be farther than the merge distance, yet they agree,
+    if weakly (a district holds many villages): the date and another part must agree
+    too for a merge."""
+    if (a.place_precision == "admin2") == (b.place_precision == "admin2"):
+        return None
+    area, point = (a, b) if a.place_precision == "admin2" else (b, a)
+    if point.place_precision != "point" or not area.admin2 or not point.admin2:
+        return None
+    if fold(area.admin2) != fold(point.admin2):
+        return None
+    return 0.55, f"{point.place_name} in {area.admin2}"
 
 
 def _variant_of_point(
@@ -371,12 +389,13 @@ def score(
     return MergeScore(round(total, 4), parts, "", notes)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=64)
 def _candidates_query(aggregate: bool, country: bool, point: str, dated: bool) -> Select[Incident]:
     """The candidates query of one shape, its values bound at execution.
 
     Built once per shape: constructing the statement cost more than running it.
-    ``point`` is "" (no point), "box" or "box+entry" (a gazetteer id too).
+    ``point`` is "" (no point), "box", "box+entry" (a gazetteer id too), each may end
+    in "+district" (the same admin2 too).
     """
     conditions = [Incident.status != "merged", Incident.aggregate.is_(aggregate)]
     if country:
@@ -394,12 +413,13 @@ def _candidates_query(aggregate: bool, country: bool, point: str, dated: bool) -
             Incident.lon.is_(None),
             Incident.place_precision.not_in(("point", "admin2")),
         )
-        if point == "box+entry":
-            conditions.append(
-                or_(in_box, unpointed, Incident.geonames_id == bindparam("geonames_id"))
-            )
-        else:
-            conditions.append(or_(in_box, unpointed))
+        near = [in_box, unpointed]
+        if "entry" in point:
+            near.append(Incident.geonames_id == bindparam("geonames_id"))
+        if "district" in point:
+            # a village and its district's centroid may lie farther apart than the box
+            near.append(Incident.admin2 == bindparam("admin2"))
+        conditions.append(or_(*near))
     if dated:
         day = Incident.event_date.type
         conditions.append(
@@ -433,6 +453,9 @@ def candidates(session: Session, draft: Draft, settings: Settings) -> list[Incid
         if draft.geonames_id is not None:
             point = "box+entry"
             params["geonames_id"] = draft.geonames_id
+        if draft.admin2:
+            point += "+district"
+            params["admin2"] = draft.admin2
     if draft.event_date is not None:
         reach = dt.timedelta(
             days=settings.merge_window_days

@@ -8,7 +8,7 @@ import math
 from incidents.merge import Draft, date_score, fold, haversine_km, place_score, score
 from settings import Settings
 from storage import Database
-from storage.models import Incident
+from storage.models import Incident, IncidentActor
 
 
 def _d(**kw: object) -> Draft:
@@ -200,3 +200,46 @@ def test_best_match_links_other_sides_of_one_event_only(db: Database) -> None:
         assert best_match(s, same, s_) is None
         assert same.event_group == soldiers.id and soldiers.event_group == soldiers.id
         assert same.merge_why is None
+
+
+def _kani_bonzon(**kw: object) -> Draft:
+    values: dict[str, object] = dict(
+        place_name="Kani-Bonzon", admin2="Bankass Cercle", lat=14.13548, lon=-3.63044,
+        geonames_id=2455716, event_date=dt.date(2023, 2, 23), killed_min=13, killed_max=None,
+        perpetrators=["unidentified gunmen"],
+    )  # fmt: skip
+    values.update(kw)
+    return _d(**values)
+
+
+def test_a_village_and_the_district_it_lies_in(db: Database) -> None:
+    from incidents.merge import best_match
+
+    settings = Settings.from_env({})
+    # "a village in the Bankass Circle": the district's centroid is 53 km from Kani-Bonzon,
+    # beyond the merge distance, yet the village lies in it.
+    district = {
+        "place_name": "Bankass Circle", "country": "ML", "admin1": "Mopti",
+        "admin2": "Bankass Cercle", "lat": 13.65966, "lon": -3.60347, "geonames_id": 7701493,
+        "place_precision": "admin2",
+    }  # fmt: skip
+    assert haversine_km(14.13548, -3.63044, 13.65966, -3.60347) > settings.merge_distance_km
+    village = _kani_bonzon()
+    assert place_score(village, _d(**district), settings.merge_distance_km) == 0.55
+    # another district, or two districts: no such agreement
+    elsewhere = {**district, "admin2": "Bandiagara Cercle"}
+    assert place_score(village, _d(**elsewhere), settings.merge_distance_km) is None
+    with db.sessions.begin() as s:
+        stored = Incident(
+            status="candidate", event_date=dt.date(2023, 2, 23), date_precision="day",
+            killed_min=19, killed_max=None, victims=["civilians"], **district,
+        )  # fmt: skip
+        s.add(stored)
+        s.flush()
+        s.add(IncidentActor(incident_id=stored.id, role="perpetrator", actor="unidentified gunmen"))
+        s.flush()
+        # the same day, the same attackers: one event, found although out of the box
+        found = best_match(s, _kani_bonzon(), settings)
+        assert found is not None and found[0].id == stored.id
+        # a village of the district a week later, by other attackers: not this event
+        assert best_match(s, _kani_bonzon(event_date=dt.date(2023, 3, 2)), settings) is None
