@@ -14,6 +14,7 @@ from nlp.claimgrammar import Grammar, load_cues
 from nlp.claims import SIDE_OF, Claim, _Link
 from nlp.numbers import Quantity
 from nlp.result import ClaimKind
+from nlp.textnorm import fold_keep_length as fold
 
 _CATEGORY_PRIORITY = ("peacekeepers", "soldiers", "militants", "women", "children", "civilians")
 
@@ -251,9 +252,11 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
             and not claim.vague
             and prev.number_end is not None
             and claim.number_start is not None
+            # "12 soldats et 4 supplétifs", "15 blessés pour les militaires, ainsi qu'un
+            # supplétif blessé"
             and re.fullmatch(
-                rf"\s*[\w\s'-]{{0,30}}?\s(?:{load_cues().and_alt})\s*",
-                sent[prev.number_end - s_start : claim.number_start - s_start],
+                rf"\s*[\w\s'-]{{0,30}}?,?\s(?:{load_cues().coordinator_alt})\s*",
+                fold(sent[prev.number_end - s_start : claim.number_start - s_start]),
             )
             and (
                 (prev.side == "civilians" and prev.victim_category != claim.victim_category)

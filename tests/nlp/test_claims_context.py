@@ -398,3 +398,12 @@ def test_an_apposition_naming_every_victim_gives_their_side(
         5,
         "civilians",
     )
+
+
+def test_one_more_of_the_same_side_after_as_well_as_joins_the_toll(blank_fr: Language) -> None:
+    # "15 blessés pour les militaires, ainsi qu'un supplétif blessé": 16 of one side.
+    text = (
+        "L'armée annonce 12 morts et 15 blessés pour les militaires, ainsi qu'un "
+        "supplétif blessé, à Boni."
+    )
+    assert figures(blank_fr, text) == [("killed", 12, "soldiers"), ("injured", 16, "soldiers")]

@@ -149,3 +149,23 @@ def test_article_numbers_moved_from_code_hold_what_the_code_had() -> None:
 
     assert load_lexicon("en").article_numbers == {"one", "a"}
     assert load_lexicon("fr").article_numbers == {"un", "une"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "lo", "hi"),
+    [
+        # a count of dozens is a number, not "two" before a noun
+        ("two dozen people", "en", 24, 24),
+        ("nearly two dozen people", "en", None, 24),
+        ("half a dozen soldiers", "en", 6, 6),
+        ("une demi-douzaine de soldats", "fr", 6, 6),
+        ("deux douzaines de civils", "fr", 24, 24),
+        # an elided qualifier qualifies as its full form does ("près de" / "près d'une")
+        ("près d'une vingtaine de blessés", "fr", None, 20),
+        ("près de vingt blessés", "fr", None, 20),
+        ("pas moins d'une trentaine de morts", "fr", 30, None),
+    ],
+)
+def test_dozens_and_elided_qualifiers(text: str, lang: str, lo: int | None, hi: int | None) -> None:
+    q = only(text, lang)
+    assert (q.min, q.max) == (lo, hi)
