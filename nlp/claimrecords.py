@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from functools import lru_cache
 from typing import Any, cast
 
+from nlp.actorlexicon import load_actor_lexicon
 from nlp.claimgrammar import Grammar, load_cues
 from nlp.claims import SIDE_OF, Claim, _Link
 from nlp.numbers import Quantity
 from nlp.result import ClaimKind
+from nlp.roles import load_state_allies
 from nlp.textnorm import fold_keep_length as fold
 
 _CATEGORY_PRIORITY = ("peacekeepers", "soldiers", "militants", "women", "children", "civilians")
@@ -93,10 +96,32 @@ def _victims_words(text: str) -> str:
 
 
 def _names_a_force(victims: str) -> bool:
-    """A capitalised word among the victims: a named force or nationality ("Wagner")."""
-    return any(w[:1].isupper() for w in victims.split()[1:]) or (
-        bool(victims) and victims[:1].isupper() and len(victims.split()) > 1
+    """A capitalised word among the victims: a named force or nationality ("Wagner"),
+    not the army's own auxiliaries ("12 militaires et 4 VDP" are one side's toll)."""
+    folded = fold(victims)
+    for alias in _ally_aliases():
+        for m in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", folded):
+            victims = victims[: m.start()] + " " * (m.end() - m.start()) + victims[m.end() :]
+    words = victims.split()
+    # "4 VDP tombés près de Djibo": the place after the victims names no force
+    stops = load_cues().victim_phrase_stops
+    cut = next((i for i, w in enumerate(words) if fold(w) in stops), len(words))
+    words = words[:cut]
+    return any(w[:1].isupper() for w in words[1:]) or (
+        bool(words) and words[0][:1].isupper() and len(words) > 1
     )
+
+
+@lru_cache(maxsize=1)
+def _ally_aliases() -> tuple[str, ...]:
+    """Folded names of the army's auxiliaries (``state_allies`` of ``actor_roles.json``
+    and their aliases in ``actors.jsonl``), longest first."""
+    allies = load_state_allies()
+    lexicon = load_actor_lexicon()
+    names = {fold(a) for a in allies} | {
+        alias for alias, found in lexicon.aliases.items() if found.entry.canonical in allies
+    }
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def replace_claim(claim: Claim, **changes: Any) -> Claim:

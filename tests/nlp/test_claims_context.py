@@ -407,3 +407,18 @@ def test_one_more_of_the_same_side_after_as_well_as_joins_the_toll(blank_fr: Lan
         "supplétif blessé, à Boni."
     )
     assert figures(blank_fr, text) == [("killed", 12, "soldiers"), ("injured", 16, "soldiers")]
+
+
+def test_the_armys_auxiliaries_are_counted_with_its_soldiers(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # The VDP fight beside the army: "12 militaires et 4 VDP" is one side's toll of 16,
+    # whatever place follows the victims' names.
+    assert figures(
+        blank_fr, "Le bilan fait état de 12 militaires et 4 VDP tombés près de Djibo."
+    ) == [("killed", 16, "soldiers")]
+    text = "Ten soldiers and six Volunteers for the Defence of the Homeland were killed near Djibo."
+    assert figures(blank_en, text) == [("killed", 16, "soldiers")]
+    # Guard: a force of its own stays apart from the army's soldiers.
+    text = "Twelve soldiers and four Wagner fighters were killed near Djibo on Monday."
+    assert figures(blank_en, text) == [("killed", 12, "soldiers"), ("killed", 4, "soldiers")]
