@@ -100,7 +100,7 @@ def assemble(
     dates = [d for d in dates if not in_caption(d.start, captions)]
     events: list[Event] = []
     prev: Claim | None = None
-    flags = aggregate_flags(claims, norm, cues, dates)
+    flags = aggregate_flags(claims, norm, cues, dates, doc_text(doc))
     scenes: dict[int, tuple[Place | None, float]] = {}
     for claim, aggregate in zip(claims, flags, strict=True):
         s_start, s_end = claim.sentence

@@ -51,7 +51,7 @@ _MONTH = re.compile(rf"(?<![\w]){month_pattern()}")
 
 
 def aggregate_flags(
-    claims: list[Claim], norm: str, cues: EventCues, dates: list[DateMention]
+    claims: list[Claim], norm: str, cues: EventCues, dates: list[DateMention], text: str
 ) -> list[bool]:
     """Whether each claim is a period total, from cues around it.
 
@@ -78,16 +78,46 @@ def aggregate_flags(
             and not any(d.precision in ("month", "year") for d in near)
         )
         flags.append(
-            bool(cues.aggregate.search(window))
+            _period_cue(cues.aggregate, norm, text, lo, hi)
             or (not one_day and bool(cues.aggregate_unless_one_day.search(window)))
             or any(d.period and s_start <= d.start < s_end for d in dates)
             or max(claim.min or 0, claim.max or 0) >= cues.aggregate_min_figure
         )
+    for i in range(1, len(claims)):
+        prev, claim = claims[i - 1], claims[i]
+        # "317 civilians killed, 73 kidnapped and 77 injured": the figures of one list
+        # share the period written before its first figure.
+        if (
+            flags[i - 1]
+            and not flags[i]
+            and prev.sentence == claim.sentence
+            and _LIST_GAP.fullmatch(norm, prev.end, claim.number_start or claim.start)
+        ):
+            flags[i] = True
     totals = {(c.kind, c.min) for c, f in zip(claims, flags, strict=True) if f}
     return [
         f or (c.min is not None and (c.kind, c.min) in totals)
         for c, f in zip(claims, flags, strict=True)
     ]
+
+
+def _period_cue(pattern: re.Pattern[str], norm: str, text: str, lo: int, hi: int) -> bool:
+    """A period cue in ``norm[lo:hi]``, but not "depuis" before a name: "Depuis Dacca,
+    l'armée a annoncé" is "from Dhaka" (``text`` as written tells a name by its capital;
+    ``norm`` keeps its offsets)."""
+    for m in pattern.finditer(norm, lo, hi):
+        name = _FROM_NAME.match(text, m.start())
+        if name is None or _MONTH.match(fold(name.group(1))):
+            return True
+    return False
+
+
+# "depuis" before a capitalised word: a place or a person the news comes from.
+_FROM_NAME = re.compile(r"[Dd]epuis\s+([A-ZÀ-Ý][\w'’-]*)")
+
+
+# Between two figures of one list: a comma or "and" and a few words, no clause break.
+_LIST_GAP = re.compile(r"[^.;:()]{0,60}?(?:,|\band\b|\bet\b)\s*")
 
 
 def _toll(claim: Claim) -> int | None:

@@ -251,3 +251,33 @@ def test_meanwhile_inside_the_figures_sentence_keeps_one_event(analyzer: Analyze
     )
     found = analyzer.analyze(text, lang="en")["incidents"]
     assert [(i["killed"]["min"], i["injured"]["min"]) for i in found] == [(3, 5)]
+
+
+def _records(analyzer: Analyzer, text: str, lang: str) -> list[tuple[Any, ...]]:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    return [
+        (i["killed"]["min"], i["injured"]["min"], i["abducted"]["min"], i["aggregate"])
+        for i in result["incidents"]
+    ]
+
+
+def test_the_figures_of_one_list_share_the_period_written_before_it(analyzer: Analyzer) -> None:
+    # "During this period": a period total, every figure of its list with it, even the
+    # last one far from the cue.
+    text = (
+        "During this period, the United Nations mission in Mali documented a long series "
+        "of abuses committed against the civilian population by all the parties (317 "
+        "civilians killed, 73 abducted and 77 injured), its report said."
+    )
+    assert _records(analyzer, text, "en") == [(317, 77, 73, True)]
+
+
+def test_depuis_before_a_name_is_where_the_news_comes_from(analyzer: Analyzer) -> None:
+    # "Depuis Dacca": from Dhaka, no period; "depuis janvier" is one.
+    text = (
+        "Trois Casques bleus ont été tués dimanche près d'Anefis. Depuis Dacca, l'armée "
+        "bangladaise a fait état pour sa part de trois morts et quatre blessés."
+    )
+    assert _records(analyzer, text, "fr") == [(3, 4, None, False)]
+    text = "Depuis janvier, au moins 120 civils ont été tués dans la région de Mopti."
+    assert _records(analyzer, text, "fr") == [(120, None, None, True)]
