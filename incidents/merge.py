@@ -69,6 +69,10 @@ REPORT_MAX_LAG_DAYS = 31
 # Records on different sides are linked as one event only when the place and the
 # date agree closely (a point or a variant of one name; within a day, or an undated
 # report within a week), not merely well enough to merge.
+# When one record says nowhere (its place scores no more than this), the tolls must
+# agree at least this well (figure_score) for a merge.
+UNLOCATED_PLACE = 0.3
+UNLOCATED_MIN_FIGURES = 0.5
 LINK_MIN_PLACE = 0.85
 LINK_MIN_DATE = 0.75
 
@@ -208,6 +212,9 @@ def place_match(a: PlaceLike, b: PlaceLike, max_km: float) -> tuple[float | None
     # Only one side says where, or only at region level: weak, never enough alone.
     if a.admin1 and b.admin1:
         return 0.4, f"same admin1 {a.admin1}"
+    if a.country and a.country == b.country:
+        # the same country at least: with the day, the figure and the actors, enough
+        return 0.3, f"only one side located, both in {a.country}"
     return 0.2, "only one side located"
 
 
@@ -385,6 +392,10 @@ def score(
         "actors": actor_score(draft_actors, incident_actors),
         "figures": figure_score(draft, incident),
     }
+    if place <= UNLOCATED_PLACE and parts["figures"] < UNLOCATED_MIN_FIGURES:
+        # Nothing says where one of them happened: only the same toll can tie them.
+        notes["figures"] = "tolls too far apart for records without a common place"
+        return MergeScore(None, parts, "unlocated and other tolls", notes)
     total = sum(WEIGHTS[k] * v for k, v in parts.items())
     return MergeScore(round(total, 4), parts, "", notes)
 

@@ -243,3 +243,23 @@ def test_a_village_and_the_district_it_lies_in(db: Database) -> None:
         assert found is not None and found[0].id == stored.id
         # a village of the district a week later, by other attackers: not this event
         assert best_match(s, _kani_bonzon(event_date=dt.date(2023, 3, 2)), settings) is None
+
+
+def test_a_report_that_says_nowhere_merges_on_the_same_day_toll_and_actors() -> None:
+    settings = Settings.from_env({})
+    located = _d(perpetrators=["JNIM"])
+    nowhere = _d(
+        place_name=None, admin1=None, lat=None, lon=None, geonames_id=None,
+        place_precision="country",
+    )  # fmt: skip
+    # the same country, the same day, the same attackers and the same toll: one event
+    same = score(nowhere, ["JNIM"], located, ["JNIM"], settings)
+    assert same.parts["place"] == 0.3 and same.score is not None and same.score >= 0.6
+    # in no country at all, the place agrees even less
+    stateless = _d(**{**vars(nowhere), "country": None})
+    weaker = score(stateless, ["JNIM"], located, ["JNIM"], settings)
+    assert weaker.parts["place"] == 0.2 and (weaker.score or 0) < (same.score or 0)
+    # the same day and attackers but another toll (3 and 25): nothing ties them
+    three = _d(**{**vars(nowhere), "killed_min": 3, "killed_max": 3})
+    other = score(three, ["JNIM"], _d(killed_min=25, killed_max=25), ["JNIM"], settings)
+    assert other.score is None and other.reason == "unlocated and other tolls"
