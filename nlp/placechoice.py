@@ -332,14 +332,31 @@ _BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b")
 _BURIAL_BEFORE = cue_pattern(r"\b{buried_after}\b[^.;:]{0,50}$")
 
 
+# "kidnapped six people, including four aid workers, from the town of Dakoro": the
+# place the victims were taken from is the scene, not where someone came from.
+_TAKEN_FROM = cue_pattern(
+    r"\b{taken_verbs}\b[^.;:]{0,80}?\b{taken_from}\s*{direction_of_articles}?"
+    r"(?:{location_exclude_settlement:ws}\s+)?$"
+)
+
+_TAKEN_FROM_CUE = cue_pattern(r"{taken_from}\b")
+
+
 def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
     """A reference point: "border with X", "12 km from X", "near the X border", "maire de X",
     "au Centre hospitalier régional de X", a burial's place; for a single event, a country
     that acts."""
     before = norm[max(0, span.start_char - 45) : span.start_char]
     after = norm[span.end_char : span.end_char + 15]
+    reference = cues.location_exclude.search(before)
+    if (
+        reference is not None
+        and _TAKEN_FROM_CUE.match(reference.group(0))  # "from", not "came from"
+        and _TAKEN_FROM.search(norm, max(0, span.start_char - 120), span.start_char)
+    ):
+        reference = None
     return bool(
-        cues.location_exclude.search(before)
+        reference is not None
         or _BURIAL_BEFORE.search(norm, max(0, span.start_char - 70), span.start_char)
         or _BORDER_AFTER.match(after)
         or (not aggregate and _country_as_subject(span, norm))

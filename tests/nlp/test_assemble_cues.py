@@ -252,6 +252,14 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._HOLDER_BY,
         ("holder_verbs", "holder_by", "agent_before_articles"),
     ),
+    "taken_from": (
+        r"\b(?:kidnapped|abducted|seized|snatched|taken hostage|enleve\w*|kidnappe\w*|"
+        r"pris en otage)\b[^.;:]{0,80}?\b(?:from|de|d')\s*(?:the\s+|la\s+|le\s+|l')?"
+        r"(?:(?:town of|city of|village of|ville de|ville voisine de|localite de|"
+        r"localite voisine de|village de)\s+)?$",
+        placechoice._TAKEN_FROM,
+        ("taken_verbs", "taken_from", "direction_of_articles", "location_exclude_settlement"),
+    ),
     "descriptor_of_name": (
         r"\s+(?:(?!(?:nor|and|or|et|ou|ni)\b)[\w'-]+\s+)?(?:from|des|of|du|de|d')"
         r"(?:(?<=')|\s+(?:the\s+|la\s+|l')?)",
@@ -419,6 +427,9 @@ REFERENCE_WORDS = {
     r"|confirm\w*|rapport\w*|annonc\w*|document\w*|enregistr\w*|cit\w*|publi\w*"
     r"|control\w*|accompagn\w*|securis\w*|deploy\w*|visit\w*|condamn\w*|dement\w*",
     "holder_by": r"by|par",
+    "taken_verbs": r"kidnapped|abducted|seized|snatched|taken hostage|enleve\w*|kidnappe\w*"
+    r"|pris en otage",
+    "taken_from": r"from|de|d'",
 }
 
 

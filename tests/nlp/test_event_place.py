@@ -468,3 +468,32 @@ def test_guard_a_period_totals_region_is_not_given_to_an_unplaced_event(
     result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
     single = [i for i in result["incidents"] if not i["aggregate"]]
     assert single and all(i["location"]["name"] != "Mopti region" for i in single)
+
+
+def test_the_place_victims_were_taken_from_is_the_scene(analyzer: Analyzer) -> None:
+    # "kidnapped … from the town of Dakoro": where they were taken; "from" alone names
+    # an origin ("soldiers from Tahoua"), and "came from" stays one.
+    text = (
+        "Gunmen kidnapped six people, including four aid workers, from the town of Dakoro "
+        "in central Niger overnight, their employers said."
+    )
+    assert places(analyzer, text) == ["Dakoro"]
+    text = "Gunmen abducted a teacher who came from Dori in a village of the Seno province."
+    assert places(analyzer, text) == ["Seno province"]
+    assert places(analyzer, "Three soldiers from Tahoua were killed near Ayorou on Sunday.") == [
+        "Ayorou"
+    ]
+
+
+def test_an_archive_stamp_is_no_period(analyzer: Analyzer) -> None:
+    # "October 15, 2012 / 9:03 AM / in 5 years": a news archive's stamp, not "over five
+    # years"; the kidnapping is one event at its town.
+    text = (
+        "Gunmen kidnap six in Niger October 15, 2012 / 9:03 AM / in 5 years NIAMEY "
+        "(Reuters) - Gunmen kidnapped six people from the town of Dakoro in central Niger "
+        "overnight, officials said on Monday."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2012, 10, 15))
+    assert [(i["aggregate"], i["location"]["name"]) for i in result["incidents"]] == [
+        (False, "Dakoro")
+    ]
