@@ -422,3 +422,35 @@ def test_the_armys_auxiliaries_are_counted_with_its_soldiers(
     # Guard: a force of its own stays apart from the army's soldiers.
     text = "Twelve soldiers and four Wagner fighters were killed near Djibo on Monday."
     assert figures(blank_en, text) == [("killed", 12, "soldiers"), ("killed", 4, "soldiers")]
+
+
+def test_a_verb_with_a_figure_of_its_own_is_not_the_verb_of_the_figure_before(
+    blank_en: Language,
+) -> None:
+    # "executed three men, injured five others": three killed, five injured.
+    for text in (
+        "On Monday, soldiers summarily executed three men, injured five other men and beat "
+        "several women in Boni.",
+        "Soldiers killed three men, injured five others and burned houses in Boni.",
+    ):
+        assert [(k, n) for k, n, _ in figures(blank_en, text)] == [
+            ("killed", 3),
+            ("injured", 5),
+        ], text
+    # Guard: a figure before its own verb keeps it.
+    assert [(k, n) for k, n, _ in figures(blank_en, "Twelve killed, 5 injured in Boni.")] == [
+        ("killed", 12),
+        ("injured", 5),
+    ]
+
+
+def test_abductions_counted_as_a_noun(blank_en: Language) -> None:
+    text = "The mission documented 484 deaths, 385 injuries and 383 abductions in central Mali."
+    assert [(k, n) for k, n, _ in figures(blank_en, text)] == [
+        ("killed", 484),
+        ("injured", 385),
+        ("abducted", 383),
+    ]
+    assert [(k, n) for k, n, _ in figures(blank_en, "Gunmen carried out 12 kidnappings.")] == [
+        ("abducted", 12)
+    ]
