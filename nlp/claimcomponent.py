@@ -153,10 +153,14 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             # or a casualty noun of its own ("un mort et sept blessés", "one injured").
             continue
         link = link_after(norm, words, q, q_starts, triggers_after, stops, g)
-        if link is not None and any(
-            re.fullmatch(r"\s*", norm[link.trigger_end : other.start])
-            for other in quantities
-            if other.start >= link.trigger_end
+        if (
+            link is not None
+            and clause_break(norm[q.end : link.trigger_start])
+            and any(
+                re.fullmatch(r"\s*", norm[link.trigger_end : other.start])
+                for other in quantities
+                if other.start >= link.trigger_end
+            )
         ):
             # "executed three men, injured five others": the verb after the figure has
             # a figure of its own; this one's verb is before it.
