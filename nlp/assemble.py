@@ -151,7 +151,7 @@ def assemble(
             continue  # a count of the bodies found: part of the toll, not another figure
         if target is None:
             target = Event(aggregate, place, rank, when, aside=aside is not None)
-            target.multi_country = countries_in(claim.sentence, places) > 1
+            target.multi_country = countries_in(claim.sentence, places, norm) > 1
             events.append(target)
         else:
             if place is not None and (target.place is None or rank < target.place_rank):

@@ -111,18 +111,23 @@ def lead_place(
     return (direct or found)[0]._.place, 0
 
 
-def countries_in(sentence: tuple[int, int], places: list[Span]) -> int:
+def countries_in(sentence: tuple[int, int], places: list[Span], norm: str) -> int:
     """How many countries are written, as countries, in the sentence."""
+    return len({span._.place.country for span in _country_spans(sentence, places, norm)})
+
+
+def _country_spans(sentence: tuple[int, int], places: list[Span], norm: str) -> list[Span]:
+    """The countries written in the sentence as places: "since France launched an
+    operation in Mali" names Mali; a country that acts counts only when no other is
+    written (a period total's "Mali has seen 71 executions")."""
     a, b = sentence
-    return len(
-        {
-            span._.place.country
-            for span in places
-            if a <= span.start_char < b
-            and span._.place is not None
-            and place_rank(span._.place) == 2
-        }
-    )
+    spans = [
+        span
+        for span in places
+        if a <= span.start_char < b and span._.place is not None and place_rank(span._.place) == 2
+    ]
+    scenes = [span for span in spans if not _country_as_subject(span, norm)]
+    return scenes or spans
 
 
 def location_fields(place: Any | None, country: str | None) -> Location:
@@ -214,16 +219,14 @@ def place_for(
     """The finest place of the claim's sentence, nearest to the claim."""
     s_start, s_end = claim.sentence
     best: tuple[tuple[float, int], Span] | None = None
-    countries = {
-        span._.place.country
-        for span in places
-        if s_start <= span.start_char < s_end
-        and span._.place is not None
-        and place_rank(span._.place) == 2
-    }
+    scene_countries = _country_spans(claim.sentence, places, norm)
+    countries = {span._.place.country for span in scene_countries}
     for span in places:
-        if len(countries) > 1 and span._.place is not None and place_rank(span._.place) == 2:
-            continue  # "Mali, Burkina Faso and Niger": no single country is the scene
+        if span._.place is not None and place_rank(span._.place) == 2:
+            if len(countries) > 1:
+                continue  # "Mali, Burkina Faso and Niger": no single country is the scene
+            if s_start <= span.start_char < s_end and span not in scene_countries:
+                continue  # "since France launched an operation in Mali": France acts
         if (
             not (s_start <= span.start_char < s_end)
             or span._.place is None

@@ -497,3 +497,14 @@ def test_an_archive_stamp_is_no_period(analyzer: Analyzer) -> None:
     assert [(i["aggregate"], i["location"]["name"]) for i in result["incidents"]] == [
         (False, "Dakoro")
     ]
+
+
+def test_a_country_that_acts_is_not_the_scene_beside_the_country_that_is(
+    analyzer: Analyzer,
+) -> None:
+    # "since France launched an operation in Mali": France acts, Mali is where.
+    text = "Six French soldiers have been killed since France launched an operation in Mali."
+    result = analyzer.analyze(text, lang="en", published=date(2013, 11, 2))
+    assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
+        ("Mali", "ML")
+    ]
