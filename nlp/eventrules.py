@@ -106,18 +106,20 @@ def _period_cue(pattern: re.Pattern[str], norm: str, text: str, lo: int, hi: int
     l'armée a annoncé" is "from Dhaka" (``text`` as written tells a name by its capital;
     ``norm`` keeps its offsets)."""
     for m in pattern.finditer(norm, lo, hi):
-        name = _FROM_NAME.match(text, m.start())
-        if name is None or _MONTH.match(fold(name.group(1))):
+        name = _FROM_NAME.match(norm, m.start())
+        named = name is not None and text[name.start(1) : name.start(1) + 1].isupper()
+        if not named or _MONTH.match(name.group(1) if name else ""):
             return True
     return False
 
 
-# "depuis" before a capitalised word: a place or a person the news comes from.
-_FROM_NAME = re.compile(r"[Dd]epuis\s+([A-ZÀ-Ý][\w'’-]*)")
+# "depuis" before a capitalised word: a place or a person the news comes from (the
+# words are matched on the folded text, the capital on the text as written).
+_FROM_NAME = cue_pattern(r"{news_from}\s+([\w'-]+)")
 
 
 # Between two figures of one list: a comma or "and" and a few words, no clause break.
-_LIST_GAP = re.compile(r"[^.;:()]{0,60}?(?:,|\band\b|\bet\b)\s*")
+_LIST_GAP = cue_pattern(r"[^.;:()]{0,60}?(?:,|\b{and_join}\b)\s*")
 
 
 def _toll(claim: Claim) -> int | None:

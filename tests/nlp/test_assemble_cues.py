@@ -260,6 +260,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         placechoice._TAKEN_FROM,
         ("taken_verbs", "taken_from", "direction_of_articles", "location_exclude_settlement"),
     ),
+    "news_from": (r"(?:depuis)\s+([\w'-]+)", eventrules._FROM_NAME, ("news_from",)),
+    "list_gap": (
+        r"[^.;:()]{0,60}?(?:,|\b(?:and|et)\b)\s*",
+        eventrules._LIST_GAP,
+        ("and_join",),
+    ),
     "descriptor_of_name": (
         r"\s+(?:(?!(?:nor|and|or|et|ou|ni)\b)[\w'-]+\s+)?(?:from|des|of|du|de|d')"
         r"(?:(?<=')|\s+(?:the\s+|la\s+|l')?)",
@@ -430,6 +436,7 @@ REFERENCE_WORDS = {
     "taken_verbs": r"kidnapped|abducted|seized|snatched|taken hostage|enleve\w*|kidnappe\w*"
     r"|pris en otage",
     "taken_from": r"from|de|d'",
+    "news_from": r"depuis",
 }
 
 
