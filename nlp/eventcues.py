@@ -49,7 +49,8 @@ def load_cues(lang: str) -> EventCues:
     def words(key: str, anchor: str, adverb_in_spaces: bool = False) -> re.Pattern[str]:
         alts = [re.escape(fold(w)) for w in sorted(spec[key], key=len, reverse=True)]
         if adverb_in_spaces:
-            alts = [a.replace(r"\ ", r"\s+(?:\w+(?:ment|ly)\s+)?") for a in alts]
+            adverb = "|".join(re.escape(fold(e)) for e in spec["adverb_endings"])
+            alts = [a.replace(r"\ ", rf"\s+(?:\w+(?:{adverb})\s+)?") for a in alts]
         return re.compile(anchor.format("|".join(alts)))
 
     def articles(name: str) -> str:
@@ -78,7 +79,7 @@ def load_cues(lang: str) -> EventCues:
         ),
         agent_before=words("agent_before", rf"(?<![\w])(?:{{}})\s+{agent_articles}?$"),
         # An adverb may split a compound verb ("ont illégalement tué", "have reportedly
-        # killed"): each space of a phrase admits one word in -ment or -ly.
+        # killed"): each space of a phrase admits one word with an "adverb_endings" ending.
         agent_after=words(
             "agent_after",
             r"^\s*(?:\w+\s+){{0,2}}?" + not_a_noun + r"(?:{})(?![\w])",

@@ -233,7 +233,9 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
             r"^\s*(?:\w+\s+){0,2}?(?<!\ba )(?<!\ban )(?<!\bthe )(?<!\bthis )(?<!\bthat )"
             r"(?<!\banother )(?<!\bun )(?<!\bune )(?<!\ble )(?<!\bla )(?<!\bles )(?<!\bcette )"
             r"(?<!\bcet )(?:"
-            + _event_words(lang, "agent_after").replace(r"\ ", r"\s+(?:\w+(?:ment|ly)\s+)?")
+            + _event_words(lang, "agent_after").replace(
+                r"\ ", r"\s+(?:\w+(?:ly)\s+)?" if lang == "en" else r"\s+(?:\w+(?:ment)\s+)?"
+            )
             + r")(?![\w])",
             load_cues(lang).agent_after,
             ("verb_not_after",),
