@@ -56,6 +56,7 @@ from nlp.eventrules import (
     another_figure,
     bodies_found,
     burial,
+    burial_day,
     compatible,
     finer_day,
     others_of_the_same_force,
@@ -106,7 +107,7 @@ def assemble(
         s_start, s_end = claim.sentence
         place, rank = place_for(claim, places, norm, cues, aggregate)
         scenes[id(claim)] = (place, rank)
-        when = _date_for(claim, dates)
+        when = _date_for(claim, dates, norm)
         aside = bracketed_toll_place(claim, places, norm)
         if aside is not None:
             # "Three months after Ogossagou (160 killed), …": that place's earlier event,
@@ -173,7 +174,7 @@ def assemble(
             event.country = event.place.country
             event.place = None
         if event.date is None and not event.aggregate and not event.aside:
-            event.date = _neighbour_date(event, dates, first=idx == 0)
+            event.date = _neighbour_date(event, dates, first=idx == 0, norm=norm)
         fallback = None if event.multi_country else country
         for group in _side_groups(event.claims):
             incidents.append(_incident(doc, event, group, event.country or fallback, cues))
@@ -253,18 +254,25 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
     return out
 
 
-def _date_for(claim: Claim, dates: list[DateMention]) -> DateMention | None:
+def _date_for(claim: Claim, dates: list[DateMention], norm: str) -> DateMention | None:
     s_start, s_end = claim.sentence
-    inside = [d for d in dates if s_start <= d.start < s_end and not d.reporting]
+    inside = [
+        d
+        for d in dates
+        if s_start <= d.start < s_end and not d.reporting and not burial_day(d, norm)
+    ]
     if not inside:
         return None
     return min(inside, key=lambda d: abs(d.start - claim.start))
 
 
-def _neighbour_date(event: Event, dates: list[DateMention], first: bool) -> DateMention | None:
+def _neighbour_date(
+    event: Event, dates: list[DateMention], first: bool, norm: str
+) -> DateMention | None:
     sents = event.sentences
     lo, hi = sents[0][0], sents[-1][1]
     near = [d for d in dates if not d.reporting and not d.period and lo - 400 <= d.start < hi + 300]
+    near = [d for d in near if not burial_day(d, norm)]  # "enterrés le 8 octobre"
     near = [d for d in near if d.date is not None and d.precision in ("day", "week")]
     if near:
         return min(near, key=lambda d: abs(d.start - lo))

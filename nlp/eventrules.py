@@ -345,3 +345,12 @@ def burial(claim: Claim, norm: str) -> bool:
         _FUNERAL_OF.search(norm, max(0, start - 60), start)
         or _BURIED_AFTER.match(norm, claim.end, min(len(norm), claim.end + 60))
     )
+
+
+# "sont enterrés le 8 octobre", "were buried on 8 October": the burial's day.
+_BURIED_BEFORE = cue_pattern(r"\b{buried_after}\b[^.;:]{0,40}$")
+
+
+def burial_day(date: DateMention, norm: str) -> bool:
+    """The day of a burial, written after its verb: not the day of the event."""
+    return bool(_BURIED_BEFORE.search(norm, max(0, date.start - 60), date.start))

@@ -281,3 +281,15 @@ def test_depuis_before_a_name_is_where_the_news_comes_from(analyzer: Analyzer) -
     assert _records(analyzer, text, "fr") == [(3, 4, None, False)]
     text = "Depuis janvier, au moins 120 civils ont été tués dans la région de Mopti."
     assert _records(analyzer, text, "fr") == [(120, None, None, True)]
+
+
+def test_the_day_of_a_burial_is_not_the_day_of_the_event(analyzer: Analyzer) -> None:
+    # The attack is dated in the first sentence; "enterrés le 8 octobre" is the burial.
+    text = (
+        "Le 12 septembre 2022, une patrouille est tombée dans une embuscade près de Djibo. "
+        "Un convoi de vivres suivait la patrouille. L'armée annonce un bilan de 14 morts "
+        "parmi les militaires. Les corps des 14 militaires tués sont enterrés le 8 octobre "
+        "à Ouagadougou."
+    )
+    result = analyzer.analyze(text, lang="fr", published=date(2022, 9, 13))
+    assert [i["event_date"] for i in result["incidents"] if not i["aggregate"]] == ["2022-09-12"]
