@@ -66,6 +66,12 @@ CANDIDATE_LIMIT = 200
 # REPORT_LAG_DAYS, and never more than REPORT_MAX_LAG_DAYS earlier.
 REPORT_LAG_DAYS = 7
 REPORT_MAX_LAG_DAYS = 31
+# An undated report up to REPORT_LOOK_BACK_DAYS after a dated event may look back on
+# it: a weak date part, and a merge only at the same place (a gazetteer entry or a
+# spelling of it).
+REPORT_LOOK_BACK_DAYS = 183
+RETROSPECTIVE_DATE = 0.1
+RETROSPECTIVE_MIN_PLACE = 0.9
 # Records on different sides are linked as one event only when the place and the
 # date agree closely (a point or a variant of one name; within a day, or an undated
 # report within a week), not merely well enough to merge.
@@ -313,8 +319,12 @@ def date_match(
     before = (reported - dated.event_date).days
     if after < -window_days - slack:
         return None, f"undated report published {-after} days before the event"
-    if before > REPORT_MAX_LAG_DAYS + slack:
+    if before > REPORT_LOOK_BACK_DAYS + slack:
         return None, f"undated report published {before} days after the event"
+    if before > REPORT_MAX_LAG_DAYS + slack:
+        # a look back months later ("three months after Ogossagou"): only the same
+        # place and more can tie it (see RETROSPECTIVE_MIN_PLACE)
+        return RETROSPECTIVE_DATE, f"undated report published {before} days after the event"
     lag = max(0, after)
     if lag <= REPORT_LAG_DAYS + slack:
         return 0.8, f"undated, reported {lag} days after"
@@ -383,6 +393,8 @@ def score(
     notes = {"place": place_note, "date": date_note}
     if place is None:
         return MergeScore(None, {}, "different places", notes)
+    if date <= RETROSPECTIVE_DATE and place < RETROSPECTIVE_MIN_PLACE:
+        return MergeScore(None, {}, "a look back elsewhere", notes)
     if draft.aggregate and (place < 0.7 or date < 0.9):
         # Period totals merge only when they are the same report of the same period.
         return MergeScore(None, {}, "different aggregates", notes)

@@ -263,3 +263,20 @@ def test_a_report_that_says_nowhere_merges_on_the_same_day_toll_and_actors() -> 
     three = _d(**{**vars(nowhere), "killed_min": 3, "killed_max": 3})
     other = score(three, ["JNIM"], _d(killed_min=25, killed_max=25), ["JNIM"], settings)
     assert other.score is None and other.reason == "unlocated and other tolls"
+
+
+def test_an_undated_look_back_months_later_merges_only_at_the_same_place() -> None:
+    settings = Settings.from_env({})
+    event = _d(perpetrators=["JNIM"])  # Bandiagara, 2024-03-10, 19 killed
+    # "Three months after Bandiagara (19 killed) …": an undated report 80 days later
+    look_back = _d(event_date=None, date_precision="unknown", published=dt.date(2024, 5, 29))
+    assert date_score(look_back, event, 3, a_reported=dt.date(2024, 5, 29)) == 0.1
+    same = score(look_back, ["JNIM"], event, ["JNIM"], settings)
+    assert same.score is not None and same.score >= 0.6
+    # ten kilometres away it is another village's event
+    near = _d(**{**vars(look_back), "geonames_id": None, "lat": 14.35005 + 0.09})
+    other = score(near, ["JNIM"], event, ["JNIM"], settings)
+    assert other.score is None and other.reason == "a look back elsewhere"
+    # more than half a year later: never
+    late = _d(**{**vars(look_back), "published": dt.date(2024, 10, 1)})
+    assert score(late, ["JNIM"], event, ["JNIM"], settings).reason == "dates too far apart"
