@@ -24,7 +24,9 @@ soldiers — the NLP makes one record per side; ``unknown`` victims never veto)
 never merge, but are linked as records of one event (``event_group``) when
 everything else agrees; two known dates more than the window apart never merge,
 whatever the place; an undated report never merges with an event after its
-publication or more than a month before it. The score in [0, 1] is stored with
+publication or more than half a year before it, and one published more than a
+month after the event only at the same place (a look back on it); a record that
+says nowhere merges only with the same toll. The score in [0, 1] is stored with
 each merge (``EvidenceMention.similarity``, ``Claim.merge_score``) and so is
 its explanation (``EvidenceMention.merge_why``: each part, what it saw, and the
 parts that decided), so a reviewer can judge and undo it.
