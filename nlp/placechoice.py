@@ -270,9 +270,8 @@ def place_for(
 # A bracket opened right after a place name, up to two words before the figure:
 # "après Ogossagou (plus de 160 tués)", "Solhan (at least 132 dead)".
 _BRACKETED_TOLL = re.compile(r"\s*\(\s*(?:[\w'-]+\s+){0,2}")
-
-
-_BRACKETED_TOLL_AFTER = re.compile(r"\s*\(\s*(?:[\w'-]+\s+){0,2}\d")
+# The same bracket seen from the place: a figure in digits follows it.
+_BRACKETED_TOLL_AFTER = re.compile(_BRACKETED_TOLL.pattern + r"\d")
 
 
 def bracketed_toll_place(claim: Claim, places: list[Span], norm: str) -> Any | None:
@@ -348,7 +347,7 @@ _TAKEN_FROM_CUE = cue_pattern(r"{taken_from}\b")
 def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
     """A reference point: "border with X", "12 km from X", "near the X border", "maire de X",
     "au Centre hospitalier régional de X", a burial's place; for a single event, a country
-    that acts."""
+    that acts. Not the place victims were taken from ("kidnapped … from X")."""
     before = norm[max(0, span.start_char - 45) : span.start_char]
     after = norm[span.end_char : span.end_char + 15]
     reference = cues.location_exclude.search(before)

@@ -136,6 +136,9 @@ def utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+SYS_TGKILL = 234  # x86_64 (the machines these tests run on)
+
+
 def signal_other_thread(pid: int, sig: int) -> int:
     """Send ``sig`` to a thread of ``pid`` other than its main thread; returns its id.
 
@@ -148,9 +151,6 @@ def signal_other_thread(pid: int, sig: int) -> int:
     if libc.syscall(SYS_TGKILL, pid, others[0], sig) != 0:
         raise OSError(ctypes.get_errno(), f"tgkill {pid} {others[0]} {sig}")
     return others[0]
-
-
-SYS_TGKILL = 234  # x86_64 (the machines these tests run on)
 
 
 def job_ids(url: str) -> set[str]:
