@@ -157,7 +157,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             link is not None
             and clause_break(norm[q.end : link.trigger_start])
             and any(
-                re.fullmatch(r"\s*", norm[link.trigger_end : other.start])
+                not norm[link.trigger_end : other.start].strip()
                 for other in quantities
                 if other.start >= link.trigger_end
             )

@@ -98,10 +98,8 @@ def _victims_words(text: str) -> str:
 def _names_a_force(victims: str) -> bool:
     """A capitalised word among the victims: a named force or nationality ("Wagner"),
     not the army's own auxiliaries ("12 militaires et 4 VDP" are one side's toll)."""
-    folded = fold(victims)
-    for alias in _ally_aliases():
-        for m in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", folded):
-            victims = victims[: m.start()] + " " * (m.end() - m.start()) + victims[m.end() :]
+    for m in _ally_names().finditer(fold(victims)):
+        victims = victims[: m.start()] + " " * (m.end() - m.start()) + victims[m.end() :]
     words = victims.split()
     # "4 VDP tombés près de Djibo": the place after the victims names no force
     stops = load_cues().victim_phrase_stops
@@ -113,15 +111,16 @@ def _names_a_force(victims: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _ally_aliases() -> tuple[str, ...]:
-    """Folded names of the army's auxiliaries (``state_allies`` of ``actor_roles.json``
-    and their aliases in ``actors.jsonl``), longest first."""
+def _ally_names() -> re.Pattern[str]:
+    """The folded names of the army's auxiliaries (``state_allies`` of
+    ``actor_roles.json`` and their aliases in ``actors.jsonl``), longest first."""
     allies = load_state_allies()
     lexicon = load_actor_lexicon()
     names = {fold(a) for a in allies} | {
         alias for alias, found in lexicon.aliases.items() if found.entry.canonical in allies
     }
-    return tuple(sorted(names, key=len, reverse=True))
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])")
 
 
 def replace_claim(claim: Claim, **changes: Any) -> Claim:

@@ -25,7 +25,7 @@ from typing import Any
 from nlp.claims import Claim
 from nlp.dates import DateMention, month_pattern
 from nlp.eventcues import EventCues, cue_pattern
-from nlp.placechoice import same_place
+from nlp.placechoice import BURIAL_BEFORE, same_place
 from nlp.places import Place
 from nlp.textnorm import fold_keep_length as fold
 
@@ -107,8 +107,7 @@ def _period_cue(pattern: re.Pattern[str], norm: str, text: str, lo: int, hi: int
     ``norm`` keeps its offsets)."""
     for m in pattern.finditer(norm, lo, hi):
         name = _FROM_NAME.match(norm, m.start())
-        named = name is not None and text[name.start(1) : name.start(1) + 1].isupper()
-        if not named or _MONTH.match(name.group(1) if name else ""):
+        if name is None or not text[name.start(1)].isupper() or _MONTH.match(name.group(1)):
             return True
     return False
 
@@ -347,10 +346,7 @@ def burial(claim: Claim, norm: str) -> bool:
     )
 
 
-# "sont enterrés le 8 octobre", "were buried on 8 October": the burial's day.
-_BURIED_BEFORE = cue_pattern(r"\b{buried_after}\b[^.;:]{0,40}$")
-
-
 def burial_day(date: DateMention, norm: str) -> bool:
-    """The day of a burial, written after its verb: not the day of the event."""
-    return bool(_BURIED_BEFORE.search(norm, max(0, date.start - 60), date.start))
+    """The day of a burial, written after its verb ("sont enterrés le 8 octobre", "were
+    buried on 8 October"): not the day of the event (the same cue as a burial's place)."""
+    return bool(BURIAL_BEFORE.search(norm, max(0, date.start - 70), date.start))

@@ -331,7 +331,7 @@ _BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b")
 
 # "were buried on 8 October in Ouagadougou", "ont été inhumés … à Ouagadougou": where the
 # dead were buried, not where they died (an attack on a funeral "in X" keeps X).
-_BURIAL_BEFORE = cue_pattern(r"\b{buried_after}\b[^.;:]{0,50}$")
+BURIAL_BEFORE = cue_pattern(r"\b{buried_after}\b[^.;:]{0,50}$")
 
 
 # "kidnapped six people, including four aid workers, from the town of Dakoro": the
@@ -359,7 +359,7 @@ def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = Fa
         reference = None
     return bool(
         reference is not None
-        or _BURIAL_BEFORE.search(norm, max(0, span.start_char - 70), span.start_char)
+        or BURIAL_BEFORE.search(norm, max(0, span.start_char - 70), span.start_char)
         or _BORDER_AFTER.match(after)
         or (not aggregate and _country_as_subject(span, norm))
         or _coordinated_with_excluded(span, norm, cues)
