@@ -187,6 +187,7 @@ class Cues:
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
     victims_owner_verb: re.Pattern[str]  # "les FAMa déplorent": the subject (group 1) lost them
     apposition_all: re.Pattern[str]  # ", all volunteers": the noun (group 1) names every victim
+    place_aside: re.Pattern[str]  # ", dans la province de Bam," between the victims and their verb
     upper_bound_join: re.Pattern[str]  # ", and possibly" before "as many as 165"
     conjunctions: frozenset[str]  # "and", "et"
     and_alt: str  # regex alternation of the conjunctions
@@ -256,6 +257,10 @@ def load_cues() -> Cues:
             rf"[\s«\"“]+(?:[\w'-]+[\s,]+){{0,6}}?$"
         ),
         apposition_all=re.compile(rf"\s*,\s*(?:{_cue_alt('apposition_all')})\s+([^,.;:]{{1,30}})"),
+        place_aside=re.compile(
+            rf",\s*(?:{_cue_alt('place_aside_heads')}|{_cue_alt('place_aside_preps')})"
+            rf"(?:(?<=')|\s)(?:[^,.;:()]|\([^(),.;:]{{1,30}}\)){{1,60}},"
+        ),
         conjunctions=frozenset(_cue_words("conjunctions")),
         and_alt=_cue_alt("conjunctions"),
         coordinator_alt=f"{_cue_alt('conjunctions')}|{_cue_alt('coordinators')}",

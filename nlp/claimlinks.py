@@ -65,7 +65,18 @@ def with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar)
 
 
 def clause_break(between: str) -> bool:
-    return bool(load_cues().clause_break.search(between))
+    return bool(load_cues().clause_break.search(without_place_asides(between)))
+
+
+def without_place_asides(between: str) -> str:
+    """``between`` with its place asides (", dans la province de Bam,") made one space."""
+    return load_cues().place_aside.sub(" ", between)
+
+
+def _place_asides(norm: str, start: int) -> list[range]:
+    """Place asides after ``start``: words the distance skips (a verb inside one, "in an
+    attack that wounded the chief", is another figure's)."""
+    return [range(*m.span()) for m in load_cues().place_aside.finditer(norm, start, start + 160)]
 
 
 def find_triggers(norm: str, patterns: dict[str, re.Pattern[str]]) -> list[tuple[int, int, str]]:
@@ -120,12 +131,16 @@ def link_after(
     # does not count towards the distance.
     aside = load_cues().subcount_aside.match(norm, q.end)
     aside_end = aside.end() if aside else -1
+    # "Le chef du village de X, dans la province de Y, a été tué": so is a place aside.
+    place_asides = _place_asides(norm, q.end)
     steps = -1
     skip_to = -1
     for i in range(first, len(words)):
         if i < skip_to:
             continue
         w = words[i]
+        if any(w.start in span for span in place_asides):
+            continue
         if (
             w.text == "("
             and (close := _short_parenthesis(words, i, q_starts)) is not None

@@ -454,3 +454,32 @@ def test_abductions_counted_as_a_noun(blank_en: Language) -> None:
     assert [(k, n) for k, n, _ in figures(blank_en, "Gunmen carried out 12 kidnappings.")] == [
         ("abducted", 12)
     ]
+
+
+def test_a_place_aside_between_the_victims_and_their_verb(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # ", dans la province de Bam," sits between the victim and "a été tué": not a clause
+    # break, and not counted towards the distance.
+    text = "Le chef du village de Koro, dans la province de Bam (centre-nord), a été tué mardi."
+    found = claims(blank_fr, text)
+    assert [(c.kind, c.min, c.max, c.victims_text) for c in found] == [
+        ("killed", 1, 1, "chef du village de Koro")
+    ]
+    text = "Two soldiers from the garrison of Koro, a small town in Bam province, were shot dead."
+    assert figures(blank_en, text) == [("killed", 2, "soldiers")]
+
+
+def test_a_verb_inside_the_aside_is_another_figures(blank_en: Language) -> None:
+    # "wounded the chief" is the chief's; the three civilians were abducted.
+    text = "Three civilians, in an attack that wounded the chief, were abducted near Boni."
+    assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("abducted", 3), ("injured", 1)]
+
+
+def test_the_victims_phrase_ends_where_a_while_clause_begins(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    text = "Le raid a coûté la vie à 19 militaires maliens alors que la France annonçait un retrait."
+    assert [c.victims_text for c in claims(blank_fr, text)] == ["militaires maliens"]
+    text = "The raid killed 19 Malian soldiers while France announced a withdrawal."
+    assert [c.victims_text for c in claims(blank_en, text)] == ["Malian soldiers"]

@@ -180,6 +180,7 @@ MOVED_CLAIMS_CUES = {
     "victim_phrase_stops": {
         "and", "et", "in", "on", "dans", "en", "near", "pres", "who", "qui", "lors", "during",
         "at", "par", "by", "with", "avec", "after", "apres", "since", "depuis",
+        "while", "whereas", "alors", "tandis",  # session 8: "alors que la France …"
     },
     "elided_articles": {"de", "le", "la", "que", "se", "ne"},
 }  # fmt: skip
