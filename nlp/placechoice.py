@@ -245,7 +245,7 @@ def place_for(
         # A reference point ("120 km from Niamey") names the scene only when nothing else
         # does; a town a few kilometres off ("11 km south of Aguelhoc") is the nearest
         # place the report gives, finer than the region around it.
-        excluded = _excluded_place(span, norm, cues, aggregate)
+        excluded = _excluded_for(claim, span, norm, cues, aggregate)
         rank = place_rank(span._.place) if not excluded else 3
         close = rank == 3 and not aggregate and _close_reference(span, norm)
         # A period total is counted at the scale of a country or region, not a town.
@@ -261,7 +261,7 @@ def place_for(
     if best[0][0] == 0.5:
         # not the scene itself: finer than a region, coarser than a village
         return span._.place, 0.75
-    rank = place_rank(span._.place) if not _excluded_place(span, norm, cues, aggregate) else 3
+    rank = place_rank(span._.place) if not _excluded_for(claim, span, norm, cues, aggregate) else 3
     if best[0][0] == 0.25:
         return span._.place, 0.5  # a commune: finer than a region, refined by its village
     return span._.place, rank
@@ -342,6 +342,18 @@ _TAKEN_FROM = cue_pattern(
 )
 
 _TAKEN_FROM_CUE = cue_pattern(r"{taken_from}\b")
+
+
+def _excluded_for(claim: Claim, span: Span, norm: str, cues: EventCues, aggregate: bool) -> bool:
+    """:func:`_excluded_place`, unless the place names the victims' own post: "le chef du
+    village de X a été tué" (the chief of X speaks for X elsewhere, here he died there)."""
+    if not _excluded_place(span, norm, cues, aggregate):
+        return False
+    return not (
+        claim.start <= span.start_char < claim.end
+        and span._.place.precision != "country"
+        and fold(span.text) in fold(claim.victims_text or "")
+    )
 
 
 def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:

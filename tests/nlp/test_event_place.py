@@ -508,3 +508,20 @@ def test_a_country_that_acts_is_not_the_scene_beside_the_country_that_is(
     assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
         ("Mali", "ML")
     ]
+
+
+def test_the_victims_own_post_names_the_scene(analyzer: Analyzer) -> None:
+    # "chief of the village of X" is a reference point when he speaks; when he is the
+    # victim, his village is where he was killed, finer than the province beside it.
+    text = (
+        "Le chef du village de Koumbri, dans la province du Yatenga, a été tué dans "
+        "la nuit de mardi à mercredi par des individus armés."
+    )
+    assert places(analyzer, text, "fr") == ["Koumbri"]
+    text = "The chief of Koumbri village, in Yatenga province, was shot dead on Tuesday."
+    assert places(analyzer, text) == ["Koumbri"]
+
+
+def test_guard_a_chief_who_speaks_is_still_no_scene(analyzer: Analyzer) -> None:
+    text = "Two soldiers were killed near Ouahigouya, the chief of Koumbri village said."
+    assert places(analyzer, text) == ["Ouahigouya"]
