@@ -252,16 +252,28 @@ def compatible(
         ):
             return False
     # Two dated mentions more than a day apart are two events, unless one is a month or
-    # a year that holds the other ("lundi 18 novembre … en novembre").
-    return not (
-        when is not None
-        and event.date is not None
-        and when.date is not None
-        and event.date.date is not None
-        and abs((when.date - event.date.date).days) > 1
-        and not _holds(when, event.date)
-        and not _holds(event.date, when)
-    )
+    # a year that holds the other ("lundi 18 novembre … en novembre"). A day later may
+    # still be the event's (a night's attack, deaths the next day); a day told after
+    # the event's and before it ("mardi" … "Lundi, deux gendarmes") is an earlier event.
+    if when is None or event.date is None or when.date is None or event.date.date is None:
+        return True
+    if _holds(when, event.date) or _holds(event.date, when):
+        return True
+    if when.precision == "day" and event.date.precision == "day" and when.date < event.date.date:
+        return _days_apart(when, event.date) == 0
+    return abs((when.date - event.date.date).days) <= 1
+
+
+def _days_apart(a: DateMention, b: DateMention) -> int:
+    """Days between two days' spans (0 when they overlap: "la nuit de mardi à mercredi"
+    holds Wednesday's morning)."""
+    assert a.date is not None and b.date is not None
+    a_end, b_end = a.end_date or a.date, b.end_date or b.date
+    if a_end < b.date:
+        return (b.date - a_end).days
+    if b_end < a.date:
+        return (a.date - b_end).days
+    return 0
 
 
 def _holds(period: DateMention, day: DateMention) -> bool:

@@ -293,3 +293,29 @@ def test_the_day_of_a_burial_is_not_the_day_of_the_event(analyzer: Analyzer) -> 
     )
     result = analyzer.analyze(text, lang="fr", published=date(2022, 9, 13))
     assert [i["event_date"] for i in result["incidents"] if not i["aggregate"]] == ["2022-09-12"]
+
+
+def test_two_days_named_in_two_sentences_are_two_events(analyzer: Analyzer) -> None:
+    # "mardi" and "lundi" are a day apart: a night's span holds the next morning, but
+    # Monday is before Tuesday night, so the ambush is an event of its own.
+    text = (
+        "Le chef du village de Koumbri a été tué dans la nuit de mardi à mercredi par "
+        "des individus armés. Lundi, deux gendarmes ont été tués dans une embuscade dans "
+        "le nord du pays."
+    )
+    result = analyzer.analyze(text, lang="fr", published=date(2019, 6, 27))
+    assert [
+        (i["killed"]["min"], i["event_date"], i["location"]["name"]) for i in result["incidents"]
+    ] == [
+        (1, "2019-06-25", "Koumbri"),
+        (2, "2019-06-24", "le nord du pays"),
+    ]
+
+
+def test_guard_a_night_and_its_morning_are_one_event(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen attacked Koumbri on Tuesday night, killing four villagers. On Wednesday, "
+        "two wounded villagers died in hospital."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2019, 6, 27))
+    assert len([i for i in result["incidents"] if not i["aggregate"]]) == 1
