@@ -479,7 +479,7 @@ def test_a_verb_inside_the_aside_is_another_figures(blank_en: Language) -> None:
 def test_the_victims_phrase_ends_where_a_while_clause_begins(
     blank_en: Language, blank_fr: Language
 ) -> None:
-    text = "Le raid a coûté la vie à 19 militaires maliens alors que la France annonçait un retrait."
+    text = "Le raid a coûté la vie à 19 militaires maliens alors que la France annonçait un départ."
     assert [c.victims_text for c in claims(blank_fr, text)] == ["militaires maliens"]
     text = "The raid killed 19 Malian soldiers while France announced a withdrawal."
     assert [c.victims_text for c in claims(blank_en, text)] == ["Malian soldiers"]
