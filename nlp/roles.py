@@ -54,6 +54,7 @@ ROLE_REACH = 4
 # The casualty sentence speaks of a strike from the air ("killed in the strike",
 # "l'un des bombardements a touché").
 _AIR_STRIKE = cue_pattern(r"\b{air_strike}\b")
+_GROUND_BOMB = cue_pattern(r"\b{ground_bomb}\b")
 _CLAIMANT_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,2}?{claimant_after}\b")
 _SOURCE_BEFORE = cue_pattern(r"{source_before}\s+{source_before_articles}?$")
 # Inverted speech: "a indiqué pour sa part un membre des VDP", "said a member of the
@@ -280,7 +281,10 @@ def actor_roles(
     ]
     in_paragraph = _mentions(doc, norm, paragraph, cues)
     army = [national] if national else []
-    strike = any(_AIR_STRIKE.search(norm, a, b) for a, b in own)
+    # "a car bomb … the bombing": a bomb set off on the ground is no strike from the air.
+    strike = any(
+        _AIR_STRIKE.search(norm, a, b) and not _GROUND_BOMB.search(norm, a, b) for a, b in own
+    )
     if strike and side in ("civilians", "unknown"):
         # Only a state (or a foreign force) strikes from the air: the armed groups named
         # around an air strike accuse, hide or are the intended target.

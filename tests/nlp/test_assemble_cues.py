@@ -279,6 +279,16 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._NAME_DESCRIPTOR,
         ("not_a_modifier",),
     ),
+    "ground_bomb": (
+        r"\b(?:car bomb(?:s|ing)?|car-bomb|suicide(?: bombers?)?|vehicle-borne|"
+        r"improvised explosive|"
+        r"ieds?|explosive devices?|land ?mines?|detonated|voiture piegee|vehicule piege|"
+        r"vehicules pieges|kamikazes?|engin explosif|engins explosifs|ein|mine artisanale|"
+        r"mines artisanales|"
+        r"s'est fait exploser)\b",
+        roles._GROUND_BOMB,
+        ("ground_bomb",),
+    ),
     "village_before": (
         r"\b(?:village|hamlet|locality|settlement|villages|localite|hameau|hameau\s+de\s+culture|"
         r"campement)\s+(?:of|de|d')\s*$",
@@ -439,6 +449,11 @@ REFERENCE_WORDS = {
     r"|pris en otage",
     "taken_from": r"from|de|d'",
     "news_from": r"depuis",
+    "ground_bomb": r"car bomb|car bombs|car bombing|car-bomb|suicide|suicide bomber"
+    r"|suicide bombers|vehicle-borne|improvised explosive|ied|ieds|explosive device"
+    r"|explosive devices|landmine|landmines|land mine|land mines|detonated|voiture piegee"
+    r"|vehicule piege|vehicules pieges|kamikaze|kamikazes|engin explosif|engins explosifs"
+    r"|ein|mine artisanale|mines artisanales|s'est fait exploser",
 }
 
 

@@ -146,6 +146,24 @@ def test_guard_a_french_strike_noun_is_still_an_air_strike(analyzer: Analyzer) -
 
 
 @pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The bombing of the army camp in Gao was a terrorist attack: a suicide bomber "
+         "drove a car bomb into the camp, killing at least forty people."),
+        ("fr", "Le bombardement du camp de Gao était une attaque terroriste : un kamikaze a "
+         "fait exploser un véhicule piégé dans le camp, tuant au moins quarante personnes."),
+    ],
+)  # fmt: skip
+def test_a_bomb_set_off_on_the_ground_is_no_air_strike(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "bombing" is a strike from the air only without a car bomb or a suicide bomber
+    # beside it: the army whose camp was hit is not the perpetrator.
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["suspected jihadists"]
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "perpetrators"),
     [
         ("en", "A group of armed militants attacked a military camp used by the Malian army "
