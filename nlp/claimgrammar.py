@@ -229,6 +229,9 @@ def _cue_alt(key: str, *, as_written: bool = False, space: str = " ") -> str:
     )
 
 
+_QUOTED_SPACE = r"[\s\"“”«»]+"
+
+
 @lru_cache(maxsize=1)
 def load_cues() -> Cues:
     """Build the cue regexes from both languages' ``claims_cues.json``."""
@@ -250,7 +253,9 @@ def load_cues() -> Cues:
             rf"\s*,?\s+(?:{_cue_alt('victims_after_trigger')})\s+([^,.;]{{1,35}})"
         ),
         victims_owner=re.compile(
-            rf"(?<!\w)(?<!\ba )(?:{_cue_alt('victims_owner_before')})\s+([^,.;:]{{1,40}})"
+            # a quote may close after the noun: 'the "non-final toll" among the soldiers'
+            rf"(?<!\w)(?<!\ba )(?:{_cue_alt('victims_owner_before', space=_QUOTED_SPACE)})"
+            rf"\s+([^,.;:]{{1,40}})"
         ),
         victims_owner_verb=re.compile(
             rf"([^,.;:«»\"“”]{{1,60}}?)[\s«\"“]+(?:{_cue_alt('victims_owner_verbs')})"

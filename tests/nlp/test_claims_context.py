@@ -483,3 +483,14 @@ def test_the_victims_phrase_ends_where_a_while_clause_begins(
     assert [c.victims_text for c in claims(blank_fr, text)] == ["militaires maliens"]
     text = "The raid killed 19 Malian soldiers while France announced a withdrawal."
     assert [c.victims_text for c in claims(blank_en, text)] == ["Malian soldiers"]
+
+
+def test_a_toll_among_a_side_counts_that_sides_losses(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "the toll among the soldiers is 17 dead": the dead are soldiers, even with the
+    # quote closing after "toll".
+    text = 'The ministry said the "provisional toll" among the soldiers is 17 dead and 20 wounded.'
+    assert figures(blank_en, text) == [("killed", 17, "soldiers"), ("injured", 20, "soldiers")]
+    text = "Le bilan parmi les civils est de trois morts et cinq blessés."
+    assert figures(blank_fr, text) == [("killed", 3, "civilians"), ("injured", 5, "civilians")]
