@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,8 @@ _HOLDER_BY = cue_pattern(r"\b{holder_verbs}\s+{holder_by}\s+{agent_before_articl
 # lost people, not an attacker.
 _LOSS_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{loss_after}\b")
 _PASSIVE_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+)?{passive_after}\b")
+# ", backed by Russia,": an aside between commas, after which the name's verb may come.
+_ASIDE_AFTER = re.compile(r"\s*,[^,.;:«»\"“”()]{1,40},")
 # "in conflict with X", "contre X": X is the other side, not the perpetrator.
 _OPPONENT_BEFORE = cue_pattern(r"{opponent_before}\s+{opponent_before_articles}?$")
 # "a flashpoint for jihadist attacks", "an area where extremists operate", "la menace
@@ -134,7 +137,18 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
         )
         passive = bool(_PASSIVE_AFTER.match(after))
         by_agent = bool(cues.agent_before.search(before)) and not _HOLDER_BY.search(before)
-        agent = by_agent or (not passive and bool(cues.agent_after.match(after)))
+        aside = _ASIDE_AFTER.match(norm, end)
+        if aside is not None:
+            # "le groupe Wagner, soutenu par la Russie, ont tué": the verb after the aside
+            after_aside = norm[aside.end() : aside.end() + 40]
+            passive = passive or bool(_PASSIVE_AFTER.match(after_aside))
+        agent = by_agent or (
+            not passive
+            and bool(
+                cues.agent_after.match(after)
+                or (aside is not None and cues.agent_after.match(after_aside))
+            )
+        )
         prev = out[-1] if out else None
         between = norm[prev.end : start] if prev is not None else ""
         # After the first actor's verb come its victims ("militants killed 30 civilians,

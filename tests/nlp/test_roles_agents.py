@@ -148,6 +148,24 @@ def test_guard_a_french_strike_noun_is_still_an_air_strike(analyzer: Analyzer) -
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
+        ("fr", "Les forces armées maliennes et le groupe Wagner, soutenu par la Russie, ont "
+         "tué au moins 20 civils, dont sept lors d'une frappe de drone, lundi près de Nampala."),
+        ("en", "Malian soldiers and the Wagner Group, backed by Russia, killed at least 20 "
+         "civilians, seven of them in a drone strike, near Nampala on Monday."),
+    ],
+)  # fmt: skip
+def test_the_verb_after_an_aside_makes_both_subjects_agents(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # ", soutenu par la Russie," stands between the subjects and "ont tué": both are the
+    # agents, so both carried out the drone strike (only agents count for one).
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)", "Wagner Group"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
         ("en", "The bombing of the army camp in Gao was a terrorist attack: a suicide bomber "
          "drove a car bomb into the camp, killing at least forty people."),
         ("fr", "Le bombardement du camp de Gao était une attaque terroriste : un kamikaze a "
