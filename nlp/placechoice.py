@@ -342,6 +342,8 @@ _TAKEN_FROM = cue_pattern(
 )
 
 _TAKEN_FROM_CUE = cue_pattern(r"{taken_from}\b")
+# "le groupe Wagner, soutenu par la Russie": who backs or equips an actor, not a scene.
+_BACKED_BY = cue_pattern(r"\b{holder_verbs}\s+{holder_by}\s+{agent_before_articles}?$")
 
 
 def _excluded_for(claim: Claim, span: Span, norm: str, cues: EventCues, aggregate: bool) -> bool:
@@ -358,8 +360,9 @@ def _excluded_for(claim: Claim, span: Span, norm: str, cues: EventCues, aggregat
 
 def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
     """A reference point: "border with X", "12 km from X", "near the X border", "maire de X",
-    "au Centre hospitalier régional de X", a burial's place; for a single event, a country
-    that acts. Not the place victims were taken from ("kidnapped … from X")."""
+    "au Centre hospitalier régional de X", a burial's place, a backer ("soutenu par la
+    Russie"); for a single event, a country that acts. Not the place victims were taken
+    from ("kidnapped … from X")."""
     before = norm[max(0, span.start_char - 45) : span.start_char]
     after = norm[span.end_char : span.end_char + 15]
     reference = cues.location_exclude.search(before)
@@ -372,6 +375,7 @@ def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = Fa
     return bool(
         reference is not None
         or BURIAL_BEFORE.search(norm, max(0, span.start_char - 70), span.start_char)
+        or _BACKED_BY.search(norm, max(0, span.start_char - 40), span.start_char)
         or _BORDER_AFTER.match(after)
         or (not aggregate and _country_as_subject(span, norm))
         or _coordinated_with_excluded(span, norm, cues)

@@ -525,3 +525,16 @@ def test_the_victims_own_post_names_the_scene(analyzer: Analyzer) -> None:
 def test_guard_a_chief_who_speaks_is_still_no_scene(analyzer: Analyzer) -> None:
     text = "Two soldiers were killed near Ouahigouya, the chief of Koumbri village said."
     assert places(analyzer, text) == ["Ouahigouya"]
+
+
+def test_the_country_backing_an_actor_is_not_the_scene(analyzer: Analyzer) -> None:
+    text = (
+        "Les forces armées maliennes et le groupe Wagner, soutenu par la Russie, ont tué au "
+        "moins 20 civils dans des villages du nord du Mali depuis le mois de mai."
+    )
+    assert places(analyzer, text, "fr") == ["nord du Mali"]
+    text = (
+        "Malian soldiers and the Wagner Group, backed by Russia, have killed at least 20 "
+        "civilians in villages of northern Mali since May."
+    )
+    assert places(analyzer, text) == ["northern Mali"]
