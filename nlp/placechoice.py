@@ -89,11 +89,12 @@ _NEAR_BEFORE = cue_pattern(
 
 def lead_place(
     lead: tuple[int, int], places: list[Span], norm: str, cues: EventCues
-) -> tuple[Any | None, int]:
+) -> tuple[Any | None, float]:
     """The village or town a lead-in introduces: the first one not written as a landmark.
 
     "Gunmen targeted Yaru village near Bandiagara town": the scene is written first,
-    the landmark after "near".
+    the landmark after "near". A commune ("l'administration de la commune de X") is
+    coarser than a village named elsewhere: it ranks as a commune does in ``place_for``.
     """
     a, b = lead
     found = [
@@ -108,7 +109,10 @@ def lead_place(
         for sp in found
         if not _NEAR_BEFORE.search(norm[max(0, sp.start_char - 30) : sp.start_char])
     ]
-    return (direct or found)[0]._.place, 0
+    villages = [sp for sp in direct or found if not written_as_area(sp, norm)]
+    if not villages:
+        return (direct or found)[0]._.place, 0.5
+    return villages[0]._.place, 0
 
 
 def countries_in(sentence: tuple[int, int], places: list[Span], norm: str) -> int:

@@ -538,3 +538,17 @@ def test_the_country_backing_an_actor_is_not_the_scene(analyzer: Analyzer) -> No
         "civilians in villages of northern Mali since May."
     )
     assert places(analyzer, text) == ["northern Mali"]
+
+
+def test_a_commune_named_between_two_tolls_does_not_replace_the_village(
+    analyzer: Analyzer,
+) -> None:
+    # The second toll's lead-in names the commune whose officials came to the scene:
+    # coarser than the village the text opened on.
+    text = (
+        "Le village de Kobou, commune de Dioungani, a reçu la visite d'hommes armés "
+        "vendredi. Le village a subi une attaque qui a fait une trentaine de morts. Samedi, "
+        "toute l'administration de la commune de Dioungani était sur place. Le bilan est "
+        "passé à 41 morts."
+    )
+    assert places(analyzer, text, "fr") == ["Kobou"]
