@@ -494,3 +494,12 @@ def test_a_toll_among_a_side_counts_that_sides_losses(
     assert figures(blank_en, text) == [("killed", 17, "soldiers"), ("injured", 20, "soldiers")]
     text = "Le bilan parmi les civils est de trois morts et cinq blessés."
     assert figures(blank_fr, text) == [("killed", 3, "civilians"), ("injured", 5, "civilians")]
+
+
+def test_animals_and_granaries_are_counted_things_not_victims(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    text = "Douze villageois ont été tués, 84 greniers brûlés et 80 caprins calcinés."
+    assert figures(blank_fr, text) == [("killed", 12, "civilians")]
+    text = "The gunmen killed nine villagers and 40 goats, and burned 30 huts."
+    assert figures(blank_en, text) == [("killed", 9, "civilians")]
