@@ -503,3 +503,19 @@ def test_animals_and_granaries_are_counted_things_not_victims(
     assert figures(blank_fr, text) == [("killed", 12, "civilians")]
     text = "The gunmen killed nine villagers and 40 goats, and burned 30 huts."
     assert figures(blank_en, text) == [("killed", 9, "civilians")]
+
+
+def test_a_long_name_of_the_victims_still_reaches_its_verb(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # Eleven words between the figure and its verb: a mission's full name.
+    text = (
+        "Four peacekeepers from the UN Multidimensional Integrated Stabilization Mission "
+        "in Mali were wounded near Boni."
+    )
+    assert figures(blank_en, text) == [("injured", 4, "peacekeepers")]
+    text = (
+        "Quatre Casques bleus de la Mission multidimensionnelle intégrée des Nations "
+        "unies ont été blessés près de Boni."
+    )
+    assert figures(blank_fr, text) == [("injured", 4, "peacekeepers")]
