@@ -61,6 +61,7 @@ from nlp.eventrules import (
     finer_day,
     others_of_the_same_force,
     within_toll,
+    without_totals_split_by_side,
     without_totals_split_by_village,
 )
 from nlp.placechoice import (
@@ -162,7 +163,7 @@ def assemble(
         target.claims.append(claim)
         prev = claim
 
-    events = without_totals_split_by_village(events, scenes)
+    events = without_totals_split_by_side(without_totals_split_by_village(events, scenes))
     country = text_country(doc, places, focus_countries)
     incidents: list[Incident] = []
     first_single = next((e for e in events if not e.aggregate), None)

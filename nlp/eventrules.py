@@ -180,6 +180,40 @@ def without_totals_split_by_village(
     return [e for e in events if e.claims]
 
 
+def without_totals_split_by_side(events: list[Event]) -> list[Event]:
+    """ "At least 14 people, including an auxiliary, were killed … gunmen killed 13
+    civilians … an auxiliary was also killed": a toll the event's later figures split
+    exactly between victim sides (one figure per side, two sides or more) is coded per
+    side only, as a total split by side in one sentence is. No total is invented: only
+    one the text wrote and then split is dropped."""
+    for event in events:
+        if event.aggregate:
+            continue
+        drop: set[int] = set()
+        for total in event.claims:
+            value = _toll(total)
+            if value is None or total.vague or total.combined:
+                continue
+            parts: dict[str, int] = {}
+            for c in event.claims:
+                toll = _toll(c)
+                if (
+                    c.start < total.end
+                    or c.kind != total.kind
+                    or c.vague
+                    or c.combined
+                    or toll is None
+                    or c.side == "unknown"
+                ):
+                    continue
+                parts.setdefault(c.side, toll)  # each side's first figure after the total
+            if len(parts) >= 2 and sum(parts.values()) == value:
+                drop.add(id(total))
+        if drop:
+            event.claims = [c for c in event.claims if id(c) not in drop]
+    return events
+
+
 # Words that make a different figure another account of the same event rather than
 # another event: "according to", "the toll", "as high as", "other sources".
 _ACCOUNT = cue_pattern(r"\b{account}\b")

@@ -319,3 +319,34 @@ def test_guard_a_night_and_its_morning_are_one_event(analyzer: Analyzer) -> None
     )
     result = analyzer.analyze(text, lang="en", published=date(2019, 6, 27))
     assert len([i for i in result["incidents"] if not i["aggregate"]]) == 1
+
+
+def _by_side(analyzer: Analyzer, text: str, lang: str) -> list[tuple[Any, ...]]:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    return [(i["killed"]["min"], i["killed"]["max"], i["victims"]) for i in result["incidents"]]
+
+
+def test_a_total_the_next_sentences_split_by_side_is_coded_per_side(analyzer: Analyzer) -> None:
+    # 14 = 13 civilians + 1 auxiliary: the total is not a third figure for civilians.
+    text = (
+        "Au moins quatorze personnes, dont un supplétif de l'armée, ont été tuées vendredi "
+        "dans l'attaque du village de Kobou. Des hommes armés ont attaqué Kobou et tué "
+        "treize civils. Un supplétif de l'armée a également été tué."
+    )
+    expected = [(13, 13, ["civilians"]), (1, 1, ["soldiers"])]
+    assert _by_side(analyzer, text, "fr") == expected
+    text = (
+        "At least fourteen people, including an army auxiliary, were killed on Friday in "
+        "an attack on the village of Kobou. Gunmen killed thirteen civilians there. An "
+        "army auxiliary was also killed."
+    )
+    assert _by_side(analyzer, text, "en") == expected
+
+
+def test_guard_parts_that_do_not_add_up_leave_the_total(analyzer: Analyzer) -> None:
+    # 20 ≠ 13 + 1: nothing says the total was split, so it is not dropped.
+    text = (
+        "At least twenty people were killed on Friday in an attack on the village of Kobou. "
+        "Gunmen killed thirteen civilians there. An army auxiliary was also killed."
+    )
+    assert 20 in [killed for killed, *_ in _records(analyzer, text, "en")]
