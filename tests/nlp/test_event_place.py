@@ -552,3 +552,17 @@ def test_a_commune_named_between_two_tolls_does_not_replace_the_village(
         "passé à 41 morts."
     )
     assert places(analyzer, text, "fr") == ["Kobou"]
+
+
+def test_an_unknown_name_an_attack_verb_governs_is_the_scene(analyzer: Analyzer) -> None:
+    # "ont attaqué X": X, not in the gazetteer, is kept as written (unresolved).
+    text = "Des individus armés ont attaqué Tinkoubaré et tué sept personnes vendredi."
+    assert places(analyzer, text, "fr") == ["Tinkoubaré"]
+    assert places(analyzer, "Gunmen raided Tinkoubaré on Friday and killed seven people.") == [
+        "Tinkoubaré"
+    ]
+
+
+def test_guard_a_force_an_attack_verb_governs_is_no_place(analyzer: Analyzer) -> None:
+    text = "Les terroristes ont attaqué Barkhane et tué deux soldats près de Ménaka."
+    assert places(analyzer, text, "fr") == ["Ménaka"]
