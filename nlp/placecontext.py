@@ -27,6 +27,17 @@ def _all_languages(words_by_lang: dict[str, list[str]]) -> set[str]:
     return {name_key(w) for words in words_by_lang.values() for w in words}
 
 
+def _token_keys(phrase: str) -> set[tuple[str, ...]]:
+    """The keys of the tokens a phrase may be split into: a hyphenated word is one token
+    ("nord-est" in French) or three, the hyphen's key empty ("lieu", "-", "dit")."""
+    words = phrase.split()
+    split: list[str] = []
+    for word in words:
+        for j, part in enumerate(word.split("-")):
+            split.extend([""] * (j > 0) + [name_key(part)])
+    return {tuple(name_key(w) for w in words), tuple(split)}
+
+
 class CueSet:
     """Multi-word cue phrases over folded tokens, indexed by first and last word."""
 
@@ -34,9 +45,9 @@ class CueSet:
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
         self.by_last: dict[str, list[tuple[str, ...]]] = {}
         for phrase in phrases:
-            cue = tuple(name_key(phrase).split(" "))
-            self.by_first.setdefault(cue[0], []).append(cue)
-            self.by_last.setdefault(cue[-1], []).append(cue)
+            for cue in _token_keys(phrase):
+                self.by_first.setdefault(cue[0], []).append(cue)
+                self.by_last.setdefault(cue[-1], []).append(cue)
         for table in (self.by_first, self.by_last):
             for cues in table.values():
                 cues.sort(key=len, reverse=True)

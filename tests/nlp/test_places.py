@@ -287,3 +287,13 @@ def test_hyphenated_names(en: Language) -> None:
     assert found["Zankorobougou-Dié"].precision == "unresolved"
     found = places(en("Trucks were ambushed on the Mopti-Gao road."))
     assert found["Mopti"].admin1 == "Mopti" and found["Gao"].admin1 == "Gao"
+
+
+def test_cue_phrases_with_a_hyphen_match_either_tokenisation(fr: Language) -> None:
+    # The French tokenizer splits "lieu-dit" into three tokens and keeps "nord-est"
+    # whole: a cue phrase written with a hyphen matches both ways.
+    doc = fr("Douze personnes ont été tuées dans le lieu-dit Tinkoubaré, au nord-est de Gao.")
+    found = places(doc)
+    assert found["Tinkoubaré"].precision == "unresolved"
+    doc = fr("Des hommes armés ont ciblé un campement à Inkoubé Tadiane, faisant cinq morts.")
+    assert places(doc)["Inkoubé Tadiane"].precision == "unresolved"
