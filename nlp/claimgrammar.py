@@ -182,6 +182,7 @@ class Cues:
     update_before: re.Pattern[str]  # "the toll rose to" right before a figure
     subcount_head: re.Pattern[str]  # where the head of a victims phrase ends
     subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
+    subcount_inner: re.Pattern[str]  # the aside itself, wherever it is
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
     victims_after_list: re.Pattern[str]  # ", 7 blessés et 3 disparus pour les civils"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
@@ -245,6 +246,7 @@ def load_cues() -> Cues:
         subcount_aside=re.compile(
             rf"[^,.;:()]{{0,40}}?,\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"
         ),
+        subcount_inner=re.compile(rf",\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"),
         victims_after_trigger=re.compile(
             rf"^\s*(?:{_cue_alt('victims_after_trigger')})\s+[^,.;]{{1,35}}"
         ),

@@ -285,14 +285,24 @@ def coordinated_links(
         if q.article and category_of(norm[q.end : q.end + 25], g) == "unknown":
             continue  # "un"/"a" is a figure only before a victim noun
         prev = quantities[i - 1] if i > 0 else None
-        nxt = quantities[i + 1] if i + 1 < len(quantities) else None
+        # "cinq humanitaires, dont un Tchadien, et un chauffeur": past the sub-count
+        nxt = next((o for o in quantities[i + 1 :] if o.start not in sub), None)
         if prev is not None and prev.start in linked and linked[prev.start].position == "before":
             between = norm[prev.end : q.start]
             if re.search(rf"(?:^|\s|,)(?:{coordinators})\s+$", between) and len(between) < 70:
                 out.append(_coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end)))
                 continue
         if nxt is not None and nxt.start in linked and linked[nxt.start].position == "after":
-            between = norm[q.end : nxt.start]
+            asides = [
+                range(*m.span())
+                for m in load_cues().subcount_inner.finditer(norm, q.end, nxt.start)
+            ]
+            if any(
+                q.end <= o.start < nxt.start and not any(o.start in a for a in asides)
+                for o in quantities
+            ):
+                continue  # a figure outside the aside: "1,556 abuses, including 65 …, 73 …"
+            between = load_cues().subcount_inner.sub(" ", norm[q.end : nxt.start])
             if g.stop.search(between):
                 continue  # "quatre disparus et trois blessés": the first figure has its own state
             if re.search(rf"\s(?:{coordinators})\s+$", between) and len(between) < 70:

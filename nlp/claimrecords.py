@@ -14,6 +14,7 @@ from typing import Any, cast
 from nlp.actorlexicon import load_actor_lexicon
 from nlp.claimgrammar import Grammar, load_cues
 from nlp.claims import SIDE_OF, Claim, _Link
+from nlp.eventcues import assembly_cue_words
 from nlp.numbers import Quantity
 from nlp.result import ClaimKind
 from nlp.roles import load_state_allies
@@ -263,6 +264,19 @@ def side_after_a_list(claims: list[Claim], norm: str, s_start: int, g: Grammar) 
     return out
 
 
+@lru_cache(maxsize=1)
+def _scene_words() -> frozenset[str]:
+    """The first words of ``scene_after`` (assemble_cues.json): "in", "à", "près"."""
+    return frozenset(fold(w).split()[0] for w in assembly_cue_words()["scene_after"])
+
+
+def _place_between(sent: str, prev: Claim, claim: Claim, s_start: int) -> bool:
+    """A word that opens a scene ("in", "à", "near") between two figures."""
+    assert prev.number_end is not None and claim.number_start is not None
+    words = fold(sent[prev.number_end - s_start : claim.number_start - s_start]).split()
+    return any(w in _scene_words() for w in words)
+
+
 def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> list[Claim]:
     """ "five men and two boys" killed by one verb is one figure of seven."""
     out: list[Claim] = []
@@ -278,12 +292,28 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
             and claim.number_start is not None
             # "12 soldats et 4 supplétifs", "15 blessés pour les militaires, ainsi qu'un
             # supplétif blessé"
+            # "five aid workers, including a Chadian, and a driver": the aside aside
             and re.fullmatch(
                 rf"\s*[\w\s'-]{{0,30}}?,?\s(?:{load_cues().coordinator_alt})\s*",
-                fold(sent[prev.number_end - s_start : claim.number_start - s_start]),
+                load_cues().subcount_inner.sub(
+                    " ", fold(sent[prev.number_end - s_start : claim.number_start - s_start])
+                ),
             )
             and (
                 (prev.side == "civilians" and prev.victim_category != claim.victim_category)
+                # "two engineers and three drivers were kidnapped": the subjects, or the
+                # objects, of one verb; not objects counted per place ("killed 3 in A and
+                # 2 in B")
+                or (
+                    prev.side == "civilians"
+                    and (
+                        prev.end == claim.end
+                        or (
+                            prev.start == claim.start
+                            and not _place_between(sent, prev, claim, s_start)
+                        )
+                    )
+                )
                 # "douze soldats et quatre supplétifs": one side, one toll; named forces
                 # ("84 Wagner fighters and 47 Malian soldiers") stay apart
                 or (

@@ -519,3 +519,37 @@ def test_a_long_name_of_the_victims_still_reaches_its_verb(
         "unies ont été blessés près de Boni."
     )
     assert figures(blank_fr, text) == [("injured", 4, "peacekeepers")]
+
+
+def test_aid_workers_and_other_trades_are_civilians(blank_en: Language, blank_fr: Language) -> None:
+    assert figures(blank_en, "Gunmen kidnapped four aid workers near Dakoro.") == [
+        ("abducted", 4, "civilians")
+    ]
+    assert figures(blank_fr, "Trois chauffeurs de camion ont été enlevés près de Téra.") == [
+        ("abducted", 3, "civilians")
+    ]
+
+
+def test_a_sub_count_aside_does_not_part_two_coordinated_figures(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "five aid workers, including a Chadian, and a driver": six people, one verb.
+    text = "Five aid workers, including two Chadians, and a driver were kidnapped on Sunday."
+    assert figures(blank_en, text) == [("abducted", 6, "civilians")]
+    text = "Cinq humanitaires, dont un Tchadien, et un chauffeur nigérien ont été enlevés."
+    assert figures(blank_fr, text) == [("abducted", 6, "civilians")]
+
+
+def test_guard_a_list_of_counted_things_after_the_aside_is_not_coordinated(
+    blank_en: Language,
+) -> None:
+    text = (
+        "The report listed 1,556 abuses, including 65 executions, 73 cases of torture, "
+        "and 444 abductions."
+    )
+    assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("abducted", 444)]
+
+
+def test_guard_objects_counted_per_place_are_not_summed(blank_fr: Language) -> None:
+    text = "Des hommes armés ont tué trois civils à Koro et deux civils à Dioungani."
+    assert [(c.kind, c.min) for c in claims(blank_fr, text)] == [("killed", 3), ("killed", 2)]
