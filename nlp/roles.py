@@ -56,6 +56,7 @@ ROLE_REACH = 4
 # "l'un des bombardements a touché").
 _AIR_STRIKE = cue_pattern(r"\b{air_strike}\b")
 _GROUND_BOMB = cue_pattern(r"\b{ground_bomb}\b")
+_LAID_BOMB = cue_pattern(r"\b{laid_bomb}\b")
 _CLAIMANT_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,2}?{claimant_after}\b")
 _SOURCE_BEFORE = cue_pattern(r"{source_before}\s+{source_before_articles}?$")
 # Inverted speech: "a indiqué pour sa part un membre des VDP", "said a member of the
@@ -366,4 +367,16 @@ def actor_roles(
         }
         if len(claimed) == 1:
             perps = sorted(claimed)
+    if (
+        side != "militants"
+        and perps
+        and all(p in _GENERIC_RANK for p in perps)
+        and any(_LAID_BOMB.search(norm, a, b) for a, b in own)
+        and not any(m.agent and m.canonical in perps for m in mine)
+        and not any(m.claimed and m.canonical in perps for m in in_paragraph)
+    ):
+        # "a vehicle hit a mine, killing ten": who laid it is not said; "jihadists"
+        # named around the blast are the setting, not its authors, unless the text
+        # blames them ("le fait des groupes islamistes", "blamed on jihadists").
+        perps = []
     return perps, _dedupe(targets)

@@ -138,7 +138,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"belonging to|attributed to|blamed on|blamed|membres du|membres de|membre du|"
         r"affilies au|affilies a|affilie au|affilie a|appartenant au|appartenant a|"
         r"soupconnes d'etre du|attribuee au|attribuee a|attribue au|attribue a|imputee au|"
-        r"imputee a)\s+(?:the\s+|le\s+|la\s+|l')?(?:[\w'-]+\s+){0,2}$",
+        r"imputee a|the work of|le fait de|le fait des|l'oeuvre de|l'oeuvre des)"
+        r"\s+(?:the\s+|le\s+|la\s+|l')?(?:[\w'-]+\s+){0,2}$",
         roles._CLAIMED_BEFORE,
         ("claimed_before", "claimed_before_articles"),
     ),
@@ -289,6 +290,14 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._GROUND_BOMB,
         ("ground_bomb",),
     ),
+    "laid_bomb": (
+        r"\b(?:land ?mines?|improvised explosive|ieds?|explosive devices?|mine blast|"
+        r"mine explosion|struck a mine|hit a mine|engin explosif|engins explosifs|"
+        r"engin improvise|ein|mine artisanale|mines artisanales|sur une mine|"
+        r"explosion d'une mine|explosion de mine)\b",
+        roles._LAID_BOMB,
+        ("laid_bomb",),
+    ),
     "village_before": (
         r"\b(?:village|hamlet|locality|settlement|villages|localite|hameau|hameau\s+de\s+culture|"
         r"campement)\s+(?:of|de|d')\s*$",
@@ -392,7 +401,8 @@ REFERENCE_WORDS = {
     r"|belonging to|attributed to|blamed on|blamed"
     r"|membres du|membres de|membre du|affilies au|affilies a|affilie au|affilie a"
     r"|appartenant au|appartenant a|soupconnes d'etre du|attribuee au|attribuee a"
-    r"|attribue au|attribue a|imputee au|imputee a",
+    r"|attribue au|attribue a|imputee au|imputee a|the work of|le fait de|le fait des"
+    r"|l'oeuvre de|l'oeuvre des",
     "claimed_before_articles": r"the |le |la |l'",
     "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique"
     r"|was responsible for|were responsible for|est responsable de|sont responsables de",
@@ -449,6 +459,10 @@ REFERENCE_WORDS = {
     r"|pris en otage",
     "taken_from": r"from|de|d'",
     "news_from": r"depuis",
+    "laid_bomb": r"landmine|landmines|land mine|land mines|improvised explosive|ied|ieds"
+    r"|explosive device|explosive devices|mine blast|mine explosion|struck a mine|hit a mine"
+    r"|engin explosif|engins explosifs|engin improvise|ein|mine artisanale|mines artisanales"
+    r"|sur une mine|explosion d'une mine|explosion de mine",
     "ground_bomb": r"car bomb|car bombs|car bombing|car-bomb|suicide|suicide bomber"
     r"|suicide bombers|vehicle-borne|improvised explosive|ied|ieds|explosive device"
     r"|explosive devices|landmine|landmines|land mine|land mines|detonated|voiture piegee"

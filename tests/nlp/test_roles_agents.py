@@ -215,3 +215,34 @@ def test_a_group_that_claimed_the_attack_is_not_the_speaker_after_it(analyzer: A
     text = "Twelve soldiers were killed near Boni in an ambush claimed by JNIM, the army said."
     [incident] = incidents(analyzer, text, "en")
     assert incident["perpetrators"] == ["JNIM"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Des jihadistes ont attaqué Djibo le mois dernier. Un car a sauté sur un engin "
+         "explosif mardi près de Djibo, faisant douze morts parmi les passagers."),
+        ("en", "Jihadists attacked Djibo last month. A bus hit a landmine on Tuesday near "
+         "Djibo, killing twelve passengers."),
+    ],
+)  # fmt: skip
+def test_who_laid_a_mine_is_not_said_by_the_jihadists_named_around_it(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == []
+
+
+def test_guard_the_agent_of_a_mine_attack_is_kept(analyzer: Analyzer) -> None:
+    text = "Suspected jihadists planted a mine that killed twelve passengers near Djibo on Tuesday."
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == ["suspected jihadists"]
+
+
+def test_guard_a_mine_the_text_blames_on_a_group_keeps_it(analyzer: Analyzer) -> None:
+    text = (
+        "Un car a sauté sur un engin explosif mardi près de Djibo, faisant douze morts. "
+        "Selon les observateurs, l'attaque serait le fait des groupes jihadistes."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["perpetrators"] == ["suspected jihadists"]
