@@ -217,6 +217,8 @@ def without_totals_split_by_side(events: list[Event]) -> list[Event]:
 # Words that make a different figure another account of the same event rather than
 # another event: "according to", "the toll", "as high as", "other sources".
 _ACCOUNT = cue_pattern(r"\b{account}\b")
+# "revendiquée par le JNIM", "claimed responsibility": who did it, not whose count it is.
+_RESPONSIBILITY = cue_pattern(r"\b(?:{claimed_before}|{claimed_after})\b")
 
 
 def another_figure(
@@ -260,7 +262,11 @@ def another_figure(
         # (a figure dated on its own, "two wounded yesterday", is another event's).
         return False
     a, b = claim.sentence
-    return not _ACCOUNT.search(norm, a, b)
+    return not _ACCOUNT.search(_RESPONSIBILITY.sub(_blank, norm[a:b]))
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
 
 
 def compatible(

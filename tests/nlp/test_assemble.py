@@ -350,3 +350,18 @@ def test_guard_parts_that_do_not_add_up_leave_the_total(analyzer: Analyzer) -> N
         "Gunmen killed thirteen civilians there. An army auxiliary was also killed."
     )
     assert 20 in [killed for killed, *_ in _records(analyzer, text, "en")]
+
+
+def test_a_claim_of_responsibility_is_no_other_account_of_the_toll(analyzer: Analyzer) -> None:
+    # "revendiquée par le JNIM" says who did it: the ten are not another count of the two.
+    text = (
+        "Deux Casques bleus ont péri hier dans l'explosion d'une mine dans le centre du pays. "
+        "Leur mort intervient cinq jours après celle de dix Casques bleus tchadiens, tués "
+        "le 20 janvier à Aguelhok, dans une attaque revendiquée par le JNIM."
+    )
+    # No publication date: the two days cannot part them, only the wording can.
+    result = analyzer.analyze(text, lang="fr")
+    assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [
+        (2, 2),
+        (10, 10),
+    ]
