@@ -113,6 +113,8 @@ class _Vocab:
     days_ago_led: frozenset[int]  # its groups with words before the number ("il y a")
     small_numbers: dict[str, int]  # "three" -> 3, the numbers of days_ago
     reporting_before_re: re.Pattern[str]  # a reporting verb right before a date ("said on")
+    responsibility_after_re: re.Pattern[str]  # "On July 30, JNIM claimed responsibility"
+    responsibility_not_after_re: re.Pattern[str]  # "killed" between: the event's date
 
 
 def _alt(words: list[str]) -> str:
@@ -250,6 +252,12 @@ def _vocab() -> _Vocab:
         small_numbers=_numbered(spec, "small_numbers"),
         reporting_before_re=re.compile(
             reporting_re.pattern + rf"[\s,]*(?:(?:{_words(spec, 'reporting_date_before')})\s+)?$"
+        ),
+        responsibility_after_re=re.compile(
+            rf"[^.;:]{{0,80}}?\b(?:{_phrases(spec, 'responsibility_after')})\b"
+        ),
+        responsibility_not_after_re=re.compile(
+            rf"\b(?:{_words(spec, 'responsibility_not_after')})\b"
         ),
     )
 
@@ -585,5 +593,9 @@ def _mark_reporting(d: DateMention, norm: str) -> DateMention:
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
     glued_after = v.glued_after_re.match(after)
     if glued_before or (glued_after and d.precision in ("day", "unknown") and "(" in after[:3]):
+        return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
+    claim = v.responsibility_after_re.match(norm, d.end)
+    if claim is not None and not v.responsibility_not_after_re.search(claim.group(0)):
+        # "On July 30, JNIM claimed responsibility for an ambush": the claim's day
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
     return d

@@ -149,3 +149,18 @@ def test_the_weekend_is_the_latest_saturday_and_sunday() -> None:
         "Des hommes armés ont tué neuf éleveurs ce week-end près de Dori.", date(2024, 6, 29), "fr"
     )
     assert (d.date, d.end_date) == (date(2024, 6, 29), date(2024, 6, 29))
+
+
+def test_the_day_a_group_claimed_the_attack_is_the_claims() -> None:
+    # "On Monday, JNIM claimed responsibility for the ambush": Monday dates the claim.
+    d = first("On Monday, the JNIM group claimed responsibility for the ambush near Boni.", WED)
+    assert d.reporting
+    d = first("Lundi, l'État islamique a revendiqué l'embuscade près de Boni.", WED, "fr")
+    assert d.reporting
+
+
+def test_guard_a_day_whose_clause_tells_the_attack_stays_the_events() -> None:
+    d = first("On Monday gunmen killed five soldiers, and JNIM claimed responsibility.", WED)
+    assert not d.reporting
+    text = "Le camp a été ciblé, ce lundi, par le JNIM, qui a revendiqué l'attaque."
+    assert not first(text, WED, "fr").reporting
