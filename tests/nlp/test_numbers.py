@@ -54,6 +54,9 @@ def test_values(text: str, lang: str, value: int) -> None:
         ("between 12 and 15 civilians", "en", 12, 15),
         ("entre 60 et 100 civils", "fr", 60, 100),
         ("ten to twenty women", "en", 10, 20),
+        # common misspellings of "at least" in wire copy
+        ("aleast 30 peacekeepers", "en", 30, None),
+        ("atleast 12 civilians", "en", 12, None),
     ],
 )
 def test_qualifiers_and_ranges(text: str, lang: str, lo: int | None, hi: int | None) -> None:
