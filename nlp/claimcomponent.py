@@ -116,11 +116,16 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         if (
             sub
             and not chained
-            and all(s or p.article for p, s in zip(quantities, is_sub, strict=False))
             and _trigger_right_before(norm, q, triggers_before)
             and g.subcount_after.match(norm[q.end :])
+            and (
+                all(s or p.article for p, s in zip(quantities, is_sub, strict=False))
+                or _another_kind_before(norm, q, triggers_before + triggers_after)
+            )
         ):
-            sub = False  # "fired on soldiers, killing two of them": no toll before it
+            # "fired on soldiers, killing two of them": no toll before it; "took 170
+            # hostages and killed 20 of them": the toll before is of another kind.
+            sub = False
         is_sub.append(sub)
         last_sub = q if is_sub[-1] else last_sub
     q_starts = {q.start for q, sub in zip(quantities, is_sub, strict=True) if not sub}
@@ -228,6 +233,20 @@ def _trigger_right_before(norm: str, q: Quantity, triggers: list[tuple[int, int,
         end <= q.start and re.fullmatch(r"\s*(?:l')?", norm[end : q.start]) is not None
         for _, end, _ in triggers
     )
+
+
+def _another_kind_before(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:
+    """The trigger right before ``q`` is of a kind no earlier trigger of the sentence has."""
+    right = [
+        (end, kind)
+        for _, end, kind in triggers
+        if end <= q.start and re.fullmatch(r"\s*(?:l')?", norm[end : q.start]) is not None
+    ]
+    if not right:
+        return False
+    end, kind = max(right)
+    earlier = {k for _, e, k in triggers if e < end}
+    return bool(earlier) and kind not in earlier
 
 
 def _own_trigger_after_partitive(

@@ -202,8 +202,9 @@ def claims_from_link(
         owners = list(cues.victims_owner.finditer(norm, 0, q.start))
         if owners:
             category = category_of(owners[-1].group(1), g)
-    if category == "unknown" and g.subcount_after.match(norm[q.end :]):
-        # "fired on a group of soldiers, killing two of them": the group named before.
+    if category == "unknown" and g.subcount_after.match(norm[q.end :]) and not previous:
+        # "fired on a group of soldiers, killing two of them": the group named before
+        # (after a figure, "took 170 hostages and killed 20 of them", that figure's).
         lead = min(q.start, link.trigger_start)
         category = last_category(norm[max(0, lead - 120) : lead], g)
     if category == "unknown":

@@ -553,3 +553,18 @@ def test_guard_a_list_of_counted_things_after_the_aside_is_not_coordinated(
 def test_guard_objects_counted_per_place_are_not_summed(blank_fr: Language) -> None:
     text = "Des hommes armés ont tué trois civils à Koro et deux civils à Dioungani."
     assert [(c.kind, c.min) for c in claims(blank_fr, text)] == [("killed", 3), ("killed", 2)]
+
+
+def test_killed_of_them_after_a_figure_of_another_kind_is_a_figure(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "took 170 hostages and killed 20 of them": 20 killed, of the hostages (no side).
+    text = "Gunmen took 40 hostages at the hotel and killed 12 of them on Friday."
+    assert figures(blank_en, text) == [("abducted", 40, "unknown"), ("killed", 12, "unknown")]
+    text = "Les assaillants ont enlevé 40 femmes et tué cinq d'entre elles."
+    assert figures(blank_fr, text) == [("abducted", 40, "women"), ("killed", 5, "women")]
+
+
+def test_guard_of_them_after_a_toll_of_the_same_kind_is_a_part(blank_en: Language) -> None:
+    text = "Gunmen killed 30 people on Friday, killing 12 of them in the mosque."
+    assert figures(blank_en, text) == [("killed", 30, "civilians")]
