@@ -568,3 +568,14 @@ def test_killed_of_them_after_a_figure_of_another_kind_is_a_figure(
 def test_guard_of_them_after_a_toll_of_the_same_kind_is_a_part(blank_en: Language) -> None:
     text = "Gunmen killed 30 people on Friday, killing 12 of them in the mosque."
     assert figures(blank_en, text) == [("killed", 30, "civilians")]
+
+
+def test_a_killing_noun_before_its_victims_is_a_trigger(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    text = "La région est en deuil après la tuerie de dix-sept villageois à Bodio."
+    assert figures(blank_fr, text) == [("killed", 17, "civilians")]
+    text = "He blamed the group for the weekend murder of the mayor of Koutougou."
+    assert figures(blank_en, text) == [("killed", 1, "civilians")]
+    text = "The region mourns after the massacre of seventeen villagers in Bodio."
+    assert figures(blank_en, text) == [("killed", 17, "civilians")]
