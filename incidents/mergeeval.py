@@ -160,8 +160,9 @@ def _day(value: Any) -> dt.date | None:
 
 
 def feed_date(item: Mapping[str, Any], events: Mapping[RecordRef, str]) -> dt.date | None:
-    """The date a feed would give the item's page: ``published``, else the day
-    after its latest record's event date, else the day after its event key's date."""
+    """The date a feed would give the item's page: ``published``, else the day after
+    the latest date its records or their event keys give (a page reports what came
+    before it: a period total's start, "since December 2019", is not its day)."""
     published = _day(item.get("published"))
     if published is not None:
         return published
@@ -172,12 +173,11 @@ def feed_date(item: Mapping[str, Any], events: Mapping[RecordRef, str]) -> dt.da
         for d in (_day(inc.get("event_date_end")), _day(inc.get("event_date")))
         if d is not None
     ]
-    if not dates:
-        dates = [
-            d
-            for i in range(len(incidents))
-            if (d := _day(events.get(RecordRef(item["id"], i), ""))) is not None
-        ]
+    dates += [
+        d
+        for i in range(len(incidents))
+        if (d := _day(events.get(RecordRef(item["id"], i), ""))) is not None
+    ]
     return max(dates) + dt.timedelta(days=1) if dates else None
 
 

@@ -98,6 +98,10 @@ def test_feed_date() -> None:
     # nor an event date: the day after the event key's date
     bare = {"id": "t-4", "published": None, "incidents": [_rec("Koro", 7, [])]}
     assert str(feed_date(bare, EVENTS)) == "2024-03-13"
+    # a period total's start is not the page's day: the latest date of either counts
+    period = {**_rec("Koro", 201, ["soldiers"]), "event_date": "2019-12-01", "aggregate": True}
+    undated = {"id": "t-3", "published": None, "incidents": [period]}
+    assert str(feed_date(undated, EVENTS)) == "2024-03-13"
 
 
 def test_pairs_bcubed_and_reasons(db: Database, settings: Settings, analyzer: object) -> None:
