@@ -566,3 +566,14 @@ def test_an_unknown_name_an_attack_verb_governs_is_the_scene(analyzer: Analyzer)
 def test_guard_a_force_an_attack_verb_governs_is_no_place(analyzer: Analyzer) -> None:
     text = "Les terroristes ont attaqué Barkhane et tué deux soldats près de Ménaka."
     assert places(analyzer, text, "fr") == ["Ménaka"]
+
+
+def test_a_place_at_the_height_of_which_a_blast_happened_is_the_scene(
+    analyzer: Analyzer,
+) -> None:
+    # "à hauteur de X": where on the road; the road's ends are landmarks.
+    text = (
+        "Douze militaires ont perdu la vie dans l'explosion d'un engin à hauteur de "
+        "Tinkoubaré, sur l'axe Bourzanga-Djibo, mardi."
+    )
+    assert places(analyzer, text, "fr") == ["Tinkoubaré"]
