@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
 from nlp.claims import Claim
@@ -35,10 +36,18 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def same_place(a: Any, b: Any) -> bool:
-    """One place written twice: the same GeoNames id, or the same folded name."""
+    """One place written twice: the same GeoNames id, or the same folded name, or a
+    name the gazetteer does not know spelt nearly as the other ("Namisguia" beside
+    "Namsiguia": two letters swapped in one report)."""
     if a.geonames_id is not None and a.geonames_id == b.geonames_id:
         return True
-    return bool(fold(a.name) == fold(b.name))
+    if fold(a.name) == fold(b.name):
+        return True
+    unresolved = "unresolved" in (a.precision, b.precision)
+    return unresolved and fuzz.ratio(fold(a.name), fold(b.name)) >= TYPO_RATIO
+
+
+TYPO_RATIO = 85  # as the evaluation's name match (nlp/evaluate.py)
 
 
 def _is_specific(place: Any) -> bool:

@@ -365,3 +365,13 @@ def test_a_claim_of_responsibility_is_no_other_account_of_the_toll(analyzer: Ana
         (2, 2),
         (10, 10),
     ]
+
+
+def test_an_unknown_place_spelt_two_ways_is_one_scene(analyzer: Analyzer) -> None:
+    # "Tinkoubaré" then "Tinkuobaré": one village the gazetteer does not know, two
+    # letters swapped in the second mention; the two tolls are two accounts of it.
+    text = (
+        "Un car a sauté sur un engin explosif près de Tinkoubaré mardi, faisant douze "
+        "morts. Selon l'armée, quatorze passagers ont péri dans la localité de Tinkuobaré."
+    )
+    assert _by_side(analyzer, text, "fr") == [(12, 14, ["civilians"])]
