@@ -14,6 +14,7 @@ from typing import Any, cast
 from nlp.actorlexicon import load_actor_lexicon
 from nlp.claimgrammar import Grammar, load_cues
 from nlp.claims import SIDE_OF, Claim, _Link
+from nlp.countries import load_countries
 from nlp.eventcues import assembly_cue_words
 from nlp.numbers import Quantity
 from nlp.result import ClaimKind
@@ -98,9 +99,11 @@ def _victims_words(text: str) -> str:
 
 def _names_a_force(victims: str) -> bool:
     """A capitalised word among the victims: a named force or nationality ("Wagner"),
-    not the army's own auxiliaries ("12 militaires et 4 VDP" are one side's toll)."""
-    for m in _ally_names().finditer(fold(victims)):
-        victims = victims[: m.start()] + " " * (m.end() - m.start()) + victims[m.end() :]
+    not the army's own auxiliaries ("12 militaires et 4 VDP" are one side's toll) nor a
+    country whose army it is ("auxiliaries of the army of Burkina Faso")."""
+    for pattern in (_ally_names(), _country_names()):
+        for m in pattern.finditer(fold(victims)):
+            victims = victims[: m.start()] + " " * (m.end() - m.start()) + victims[m.end() :]
     words = victims.split()
     # "4 VDP tombés près de Djibo": the place after the victims names no force
     stops = load_cues().victim_phrase_stops
@@ -108,6 +111,27 @@ def _names_a_force(victims: str) -> bool:
     words = words[:cut]
     return any(w[:1].isupper() for w in words[1:]) or (
         bool(words) and words[0][:1].isupper() and len(words) > 1
+    )
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> re.Pattern[str]:
+    """The folded country names of ``countries.tsv`` after "of"/"de" ("army of Mali")."""
+    names = {fold(n) for c in load_countries() for n in c.names}
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<=\b(?:of|de|du) )(?:the )?(?:{alternation})(?![\w])")
+
+
+def nationalities(victims: str) -> frozenset[str]:
+    """The countries whose nationality words the victims carry ("soldats nigériens")."""
+    words = set(fold(victims).split())
+    return frozenset(c.iso2 for c in load_countries() if words & _demonyms(c.iso2))
+
+
+@lru_cache(maxsize=64)
+def _demonyms(iso2: str) -> frozenset[str]:
+    return frozenset(
+        fold(w) for c in load_countries() if c.iso2 == iso2 for w in c.nationality_words
     )
 
 
@@ -271,6 +295,11 @@ def _scene_words() -> frozenset[str]:
     return frozenset(fold(w).split()[0] for w in assembly_cue_words()["scene_after"])
 
 
+def _two_nationalities(a: str, b: str) -> bool:
+    first, second = nationalities(a), nationalities(b)
+    return bool(first) and bool(second) and first != second
+
+
 def _place_between(sent: str, prev: Claim, claim: Claim, s_start: int) -> bool:
     """A word that opens a scene ("in", "à", "near") between two figures."""
     assert prev.number_end is not None and claim.number_start is not None
@@ -321,6 +350,8 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
                     prev.side in ("soldiers", "peacekeepers", "militants")
                     and not _names_a_force(prev.victims_text)
                     and not _names_a_force(claim.victims_text)
+                    # "quatre soldats américains et cinq soldats nigériens": two armies
+                    and not _two_nationalities(prev.victims_text, claim.victims_text)
                 )
                 # "two Turkish engineers and three Malian drivers were kidnapped": people
                 # of no known side, the subjects (or objects) of one verb

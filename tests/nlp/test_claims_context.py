@@ -579,3 +579,22 @@ def test_a_killing_noun_before_its_victims_is_a_trigger(
     assert figures(blank_en, text) == [("killed", 1, "civilians")]
     text = "The region mourns after the massacre of seventeen villagers in Bodio."
     assert figures(blank_en, text) == [("killed", 17, "civilians")]
+
+
+def test_soldiers_of_two_nationalities_are_two_tolls(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    text = "Quatre soldats américains et cinq soldats nigériens ont été tués dans une embuscade."
+    assert figures(blank_fr, text) == [("killed", 4, "soldiers"), ("killed", 5, "soldiers")]
+    text = "Four American soldiers and five Nigerien soldiers were killed in an ambush."
+    assert figures(blank_en, text) == [("killed", 4, "soldiers"), ("killed", 5, "soldiers")]
+
+
+def test_the_army_a_country_name_qualifies_is_the_same_side(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "auxiliaries of the army of Burkina Faso" fight beside its soldiers: one toll.
+    text = "Seventeen soldiers and thirty-six auxiliaries of the army of Burkina Faso were killed."
+    assert figures(blank_en, text) == [("killed", 53, "soldiers")]
+    text = "Douze soldats maliens et quatre VDP ont été tués près de Boni."
+    assert figures(blank_fr, text) == [("killed", 16, "soldiers")]
