@@ -153,6 +153,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             and near_category == "unknown"
             and not _trigger_next(norm, q, triggers_after)
             and not g.subcount_after.match(norm[q.end :])  # "injuring one of them"
+            and not _OTHER_AFTER.match(norm, q.end)  # "et un autre a été blessé"
         ):
             # "un"/"une"/"one"/"a" is a figure only before a victim noun ("un Casque bleu")
             # or a casualty noun of its own ("un mort et sept blessés", "one injured").
@@ -202,6 +203,10 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     claims.extend(negation_claims(sent, norm, s_start, s_end, claimant, g))
     claims.extend(figureless_claims(sent, norm, s_start, s_end, claims, claimant, g))
     return claims
+
+
+# "deux gendarmes ont été tués et un autre a été blessé": one more person.
+_OTHER_AFTER = re.compile(rf"\s+(?:{load_cues().others.pattern})")
 
 
 def _trigger_next(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:

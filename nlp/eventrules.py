@@ -78,7 +78,7 @@ def aggregate_flags(
             and not any(d.precision in ("month", "year") for d in near)
         )
         flags.append(
-            _period_cue(cues.aggregate, norm, text, lo, hi)
+            _period_cue(cues.aggregate, norm, text, lo, hi, after=claim.end)
             or (not one_day and bool(cues.aggregate_unless_one_day.search(window)))
             or any(d.period and s_start <= d.start < s_end for d in dates)
             or max(claim.min or 0, claim.max or 0) >= cues.aggregate_min_figure
@@ -101,11 +101,25 @@ def aggregate_flags(
     ]
 
 
-def _period_cue(pattern: re.Pattern[str], norm: str, text: str, lo: int, hi: int) -> bool:
+# "tombés dans une embuscade en 2017": one event, dated by its year only.
+_SINGLE_EVENT = cue_pattern(r"\b{single_event}\b")
+_YEAR = re.compile(r"\d{4}")
+
+
+def _period_cue(
+    pattern: re.Pattern[str], norm: str, text: str, lo: int, hi: int, after: int = -1
+) -> bool:
     """A period cue in ``norm[lo:hi]``, but not "depuis" before a name: "Depuis Dacca,
     l'armée a annoncé" is "from Dhaka" (``text`` as written tells a name by its capital;
-    ``norm`` keeps its offsets)."""
+    ``norm`` keeps its offsets); nor a year after the figure (``after``) that dates one
+    event named between them ("tués dans une embuscade en 2017")."""
     for m in pattern.finditer(norm, lo, hi):
+        if (
+            0 <= after <= m.start()
+            and _YEAR.search(m.group(0))
+            and _SINGLE_EVENT.search(norm, after, m.start())
+        ):
+            continue
         name = _FROM_NAME.match(norm, m.start())
         if name is None or not text[name.start(1)].isupper() or _MONTH.match(name.group(1)):
             return True

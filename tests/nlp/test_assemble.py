@@ -375,3 +375,16 @@ def test_an_unknown_place_spelt_two_ways_is_one_scene(analyzer: Analyzer) -> Non
         "morts. Selon l'armée, quatorze passagers ont péri dans la localité de Tinkuobaré."
     )
     assert _by_side(analyzer, text, "fr") == [(12, 14, ["civilians"])]
+
+
+def test_a_year_that_dates_one_named_event_is_no_period(analyzer: Analyzer) -> None:
+    # "dans une embuscade en 2017": one ambush of 2017, not a total over the year.
+    text = "Cinq soldats nigériens étaient tombés dans une embuscade en 2017 près de Tongo Tongo."
+    assert _records(analyzer, text, "fr") == [(5, None, None, False)]
+    text = "Four soldiers were killed in an ambush in 2017 near Tongo Tongo."
+    assert _records(analyzer, text, "en") == [(4, None, None, False)]
+
+
+def test_guard_a_year_with_no_single_event_is_a_period(analyzer: Analyzer) -> None:
+    text = "Les violences ont fait 103 morts en 2021 dans la région de Tillabéri."
+    assert _records(analyzer, text, "fr") == [(103, None, None, True)]

@@ -298,6 +298,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._LAID_BOMB,
         ("laid_bomb",),
     ),
+    "single_event": (
+        r"\b(?:an attack|an ambush|a raid|an explosion|a blast|an assault|une attaque|"
+        r"une embuscade|un raid|une explosion|un assaut)\b",
+        eventrules._SINGLE_EVENT,
+        ("single_event",),
+    ),
     "village_before": (
         r"\b(?:village|hamlet|locality|settlement|villages|localite|hameau|hameau\s+de\s+culture|"
         r"campement)\s+(?:of|de|d')\s*$",
@@ -459,6 +465,8 @@ REFERENCE_WORDS = {
     r"|pris en otage",
     "taken_from": r"from|de|d'",
     "news_from": r"depuis",
+    "single_event": r"an attack|an ambush|a raid|an explosion|a blast|an assault|une attaque"
+    r"|une embuscade|un raid|une explosion|un assaut",
     "laid_bomb": r"landmine|landmines|land mine|land mines|improvised explosive|ied|ieds"
     r"|explosive device|explosive devices|mine blast|mine explosion|struck a mine|hit a mine"
     r"|engin explosif|engins explosifs|engin improvise|ein|mine artisanale|mines artisanales"

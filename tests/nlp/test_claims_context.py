@@ -598,3 +598,18 @@ def test_the_army_a_country_name_qualifies_is_the_same_side(
     assert figures(blank_en, text) == [("killed", 53, "soldiers")]
     text = "Douze soldats maliens et quatre VDP ont été tués près de Boni."
     assert figures(blank_fr, text) == [("killed", 16, "soldiers")]
+
+
+def test_soldiers_who_fell_were_killed(blank_fr: Language) -> None:
+    # "tombés" of soldiers is their death; shells that fell count nothing.
+    text = "Quinze militaires sont tombés et un autre est blessé, selon l'armée."
+    assert figures(blank_fr, text) == [("killed", 15, "soldiers"), ("injured", 1, "soldiers")]
+    assert claims(blank_fr, "Seize obus sont tombés en dehors du camp de Tessalit.") == []
+
+
+def test_one_other_after_a_toll_is_one_more_person(blank_en: Language, blank_fr: Language) -> None:
+    text = "Deux gendarmes ont été tués et un autre a été blessé dans une embuscade."
+    assert figures(blank_fr, text) == [("killed", 2, "soldiers"), ("injured", 1, "soldiers")]
+    text = "One soldier was killed and one other wounded near Boni."
+    assert figures(blank_en, text) == [("killed", 1, "soldiers"), ("injured", 1, "soldiers")]
+    assert claims(blank_fr, "Un autre convoi a été attaqué près de Boni.") == []
