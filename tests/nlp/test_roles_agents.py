@@ -246,3 +246,11 @@ def test_guard_a_mine_the_text_blames_on_a_group_keeps_it(analyzer: Analyzer) ->
     )
     [incident] = incidents(analyzer, text, "fr")
     assert incident["perpetrators"] == ["suspected jihadists"]
+
+
+def test_russian_auxiliaries_of_the_army_are_wagner_not_the_vdp(analyzer: Analyzer) -> None:
+    # "supplétifs" alone are the army's local auxiliaries (VDP); "supplétifs russes" are
+    # the Russian paramilitaries fighting beside it.
+    text = "Les FAMa et leurs supplétifs russes ont tué six civils mardi au marché de Hombori."
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)", "Wagner Group"]
