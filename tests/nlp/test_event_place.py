@@ -577,16 +577,3 @@ def test_a_place_at_the_height_of_which_a_blast_happened_is_the_scene(
         "Tinkoubaré, sur l'axe Bourzanga-Djibo, mardi."
     )
     assert places(analyzer, text, "fr") == ["Tinkoubaré"]
-
-
-def test_where_a_wounded_victim_died_is_not_the_scene(analyzer: Analyzer) -> None:
-    text = (
-        "Une patrouille a sauté sur une mine mardi près de la ville de Boni. Un soldat est "
-        "décédé mercredi des suites de ses blessures à Sévaré."
-    )
-    assert places(analyzer, text, "fr") == ["Boni"]
-    text = (
-        "A patrol hit a mine near the town of Boni on Tuesday. One soldier died of his "
-        "wounds in Sévaré on Wednesday."
-    )
-    assert places(analyzer, text) == ["Boni"]
