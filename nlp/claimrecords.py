@@ -122,7 +122,7 @@ def _country_names() -> re.Pattern[str]:
     return re.compile(rf"(?<=\b(?:of|de|du) )(?:the )?(?:{alternation})(?![\w])")
 
 
-def nationalities(victims: str) -> frozenset[str]:
+def _nationalities(victims: str) -> frozenset[str]:
     """The countries whose nationality words the victims carry ("soldats nigériens")."""
     words = set(fold(victims).split())
     return frozenset(c.iso2 for c in load_countries() if words & _demonyms(c.iso2))
@@ -296,7 +296,7 @@ def _scene_words() -> frozenset[str]:
 
 
 def _two_nationalities(a: str, b: str) -> bool:
-    first, second = nationalities(a), nationalities(b)
+    first, second = _nationalities(a), _nationalities(b)
     return bool(first) and bool(second) and first != second
 
 
@@ -322,7 +322,7 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
             and claim.number_start is not None
             # "12 soldats et 4 supplétifs", "15 blessés pour les militaires, ainsi qu'un
             # supplétif blessé"
-            # "five aid workers, including a Chadian, and a driver": the aside aside
+            # "five aid workers, including a Chadian, and a driver": the aside set apart
             and re.fullmatch(
                 rf"\s*[\w\s'-]{{0,30}}?,?\s(?:{load_cues().coordinator_alt})\s*",
                 load_cues().subcount_inner.sub(

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 DATA = Path(__file__).resolve().parent / "data"
 
 
+TYPO_RATIO = 85  # as the evaluation's name match (nlp/evaluate.py)
+
+
 def same_place(a: Any, b: Any) -> bool:
     """One place written twice: the same GeoNames id, or the same folded name, or a
     name the gazetteer does not know spelt nearly as the other ("Namisguia" beside
@@ -45,9 +48,6 @@ def same_place(a: Any, b: Any) -> bool:
         return True
     unresolved = "unresolved" in (a.precision, b.precision)
     return unresolved and fuzz.ratio(fold(a.name), fold(b.name)) >= TYPO_RATIO
-
-
-TYPO_RATIO = 85  # as the evaluation's name match (nlp/evaluate.py)
 
 
 def _is_specific(place: Any) -> bool:
