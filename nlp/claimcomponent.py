@@ -232,21 +232,24 @@ def _without_bracketed_repeats(norm: str, quantities: list[Quantity]) -> list[Qu
     return out
 
 
-def _trigger_right_before(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:
-    """A trigger ends right before ``q`` ("killing two", "blessant l'un")."""
-    return any(
-        end <= q.start and re.fullmatch(r"\s*(?:l')?", norm[end : q.start]) is not None
-        for _, end, _ in triggers
-    )
-
-
-def _another_kind_before(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:
-    """The trigger right before ``q`` is of a kind no earlier trigger of the sentence has."""
-    right = [
+def _triggers_right_before(
+    norm: str, q: Quantity, triggers: list[tuple[int, int, str]]
+) -> list[tuple[int, str]]:
+    """(end, kind) of the triggers ending right before ``q`` ("killing two", "blessant l'un")."""
+    return [
         (end, kind)
         for _, end, kind in triggers
         if end <= q.start and re.fullmatch(r"\s*(?:l')?", norm[end : q.start]) is not None
     ]
+
+
+def _trigger_right_before(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:
+    return bool(_triggers_right_before(norm, q, triggers))
+
+
+def _another_kind_before(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:
+    """The trigger right before ``q`` is of a kind no earlier trigger of the sentence has."""
+    right = _triggers_right_before(norm, q, triggers)
     if not right:
         return False
     end, kind = max(right)

@@ -124,15 +124,14 @@ def _country_names() -> re.Pattern[str]:
 
 def _nationalities(victims: str) -> frozenset[str]:
     """The countries whose nationality words the victims carry ("soldats nigériens")."""
-    words = set(fold(victims).split())
-    return frozenset(c.iso2 for c in load_countries() if words & _demonyms(c.iso2))
+    table = _demonym_countries()
+    return frozenset(table[w] for w in fold(victims).split() if w in table)
 
 
-@lru_cache(maxsize=64)
-def _demonyms(iso2: str) -> frozenset[str]:
-    return frozenset(
-        fold(w) for c in load_countries() if c.iso2 == iso2 for w in c.nationality_words
-    )
+@lru_cache(maxsize=1)
+def _demonym_countries() -> dict[str, str]:
+    """Folded nationality word -> ISO code, from ``countries.tsv``."""
+    return {fold(w): c.iso2 for c in load_countries() for w in c.nationality_words}
 
 
 @lru_cache(maxsize=1)

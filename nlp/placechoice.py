@@ -27,6 +27,7 @@ from nlp.docview import actor_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
 from nlp.numbers import find_quantities
 from nlp.result import Location
+from nlp.roles import HOLDER_BY
 from nlp.textnorm import fold_keep_length as fold
 
 if TYPE_CHECKING:
@@ -355,8 +356,6 @@ _TAKEN_FROM = cue_pattern(
 )
 
 _TAKEN_FROM_CUE = cue_pattern(r"{taken_from}\b")
-# "le groupe Wagner, soutenu par la Russie": who backs or equips an actor, not a scene.
-_BACKED_BY = cue_pattern(r"\b{holder_verbs}\s+{holder_by}\s+{agent_before_articles}?$")
 
 
 def _excluded_for(claim: Claim, span: Span, norm: str, cues: EventCues, aggregate: bool) -> bool:
@@ -388,7 +387,8 @@ def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = Fa
     return bool(
         reference is not None
         or BURIAL_BEFORE.search(norm, max(0, span.start_char - 70), span.start_char)
-        or _BACKED_BY.search(norm, max(0, span.start_char - 40), span.start_char)
+        # "le groupe Wagner, soutenu par la Russie": who backs an actor, not a scene
+        or HOLDER_BY.search(norm, max(0, span.start_char - 40), span.start_char)
         or _BORDER_AFTER.match(after)
         or (not aggregate and _country_as_subject(span, norm))
         or _coordinated_with_excluded(span, norm, cues)

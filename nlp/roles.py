@@ -69,7 +69,7 @@ _SPEAKER_OF_BEFORE = cue_pattern(
 
 # "a camp used by the army", "escorté par les soldats", "confirmed by the army": "by"
 # after a participle of holding or reporting names no attacker.
-_HOLDER_BY = cue_pattern(r"\b{holder_verbs}\s+{holder_by}\s+{agent_before_articles}?$")
+HOLDER_BY = cue_pattern(r"\b{holder_verbs}\s+{holder_by}\s+{agent_before_articles}?$")
 # "the VDP has suffered 200 fatalities", "l'armée a perdu douze hommes": the side that
 # lost people, not an attacker.
 _LOSS_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{loss_after}\b")
@@ -137,7 +137,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             _LOSS_AFTER.match(after)
         )
         passive = bool(_PASSIVE_AFTER.match(after))
-        by_agent = bool(cues.agent_before.search(before)) and not _HOLDER_BY.search(before)
+        by_agent = bool(cues.agent_before.search(before)) and not HOLDER_BY.search(before)
         aside = _ASIDE_AFTER.match(norm, end)
         if aside is not None:
             # "le groupe Wagner, soutenu par la Russie, ont tué": the verb after the aside

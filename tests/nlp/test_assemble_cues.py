@@ -252,7 +252,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"rapport\w*|annonc\w*|document\w*|enregistr\w*|cit\w*|publi\w*|control\w*|"
         r"accompagn\w*|securis\w*|deploy\w*|visit\w*|condamn\w*|dement\w*)\s+(?:by|par)\s+"
         r"(?:the\s+|les\s+|des\s+|la\s+|le\s+|l')?$",
-        roles._HOLDER_BY,
+        roles.HOLDER_BY,
         ("holder_verbs", "holder_by", "agent_before_articles"),
     ),
     "taken_from": (
