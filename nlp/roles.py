@@ -102,6 +102,9 @@ _DESCRIPTOR_OF_NAME = cue_pattern(
     rf"\s+{_MODIFIER}{{member_of}}(?:(?<=')|\s+{{member_of_articles}}?)"
 )
 _NAME_DESCRIPTOR = cue_pattern(rf"\s+{_MODIFIER}")
+# A descriptor said to be a more telling actor is that actor: "gunmen believed to be
+# jihadists", "des hommes armés présentés comme des jihadistes", "soupçonnés d'être du JNIM".
+_IDENTIFIED_AS = cue_pattern(r",?\s+{identified_as:ws}\s+{identified_as_articles:ws}?")
 
 
 @dataclass
@@ -214,6 +217,12 @@ def _named_groups(doc: Doc, norm: str) -> list[tuple[Actor, int, int, int]]:
                 continue
             if vague and not last_vague and _NAME_DESCRIPTOR.fullmatch(between):
                 out[-1] = (last, start, span.end_char, name_start)
+                continue
+            more_telling = _GENERIC_RANK.get(actor.canonical, 2) > _GENERIC_RANK.get(
+                last.canonical, 2
+            )
+            if more_telling and _IDENTIFIED_AS.fullmatch(between):
+                out[-1] = (actor, start, span.end_char, span.start_char)
                 continue
         out.append((actor, span.start_char, span.end_char, span.start_char))
     return out
@@ -367,6 +376,26 @@ def actor_roles(
         }
         if len(claimed) == 1:
             perps = sorted(claimed)
+    if (
+        side != "militants"
+        and perps
+        and all(_GENERIC_RANK.get(p) == 0 for p in perps)
+        # "Jihadists raided the villages. … 40 dead. The attackers opened fire": gunmen
+        # named only around the toll are the one more telling agent named before it.
+        and not any(m.canonical in perps for m in mine)
+    ):
+        telling = {
+            m.canonical
+            for m in in_paragraph
+            if m.agent
+            and m.start < first_claim
+            and m.type not in STATE_TYPES
+            and m.canonical not in _STATE_ALLIES
+            and _GENERIC_RANK.get(m.canonical, 2) > 0
+            and not (m.in_victims or m.setting or m.claimant or m.opponent or m.speaker)
+        }
+        if len(telling) == 1:
+            perps = sorted(telling)
     if (
         side != "militants"
         and perps

@@ -298,6 +298,19 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._LAID_BOMB,
         ("laid_bomb",),
     ),
+    "identified_as": (
+        r",?\s+(?:believed\s+to\s+be|thought\s+to\s+be|suspected\s+of\s+being|"
+        r"suspected\s+to\s+be|said\s+to\s+be|presumed\s+to\s+be|described\s+as|"
+        r"presented\s+as|identified\s+as|claiming\s+to\s+be|presentes\s+comme|"
+        r"presente\s+comme|presumes\s+etre|soupconnes\s+d'etre|soupconne\s+d'etre|"
+        r"supposes\s+etre|identifies\s+comme|se\s+presentant\s+comme|se\s+reclamant|"
+        r"qui\s+seraient)\s+(?:(?:a|an|the|members\s+of|members\s+of\s+the|fighters\s+of|"
+        r"fighters\s+of\s+the|elements\s+of|elements\s+of\s+the|des|du|de|de\s+la|les|le|"
+        r"la|membres\s+du|membres\s+de|elements\s+du|elements\s+de)\s+|de\s+l'|d'|l'|"
+        r"membres\s+de\s+l'|elements\s+de\s+l')?",
+        roles._IDENTIFIED_AS,
+        ("identified_as", "identified_as_articles"),
+    ),
     "single_event": (
         r"\b(?:an attack|an ambush|a raid|an explosion|a blast|an assault|une attaque|"
         r"une embuscade|un raid|une explosion|un assaut)\b",
@@ -465,6 +478,14 @@ REFERENCE_WORDS = {
     r"|pris en otage",
     "taken_from": r"from|de|d'",
     "news_from": r"depuis",
+    "identified_as": r"believed to be|thought to be|suspected of being|suspected to be"
+    r"|said to be|presumed to be|described as|presented as|identified as|claiming to be"
+    r"|presentes comme|presente comme|presumes etre|soupconnes d'etre|soupconne d'etre"
+    r"|supposes etre|identifies comme|se presentant comme|se reclamant|qui seraient",
+    "identified_as_articles": r"a |an |the |members of |members of the |fighters of "
+    r"|fighters of the |elements of |elements of the |des |du |de |de la |de l'|d'|l'|le "
+    r"|la |les |membres du |membres de |membres de l'|elements du |elements de "
+    r"|elements de l'",
     "single_event": r"an attack|an ambush|a raid|an explosion|a blast|an assault|une attaque"
     r"|une embuscade|un raid|une explosion|un assaut",
     "laid_bomb": r"landmine|landmines|land mine|land mines|improvised explosive|ied|ieds"

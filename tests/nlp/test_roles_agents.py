@@ -254,3 +254,58 @@ def test_russian_auxiliaries_of_the_army_are_wagner_not_the_vdp(analyzer: Analyz
     text = "Les FAMa et leurs supplétifs russes ont tué six civils mardi au marché de Hombori."
     [incident] = incidents(analyzer, text, "fr")
     assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)", "Wagner Group"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Five traders were killed by gunmen believed to be jihadists on Friday in "
+         "Boulsa.", ["suspected jihadists"]),
+        ("en", "Five traders were killed on Friday in Boulsa by unidentified gunmen thought "
+         "to be members of JNIM.", ["JNIM"]),
+        ("fr", "Six personnes ont été tuées par des hommes armés présentés comme des "
+         "jihadistes vendredi soir à Maytagou.", ["suspected jihadists"]),
+        ("fr", "Trois commerçants ont été tués jeudi à Boulsa par des individus armés se "
+         "réclamant de l'État islamique.", ["Islamic State Sahel (ISSP/ISGS)"]),
+    ],
+)  # fmt: skip
+def test_a_descriptor_said_to_be_a_more_telling_actor_is_that_actor(
+    analyzer: Analyzer, lang: str, text: str, expected: list[str]
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Jihadists raided three hamlets near Tillia on Sunday. They torched the "
+         "granaries and the wells. At least 40 people are confirmed dead. The attackers "
+         "opened fire on herders at the wells."),
+        ("fr", "Des jihadistes ont attaqué trois hameaux près de Tillia dimanche. Ils ont "
+         "incendié les greniers. Au moins 40 personnes ont été tuées. Les assaillants ont "
+         "tiré sur des bergers près des puits."),
+    ],
+)  # fmt: skip
+def test_the_attackers_told_after_the_toll_are_the_jihadists_named_before_it(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["suspected jihadists"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # the gunmen are the subject of the toll's own sentence: they stay gunmen
+        ("en", "Jihadists have raided villages near Tillia for months. On Sunday gunmen "
+         "killed 40 people in Intazayene."),
+        ("en", "Five traders were killed on Friday in Boulsa by gunmen. The army said "
+         "jihadists were behind it."),
+    ],
+)  # fmt: skip
+def test_guard_gunmen_of_the_tolls_own_sentence_stay_gunmen(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["unidentified gunmen"]
