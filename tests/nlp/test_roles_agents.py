@@ -261,15 +261,29 @@ def test_russian_auxiliaries_of_the_army_are_wagner_not_the_vdp(analyzer: Analyz
     [
         ("en", "Five traders were killed by gunmen believed to be jihadists on Friday in "
          "Boulsa.", ["suspected jihadists"]),
-        ("en", "Five traders were killed on Friday in Boulsa by unidentified gunmen thought "
-         "to be members of JNIM.", ["JNIM"]),
         ("fr", "Six personnes ont été tuées par des hommes armés présentés comme des "
          "jihadistes vendredi soir à Maytagou.", ["suspected jihadists"]),
+        ("fr", "Trois bergers ont été tués par des individus armés soupçonnés d'être des "
+         "terroristes près de Djibo.", ["suspected jihadists"]),
+    ],
+)  # fmt: skip
+def test_a_descriptor_said_to_be_a_more_telling_actor_is_that_actor(
+    analyzer: Analyzer, lang: str, text: str, expected: list[str]
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Five traders were killed on Friday in Boulsa by unidentified gunmen thought "
+         "to be members of JNIM.", ["JNIM"]),
         ("fr", "Trois commerçants ont été tués jeudi à Boulsa par des individus armés se "
          "réclamant de l'État islamique.", ["Islamic State Sahel (ISSP/ISGS)"]),
     ],
 )  # fmt: skip
-def test_a_descriptor_said_to_be_a_more_telling_actor_is_that_actor(
+def test_guard_a_group_named_after_a_descriptor_is_the_perpetrator(
     analyzer: Analyzer, lang: str, text: str, expected: list[str]
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
