@@ -340,7 +340,9 @@ def _scene_after(between: str) -> bool:
     return bool(_SCENE_AFTER.match(between))
 
 
-_BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b")
+# "near the Mali border": Mali is a reference point; "southwestern Niger border area
+# with Burkina Faso": the area is Niger's, Burkina Faso the reference.
+_BORDER_AFTER = cue_pattern(r"^\W{0,3}{border_after}\b(?!\s+{border_area_with:ws}\b)")
 
 
 # "were buried on 8 October in Ouagadougou", "ont été inhumés … à Ouagadougou": where the
@@ -376,7 +378,7 @@ def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = Fa
     Russie"); for a single event, a country that acts. Not the place victims were taken
     from ("kidnapped … from X")."""
     before = norm[max(0, span.start_char - 45) : span.start_char]
-    after = norm[span.end_char : span.end_char + 15]
+    after = norm[span.end_char : span.end_char + 40]
     reference = cues.location_exclude.search(before)
     if (
         reference is not None
@@ -520,6 +522,20 @@ def refine_place(
             and not any(a <= c[1].start_char < b for a, b in others)
             and not (c[1].start_char > own_end and any(a > c[1].start_char for a, _ in others))
         ]
+    if not pool and first and not others and not near and event.place_rank >= 1:
+        # The text's only event placed in a region: the village the report names as
+        # such further on ("gunmen drove into the village of X") is its scene.
+        region = event.place.country if event.place is not None else None
+        named = [
+            s
+            for s in places
+            if s.start_char > min(a for a, _ in event.sentences)
+            and place_rank(s._.place) == 0
+            and usable_place(s, norm, cues)
+            and _VILLAGE_BEFORE.search(norm, max(0, s.start_char - 30), s.start_char)
+            and (region is None or s._.place.country in (region, None))
+        ]
+        pool = [((0, 0), s) for s in named[:1]]
     if event.place is None and not pool and first:
         firsts = [s for s in places if place_rank(s._.place) == 0 and usable_place(s, norm, cues)]
         pool = [((0, 0), s) for s in firsts[:1]]

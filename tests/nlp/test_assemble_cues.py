@@ -80,9 +80,11 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("scene_after", "scene_after_settlement"),
     ),
     "border_after": (
-        r"^\W{0,3}(?:border|borders|frontier|frontiere|frontieres)\b",
+        r"^\W{0,3}(?:border|borders|frontier|frontiere|frontieres)\b(?!\s+(?:area\s+with|"
+        r"areas\s+with|region\s+with|regions\s+with|zone\s+with|zones\s+with|zone\s+avec|"
+        r"zones\s+avec|region\s+avec|regions\s+avec)\b)",
         placechoice._BORDER_AFTER,
-        ("border_after",),
+        ("border_after", "border_area_with"),
     ),
     "air_strike": (
         r"\b(?:air ?strikes?|airstrikes?|drone strikes?|the strikes?|(?:aerial|air) (?:bombing|"
@@ -389,6 +391,8 @@ REFERENCE_WORDS = {
     "scene_after": r"in|at|a|au|dans|near|pres de|pres d'",
     "scene_after_settlement": r"the (?:village|town|locality) of|le village de|la localite de",
     "border_after": r"border|borders|frontier|frontiere|frontieres",
+    "border_area_with": r"area with|areas with|region with|regions with|zone with|zones with"
+    r"|zone avec|zones avec|region avec|regions avec",
     "admin_area_articles": r"the ",
     "admin_area_before_name": r"region|province|cercle|district|prefecture|departement"
     r"|department|commune",

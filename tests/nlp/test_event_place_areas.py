@@ -1,0 +1,74 @@
+"""A scene first placed in an area: which side of a border the area lies on, and the
+village the report names further on. Sentences written for these tests; the places
+are in the shipped gazetteer (Bossey Bangou in Niger's Tillabéri region).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nlp.analyze import Analyzer
+
+
+def located(analyzer: Analyzer, text: str, lang: str) -> list[tuple[str | None, str | None]]:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    return [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "About ten aid workers were abducted by gunmen in southwestern Niger border "
+         "area with Burkina Faso.", ("southwestern Niger", "NE")),
+        ("en", "Two gendarmes were killed by gunmen in northern Mali border region with "
+         "Niger on Sunday.", ("northern Mali", "ML")),
+    ],
+)  # fmt: skip
+def test_an_area_along_a_border_lies_in_the_country_named_before_it(
+    analyzer: Analyzer, lang: str, text: str, expected: tuple[str, str]
+) -> None:
+    assert located(analyzer, text, lang) == [expected]
+
+
+def test_guard_a_country_whose_border_is_the_landmark_is_not_the_scene(
+    analyzer: Analyzer,
+) -> None:
+    text = "Gunmen killed four herders in western Niger near the Mali border area on Monday."
+    assert located(analyzer, text, "en") == [("western Niger", "NE")]
+    text = (
+        "Une dizaine d'humanitaires ont été enlevés par des hommes armés dans le "
+        "sud-ouest du Niger, zone frontalière avec le Burkina Faso."
+    )
+    assert located(analyzer, text, "fr") == [("le sud-ouest du Niger", "NE")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "About ten aid workers were abducted by gunmen in southwestern Niger on "
+         "Tuesday. The army confirmed it on Wednesday. The workers belong to a local "
+         "charity. Its director said the gunmen drove into the village of Bossey Bangou "
+         "and forced the workers onto their motorbikes."),
+        ("fr", "Une dizaine d'humanitaires ont été enlevés par des hommes armés mardi dans "
+         "le sud-ouest du Niger. L'armée l'a confirmé mercredi. Ils travaillent pour une "
+         "association locale. Son directeur a raconté que les hommes armés sont entrés "
+         "dans le village de Bossey Bangou et ont emmené les humanitaires."),
+    ],
+)  # fmt: skip
+def test_the_village_named_further_on_is_the_scene_of_an_event_placed_in_a_region(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    assert located(analyzer, text, lang) == [("Bossey Bangou", "NE")]
+
+
+def test_guard_a_village_named_for_another_event_does_not_move_the_first(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "About ten aid workers were abducted by gunmen in southwestern Niger on Tuesday. "
+        "The army confirmed it on Wednesday. The workers belong to a local charity. "
+        "Last month, three farmers were killed in the village of Bossey Bangou."
+    )
+    assert located(analyzer, text, "en")[0] == ("southwestern Niger", "NE")
