@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 import spacy
 
 import nlp.claims  # noqa: F401  (registers civwatch_claims)
@@ -388,3 +389,22 @@ def test_a_year_that_dates_one_named_event_is_no_period(analyzer: Analyzer) -> N
 def test_guard_a_year_with_no_single_event_is_a_period(analyzer: Analyzer) -> None:
     text = "Les violences ont fait 103 morts en 2021 dans la région de Tillabéri."
     assert _records(analyzer, text, "fr") == [(103, None, None, True)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "On 3 May, gunmen raided the market of Tera, with a toll of 40 dead. On the "
+         "same day, an ambush on an army convoy in the same area left 20 soldiers dead."),
+        ("fr", "Le 3 mai, des hommes armés ont attaqué le marché de Téra, faisant 40 morts. "
+         "Le même jour, une embuscade contre un convoi de l'armée dans la même zone a fait "
+         "20 morts parmi les soldats."),
+    ],
+)  # fmt: skip
+def test_a_toll_told_on_the_same_day_is_another_event(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # Same day, same area: still two attacks, not a range 20–40 of one.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    tolls = sorted((i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"])
+    assert tolls == [(20, 20), (40, 40)]
