@@ -116,9 +116,9 @@ def assemble(
             place, rank, when = aside, place_rank(aside), None
         if burial(claim, norm):
             place, rank, when = None, 4, None  # the burial's place and day, not the event's
-        if place is None and prev is not None and prev.sentence != claim.sentence and not aggregate:
+        if place is None and (prev is None or prev.sentence != claim.sentence) and not aggregate:
             # "On Sunday gunmen attacked Kobou. … 12 were killed": the scene and the
-            # day written since the previous claim belong to this one.
+            # day written since the previous claim (or the text's start) belong to this one.
             for lead in _lead_ins(doc, prev, claim):
                 place, rank = lead_place(lead, places, norm, cues)
                 if place is not None:
@@ -182,12 +182,13 @@ def assemble(
     return incidents
 
 
-def _lead_ins(doc: Doc, prev: Claim, claim: Claim) -> list[tuple[int, int]]:
+def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim) -> list[tuple[int, int]]:
     """Up to two whole sentences between the previous claim and this one, the nearest
     first: "Gao is a big city. Meanwhile, soldiers clashed in Bamako. … many injured"
     is told in Bamako."""
     sents = sentence_bounds(doc)
-    inside = [s for s in sents if s[0] >= prev.sentence[1] and s[1] <= claim.sentence[0]]
+    after = prev.sentence[1] if prev is not None else 0
+    inside = [s for s in sents if s[0] >= after and s[1] <= claim.sentence[0]]
     return inside[-2:][::-1]
 
 

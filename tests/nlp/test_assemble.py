@@ -408,3 +408,38 @@ def test_a_toll_told_on_the_same_day_is_another_event(
     result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
     tolls = sorted((i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"])
     assert tolls == [(20, 20), (40, 40)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen attacked an army patrol near Tera on Friday. In the fighting, 30 "
+         "militants were killed, the army said. On Saturday the army raided a hideout near "
+         "Gotheye and killed 9 militants, the army said."),
+        ("fr", "Des hommes armés ont attaqué une patrouille près de Téra vendredi. Au cours "
+         "des combats, 30 terroristes ont été neutralisés, selon l'armée. Samedi, l'armée a "
+         "mené un raid près de Gothèye et neutralisé 9 terroristes, selon l'armée."),
+    ],
+)  # fmt: skip
+def test_the_first_toll_takes_the_scene_told_before_it(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # 30 near Téra and 9 near Gothèye: two scenes, not a range 9–30 of one.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 12))
+    assert [(i["killed"]["min"], i["location"]["name"]) for i in result["incidents"]] == [
+        (30, "Téra" if lang == "fr" else "Tera"),
+        (9, "Gothèye" if lang == "fr" else "Gotheye"),
+    ]
+
+
+def test_during_the_fighting_is_no_period(analyzer: Analyzer) -> None:
+    # "au cours des combats": during one fight; "au cours des trois dernières années":
+    # over a period.
+    text = "Au cours des combats, 30 terroristes ont été neutralisés près de Téra vendredi."
+    assert _records(analyzer, text, "fr") == [(30, None, None, False)]
+    text = (
+        "Au cours des trois dernières années, 300 civils ont été tués dans la région de Tillabéri."
+    )
+    assert _records(analyzer, text, "fr") == [(300, None, None, True)]
+    text = "Au cours du mois de mars, 45 civils ont été tués dans la région de Mopti."
+    assert _records(analyzer, text, "fr") == [(45, None, None, True)]
