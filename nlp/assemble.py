@@ -131,8 +131,9 @@ def assemble(
         if prev is not None and prev.sentence != claim.sentence:
             # "Meanwhile, soldiers clashed in Bamako. … many injured": the text has turned
             # to another event in a sentence between the previous figure and this one.
+            # "This is not the first time …": a sentence between them recalls earlier events.
             new_cue = new_cue or any(
-                cues.topic_switch.match(norm, a, b)
+                cues.topic_switch.match(norm, a, b) or cues.recall.search(norm, a, b)
                 for a, b in sentence_bounds(doc)
                 if prev.sentence[1] <= a < s_start
             )

@@ -34,6 +34,7 @@ class EventCues:
     aggregate_min_figure: int  # a figure this large is a period total ("killing thousands")
     new_event: re.Pattern[str]
     topic_switch: re.Pattern[str]  # "Meanwhile," opening a sentence: another event follows
+    recall: re.Pattern[str]  # "this is not the first time": earlier events follow
     location_exclude: re.Pattern[str]
     agent_before: re.Pattern[str]
     agent_after: re.Pattern[str]
@@ -74,6 +75,7 @@ def load_cues(lang: str) -> EventCues:
         aggregate_min_figure=int(spec["aggregate_min_figure"]),
         new_event=re.compile("|".join(spec["new_event"])),
         topic_switch=re.compile(r"\W*(?:" + "|".join(spec["topic_switch"]) + ")"),
+        recall=re.compile("|".join(spec["recall"])),
         location_exclude=words(
             "location_exclude_before", rf"(?:{{}})\s*{exclude_articles}?(?:{settlement}\s+)?$"
         ),

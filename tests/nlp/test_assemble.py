@@ -443,3 +443,36 @@ def test_during_the_fighting_is_no_period(analyzer: Analyzer) -> None:
     assert _records(analyzer, text, "fr") == [(300, None, None, True)]
     text = "Au cours du mois de mars, 45 civils ont été tués dans la région de Mopti."
     assert _records(analyzer, text, "fr") == [(45, None, None, True)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen killed 14 villagers in Kobou, officials said. This is not the first "
+         "time the village has been targeted. According to residents, 20 people were killed "
+         "there, officials said."),
+        ("fr", "Des hommes armés ont tué 14 villageois à Kobou, selon des responsables locaux. "
+         "Ce n'est pas la première fois que le village est visé. Selon des habitants, 20 "
+         "personnes y avaient été tuées."),
+        ("en", "Gunmen killed 14 villagers in Kobou, officials said. It is the second attack "
+         "on the village in a year. According to residents, 20 people were killed "
+         "there, officials said."),
+    ],
+)  # fmt: skip
+def test_a_toll_after_a_recall_of_earlier_attacks_is_another_event(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [
+        (14, 14),
+        (20, 20),
+    ]
+
+
+def test_guard_a_second_account_of_one_toll_is_its_range(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen killed 14 villagers in Kobou, officials said. The army sent troops to the "
+        "village. According to residents, 20 people were killed there, officials said."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [(14, 20)]
