@@ -284,11 +284,12 @@ def coordinated_links(
             continue
         if q.article and category_of(norm[q.end : q.end + 25], g) == "unknown":
             continue  # "un"/"a" is a figure only before a victim noun
-        prev = quantities[i - 1] if i > 0 else None
-        # "cinq humanitaires, dont un Tchadien, et un chauffeur": past the sub-count
+        # "cinq humanitaires, dont un Tchadien, et un chauffeur", "killed 44 people,
+        # including 20 children, in A, and 179 in B": past the sub-count
+        prev = next((o for o in reversed(quantities[:i]) if o.start not in sub), None)
         nxt = next((o for o in quantities[i + 1 :] if o.start not in sub), None)
         if prev is not None and prev.start in linked and linked[prev.start].position == "before":
-            between = norm[prev.end : q.start]
+            between = load_cues().subcount_inner.sub(" ", norm[prev.end : q.start])
             if re.search(rf"(?:^|\s|,)(?:{coordinators})\s+$", between) and len(between) < 70:
                 out.append(_coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end)))
                 continue

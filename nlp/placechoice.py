@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
 
+from nlp.claimgrammar import load_cues as claim_cues
 from nlp.claims import Claim
 from nlp.docview import actor_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
@@ -253,7 +254,8 @@ def place_for(
         b = claim.number_end if claim.number_end is not None else claim.end
         distance = (
             0
-            if a <= span.start_char < b or _scene_after(norm[b : span.start_char])
+            if a <= span.start_char < b
+            or _scene_after(_SUBCOUNT.sub(" ", norm[b : span.start_char]))
             else min(abs(span.start_char - b), abs(a - span.end_char))
         )
         # A reference point ("120 km from Niamey") names the scene only when nothing else
@@ -334,6 +336,11 @@ def _close_reference(span: Span, norm: str) -> bool:
 _SCENE_AFTER = cue_pattern(
     r"^[^,;:.()\d]{0,40}?\b{scene_after}\s+(?:{scene_after_settlement:ws}\s+)?$"
 )
+
+
+# "179 people, including 36 children, in Soro": the sub-count aside stands between
+# the figure and its scene.
+_SUBCOUNT = claim_cues().subcount_inner
 
 
 def _scene_after(between: str) -> bool:

@@ -75,7 +75,9 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
     ),
     "scene_after": (
         r"^[^,;:.()\d]{0,40}?\b(?:in|at|a|au|dans|near|pres de|pres d')\s+"
-        r"(?:the\s+(?:village|town|locality)\s+of\s+|le\s+village\s+de\s+|la\s+localite\s+de\s+)?$",
+        r"(?:the\s+(?:village|town|locality)\s+of\s+|le\s+village\s+de\s+|la\s+localite\s+de\s+|"
+        r"the\s+nearby\s+|nearby\s+|the\s+neighbouring\s+|the\s+neighboring\s+|"
+        r"le\s+village\s+voisin\s+de\s+|la\s+localite\s+voisine\s+de\s+)?$",
         placechoice._SCENE_AFTER,
         ("scene_after", "scene_after_settlement"),
     ),
@@ -389,7 +391,9 @@ REFERENCE_WORDS = {
     "near_before_articles": r"the |la |le ",
     "near_before_settlement": r"town of|city of|ville de",
     "scene_after": r"in|at|a|au|dans|near|pres de|pres d'",
-    "scene_after_settlement": r"the (?:village|town|locality) of|le village de|la localite de",
+    "scene_after_settlement": r"the (?:village|town|locality) of|le village de|la localite de"
+    r"|the nearby|nearby|the neighbouring|the neighboring|le village voisin de"
+    r"|la localite voisine de",
     "border_after": r"border|borders|frontier|frontiere|frontieres",
     "border_area_with": r"area with|areas with|region with|regions with|zone with|zones with"
     r"|zone avec|zones avec|region avec|regions avec",
