@@ -240,7 +240,7 @@ def _run(
             )
         content = build_digest(session, settings, profile, period, now=now)
 
-    images = pictures(content, Outlines.load(), _picture_words(profile.language))
+    images = pictures(content, Outlines.load(), picture_words(profile.language))
     rendered = render(content, images={k: True for k in images}, names=country_names())
     directory = (
         out_dir
@@ -278,7 +278,8 @@ def _run(
     )
 
 
-def _picture_words(language: str) -> dict[str, str]:
+def picture_words(language: str) -> dict[str, str]:
+    """The words drawn into the digest's pictures (map and trend), in ``language``."""
     labels = Labels(language, "UTC", {})
     return {
         "map": labels["map"],
