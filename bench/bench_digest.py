@@ -23,7 +23,7 @@ import tracemalloc
 from pathlib import Path
 
 from digest.build import DigestContent, build_digest, resolve_period
-from digest.job import _picture_words, pictures, write_files
+from digest.job import picture_words, pictures, write_files
 from digest.pictures import Outlines
 from digest.profiles import Profile
 from digest.render import country_names, render
@@ -169,7 +169,7 @@ def one_run(db: Database, settings: Settings, out: Path) -> tuple[dict[str, floa
         content = build_digest(session, settings, profile, period, now=NOW)
     timings["build (database)"] = time.perf_counter() - t
     t = time.perf_counter()
-    images = pictures(content, Outlines.load(), _picture_words("en"))
+    images = pictures(content, Outlines.load(), picture_words("en"))
     timings["pictures (map + trend)"] = time.perf_counter() - t
     t = time.perf_counter()
     rendered = render(content, images={k: True for k in images}, names=country_names())

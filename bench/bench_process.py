@@ -48,7 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from incidents.process import Processor  # noqa: E402
-from settings import Settings  # noqa: E402
+from settings import DEFAULT_FOCUS, Settings  # noqa: E402
 from storage import Database  # noqa: E402
 from storage.models import (  # noqa: E402
     Article,
@@ -150,9 +150,7 @@ def bench_nlp_vs_e2e(events: int, noise: int, workdir: Path, batch: int, words: 
     t, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(inputs), batch):
         chunk = inputs[start : start + batch]
-        list(
-            analyzer.analyze_docs(chunk, batch_size=len(chunk), focus_countries=("ML", "BF", "NE"))
-        )
+        list(analyzer.analyze_docs(chunk, batch_size=len(chunk), focus_countries=DEFAULT_FOCUS))
     bare, bare_cpu = time.perf_counter() - t, time.process_time() - cpu
     db = Database.open(f"sqlite:///{workdir / 'e2e.sqlite3'}")
     store(db, rows)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from digest.content import ChangeEntry, ChangeItem, Period, SourceLink
+from digest.content import ChangeEntry, ChangeItem, ChangeKind, Period, SourceLink
 from digest.entries import EntryLoader, chunks
 from digest.profiles import Profile
 from storage import audit
@@ -98,7 +98,7 @@ def _article_ids(after: dict[str, Any]) -> list[int]:
 def _change_item(row: Review, user: str | None, links: dict[int, SourceLink]) -> ChangeItem | None:
     before, after = row.before or {}, row.after or {}
 
-    def item(kind: str, **extra: Any) -> ChangeItem:
+    def item(kind: ChangeKind, **extra: Any) -> ChangeItem:
         return ChangeItem(kind, row.action, row.created_at, user, note=row.note, **extra)
 
     figures = [

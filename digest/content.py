@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from digest.profiles import Profile
 from incidents.eventgroups import EventTotals
 
 # the statuses whose incidents a digest lists and counts
 LISTED_STATUSES = ("candidate", "confirmed")
+# What an audit row changed, as the digest shows it; "merged_from" and "split" are
+# the rows merge and split write on the other incident.
+ChangeKind = Literal["figures", "sources", "status", "edit", "merged_from", "split"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ class PlaceGroup:
 class ChangeItem:
     """One audit row, reduced to what a monitor reads."""
 
-    kind: str  # figures | sources | status | edit
+    kind: ChangeKind
     action: str
     at: dt.datetime
     by: str | None  # username; None for the pipeline

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +41,9 @@ from storage.models import Digest, JobRun, utcnow
 log = logging.getLogger(__name__)
 
 
+DigestStatus = Literal["built", "sent", "failed", "already_sent"]
+
+
 @dataclass(frozen=True)
 class DigestOutcome:
     """What a run did, for the command line and the scheduler."""
@@ -49,7 +52,7 @@ class DigestOutcome:
     period: Period
     digest_id: int
     directory: Path
-    status: str  # built | sent | failed | already_sent
+    status: DigestStatus
     new_incidents: int
     changes: int
     attempts: int = 0
@@ -240,7 +243,7 @@ def _run(
             )
         content = build_digest(session, settings, profile, period, now=now)
 
-    images = pictures(content, Outlines.load(), _picture_words(profile.language))
+    images = pictures(content, Outlines.load(), picture_words(profile.language))
     rendered = render(content, images={k: True for k in images}, names=country_names())
     directory = (
         out_dir
@@ -250,6 +253,7 @@ def _run(
     write_files(directory, rendered, images)
     digest_id = _record_built(db, profile, period, content, directory)
 
+    status: DigestStatus
     status, attempts, error = "built", 0, None
     if send:
         status, attempts, error = _send(
@@ -278,7 +282,8 @@ def _run(
     )
 
 
-def _picture_words(language: str) -> dict[str, str]:
+def picture_words(language: str) -> dict[str, str]:
+    """The words drawn into the digest's pictures (map and trend), in ``language``."""
     labels = Labels(language, "UTC", {})
     return {
         "map": labels["map"],
@@ -335,7 +340,7 @@ def _send(
     backoff: float,
     sleep: Callable[[float], None],
     ssl_context: ssl.SSLContext | None,
-) -> tuple[str, int, str | None]:
+) -> tuple[DigestStatus, int, str | None]:
     def record(attempt: int, error: str | None) -> None:
         with db.sessions.begin() as session:
             row = session.get(Digest, digest_id)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from rapidfuzz import fuzz
 from sqlalchemy import and_, or_, select
@@ -39,13 +40,14 @@ from storage.models import Incident, IncidentActor, ReferenceEvent
 MATCH_THRESHOLD = 0.6
 NOT_CHECKED = "not checked"
 WEIGHTS = {"place": 0.5, "date": 0.3, "actors": 0.2}
+MatchLabel = Literal["novel", "matches", "conflicts"]  # see the module docstring
 
 
 @dataclass(frozen=True)
 class MatchResult:
     """The outcome for one incident."""
 
-    label: str | None  # novel | matches | conflicts; None: not checked (no coverage)
+    label: MatchLabel | None  # None: not checked (no coverage)
     ref: ReferenceEvent | None
     score: float | None
 

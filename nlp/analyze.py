@@ -40,8 +40,9 @@ from nlp import langid
 from nlp.assemble import assemble
 from nlp.claims import doc_text
 from nlp.dates import find_dates
-from nlp.pipeline import DEFAULT_FOCUS, load_pipeline
+from nlp.pipeline import load_pipeline
 from nlp.result import DocResult, Incident
+from settings import DEFAULT_FOCUS
 
 log = logging.getLogger(__name__)
 

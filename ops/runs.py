@@ -18,11 +18,11 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 
-from ops.stages import PROCESS, run_stage
+from ops.stages import PROCESS, StageStatus, run_stage
 from settings import Settings
 from storage import Database
 from storage import repo as repository
@@ -35,10 +35,16 @@ log = logging.getLogger("civwatch.scheduler")
 
 JOB_LEASE_TTL = 60.0
 
+# A job run's status in ``job_runs``: "running" while it runs, then how it ended
+# ("skipped": another process held the job's lease).
+JobStatus = Literal["running", "ok", "failed", "interrupted", "skipped"]
+# A stage that timed out failed; one stopped on shutdown was interrupted.
+_JOB_STATUS_OF_STAGE: dict[StageStatus, JobStatus] = {"ok": "ok", "interrupted": "interrupted"}
+
 
 @dataclass
 class JobOutcome:
-    status: str  # ok | failed | interrupted | skipped
+    status: JobStatus
     stats: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
 
@@ -153,7 +159,7 @@ def stage_work(
             echo=echo,
             extra_env=extra_env,
         )
-        status = {"ok": "ok", "interrupted": "interrupted"}.get(result.status, "failed")
+        status = _JOB_STATUS_OF_STAGE.get(result.status, "failed")
         stats: dict[str, Any] = {"seconds": round(result.seconds, 1)}
         with db.sessions.begin() as session:
             rows = list(

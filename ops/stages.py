@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Literal
 
 from settings import Settings
 from storage import Database
@@ -77,6 +78,10 @@ class _ProcessState:
 
 PROCESS = _ProcessState()
 
+# How a stage subprocess ended: exit status 0, another exit status, stopped at its
+# time limit, stopped on shutdown (or Ctrl-C).
+StageStatus = Literal["ok", "failed", "timeout", "interrupted"]
+
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
     try:
@@ -111,7 +116,7 @@ class StageResult:
     """How one stage subprocess ended."""
 
     stage: str
-    status: str  # ok | failed | timeout | interrupted
+    status: StageStatus
     returncode: int | None
     seconds: float
     tail: list[str] = field(default_factory=list)
@@ -186,7 +191,7 @@ def run_stage(
 
         reader = threading.Thread(target=pump, name=f"{stage}-output", daemon=True)
         reader.start()
-        status = "ok"
+        status: StageStatus = "ok"
         deadline = started + timeout
         try:
             try:

@@ -15,10 +15,13 @@ import email.utils
 import gzip
 import io
 from dataclasses import dataclass, field
+from typing import Literal
 
 from lxml import etree
 
 GZIP_MAGIC = b"\x1f\x8b"
+# An RSS/RDF/Atom feed, a sitemap index (of sitemaps) or a sitemap (of pages).
+DiscoveryKind = Literal["feed", "sitemapindex", "urlset"]
 
 
 class NotXml(ValueError):
@@ -37,7 +40,7 @@ class Link:
 
 @dataclass
 class Parsed:
-    kind: str  # "feed" | "sitemapindex" | "urlset"
+    kind: DiscoveryKind
     links: list[Link] = field(default_factory=list)
     recovered: bool = False  # the XML was malformed and read in recover mode
 
@@ -107,8 +110,10 @@ def parse_discovery(body: bytes) -> Parsed:
     """Read a feed or sitemap; raises :class:`NotXml` when nothing can be read."""
     root, recovered = _root(body)
     name = _local(root)
-    if name in ("urlset", "sitemapindex"):
-        return Parsed(name, _sitemap_links(root), recovered)
+    if name == "urlset":
+        return Parsed("urlset", _sitemap_links(root), recovered)
+    if name == "sitemapindex":
+        return Parsed("sitemapindex", _sitemap_links(root), recovered)
     if name in ("rss", "rdf", "feed", "channel"):
         return Parsed("feed", _feed_links(root), recovered)
     raise NotXml(f"unexpected root element <{name}>")

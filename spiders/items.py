@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 # The values of PageItem.status (a subset of storage.models.ARTICLE_STATUSES).
 PAGE_STATUSES = ("new", "irrelevant", "foreign_language", "duplicate")
+ReferenceDataset = Literal["acled", "ucdp"]
 
 
 @dataclass(repr=False)
@@ -68,7 +70,7 @@ class PageItem:
 class ReferenceEventItem:
     """One ACLED / UCDP event, mirroring ``storage.models.ReferenceEvent``."""
 
-    dataset: str  # "acled" | "ucdp"
+    dataset: ReferenceDataset
     external_id: str
     event_date: dt.date
     source_key: str | None = None

@@ -43,7 +43,9 @@ _CHUNK = 400
 class ReferenceLike(Protocol):
     """What an upsert needs (``spiders.items.ReferenceEventItem``)."""
 
-    dataset: str
+    @property  # read-only, so an item whose dataset is a Literal satisfies it
+    def dataset(self) -> str: ...
+
     external_id: str
     event_date: dt.date
     event_type: str | None

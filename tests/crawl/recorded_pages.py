@@ -21,9 +21,10 @@ from scrapy.exceptions import DropItem
 from pipelines.canonical import CanonicalUrlPipeline
 from pipelines.extraction import ExtractionPipeline
 from spiders.items import PageItem
+from tests.conftest import SHARED
 
 NEWS_HTML = Path(__file__).resolve().parents[1] / "fixtures" / "news_html"
-GOLD_DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "gold_dev.jsonl"
+GOLD_DEV = SHARED / "eval" / "gold_dev.jsonl"
 FETCHED = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
 
 

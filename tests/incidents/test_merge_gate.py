@@ -9,16 +9,15 @@ where a missing gold set is a failure: the gate must not pass by not running.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from incidents import mergeeval
+from tests.conftest import REPO, SHARED, require_shared
 
-REPO = Path(__file__).resolve().parents[2]
-EVAL = REPO.parent / "shared" / "eval"
+EVAL = SHARED / "eval"
 BASELINE = REPO / "incidents" / "merge_baseline.json"
 SETS = [k for k in json.loads(BASELINE.read_text()) if not k.startswith("_")]
 
@@ -32,10 +31,8 @@ def analyzer() -> Iterator[object]:
 
 def _files(name: str) -> tuple[Path, Path]:
     gold, events = EVAL / f"{name}.jsonl", EVAL / f"{name}_events.jsonl"
-    if not (gold.exists() and events.exists()):
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: the merge gold set {gold} / {events} is missing")
-        pytest.skip(f"merge gold set not found at {gold}")
+    require_shared(gold, f"merge gold set {name}")
+    require_shared(events, f"merge gold events of {name}")
     return gold, events
 
 

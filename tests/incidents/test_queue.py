@@ -8,8 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from storage import Database, workqueue
 from storage.models import Article
 from tests.incidents.helpers import add_article
+from tests.waiting import wait_until
 
 
 def _articles(db: Database, n: int) -> list[int]:
@@ -145,13 +144,6 @@ def _dead_pid() -> int:
     return child.pid
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not reached"
-        time.sleep(0.01)
-
-
 def _lease_to(db: Database, owners: dict[int, str], seconds: float = 600) -> None:
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
     with db.sessions.begin() as s:
@@ -169,8 +161,11 @@ def test_dead_and_zombie_workers_of_this_host_are_reclaimed_at_once(db: Database
     # A zombie: killed, never reaped by its parent (us) — gone all the same.
     zombie = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     os.kill(zombie.pid, signal.SIGKILL)
-    _wait_for(
-        lambda: Path(f"/proc/{zombie.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    wait_until(
+        lambda: Path(f"/proc/{zombie.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z",
+        30,
+        "the killed child to become a zombie",
+        poll=0.01,
     )
     owners = {
         ids[0]: f"{here}:{_dead_pid()}:gone",
@@ -215,7 +210,7 @@ def test_another_hosts_lease_is_taken_after_its_expiry_not_before(db: Database) 
         early.append(batch)
         return False
 
-    _wait_for(taken, timeout=30)
+    wait_until(taken, 30, "the expired lease taken", poll=0.01)
     taken_at = dt.datetime.now(dt.UTC)
     assert got == ids[:2]
     assert taken_at >= holder.until  # not before the expiry

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from storage import Database
 from storage.models import Article, Claim, EvidenceMention, Incident, JobRun
 from tests.conftest import PG_ADMIN_URL
 from tests.incidents.corpus import backlog
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -87,13 +88,6 @@ def _seed() -> int:
     return int(os.environ.get("CIVWATCH_TEST_SEED") or random.randrange(1 << 30))
 
 
-def _wait_for(condition: Callable[[], bool], timeout: float = 180.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
 def _job_of(db: Database, pid: int) -> JobRun | None:
     with db.sessions() as s:
         return s.scalars(select(JobRun).where(JobRun.job == "process", JobRun.pid == pid)).first()
@@ -103,12 +97,14 @@ def _kill_after(
     db: Database, proc: subprocess.Popen[str], done_before: int, at_least: int, sig: int
 ) -> None:
     """Send ``sig`` once the run has a job row and committed ``at_least`` articles."""
-    _wait_for(
+    wait_until(
         lambda: (
             proc.poll() is not None
             or (_job_of(db, proc.pid) is not None and _done(db) - done_before >= at_least)
         ),
-        what=f"{at_least} articles committed",
+        180,
+        f"{at_least} articles committed",
+        poll=0.01,
     )
     assert proc.poll() is None, proc.communicate()[1][-3000:]
     os.kill(proc.pid, sig)
@@ -234,7 +230,7 @@ def test_kill_9_mid_batch_then_an_immediate_run_finishes_everything(
         assert job is not None and job.status == "running"
 
         heir = _start(url, tmp_path, "--batch-size", "10")
-        _wait_for(lambda: _done(db) > processed, what="the backlog worked again")
+        wait_until(lambda: _done(db) > processed, 180, "the backlog worked again", poll=0.01)
         recovered_in = time.monotonic() - killed_at
         out = _finish(heir)
         assert f"articles {total - processed}," in out, out
@@ -289,7 +285,9 @@ def test_another_hosts_dead_worker_is_taken_after_the_expiry_not_before(
         stderr=subprocess.PIPE,
         text=True,
     )
-    _wait_for(lambda: far.poll() is not None or _done(db) >= 1, what="the far worker's first")
+    wait_until(
+        lambda: far.poll() is not None or _done(db) >= 1, 180, "the far worker's first", poll=0.01
+    )
     os.kill(far.pid, signal.SIGKILL)
     far.communicate()
     with db.sessions() as s:
@@ -312,13 +310,14 @@ def test_another_hosts_dead_worker_is_taken_after_the_expiry_not_before(
         assert [(h.owner, h.articles) for h in first.held] == [("far-host:4242:w", len(held))]
         assert "leased by other workers: " in first.summary()
         assert _count(db, Article.id.in_(held), Article.nlp_version.is_not(None)) == 0
-    _wait_for(
+    wait_until(
         lambda: (
             worker().run() is not None
             and _count(db, Article.id.in_(held), Article.nlp_version.is_(None)) == 0
         ),
-        timeout=lease + 120,
-        what="the far worker's articles",
+        lease + 120,
+        "the far worker's articles",
+        poll=0.01,
     )
     with db.sessions() as s:
         taken = {

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from storage import Database
 from storage.locks import LeaseLock, make_owner, owner_is_dead_local
+from tests.waiting import wait_until
 
 
 def test_one_holder_at_a_time(db: Database) -> None:
@@ -81,13 +82,13 @@ def test_a_zombie_holder_counts_as_dead() -> None:
     import socket
 
     child = subprocess.Popen([sys.executable, "-c", "pass"])
-    deadline = time.monotonic() + 10
     # Not waited for: once it exits it stays a zombie until we reap it.
-    while time.monotonic() < deadline:
-        state = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
-        if state == "Z":
-            break
-        time.sleep(0.05)
+    wait_until(
+        lambda: Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] == "Z",
+        10,
+        "the child to exit (a zombie until reaped)",
+        poll=0.05,
+    )
     try:
         assert owner_is_dead_local(f"{socket.gethostname()}:{child.pid}:zombie")
     finally:
