@@ -535,7 +535,29 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             add(m, mention(m, d1, None, "day" if d1 else "unknown"))
 
     found.sort(key=lambda d: d.start)
-    return [_mark_reporting(d, norm) for d in found]
+    marked = [_mark_reporting(d, norm) for d in found]
+    return marked if published else _anchor_weekdays(marked)
+
+
+def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:
+    """An undated page's weekday ("vendredi") is the day of the one full date of that
+    weekday the text writes ("Ce vendredi 8 avril 2022"), none when it writes two."""
+    v = _vocab()
+    days = {
+        d.date
+        for d in found
+        if d.date is not None and d.precision == "day" and d.end_date is None
+        if not (d.reporting or d.period)
+    }
+    out: list[DateMention] = []
+    for d in found:
+        named = {v.weekdays[w] for w in re.findall(rf"(?<![\w]){v.weekday_re}", fold(d.text))}
+        if d.date is None and d.precision == "unknown" and len(named) == 1:
+            same = [day for day in days if day.weekday() in named]
+            if len(same) == 1:
+                d = DateMention(d.start, d.end, d.text, same[0], None, "day", d.reporting, d.period)
+        out.append(d)
+    return out
 
 
 def _small_number(word: str | None) -> int | None:

@@ -164,3 +164,34 @@ def test_guard_a_day_whose_clause_tells_the_attack_stays_the_events() -> None:
     assert not d.reporting
     text = "Le camp a été ciblé, ce lundi, par le JNIM, qui a revendiqué l'attaque."
     assert not first(text, WED, "fr").reporting
+
+
+def test_an_undated_pages_weekday_is_the_day_of_that_weekday_the_text_writes() -> None:
+    # No publication date: "vendredi" alone cannot be placed, but the communiqué writes
+    # the one Friday it means.
+    text = (
+        "Douze soldats ont été tués vendredi dans le nord du pays. « Ce vendredi 8 avril "
+        "2022, une attaque a visé le détachement de Kobou », précise le communiqué."
+    )
+    assert (first(text, None, "fr").date, first(text, None, "fr").precision) == (
+        date(2022, 4, 8),
+        "day",
+    )
+    text = (
+        "A Canadian geologist was kidnapped on Tuesday at a mining site. He was abducted "
+        "on January 15, 2019, officials said."
+    )
+    assert first(text, None).date == date(2019, 1, 15)
+
+
+def test_guard_a_weekday_stays_unknown_when_the_text_writes_none_or_two_of_it() -> None:
+    text = "Four soldiers were killed on Tuesday. The army said on 17 January 2019 it was over."
+    assert first(text, None).date is None  # 17 January 2019 was a Thursday
+    text = (
+        "Four soldiers were killed on Tuesday. Attacks on 15 January 2019 and on "
+        "22 January 2019 had already killed ten."
+    )
+    assert first(text, None).date is None  # two Tuesdays written: which one is unknown
+    # With a publication date the weekday is the latest before it, as always.
+    text = "Four soldiers were killed on Tuesday. Attacks on 15 January 2019 killed ten."
+    assert first(text, WED).date == date(2024, 7, 2)
