@@ -44,6 +44,7 @@ def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> m
         aggregate=inc.aggregate,
         confidence=inc.confidence,
         published=published,
+        nlp_event=inc.event,
     )
 
 

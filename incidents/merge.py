@@ -137,6 +137,9 @@ class Draft:
     # group of another side's record of the same event
     merge_why: dict[str, Any] | None = None
     event_group: int | None = None
+    # which event of its article the analysed record belongs to (``Incident.event`` of
+    # the NLP): the article's records of one event are linked as one event
+    nlp_event: int | None = None
 
 
 @dataclass(frozen=True)
@@ -564,7 +567,9 @@ def best_match(
             draft, draft.perpetrators, incident, theirs, settings, incident_reported=when
         )
         if result.score is None:
-            if result.reason == "victims on different sides":
+            # This article's other records: the NLP links those of one event itself
+            # (incidents/writer.py) and told the others apart.
+            if result.reason == "victims on different sides" and incident.id not in exclude:
                 other = score(
                     draft, draft.perpetrators, incident, theirs, settings,
                     incident_reported=when, sides=False,

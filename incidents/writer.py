@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from incidents import coding, ledger, matching, merge
 from incidents.convert import claims_from_analysis, clip, draft_from_analysis, evidence_spans
+from incidents.eventgroups import side_of
 from incidents.stats import ProcessStats
 from nlp.result import DocResult
 from nlp.result import Incident as AnalysedIncident
@@ -87,6 +88,17 @@ def _root(session: Session, incident: Incident) -> Incident:
         seen.add(parent.id)
         incident = parent
     return incident
+
+
+def _link_event(first: Incident | None, other: Incident) -> None:
+    """Link two records the NLP read as one event of one article (one per victim side)
+    into one event group; a record already in another group keeps it."""
+    if first is None:
+        return
+    group = first.event_group or other.event_group or first.id
+    for incident in (first, other):
+        if incident.event_group is None:
+            incident.event_group = group
 
 
 class ArticleWriter:
@@ -164,6 +176,8 @@ class ArticleWriter:
         stats.lock_wait_seconds += time.perf_counter() - waited
         touched: set[int] = set()
         created: set[int] = set()
+        # the article's NLP event -> its records' incidents by victim side
+        by_event: dict[int, dict[str, int]] = {}
         prior_roots = {
             _root(session, inc).id: inc.id
             for inc in (session.get(Incident, i) for i in prior)
@@ -190,6 +204,15 @@ class ArticleWriter:
                     stats.merged += 1
                 self._fill_missing(session, target, draft, audit_changes=target.id not in created)
             touched.add(target.id)
+            if draft.nlp_event is not None:
+                # One record per victim side: two records of one side are two events
+                # the NLP told apart inside one account ("15 killed on Monday, two
+                # weeks after 33 were killed").
+                sides = by_event.setdefault(draft.nlp_event, {})
+                side = side_of(draft.victims)
+                if sides and side not in sides:
+                    _link_event(session.get(Incident, next(iter(sides.values()))), target)
+                sides.setdefault(side, target.id)
             stats.claims += self._attach(session, target, article, inc, draft, score)
         self._settle(session, article, prior, touched, created, stats)
         if not drafts:

@@ -207,6 +207,10 @@ class Analyzer:
                         results[job[0]].status = "error"
                         results[job[0]].error = f"{type(exc).__name__}: {exc}"[:300]
             for i, incidents in done:
+                # a long text's chunks number their events apart
+                first = 1 + max((x.event for x in results[i].incidents), default=-1)
+                for incident in incidents:
+                    incident.event += first
                 results[i].incidents.extend(incidents)
         yield from results
 

@@ -179,7 +179,9 @@ def assemble(
             event.date = _neighbour_date(event, dates, first=idx == 0, norm=norm)
         fallback = None if event.multi_country else country
         for group in _side_groups(event.claims):
-            incidents.append(_incident(doc, event, group, event.country or fallback, cues))
+            record = _incident(doc, event, group, event.country or fallback, cues)
+            record.event = idx
+            incidents.append(record)
     return incidents
 
 
@@ -252,6 +254,7 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
                 confidence=0.3,
                 evidence=[Evidence(text[s_start:s_end], s_start, s_end)],
                 claims=[],
+                event=len(out),
             )
         )
     return out

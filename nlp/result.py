@@ -147,6 +147,9 @@ class Incident:
     confidence: float
     evidence: list[Evidence]
     claims: list[ClaimRecord] = field(default_factory=list)
+    # which event of the text the record belongs to: the records of one event (one per
+    # victim side) share it; records of different events never do
+    event: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form, keys in DESIGN.md order."""
@@ -165,6 +168,7 @@ class Incident:
             "confidence": self.confidence,
             "evidence": [e.as_dict() for e in self.evidence],
             "claims": [c.as_dict() for c in self.claims],
+            "event": self.event,
         }
 
 
@@ -264,6 +268,7 @@ def incident_from_dict(data: Mapping[str, Any]) -> Incident:
             if isinstance(e, Mapping)
         ],
         claims=[c for c in claims if c is not None],
+        event=_count(data.get("event")) or 0,
     )
 
 

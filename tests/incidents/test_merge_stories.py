@@ -182,3 +182,40 @@ def test_soldiers_and_civilians_one_event_two_records(
         assert sides == [("civilians",), ("soldiers",)]
         groups = {r.event_group for r in rows if r is not None}
         assert len(groups) == 1 and None not in groups and groups <= records
+
+
+TWO_ATTACKS_ONE_REPORT = (
+    "http://outlet-a.test/en/boulkessi-two-attacks",
+    "en",
+    dt.date(2024, 6, 3),
+    "Gunmen killed 9 civilians at the market of Boulkessi, residents said. In a separate "
+    "attack, 4 soldiers were killed near Boulkessi, the army said.",
+)
+
+
+def test_guard_one_reports_two_attacks_are_not_linked_as_one_event(
+    db: Database, settings: Settings, analyzer: object
+) -> None:
+    # Same town, same report, no dates: the NLP told the attacks apart, so the civilians'
+    # and the soldiers' records are two events, not the two sides of one.
+    [article] = _store(db, [TWO_ATTACKS_ONE_REPORT])
+    _run(db, settings, analyzer)
+    with db.sessions() as s:
+        rows = [s.get(Incident, i) for i in sorted(_incidents_of(s, article))]
+        assert sorted(tuple(r.victims) for r in rows if r is not None) == [
+            ("civilians",),
+            ("soldiers",),
+        ]
+        assert [r.event_group for r in rows if r is not None] == [None, None]
+
+
+def test_one_reports_two_sides_of_one_attack_are_linked(
+    db: Database, settings: Settings, analyzer: object
+) -> None:
+    [article] = _store(db, BOULKESSI[:1])
+    _run(db, settings, analyzer)
+    with db.sessions() as s:
+        rows = [s.get(Incident, i) for i in sorted(_incidents_of(s, article))]
+        assert len(rows) == 2
+        groups = {r.event_group for r in rows if r is not None}
+        assert len(groups) == 1 and None not in groups

@@ -340,3 +340,28 @@ def test_a_failing_component_names_the_error_and_spares_the_batch() -> None:
     assert results["bad"].incidents == []
     assert [i.killed.min for i in results["ok1"].incidents] == [5]
     assert [i.killed.min for i in results["ok2"].incidents] == [7]
+
+
+def test_records_of_one_event_share_its_number_and_other_events_do_not(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Gunmen killed 12 civilians and 3 soldiers in Kobou on Monday. On Tuesday, 5 "
+        "soldiers were killed in an ambush near Tera."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["victims"], i["event"]) for i in result["incidents"]] == [
+        (12, ["civilians"], 0),
+        (3, ["soldiers"], 0),
+        (5, ["soldiers"], 1),
+    ]
+
+
+def test_the_chunks_of_a_long_text_number_their_events_apart(analyzer: Analyzer) -> None:
+    filler = "The council discussed the harvest in the markets of the region. " * 40 + "\n\n"
+    first = "Gunmen killed 12 villagers in the village of Kobou in central Mali on Sunday.\n\n"
+    second = "Gunmen killed 7 herders near Tera in western Niger on Monday.\n\n"
+    text = first + filler * 10 + second  # two chunks of at most 20,000 characters
+    assert len(chunks(text)) == 2
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["event"]) for i in result["incidents"]] == [(12, 0), (7, 1)]

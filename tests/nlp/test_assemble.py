@@ -476,3 +476,19 @@ def test_guard_a_second_account_of_one_toll_is_its_range(analyzer: Analyzer) -> 
     )
     result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
     assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [(14, 20)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen killed 9 civilians at the market of Boulkessi, residents said. In a "
+         "separate attack, 4 soldiers were killed near Boulkessi, the army said."),
+        ("en", "Gunmen killed 9 civilians at the market of Boulkessi, residents said. Four "
+         "soldiers were killed near Boulkessi in an unrelated incident, the army said."),
+    ],
+)  # fmt: skip
+def test_a_toll_whose_own_sentence_turns_to_another_attack_is_another_event(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["event"]) for i in result["incidents"]] == [(9, 0), (4, 1)]
