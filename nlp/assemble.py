@@ -132,10 +132,16 @@ def assemble(
             # "Meanwhile, soldiers clashed in Bamako. … many injured": the text has turned
             # to another event in a sentence between the previous figure and this one.
             # "This is not the first time …": a sentence between them recalls earlier events.
-            new_cue = new_cue or any(
-                cues.topic_switch.match(norm, a, b) or cues.recall.search(norm, a, b)
-                for a, b in sentence_bounds(doc)
-                if prev.sentence[1] <= a < s_start
+            new_cue = (
+                new_cue
+                or any(
+                    cues.topic_switch.match(norm, a, b) or cues.recall.search(norm, a, b)
+                    for a, b in sentence_bounds(doc)
+                    if prev.sentence[1] <= a < s_start
+                )
+                or _attack_on_another_day(
+                    events[-1] if events else None, prev, claim, dates, doc, cues
+                )
             )
         found = bodies_found(claim, norm)
         target = None
@@ -183,6 +189,40 @@ def assemble(
             record.event = idx
             incidents.append(record)
     return incidents
+
+
+def _attack_on_another_day(
+    event: Event | None,
+    prev: Claim,
+    claim: Claim,
+    dates: list[DateMention],
+    doc: Doc,
+    cues: EventCues,
+) -> bool:
+    """ "Gunmen killed 15 villagers on Monday. On Wednesday, the UN camp in Aguelhok was
+    attacked … three peacekeepers were wounded": a sentence between the two figures
+    tells an attack on another day than the previous event's."""
+    if event is None:
+        return False
+    norm = folded(doc)
+    for a, b in sentence_bounds(doc):
+        if not prev.sentence[1] <= a < claim.sentence[0] or not cues.attack_event.search(
+            norm, a, b
+        ):
+            continue
+        for d in dates:
+            if (
+                not a <= d.start < b
+                or d.reporting
+                or d.period
+                or d.precision not in ("day", "unknown")
+            ):
+                continue
+            if event.date is None or d.date is None or event.date.date is None:
+                continue
+            if abs((d.date - event.date.date).days) > 1:
+                return True
+    return False
 
 
 def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim) -> list[tuple[int, int]]:

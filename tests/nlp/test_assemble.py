@@ -492,3 +492,37 @@ def test_a_toll_whose_own_sentence_turns_to_another_attack_is_another_event(
 ) -> None:
     result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
     assert [(i["killed"]["min"], i["event"]) for i in result["incidents"]] == [(9, 0), (4, 1)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen killed 15 villagers in Kobou on Monday, officials said. On Wednesday, "
+         "gunmen attacked a UN convoy. Three peacekeepers were wounded, the mission said."),
+        ("fr", "Des hommes armés ont tué 15 villageois à Kobou lundi, selon des responsables. "
+         "Mercredi, des hommes armés ont attaqué un convoi de l'ONU. Trois Casques bleus ont "
+         "été blessés, selon la mission."),
+    ],
+)  # fmt: skip
+def test_an_attack_told_on_another_day_between_two_tolls_parts_them(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The wounded peacekeepers' sentence names no place and no day: only the attack told
+    # before it, on Wednesday, parts them from Monday's toll in Kobou.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["injured"]["min"], i["event"]) for i in result["incidents"]] == [
+        (15, None, 0),
+        (None, 3, 1),
+    ]
+
+
+def test_guard_an_attack_told_on_the_same_day_keeps_one_event(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen killed 12 civilians in Kobou on Sunday, officials said. The attackers "
+        "stormed the village on Sunday night. Three soldiers were also killed."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["victims"], i["event"]) for i in result["incidents"]] == [
+        (12, ["civilians"], 0),
+        (3, ["soldiers"], 0),
+    ]
