@@ -142,6 +142,7 @@ def assemble(
                 or _attack_on_another_day(
                     events[-1] if events else None, prev, claim, dates, doc, cues
                 )
+                or _after_a_recalled_event(events, prev, claim)
             )
         found = bodies_found(claim, norm)
         target = None
@@ -161,6 +162,7 @@ def assemble(
         if target is None:
             target = Event(aggregate, place, rank, when, aside=aside is not None)
             target.multi_country = countries_in(claim.sentence, places, norm) > 1
+            target.recalled = _recalled(claim, claims, doc, cues)
             events.append(target)
         else:
             if place is not None and (target.place is None or rank < target.place_rank):
@@ -181,7 +183,7 @@ def assemble(
             # A country alone names no scene for a single event; it still gives the country.
             event.country = event.place.country
             event.place = None
-        if event.date is None and not event.aggregate and not event.aside:
+        if event.date is None and not event.aggregate and not event.aside and not event.recalled:
             event.date = _neighbour_date(event, dates, first=idx == 0, norm=norm)
         fallback = None if event.multi_country else country
         for group in _side_groups(event.claims):
@@ -223,6 +225,29 @@ def _attack_on_another_day(
             if abs((d.date - event.date.date).days) > 1:
                 return True
     return False
+
+
+def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> bool:
+    """ "The announcement comes ten days after a major attack … It killed 38 people",
+    "nine days after gunmen killed 44 people": the figure's event is recalled, the cue
+    written since the start of the sentence before it and no other figure between."""
+    sents = sentence_bounds(doc)
+    i = sents.index(claim.sentence) if claim.sentence in sents else 0
+    start = sents[max(0, i - 1)][0]
+    figure = claim.number_start if claim.number_start is not None else claim.start
+    norm = folded(doc)
+    for m in cues.recalled_lead.finditer(norm, start, figure):
+        if not any(m.end() <= (c.number_start or c.start) < figure for c in claims):
+            return True
+    return False
+
+
+def _after_a_recalled_event(events: list[Event], prev: Claim, claim: Claim) -> bool:
+    """ "… ten days after a major attack … It killed 38 people. … a soldier was killed":
+    a figure of another side told after a recalled event's toll is not of that event."""
+    if prev.sentence == claim.sentence or prev.side == claim.side:
+        return False
+    return any(e.recalled and prev in e.claims for e in events)
 
 
 def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim) -> list[tuple[int, int]]:

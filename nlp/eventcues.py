@@ -35,6 +35,7 @@ class EventCues:
     new_event: re.Pattern[str]
     topic_switch: re.Pattern[str]  # "Meanwhile," opening a sentence: another event follows
     recall: re.Pattern[str]  # "this is not the first time": earlier events follow
+    recalled_lead: re.Pattern[str]  # "ten days after a major attack": an earlier event
     location_exclude: re.Pattern[str]
     agent_before: re.Pattern[str]
     agent_after: re.Pattern[str]
@@ -76,6 +77,7 @@ def load_cues(lang: str) -> EventCues:
         new_event=re.compile("|".join(spec["new_event"])),
         topic_switch=re.compile(r"\W*(?:" + "|".join(spec["topic_switch"]) + ")"),
         recall=re.compile("|".join(spec["recall"])),
+        recalled_lead=re.compile("|".join(spec["recalled_lead"])),
         location_exclude=words(
             "location_exclude_before", rf"(?:{{}})\s*{exclude_articles}?(?:{settlement}\s+)?$"
         ),

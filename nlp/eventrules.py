@@ -40,6 +40,9 @@ class Event:
     country: str | None = None  # when only a country is written
     multi_country: bool = False  # "in Mali, Burkina Faso and Niger": no single country
     aside: bool = False  # "after Ogossagou (160 killed)": a recalled toll no figure joins
+    # "The announcement comes ten days after a major attack … It killed 38": an earlier
+    # event told in passing (no day or scene borrowed from the story told after it)
+    recalled: bool = False
 
     @property
     def sentences(self) -> list[tuple[int, int]]:

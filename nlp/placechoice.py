@@ -481,14 +481,17 @@ def refine_place(
     idx = [i for i, s in enumerate(sents) if s in own]
     reach = 1 if event.aggregate else REFINE_REACH
     # A later event (often one recalled in passing) is introduced before its toll; the
-    # sentences further after it resume the main story.
-    after = reach if first or event.aggregate else 1
+    # sentences further after it resume the main story. So do they after an earlier
+    # event recalled first ("ten days after a major attack … It killed 38").
+    after = reach if (first and not event.recalled) or event.aggregate else 1
     neighbours = sorted(
         {j for i in idx for j in range(i - reach, i + after + 1) if 0 <= j < len(sents)} - set(idx)
     )
     candidates: list[tuple[tuple[float, float], Span]] = []
     for j in neighbours:
         a, b = sents[j]
+        if event.recalled and j > max(idx) and cues.attack_event.search(norm, a, b):
+            continue  # "… It killed 38 people. On Friday, gunmen attacked a patrol near X"
         for span in places:
             if not a <= span.start_char < b or span._.place is None:
                 continue
@@ -543,7 +546,7 @@ def refine_place(
             and (region is None or s._.place.country in (region, None))
         ]
         pool = [((0, 0), s) for s in named[:1]]
-    if event.place is None and not pool and first:
+    if event.place is None and not pool and first and not event.recalled:
         firsts = [s for s in places if place_rank(s._.place) == 0 and usable_place(s, norm, cues)]
         pool = [((0, 0), s) for s in firsts[:1]]
     if event.place is None and not pool:

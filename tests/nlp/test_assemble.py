@@ -526,3 +526,29 @@ def test_guard_an_attack_told_on_the_same_day_keeps_one_event(analyzer: Analyzer
         (12, ["civilians"], 0),
         (3, ["soldiers"], 0),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "scene"),
+    [
+        ("en", "The announcement comes ten days after a major attack in the east of the "
+         "country on a mining convoy. It killed 38 people. On Friday, gunmen attacked a patrol "
+         "near Tera. A soldier was killed, the army said.", "the east of the country"),
+        ("fr", "L'annonce intervient dix jours après une attaque majeure dans l'est du pays "
+         "contre un convoi minier, qui avait fait 38 morts. Vendredi, des hommes armés ont "
+         "attaqué une patrouille près de Téra. Un soldat a été tué, selon l'armée.",
+         "l'est du pays"),
+    ],
+)  # fmt: skip
+def test_an_event_recalled_in_passing_keeps_its_own_scene_and_no_borrowed_day(
+    analyzer: Analyzer, lang: str, text: str, scene: str
+) -> None:
+    # The 38 dead are of an attack ten days earlier: not Friday's, not near Téra, and
+    # not one event with the soldier killed there.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 12))
+    found = [
+        (i["killed"]["min"], i["location"]["name"], i["event_date"]) for i in result["incidents"]
+    ]
+    assert found[0] == (38, scene, None)
+    assert found[1][:2] == (1, "Téra" if lang == "fr" else "Tera")
+    assert [i["event"] for i in result["incidents"]] == [0, 1]
