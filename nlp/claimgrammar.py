@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.claims import KINDS
+from nlp.result import VICTIM_CATEGORIES, VictimCategory
 from nlp.textnorm import fold_keep_length as fold
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -76,7 +77,7 @@ class Grammar:
     subcount_after: re.Pattern[str]
     extend_before: frozenset[str]
     combined_joiners: frozenset[str]
-    victims: dict[str, re.Pattern[str]]
+    victims: dict[VictimCategory, re.Pattern[str]]
     peacekeeper_markers: re.Pattern[str]
     negations: list[tuple[re.Pattern[str], tuple[str, ...]]]
     negation_any: re.Pattern[str]
@@ -103,7 +104,7 @@ def load_grammar(lang: str) -> Grammar:
         )
     singular_nouns = spec.get("singular_victims", {})
     victims = {
-        cat: _phrase_re([fold(w) for w in [*words, *singular_nouns.get(cat, [])]])
+        _victim_category(cat): _phrase_re([fold(w) for w in [*words, *singular_nouns.get(cat, [])]])
         for cat, words in spec["victims"].items()
     }
     not_plural = set(spec["plural_exceptions"])
@@ -159,6 +160,14 @@ def load_grammar(lang: str) -> Grammar:
             + r")\s*$"
         ),
     )
+
+
+def _victim_category(name: str) -> VictimCategory:
+    """A category of the lexicon's ``victims``: one of :data:`nlp.result.VictimCategory`."""
+    for category in VICTIM_CATEGORIES:
+        if category == name:
+            return category
+    raise ValueError(f"claims_lexicon.json: unknown victim category {name!r}")
 
 
 def _singular_re(spec: dict[str, Any]) -> re.Pattern[str]:
