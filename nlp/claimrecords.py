@@ -123,10 +123,12 @@ def _names_a_force(victims: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _country_names() -> re.Pattern[str]:
-    """The folded country names of ``countries.tsv`` after "of"/"de" ("army of Mali")."""
+    """The folded country names of ``countries.tsv`` after "of"/"de" ("army of Mali"):
+    the words of ``victims_country_of`` in ``claims_cues.json``."""
     names = {fold(n) for c in load_countries() for n in c.names}
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<=\b(?:of|de|du) )(?:the )?(?:{alternation})(?![\w])")
+    lead = load_cues().victims_country_lead
+    return re.compile(rf"{lead}(?:{alternation})(?![\w])")
 
 
 def _nationalities(victims: str) -> frozenset[str]:
