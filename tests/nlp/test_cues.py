@@ -293,6 +293,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "day_list_openers",
         "day_list_joiners",
         "date_in",
+        "day_ordinal_suffixes",
         "period_of",
         "year_in",
         "year_to_date",
