@@ -400,7 +400,7 @@ def others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
 
 # "les obsèques de vingt-sept soldats", "27 militaires … sont enterrés le 8 octobre à
 # Ouagadougou": a figure of the dead being buried.
-_FUNERAL_OF = cue_pattern(r"\b{funeral_nouns}\s+{funeral_of}\s+(?:the\s+|les\s+)?[^,.;]{0,15}$")
+_FUNERAL_OF = cue_pattern(r"\b{funeral_nouns}\s+{funeral_of}\s+{funeral_of_articles}?[^,.;]{0,15}$")
 _BURIED_AFTER = cue_pattern(r"^[^.;]{0,40}?\b{buried_after}\b")
 
 

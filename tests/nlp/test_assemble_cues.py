@@ -50,7 +50,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"\b(?:funeral|funerals|burial|burials|obseques|funerailles|inhumation|enterrement)"
         r"\s+(?:of|de|des|du)\s+(?:the\s+|les\s+)?[^,.;]{0,15}$",
         eventrules._FUNERAL_OF,
-        ("funeral_nouns", "funeral_of"),
+        ("funeral_nouns", "funeral_of", "funeral_of_articles"),
     ),
     "buried_after": (
         r"^[^.;]{0,40}?\b(?:buried|laid to rest|enterres|enterrees|enterre|inhumes|inhumees|"
@@ -379,6 +379,7 @@ REFERENCE_WORDS = {
     "funeral_nouns": r"funeral|funerals|burial|burials|obseques|funerailles|inhumation"
     r"|enterrement",
     "funeral_of": r"of|de|des|du",
+    "funeral_of_articles": r"the |les ",
     "buried_after": r"buried|laid to rest|enterres|enterrees|enterre|inhumes|inhumees|inhume",
     "account": r"according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be"
     r"|estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu"
