@@ -59,17 +59,19 @@ def _is_specific(place: Place) -> bool:
 
 # A photo credit ends a caption: "Soldiers in Tahoua, 20 October 2016 ©AFP",
 # "… on 19 June, 2017. Photo: AFP", "Image: Reuters".
-_CREDIT = re.compile(r"©|\bphoto\s*:|\bimage\s*:|\(photo\b|\bphoto (?:afp|reuters|ap)\b")
+_CREDIT = cue_pattern(
+    r"©|\b{credit_labels}\s*:|\({credit_nouns}\b|\b{credit_nouns} {credit_agencies}\b"
+)
 CAPTION_CHARS = 80
 
 
 # A caption without a credit: a short line that only says where and when, with the
 # country in brackets — "Scène d'attaque à Kati (Mali), le 22 juillet 2022.",
 # "Soldiers on patrol in Gao (Mali), 3 March 2019."
-_PLACE_DATE_LINE = re.compile(
-    r"(?:^|[.!?]\s+)(?:[^\s.!?\d]+\s+){1,3}?(?:a|au|in|at|near|pres de)\s+"
-    r"(?:(?!(?:in|at|a|of|de|du)\b)[\w'-]+[ -]?){1,3}?\s*"
-    r"\([\w ]{3,20}\),?\s*(?:le\s+|on\s+)?[\w ,]{3,25}?(?:19|20)\d\d\s*(?=\.)"
+_PLACE_DATE_LINE = cue_pattern(
+    r"(?:^|[.!?]\s+)(?:[^\s.!?\d]+\s+){1,3}?{caption_place_before}\s+"
+    r"(?:(?!{caption_name_stops}\b)[\w'-]+[ -]?){1,3}?\s*"
+    r"\([\w ]{3,20}\),?\s*(?:{caption_date_before}\s+)?[\w ,]{3,25}?(?:19|20)\d\d\s*(?=\.)"
 )
 
 
@@ -171,7 +173,7 @@ REFINE_REACH = 2
 _DATELINE = re.compile(r"^(?:[\s,]*(?:[\w'., ]{0,40}?)?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s|\s?:\s|/)")
 # A wire agency in brackets after a city ("Niamey (AFP)") marks a dateline even
 # after a headline or a photo caption.
-_AGENCY = re.compile(r"^,?\s*\((?:afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa)\)")
+_AGENCY = cue_pattern(r"^,?\s*\({dateline_agencies}\)")
 
 
 _ADMIN_WORDS = cue_pattern(
@@ -199,7 +201,7 @@ def place_rank(place: Place) -> int:  # 3: a reference point, see place_for
 # "dans la commune de Foutouri", "the province of Seno", "in the Bankass Circle": a name
 # written as an area contains the villages named beside it, whatever the gazetteer holds.
 _AREA_BEFORE = cue_pattern(
-    r"\b{admin_area_before_name}\s+(?:[\w-]+\s+)?{admin_area_of}\s*(?:la\s+|l')?$"
+    r"\b{admin_area_before_name}\s+(?:[\w-]+\s+)?{admin_area_of}\s*{admin_area_of_articles}?$"
 )
 _AREA_AFTER = cue_pattern(r"^\s+{admin_area_after_name}\b")
 
