@@ -116,6 +116,8 @@ class PlaceContext:
         self.coordination = frozenset(cues["coordination"])
         self.conjunctions = frozenset(w for w in self.coordination if w.isalpha())
         self.region_in = _all_languages(cues["region_in"])
+        # "Nigerian" written for Niger: ISO of a nationality word -> the country it counts for
+        self.nationality_read_as = dict(cast(dict[str, str], cues["nationality_read_as"]))
         self._before_openers = {
             *self.admin1_before.by_first,
             *self.admin2_before.by_first,

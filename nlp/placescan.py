@@ -151,9 +151,10 @@ class GazetteerScan(PlaceContext):
     def _nationality(self, doc: Doc, start: int, end: int, iso: str) -> Span:
         span = Span(doc, start, end, label="NATIONALITY")
         focus = set(self._focus(doc))
-        # "Nigerian" is often written for Niger in Sahel reporting.
-        if iso == "NG" and "NE" in focus and "NG" not in focus:
-            iso = "NE"
+        # "Nigerian" is often written for Niger in Sahel reporting (place_cues.json).
+        read_as = self.nationality_read_as.get(iso)
+        if read_as is not None and read_as in focus and iso not in focus:
+            iso = read_as
         span._.country = iso
         return span
 

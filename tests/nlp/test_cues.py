@@ -246,6 +246,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
     assert places.articles == {"l", "la", "le", "les", "the"}
     assert places.direction_joiners == {"and", "et"}
     assert places.region_in == {"dans", "in"}
+    assert places.nationality_read_as == {"NG": "NE"}
     actors = load_actor_context()
     assert actors.sahel_countries == {"ML", "BF", "NE"}
     assert actors.country_of == {"of", "du", "de", "d'", "d’", "des"}
@@ -264,6 +265,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
         "region_in",
         "admin1_affixes",
         "admin2_affixes",
+        "nationality_read_as",
     ):
         assert cues["_comment"][key].strip(), key
 
