@@ -41,7 +41,7 @@ from nlp.assemble import assemble
 from nlp.claims import doc_text
 from nlp.dates import find_dates
 from nlp.pipeline import load_pipeline
-from nlp.result import DocResult, Incident
+from nlp.result import DocLang, DocResult, Incident
 from settings import DEFAULT_FOCUS
 
 log = logging.getLogger(__name__)
@@ -66,10 +66,10 @@ class AnalyzeInput:
     html: bool = False
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str) -> DocLang:
     """ "en", "fr" or "other": ``nlp.langid``'s English-or-French rule."""
     lang, _ = langid.detect_language(text, en_or_fr=True)
-    return lang or "other"
+    return "en" if lang == "en" else "fr" if lang == "fr" else "other"
 
 
 def html_to_text(html: str) -> str:
@@ -129,7 +129,7 @@ class Analyzer:
 
     def prepare(
         self, text: str, lang: str = "auto", html: bool = False
-    ) -> tuple[str, str, dict[str, Any]]:
+    ) -> tuple[str, DocLang, dict[str, Any]]:
         """Clean ``text`` and pick its language: ``(text, lang, extra output keys)``."""
         extra: dict[str, Any] = {}
         if html or (_HTML_HINT.search(text[:5000]) and text.lstrip().startswith("<")):
@@ -137,9 +137,8 @@ class Analyzer:
                 extra["input"] = "html-detected"
             text = html_to_text(text)
         text = _CONTROL.sub(" ", text)
-        if lang not in ("en", "fr"):
-            lang = detect_language(text)
-        return text, lang, extra
+        found: DocLang = "en" if lang == "en" else "fr" if lang == "fr" else detect_language(text)
+        return text, found, extra
 
     def analyze(
         self,
@@ -178,7 +177,7 @@ class Analyzer:
     def _run(self, batch: list[AnalyzeInput], focus: tuple[str, ...]) -> Iterator[DocResult]:
         prepared = [self.prepare(item.text, item.lang, item.html) for item in batch]
         results: list[DocResult] = []
-        jobs: dict[str, list[tuple[int, int, str]]] = {"en": [], "fr": []}
+        jobs: dict[DocLang, list[tuple[int, int, str]]] = {"en": [], "fr": []}
         for i, (item, (text, lang, extra)) in enumerate(zip(batch, prepared, strict=True)):
             result = DocResult(item.id, lang, input=extra.get("input"))
             results.append(result)

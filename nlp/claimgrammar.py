@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.claims import KINDS
+from nlp.result import VICTIM_CATEGORIES, VictimCategory
 from nlp.textnorm import fold_keep_length as fold
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -76,7 +77,7 @@ class Grammar:
     subcount_after: re.Pattern[str]
     extend_before: frozenset[str]
     combined_joiners: frozenset[str]
-    victims: dict[str, re.Pattern[str]]
+    victims: dict[VictimCategory, re.Pattern[str]]
     peacekeeper_markers: re.Pattern[str]
     negations: list[tuple[re.Pattern[str], tuple[str, ...]]]
     negation_any: re.Pattern[str]
@@ -103,7 +104,7 @@ def load_grammar(lang: str) -> Grammar:
         )
     singular_nouns = spec.get("singular_victims", {})
     victims = {
-        cat: _phrase_re([fold(w) for w in [*words, *singular_nouns.get(cat, [])]])
+        _victim_category(cat): _phrase_re([fold(w) for w in [*words, *singular_nouns.get(cat, [])]])
         for cat, words in spec["victims"].items()
     }
     not_plural = set(spec["plural_exceptions"])
@@ -161,6 +162,14 @@ def load_grammar(lang: str) -> Grammar:
     )
 
 
+def _victim_category(name: str) -> VictimCategory:
+    """A category of the lexicon's ``victims``: one of :data:`nlp.result.VictimCategory`."""
+    for category in VICTIM_CATEGORIES:
+        if category == name:
+            return category
+    raise ValueError(f"claims_lexicon.json: unknown victim category {name!r}")
+
+
 def _singular_re(spec: dict[str, Any]) -> re.Pattern[str]:
     """A determiner, up to two modifiers and a noun naming one person ("a Malian soldier")."""
     dets = "|".join(re.escape(fold(d)) for d in sorted(spec["singular_determiners"], key=len)[::-1])
@@ -208,6 +217,7 @@ class Cues:
     singular_function_words: str  # an alternation, used inside the singular-victim regex
     victim_phrase_stops: frozenset[str]  # "in", "dans": where the victims after a figure end
     elided: dict[str, str]  # "de" -> "d'": the elided form of each elidable word
+    victims_country_lead: str  # "of ", "of the ", "du ": a regex part right before a country
 
 
 def _cue_words(key: str, *, as_written: bool = False) -> list[str]:
@@ -280,7 +290,7 @@ def load_cues() -> Cues:
         ),
         upper_bound_join=re.compile(rf"\s*,?\s*(?:{_cue_alt('upper_bound_join')})\s*"),
         others=re.compile(rf"\b(?:{others})\b"),
-        and_others=re.compile(rf"\d|\b(?:and|et)\s+(?:\w+\s+)?(?:{others})\b"),
+        and_others=re.compile(rf"\d|\b(?:{_cue_alt('conjunctions')})\s+(?:\w+\s+)?(?:{others})\b"),
         missing=re.compile(rf"\b(?:{_cue_alt('missing')})\b"),
         figureless_victim=re.compile(rf"^\s*(?:(?:{_cue_alt('figureless_determiners')})\s+)?(\w+)"),
         everyone=re.compile(rf"^\s*(?:{_cue_alt('everyone')})\b"),
@@ -296,4 +306,14 @@ def load_cues() -> Cues:
         singular_function_words=_cue_alt("singular_function_words"),
         victim_phrase_stops=frozenset(_cue_words("victim_phrase_stops")),
         elided={word: word[:-1] + "'" for word in _cue_words("elided_articles")},
+        victims_country_lead=_country_lead(),
     )
+
+
+def _country_lead() -> str:
+    """The words of ``victims_country_of`` as lookbehinds (one per word: the words need
+    not be of one length), then an optional word of ``victims_country_articles``; one
+    space after each."""
+    before = "|".join(rf"(?<=\b{re.escape(w)} )" for w in _cue_words("victims_country_of"))
+    articles = _cue_alt("victims_country_articles")
+    return rf"(?:{before})" + (rf"(?:(?:{articles}) )?" if articles else "")

@@ -17,11 +17,18 @@ from nlp.claims import SIDE_OF, Claim, _Link
 from nlp.countries import load_countries
 from nlp.eventcues import assembly_cue_words
 from nlp.numbers import Quantity
-from nlp.result import ClaimKind
+from nlp.result import ClaimKind, VictimCategory
 from nlp.roles import load_state_allies
 from nlp.textnorm import fold_keep_length as fold
 
-_CATEGORY_PRIORITY = ("peacekeepers", "soldiers", "militants", "women", "children", "civilians")
+_CATEGORY_PRIORITY: tuple[VictimCategory, ...] = (
+    "peacekeepers",
+    "soldiers",
+    "militants",
+    "women",
+    "children",
+    "civilians",
+)
 
 
 def split_by_side(
@@ -116,10 +123,12 @@ def _names_a_force(victims: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _country_names() -> re.Pattern[str]:
-    """The folded country names of ``countries.tsv`` after "of"/"de" ("army of Mali")."""
+    """The folded country names of ``countries.tsv`` after "of"/"de" ("army of Mali"):
+    the words of ``victims_country_of`` in ``claims_cues.json``."""
     names = {fold(n) for c in load_countries() for n in c.names}
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<=\b(?:of|de|du) )(?:the )?(?:{alternation})(?![\w])")
+    lead = load_cues().victims_country_lead
+    return re.compile(rf"{lead}(?:{alternation})(?![\w])")
 
 
 def _nationalities(victims: str) -> frozenset[str]:
@@ -155,7 +164,7 @@ def replace_claim(claim: Claim, **changes: Any) -> Claim:
     return Claim(**data)
 
 
-def category_of(victims_norm: str, g: Grammar) -> str:
+def category_of(victims_norm: str, g: Grammar) -> VictimCategory:
     found = {cat for cat, pattern in g.victims.items() if pattern.search(victims_norm)}
     if "soldiers" in found and g.peacekeeper_markers.search(victims_norm):
         found.add("peacekeepers")
@@ -165,10 +174,10 @@ def category_of(victims_norm: str, g: Grammar) -> str:
     return "unknown"
 
 
-def last_category(text: str, g: Grammar) -> str:
+def last_category(text: str, g: Grammar) -> VictimCategory:
     """The category of the last victim noun of ``text`` ("gunmen fired on a group of
     soldiers" -> soldiers), "unknown" when it names none."""
-    best: tuple[int, str] | None = None
+    best: tuple[int, VictimCategory] | None = None
     for cat, pattern in g.victims.items():
         for m in pattern.finditer(text):
             if best is None or m.start() > best[0]:

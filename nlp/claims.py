@@ -35,7 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.numbers import Quantity
-from nlp.result import ClaimKind, ClaimRecord, LinkPosition
+from nlp.result import ClaimKind, ClaimRecord, LinkPosition, VictimCategory
 
 if TYPE_CHECKING:
     from nlp.claimcomponent import ClaimsComponent
@@ -65,7 +65,7 @@ class Claim:
     max: int | None
     qualifier: str | None  # as written ("at least", "une vingtaine", "dozens")
     victims_text: str  # the victims as the text names them
-    victim_category: str  # civilians, women, children, soldiers, militants, peacekeepers, unknown
+    victim_category: VictimCategory
     claimant: str | None  # "the army", "des sources locales"
     start: int  # character offsets of the quoted span (number through trigger)
     end: int

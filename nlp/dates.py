@@ -89,6 +89,7 @@ class _Vocab:
     range_openers_re: str  # "between", "du" before a range of two full dates
     range_joiners_re: str  # "and", "au" between them
     articles_re: str  # "le" before a day ("le 27 mars")
+    day_suffixes_re: str  # "st", "er" glued to a day's number ("May 1st", "le 1er mars")
     day_range_openers_re: str  # "between", "allant du" before two days of different months
     day_range_joiners_re: str  # "and", "au" between them, or between two weekdays
     day_range_openers_en_re: str  # the English ones: only English writes the month first
@@ -227,6 +228,7 @@ def _vocab() -> _Vocab:
         range_openers_re=_words(spec, "date_range_openers"),
         range_joiners_re=_words(spec, "date_range_joiners"),
         articles_re=_words(spec, "articles"),
+        day_suffixes_re=_words(spec, "day_ordinal_suffixes"),
         day_range_openers_re=_words(spec, "day_range_openers"),
         day_range_joiners_re=_words(spec, "day_range_joiners"),
         day_range_openers_en_re=_words(spec, "day_range_openers", ("en",)),
@@ -328,7 +330,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     norm = fold(text)
     M = v.month_re
     W = v.weekday_re
-    D = r"(\d{1,2})(?:er|st|nd|rd|th|e)?"
+    D = rf"(\d{{1,2}})(?:{v.day_suffixes_re})?"
     Y = r"(\d{4})"
     found: list[DateMention] = []
     taken = bytearray(len(text) + 1)

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from nlp.claims import Claim
 from nlp.dates import DateMention, month_pattern
 from nlp.eventcues import EventCues, cue_pattern
 from nlp.placechoice import BURIAL_BEFORE, same_place
 from nlp.places import Place
+from nlp.result import VictimCategory
 from nlp.textnorm import fold_keep_length as fold
 
 
@@ -151,7 +151,7 @@ def without_totals_split_by_village(
     a village of its own) is coded per village only, as a total split by side is."""
     claims = sorted((c for e in events for c in e.claims), key=lambda c: c.start)
     totals: set[int] = set()
-    sides: dict[int, str] = {}  # a part that names no victims: the total's
+    sides: dict[int, VictimCategory] = {}  # a part that names no victims: the total's
     for event in events:
         if event.aggregate:
             continue
@@ -239,7 +239,7 @@ _RESPONSIBILITY = cue_pattern(r"\b(?:{claimed_before}|{claimed_after})\b")
 
 
 def another_figure(
-    event: Event, claim: Claim, norm: str, place: Any | None, when: DateMention | None
+    event: Event, claim: Claim, norm: str, place: Place | None, when: DateMention | None
 ) -> bool:
     """A different toll for the same side, in another sentence, with nothing that makes
     it another account of the same event ("according to", "the toll rose to") and no
@@ -290,7 +290,7 @@ def compatible(
     event: Event,
     claim: Claim,
     aggregate: bool,
-    place: Any | None,
+    place: Place | None,
     rank: float,
     when: DateMention | None,
 ) -> bool:
@@ -403,7 +403,7 @@ def others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
 
 # "les obsèques de vingt-sept soldats", "27 militaires … sont enterrés le 8 octobre à
 # Ouagadougou": a figure of the dead being buried.
-_FUNERAL_OF = cue_pattern(r"\b{funeral_nouns}\s+{funeral_of}\s+(?:the\s+|les\s+)?[^,.;]{0,15}$")
+_FUNERAL_OF = cue_pattern(r"\b{funeral_nouns}\s+{funeral_of}\s+{funeral_of_articles}?[^,.;]{0,15}$")
 _BURIED_AFTER = cue_pattern(r"^[^.;]{0,40}?\b{buried_after}\b")
 
 

@@ -73,6 +73,7 @@ class NumberLexicon:
     months: frozenset[str]
     article_numbers: frozenset[str]  # number words that are also articles or pronouns
     label_before: frozenset[str]  # words that make the next number a reference, of every language
+    compound_re: re.Pattern[str]  # "-member", "-strong" after a number: a compound (all languages)
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -88,6 +89,18 @@ def _label_words() -> frozenset[str]:
         for path in sorted(DATA.glob("*/claims_quantities.json"))
         for word in json.loads(path.read_text(encoding="utf-8"))["label_before"]
     )
+
+
+@lru_cache(maxsize=1)
+def _compound_re() -> re.Pattern[str]:
+    """``compound_after`` of every language's file after a hyphen ("a five-member team")."""
+    words = [
+        word
+        for path in sorted(DATA.glob("*/claims_quantities.json"))
+        for word in json.loads(path.read_text(encoding="utf-8"))["compound_after"]
+    ]
+    alternation = "|".join(re.escape(w) for w in dict.fromkeys(words))
+    return re.compile(rf"^-\s*(?:{alternation})", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
@@ -132,6 +145,7 @@ def load_lexicon(lang: str) -> NumberLexicon:
         months=frozenset(fold_keep_accents(m) for m in dates["months"]),
         article_numbers=frozenset(fold_keep_accents(w) for w in spec["article_numbers"]),
         label_before=_label_words(),
+        compound_re=_compound_re(),
     )
 
 
@@ -299,7 +313,7 @@ def _blocked_reason(
     raw = text[start:end]
     if before.rstrip().endswith("[") and after.lstrip().startswith("]"):
         return "citation"
-    if re.match(r"^-\s*(?:member|year|strong|day|hour|km|man|men|fold)", after, re.IGNORECASE):
+    if lex.compound_re.match(after):
         return "compound"
     if re.match(r"^-[^\W\d_]", after):
         return "compound"  # "a five-story building", "the 60-strong force"

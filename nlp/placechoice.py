@@ -17,7 +17,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from spacy.tokens import Doc, Span
@@ -27,6 +27,7 @@ from nlp.claims import Claim
 from nlp.docview import actor_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
 from nlp.numbers import find_quantities
+from nlp.places import Place
 from nlp.result import Location
 from nlp.roles import HOLDER_BY
 from nlp.textnorm import fold_keep_length as fold
@@ -40,7 +41,7 @@ DATA = Path(__file__).resolve().parent / "data"
 TYPO_RATIO = 85  # as the evaluation's name match (nlp/evaluate.py)
 
 
-def same_place(a: Any, b: Any) -> bool:
+def same_place(a: Place, b: Place) -> bool:
     """One place written twice: the same GeoNames id, or the same folded name, or a
     name the gazetteer does not know spelt nearly as the other ("Namisguia" beside
     "Namsiguia": two letters swapped in one report)."""
@@ -52,23 +53,25 @@ def same_place(a: Any, b: Any) -> bool:
     return unresolved and fuzz.ratio(fold(a.name), fold(b.name)) >= TYPO_RATIO
 
 
-def _is_specific(place: Any) -> bool:
+def _is_specific(place: Place) -> bool:
     return place.precision not in ("country",)
 
 
 # A photo credit ends a caption: "Soldiers in Tahoua, 20 October 2016 ©AFP",
 # "… on 19 June, 2017. Photo: AFP", "Image: Reuters".
-_CREDIT = re.compile(r"©|\bphoto\s*:|\bimage\s*:|\(photo\b|\bphoto (?:afp|reuters|ap)\b")
+_CREDIT = cue_pattern(
+    r"©|\b{credit_labels}\s*:|\({credit_nouns}\b|\b{credit_nouns} {credit_agencies}\b"
+)
 CAPTION_CHARS = 80
 
 
 # A caption without a credit: a short line that only says where and when, with the
 # country in brackets — "Scène d'attaque à Kati (Mali), le 22 juillet 2022.",
 # "Soldiers on patrol in Gao (Mali), 3 March 2019."
-_PLACE_DATE_LINE = re.compile(
-    r"(?:^|[.!?]\s+)(?:[^\s.!?\d]+\s+){1,3}?(?:a|au|in|at|near|pres de)\s+"
-    r"(?:(?!(?:in|at|a|of|de|du)\b)[\w'-]+[ -]?){1,3}?\s*"
-    r"\([\w ]{3,20}\),?\s*(?:le\s+|on\s+)?[\w ,]{3,25}?(?:19|20)\d\d\s*(?=\.)"
+_PLACE_DATE_LINE = cue_pattern(
+    r"(?:^|[.!?]\s+)(?:[^\s.!?\d]+\s+){1,3}?{caption_place_before}\s+"
+    r"(?:(?!{caption_name_stops}\b)[\w'-]+[ -]?){1,3}?\s*"
+    r"\([\w ]{3,20}\),?\s*(?:{caption_date_before}\s+)?[\w ,]{3,25}?(?:19|20)\d\d\s*(?=\.)"
 )
 
 
@@ -100,7 +103,7 @@ _NEAR_BEFORE = cue_pattern(
 
 def lead_place(
     lead: tuple[int, int], places: list[Span], norm: str, cues: EventCues
-) -> tuple[Any | None, float]:
+) -> tuple[Place | None, float]:
     """The village or town a lead-in introduces: the first one not written as a landmark.
 
     "Gunmen targeted Yaru village near Bandiagara town": the scene is written first,
@@ -145,7 +148,7 @@ def _country_spans(sentence: tuple[int, int], places: list[Span], norm: str) -> 
     return scenes or spans
 
 
-def location_fields(place: Any | None, country: str | None) -> Location:
+def location_fields(place: Place | None, country: str | None) -> Location:
     """The ``location`` of an incident; ``country`` when no place is given."""
     if place is None:
         return Location(country=country)
@@ -170,7 +173,7 @@ REFINE_REACH = 2
 _DATELINE = re.compile(r"^(?:[\s,]*(?:[\w'., ]{0,40}?)?\s*(?:\(\w+\)\s*)?[-–—]{1,2}\s|\s?:\s|/)")
 # A wire agency in brackets after a city ("Niamey (AFP)") marks a dateline even
 # after a headline or a photo caption.
-_AGENCY = re.compile(r"^,?\s*\((?:afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa)\)")
+_AGENCY = cue_pattern(r"^,?\s*\({dateline_agencies}\)")
 
 
 _ADMIN_WORDS = cue_pattern(
@@ -183,7 +186,7 @@ _ADMIN_WORDS = cue_pattern(
 _MUNICIPALITY = cue_pattern(r"{municipality_nouns}")
 
 
-def place_rank(place: Any) -> int:  # 3: a reference point, see place_for
+def place_rank(place: Place) -> int:  # 3: a reference point, see place_for
     """Lower is finer: villages and towns, then admin areas and regions, then countries."""
     name = fold(place.name)
     if _ADMIN_WORDS.search(name) and not _MUNICIPALITY.match(name):
@@ -198,7 +201,7 @@ def place_rank(place: Any) -> int:  # 3: a reference point, see place_for
 # "dans la commune de Foutouri", "the province of Seno", "in the Bankass Circle": a name
 # written as an area contains the villages named beside it, whatever the gazetteer holds.
 _AREA_BEFORE = cue_pattern(
-    r"\b{admin_area_before_name}\s+(?:[\w-]+\s+)?{admin_area_of}\s*(?:la\s+|l')?$"
+    r"\b{admin_area_before_name}\s+(?:[\w-]+\s+)?{admin_area_of}\s*{admin_area_of_articles}?$"
 )
 _AREA_AFTER = cue_pattern(r"^\s+{admin_area_after_name}\b")
 
@@ -230,7 +233,7 @@ def usable_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False
 
 def place_for(
     claim: Claim, places: list[Span], norm: str, cues: EventCues, aggregate: bool
-) -> tuple[Any | None, float]:
+) -> tuple[Place | None, float]:
     """The finest place of the claim's sentence, nearest to the claim."""
     s_start, s_end = claim.sentence
     best: tuple[tuple[float, int], Span] | None = None
@@ -290,7 +293,7 @@ _BRACKETED_TOLL = re.compile(r"\s*\(\s*(?:[\w'-]+\s+){0,2}")
 _BRACKETED_TOLL_AFTER = re.compile(_BRACKETED_TOLL.pattern + r"\d")
 
 
-def bracketed_toll_place(claim: Claim, places: list[Span], norm: str) -> Any | None:
+def bracketed_toll_place(claim: Claim, places: list[Span], norm: str) -> Place | None:
     """The place a toll in brackets follows ("three months after Ogossagou (160
     killed)"): an aside recalling that place's event, or None."""
     a = claim.number_start if claim.number_start is not None else claim.start

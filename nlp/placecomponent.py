@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 from nlp.placephrases import CuedPlaces
 from nlp.placeregions import RegionPhrases
 from nlp.placeresolve import Resolution
-from nlp.places import _Mention
+from nlp.places import PlaceMention
 from nlp.placescan import GazetteerScan
 
 
@@ -42,7 +42,7 @@ class PlacesComponent(GazetteerScan, CuedPlaces, RegionPhrases, Resolution):
         return doc
 
     @staticmethod
-    def _taken(n: int, mentions: list[_Mention]) -> list[bool]:
+    def _taken(n: int, mentions: list[PlaceMention]) -> list[bool]:
         taken = [False] * n
         for m in mentions:
             for k in range(m.start, m.end):
@@ -50,10 +50,10 @@ class PlacesComponent(GazetteerScan, CuedPlaces, RegionPhrases, Resolution):
         return taken
 
 
-def _merge(base: list[_Mention], extra: list[_Mention]) -> list[_Mention]:
+def _merge(base: list[PlaceMention], extra: list[PlaceMention]) -> list[PlaceMention]:
     """Union of mentions, the longer of two overlapping ones winning."""
     items = sorted([*extra, *base], key=lambda m: (-(m.end - m.start), m.start))
-    chosen: list[_Mention] = []
+    chosen: list[PlaceMention] = []
     used: set[int] = set()
     for m in items:
         rng = set(range(m.start, m.end))

@@ -15,7 +15,7 @@ from typing import Any, cast
 from spacy.tokens import Doc
 
 from nlp.gazetteer import Gazetteer
-from nlp.places import DEFAULT_FOCUS, _Mention
+from nlp.places import DEFAULT_FOCUS, PlaceMention
 from nlp.textnorm import name_key
 
 MAX_NAME_TOKENS = 8
@@ -116,6 +116,8 @@ class PlaceContext:
         self.coordination = frozenset(cues["coordination"])
         self.conjunctions = frozenset(w for w in self.coordination if w.isalpha())
         self.region_in = _all_languages(cues["region_in"])
+        # "Nigerian" written for Niger: ISO of a nationality word -> the country it counts for
+        self.nationality_read_as = dict(cast(dict[str, str], cues["nationality_read_as"]))
         self._before_openers = {
             *self.admin1_before.by_first,
             *self.admin2_before.by_first,
@@ -207,7 +209,7 @@ class PlaceContext:
         glued = end + 1 < n and doc[end].text in ("-", "'", "’")
         return not (glued and doc[end + 1].text[:1].isupper())
 
-    def _mention_for(self, doc: Doc, start: int, end: int) -> _Mention:
+    def _mention_for(self, doc: Doc, start: int, end: int) -> PlaceMention:
         key = name_key(doc[start:end].text)
         found = self.gaz.lookup(key)
-        return _Mention(start, end, "gaz" if found else "unresolved", key, found)
+        return PlaceMention(start, end, "gaz" if found else "unresolved", key, found)

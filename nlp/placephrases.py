@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from nlp.placecontext import MAX_UNKNOWN_NAME_TOKENS, PlaceContext
-from nlp.places import _Mention
+from nlp.places import PlaceMention
 from nlp.textnorm import name_key
 
 
@@ -33,9 +33,9 @@ class CuedPlaces(PlaceContext):
                 return None
         return core, end
 
-    def _cue_mentions(self, doc: Doc, keys: list[str]) -> list[_Mention]:
+    def _cue_mentions(self, doc: Doc, keys: list[str]) -> list[PlaceMention]:
         """Admin areas and settlements introduced by cue phrases, known or not."""
-        out: list[_Mention] = []
+        out: list[PlaceMention] = []
         n = len(doc)
         gaz = self.gaz
         openers = self._before_openers
@@ -58,21 +58,21 @@ class CuedPlaces(PlaceContext):
                 if kind == "settle":
                     found = gaz.lookup(core)
                     if found:
-                        out.append(_Mention(core_start, end, "gaz", core, found))
+                        out.append(PlaceMention(core_start, end, "gaz", core, found))
                     elif keys[end - 1] in self._after_openers:
                         pass  # "village of the Bankass Circle": the area, read below
                     elif self._unknown_name_ok(doc, keys, core_start, end):
-                        out.append(_Mention(core_start, end, "unresolved", core, []))
+                        out.append(PlaceMention(core_start, end, "unresolved", core, []))
                     break
                 level = 1 if kind == "admin1" else 2
                 found = gaz.admin_lookup(core, level) or gaz.admin_lookup(core, 3 - level)
                 regions = [e for e in gaz.lookup(core) if e.feature == "region"]
                 if found:
-                    out.append(_Mention(i, end, "admin", core, [*found, *regions]))
+                    out.append(PlaceMention(i, end, "admin", core, [*found, *regions]))
                 elif gaz.lookup(core):
-                    out.append(_Mention(i, end, "admin", core, gaz.lookup(core)))
+                    out.append(PlaceMention(i, end, "admin", core, gaz.lookup(core)))
                 elif self._unknown_name_ok(doc, keys, core_start, end):
-                    out.append(_Mention(i, end, "unresolved", core, []))
+                    out.append(PlaceMention(i, end, "unresolved", core, []))
                 break
         # "Seno province", "the Mopti region", "Djiguibombo village"
         closers = self._after_openers
@@ -104,9 +104,9 @@ class CuedPlaces(PlaceContext):
                     core = name_key(doc[start:i].text)
                     found = gaz.lookup(core)
                     if found:
-                        out.append(_Mention(start, i, "gaz", core, found))
+                        out.append(PlaceMention(start, i, "gaz", core, found))
                     elif self._unknown_name_ok(doc, keys, start, start + 1) or start < i - 1:
-                        out.append(_Mention(start, i, "unresolved", core, []))
+                        out.append(PlaceMention(start, i, "unresolved", core, []))
                     break
                 level = 1 if kind == "admin1" else 2
                 for s in range(start, i):
@@ -114,23 +114,25 @@ class CuedPlaces(PlaceContext):
                     found = gaz.admin_lookup(core, level) or gaz.admin_lookup(core, 3 - level)
                     if found:
                         regions = [e for e in gaz.lookup(core) if e.feature == "region"]
-                        out.append(_Mention(s, i + clen, "admin", core, [*found, *regions]))
+                        out.append(PlaceMention(s, i + clen, "admin", core, [*found, *regions]))
                         break
                 else:
                     # "the Bankass Circle": an area named after its chief town, which the
                     # gazetteer knows as a town: it still gives the country and region.
                     core = name_key(doc[start:i].text)
                     if gaz.lookup(core):
-                        out.append(_Mention(start, i + clen, "admin", core, gaz.lookup(core)))
+                        out.append(PlaceMention(start, i + clen, "admin", core, gaz.lookup(core)))
                 break
         return out
 
-    def _locative_mentions(self, doc: Doc, keys: list[str], taken: list[bool]) -> list[_Mention]:
+    def _locative_mentions(
+        self, doc: Doc, keys: list[str], taken: list[bool]
+    ) -> list[PlaceMention]:
         """Unknown capitalised names right after a strong locative ("in X", "à X")."""
         cues = self.strong.get(doc.lang_)
         if cues is None:
             return []
-        out: list[_Mention] = []
+        out: list[PlaceMention] = []
         n = len(doc)
         for i in range(n):
             if keys[i] not in cues.by_first:
@@ -151,18 +153,18 @@ class CuedPlaces(PlaceContext):
                 continue
             if any(taken[k] for k in range(start, end)):
                 continue
-            out.append(_Mention(start, end, "unresolved", name_key(doc[start:end].text), []))
+            out.append(PlaceMention(start, end, "unresolved", name_key(doc[start:end].text), []))
         return out
 
     def _coordinated_mentions(
-        self, doc: Doc, keys: list[str], mentions: list[_Mention]
-    ) -> list[_Mention]:
+        self, doc: Doc, keys: list[str], mentions: list[PlaceMention]
+    ) -> list[PlaceMention]:
         """Unknown names listed with a settlement: "Boukouma, Wourougoudou and Trignien"."""
         taken = [False] * len(doc)
         for m in mentions:
             for k in range(m.start, m.end):
                 taken[k] = True
-        out: list[_Mention] = []
+        out: list[PlaceMention] = []
         frontier = [m for m in mentions if m.kind in ("gaz", "unresolved")]
         n = len(doc)
         while frontier:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from nlp.placecontext import PlaceContext
-from nlp.places import _Mention
+from nlp.places import PlaceMention
 
 
 class RegionPhrases(PlaceContext):
     """Grows country mentions into regions by direction words ("central Mali")."""
 
     def _direction_mentions(
-        self, doc: Doc, keys: list[str], mentions: list[_Mention]
-    ) -> list[_Mention]:
+        self, doc: Doc, keys: list[str], mentions: list[PlaceMention]
+    ) -> list[PlaceMention]:
         """Grow country mentions into descriptive regions and find "in the north"."""
-        out: list[_Mention] = []
+        out: list[PlaceMention] = []
         by_start = {m.start: m for m in mentions if m.kind == "country"}
         n = len(doc)
         for m in mentions:
@@ -61,18 +61,20 @@ class RegionPhrases(PlaceContext):
                     target.kind = "region"
                     target.direction = d
                 elif j < n and keys[j] in self.country_refs:
-                    out.append(_Mention(start, j + 1, "region", "", [], direction=d))
+                    out.append(PlaceMention(start, j + 1, "region", "", [], direction=d))
                 continue
             has_article = elided or start < i
             prep = keys[start - 1] if start > 0 else ""
             if has_article and prep in self.region_in:
-                out.append(_Mention(start, i + 1, "region", "", [], direction=d))
+                out.append(PlaceMention(start, i + 1, "region", "", [], direction=d))
         out.extend(self._area_of(doc, keys, mentions))
         return out
 
-    def _area_of(self, doc: Doc, keys: list[str], mentions: list[_Mention]) -> list[_Mention]:
+    def _area_of(
+        self, doc: Doc, keys: list[str], mentions: list[PlaceMention]
+    ) -> list[PlaceMention]:
         """French areas: "la région centrale du Sahel", "la zone ouest du pays"."""
-        out: list[_Mention] = []
+        out: list[PlaceMention] = []
         by_start = {m.start: m for m in mentions}
         n = len(doc)
         for i in range(n - 3):
@@ -91,9 +93,9 @@ class RegionPhrases(PlaceContext):
                 if target.kind == "gaz" and not multi:
                     continue
                 out.append(
-                    _Mention(i, target.end, "region", "", [], iso2=iso, direction=d,
+                    PlaceMention(i, target.end, "region", "", [], iso2=iso, direction=d,
                              multi_country=multi)
                 )  # fmt: skip
             elif j < n and keys[j] in self.country_refs:
-                out.append(_Mention(i, j + 1, "region", "", [], direction=d))
+                out.append(PlaceMention(i, j + 1, "region", "", [], direction=d))
         return out

@@ -13,14 +13,14 @@ from spacy.tokens import Doc, Span
 
 from nlp.gazetteer import Anchors, Entry
 from nlp.placecontext import PlaceContext
-from nlp.places import Place, _Mention, place_from_entry, unresolved_place
+from nlp.places import Place, PlaceMention, place_from_entry, unresolved_place
 
 
 class Resolution(PlaceContext):
     """Chooses the gazetteer entry of each mention and sets ``Doc._.main_country``."""
 
     def _doc_countries(
-        self, doc: Doc, keys: list[str], mentions: list[_Mention], nationalities: list[Span]
+        self, doc: Doc, keys: list[str], mentions: list[PlaceMention], nationalities: list[Span]
     ) -> dict[str, float]:
         """Countries the document is about: places (reference points count less), nationalities."""
         votes: dict[str, float] = {}
@@ -35,7 +35,7 @@ class Resolution(PlaceContext):
         return votes
 
     def _resolve(
-        self, doc: Doc, keys: list[str], mentions: list[_Mention], nationalities: list[Span]
+        self, doc: Doc, keys: list[str], mentions: list[PlaceMention], nationalities: list[Span]
     ) -> None:
         gaz = self.gaz
         focus = self._focus(doc)

@@ -89,7 +89,10 @@ def unresolved_place(written: str) -> Place:
 
 
 @dataclass
-class _Mention:
+class PlaceMention:
+    """A candidate place of the component's steps: tokens ``start``-``end``, what kind
+    of name it is, its ``name_key`` and gazetteer candidates; ``place`` once resolved."""
+
     start: int
     end: int
     kind: MentionKind

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 from nlp.docview import token_views
 from nlp.gazetteer import Entry
 from nlp.placecontext import MAX_NAME_TOKENS, MAX_UNKNOWN_NAME_TOKENS, PlaceContext
-from nlp.places import _Mention
+from nlp.places import PlaceMention
 from nlp.textnorm import name_key
 
 _MAJOR_FEATURES = frozenset(
@@ -60,9 +60,9 @@ class GazetteerScan(PlaceContext):
 
     def _scan(
         self, doc: Doc, keys: list[str], texts: list[str], kinds: list[int]
-    ) -> tuple[list[_Mention], list[Span]]:
+    ) -> tuple[list[PlaceMention], list[Span]]:
         gaz = self.gaz
-        mentions: list[_Mention] = []
+        mentions: list[PlaceMention] = []
         nationalities: list[Span] = []
         n = len(doc)
         i = 0
@@ -130,10 +130,10 @@ class GazetteerScan(PlaceContext):
             elif span_key in gaz.countries:
                 if not self._is_river(keys, i, end):
                     iso2 = gaz.countries[span_key]
-                    mentions.append(_Mention(i, end, "country", span_key, [], iso2=iso2))
+                    mentions.append(PlaceMention(i, end, "country", span_key, [], iso2=iso2))
             else:
                 found = gaz.with_regions(span_key, gaz.lookup(span_key))
-                mentions.append(_Mention(i, end, "gaz", span_key, found))
+                mentions.append(PlaceMention(i, end, "gaz", span_key, found))
             i = end
         return mentions, nationalities
 
@@ -151,13 +151,16 @@ class GazetteerScan(PlaceContext):
     def _nationality(self, doc: Doc, start: int, end: int, iso: str) -> Span:
         span = Span(doc, start, end, label="NATIONALITY")
         focus = set(self._focus(doc))
-        # "Nigerian" is often written for Niger in Sahel reporting.
-        if iso == "NG" and "NE" in focus and "NG" not in focus:
-            iso = "NE"
+        # "Nigerian" is often written for Niger in Sahel reporting (place_cues.json).
+        read_as = self.nationality_read_as.get(iso)
+        if read_as is not None and read_as in focus and iso not in focus:
+            iso = read_as
         span._.country = iso
         return span
 
-    def _sahel_context(self, doc: Doc, mentions: list[_Mention], nationalities: list[Span]) -> bool:
+    def _sahel_context(
+        self, doc: Doc, mentions: list[PlaceMention], nationalities: list[Span]
+    ) -> bool:
         """Does the text name a focus country, its people, or one of its towns?"""
         focus = set(self._focus(doc))
         if any(m.iso2 in focus for m in mentions if m.kind == "country"):
@@ -172,7 +175,7 @@ class GazetteerScan(PlaceContext):
         )
 
     def _part_of_longer_name(
-        self, doc: Doc, keys: list[str], starts: list[int], m: _Mention, cued: bool = False
+        self, doc: Doc, keys: list[str], starts: list[int], m: PlaceMention, cued: bool = False
     ) -> bool:
         """Is the match glued to other capitalised words ("San Diego", "Minister Modi")?
 
@@ -213,10 +216,10 @@ class GazetteerScan(PlaceContext):
         return False
 
     def _filter(
-        self, doc: Doc, keys: list[str], mentions: list[_Mention], nationalities: list[Span]
-    ) -> list[_Mention]:
+        self, doc: Doc, keys: list[str], mentions: list[PlaceMention], nationalities: list[Span]
+    ) -> list[PlaceMention]:
         gaz = self.gaz
-        kept: list[_Mention] = []
+        kept: list[PlaceMention] = []
         cued: set[int] = set()
         starts = _sentence_starts(doc)
         for m in mentions:

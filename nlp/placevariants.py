@@ -28,13 +28,14 @@ import csv
 import gzip
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
+
+from nlp.textnorm import fold_casefold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CELL_DEG = 0.25  # grid of about 28 km
@@ -50,9 +51,7 @@ def variant_key(name: str | None) -> str:
     """The spelling-insensitive key of a place name ("" for none)."""
     if not name:
         return ""
-    decomposed = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    s = _NOT_LETTER.sub("", s)
+    s = _NOT_LETTER.sub("", fold_casefold(name))
     if s.startswith("w") and len(s) > 1 and s[1] in "aeiou":
         s = "u" + s[1:]
     s = s.replace("ou", "u").replace("y", "i")

@@ -23,6 +23,13 @@ DocStatus = Literal["ok", "empty", "unsupported_language", "error"]
 """``ok`` analysed; ``empty`` no text; ``unsupported_language`` neither English nor
 French; ``error`` a component failed on this text (``DocResult.error`` says how)."""
 ClaimKind = Literal["killed", "injured", "abducted"]
+VictimCategory = Literal[
+    "civilians", "women", "children", "soldiers", "militants", "peacekeepers", "unknown"
+]
+"""Whom a figure counts: the categories of ``victims`` in ``claims_lexicon.json``, or
+``unknown`` when the text names none of them."""
+DocLang = Literal["en", "fr", "other"]
+"""The language a text was analysed in; ``other`` is neither (``unsupported_language``)."""
 DatePrecision = Literal["day", "week", "month", "year", "unknown"]
 PlacePrecision = Literal["point", "admin2", "admin1", "country", "region", "unresolved"]
 # Internal records of the components (nlp.claims, nlp.numbers, nlp.places, nlp.gazetteer).
@@ -32,6 +39,8 @@ MentionKind = Literal["gaz", "country", "admin", "region", "unresolved"]
 GazetteerSource = Literal["geonames", "overlay", "country"]
 
 CLAIM_KINDS: tuple[ClaimKind, ...] = get_args(ClaimKind)
+VICTIM_CATEGORIES: tuple[VictimCategory, ...] = get_args(VictimCategory)
+DOC_LANGS: tuple[DocLang, ...] = get_args(DocLang)
 DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 PLACE_PRECISIONS: tuple[PlacePrecision, ...] = get_args(PlacePrecision)
 DOC_STATUSES: tuple[DocStatus, ...] = get_args(DocStatus)
@@ -84,7 +93,7 @@ class ClaimRecord:
     max: int | None
     qualifier: str | None  # as written ("at least", "une vingtaine", "dozens")
     victims_text: str | None  # the victims as the text names them
-    victim_category: str | None  # civilians, women, children, soldiers, ..., unknown
+    victim_category: VictimCategory | None
     claimant: str | None  # "the army", "des sources locales"
     start: int | None  # character offsets of the quoted span (number through trigger)
     end: int | None
@@ -179,7 +188,7 @@ class DocResult:
     ``error`` (why a component failed, with ``status="error"``)."""
 
     id: str
-    lang: str  # "en", "fr" or "other"
+    lang: DocLang
     status: DocStatus = "ok"
     incidents: list[Incident] = field(default_factory=list)
     input: Literal["html-detected"] | None = None
@@ -202,12 +211,14 @@ class DocResult:
 def doc_result_from_dict(data: Mapping[str, Any]) -> DocResult:
     """A :class:`DocResult` from its JSON form, tolerant of what older or
     hand-written results lack or get wrong: missing keys take their defaults,
-    values of the wrong type are dropped, an unknown status reads as ``ok``."""
+    values of the wrong type are dropped, an unknown status reads as ``ok``, an
+    unknown language as ``other`` and an unknown victim category as none."""
     status = data.get("status", "ok")
+    lang = data.get("lang")
     error = data.get("error")
     return DocResult(
         id=str(data.get("id", "")),
-        lang=str(data.get("lang") or "other"),
+        lang=lang if lang in DOC_LANGS else "other",
         status=status if status in DOC_STATUSES else "ok",
         incidents=[
             incident_from_dict(i) for i in data.get("incidents") or () if isinstance(i, Mapping)
@@ -277,13 +288,14 @@ def _claim(data: Mapping[str, Any]) -> ClaimRecord | None:
     if kind is None:
         return None
     figure = _figure(data)
+    category = data.get("victim_category")
     return ClaimRecord(
         kind=kind,
         min=figure.min,
         max=figure.max,
         qualifier=_text(data.get("qualifier")),
         victims_text=_text(data.get("victims_text")),
-        victim_category=_text(data.get("victim_category")),
+        victim_category=category if category in VICTIM_CATEGORIES else None,
         claimant=_text(data.get("claimant")),
         start=_count(data.get("start")),
         end=_count(data.get("end")),

@@ -14,8 +14,8 @@ on purpose, each for a contract its callers rely on; pick by that contract:
   accents only, case kept, one table look-up per character; other scripts pass
   unchanged. Changing it changes stored duplicate hashes.
 * ``fold_casefold`` / ``fold_place`` — comparisons of stored names (digest
-  profiles, incident merging, reference matching): ``str.casefold``, the
-  separators other than "-" kept as written.
+  profiles, incident merging, reference matching, place variant keys):
+  ``str.casefold``, the separators other than "-" kept as written.
 * ``fold_keep_accents`` / ``unify_punctuation`` — number phrases ("une
   vingtaine"), where the accents are part of the vocabulary.
 

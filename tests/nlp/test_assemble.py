@@ -17,14 +17,14 @@ from nlp.analyze import Analyzer
 from nlp.assemble import _figures, _side_groups, assemble
 from nlp.claims import Claim
 from nlp.dates import find_dates
-from nlp.result import ClaimKind, Figure
+from nlp.result import ClaimKind, Figure, VictimCategory
 
 
 def claim(
     lo: int | None,
     hi: int | None,
     kind: ClaimKind = "killed",
-    category: str = "civilians",
+    category: VictimCategory = "civilians",
     start: int = 0,
     sentence: tuple[int, int] = (0, 100),
     revised: bool = False,

@@ -50,7 +50,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"\b(?:funeral|funerals|burial|burials|obseques|funerailles|inhumation|enterrement)"
         r"\s+(?:of|de|des|du)\s+(?:the\s+|les\s+)?[^,.;]{0,15}$",
         eventrules._FUNERAL_OF,
-        ("funeral_nouns", "funeral_of"),
+        ("funeral_nouns", "funeral_of", "funeral_of_articles"),
     ),
     "buried_after": (
         r"^[^.;]{0,40}?\b(?:buried|laid to rest|enterres|enterrees|enterre|inhumes|inhumees|"
@@ -321,6 +321,29 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._SINGLE_EVENT,
         ("single_event",),
     ),
+    "credit": (
+        r"©|\bphoto\s*:|\bimage\s*:|\(photo\b|\bphoto (?:afp|reuters|ap)\b",
+        placechoice._CREDIT,
+        ("credit_labels", "credit_nouns", "credit_agencies"),
+    ),
+    "place_date_line": (
+        r"(?:^|[.!?]\s+)(?:[^\s.!?\d]+\s+){1,3}?(?:a|au|in|at|near|pres de)\s+"
+        r"(?:(?!(?:in|at|a|of|de|du)\b)[\w'-]+[ -]?){1,3}?\s*"
+        r"\([\w ]{3,20}\),?\s*(?:le\s+|on\s+)?[\w ,]{3,25}?(?:19|20)\d\d\s*(?=\.)",
+        placechoice._PLACE_DATE_LINE,
+        ("caption_place_before", "caption_name_stops", "caption_date_before"),
+    ),
+    "agency": (
+        r"^,?\s*\((?:afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa)\)",
+        placechoice._AGENCY,
+        ("dateline_agencies",),
+    ),
+    "area_before": (
+        r"\b(?:region|province|cercle|district|prefecture|departement|department|commune)\s+"
+        r"(?:[\w-]+\s+)?(?:of|de|du|d')\s*(?:la\s+|l')?$",
+        placechoice._AREA_BEFORE,
+        ("admin_area_before_name", "admin_area_of", "admin_area_of_articles"),
+    ),
     "village_before": (
         r"\b(?:village|hamlet|locality|settlement|villages|localite|hameau|hameau\s+de\s+culture|"
         r"campement)\s+(?:of|de|d')\s*$",
@@ -348,6 +371,8 @@ SENTENCES_EN = [
     "Militants are active in the district; the insurgency has killed thousands, HRW confirmed.",
     "In Mopti Region, at Sofara, close to the city of Djenne and outside Segou, 5 were killed.",
     "Troops, and the gendarmes, were deployed; the army's presence is being reinforced.",
+    "Soldiers on patrol in Gao (Mali), 3 March 2019. Photo: AFP",
+    "NIAMEY (Reuters) - Villagers near Ayorou (Niger) on 2 May 2021. Image: Reuters (photo AP)",
 ]
 SENTENCES_FR = [
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
@@ -367,6 +392,8 @@ SENTENCES_FR = [
     "Les attaques revendiquées par le groupe, selon le rapport, dans la préfecture de Tahoua.",
     "Ils ont été tués par des hommes armés ; l'armée est présente, ont déclaré des témoins.",
     "L'Armée Et Les Soldats, Contre Le JNIM, Près D'Ogossagou, Frontière Du Niger.",
+    "Scène d'attaque à Kati (Mali), le 22 juillet 2022. Photo : AFP",
+    "OUAGADOUGOU (APA) – Dans la commune de l'Est, cercle de la Kompienga (photo AFP).",
 ]
 AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the army and ", "x"]
 
@@ -379,6 +406,7 @@ REFERENCE_WORDS = {
     "funeral_nouns": r"funeral|funerals|burial|burials|obseques|funerailles|inhumation"
     r"|enterrement",
     "funeral_of": r"of|de|des|du",
+    "funeral_of_articles": r"the |les ",
     "buried_after": r"buried|laid to rest|enterres|enterrees|enterre|inhumes|inhumees|inhume",
     "account": r"according to|selon|d'apres|sources?|toll|bilan|as high as|as many as|could be"
     r"|estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu"
@@ -401,6 +429,7 @@ REFERENCE_WORDS = {
     "admin_area_before_name": r"region|province|cercle|district|prefecture|departement"
     r"|department|commune",
     "admin_area_of": r"of|de|du|d'",
+    "admin_area_of_articles": r"la |l'",
     "admin_area_after_name": r"region|province|cercle|circle|prefecture|department|departement"
     r"|district",
     "air_strike": r"air ?strikes?|airstrikes?|drone strikes?|the strikes?"
@@ -494,6 +523,13 @@ REFERENCE_WORDS = {
     r"|fighters of the |elements of |elements of the |des |du |de |de la |de l'|d'|l'|le "
     r"|la |les |membres du |membres de |membres de l'|elements du |elements de "
     r"|elements de l'",
+    "credit_labels": r"photo|image",
+    "credit_nouns": r"photo",
+    "credit_agencies": r"afp|reuters|ap",
+    "caption_place_before": r"a|au|in|at|near|pres de",
+    "caption_name_stops": r"in|at|a|of|de|du",
+    "caption_date_before": r"le|on",
+    "dateline_agencies": r"afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa",
     "single_event": r"an attack|an ambush|a raid|an explosion|a blast|an assault|une attaque"
     r"|une embuscade|un raid|une explosion|un assaut",
     "laid_bomb": r"landmine|landmines|land mine|land mines|improvised explosive|ied|ieds"

@@ -183,6 +183,8 @@ MOVED_CLAIMS_CUES = {
         "while", "whereas", "alors", "tandis",  # session 8: "alors que la France …"
     },
     "elided_articles": {"de", "le", "la", "que", "se", "ne"},
+    "victims_country_of": {"of", "de", "du"},
+    "victims_country_articles": {"the"},
 }  # fmt: skip
 
 
@@ -191,6 +193,19 @@ def test_claims_cue_lists_moved_from_code_hold_what_the_code_had() -> None:
     assert cues.victim_phrase_stops == MOVED_CLAIMS_CUES["victim_phrase_stops"]
     assert set(cues.elided) == MOVED_CLAIMS_CUES["elided_articles"]
     assert cues.elided["que"] == "qu'" and cues.elided["la"] == "l'"
+    specs = [
+        json.loads((DATA / lang / "claims_cues.json").read_text(encoding="utf-8"))
+        for lang in ("en", "fr")
+    ]
+    for key in ("victims_country_of", "victims_country_articles"):
+        words = {word for spec in specs for word in spec[key]["words"]}
+        assert words == MOVED_CLAIMS_CUES[key], key
+    # the country lead as the code wrote it, before a country's name
+    old = re.compile(r"(?<=\b(?:of|de|du) )(?:the )?mali\b")
+    new = re.compile(cues.victims_country_lead + r"mali\b")
+    texts = ["army of mali", "of the mali", "armee du mali", "de mali", "the mali", "xof mali"]
+    for text in [*texts, "of  mali", "des mali", "de la mali"]:
+        assert [m.span() for m in old.finditer(text)] == [m.span() for m in new.finditer(text)]
 
 
 @pytest.mark.parametrize(
@@ -231,6 +246,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
     assert places.articles == {"l", "la", "le", "les", "the"}
     assert places.direction_joiners == {"and", "et"}
     assert places.region_in == {"dans", "in"}
+    assert places.nationality_read_as == {"NG": "NE"}
     actors = load_actor_context()
     assert actors.sahel_countries == {"ML", "BF", "NE"}
     assert actors.country_of == {"of", "du", "de", "d'", "d’", "des"}
@@ -249,6 +265,7 @@ def test_place_and_actor_lists_moved_from_code_hold_what_the_code_had() -> None:
         "region_in",
         "admin1_affixes",
         "admin2_affixes",
+        "nationality_read_as",
     ):
         assert cues["_comment"][key].strip(), key
 
@@ -278,6 +295,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "day_list_openers",
         "day_list_joiners",
         "date_in",
+        "day_ordinal_suffixes",
         "period_of",
         "year_in",
         "year_to_date",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nlp.numbers import find_quantities
@@ -152,6 +154,17 @@ def test_article_numbers_moved_from_code_hold_what_the_code_had() -> None:
 
     assert load_lexicon("en").article_numbers == {"one", "a"}
     assert load_lexicon("fr").article_numbers == {"un", "une"}
+
+
+def test_compound_words_moved_from_code_hold_what_the_code_had() -> None:
+    from nlp.numbers import load_lexicon
+
+    for lang in ("en", "fr"):
+        pattern = load_lexicon(lang).compound_re
+        assert pattern.pattern == r"^-\s*(?:member|year|strong|day|hour|km|man|men|fold)"
+        assert pattern.flags & re.IGNORECASE
+    assert find_quantities("a five-member team", "en")[0].blocked == "compound"
+    assert find_quantities("a sixty-Strong force", "en")[0].blocked == "compound"
 
 
 @pytest.mark.parametrize(

@@ -72,6 +72,13 @@ def test_french_nationalities_all_forms(fr: Language) -> None:
     assert not doc.spans["places"]
 
 
+def test_nigerian_counts_for_niger_when_only_niger_is_in_focus() -> None:
+    text = "Nigerian soldiers were attacked on Sunday."
+    for focus, country in ((["ML", "BF", "NE"], "NE"), (["NE", "NG"], "NG"), (["ML"], "NG")):
+        doc = _pipeline("en", focus)(text)
+        assert [s._.country for s in doc.spans["nationalities"]] == [country], focus
+
+
 def test_ambiguous_name_resolved_by_focus(en: Language) -> None:
     text = "The convoy was ambushed near Torodi."
     assert places(_pipeline("en", ["NE"])(text))["Torodi"].country == "NE"
