@@ -142,12 +142,31 @@ def assemble(
                 or _attack_on_another_day(
                     events[-1] if events else None, prev, claim, dates, doc, cues
                 )
-                or _after_a_recalled_event(events, prev, claim)
             )
+        # "Leur mort intervient cinq jours après celle de dix Casques bleus": an earlier
+        # event recalled in passing, not another account of the previous figure's.
+        new_cue = new_cue or (prev is not None and _recalled(claim, claims, doc, cues))
         found = bodies_found(claim, norm)
         target = None
         if aside is None and (not new_cue or found):
-            for event in reversed(events):
+            # A figure of the previous figure's sentence tries that figure's event first
+            # ("«Deux Casques bleus ont trouvé la mort» et plusieurs ont été blessés").
+            ordered = sorted(
+                reversed(events),
+                key=lambda e: (
+                    not (prev is not None and prev.sentence == claim.sentence and prev in e.claims)
+                ),
+            )
+            for event in ordered:
+                if (
+                    event.recalled
+                    and all(c.sentence != claim.sentence for c in event.claims)
+                    and not any(_overlap(c, claim) and not c.vague for c in event.claims)
+                ):
+                    # "… ten days after a major attack … It killed 38. … a soldier was
+                    # killed": an event recalled in passing takes no later figure but
+                    # its own toll told again
+                    continue
                 if event.aside or not compatible(event, claim, aggregate, place, rank, when):
                     continue
                 if found and within_toll(event, claim):
@@ -236,18 +255,12 @@ def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> b
     start = sents[max(0, i - 1)][0]
     figure = claim.number_start if claim.number_start is not None else claim.start
     norm = folded(doc)
-    for m in cues.recalled_lead.finditer(norm, start, figure):
+    for m in cues.recalled_lead.finditer(norm, start, figure + 1):  # "after 33 people"
+        if m.end() > figure:
+            continue
         if not any(m.end() <= (c.number_start or c.start) < figure for c in claims):
             return True
     return False
-
-
-def _after_a_recalled_event(events: list[Event], prev: Claim, claim: Claim) -> bool:
-    """ "… ten days after a major attack … It killed 38 people. … a soldier was killed":
-    a figure of another side told after a recalled event's toll is not of that event."""
-    if prev.sentence == claim.sentence or prev.side == claim.side:
-        return False
-    return any(e.recalled and prev in e.claims for e in events)
 
 
 def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim) -> list[tuple[int, int]]:

@@ -552,3 +552,50 @@ def test_an_event_recalled_in_passing_keeps_its_own_scene_and_no_borrowed_day(
     assert found[0] == (38, scene, None)
     assert found[1][:2] == (1, "Téra" if lang == "fr" else "Tera")
     assert [i["event"] for i in result["incidents"]] == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Deux Casques bleus ont péri hier dans l'explosion d'une mine près de Douentza, "
+         "selon la Minusma. Leur mort intervient cinq jours après celle de dix Casques bleus "
+         "tchadiens, tués à Aguelhok dans une attaque contre la Minusma. « Deux Casques bleus "
+         "ont trouvé la mort » et plusieurs ont été blessés, a ajouté la Minusma."),
+        ("en", "Two peacekeepers died yesterday when their convoy hit a mine near Douentza, the "
+         "UN mission said. Their deaths come five days after those of ten Chadian "
+         "peacekeepers killed in Aguelhok in an attack on the UN mission. Two peacekeepers "
+         "died and several were wounded, the mission added."),
+    ],
+)  # fmt: skip
+def test_a_toll_recalled_in_the_same_breath_is_its_own_event(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The ten of Aguelhok are no other count of the two of Douentza; the wounded told
+    # with the two, in the last sentence, are of Douentza too.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    found = [
+        (i["killed"]["min"], i["killed"]["max"], i["injured"]["min"], i["location"]["name"])
+        for i in result["incidents"]
+    ]
+    assert found == [(2, 2, 2, "Douentza"), (10, 10, None, "Aguelhok")]
+
+
+def test_a_toll_after_weeks_after_is_an_earlier_event(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen killed 14 villagers in Kobou on Sunday, officials said. The attack came two "
+        "weeks after 20 people were killed in Kobou, officials said."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [
+        (14, 14),
+        (20, 20),
+    ]
+
+
+def test_guard_days_after_the_attack_is_the_same_events_time(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen killed 14 villagers in Kobou on Sunday, officials said. Weeks after the "
+        "attack, residents said 20 people had been killed in Kobou."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["killed"]["max"]) for i in result["incidents"]] == [(14, 20)]
