@@ -348,14 +348,34 @@ def actor_roles(
         ]
         targets = victims or state(mine, agents_only=False, allow_claimant=True) or army
     elif side == "militants":
+        # "IS Sahel fighters killed a dozen JNIM members": the victims are a named group
+        # and another group is the subject of the killing, not the army.
+        named_victims = {
+            m.canonical
+            for m in mine
+            if m.in_victims and m.type not in STATE_TYPES and m.canonical not in _GENERIC_RANK
+        }
+        rivals = _dedupe(
+            [
+                m.canonical
+                for m in mine
+                if named_victims
+                and m.agent
+                and m.canonical not in named_victims | set(_GENERIC_RANK)
+                and m.type not in STATE_TYPES | {"peacekeepers"}
+                and not (m.in_victims or m.claimant or m.setting or m.opponent)
+            ]
+        )
         perps = (
-            state(mine, agents_only=False, allow_claimant=True)
+            rivals
+            or state(mine, agents_only=False, allow_claimant=True)
             or state(around, False, True)
             or army
         )
         targets = [m.canonical for m in mine if m.in_victims and m.type not in STATE_TYPES]
         # "assailants" alone is generic: a group named around it says who they were.
-        targets = _dedupe(targets + armed(mine) + armed(around)) or [_DEFAULT_TARGET["militants"]]
+        others = [a for a in armed(mine) + armed(around) if a not in rivals]
+        targets = _dedupe(targets + others) or [_DEFAULT_TARGET["militants"]]
     else:  # peacekeepers
         perps = armed(mine) or armed(around)
         targets = [m.canonical for m in mine if m.type == "peacekeepers"] or [

@@ -323,3 +323,37 @@ def test_guard_gunmen_of_the_tolls_own_sentence_stay_gunmen(
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert incident["perpetrators"] == ["unidentified gunmen"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Fighting went on between rival groups, with IS Sahel fighters reportedly "
+         "killing at least a dozen JNIM members near Tin-Akoff last week."),
+        ("fr", "Des combattants de l'EIGS ont tué une dizaine de membres du JNIM près de "
+         "Tin-Akoff la semaine dernière."),
+    ],
+)  # fmt: skip
+def test_a_rival_group_that_killed_another_groups_members_is_the_perpetrator(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang)
+    [incident] = result["incidents"]
+    assert incident["victims"] == ["militants"]
+    assert incident["perpetrators"] == ["Islamic State Sahel (ISSP/ISGS)"]
+    assert incident["targets"] == ["JNIM"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Jihadists attacked an army post in Djibo; soldiers killed 12 of the attackers."),
+        ("fr", "Des terroristes ont attaqué le poste de Djibo, la riposte de l'armée a permis "
+         "de neutraliser douze assaillants."),
+    ],
+)  # fmt: skip
+def test_guard_attackers_killed_in_their_own_attack_were_killed_by_the_army(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["Burkinabe Armed Forces"]
