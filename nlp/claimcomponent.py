@@ -128,7 +128,13 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             sub = False
         is_sub.append(sub)
         last_sub = q if is_sub[-1] else last_sub
-    q_starts = {q.start for q, sub in zip(quantities, is_sub, strict=True) if not sub}
+    # "un employé d'une société minière a été enlevé": an article after "de"/"of" starts
+    # a complement, no figure that would take the verb from the one before it.
+    q_starts = {
+        q.start
+        for q, sub in zip(quantities, is_sub, strict=True)
+        if not sub and not (q.article and _OF_BEFORE.search(norm, max(0, q.start - 4), q.start))
+    }
 
     links: list[_Link] = []
     subcounts: list[tuple[Quantity, str]] = []
@@ -205,6 +211,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     return claims
 
 
+_OF_BEFORE = re.compile(r"(?:\b(?:of|de)\s+|\bd')$")
 # "deux gendarmes ont été tués et un autre a été blessé": one more person.
 _OTHER_AFTER = re.compile(rf"\s+(?:{load_cues().others.pattern})")
 

@@ -301,3 +301,16 @@ def test_same_side_figures_of_one_verb_add_up_unless_forces_are_named(
     assert (c.min, c.max) == (7, 7)
     text = "They killed 63 fighters of the Wagner group and 29 Malian soldiers."
     assert [(c.min, c.max) for c in claims(blank_en, text)] == [(63, 63), (29, 29)]
+
+
+def test_a_single_person_of_a_company_is_a_figure_of_one(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "d'une société", "of a mining company": the article starts a complement, it does
+    # not take the verb from the person before it.
+    c = one(blank_fr, "Un employé d'une société minière a été enlevé le 15 janvier.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("abducted", 1, 1, "civilians")
+    c = one(blank_en, "An employee of a mining company was kidnapped near Djibo.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("abducted", 1, 1, "civilians")
+    c = one(blank_fr, "Mi-avril, un maître d'école a été kidnappé à Bafina.")
+    assert (c.kind, c.min, c.victim_category) == ("abducted", 1, "civilians")
