@@ -6,6 +6,7 @@ The factory is registered by ``nlp/claims.py``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -186,6 +187,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         if link is not None:
             links.append(link)
     links.extend(coordinated_links(norm, quantities, links, subcounts, g))
+    links.extend(_vague_shared(norm, quantities, links, triggers_after))
     links.sort(key=lambda lk: lk.quantity.start)
 
     claimant = claimant_of(sent, norm, g)
@@ -211,6 +213,29 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     return claims
 
 
+def _vague_shared(
+    norm: str,
+    quantities: list[Quantity],
+    links: list[_Link],
+    triggers: list[tuple[int, int, str]],
+) -> list[_Link]:
+    """ "de nombreux morts et blessés", "many dead and wounded": a vague figure counts
+    both kinds joined after it (an exact one, "20 dead and wounded", stays one bound)."""
+    out: list[_Link] = []
+    for link in links:
+        if link.quantity.kind != "vague" or link.combined_kinds or link.position != "after":
+            continue
+        m = _AND_AFTER.match(norm, link.trigger_end)
+        if m is None:
+            continue
+        nxt = next((t for t in triggers if t[0] == m.end() and t[2] != link.kind), None)
+        if nxt is None or any(link.trigger_end <= q.start < nxt[0] for q in quantities):
+            continue
+        out.append(replace(link, kind=nxt[2], trigger_start=nxt[0], trigger_end=nxt[1]))
+    return out
+
+
+_AND_AFTER = re.compile(rf"\s+(?:{load_cues().and_alt})\s+")
 _OF_BEFORE = re.compile(r"(?:\b(?:of|de)\s+|\bd')$")
 # "deux gendarmes ont été tués et un autre a été blessé": one more person.
 _OTHER_AFTER = re.compile(rf"\s+(?:{load_cues().others.pattern})")

@@ -314,3 +314,20 @@ def test_a_single_person_of_a_company_is_a_figure_of_one(
     assert (c.kind, c.min, c.max, c.victim_category) == ("abducted", 1, 1, "civilians")
     c = one(blank_fr, "Mi-avril, un maître d'école a été kidnappé à Bafina.")
     assert (c.kind, c.min, c.victim_category) == ("abducted", 1, "civilians")
+
+
+def test_a_vague_figure_counts_both_kinds_joined_after_it(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    found = claims(blank_fr, "L'attaque a fait de nombreux morts et blessés de part et d'autre.")
+    assert sorted((c.kind, c.min, c.max, c.vague) for c in found) == [
+        ("injured", 2, None, True),
+        ("killed", 2, None, True),
+    ]
+    found = claims(blank_en, "The attack on the garrison left many dead and wounded.")
+    assert sorted((c.kind, c.min, c.max) for c in found) == [
+        ("injured", 2, None),
+        ("killed", 2, None),
+    ]
+    # An exact figure is not shared that way: "20 dead and wounded" gives no vague claim.
+    assert not [c for c in claims(blank_en, "The attack left 20 dead and wounded.") if c.vague]
