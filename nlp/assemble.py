@@ -140,12 +140,18 @@ def assemble(
                     if prev.sentence[1] <= a < s_start
                 )
                 or _attack_on_another_day(
-                    events[-1] if events else None, prev, claim, dates, doc, cues
+                    next((e for e in reversed(events) if prev in e.claims), None),
+                    prev,
+                    claim,
+                    dates,
+                    doc,
+                    cues,
                 )
             )
         # "Leur mort intervient cinq jours après celle de dix Casques bleus": an earlier
         # event recalled in passing, not another account of the previous figure's.
-        new_cue = new_cue or (prev is not None and _recalled(claim, claims, doc, cues))
+        recalled = _recalled(claim, claims, doc, cues)
+        new_cue = new_cue or (prev is not None and recalled)
         found = bodies_found(claim, norm)
         target = None
         if aside is None and (not new_cue or found):
@@ -181,7 +187,7 @@ def assemble(
         if target is None:
             target = Event(aggregate, place, rank, when, aside=aside is not None)
             target.multi_country = countries_in(claim.sentence, places, norm) > 1
-            target.recalled = _recalled(claim, claims, doc, cues)
+            target.recalled = recalled
             events.append(target)
         else:
             if place is not None and (target.place is None or rank < target.place_rank):
@@ -231,17 +237,12 @@ def _attack_on_another_day(
             norm, a, b
         ):
             continue
+        if event.date is None or event.date.date is None:
+            return False
         for d in dates:
-            if (
-                not a <= d.start < b
-                or d.reporting
-                or d.period
-                or d.precision not in ("day", "unknown")
-            ):
+            if not a <= d.start < b or d.reporting or d.period or d.precision != "day":
                 continue
-            if event.date is None or d.date is None or event.date.date is None:
-                continue
-            if abs((d.date - event.date.date).days) > 1:
+            if d.date is not None and abs((d.date - event.date.date).days) > 1:
                 return True
     return False
 
