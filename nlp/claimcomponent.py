@@ -134,7 +134,8 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     q_starts = {
         q.start
         for q, sub in zip(quantities, is_sub, strict=True)
-        if not sub and not (q.article and _OF_BEFORE.search(norm, max(0, q.start - 4), q.start))
+        if not sub
+        and not (q.article and load_cues().complement_of.search(norm, max(0, q.start - 4), q.start))
     }
 
     links: list[_Link] = []
@@ -220,7 +221,7 @@ def _vague_shared(
     triggers: list[tuple[int, int, str]],
 ) -> list[_Link]:
     """ "de nombreux morts et blessés", "many dead and wounded": a vague figure counts
-    both kinds joined after it (an exact one, "20 dead and wounded", stays one bound)."""
+    both kinds joined after it (an exact figure, "20 dead and wounded", is left alone)."""
     out: list[_Link] = []
     for link in links:
         if link.quantity.kind != "vague" or link.combined_kinds or link.position != "after":
@@ -236,7 +237,6 @@ def _vague_shared(
 
 
 _AND_AFTER = re.compile(rf"\s+(?:{load_cues().and_alt})\s+")
-_OF_BEFORE = re.compile(r"(?:\b(?:of|de)\s+|\bd')$")
 # "deux gendarmes ont été tués et un autre a été blessé": one more person.
 _OTHER_AFTER = re.compile(rf"\s+(?:{load_cues().others.pattern})")
 

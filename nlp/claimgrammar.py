@@ -192,6 +192,7 @@ class Cues:
     subcount_head: re.Pattern[str]  # where the head of a victims phrase ends
     subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
     subcount_inner: re.Pattern[str]  # the aside itself, wherever it is
+    complement_of: re.Pattern[str]  # "d'"/"of" right before an article: a complement
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
     victims_after_list: re.Pattern[str]  # ", 7 blessés et 3 disparus pour les civils"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
@@ -255,6 +256,14 @@ def load_cues() -> Cues:
         subcount_head=re.compile(rf",|\b(?:{_cue_alt('subcount_head')})\b"),
         subcount_aside=re.compile(
             rf"[^,.;:()]{{0,40}}?,\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"
+        ),
+        complement_of=re.compile(
+            "(?:"
+            + "|".join(
+                rf"\b{re.escape(w)}" + ("" if w.endswith("'") else r"\s+")
+                for w in _cue_words("complement_of")
+            )
+            + ")$"
         ),
         subcount_inner=re.compile(rf",\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"),
         victims_after_trigger=re.compile(

@@ -94,6 +94,11 @@ CASES = [
     ("not_deadly_before", "un des ", True),
     ("not_deadly_before", "a ", False),
     ("not_deadly_before", "une ", False),
+    ("complement_of", "un employe d'", True),
+    ("complement_of", "an employee of ", True),
+    ("complement_of", "le chef de ", True),
+    ("complement_of", "il y a ", False),
+    ("complement_of", "killed ", False),
 ]
 
 
