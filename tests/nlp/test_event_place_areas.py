@@ -72,3 +72,19 @@ def test_guard_a_village_named_for_another_event_does_not_move_the_first(
         "Last month, three farmers were killed in the village of Bossey Bangou."
     )
     assert located(analyzer, text, "en")[0] == ("southwestern Niger", "NE")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Cinq VDP ont été tués jeudi dans une embuscade dans la zone de Gnangdin, "
+         "dans l'est du Burkina Faso."),
+        ("en", "Five volunteers were killed on Thursday in the Gnangdin area of eastern "
+         "Burkina Faso."),
+    ],
+)  # fmt: skip
+def test_a_name_the_gazetteer_lacks_written_as_an_area_is_the_scene(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "la zone de X", "the X area": X is a locality the gazetteer does not hold.
+    assert located(analyzer, text, lang)[0][0] == "Gnangdin"
