@@ -140,7 +140,7 @@ def assemble(
                     if prev.sentence[1] <= a < s_start
                 )
                 or _attack_on_another_day(
-                    next((e for e in reversed(events) if prev in e.claims), None),
+                    next((e for e in reversed(events) if any(c is prev for c in e.claims)), None),
                     prev,
                     claim,
                     dates,
@@ -160,7 +160,11 @@ def assemble(
             ordered = sorted(
                 reversed(events),
                 key=lambda e: (
-                    not (prev is not None and prev.sentence == claim.sentence and prev in e.claims)
+                    not (
+                        prev is not None
+                        and prev.sentence == claim.sentence
+                        and any(c is prev for c in e.claims)
+                    )
                 ),
             )
             for event in ordered:
@@ -229,22 +233,26 @@ def _attack_on_another_day(
     """ "Gunmen killed 15 villagers on Monday. On Wednesday, the UN camp in Aguelhok was
     attacked … three peacekeepers were wounded": a sentence between the two figures
     tells an attack on another day than the previous event's."""
-    if event is None:
+    if event is None or event.date is None or event.date.date is None:
+        return False
+    day = event.date.date
+    between = [
+        d
+        for d in dates
+        if prev.sentence[1] <= d.start < claim.sentence[0]
+        and d.date is not None
+        and d.precision == "day"
+        and not (d.reporting or d.period)
+        and abs((d.date - day).days) > 1
+    ]
+    if not between:
         return False
     norm = folded(doc)
-    for a, b in sentence_bounds(doc):
-        if not prev.sentence[1] <= a < claim.sentence[0] or not cues.attack_event.search(
-            norm, a, b
-        ):
-            continue
-        if event.date is None or event.date.date is None:
-            return False
-        for d in dates:
-            if not a <= d.start < b or d.reporting or d.period or d.precision != "day":
-                continue
-            if d.date is not None and abs((d.date - event.date.date).days) > 1:
-                return True
-    return False
+    return any(
+        cues.attack_event.search(norm, a, b) and any(a <= d.start < b for d in between)
+        for a, b in sentence_bounds(doc)
+        if prev.sentence[1] <= a < claim.sentence[0]
+    )
 
 
 def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> bool:
