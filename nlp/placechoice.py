@@ -538,17 +538,21 @@ def refine_place(
     if not pool and first and not others and not near and event.place_rank >= 1:
         # The text's only event placed in a region: the village the report names as
         # such further on ("gunmen drove into the village of X") is its scene.
-        region = event.place.country if event.place is not None else None
-        named = [
-            s
-            for s in places
-            if s.start_char > min(a for a, _ in event.sentences)
-            and place_rank(s._.place) == 0
-            and usable_place(s, norm, cues)
-            and _VILLAGE_BEFORE.search(norm, max(0, s.start_char - 30), s.start_char)
-            and (region is None or s._.place.country in (region, None))
-        ]
-        pool = [((0, 0), s) for s in named[:1]]
+        country = event.place.country if event.place is not None else None
+        start = min(a for a, _ in event.sentences)
+        village = next(
+            (
+                s
+                for s in places
+                if s.start_char > start
+                and place_rank(s._.place) == 0
+                and usable_place(s, norm, cues)
+                and _VILLAGE_BEFORE.search(norm, max(0, s.start_char - 30), s.start_char)
+                and (country is None or s._.place.country in (country, None))
+            ),
+            None,
+        )
+        pool = [((0, 0), village)] if village is not None else []
     if event.place is None and not pool and first and not event.recalled:
         firsts = [s for s in places if place_rank(s._.place) == 0 and usable_place(s, norm, cues)]
         pool = [((0, 0), s) for s in firsts[:1]]
