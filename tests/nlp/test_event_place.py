@@ -577,3 +577,40 @@ def test_a_place_at_the_height_of_which_a_blast_happened_is_the_scene(
         "Tinkoubaré, sur l'axe Bourzanga-Djibo, mardi."
     )
     assert places(analyzer, text, "fr") == ["Tinkoubaré"]
+
+
+def test_where_a_casualty_died_of_his_wounds_is_not_the_scene(analyzer: Analyzer) -> None:
+    # The mine went off near Tessit; Gao is where the wounded soldier was flown and
+    # died. Tessit and Gao are both in the gazetteer.
+    text = (
+        "An army patrol hit a mine on Tuesday near the town of Tessit. The blast killed "
+        "a sergeant, who died after being flown to Gao. The army said the sergeant died "
+        "of his wounds in Gao on Wednesday."
+    )
+    assert places(analyzer, text) == ["Tessit"]
+    text = (
+        "Une patrouille de l'armée a sauté sur une mine mardi près de la ville de Tessit. "
+        "L'explosion a fait un mort, un sergent décédé après son évacuation vers Gao. "
+        "L'armée confirme que le sergent est décédé mercredi des suites de ses blessures "
+        "à Gao."
+    )
+    assert places(analyzer, text, "fr") == ["Tessit"]
+
+
+def test_the_ends_of_a_convoys_route_are_not_the_scene_of_its_ambush(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "A group of soldiers travelling between Douna and Seytenga fell into an ambush on "
+        "the outskirts of the village of Kelbo on Monday. Twelve soldiers were killed."
+    )
+    assert places(analyzer, text) == ["Kelbo"]
+    text = (
+        "Un convoi de l'armée qui circulait entre Douna et Seytenga est tombé dans une "
+        "embuscade aux abords du village de Kelbo lundi. Douze soldats ont été tués."
+    )
+    assert places(analyzer, text, "fr") == ["Kelbo"]
+    # with no verb of travel, "between A and B" is where the attack was (the end
+    # nearer the figure is kept)
+    text = "Gunmen attacked an army unit between Douna and Seytenga, killing six soldiers."
+    assert places(analyzer, text) == ["Seytenga"]
