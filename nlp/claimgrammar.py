@@ -87,6 +87,7 @@ class Grammar:
     revised_cues: re.Pattern[str]
     deadly: re.Pattern[str]
     plural_victims: re.Pattern[str]
+    bare_plural_victims: bool  # "killed civilians"; French needs "tué des civils"
     singular: re.Pattern[str]
     singular_group: re.Pattern[str]
 
@@ -153,6 +154,7 @@ def load_grammar(lang: str) -> Grammar:
         revised_cues=_phrase_re([fold(w) for w in spec["revised_cues"]]),
         deadly=re.compile(deadly),
         plural_victims=_phrase_re(plural),
+        bare_plural_victims=bool(spec["bare_plural_victims"]),
         singular=_singular_re(spec),
         singular_group=re.compile(
             r"(?<![\w'])(?:"
@@ -209,6 +211,7 @@ class Cues:
     and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
     missing: re.Pattern[str]  # "killed or missing": an upper bound
     figureless_victim: re.Pattern[str]  # "executions of civilians": the victim word
+    figureless_determiner_end: re.Pattern[str]  # a killing form ending "de": "assassinats de"
     everyone: re.Pattern[str]  # "tout le monde", "all those"
     not_deadly_before: re.Pattern[str]  # "one of the deadliest"
     victim_lead: re.Pattern[str]  # "de" of "de civils" (text as written)
@@ -301,7 +304,12 @@ def load_cues() -> Cues:
         others=re.compile(rf"\b(?:{others})\b"),
         and_others=re.compile(rf"\d|\b(?:{_cue_alt('conjunctions')})\s+(?:\w+\s+)?(?:{others})\b"),
         missing=re.compile(rf"\b(?:{_cue_alt('missing')})\b"),
-        figureless_victim=re.compile(rf"^\s*(?:(?:{_cue_alt('figureless_determiners')})\s+)?(\w+)"),
+        figureless_victim=re.compile(
+            rf"^\s*(?:(?P<det>{_cue_alt('figureless_determiners')})\s+)?(?P<victim>\w+)"
+        ),
+        figureless_determiner_end=re.compile(
+            rf"(?<![\w'])(?:{_cue_alt('figureless_determiners')})$"
+        ),
         everyone=re.compile(rf"^\s*(?:{_cue_alt('everyone')})\b"),
         not_deadly_before=re.compile(rf"(?:{_cue_alt('not_deadly_before')})\s*$"),
         victim_lead=re.compile(

@@ -477,7 +477,15 @@ def figureless_claims(
             tail = norm[m.end() : m.end() + 40]
             v = cues.figureless_victim.match(tail)
             everyone = cues.everyone.match(tail)
-            victim = everyone or (v if v and g.plural_victims.fullmatch(v.group(1)) else None)
+            if (
+                v is not None
+                and v.group("det") is None
+                and not g.bare_plural_victims
+                and not cues.figureless_determiner_end.search(m.group(0))
+            ):
+                v = None  # "assassinats terroristes": an adjective, not the victims
+            plural = v is not None and g.plural_victims.fullmatch(v.group("victim"))
+            victim = everyone or (v if plural else None)
             if victim is not None:
                 end = m.end() + victim.end()
                 out.append(

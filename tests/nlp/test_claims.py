@@ -157,6 +157,25 @@ def test_figureless_killings(blank_en: Language, blank_fr: Language) -> None:
     assert claims(blank_en, "It was among the deadliest raids of the past decade.") == []
 
 
+def test_a_bare_word_after_a_french_killing_noun_is_an_adjective(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "assassinats terroristes" are terrorist killings, not killings of terrorists: a
+    # French victim noun takes a determiner ("des", "de") after the killing word.
+    for text in (
+        "Le parquet a ouvert une enquête pour assassinats terroristes.",
+        "Les exécutions sommaires se sont multipliées dans la région.",
+    ):
+        assert claims(blank_fr, text) == [], text
+    c = one(blank_fr, "Les jihadistes ont multiplié les assassinats de civils dans la région.")
+    assert (c.min, c.max, c.victim_category, c.victims_text) == (2, None, "civilians", "civils")
+    c = one(blank_fr, "Le rapport dénonce des exécutions de bergers peuls.")
+    assert (c.min, c.victims_text) == (2, "bergers")
+    # English puts the adjective first; a bare plural after the verb is the victims
+    c = one(blank_en, "The militants executed villagers in front of the mosque.")
+    assert (c.min, c.max, c.victim_category, c.victims_text) == (2, None, "civilians", "villagers")
+
+
 def test_component_works_without_sentence_boundaries() -> None:
     import spacy
 

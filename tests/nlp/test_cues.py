@@ -117,11 +117,11 @@ def test_figureless_victim_skips_a_determiner() -> None:
         (" civilians", "civilians"),
     ]:
         m = cues.figureless_victim.match(fold(text))
-        assert m is not None and m.group(1) == word, text
+        assert m is not None and m.group("victim") == word, text
     # "a" and "un" are not among the determiners: the next word is not reached.
     for text in (" a civilian", " un civil"):
         m = cues.figureless_victim.match(fold(text))
-        assert m is not None and m.group(1) in ("a", "un")
+        assert m is not None and m.group("victim") in ("a", "un")
 
 
 @pytest.mark.parametrize(

@@ -614,3 +614,24 @@ def test_the_ends_of_a_convoys_route_are_not_the_scene_of_its_ambush(
     # nearer the figure is kept)
     text = "Gunmen attacked an army unit between Douna and Seytenga, killing six soldiers."
     assert places(analyzer, text) == ["Seytenga"]
+
+
+def test_a_court_or_a_summit_names_its_seat_not_the_scene(analyzer: Analyzer) -> None:
+    # Paris and Ouagadougou are in the gazetteer; the prosecutors and the summit sit
+    # there, the attack was in Kaya.
+    text = (
+        "Gunmen opened fire on Wednesday outside a hotel in Kaya used by foreign workers. "
+        "Prosecutors in Paris opened a terrorism inquiry. The official toll is five dead."
+    )
+    assert places(analyzer, text) == ["Kaya"]
+    text = (
+        "Des hommes armés ont ouvert le feu mercredi devant un hôtel de Kaya fréquenté par "
+        "des expatriés. Le parquet de Paris a ouvert une enquête. Le bilan officiel fait "
+        "état de cinq morts."
+    )
+    assert places(analyzer, text, "fr") == ["Kaya"]
+    text = (
+        "A la veille d'un sommet à Ouagadougou, l'armée a annoncé la mort de douze civils "
+        "tués par des terroristes dans le nord du pays."
+    )
+    assert places(analyzer, text, "fr") == ["le nord du pays"]
