@@ -58,6 +58,7 @@ from nlp.eventrules import (
     burial,
     burial_day,
     compatible,
+    day_within,
     finer_day,
     others_of_the_same_force,
     within_toll,
@@ -119,7 +120,7 @@ def assemble(
         if place is None and (prev is None or prev.sentence != claim.sentence) and not aggregate:
             # "On Sunday gunmen attacked Kobou. … 12 were killed": the scene and the
             # day written since the previous claim (or the text's start) belong to this one.
-            for lead in _lead_ins(doc, prev, claim):
+            for lead in _lead_ins(doc, prev, claim, cues):
                 place, rank = lead_place(lead, places, norm, cues)
                 if place is not None:
                     break
@@ -150,8 +151,13 @@ def assemble(
             )
         # "Leur mort intervient cinq jours après celle de dix Casques bleus": an earlier
         # event recalled in passing, not another account of the previous figure's.
-        recalled = _recalled(claim, claims, doc, cues)
+        recall_at = _recalled(claim, claims, doc, cues)
+        recalled = recall_at is not None
         new_cue = new_cue or (prev is not None and recalled)
+        if recall_at is not None and when is not None and when.start < recall_at:
+            # "12 were killed on Monday, two weeks after 40 people were killed": Monday
+            # is the day of the event told, not of the one recalled
+            when = _date_for(claim, [d for d in dates if d.start >= recall_at], norm)
         found = bodies_found(claim, norm)
         target = None
         if aside is None and (not new_cue or found):
@@ -212,8 +218,14 @@ def assemble(
             # A country alone names no scene for a single event; it still gives the country.
             event.country = event.place.country
             event.place = None
-        if event.date is None and not event.aggregate and not event.aside and not event.recalled:
-            event.date = _neighbour_date(event, dates, first=idx == 0, norm=norm)
+        if not event.aggregate and not event.aside and not event.recalled:
+            if event.date is None:
+                event.date = _neighbour_date(event, dates, first=idx == 0, norm=norm)
+            elif event.date.precision in ("month", "year"):
+                # "attacked on Wednesday … the fifth attack on the same camp in 2021"
+                day = _neighbour_date(event, dates, first=idx == 0, norm=norm)
+                if day is not None and day_within(event.date, day):
+                    event.date = day
         fallback = None if event.multi_country else country
         for group in _side_groups(event.claims):
             record = _incident(doc, event, group, event.country or fallback, cues)
@@ -255,10 +267,11 @@ def _attack_on_another_day(
     )
 
 
-def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> bool:
+def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> int | None:
     """ "The announcement comes ten days after a major attack … It killed 38 people",
     "nine days after gunmen killed 44 people": the figure's event is recalled, the cue
-    written since the start of the sentence before it and no other figure between."""
+    written since the start of the sentence before it and no other figure between.
+    Where the cue starts, or None."""
     sents = sentence_bounds(doc)
     i = sents.index(claim.sentence) if claim.sentence in sents else 0
     start = sents[max(0, i - 1)][0]
@@ -268,18 +281,22 @@ def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> b
         if m.end() > figure:
             continue
         if not any(m.end() <= (c.number_start or c.start) < figure for c in claims):
-            return True
-    return False
+            return m.start()
+    return None
 
 
-def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim) -> list[tuple[int, int]]:
+def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim, cues: EventCues) -> list[tuple[int, int]]:
     """Up to two whole sentences between the previous claim and this one, the nearest
     first: "Gao is a big city. Meanwhile, soldiers clashed in Bamako. … many injured"
-    is told in Bamako."""
+    is told in Bamako. Then, further up but still after the previous claim, the nearest
+    sentence that tells an attack: "The camp in Aguelhok was attacked on Wednesday.
+    Rockets landed near it. The peacekeepers repelled the assault. Three were injured"."""
     sents = sentence_bounds(doc)
     after = prev.sentence[1] if prev is not None else 0
     inside = [s for s in sents if s[0] >= after and s[1] <= claim.sentence[0]]
-    return inside[-2:][::-1]
+    norm = folded(doc)
+    told = [s for s in inside[:-2] if cues.attack_event.search(norm, *s)]
+    return inside[-2:][::-1] + told[-1:]
 
 
 def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> list[Incident]:

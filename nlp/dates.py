@@ -116,6 +116,8 @@ class _Vocab:
     reporting_before_re: re.Pattern[str]  # a reporting verb right before a date ("said on")
     responsibility_after_re: re.Pattern[str]  # "On July 30, JNIM claimed responsibility"
     responsibility_not_after_re: re.Pattern[str]  # "killed" between: the event's date
+    previous_day: dict[str, int]  # "the previous day" -> -1: from the day written before
+    previous_day_re: re.Pattern[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -260,6 +262,10 @@ def _vocab() -> _Vocab:
         ),
         responsibility_not_after_re=re.compile(
             rf"\b(?:{_words(spec, 'responsibility_not_after')})\b"
+        ),
+        previous_day=_numbered(spec, "relative_to_previous_day"),
+        previous_day_re=re.compile(
+            rf"(?<![\w])(?:{_phrases(spec, 'relative_to_previous_day')})(?![\w])"
         ),
     )
 
@@ -537,8 +543,40 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             add(m, mention(m, d1, None, "day" if d1 else "unknown"))
 
     found.sort(key=lambda d: d.start)
+    found = _from_previous_day(found, text, norm, taken)
     marked = [_mark_reporting(d, norm) for d in found]
     return marked if published else _anchor_weekdays(marked)
+
+
+# How far back "the previous day" / "la veille" looks for the day it counts from.
+DAY_BEFORE_REACH = 250
+
+
+def _from_previous_day(
+    found: list[DateMention], text: str, norm: str, taken: bytearray
+) -> list[DateMention]:
+    """ "On Saturday the group claimed the attack, which killed 49 soldiers the previous
+    day": a day counted from the nearest single day written before it."""
+    v = _vocab()
+    added: list[DateMention] = []
+    for m in v.previous_day_re.finditer(norm):
+        if any(taken[m.start() : m.end()]):
+            continue
+        days = [
+            d
+            for d in found
+            if m.start() - DAY_BEFORE_REACH <= d.end <= m.start()
+            and d.date is not None
+            and d.precision == "day"
+            and d.end_date is None
+            and not d.period
+        ]
+        base = days[-1].date if days else None
+        if base is None:
+            continue
+        day = base + timedelta(days=v.previous_day[re.sub(r"\s+", " ", m.group(0))])
+        added.append(DateMention(m.start(), m.end(), text[m.start() : m.end()], day, None, "day"))
+    return sorted(found + added, key=lambda d: d.start) if added else found
 
 
 def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:

@@ -355,6 +355,12 @@ def finer_day(week: DateMention, day: DateMention) -> bool:
     return week.precision == "week" and day.precision == "day" and _holds(week, day)
 
 
+def day_within(period: DateMention, day: DateMention) -> bool:
+    """``day`` is a day inside the named month or year, or the week, ``period``: "the camp
+    was attacked on Wednesday … the fifth attack on the camp in 2021"."""
+    return day.precision == "day" and _holds(period, day)
+
+
 _NAMED_PERIOD = re.compile(rf"\b(?:{month_pattern()}|\d{{4}})")
 
 

@@ -302,6 +302,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "date_in",
         "day_ordinal_suffixes",
         "period_of",
+        "relative_to_previous_day",
         "year_in",
         "year_to_date",
         "days_ago",

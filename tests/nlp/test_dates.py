@@ -195,3 +195,57 @@ def test_guard_a_weekday_stays_unknown_when_the_text_writes_none_or_two_of_it() 
     # With a publication date the weekday is the latest before it, as always.
     text = "Four soldiers were killed on Tuesday. Attacks on 15 January 2019 killed ten."
     assert first(text, WED).date == date(2024, 7, 2)
+
+
+def test_the_previous_day_counts_from_the_day_written_before_it() -> None:
+    text = (
+        "The group on Saturday claimed the raid on the army post, which the army said "
+        "killed 29 soldiers the previous day."
+    )
+    found = dates(text, WED)
+    assert [(d.text, d.date) for d in found] == [
+        ("on Saturday", date(2024, 6, 29)),
+        ("the previous day", date(2024, 6, 28)),
+    ]
+    text = "Le groupe a revendiqué samedi l'attaque du poste, qui a fait 29 morts la veille."
+    assert [d.date for d in dates(text, WED, "fr")] == [date(2024, 6, 29), date(2024, 6, 28)]
+    text = "Des drones ont frappé un mariage le 16 février, puis des funérailles le lendemain."
+    assert [d.date for d in dates(text, WED, "fr")] == [date(2024, 2, 16), date(2024, 2, 17)]
+    # with no day written before it, "the day before" is not read at all
+    assert dates("Gunmen killed nine herders the day before.", WED) == []
+
+
+def test_an_event_counted_from_its_claim_day_is_dated_the_day_before(analyzer: Analyzer) -> None:
+    result = analyzer.analyze(
+        "The Islamic State group on Saturday claimed an attack on the army base in Kobou, "
+        "which the army said killed 29 soldiers the previous day.",
+        lang="en",
+        published=WED,
+    )
+    assert [i["event_date"] for i in result["incidents"]] == ["2024-06-28"]
+
+
+def test_a_year_around_the_events_day_does_not_hide_the_day(analyzer: Analyzer) -> None:
+    # "in 2024" belongs to "the fifth attack … in 2024"; Wednesday, two sentences up,
+    # is the day of this attack.
+    result = analyzer.analyze(
+        "The army camp in Kobou was attacked on Wednesday. Rockets landed near the camp. "
+        "Three soldiers and two civilians were injured in what was the fifth attack on "
+        "the same camp in 2024.",
+        lang="en",
+        published=date(2024, 7, 5),
+    )
+    assert [i["event_date"] for i in result["incidents"]] == ["2024-07-03", "2024-07-03"]
+
+
+def test_a_recalled_event_does_not_take_the_day_of_the_event_told(analyzer: Analyzer) -> None:
+    result = analyzer.analyze(
+        "At least 12 people were killed on Monday in an attack on the village of Kobou, "
+        "less than two weeks after 40 people were killed by jihadists.",
+        lang="en",
+        published=WED,
+    )
+    assert [(i["killed"]["min"], i["event_date"]) for i in result["incidents"]] == [
+        (12, "2024-07-01"),
+        (40, None),
+    ]

@@ -635,3 +635,22 @@ def test_a_court_or_a_summit_names_its_seat_not_the_scene(analyzer: Analyzer) ->
         "tués par des terroristes dans le nord du pays."
     )
     assert places(analyzer, text, "fr") == ["le nord du pays"]
+
+
+def test_a_later_event_takes_the_place_of_the_attack_told_three_sentences_up(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Gunmen killed 15 people in Banibangou on Monday. The spokesman said the UN camp "
+        "in Aguelhok, in the Kidal region, was attacked on Wednesday. Rockets landed near "
+        "the camp. The peacekeepers repelled the assault. Three peacekeepers and two "
+        "civilians were injured."
+    )
+    assert places(analyzer, text) == ["Banibangou", "Aguelhok", "Aguelhok"]
+    text = (
+        "Des hommes armés ont tué 15 personnes lundi à Banibangou. Le camp de l'ONU à "
+        "Aguelhok, dans la région de Kidal, a été attaqué mercredi. Des obus sont tombés "
+        "près du camp. Les Casques bleus ont repoussé l'assaut. Trois Casques bleus ont "
+        "été blessés."
+    )
+    assert places(analyzer, text, "fr") == ["Banibangou", "Aguelhok"]
