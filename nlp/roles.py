@@ -170,6 +170,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             # "the Malian army and the Wagner Group have killed": both are the subject.
             prev.agent = True
         speaker = bool(_SPEAKER_OF_BEFORE.search(norm[max(0, start - 110) : start]))
+        claimed_it = bool(_CLAIMED_AFTER.match(after))
         out.append(
             _ActorMention(
                 canonical=actor.canonical,
@@ -177,17 +178,17 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 start=start,
                 in_victims=in_victims,
                 # "killed by armed men, witnesses said": the passive's agent is no speaker
+                # "JNIM claimed the attack": who claims the attack is no mere source
                 claimant=bool(
                     _SOURCE_BEFORE.search(before)
-                    or (_CLAIMANT_AFTER.match(after) and not by_agent)
+                    or (_CLAIMANT_AFTER.match(after) and not by_agent and not claimed_it)
                     or speaker
                 ),
                 agent=agent,
                 opponent=bool(_OPPONENT_BEFORE.search(before)),
                 claimed=bool(
                     # "des terroristes membres du JNIM": the name's own cue counts
-                    _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start)
-                    or _CLAIMED_AFTER.match(after)
+                    _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start) or claimed_it
                 ),
                 end=end,
                 setting=not agent

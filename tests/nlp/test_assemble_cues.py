@@ -148,8 +148,11 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("claimed_before", "claimed_before_articles"),
     ),
     "claimed_after": (
-        r"^\W{0,3}(?:\w+\s+){0,2}?(?:claimed responsibility|claimed the attack|a revendique|"
-        r"ont revendique|was responsible for|were responsible for|est responsable de|"
+        r"^\W{0,3}(?:\w+\s+){0,2}?(?:claimed responsibility|claimed the attack|"
+        r"claimed an attack|claimed the attacks|claimed the ambush|claimed the assault|"
+        r"claimed the raid|claimed the killing|claimed credit|said it carried out|was behind|"
+        r"were behind|a revendique|ont revendique|revendique|revendiquent|est derriere|"
+        r"sont derriere|was responsible for|were responsible for|est responsable de|"
         r"sont responsables de)\b",
         roles._CLAIMED_AFTER,
         ("claimed_after",),
@@ -461,7 +464,10 @@ REFERENCE_WORDS = {
     r"|l'oeuvre de|l'oeuvre des",
     "claimed_before_articles": r"the |le |la |l'",
     "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique"
-    r"|was responsible for|were responsible for|est responsable de|sont responsables de",
+    r"|was responsible for|were responsible for|est responsable de|sont responsables de"
+    r"|claimed an attack|claimed the attacks|claimed the ambush|claimed the assault"
+    r"|claimed the raid|claimed the killing|claimed credit|said it carried out|was behind"
+    r"|were behind|revendique|revendiquent|est derriere|sont derriere",
     "and_join": r"and|et",
     "and_join_articles": r"the |les |des ",
     "speaker_verbs": r"said|told|added|a indique|ont indique|a declare|ont declare|a precise|"

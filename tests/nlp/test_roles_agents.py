@@ -357,3 +357,22 @@ def test_guard_attackers_killed_in_their_own_attack_were_killed_by_the_army(
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert incident["perpetrators"] == ["Burkinabe Armed Forces"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "group"),
+    [
+        ("en", "JNIM claimed the attack in Kobou, which killed 29 soldiers.", "JNIM"),
+        ("en", "The Islamic State group on Saturday claimed an attack on the army base in "
+         "Kobou, which killed 29 soldiers.", "Islamic State Sahel (ISSP/ISGS)"),
+        ("en", "An attack in Kobou killed 29 soldiers. The Islamic State group claimed "
+         "responsibility.", "Islamic State Sahel (ISSP/ISGS)"),
+        ("fr", "Le JNIM a revendiqué l'attaque de Kobou, qui a fait 29 morts parmi les "
+         "soldats.", "JNIM"),
+    ],
+)  # fmt: skip
+def test_the_group_that_claims_the_attack_is_its_perpetrator_not_a_source(
+    analyzer: Analyzer, lang: str, text: str, group: str
+) -> None:
+    found = incidents(analyzer, text, lang)
+    assert [(i["killed"]["min"], i["perpetrators"]) for i in found] == [(29, [group])]
