@@ -107,6 +107,9 @@ def test_lexicon_uses_only_canonical_names_and_types() -> None:
         ("Villagers buried the dead.", "Villagers", "civilians"),
         ("The CSP-DPA took the base.", "CSP-DPA", "CMA/CSP (Azawad rebels)"),
         ("UN peacekeepers were hit.", "UN peacekeepers", "MINUSMA"),
+        # Islamist rebels are jihadists, not the Azawad movements unnamed "rebels" are
+        ("Islamist rebels held the north.", "Islamist rebels", "suspected jihadists"),
+        ("Rebels held the north.", "Rebels", "CMA/CSP (Azawad rebels)"),
     ],
 )
 def test_english_aliases(en: Language, text: str, alias: str, canonical: str) -> None:
@@ -149,6 +152,7 @@ def test_english_aliases(en: Language, text: str, alias: str, canonical: str) ->
         ("AQMI a revendiqué l'enlèvement.", "AQMI", "AQIM"),
         ("Des rebelles touareg ont pris le camp.", "rebelles touareg", "CMA/CSP (Azawad rebels)"),
         ("Les populations civiles ont fui.", "populations civiles", "civilians"),
+        ("Les rebelles islamistes tenaient le nord.", "rebelles islamistes", "suspected jihadists"),
     ],
 )
 def test_french_aliases(fr: Language, text: str, alias: str, canonical: str) -> None:
