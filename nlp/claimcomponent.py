@@ -141,7 +141,12 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     links: list[_Link] = []
     subcounts: list[tuple[Quantity, str]] = []
     for q, sub in zip(quantities, is_sub, strict=True):
-        near_category = category_of(norm[q.end : q.end + 25], g)
+        window = q.end + 25
+        if q.article:
+            # "une mine a tué 14 personnes": the victims after the verb are another
+            # figure's; the article's noun comes before any trigger
+            window = min([window] + [a for a, _, _ in triggers_before if a >= q.end])
+        near_category = category_of(norm[q.end : window], g)
         if q.article and near_category == "unknown":
             # "a United Nations peacekeeper": the noun after two modifiers
             singular = g.singular.match(norm, q.start)

@@ -350,3 +350,18 @@ def test_a_vague_figure_counts_both_kinds_joined_after_it(
     ]
     # An exact figure is not shared that way: "20 dead and wounded" gives no vague claim.
     assert not [c for c in claims(blank_en, "The attack left 20 dead and wounded.") if c.vague]
+
+
+def test_an_article_before_the_verb_takes_no_victims_from_after_it(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "Une mine" is no figure: "personnes" belongs to the 14 after the verb
+    found = claims(blank_fr, "Une mine a tué 14 personnes près de Douentza.")
+    assert [(c.kind, c.min, c.max, c.victims_text) for c in found] == [
+        ("killed", 14, 14, "personnes")
+    ]
+    found = claims(blank_fr, "Une bombe artisanale a tué trois soldats.")
+    assert [(c.kind, c.min, c.victims_text) for c in found] == [("killed", 3, "soldats")]
+    # an article before its own victim noun is still a figure of one
+    c = one(blank_fr, "Un Casque bleu a été tué mardi.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 1, 1, "peacekeepers")
