@@ -129,6 +129,10 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             sub = False
         is_sub.append(sub)
         last_sub = q if is_sub[-1] else last_sub
+    parts_from = _partitive_lead(norm, quantities, triggers_after)
+    if parts_from is not None:
+        # "Of the 22 people killed, 19 died in the strike and three of their wounds"
+        is_sub = [s or q.start > parts_from for q, s in zip(quantities, is_sub, strict=True)]
     # "un employé d'une société minière a été enlevé": an article after "de"/"of" starts
     # a complement, no figure that would take the verb from the one before it.
     q_starts = {
@@ -244,6 +248,20 @@ def _vague_shared(
 _AND_AFTER = re.compile(rf"\s+(?:{load_cues().and_alt})\s+")
 # "deux gendarmes ont été tués et un autre a été blessé": one more person.
 _OTHER_AFTER = re.compile(rf"\s+(?:{load_cues().others.pattern})")
+
+
+def _partitive_lead(
+    norm: str, quantities: list[Quantity], triggers: list[tuple[int, int, str]]
+) -> int | None:
+    """Where a toll that opens a breakdown ends: "Of the 22 people killed," / "Sur les
+    22 personnes tuées," — a casualty word after the figure, then a comma."""
+    for q in quantities:
+        if not load_cues().partitive_lead.search(norm, max(0, q.start - 15), q.start):
+            continue
+        comma = norm.find(",", q.end)
+        if comma != -1 and any(q.end <= a < comma for a, _, _ in triggers):
+            return comma
+    return None
 
 
 def _trigger_next(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:

@@ -365,3 +365,30 @@ def test_an_article_before_the_verb_takes_no_victims_from_after_it(
     # an article before its own victim noun is still a figure of one
     c = one(blank_fr, "Un Casque bleu a été tué mardi.")
     assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 1, 1, "peacekeepers")
+
+
+def test_succumbing_to_wounds_is_a_death(blank_fr: Language) -> None:
+    c = one(blank_fr, "Trois soldats ont succombé à leurs blessures à l'hôpital de Gao.")
+    assert (c.kind, c.min, c.max, c.victims_text) == ("killed", 3, 3, "soldats")
+    c = one(blank_fr, "Un civil a succombé des suites de ses blessures.")
+    assert (c.kind, c.min, c.max) == ("killed", 1, 1)
+
+
+def test_the_figures_after_a_toll_that_opens_a_breakdown_are_its_parts(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    found = claims(
+        blank_en,
+        "Of the 22 people killed, 19 died in the strike while three others died of their "
+        "wounds on the way to hospital.",
+    )
+    assert [(c.kind, c.min, c.max) for c in found] == [("killed", 22, 22)]
+    found = claims(
+        blank_fr,
+        "Sur les 22 personnes tuées, 19 l'ont été par la frappe et les trois autres ont "
+        "succombé à leurs blessures.",
+    )
+    assert [(c.kind, c.min, c.max) for c in found] == [("killed", 22, 22)]
+    # a count that is no toll opens no breakdown: the 53 killed is the toll
+    found = claims(blank_en, "Of the 120 gendarmes deployed, at least 53 were killed.")
+    assert [(c.kind, c.min, c.max) for c in found] == [("killed", 53, None)]

@@ -99,6 +99,11 @@ CASES = [
     ("complement_of", "le chef de ", True),
     ("complement_of", "il y a ", False),
     ("complement_of", "killed ", False),
+    ("partitive_lead", "Of the ", True),
+    ("partitive_lead", "il indique que sur les ", True),
+    ("partitive_lead", "parmi les ", True),
+    ("partitive_lead", "the bodies of ", False),
+    ("partitive_lead", "les ", False),
 ]
 
 
