@@ -188,6 +188,11 @@ def last_category(text: str, g: Grammar) -> VictimCategory:
     return category_of(text[best[0] :], g) if best[1] == "soldiers" else best[1]
 
 
+# How far before a figure a cue of a superseded toll ("initially", "un précédent bilan")
+# is looked for.
+REVISED_REACH = 90
+
+
 def claims_from_link(
     sent: str,
     norm: str,
@@ -246,7 +251,10 @@ def claims_from_link(
             category = category_of(lost.group(1), g)
     span_start = min(q.start, link.trigger_start)
     span_end = max(q.end, link.trigger_end, v_end)
-    revised = bool(g.revised_cues.search(norm[max(0, q.start - 45) : q.start])) or bool(
+    # "Un précédent bilan communiqué par une source locale faisait état d'au moins 12
+    # soldats tués": the cue may open a long clause, but no other figure stands between.
+    since = max([max(0, q.start - REVISED_REACH)] + [c.end - s_start for c in previous])
+    revised = bool(g.revised_cues.search(norm[min(since, q.start) : q.start])) or bool(
         g.revised_cues.search(norm[q.end : link.trigger_start])
     )
     update = bool(cues.update_before.search(norm[max(0, q.start - 30) : q.start]))

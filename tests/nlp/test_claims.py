@@ -392,3 +392,29 @@ def test_the_figures_after_a_toll_that_opens_a_breakdown_are_its_parts(
     # a count that is no toll opens no breakdown: the 53 killed is the toll
     found = claims(blank_en, "Of the 120 gendarmes deployed, at least 53 were killed.")
     assert [(c.kind, c.min, c.max) for c in found] == [("killed", 53, None)]
+
+
+def test_a_superseded_toll_may_open_a_long_clause(blank_en: Language, blank_fr: Language) -> None:
+    found = claims(
+        blank_fr,
+        "Un précédent bilan communiqué par une source locale faisait état d'au moins 12 "
+        "soldats tués.",
+    )
+    assert [(c.min, c.revised) for c in found] == [(12, True)]
+    found = claims(
+        blank_fr,
+        "Cette attaque avait été rapportée dans un premier temps par une ONG qui parlait "
+        "de deux morts.",
+    )
+    assert [(c.min, c.revised) for c in found] == [(2, True)]
+    found = claims(
+        blank_en,
+        "Initial reports from residents of the area spoke of at least nine people killed.",
+    )
+    assert [(c.min, c.revised) for c in found] == [(9, True)]
+    # another figure between the cue and the toll: the cue is that figure's
+    found = claims(
+        blank_en,
+        "The initial toll of 12 dead was revised, and the army now says 19 soldiers were killed.",
+    )
+    assert [(c.min, c.revised) for c in found] == [(12, True), (19, False)]
