@@ -87,8 +87,9 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     if not sent.strip():
         return []
     norm = fold(sent)
-    quantities = [q for q in find_quantities(sent, g.lang) if q.blocked is None]
-    quantities = [q for q in quantities if not is_count_of_things(norm, q, g)]
+    found = [q for q in find_quantities(sent, g.lang) if q.blocked is None]
+    things = [q for q in found if is_count_of_things(norm, q, g)]
+    quantities = [q for q in found if q not in things]
     quantities = with_singulars(sent, norm, quantities, g)
     quantities = _without_bracketed_repeats(norm, quantities)
     words: list[Word] = []
@@ -104,6 +105,7 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     # "including 12 women and 9 children": the whole list is inside the parent.
     is_sub: list[bool] = []
     last_sub: Quantity | None = None
+    listed: set[int] = set()  # the items of a list of counted things' parts
     for q in quantities:
         chained = last_sub is not None and bool(
             re.fullmatch(
@@ -112,6 +114,11 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             )
         )
         sub = chained or is_subcount(norm, q, g)
+        if sub and not chained and _parent_is_a_count_of_things(q, found, things):
+            # "1,200 abuses, including 65 killings and 310 abductions": no toll holds
+            # them, each is a figure of its own
+            sub = False
+            listed.add(q.start)
         if sub and _own_trigger_after_partitive(norm, q, g, triggers_after):
             sub = False  # "four of them were wounded": a figure of its own, not a part
         if (
@@ -188,6 +195,14 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             # "executed three men, injured five others": the verb after the figure has
             # a figure of its own; this one's verb is before it.
             link = None
+        if (
+            link is not None
+            and q.start in listed
+            and clause_break(norm[q.end : link.trigger_start])
+        ):
+            # "1,556 abuses, including 65 executions, 73 cases of torture and 444
+            # abductions": an item of the list takes only its own casualty word
+            link = None
         if link is not None and q.article and clause_break(norm[q.end : link.trigger_start]):
             # "a village chief, and the hunt for more victims": one person is
             # linked only within its own clause ("a soldier was killed").
@@ -196,7 +211,9 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             link = link_before(norm, words, q, triggers_before, g)
         if link is not None:
             links.append(link)
-    links.extend(coordinated_links(norm, quantities, links, subcounts, g))
+    # the items of a list of counted things' parts are not coordinated with each other
+    coordinated = [q for q in quantities if q.start not in listed]
+    links.extend(coordinated_links(norm, coordinated, links, subcounts, g))
     links.extend(_vague_shared(norm, quantities, links, triggers_after))
     links.sort(key=lambda lk: lk.quantity.start)
 
@@ -248,6 +265,14 @@ def _vague_shared(
 _AND_AFTER = re.compile(rf"\s+(?:{load_cues().and_alt})\s+")
 # "deux gendarmes ont été tués et un autre a été blessé": one more person.
 _OTHER_AFTER = re.compile(rf"\s+(?:{load_cues().others.pattern})")
+
+
+def _parent_is_a_count_of_things(
+    q: Quantity, found: list[Quantity], things: list[Quantity]
+) -> bool:
+    """The figure written last before ``q`` counts things ("640 cases", "1,200 abuses")."""
+    before = [p for p in found if p.end <= q.start]
+    return bool(before) and before[-1] in things
 
 
 def _partitive_lead(

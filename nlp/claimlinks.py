@@ -93,7 +93,15 @@ def is_count_of_things(norm: str, q: Quantity, g: Grammar) -> bool:
         return False
     # "four civilians in the village" counts people; "two vehicle-borne bombs" does not.
     head = norm[q.end : q.end + m.end()].split()[:-1]
-    return not any(p.fullmatch(w) for w in head for p in g.victims.values())
+    if any(p.fullmatch(w) for w in head for p in g.victims.values()):
+        return False
+    # "71 cases of civilians summarily executed": the cases are people
+    tail = norm[q.end + m.end() : q.end + m.end() + 30].split()
+    return not (
+        len(tail) > 1
+        and load_cues().complement_of.search(f" {tail[0]} ")
+        and any(p.fullmatch(tail[1]) for p in g.victims.values())
+    )
 
 
 def is_subcount(norm: str, q: Quantity, g: Grammar) -> bool:

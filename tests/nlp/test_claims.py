@@ -418,3 +418,29 @@ def test_a_superseded_toll_may_open_a_long_clause(blank_en: Language, blank_fr: 
         "The initial toll of 12 dead was revised, and the army now says 19 soldiers were killed.",
     )
     assert [(c.min, c.revised) for c in found] == [(12, True), (19, False)]
+
+
+def test_a_count_of_cases_holds_no_toll_its_parts_are_tolls(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    found = claims(
+        blank_en,
+        "The mission recorded 640 cases in the previous quarter, including 310 civilians "
+        "killed, 95 abducted and 120 injured.",
+    )
+    assert sorted((c.kind, c.min) for c in found) == [
+        ("abducted", 95),
+        ("injured", 120),
+        ("killed", 310),
+    ]
+    found = claims(
+        blank_fr,
+        "La mission a documenté 450 atteintes, dont 106 meurtres et exécutions sommaires "
+        "et 181 enlèvements.",
+    )
+    assert sorted((c.kind, c.min) for c in found) == [("abducted", 181), ("killed", 106)]
+    # cases of people are people
+    found = claims(blank_en, "Researchers documented 71 cases of civilians summarily executed.")
+    assert [(c.kind, c.min, c.victim_category) for c in found] == [("killed", 71, "civilians")]
+    found = claims(blank_fr, "La mission a documenté 45 cas de civils exécutés.")
+    assert [(c.kind, c.min, c.victim_category) for c in found] == [("killed", 45, "civilians")]
