@@ -208,7 +208,7 @@ def assemble(
         prev = claim
 
     events = without_totals_split_by_side(without_totals_split_by_village(events, scenes))
-    country = text_country(doc, places, focus_countries)
+    country = text_country(doc, places, focus_countries, cues)
     incidents: list[Incident] = []
     first_single = next((e for e in events if not e.aggregate), None)
     for idx, event in enumerate(events):

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from nlp.claimgrammar import load_cues as claim_cues
 from nlp.claims import Claim
-from nlp.docview import actor_spans, sentence_bounds
+from nlp.docview import actor_spans, folded, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
 from nlp.numbers import find_quantities
 from nlp.places import Place
@@ -575,10 +575,22 @@ def refine_place(
         event.place, event.place_rank = best[1]._.place, best[0][0]
 
 
-def text_country(doc: Doc, places: list[Span], focus: tuple[str, ...]) -> str | None:
-    """The country the text is about: its places, else nationality words, else actors."""
+def text_country(
+    doc: Doc,
+    places: list[Span],
+    focus: tuple[str, ...],
+    cues: EventCues | None = None,
+) -> str | None:
+    """The country the text is about: its places, else nationality words, else actors.
+
+    With ``cues``, reference points ("near the border with Mali", "evacuated to
+    Niamey") count only when the text names no other place."""
     counts: dict[str, int] = {}
-    for span in places:
+    norm = folded(doc)
+    scenes = places
+    if cues is not None:
+        scenes = [sp for sp in places if not _excluded_place(sp, norm, cues)] or places
+    for span in scenes:
         place = span._.place
         if place is not None and place.country:
             counts[place.country] = counts.get(place.country, 0) + (2 if _is_specific(place) else 1)

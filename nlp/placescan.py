@@ -223,11 +223,11 @@ class GazetteerScan(PlaceContext):
         cued: set[int] = set()
         starts = _sentence_starts(doc)
         for m in mentions:
-            if m.kind != "gaz":
-                kept.append(m)
-                continue
             prev = keys[m.start - 1] if m.start > 0 else ""
             if prev in self.not_place_before or self.not_place_after.starts(keys, m.end):
+                continue  # "Radio France Internationale", "Katiba Macina"
+            if m.kind != "gaz":
+                kept.append(m)
                 continue
             # A capitalised word right after a first name is a surname.
             if prev in gaz.first_names and doc[m.start - 1].text[:1].isupper():

@@ -654,3 +654,18 @@ def test_a_later_event_takes_the_place_of_the_attack_told_three_sentences_up(
         "été blessés."
     )
     assert places(analyzer, text, "fr") == ["Banibangou", "Aguelhok"]
+
+
+def test_the_country_of_an_unknown_village_is_not_a_border_named_as_reference(
+    analyzer: Analyzer,
+) -> None:
+    # "Tinkarat" is in no gazetteer; Mali is only the border the post lies near,
+    # Niger is where the government speaks.
+    text = (
+        "Gunmen attacked the village of Tinkarat, about 15 km from the border with Mali, "
+        "killing 12 soldiers. The President of Niger declared three days of mourning."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
+        ("Tinkarat", "NE")
+    ]

@@ -304,3 +304,8 @@ def test_cue_phrases_with_a_hyphen_match_either_tokenisation(fr: Language) -> No
     assert found["Tinkoubaré"].precision == "unresolved"
     doc = fr("Des hommes armés ont ciblé un campement à Inkoubé Tadiane, faisant cinq morts.")
     assert places(doc)["Inkoubé Tadiane"].precision == "unresolved"
+
+
+def test_a_country_inside_a_broadcasters_name_is_no_place(fr: Language) -> None:
+    found = places(fr("Selon Radio France Internationale, les combats ont repris au Mali."))
+    assert sorted(found) == ["Mali"]
