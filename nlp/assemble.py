@@ -47,10 +47,11 @@ from datetime import date
 from spacy.tokens import Doc
 
 from nlp.claims import KINDS, Claim, doc_text
-from nlp.dates import DateMention
+from nlp.dates import DateMention, months_named
 from nlp.docview import folded, place_spans, sentence_bounds
 from nlp.eventcues import EventCues, load_cues
 from nlp.eventrules import (
+    CIVILIAN_VENUE,
     Event,
     aggregate_flags,
     another_figure,
@@ -151,6 +152,10 @@ def assemble(
             )
         # "Leur mort intervient cinq jours après celle de dix Casques bleus": an earlier
         # event recalled in passing, not another account of the previous figure's.
+        # the months the figure's sentence names ("the July attack"): not another month's day
+        months = (
+            months_named(doc_text(doc), s_start, s_end, doc.lang_, dates) if when is None else set()
+        )
         recall_at = _recalled(claim, claims, doc, cues)
         recalled = recall_at is not None
         new_cue = new_cue or (prev is not None and recalled)
@@ -185,6 +190,13 @@ def assemble(
                     continue
                 if event.aside or not compatible(event, claim, aggregate, place, rank, when):
                     continue
+                if (
+                    months
+                    and event.date is not None
+                    and event.date.date is not None
+                    and event.date.date.month not in months
+                ):
+                    continue  # "Tuesday's attack … as in the July attack, in which 17 …"
                 if found and within_toll(event, claim):
                     target = event
                     break
@@ -220,16 +232,27 @@ def assemble(
             event.place = None
         if not event.aggregate and not event.aside and not event.recalled:
             if event.date is None:
-                event.date = _neighbour_date(event, dates, first=idx == 0, norm=norm)
+                event.date = _neighbour_date(event, dates, first=idx == 0, norm=norm, doc=doc)
             elif event.date.precision in ("month", "year"):
                 # "attacked on Wednesday … the fifth attack on the same camp in 2021"
-                day = _neighbour_date(event, dates, first=idx == 0, norm=norm)
+                day = _neighbour_date(event, dates, first=idx == 0, norm=norm, doc=doc)
                 if day is not None and day_within(event.date, day):
                     event.date = day
+        if event.date is None and not event.aggregate:
+            # "as in the July attack, in which 17 soldiers were killed" (a December
+            # report): an earlier event told in passing, its day not written
+            written = doc_text(doc)
+            named = {
+                m for a, b in event.sentences for m in months_named(written, a, b, doc.lang_, dates)
+            }
+            event.recalled = event.recalled or bool(
+                named and published is not None and published.month not in named
+            )
         fallback = None if event.multi_country else country
         for group in _side_groups(event.claims):
             record = _incident(doc, event, group, event.country or fallback, cues)
             record.event = idx
+            record.recalled = event.recalled or event.aside
             incidents.append(record)
     return incidents
 
@@ -377,13 +400,17 @@ def _date_for(claim: Claim, dates: list[DateMention], norm: str) -> DateMention 
 
 
 def _neighbour_date(
-    event: Event, dates: list[DateMention], first: bool, norm: str
+    event: Event, dates: list[DateMention], first: bool, norm: str, doc: Doc
 ) -> DateMention | None:
     sents = event.sentences
     lo, hi = sents[0][0], sents[-1][1]
     near = [d for d in dates if not d.reporting and not d.period and lo - 400 <= d.start < hi + 300]
     near = [d for d in near if not burial_day(d, norm)]  # "enterrés le 8 octobre"
     near = [d for d in near if d.date is not None and d.precision in ("day", "week")]
+    named = {m for a, b in sents for m in months_named(doc_text(doc), a, b, doc.lang_, dates)}
+    if named:
+        # "as in the July attack, in which 17 soldiers were killed": not a day of December
+        near = [d for d in near if d.date is not None and d.date.month in named]
     if near:
         return min(near, key=lambda d: abs(d.start - lo))
     return None
@@ -487,6 +514,17 @@ def _figures(claims: list[Claim], kind: str) -> Figure:
     return Figure(lo, hi)
 
 
+def _at_civilian_venue(doc: Doc, event: Event) -> bool:
+    """A place where civilians gather (a market, a wedding, a mosque) is named in the
+    event's sentences or the one before them."""
+    sents = sentence_bounds(doc)
+    first = min(a for a, _ in event.sentences)
+    i = next((k for k, (a, _) in enumerate(sents) if a == first), 0)
+    start = sents[max(0, i - 1)][0] if sents else first
+    end = max(b for _, b in event.sentences)
+    return bool(CIVILIAN_VENUE.search(folded(doc), start, end))
+
+
 def _incident(
     doc: Doc, event: Event, group: list[Claim], country: str | None, cues: EventCues
 ) -> Incident:
@@ -498,6 +536,8 @@ def _incident(
                 victims.append(cat)
     if side != "unknown" and "unknown" in victims and len(victims) > 1:
         victims.remove("unknown")
+    if victims == ["unknown"] and _at_civilian_venue(doc, event):
+        victims, side = ["civilians"], "civilians"
     place = event.place
     location = location_fields(place, country)
     perpetrators, targets = actor_roles(doc, group, side, location.country, cues)

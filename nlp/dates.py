@@ -31,7 +31,7 @@ import calendar
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -273,6 +273,27 @@ def _vocab() -> _Vocab:
 def month_pattern() -> str:
     """Regex of a month name, folded ("novembre", "nov."), as :func:`find_dates` reads it."""
     return _vocab().month_re
+
+
+def months_named(
+    text: str, start: int, end: int, lang: str, dates: Iterable[DateMention] = ()
+) -> set[int]:
+    """The months named alone in ``text[start:end]`` ("the July attack", "en juillet"),
+    not inside a day of ``dates`` ("vendredi 7 octobre"); in English only a capitalised
+    name counts ("may", "march" are words too)."""
+    norm = fold(text)
+    names = _vocab().months
+    spans = [(d.start, d.end) for d in dates if d.precision in ("day", "week")]
+    found: set[int] = set()
+    for m in re.finditer(rf"(?<![\w]){_vocab().month_re}", norm[start:end]):
+        if any(a <= start + m.start() < b for a, b in spans):
+            continue
+        token = m.group(0).rstrip(".")
+        # a lower-case French name, not an abbreviation ("dix-sept" holds "sept")
+        whole = not any(k != token and k.startswith(token) for k in names)
+        if text[start + m.start()].isupper() or (lang == "fr" and whole):
+            found.add(_month(m.group(0)))
+    return found
 
 
 def _month(token: str) -> int:

@@ -389,6 +389,11 @@ def within_toll(event: Event, claim: Claim) -> bool:
 
 _OTHER = cue_pattern(r"\b{other}\b")
 
+# "ont fait irruption au marché hebdomadaire … des morts", "gunmen attacked a wedding …
+# many dead": the dead of a raid on a place where civilians gather are civilians,
+# though the toll names no side.
+CIVILIAN_VENUE = cue_pattern(r"\b{civilian_venues}\b")
+
 
 def others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
     """ "Five peacekeepers were killed … nine other soldiers were wounded": "other"

@@ -159,6 +159,9 @@ class Incident:
     # which event of the text the record belongs to: the records of one event (one per
     # victim side) share it; records of different events never do
     event: int = 0
+    # the record's event is an earlier one the text recalls in passing ("two weeks
+    # after 33 people were killed", "after Ogossagou (160 killed)"), not the news
+    recalled: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form, keys in DESIGN.md order."""
@@ -178,6 +181,7 @@ class Incident:
             "evidence": [e.as_dict() for e in self.evidence],
             "claims": [c.as_dict() for c in self.claims],
             "event": self.event,
+            "recalled": self.recalled,
         }
 
 
@@ -280,6 +284,7 @@ def incident_from_dict(data: Mapping[str, Any]) -> Incident:
         ],
         claims=[c for c in claims if c is not None],
         event=_count(data.get("event")) or 0,
+        recalled=data.get("recalled") is True,
     )
 
 

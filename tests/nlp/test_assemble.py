@@ -598,3 +598,61 @@ def test_guard_days_after_the_attack_is_the_same_events_time(analyzer: Analyzer)
         "attack, residents said 20 people had been killed in Kobou."
     )
     assert _killed_ranges(analyzer, text, "en") == [(14, 20)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen burst into the weekly market of Kobou and opened fire. Residents "
+         "counted 14 dead."),
+        ("fr", "Des hommes armés ont fait irruption au marché hebdomadaire de Kobou et ont "
+         "ouvert le feu. Les habitants ont compté 14 morts."),
+        ("en", "Gunmen attacked a wedding in the village of Kobou on Saturday. At least 12 "
+         "were killed."),
+    ],
+)  # fmt: skip
+def test_the_dead_of_a_raid_on_a_market_or_a_wedding_are_civilians(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    assert [i["victims"] for i in result["incidents"]] == [["civilians"]]
+
+
+def test_guard_a_toll_of_no_side_at_an_army_camp_names_none(analyzer: Analyzer) -> None:
+    text = "Gunmen attacked the army camp of Kobou on Saturday. At least 12 were killed."
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [i["victims"] for i in result["incidents"]] == [["unknown"]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Tuesday's attack struck a base in the town of Inates, killing 71 soldiers. "
+         "An expert said the attackers used the same tactics as in the July attack, in "
+         "which at least 17 soldiers were killed."),
+        ("fr", "L'attaque de mardi a visé une base de la ville d'Inates, tuant 71 soldats. "
+         "Selon un expert, les assaillants ont agi comme lors de l'attaque de juillet, qui "
+         "avait tué au moins 17 soldats."),
+    ],
+)  # fmt: skip
+def test_an_attack_of_another_month_is_an_earlier_event_not_the_days_news(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # published on Wednesday 11 December: Tuesday is the 10th; July is not December
+    result = analyzer.analyze(text, lang=lang, published=date(2019, 12, 11))
+    assert [
+        (i["killed"]["min"], i["event_date"], i["event"], i["recalled"])
+        for i in result["incidents"]
+    ] == [(71, "2019-12-10", 0, False), (17, None, 1, True)]
+
+
+def test_a_figure_after_a_recall_cue_is_marked_recalled(analyzer: Analyzer) -> None:
+    text = (
+        "At least 12 people were killed on Monday in an attack on the village of Kobou, "
+        "less than two weeks after 40 people were killed by jihadists."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 7, 3))
+    assert [(i["killed"]["min"], i["recalled"]) for i in result["incidents"]] == [
+        (12, False),
+        (40, True),
+    ]

@@ -217,6 +217,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("place_prepositions", "place_prepositions_articles"),
     ),
     "municipality": (r"commune", placechoice._MUNICIPALITY, ("municipality_nouns",)),
+    "civilian_venue": (
+        r"\b(?:market|marketplace|wedding|funeral|mosque|church|baptism|prayers|worshippers|"
+        r"marche|mariage|funerailles|obseques|mosquee|eglise|bapteme|priere|fideles)\b",
+        eventrules.CIVILIAN_VENUE,
+        ("civilian_venues",),
+    ),
     **{
         f"location_exclude_{lang}": (
             rf"(?:{_event_words(lang, 'location_exclude_before')})\s*(?:the\s+|la\s+|le\s+)?"
@@ -501,6 +507,8 @@ REFERENCE_WORDS = {
     r"hameau de culture|campement",
     "settlement_of": r"of|de|d'",
     "municipality_nouns": r"commune",
+    "civilian_venues": r"market|marketplace|wedding|funeral|mosque|church|baptism|prayers|"
+    r"worshippers|marche|mariage|funerailles|obseques|mosquee|eglise|bapteme|priere|fideles",
     "location_exclude_articles": r"the |la |le ",
     "location_exclude_settlement": r"town of|city of|village of|ville de|ville voisine de"
     r"|localite de|localite voisine de|village de",
