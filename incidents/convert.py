@@ -45,6 +45,7 @@ def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> m
         confidence=inc.confidence,
         published=published,
         nlp_event=inc.event,
+        recalled=inc.recalled,
     )
 
 

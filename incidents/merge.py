@@ -74,6 +74,9 @@ REPORT_MAX_LAG_DAYS = 31
 REPORT_LOOK_BACK_DAYS = 183
 RETROSPECTIVE_DATE = 0.1
 RETROSPECTIVE_MIN_PLACE = 0.9
+# An undated record of an earlier event its article recalls merges only at the same
+# place (RETROSPECTIVE_MIN_PLACE) with the same toll (figure_score at least this).
+RECALLED_MIN_FIGURES = 0.9
 # Records on different sides are linked as one event only when the place and the
 # date agree closely (a point or a variant of one name; within a day, or an undated
 # report within a week), not merely well enough to merge.
@@ -140,6 +143,8 @@ class Draft:
     # which event of its article the analysed record belongs to (``Incident.event`` of
     # the NLP): the article's records of one event are linked as one event
     nlp_event: int | None = None
+    # the NLP read the record as an earlier event the article recalls in passing
+    recalled: bool = False
 
 
 @dataclass(frozen=True)
@@ -383,6 +388,14 @@ def score(
         draft_reported = getattr(draft, "published", None)
     if incident_reported is None:
         incident_reported = getattr(incident, "published", None)
+    # An earlier event its article recalls in passing, with no day of its own: the
+    # report's days say nothing of when it happened.
+    draft_recalled = bool(getattr(draft, "recalled", False)) and draft.event_date is None
+    incident_recalled = bool(getattr(incident, "recalled", False)) and incident.event_date is None
+    if draft_recalled:
+        draft_reported = None
+    if incident_recalled:
+        incident_reported = None
     if bool(draft.aggregate) != bool(incident.aggregate):
         return MergeScore(None, {}, "aggregate vs single incident")
     sa, sb = _sides(draft.victims or ()), _sides(incident.victims or ())
@@ -409,6 +422,12 @@ def score(
         "actors": actor_score(draft_actors, incident_actors),
         "figures": figure_score(draft, incident),
     }
+    if (draft_recalled or incident_recalled) and (
+        place < RETROSPECTIVE_MIN_PLACE or parts["figures"] < RECALLED_MIN_FIGURES
+    ):
+        # "two weeks after 33 people were killed": only the same place and toll tie it
+        notes["date"] = "an earlier event recalled, no day of its own"
+        return MergeScore(None, parts, "a recalled event, other place or toll", notes)
     if place <= UNLOCATED_PLACE and parts["figures"] < UNLOCATED_MIN_FIGURES:
         # Nothing says where one of them happened: only the same toll can tie them.
         notes["figures"] = "tolls too far apart for records without a common place"

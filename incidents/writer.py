@@ -253,6 +253,7 @@ class ArticleWriter:
             geonames_id=draft.geonames_id,
             place_precision=draft.place_precision,
             event_group=draft.event_group,
+            recalled=draft.recalled,
             aggregate=draft.aggregate,
             confidence=draft.confidence,
             figures_policy=self.settings.figures_policy,
@@ -290,6 +291,8 @@ class ArticleWriter:
                 put(column, getattr(draft, column))
         if draft.confidence > (incident.confidence or 0.0):
             put("confidence", draft.confidence)
+        if incident.recalled and not draft.recalled:
+            incident.recalled = False  # a report tells it as news: no longer only recalled
         if changes and audit_changes:
             _audit_update(session, incident, changes, "place/date/confidence from a new report")
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy import (
     text as sql_text,
@@ -375,6 +376,8 @@ class Incident(Base):
     place_precision: Mapped[str] = mapped_column(String(12), default="unresolved")
     # the records of one event (one per victim side) share this: the id of the first
     event_group: Mapped[int | None] = mapped_column(Integer, index=True)
+    # every report read it as an earlier event recalled in passing (migration 0008)
+    recalled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # figures computed from the claims under `figures_policy`
     figures_policy: Mapped[str] = mapped_column(String(16), default="conservative")
     killed_min: Mapped[int | None] = mapped_column(Integer)

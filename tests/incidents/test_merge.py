@@ -280,3 +280,32 @@ def test_an_undated_look_back_months_later_merges_only_at_the_same_place() -> No
     # more than half a year later: never
     late = _d(**{**vars(look_back), "published": dt.date(2024, 10, 1)})
     assert score(late, ["JNIM"], event, ["JNIM"], settings).reason == "dates too far apart"
+
+
+def test_an_undated_recalled_event_is_not_dated_by_its_report() -> None:
+    settings = Settings.from_env({})
+    event = _d()  # Bandiagara, 2024-03-10, 19 killed
+    # "… as in the July attack, in which 12 were killed", published two days after
+    # Bandiagara's: not that event, though at the same place within the report's days
+    recalled = _d(
+        event_date=None,
+        date_precision="unknown",
+        killed_min=12,
+        killed_max=12,
+        published=dt.date(2024, 3, 12),
+        recalled=True,
+    )
+    result = score(recalled, [], event, [], settings)
+    assert result.score is None and result.reason == "a recalled event, other place or toll"
+    # read as news, the same record would have merged on place and report days alone
+    news = _d(**{**vars(recalled), "recalled": False})
+    merged = score(news, [], event, [], settings)
+    assert merged.score is not None and merged.score >= 0.6
+    # the same place and the same toll still tie a recalled record to its event
+    same = _d(**{**vars(recalled), "killed_min": 19, "killed_max": 19})
+    tied = score(same, [], event, [], settings)
+    assert tied.score is not None and tied.score >= 0.6
+    # either side of the comparison may be the recalled one
+    assert score(event, [], recalled, [], settings).reason == (
+        "a recalled event, other place or toll"
+    )
