@@ -261,6 +261,13 @@ def claims_from_link(
     lo, hi = q.min, q.max
     kinds: tuple[str, ...] = (link.kind,)
     combined = False
+    # "deux femmes et deux enfants faisaient partie des blessés": at least that many,
+    # a part of the toll told elsewhere, not the toll
+    part = link.position in ("after", "coordinated") and bool(
+        cues.among_the.search(norm, q.end, link.trigger_start)
+    )
+    if part:
+        hi = None
     if link.combined_kinds:
         kinds = link.combined_kinds
         lo, hi = None, (q.max if q.max is not None else q.value)
@@ -280,7 +287,7 @@ def claims_from_link(
                 end=s_start + span_end,
                 sentence=(s_start, s_end),
                 revised=revised,
-                vague=q.kind == "vague",
+                vague=q.kind == "vague" or part,
                 combined=combined,
                 number_start=s_start + q.start,
                 number_end=s_start + q.end,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
+from nlp.analyze import Analyzer
 from nlp.claims import Claim
 
 
@@ -444,3 +445,29 @@ def test_a_count_of_cases_holds_no_toll_its_parts_are_tolls(
     assert [(c.kind, c.min, c.victim_category) for c in found] == [("killed", 71, "civilians")]
     found = claims(blank_fr, "La mission a documenté 45 cas de civils exécutés.")
     assert [(c.kind, c.min, c.victim_category) for c in found] == [("killed", 45, "civilians")]
+
+
+def test_victims_among_the_injured_are_a_part_of_the_toll(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    found = claims(
+        blank_fr, "Deux femmes et deux enfants faisaient partie des blessés, selon la mission."
+    )
+    assert [(c.kind, c.min, c.max, c.vague) for c in found] == [
+        ("injured", 2, None, True),
+        ("injured", 2, None, True),
+    ]
+    found = claims(blank_en, "Two women were among the injured.")
+    assert [(c.kind, c.min, c.max, c.vague) for c in found] == [("injured", 2, None, True)]
+    # the toll itself stays exact
+    found = claims(blank_en, "Two women were injured.")
+    assert [(c.kind, c.min, c.max, c.vague) for c in found] == [("injured", 2, 2, False)]
+
+
+def test_a_part_among_the_injured_does_not_lower_the_toll(analyzer: Analyzer) -> None:
+    text = (
+        "L'attentat a fait 24 blessés, selon le ministre. La mission a précisé que deux "
+        "femmes et deux enfants faisaient partie des blessés."
+    )
+    result = analyzer.analyze(text, lang="fr")
+    assert [(i["injured"]["min"], i["injured"]["max"]) for i in result["incidents"]] == [(24, 24)]

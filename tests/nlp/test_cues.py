@@ -104,6 +104,11 @@ CASES = [
     ("partitive_lead", "parmi les ", True),
     ("partitive_lead", "the bodies of ", False),
     ("partitive_lead", "les ", False),
+    ("among_the", " women were among the ", True),
+    ("among_the", " femmes faisaient partie des ", True),
+    ("among_the", " figurent parmi les ", True),
+    ("among_the", " people were ", False),
+    ("among_the", " ont ete ", False),
 ]
 
 
