@@ -396,7 +396,9 @@ def _date_for(claim: Claim, dates: list[DateMention], norm: str) -> DateMention 
     ]
     if not inside:
         return None
-    return min(inside, key=lambda d: abs(d.start - claim.start))
+    # from the figure itself: "103 morts en 2021 et 72 en 2022" (72 shares the verb)
+    at = claim.number_start if claim.number_start is not None else claim.start
+    return min(inside, key=lambda d: abs(d.start - at))
 
 
 def _neighbour_date(

@@ -197,6 +197,7 @@ class Cues:
     complement_of: re.Pattern[str]  # "d'"/"of" right before an article: a complement
     partitive_lead: re.Pattern[str]  # "of the" / "sur les" right before a toll: its parts follow
     among_the: re.Pattern[str]  # "were among the" (injured): a part of the toll, not the toll
+    elliptical_after: re.Pattern[str]  # "et 72 en 2022": a figure's complement, no casualty word
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
     victims_after_list: re.Pattern[str]  # ", 7 blessés et 3 disparus pour les civils"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
@@ -272,6 +273,7 @@ def load_cues() -> Cues:
         ),
         partitive_lead=re.compile(rf"\b(?:{_cue_alt('partitive_lead')})\s+$"),
         among_the=re.compile(rf"\b(?:{_cue_alt('among_the')})\s*$"),
+        elliptical_after=re.compile(rf"\s+(?:{_cue_alt('elliptical_after')})\s"),
         subcount_inner=re.compile(rf",\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"),
         victims_after_trigger=re.compile(
             rf"^\s*(?:{_cue_alt('victims_after_trigger')})\s+[^,.;]{{1,35}}"

@@ -301,6 +301,18 @@ def coordinated_links(
             if re.search(rf"(?:^|\s|,)(?:{coordinators})\s+$", between) and len(between) < 70:
                 out.append(_coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end)))
                 continue
+        if (
+            prev is not None
+            and prev.start in linked
+            and linked[prev.start].position == "after"
+            and linked[prev.start].trigger_end <= q.start
+            and load_cues().elliptical_after.match(norm, q.end)
+        ):
+            # "ont fait 103 morts en 2021 et 72 en 2022": the casualty word is not repeated
+            between = norm[linked[prev.start].trigger_end : q.start]
+            if re.search(rf"\s(?:{coordinators})\s+$", between) and len(between) < 40:
+                out.append(_coordinated(q, linked[prev.start], q.end))
+                continue
         if nxt is not None and nxt.start in linked and linked[nxt.start].position == "after":
             asides = [
                 range(*m.span())

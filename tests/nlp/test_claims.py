@@ -471,3 +471,27 @@ def test_a_part_among_the_injured_does_not_lower_the_toll(analyzer: Analyzer) ->
     )
     result = analyzer.analyze(text, lang="fr")
     assert [(i["injured"]["min"], i["injured"]["max"]) for i in result["incidents"]] == [(24, 24)]
+
+
+def test_a_figure_that_does_not_repeat_the_casualty_word_shares_the_one_before(
+    blank_fr: Language,
+) -> None:
+    found = claims(
+        blank_fr, "Les mines ont fait 103 morts en 2021 et 72 en 2022, selon le rapport."
+    )
+    assert [(c.kind, c.min) for c in found] == [("killed", 103), ("killed", 72)]
+    found = claims(blank_fr, "Les assaillants ont fait 12 morts à Gao et 3 à Kidal.")
+    assert [(c.kind, c.min) for c in found] == [("killed", 12), ("killed", 3)]
+    # a figure with a state of its own is not a death
+    found = claims(blank_fr, "L'attaque a fait 10 morts et 3 disparus.")
+    assert [(c.kind, c.min) for c in found] == [("killed", 10)]
+
+
+def test_each_year_of_an_elliptical_pair_dates_its_own_figure(analyzer: Analyzer) -> None:
+    result = analyzer.analyze(
+        "Les mines ont fait 103 morts en 2021 et 72 en 2022, selon le rapport.", lang="fr"
+    )
+    assert [(i["killed"]["min"], i["event_date"]) for i in result["incidents"]] == [
+        (103, "2021-01-01"),
+        (72, "2022-01-01"),
+    ]

@@ -109,6 +109,11 @@ CASES = [
     ("among_the", " figurent parmi les ", True),
     ("among_the", " people were ", False),
     ("among_the", " ont ete ", False),
+    ("elliptical_after", " en 2022", True),
+    ("elliptical_after", " a Kidal", True),
+    ("elliptical_after", " in 2022", True),
+    ("elliptical_after", " disparus", False),
+    ("elliptical_after", " soldiers", False),
 ]
 
 
