@@ -124,6 +124,19 @@ def assemble(
             for lead in _lead_ins(doc, prev, claim, cues):
                 place, rank = lead_place(lead, places, norm, cues)
                 if place is not None:
+                    if when is None:
+                        # "le samedi 13 juin, un convoi a subi une attaque entre Tessalit
+                        # et Gao … Deux Casques bleus sont morts": the lead's day too
+                        when = next(
+                            (
+                                d
+                                for d in dates
+                                if lead[0] <= d.start < lead[1]
+                                and d.precision == "day"
+                                and not (d.reporting or d.period)
+                            ),
+                            None,
+                        )
                     break
         cue_zone = norm[
             prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40

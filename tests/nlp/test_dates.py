@@ -249,3 +249,23 @@ def test_a_recalled_event_does_not_take_the_day_of_the_event_told(analyzer: Anal
         (12, "2024-07-01"),
         (40, None),
     ]
+
+
+def test_the_day_of_the_lead_in_that_places_a_toll_is_its_day(analyzer: Analyzer) -> None:
+    # The lead-in names the scene and the day; a long statement stands between it
+    # and the toll.
+    text = (
+        "Le samedi 13 juin 2020, un convoi de la mission de l'ONU a été pris dans une "
+        "embuscade près de Tessalit. Dans un long communiqué, le secrétaire général a "
+        "rappelé que la mission continuera de soutenir le peuple et le gouvernement du "
+        "Mali dans leur quête de paix et de stabilité, que les Casques bleus restent "
+        "déterminés à protéger les civils partout où ils le peuvent, que la coopération "
+        "avec les autorités de transition se poursuivra dans les prochaines semaines et "
+        "que de nouveaux renforts seront déployés dans la région dès que possible, avant "
+        "de remercier les pays contributeurs de troupes pour leur engagement constant. "
+        "Deux Casques bleus sont morts."
+    )
+    result = analyzer.analyze(text, lang="fr", published=date(2020, 6, 16))
+    assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
+        ("Tessalit", "2020-06-13")
+    ]
