@@ -124,9 +124,9 @@ def assemble(
             for lead in _lead_ins(doc, prev, claim, cues):
                 place, rank = lead_place(lead, places, norm, cues)
                 if place is not None:
-                    if when is None:
+                    if when is None and cues.attack_event.search(norm, *lead):
                         # "le samedi 13 juin, un convoi a subi une attaque entre Tessalit
-                        # et Gao … Deux Casques bleus sont morts": the lead's day too
+                        # et Gao … Deux Casques bleus sont morts": the attack's day too
                         when = next(
                             (
                                 d

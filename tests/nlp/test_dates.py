@@ -269,3 +269,15 @@ def test_the_day_of_the_lead_in_that_places_a_toll_is_its_day(analyzer: Analyzer
     assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
         ("Tessalit", "2020-06-13")
     ]
+
+
+def test_guard_an_ambush_told_before_its_toll_gives_it_its_day(analyzer: Analyzer) -> None:
+    text = (
+        "The insurgency took a turn for the worse on Sunday with a disastrous ambush of "
+        "army troops near the village of Kobou. Of the 64 soldiers in the convoy, about "
+        "20 returned, while 24 are believed killed."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2020, 6, 19))
+    assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
+        ("Kobou", "2020-06-14")
+    ]
