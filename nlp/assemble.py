@@ -239,6 +239,10 @@ def assemble(
     for idx, event in enumerate(events):
         others = frozenset(s for e in events if e is not event for s in e.sentences)
         refine_place(event, places, norm, cues, doc, first=event is first_single, others=others)
+        if event.place is not None and event.place.precision == "country" and event.place_rank >= 3:
+            # "killed in an ambush near the border with Mali": a country named only as a
+            # reference point is neither the scene nor the scene's country
+            event.place = None
         if event.place is not None and not event.aggregate and event.place_rank == 2:
             # A country alone names no scene for a single event; it still gives the country.
             event.country = event.place.country

@@ -669,3 +669,14 @@ def test_the_country_of_an_unknown_village_is_not_a_border_named_as_reference(
     assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
         ("Tinkarat", "NE")
     ]
+
+
+def test_a_country_named_only_as_a_border_is_not_the_scenes_country(analyzer: Analyzer) -> None:
+    text = (
+        "Niger said 23 of its soldiers were killed in an ambush near the border with "
+        "Mali on Tuesday."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
+        (None, "NE")
+    ]
