@@ -97,6 +97,21 @@ def aggregate_flags(
             and _LIST_GAP.fullmatch(norm, prev.end, claim.number_start or claim.start)
         ):
             flags[i] = True
+    for i in range(len(claims) - 1, 0, -1):
+        prev, claim = claims[i - 1], claims[i]
+        # "ont fait 287 morts, 38 blessés, 67 personnes enlevées … en trois mois": the
+        # period written after the list's last figure is its first figures' too, unless
+        # a day of their own is written before them
+        if (
+            flags[i]
+            and not flags[i - 1]
+            and prev.sentence == claim.sentence
+            and _LIST_GAP.fullmatch(norm, prev.end, claim.number_start or claim.start)
+            and not any(
+                d.precision == "day" and prev.sentence[0] <= d.start < prev.end for d in dates
+            )
+        ):
+            flags[i - 1] = True
     totals = {(c.kind, c.min) for c, f in zip(claims, flags, strict=True) if f}
     return [
         f or (c.min is not None and (c.kind, c.min) in totals)

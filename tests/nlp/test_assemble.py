@@ -656,3 +656,22 @@ def test_a_figure_after_a_recall_cue_is_marked_recalled(analyzer: Analyzer) -> N
         (12, False),
         (40, True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Les violences dans le centre ont fait 287 morts, 38 blessés, 67 personnes "
+         "enlevées et plus de 5000 déplacés en trois mois, indique un rapport de l'ONU."),
+        ("en", "Violence in the centre left 287 dead, 38 injured and 67 people abducted "
+         "over the past three months, a UN report said."),
+    ],
+)  # fmt: skip
+def test_a_period_written_after_a_list_of_figures_is_the_whole_lists(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    assert [
+        (i["killed"]["min"], i["injured"]["min"], i["abducted"]["min"], i["aggregate"])
+        for i in result["incidents"]
+    ] == [(287, 38, 67, True)]
