@@ -70,6 +70,7 @@ from nlp.placechoice import (
     bracketed_toll_place,
     caption_ends,
     countries_in,
+    homonym_abroad,
     in_caption,
     lead_place,
     location_fields,
@@ -239,6 +240,8 @@ def assemble(
     for idx, event in enumerate(events):
         others = frozenset(s for e in events if e is not event for s in e.sentences)
         refine_place(event, places, norm, cues, doc, first=event is first_single, others=others)
+        if event.place is not None:
+            event.place = homonym_abroad(event.place, places, norm, cues, _around(event, doc))
         if event.place is not None and event.place.precision == "country" and event.place_rank >= 3:
             # "killed in an ambush near the border with Mali": a country named only as a
             # reference point is neither the scene nor the scene's country
@@ -531,6 +534,16 @@ def _figures(claims: list[Claim], kind: str) -> Figure:
     if lo is not None and hi is not None and hi < lo:
         hi = lo
     return Figure(lo, hi)
+
+
+def _around(event: Event, doc: Doc) -> tuple[int, int]:
+    """From the sentence before the event's first to the one after its last."""
+    sents = sentence_bounds(doc)
+    first = min(a for a, _ in event.sentences)
+    last = max(b for _, b in event.sentences)
+    i = next((k for k, (a, _) in enumerate(sents) if a == first), 0)
+    j = next((k for k, (_, b) in enumerate(sents) if b == last), len(sents) - 1)
+    return sents[max(0, i - 1)][0], sents[min(len(sents) - 1, j + 1)][1]
 
 
 def _at_civilian_venue(doc: Doc, event: Event) -> bool:

@@ -575,6 +575,44 @@ def refine_place(
         event.place, event.place_rank = best[1]._.place, best[0][0]
 
 
+def homonym_abroad(
+    place: Place, places: list[Span], norm: str, cues: EventCues, around: tuple[int, int]
+) -> Place:
+    """A village the gazetteer knows only in a country no other place around its event
+    is in ("le village de Dembo … la ville de Bankass, où se trouve Dembo", a Dembo known
+    in Burkina Faso): a namesake of the one the text means, kept as written in the
+    country of the places around (``around``: the event's sentences and their
+    neighbours; reference points aside)."""
+    if place.precision != "point" or place.country is None or place.feature != "P.PPL":
+        return place  # a town the gazetteer ranks (a capital, a regional seat) is itself
+    scenes = [
+        sp
+        for sp in places
+        if around[0] <= sp.start_char < around[1]
+        and sp._.place is not None
+        and sp._.place.country
+        and not same_place(sp._.place, place)
+        and not _excluded_place(sp, norm, cues)
+    ]
+    # "l'ambassade de France" says little; a country written as a scene decides
+    written = {sp._.place.country for sp in scenes if sp._.place.precision == "country"}
+    others = {sp._.place.country for sp in scenes if sp._.place.precision != "country"}
+    if len(others) != 1 or place.country in others | written or not written <= others:
+        return place
+    return Place(
+        name=place.name,
+        country=next(iter(others)),
+        admin1=None,
+        admin2=None,
+        lat=None,
+        lon=None,
+        geonames_id=None,
+        precision="unresolved",
+        feature=None,
+        population=None,
+    )
+
+
 def text_country(
     doc: Doc,
     places: list[Span],

@@ -680,3 +680,28 @@ def test_a_country_named_only_as_a_border_is_not_the_scenes_country(analyzer: An
     assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
         (None, "NE")
     ]
+
+
+def test_a_village_known_only_abroad_takes_the_country_of_the_places_around_it(
+    analyzer: Analyzer,
+) -> None:
+    # The shipped gazetteer knows a Dembo in Burkina Faso only; the text puts this one
+    # in central Mali, beside Bankass.
+    text = (
+        "Au moins 26 personnes ont été tuées dans un village de la région centrale du Mali. "
+        "Les assaillants ont attaqué le village de Dembo, a déclaré le maire de Bankass, "
+        "où se trouve Dembo."
+    )
+    result = analyzer.analyze(text, lang="fr", published=date(2024, 5, 10))
+    assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
+        ("Dembo", "ML")
+    ]
+    # guard: a village in the country the text names keeps its entry
+    text = (
+        "Gunmen attacked a convoy near the Boungou mine in eastern Burkina Faso, killing "
+        "37 people, the governor said from Bamako."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
+        ("Boungou", "BF")
+    ]
