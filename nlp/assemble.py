@@ -549,10 +549,7 @@ def _around(event: Event, doc: Doc) -> tuple[int, int]:
 def _at_civilian_venue(doc: Doc, event: Event) -> bool:
     """A place where civilians gather (a market, a wedding, a mosque) is named in the
     event's sentences or the one before them."""
-    sents = sentence_bounds(doc)
-    first = min(a for a, _ in event.sentences)
-    i = next((k for k, (a, _) in enumerate(sents) if a == first), 0)
-    start = sents[max(0, i - 1)][0] if sents else first
+    start = _around(event, doc)[0]
     end = max(b for _, b in event.sentences)
     return bool(CIVILIAN_VENUE.search(folded(doc), start, end))
 
