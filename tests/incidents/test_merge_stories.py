@@ -219,3 +219,48 @@ def test_one_reports_two_sides_of_one_attack_are_linked(
         assert len(rows) == 2
         groups = {r.event_group for r in rows if r is not None}
         assert len(groups) == 1 and None not in groups
+
+
+RECALL = [
+    (
+        "http://outlet-a.test/en/kobou-monday",
+        "en",
+        dt.date(2024, 7, 3),
+        "At least 12 people were killed on Monday in an attack on the village of Kobou, "
+        "less than two weeks after 40 people were killed by jihadists in Kobou.",
+    ),
+    (
+        # undated, the next day, at the same village: by its report's days it could be
+        # the earlier attack too, were that one dated by its report
+        "http://outlet-b.test/en/kobou-raid",
+        "en",
+        dt.date(2024, 7, 4),
+        "Gunmen raided the village of Kobou, killing 25 people, residents said.",
+    ),
+    (
+        # the earlier attack told as news
+        "http://outlet-c.test/en/kobou-june",
+        "en",
+        dt.date(2024, 6, 21),
+        "Jihadists killed 40 people in the village of Kobou on Thursday, officials said.",
+    ),
+]
+
+
+def test_an_earlier_event_recalled_in_passing_is_not_dated_by_its_report(
+    db: Database, settings: Settings, analyzer: object
+) -> None:
+    ids = _store(db, RECALL)
+    _run(db, settings, analyzer)
+    with db.sessions() as s:
+        monday = [s.get(Incident, i) for i in _incidents_of(s, ids[0])]
+        assert sorted((i.killed_min, i.event_date, i.recalled) for i in monday if i) == [
+            (12, dt.date(2024, 7, 1), False),
+            # the recalled attack, with the report of it as news: its day, no longer
+            # only recalled
+            (40, dt.date(2024, 6, 20), False),
+        ]
+        earlier = next(i for i in monday if i is not None and i.killed_min == 40)
+        assert _incidents_of(s, ids[2]) == {earlier.id}
+        # the undated raid is not the recalled attack
+        assert earlier.id not in _incidents_of(s, ids[1])
