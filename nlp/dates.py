@@ -281,11 +281,10 @@ def months_named(
     """The months named alone in ``text[start:end]`` ("the July attack", "en juillet"),
     not inside a day of ``dates`` ("vendredi 7 octobre"); in English only a capitalised
     name counts ("may", "march" are words too)."""
-    norm = fold(text)
     names = _vocab().months
     spans = [(d.start, d.end) for d in dates if d.precision in ("day", "week")]
     found: set[int] = set()
-    for m in re.finditer(rf"(?<![\w]){_vocab().month_re}", norm[start:end]):
+    for m in re.finditer(rf"(?<![\w]){_vocab().month_re}", fold(text[start:end])):
         if any(a <= start + m.start() < b for a, b in spans):
             continue
         token = m.group(0).rstrip(".")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from nlp.claims import Claim
 from nlp.docview import actor_spans, folded, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
 from nlp.numbers import find_quantities
-from nlp.places import Place
+from nlp.places import Place, unresolved_place
 from nlp.result import Location
 from nlp.roles import HOLDER_BY
 from nlp.textnorm import fold_keep_length as fold
@@ -599,18 +600,7 @@ def homonym_abroad(
     others = {sp._.place.country for sp in scenes if sp._.place.precision != "country"}
     if len(others) != 1 or place.country in others | written or not written <= others:
         return place
-    return Place(
-        name=place.name,
-        country=next(iter(others)),
-        admin1=None,
-        admin2=None,
-        lat=None,
-        lon=None,
-        geonames_id=None,
-        precision="unresolved",
-        feature=None,
-        population=None,
-    )
+    return replace(unresolved_place(place.name), country=next(iter(others)))
 
 
 def text_country(
