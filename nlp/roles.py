@@ -4,8 +4,10 @@ By victim side — civilians' perpetrators are the armed actors named in the eve
 sentences (not those describing the setting, "jihadist attacks"); an air strike's are
 the state force that struck; soldiers' targets are the state forces and their
 perpetrators the armed groups; militants' perpetrators are the state forces. Actors
-only named as sources ("according to MINUSMA") are skipped; the last resort looks
-within the paragraph, not the whole text. Entry point: :func:`actor_roles`.
+only named as sources ("according to MINUSMA") are skipped, and so are the side the
+victims were said to be on ("suspected of belonging to a Dozo militia") and the "by"
+agent of another figure of the sentence; the last resort looks within the paragraph,
+not the whole text. Entry point: :func:`actor_roles`.
 """
 
 from __future__ import annotations
@@ -78,6 +80,12 @@ _PASSIVE_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+)?{passive_after}\b")
 _ASIDE_AFTER = re.compile(r"\s*,[^,.;:«»\"“”()]{1,40},")
 # "in conflict with X", "contre X": X is the other side, not the perpetrator.
 _OPPONENT_BEFORE = cue_pattern(r"{opponent_before}\s+{opponent_before_articles}?$")
+_APPOSITION = re.compile(r"\s*,\s*")
+# "villagers they suspected of belonging to a Dozo militia", "les soupçonnant
+# d'appartenir aux donzos": the side the victims were said to be on is no attacker.
+_AFFILIATION_BEFORE = cue_pattern(
+    r"\b{suspicion_verbs}(?:\s+[\w'-]+){0,2}?\s+{affiliation_links}\s+{affiliation_articles}?$"
+)
 # "a flashpoint for jihadist attacks", "an area where extremists operate", "la menace
 # terroriste": the actor describes the setting, it does not act in this event.
 _SETTING_AFTER = cue_pattern(r"^\W{0,2}{setting_after}\b")
@@ -121,6 +129,9 @@ class _ActorMention:
     setting: bool = False  # "jihadist attacks", "where extremists operate": background
     speaker: bool = False  # "said a member of the VDP": the speaker's affiliation
     by_context: bool = False  # "government troops": the army of the text's main country
+    # "20 terrorists neutralised by the army": the (start, end) of the claim whose
+    # participle the "by" phrase completes; the agent of that figure only
+    agent_of: tuple[int, int] | None = None
 
 
 def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
@@ -131,6 +142,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
         return cached
     norm = folded(doc)
     claim_spans = sorted((c.number_start or c.start, c.end) for c in (doc._.claims or []))
+    claim_ends = sorted((c.end, c.start) for c in (doc._.claims or []))
     out: list[_ActorMention] = []
     for actor, start, end, name_start in _named_groups(doc, norm):
         before = norm[max(0, start - 30) : start]
@@ -171,6 +183,20 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             prev.agent = True
         speaker = bool(_SPEAKER_OF_BEFORE.search(norm[max(0, start - 110) : start]))
         claimed_it = bool(_CLAIMED_AFTER.match(after))
+        # "33 people were killed by jihadists": a "by" right after a claim is its agent.
+        k = bisect.bisect_right(claim_ends, (start, 1 << 62)) - 1
+        agent_of = None
+        if k >= 0 and by_agent:
+            claim_end, claim_start = claim_ends[k]
+            gap = len(norm[claim_end:start]) - len(norm[claim_end:start].lstrip())
+            if cues.agent_before.match(norm, claim_end + gap, start):
+                agent_of = (claim_start, claim_end)
+        opponent = bool(
+            _OPPONENT_BEFORE.search(before)
+            or _AFFILIATION_BEFORE.search(norm, max(0, start - 90), start)
+            # "d'appartenir aux donzos, chasseurs traditionnels": an apposition
+            or (prev is not None and prev.opponent and _APPOSITION.fullmatch(between))
+        )
         out.append(
             _ActorMention(
                 canonical=actor.canonical,
@@ -185,8 +211,9 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                     or speaker
                 ),
                 agent=agent,
-                opponent=bool(_OPPONENT_BEFORE.search(before)),
-                claimed=bool(
+                opponent=opponent,
+                claimed=not opponent
+                and bool(
                     # "des terroristes membres du JNIM": the name's own cue counts
                     _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start) or claimed_it
                 ),
@@ -195,6 +222,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 and bool(_SETTING_AFTER.match(after) or _SETTING_BEFORE.search(before)),
                 speaker=speaker,
                 by_context=actor.by_context,
+                agent_of=agent_of,
             )
         )
     doc.user_data[key] = out
@@ -263,8 +291,13 @@ def actor_roles(
     national = load_actor_lexicon().national_army(country)
 
     def armed(
-        ms: list[_ActorMention], allow_claimant: bool = False, allies: bool = True
+        ms: list[_ActorMention],
+        allow_claimant: bool = False,
+        allies: bool = True,
+        allies_as_agents: bool = False,
     ) -> list[str]:
+        # Around the figure, the army's auxiliaries are held to the army's rule: only
+        # as an agent do they kill civilians ("the VDP shot down 11 terrorists").
         # Among generic descriptors, the agent of an attack verb ("des individus
         # armés ont attaqué") over those merely named around it ("des terroristes").
         cands = [m for m in ms if m.type not in STATE_TYPES]
@@ -274,7 +307,7 @@ def actor_roles(
             m.canonical
             for m in ms
             if m.type not in STATE_TYPES
-            and (allies or m.canonical not in _STATE_ALLIES)
+            and (m.canonical not in _STATE_ALLIES or (allies and (m.agent or not allies_as_agents)))
             and m.type != "peacekeepers"
             and not m.in_victims
             and not m.opponent
@@ -297,14 +330,22 @@ def actor_roles(
             and (not agents_only or m.agent)
         ]
 
-    mine = _mentions(doc, norm, own, cues)
+    # "20 terrorists neutralised by the army and nine civilians killed": the agent of
+    # another figure of the sentence is not the agent of this group's figures.
+    spans = {(c.start, c.end) for c in group}
+    foreign = {
+        m.start
+        for m in _mentions(doc, norm, own, cues)
+        if m.agent_of is not None and m.agent_of not in spans
+    }
+    mine = [m for m in _mentions(doc, norm, own, cues) if m.start not in foreign]
     around = _mentions(doc, norm, near, cues)
     paragraph = [
         sents[j]
         for j in sorted({j for i in idx for j in range(i - ROLE_REACH, i + ROLE_REACH + 1)})
         if 0 <= j < len(sents)
     ]
-    in_paragraph = _mentions(doc, norm, paragraph, cues)
+    in_paragraph = [m for m in _mentions(doc, norm, paragraph, cues) if m.start not in foreign]
     army = [national] if national else []
     # "a car bomb … the bombing": a bomb set off on the ground is no strike from the air.
     strike = any(
@@ -333,15 +374,26 @@ def actor_roles(
             before_claim = [m for m in mine if m.start < first_claim]
             perps = state(before_claim, agents_only=side == "unknown")
         if not perps:
-            perps = armed(around) + state(around, agents_only=True)
+            perps = armed(around, allies_as_agents=True) + state(around, agents_only=True)
         if not perps:
-            perps = armed(in_paragraph)[:1]
+            perps = armed(in_paragraph, allies_as_agents=True)[:1]
         targets = ["civilians"] if side == "civilians" else []
     elif side == "soldiers":
         # The army's auxiliaries (VDP) fight beside the soldiers: never their attacker.
+        # "five police officers were killed … and about 15 attackers were killed": the
+        # attackers who fell in the soldiers' fight are the side that fought them.
+        fallen = [
+            m.canonical
+            for m in mine
+            if m.in_victims
+            and m.type not in STATE_TYPES | {"peacekeepers"}
+            and m.canonical not in _STATE_ALLIES
+            and not any((c.number_start or c.start) <= m.start < c.end for c in group)
+        ]
         perps = (
             armed(mine, allies=False)
             or armed(around, allies=False)
+            or _dedupe(fallen)
             or armed(in_paragraph, allies=False)[:1]
         )
         victims = [
@@ -367,9 +419,17 @@ def actor_roles(
                 and not (m.in_victims or m.claimant or m.setting or m.opponent)
             ]
         )
+        # "les VDP ont réussi à abattre 11 terroristes": the army's auxiliaries named
+        # with the militants' deaths fought them, beside any army named there.
+        auxiliaries = [
+            m.canonical
+            for m in mine
+            if m.canonical in _STATE_ALLIES
+            and not (m.in_victims or m.opponent or m.claimant or m.setting or m.speaker)
+        ]
         perps = (
             rivals
-            or state(mine, agents_only=False, allow_claimant=True)
+            or state(mine, agents_only=False, allow_claimant=True) + auxiliaries
             or state(around, False, True)
             or army
         )

@@ -171,6 +171,20 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._SPEAKER_OF_BEFORE,
         ("speaker_verbs", "speaker_heads", "speaker_of"),
     ),
+    "affiliation_before": (
+        r"\b(?:suspected|suspecting|suspect|accused|accusing|accuse|soupconn\w*|accus\w*|"
+        r"suspect\w*)(?:\s+[\w'-]+){0,2}?\s+(?:of belonging to|of being part of|"
+        r"of collaborating with|of collaboration with|of complicity with|of links with|"
+        r"of links to|of ties to|of ties with|of supporting|of working with|of working for|"
+        r"of helping|of aiding|of spying for|of informing for|d'appartenir|de faire partie|"
+        r"de collaborer avec|de collaboration avec|de complicite avec|de collusion avec|"
+        r"d'intelligence avec|de liens avec|de soutenir|de soutien|de travailler pour|"
+        r"de travailler avec|d'aider|d'espionner pour|de renseigner)\s+(?:the\s+|a\s+|an\s+|"
+        r"a\s+|au\s+|aux\s+|a la\s+|a l'|les\s+|le\s+|la\s+|l'|des\s+|du\s+|de la\s+|"
+        r"de l'|d')?$",
+        roles._AFFILIATION_BEFORE,
+        ("suspicion_verbs", "affiliation_links", "affiliation_articles"),
+    ),
     "bodies_found": (
         r"\b(?:bodies|body|corpse|corpses|remains|corps|cadavre|cadavres|depouille|"
         r"depouilles)\b[^.;]{0,80}?\b(?:found|discovered|recovered|retrieved|retrouve|"
@@ -382,6 +396,7 @@ SENTENCES_EN = [
     "Troops, and the gendarmes, were deployed; the army's presence is being reinforced.",
     "Soldiers on patrol in Gao (Mali), 3 March 2019. Photo: AFP",
     "NIAMEY (Reuters) - Villagers near Ayorou (Niger) on 2 May 2021. Image: Reuters (photo AP)",
+    "Gunmen shot eight herders they suspected of belonging to a militia; none was accused.",
 ]
 SENTENCES_FR = [
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
@@ -403,6 +418,7 @@ SENTENCES_FR = [
     "L'Armée Et Les Soldats, Contre Le JNIM, Près D'Ogossagou, Frontière Du Niger.",
     "Scène d'attaque à Kati (Mali), le 22 juillet 2022. Photo : AFP",
     "OUAGADOUGOU (APA) – Dans la commune de l'Est, cercle de la Kompienga (photo AFP).",
+    "Des jihadistes ont tué six civils, les soupçonnant d'appartenir aux chasseurs dozos.",
 ]
 AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the army and ", "x"]
 
@@ -482,6 +498,17 @@ REFERENCE_WORDS = {
     r"ont souligne|a temoigne|ont temoigne",
     "speaker_heads": r"a|an|the|un|une|le|la|les|l'",
     "speaker_of": r"of the|of|des|du|de la|de l'|de",
+    "suspicion_verbs": r"suspected|suspecting|suspect|accused|accusing|accuse|soupconn\w*"
+    r"|accus\w*|suspect\w*",
+    "affiliation_links": r"of belonging to|of being part of|of collaborating with"
+    r"|of collaboration with|of complicity with|of links with|of links to|of ties to"
+    r"|of ties with|of supporting|of working with|of working for|of helping|of aiding"
+    r"|of spying for|of informing for|d'appartenir|de faire partie|de collaborer avec"
+    r"|de collaboration avec|de complicite avec|de collusion avec|d'intelligence avec"
+    r"|de liens avec|de soutenir|de soutien|de travailler pour|de travailler avec|d'aider"
+    r"|d'espionner pour|de renseigner",
+    "affiliation_articles": r"the |a |an |au |aux |a la |a l'|les |le |la |l'|des |du "
+    r"|de la |de l'|d'",
     "bodies": r"bodies|body|corpse|corpses|remains|corps|cadavre|cadavres|depouille|depouilles",
     "found": r"found|discovered|recovered|retrieved|retrouve|retrouves|retrouvee|retrouvees|"
     r"decouvert|decouverts|decouverte|decouvertes|recupere|recuperes",
