@@ -511,9 +511,10 @@ def candidates(session: Session, draft: Draft, settings: Settings) -> list[Incid
         )
         params["date_lo"] = draft.event_date - reach
         params["date_hi"] = (draft.event_date_end or draft.event_date) + reach
-    elif draft.published is not None:
+    elif draft.published is not None and not draft.recalled:
         # An undated report: events before its publication (a month's lag, a
-        # month's precision slack), or just after (the window).
+        # month's precision slack), or just after (the window). An earlier event
+        # recalled in passing may be years old: only its place and toll tie it.
         params["date_lo"] = draft.published - dt.timedelta(
             days=REPORT_MAX_LAG_DAYS + PRECISION_SLACK_DAYS["year"]
         )

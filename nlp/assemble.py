@@ -42,6 +42,7 @@ Everything here is rules over the components' output; cue lists are data in
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from spacy.tokens import Doc
@@ -49,7 +50,7 @@ from spacy.tokens import Doc
 from nlp.claims import KINDS, Claim, doc_text
 from nlp.dates import DateMention, months_named
 from nlp.docview import folded, place_spans, sentence_bounds
-from nlp.eventcues import EventCues, load_cues
+from nlp.eventcues import EventCues, cue_pattern, load_cues
 from nlp.eventrules import (
     CIVILIAN_VENUE,
     Event,
@@ -268,6 +269,17 @@ def assemble(
             event.recalled = event.recalled or bool(
                 named and published is not None and published.month not in named
             )
+        elif (
+            not event.aggregate
+            and event.date is not None
+            and event.date.precision in ("month", "year")
+            and event.date.end_date is not None
+            and published is not None
+            and event.date.end_date < published.replace(day=1)
+        ):
+            # "39 people were killed in an ambush … in 2019" (a 2022 report): a single
+            # event dated only to a month or year before the report's is recalled
+            event.recalled = True
         fallback = None if event.multi_country else country
         for group in _side_groups(event.claims):
             record = _incident(doc, event, group, event.country or fallback, cues)
@@ -407,6 +419,10 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
     return out
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[\u2013\u2014-]\s|[()]")
+_RELATIVE_OPENING = cue_pattern(r"{relative_openings}\b")
+
+
 def _date_for(claim: Claim, dates: list[DateMention], norm: str) -> DateMention | None:
     s_start, s_end = claim.sentence
     inside = [
@@ -418,6 +434,13 @@ def _date_for(claim: Claim, dates: list[DateMention], norm: str) -> DateMention 
         return None
     # from the figure itself: "103 morts en 2021 et 72 en 2022" (72 shares the verb)
     at = claim.number_start if claim.number_start is not None else claim.start
+    # "tués mardi près de Tongo Tongo, où quatre soldats étaient tombés en 2017": a
+    # relative clause of place or time tells its own event, dated within the clause
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(norm, s_start, at)), default=s_start)
+    if _RELATIVE_OPENING.match(norm, lo):
+        brk = _CLAUSE_BREAK.search(norm, at, s_end)
+        hi = brk.start() if brk is not None else s_end
+        inside = [d for d in inside if lo <= d.start < hi] or inside
     return min(inside, key=lambda d: abs(d.start - at))
 
 

@@ -224,11 +224,14 @@ def _dateline(span: Span, norm: str) -> bool:
 
 
 def usable_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
-    """A resolved place that is neither a reference point, a dateline nor the place of a
-    toll in brackets ("after Ogossagou (160 killed)": that place's own, earlier event)."""
+    """A resolved place that is neither a reference point (a far one not even for a
+    single event's last resort), a dateline nor the place of a toll in brackets ("after
+    Ogossagou (160 killed)": that place's own, earlier event)."""
     place = span._.place
     if place is None or _excluded_place(span, norm, cues, aggregate):
         return False
+    if not aggregate and _far_reference(span, norm):
+        return False  # "120 km north of Niamey"
     return not _dateline(span, norm) and not _BRACKETED_TOLL_AFTER.match(norm, span.end_char)
 
 
@@ -262,9 +265,12 @@ def place_for(
             or _scene_after(_SUBCOUNT.sub(" ", norm[b : span.start_char]))
             else min(abs(span.start_char - b), abs(a - span.end_char))
         )
-        # A reference point ("120 km from Niamey") names the scene only when nothing else
-        # does; a town a few kilometres off ("11 km south of Aguelhoc") is the nearest
-        # place the report gives, finer than the region around it.
+        # A reference point ("near the border with Mali") names the scene only when
+        # nothing else does, one far off ("120 km north of Niamey") never; a town a few
+        # kilometres off ("11 km south of Aguelhoc") is the nearest place the report
+        # gives, finer than the region around it.
+        if not aggregate and _far_reference(span, norm):
+            continue
         excluded = _excluded_for(claim, span, norm, cues, aggregate)
         rank = place_rank(span._.place) if not excluded else 3
         close = rank == 3 and not aggregate and _close_reference(span, norm)
@@ -315,14 +321,15 @@ _COMPASS = cue_pattern(r"\b{compass}")
 CLOSE_KM = 50
 
 
-def _close_reference(span: Span, norm: str) -> bool:
-    """A direction from a point within ``CLOSE_KM`` ("11 km south of X", "north of X")."""
+def _reference_km(span: Span, norm: str) -> float | None:
+    """The distance of a direction from the point ("11 km south of X": 11; "north of X":
+    0), or None when the place is no such point or the distance cannot be read."""
     m = _DIRECTION_BEFORE.search(norm[max(0, span.start_char - 60) : span.start_char])
     if m is None:
-        return False
+        return None
     if m.group("km") is None and m.group("mi") is None:
         # "north of X" with no distance; "from X" / "de X" alone are no direction.
-        return bool(_COMPASS.search(m.group(0)))
+        return 0.0 if _COMPASS.search(m.group(0)) else None
     raw = (m.group("km") or m.group("mi") or "0").replace(",", "").rstrip(".").strip()
     try:
         value = float(raw)
@@ -330,9 +337,22 @@ def _close_reference(span: Span, norm: str) -> bool:
         # "a dozen kilometres", "une vingtaine de km": the distance in words
         words = [q for lang in ("en", "fr") for q in find_quantities(raw, lang)]
         if not words:
-            return False
+            return None
         value = float(max(words, key=lambda q: (q.end, q.end - q.start)).value)
-    return value * (1.6 if m.group("mi") else 1.0) <= CLOSE_KM
+    return value * (1.6 if m.group("mi") else 1.0)
+
+
+def _close_reference(span: Span, norm: str) -> bool:
+    """A direction from a point within ``CLOSE_KM`` ("11 km south of X", "north of X")."""
+    km = _reference_km(span, norm)
+    return km is not None and km <= CLOSE_KM
+
+
+def _far_reference(span: Span, norm: str) -> bool:
+    """A point the scene is said to lie well away from ("120 km north of the capital
+    Niamey"): never the scene, not even as a last resort."""
+    km = _reference_km(span, norm)
+    return km is not None and km > CLOSE_KM
 
 
 # "seven more in Gadabo", "12 civilians were killed at Kobou": the figure's own

@@ -264,3 +264,38 @@ def test_an_earlier_event_recalled_in_passing_is_not_dated_by_its_report(
         assert _incidents_of(s, ids[2]) == {earlier.id}
         # the undated raid is not the recalled attack
         assert earlier.id not in _incidents_of(s, ids[1])
+
+
+BOUNGOU = [
+    (
+        "http://outlet-a.test/en/boungou-2019",
+        "en",
+        dt.date(2019, 11, 7),
+        "Gunmen killed 39 workers on Wednesday in an ambush on a convoy near the Boungou "
+        "mine in eastern Burkina Faso, the regional governor said.",
+    ),
+    (
+        # three years on, the ambush recalled with its year only, the same toll
+        "http://outlet-b.test/en/boungou-2022",
+        "en",
+        dt.date(2022, 8, 27),
+        "The mine has been attacked before: 39 workers were killed in an ambush near "
+        "Boungou in 2019.",
+    ),
+]
+
+
+def test_an_event_recalled_years_later_by_its_year_joins_its_incident(
+    db: Database, settings: Settings, analyzer: object
+) -> None:
+    [news] = _store(db, BOUNGOU[:1])
+    _run(db, settings, analyzer)  # the attack is stored before it is recalled
+    [recall] = _store(db, BOUNGOU[1:])
+    _run(db, settings, analyzer)
+    with db.sessions() as s:
+        [event] = _incidents_of(s, news)
+        assert _incidents_of(s, recall) == {event}
+        incident = s.get(Incident, event)
+        assert incident is not None
+        # still dated by the report that told it as news, and not only recalled
+        assert (incident.event_date, incident.recalled) == (dt.date(2019, 11, 6), False)

@@ -661,6 +661,48 @@ def test_a_figure_after_a_recall_cue_is_marked_recalled(analyzer: Analyzer) -> N
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
+        ("en", "Thirty-nine miners were killed in an ambush on the road to the Boungou mine "
+         "in 2019."),
+        ("fr", "Des hommes armés avaient tué 17 orpailleurs lors d'une attaque près de Kodyel en "
+         "2020."),
+    ],
+)  # fmt: skip
+def test_a_single_event_dated_only_to_an_earlier_month_or_year_is_recalled(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2022, 8, 27))
+    assert [(i["event_date"], i["recalled"]) for i in result["incidents"]] == [(None, True)]
+
+
+def test_guard_an_event_of_the_reports_own_month_is_news(analyzer: Analyzer) -> None:
+    text = "Gunmen killed 12 people in Kodyel in August, residents said."
+    result = analyzer.analyze(text, lang="en", published=date(2022, 8, 27))
+    assert [(i["event_date"], i["recalled"]) for i in result["incidents"]] == [(None, False)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Dix-sept soldats ont été tués mardi près de Tongo Tongo, où quatre soldats "
+         "américains étaient tombés dans une embuscade en 2017."),
+        ("en", "Seventeen soldiers were killed on Tuesday near Tongo Tongo, where four American "
+         "soldiers had died in an ambush in 2017."),
+    ],
+)  # fmt: skip
+def test_a_date_of_the_figures_own_clause_beats_a_nearer_one_across_a_comma(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # published on Thursday 16 May 2019: Tuesday is the 14th
+    result = analyzer.analyze(text, lang=lang, published=date(2019, 5, 16))
+    assert [(i["killed"]["min"], i["event_date"], i["recalled"]) for i in result["incidents"]] == [
+        (17, "2019-05-14", False),
+        (4, None, True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
         ("fr", "Les violences dans le centre ont fait 287 morts, 38 blessés, 67 personnes "
          "enlevées et plus de 5000 déplacés en trois mois, indique un rapport de l'ONU."),
         ("en", "Violence in the centre left 287 dead, 38 injured and 67 people abducted "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp import eventrules, placechoice, roles
+from nlp import assemble, eventrules, placechoice, roles
 from nlp.eventcues import DATA, assembly_cue_words, cue_pattern, load_cues
 from nlp.textnorm import fold_keep_length as fold
 
@@ -185,6 +185,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._AFFILIATION_BEFORE,
         ("suspicion_verbs", "affiliation_links", "affiliation_articles"),
     ),
+    "relative_opening": (
+        r"(?:where|when|in which|during which|at which|ou|lorsque|quand|dans laquelle|"
+        r"lors de laquelle|au cours de laquelle)\b",
+        assemble._RELATIVE_OPENING,
+        ("relative_openings",),
+    ),
     "bodies_found": (
         r"\b(?:bodies|body|corpse|corpses|remains|corps|cadavre|cadavres|depouille|"
         r"depouilles)\b[^.;]{0,80}?\b(?:found|discovered|recovered|retrieved|retrouve|"
@@ -208,7 +214,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"au\s+nord\s+de|au\s+sud\s+de|a\s+l'est\s+de|a\s+l'ouest\s+de|au\s+nord-est\s+de|"
         r"au\s+nord-ouest\s+de|au\s+sud-est\s+de|au\s+sud-ouest\s+de|de)\s*(?:the\s+|l'|la\s+|"
         r"le\s+)?"
-        r"(?:(?:town\s+of|city\s+of|village\s+of|ville\s+de|localite\s+de|village\s+de)\s*)?$",
+        r"(?:(?:town\s+of|city\s+of|village\s+of|regional\s+capital|capital|ville\s+de|"
+        r"localite\s+de|village\s+de|capitale\s+regionale|capitale)\s*)?$",
         placechoice._DIRECTION_BEFORE,
         ("km_units", "mile_units", "direction_of", "direction_of_articles", "direction_settlement"),
     ),
@@ -509,6 +516,8 @@ REFERENCE_WORDS = {
     r"|d'espionner pour|de renseigner",
     "affiliation_articles": r"the |a |an |au |aux |a la |a l'|les |le |la |l'|des |du "
     r"|de la |de l'|d'",
+    "relative_openings": r"where|when|in which|during which|at which|ou|lorsque|quand"
+    r"|dans laquelle|lors de laquelle|au cours de laquelle",
     "bodies": r"bodies|body|corpse|corpses|remains|corps|cadavre|cadavres|depouille|depouilles",
     "found": r"found|discovered|recovered|retrieved|retrouve|retrouves|retrouvee|retrouvees|"
     r"decouvert|decouverts|decouverte|decouvertes|recupere|recuperes",
@@ -521,7 +530,8 @@ REFERENCE_WORDS = {
     r"au nord de|au sud de|a l'est de|a l'ouest de|au nord-est de|"
     r"au nord-ouest de|au sud-est de|au sud-ouest de|de",
     "direction_of_articles": r"the |la |le |l'",
-    "direction_settlement": r"town of|city of|village of|ville de|localite de|village de",
+    "direction_settlement": r"town of|city of|village of|capital|regional capital|ville de"
+    r"|localite de|village de|capitale|capitale regionale",
     "compass": r"north|south|east|west|nord|sud|est|ouest",
     "subject_verbs": r"said|says|say|announced|announces|claimed|claims|reported|declared|"
     r"accused|denied|condemned|has|had|is|was|launched|sent|deployed|a|ont|"

@@ -705,3 +705,24 @@ def test_a_village_known_only_abroad_takes_the_country_of_the_places_around_it(
     assert [(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]] == [
         ("Boungou", "BF")
     ]
+
+
+def test_a_point_the_scene_lies_far_from_is_never_the_scene(analyzer: Analyzer) -> None:
+    # 120 km from the capital is another district: the capital is no place of the event,
+    # not even as a last resort; the country still holds.
+    for lang, text, country in [
+        ("en", "Gunmen killed 12 villagers in two villages 120 kilometres north of the "
+         "capital Niamey.", "NE"),
+        ("fr", "Des hommes armés ont tué 12 villageois dans deux hameaux situés à 120 "
+         "kilomètres au nord de la capitale Niamey.", "NE"),
+    ]:  # fmt: skip
+        [incident] = analyzer.analyze(text, lang=lang)["incidents"]
+        assert (incident["location"]["name"], incident["location"]["country"]) == (None, country)
+
+
+def test_guard_a_point_a_few_kilometres_off_is_the_nearest_place_given(
+    analyzer: Analyzer,
+) -> None:
+    text = "Gunmen killed 12 villagers in a hamlet about 11 km south of Aguelhoc."
+    [incident] = analyzer.analyze(text, lang="en")["incidents"]
+    assert incident["location"]["name"] == "Aguelhoc"
