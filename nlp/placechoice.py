@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from nlp.claimgrammar import load_cues as claim_cues
 from nlp.claims import Claim
 from nlp.docview import actor_spans, folded, sentence_bounds
-from nlp.eventcues import EventCues, cue_pattern
+from nlp.eventcues import EventCues, cue_pattern, load_cues
 from nlp.numbers import find_quantities
 from nlp.places import Place, unresolved_place
 from nlp.result import Location
@@ -64,6 +64,12 @@ _CREDIT = cue_pattern(
     r"©|\b{credit_labels}\s*:|\({credit_nouns}\b|\b{credit_nouns} {credit_agencies}\b"
 )
 CAPTION_CHARS = 80
+# A line closed by its picture's date and the photographer's credit: "Nigerien commandos
+# … in Ouallam, Niger, April 18, 2018. Aaron Ross, REUTERS" — the whole sentence is the
+# caption.
+_DATED_CREDIT = cue_pattern(
+    r"\b(?:19|20)\d\d\.\s+(?:[\w'-]+\s+){1,3}?[\w'-]+,\s+{credit_agencies}\b"
+)
 
 
 # A caption without a credit: a short line that only says where and when, with the
@@ -78,9 +84,12 @@ _PLACE_DATE_LINE = cue_pattern(
 
 def caption_ends(norm: str) -> list[tuple[int, int]]:
     """The photo captions of the folded text as ``(start, end)``: the ``CAPTION_CHARS``
-    before each credit, and each line that only gives a place (with its country) and a
-    date."""
+    before each credit, each line closed by a date and a photographer's credit, and each
+    line that only gives a place (with its country) and a date."""
     spans = [(max(0, m.start() - CAPTION_CHARS), m.start()) for m in _CREDIT.finditer(norm)]
+    for m in _DATED_CREDIT.finditer(norm):
+        line_start = max(norm.rfind(". ", 0, m.start()), norm.rfind("\n", 0, m.start()))
+        spans.append((line_start + 1, m.end()))
     for m in _PLACE_DATE_LINE.finditer(norm):
         start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!? "))
         spans.append((start, m.end()))
@@ -137,16 +146,24 @@ def countries_in(sentence: tuple[int, int], places: list[Span], norm: str) -> in
 
 def _country_spans(sentence: tuple[int, int], places: list[Span], norm: str) -> list[Span]:
     """The countries written in the sentence as places: "since France launched an
-    operation in Mali" names Mali; a country that acts counts only when no other is
-    written (a period total's "Mali has seen 71 executions")."""
+    operation in Mali" names Mali; a country that acts or a reference point ("near the
+    border with Mali") counts only when no other is written (a period total's "Mali has
+    seen 71 executions")."""
     a, b = sentence
     spans = [
         span
         for span in places
         if a <= span.start_char < b and span._.place is not None and place_rank(span._.place) == 2
     ]
-    scenes = [span for span in spans if not _country_as_subject(span, norm)]
-    return scenes or spans
+    # "in Niger near the border with Mali": Mali is a reference point (either language's
+    # cues: an English report quotes French sources)
+    scenes = [
+        span
+        for span in spans
+        if not _country_as_subject(span, norm)
+        and not any(_excluded_place(span, norm, load_cues(lang)) for lang in ("en", "fr"))
+    ]
+    return scenes or [span for span in spans if not _country_as_subject(span, norm)] or spans
 
 
 def location_fields(place: Place | None, country: str | None) -> Location:
@@ -428,8 +445,11 @@ def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = Fa
     )
 
 
-# "evacuated to Niamey and to Ouallam": the second place shares the first one's cue.
-_AND_TO_BEFORE = cue_pattern(r"\s(?:{and_join})\s+(?:{place_prepositions}\s+)?$")
+# "evacuated to Niamey and to Ouallam", "évacué vers le Mali, ou la France": the second
+# place shares the first one's cue.
+_AND_TO_BEFORE = cue_pattern(
+    r"\s(?:{and_join}|{or_join})\s+(?:{place_prepositions}\s+)?{location_exclude_articles}?$"
+)
 
 
 def _coordinated_with_excluded(span: Span, norm: str, cues: EventCues) -> bool:

@@ -185,6 +185,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._AFFILIATION_BEFORE,
         ("suspicion_verbs", "affiliation_links", "affiliation_articles"),
     ),
+    "and_to_before": (
+        r"\s(?:and|et|or|ou)\s+(?:(?:in|at|of|from|to|into|across|throughout|au|aux|en|a|dans|"
+        r"du|de|des|vers|pour|sur|par)\s+)?(?:the\s+|la\s+|le\s+)?$",
+        placechoice._AND_TO_BEFORE,
+        ("and_join", "or_join", "place_prepositions", "location_exclude_articles"),
+    ),
     "relative_opening": (
         r"(?:where|when|in which|during which|at which|ou|lorsque|quand|dans laquelle|"
         r"lors de laquelle|au cours de laquelle)\b",
@@ -516,6 +522,7 @@ REFERENCE_WORDS = {
     r"|d'espionner pour|de renseigner",
     "affiliation_articles": r"the |a |an |au |aux |a la |a l'|les |le |la |l'|des |du "
     r"|de la |de l'|d'",
+    "or_join": r"or|ou",
     "relative_openings": r"where|when|in which|during which|at which|ou|lorsque|quand"
     r"|dans laquelle|lors de laquelle|au cours de laquelle",
     "bodies": r"bodies|body|corpse|corpses|remains|corps|cadavre|cadavres|depouille|depouilles",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from nlp.analyze import Analyzer
 
 
@@ -726,3 +728,47 @@ def test_guard_a_point_a_few_kilometres_off_is_the_nearest_place_given(
     text = "Gunmen killed 12 villagers in a hamlet about 11 km south of Aguelhoc."
     [incident] = analyzer.analyze(text, lang="en")["incidents"]
     assert incident["location"]["name"] == "Aguelhoc"
+
+
+def test_a_line_closed_by_its_pictures_date_and_credit_is_a_caption(analyzer: Analyzer) -> None:
+    text = (
+        "Soldiers train with a drone during an exercise in Ouallam, Niger, April 18, 2018. "
+        "Jane Doe, REUTERS. At least 70 soldiers were killed on Tuesday in an attack on a "
+        "military camp in Niger near the border with Mali, the ministry said."
+    )
+    [incident] = analyzer.analyze(text, lang="en", published=date(2019, 12, 11))["incidents"]
+    # not the picture's town; the country of the camp, not the border's other side
+    assert (incident["location"]["name"], incident["location"]["country"]) == (None, "NE")
+    assert incident["event_date"] == "2019-12-10"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Four soldiers were wounded near Ouahigouya and were evacuated to Mali, or to "
+         "France for the worst hurt."),
+        ("fr", "Quatre soldats ont été blessés près de Ouahigouya et évacués vers le Mali, ou "
+         "la France pour les plus graves."),
+    ],
+)  # fmt: skip
+def test_guard_a_place_coordinated_by_or_with_a_reference_point_is_one_too(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = analyzer.analyze(text, lang=lang)["incidents"]
+    assert (incident["location"]["name"], incident["location"]["country"]) == ("Ouahigouya", "BF")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Seventy soldiers were killed in an attack on a camp in Niger near the border "
+         "with Mali."),
+        ("fr", "Soixante-dix soldats ont été tués dans l'attaque d'un camp au Niger, près de la "
+         "frontière avec le Mali."),
+    ],
+)  # fmt: skip
+def test_a_country_named_as_a_border_is_not_a_second_scene_country(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = analyzer.analyze(text, lang=lang)["incidents"]
+    assert incident["location"]["country"] == "NE"
