@@ -90,6 +90,24 @@ _AFFILIATION_BEFORE = cue_pattern(
 # terroriste": the actor describes the setting, it does not act in this event.
 _SETTING_AFTER = cue_pattern(r"^\W{0,2}{setting_after}\b")
 _SETTING_BEFORE = cue_pattern(r"{setting_before}\W{0,2}{setting_before_articles}?$")
+# "the scene of bloody attacks by jihadist groups", "d'attaques sanglantes menées par des
+# groupes": the agent of attacks in the plural, not counted or pointed at, is the text's
+# background.
+# "jihadist groups linked to Al-Qaeda and the Islamic State group": the groups a
+# background actor is tied to are background too.
+_LINKED_TO_BETWEEN = cue_pattern(r"\s*,?\s*{linked_to}\b[^.;:()]{0,40}")
+_BACKGROUND_BY = cue_pattern(
+    r"(?<![\w-]){background_plurals}\s+(?:[\w'-]+\s+)?{background_by}\s+{agent_before_articles}?$"
+)
+_NOT_BACKGROUND = cue_pattern(r"(?<![\w'-]){background_not_after}\s+$")
+
+
+def _background_agent(norm: str, start: int) -> bool:
+    """Whether the actor at ``start`` is the agent of attacks in the plural."""
+    m = _BACKGROUND_BY.search(norm, max(0, start - 60), start)
+    return m is not None and not _NOT_BACKGROUND.search(norm, max(0, m.start() - 15), m.start())
+
+
 # "revendiquée par l'organisation djihadiste X": up to two words describe the group.
 _CLAIMED_BEFORE = cue_pattern(r"{claimed_before}\s+{claimed_before_articles}?(?:[\w'-]+\s+){0,2}$")
 _CLAIMED_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{claimed_after}\b")
@@ -152,7 +170,12 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             _LOSS_AFTER.match(after)
         )
         passive = bool(_PASSIVE_AFTER.match(after))
-        by_agent = bool(cues.agent_before.search(before)) and not HOLDER_BY.search(before)
+        background = _background_agent(norm, start)
+        by_agent = (
+            bool(cues.agent_before.search(before))
+            and not HOLDER_BY.search(before)
+            and not background
+        )
         aside = _ASIDE_AFTER.match(norm, end)
         if aside is not None:
             # "le groupe Wagner, soutenu par la Russie, ont tué": the verb after the aside
@@ -219,7 +242,12 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 ),
                 end=end,
                 setting=not agent
-                and bool(_SETTING_AFTER.match(after) or _SETTING_BEFORE.search(before)),
+                and bool(
+                    _SETTING_AFTER.match(after)
+                    or _SETTING_BEFORE.search(before)
+                    or background
+                    or (prev is not None and prev.setting and _LINKED_TO_BETWEEN.fullmatch(between))
+                ),
                 speaker=speaker,
                 by_context=actor.by_context,
                 agent_of=agent_of,

@@ -185,6 +185,28 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._AFFILIATION_BEFORE,
         ("suspicion_verbs", "affiliation_links", "affiliation_articles"),
     ),
+    "background_by": (
+        r"(?<![\w-])(?:attacks|raids|killings|massacres|abuses|atrocities|ambushes|attaques|"
+        r"tueries|exactions|violences|abus|embuscades)\s+(?:[\w'-]+\s+)?(?:by|carried out by|"
+        r"perpetrated by|from|de|des|du|par|menees par|perpetrees par|commises par)\s+"
+        r"(?:the\s+|les\s+|des\s+|la\s+|le\s+|l')?$",
+        roles._BACKGROUND_BY,
+        ("background_plurals", "background_by", "agent_before_articles"),
+    ),
+    "not_background": (
+        r"(?<![\w'-])(?:the|these|those|both|two|three|four|five|twin|its|their|les|ces|deux|"
+        r"trois|quatre|cinq|leurs|ses|doubles)\s+$",
+        roles._NOT_BACKGROUND,
+        ("background_not_after",),
+    ),
+    "linked_to_between": (
+        r"\s*,?\s*(?:linked to|affiliated with|affiliated to|tied to|loyal to|aligned with|"
+        r"with ties to|with links to|lie a|lies a|liee a|liees a|affilie a|affilies a|"
+        r"affiliee a|affiliees a|proches de|fideles a|lies au|affilies au|lies a l'|"
+        r"affilies a l')\b[^.;:()]{0,40}",
+        roles._LINKED_TO_BETWEEN,
+        ("linked_to",),
+    ),
     "and_to_before": (
         r"\s(?:and|et|or|ou)\s+(?:(?:in|at|of|from|to|into|across|throughout|au|aux|en|a|dans|"
         r"du|de|des|vers|pour|sur|par)\s+)?(?:the\s+|la\s+|le\s+)?$",
@@ -410,6 +432,7 @@ SENTENCES_EN = [
     "Soldiers on patrol in Gao (Mali), 3 March 2019. Photo: AFP",
     "NIAMEY (Reuters) - Villagers near Ayorou (Niger) on 2 May 2021. Image: Reuters (photo AP)",
     "Gunmen shot eight herders they suspected of belonging to a militia; none was accused.",
+    "The scene of bloody attacks by groups linked to the State, and of the two raids by them.",
 ]
 SENTENCES_FR = [
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
@@ -432,6 +455,7 @@ SENTENCES_FR = [
     "Scène d'attaque à Kati (Mali), le 22 juillet 2022. Photo : AFP",
     "OUAGADOUGOU (APA) – Dans la commune de l'Est, cercle de la Kompienga (photo AFP).",
     "Des jihadistes ont tué six civils, les soupçonnant d'appartenir aux chasseurs dozos.",
+    "Le théâtre d'attaques menées par des groupes liés à l'EI, et des deux attaques de ces groupes.",
 ]
 AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the army and ", "x"]
 
@@ -523,6 +547,15 @@ REFERENCE_WORDS = {
     "affiliation_articles": r"the |a |an |au |aux |a la |a l'|les |le |la |l'|des |du "
     r"|de la |de l'|d'",
     "or_join": r"or|ou",
+    "background_plurals": r"attacks|raids|killings|massacres|abuses|atrocities|ambushes"
+    r"|attaques|tueries|exactions|violences|abus|embuscades",
+    "background_by": r"by|carried out by|perpetrated by|from|de|des|du|par|menees par"
+    r"|perpetrees par|commises par",
+    "background_not_after": r"the|these|those|both|two|three|four|five|twin|its|their|les"
+    r"|ces|deux|trois|quatre|cinq|leurs|ses|doubles",
+    "linked_to": r"linked to|affiliated with|affiliated to|tied to|loyal to|aligned with"
+    r"|with ties to|with links to|lie a|lies a|liee a|liees a|affilie a|affilies a|affiliee a"
+    r"|affiliees a|proches de|fideles a|lies au|affilies au|lies a l'|affilies a l'",
     "relative_openings": r"where|when|in which|during which|at which|ou|lorsque|quand"
     r"|dans laquelle|lors de laquelle|au cours de laquelle",
     "bodies": r"bodies|body|corpse|corpses|remains|corps|cadavre|cadavres|depouille|depouilles",

@@ -138,3 +138,37 @@ def test_attackers_who_fell_in_the_soldiers_fight_were_their_attackers(
 ) -> None:
     found = by_victims(incidents(analyzer, text, lang))
     assert found["soldiers"]["perpetrators"] == [GUNMEN]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Fifteen villagers were killed in Banibangou on Monday. The area has for years "
+         "been the scene of bloody attacks by jihadist groups linked to Al-Qaeda and the "
+         "Islamic State group."),
+        ("fr", "Quinze villageois ont été tués à Banibangou lundi. La zone est depuis des "
+         "années le théâtre d'attaques sanglantes menées par des groupes jihadistes liés à "
+         "Al-Qaïda et au groupe État islamique."),
+    ],
+)  # fmt: skip
+def test_the_agents_of_attacks_in_the_plural_and_their_allies_are_the_background(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Fifteen villagers were killed in Banibangou on Monday. Residents blamed the two "
+         "attacks by the Islamic State group this month."),
+        ("fr", "Quinze villageois ont été tués à Banibangou lundi. Les habitants accusent les "
+         "deux attaques de l'État islamique ce mois-ci."),
+    ],
+)  # fmt: skip
+def test_guard_attacks_counted_or_pointed_at_keep_their_agent(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["Islamic State Sahel (ISSP/ISGS)"]
