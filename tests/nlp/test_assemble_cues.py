@@ -455,7 +455,7 @@ SENTENCES_FR = [
     "Scène d'attaque à Kati (Mali), le 22 juillet 2022. Photo : AFP",
     "OUAGADOUGOU (APA) – Dans la commune de l'Est, cercle de la Kompienga (photo AFP).",
     "Des jihadistes ont tué six civils, les soupçonnant d'appartenir aux chasseurs dozos.",
-    "Le théâtre d'attaques menées par des groupes liés à l'EI, et des deux attaques de ces groupes.",
+    "Le théâtre d'attaques menées par des groupes liés à l'EI, des deux attaques de ces groupes.",
 ]
 AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the army and ", "x"]
 
