@@ -45,6 +45,17 @@ def test_toll_nouns_and_idioms(blank_en: Language, blank_fr: Language) -> None:
     assert (c.kind, c.min, c.victim_category) == ("killed", 22, "militants")
 
 
+def test_extermination_and_slaughter_are_killings(blank_en: Language, blank_fr: Language) -> None:
+    text = "Residents accused soldiers of exterminating at least 150 villagers in Karma."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 150, None, "civilians")
+    assert text[c.start : c.end] == "exterminating at least 150 villagers"
+    c = one(blank_en, "Twenty herders were slaughtered near Djibo.")
+    assert (c.kind, c.min, c.max) == ("killed", 20, 20)
+    c = one(blank_fr, "Des habitants accusent l'armée d'avoir exterminé 40 bergers.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 40, 40, "civilians")
+
+
 def test_injured_and_abducted(blank_en: Language, blank_fr: Language) -> None:
     found = claims(blank_en, "Six people died and 17 others were wounded in the blast.")
     assert [(c.kind, c.min) for c in found] == [("killed", 6), ("injured", 17)]
