@@ -45,6 +45,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from nlp.actorlexicon import load_role_actors
 from nlp.placevariants import close_variants, haversine_km, load_place_names, variant_key
 from nlp.textnorm import fold_place as fold  # also imported from here by matching and tests
 from settings import Settings
@@ -341,11 +342,19 @@ def date_match(
     return 0.5, f"undated, reported {lag} days after"
 
 
+# "unidentified gunmen" and "suspected jihadists" say little of who acted: two reports
+# that name only such descriptors, or one of them, neither agree nor disagree.
+VAGUE_ACTORS = frozenset(load_role_actors()[0])
+
+
 def actor_score(a: Iterable[str], b: Iterable[str]) -> float:
     sa, sb = set(a), set(b)
     if not sa or not sb:
         return 0.5
-    return len(sa & sb) / len(sa | sb)
+    named_a, named_b = sa - VAGUE_ACTORS, sb - VAGUE_ACTORS
+    if named_a and named_b:
+        return len(named_a & named_b) / len(named_a | named_b)
+    return 1.0 if sa == sb else 0.5
 
 
 def figure_score(a: PlaceLike, b: PlaceLike) -> float:

@@ -198,3 +198,23 @@ def load_actor_context() -> ActorContext:
             word for words in spec["country_possessive"].values() for word in words
         ),
     )
+
+
+def load_role_actors(
+    path: Path = DATA_DIR / "actor_roles.json",
+) -> tuple[dict[str, int], dict[str, str]]:
+    """``vague_rank`` and ``default_target`` of ``actor_roles.json`` (see its ``_comment``).
+
+    Raises ValueError when a rank is not 0 or 1 (2 is every specific actor's).
+    """
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    ranks = {str(k): v for k, v in spec["vague_rank"].items()}
+    if any(v not in (0, 1) for v in ranks.values()):
+        raise ValueError(f"{path}: vague_rank values are 0 or 1")
+    return ranks, {str(k): str(v) for k, v in spec["default_target"].items()}
+
+
+def load_state_allies(path: Path = DATA_DIR / "actor_roles.json") -> frozenset[str]:
+    """``state_allies`` of ``actor_roles.json``: the army's auxiliaries (see its ``_comment``)."""
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(str(name) for name in spec.get("state_allies", ()))

@@ -42,13 +42,14 @@ Everything here is rules over the components' output; cue lists are data in
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Doc
 
 from nlp.claims import KINDS, Claim, doc_text
-from nlp.dates import DateMention, months_named
+from nlp.dates import DateMention, month_parts_named, months_named
 from nlp.docview import folded, place_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern, load_cues
 from nlp.eventrules import (
@@ -269,6 +270,13 @@ def assemble(
             event.recalled = event.recalled or bool(
                 named and published is not None and published.month not in named
             )
+            # "The previous convoy, in early September, hit a mine" (a report of 27
+            # September): a part of the report's month over well before it
+            event.recalled = event.recalled or any(
+                published is not None and _part_over(month, hi, published)
+                for a, b in event.sentences
+                for month, (_, hi) in month_parts_named(written, a, b).items()
+            )
         elif (
             not event.aggregate
             and event.date is not None
@@ -287,6 +295,18 @@ def assemble(
             record.recalled = event.recalled or event.aside
             incidents.append(record)
     return incidents
+
+
+# A report up to a week after a part of a month may still tell it as news.
+PART_REPORT_LAG = timedelta(days=7)
+
+
+def _part_over(month: int, last_day: int, published: date) -> bool:
+    """Whether the part of ``month`` ending on ``last_day`` ended more than
+    ``PART_REPORT_LAG`` before ``published`` (the month of the latest such year)."""
+    year = published.year if month <= published.month else published.year - 1
+    end = date(year, month, min(last_day, calendar.monthrange(year, month)[1]))
+    return end + PART_REPORT_LAG < published
 
 
 def _attack_on_another_day(
@@ -456,6 +476,17 @@ def _neighbour_date(
     if named:
         # "as in the July attack, in which 17 soldiers were killed": not a day of December
         near = [d for d in near if d.date is not None and d.date.month in named]
+    parts = {m: p for a, b in sents for m, p in month_parts_named(doc_text(doc), a, b).items()}
+    # "in early September … 35 dead": not "Monday, September 26"
+    near = [
+        d
+        for d in near
+        if d.date is not None
+        and (
+            d.date.month not in parts
+            or parts[d.date.month][0] <= d.date.day <= parts[d.date.month][1]
+        )
+    ]
     if near:
         return min(near, key=lambda d: abs(d.start - lo))
     return None

@@ -11,14 +11,13 @@ from dataclasses import asdict
 from functools import lru_cache
 from typing import Any, cast
 
-from nlp.actorlexicon import load_actor_lexicon
+from nlp.actorlexicon import load_actor_lexicon, load_state_allies
 from nlp.claimgrammar import Grammar, load_cues
 from nlp.claims import SIDE_OF, Claim, _Link
 from nlp.countries import load_countries
 from nlp.eventcues import assembly_cue_words
 from nlp.numbers import Quantity
 from nlp.result import ClaimKind, VictimCategory
-from nlp.roles import load_state_allies
 from nlp.textnorm import fold_keep_length as fold
 
 _CATEGORY_PRIORITY: tuple[VictimCategory, ...] = (

@@ -295,6 +295,27 @@ def months_named(
     return found
 
 
+@lru_cache(maxsize=1)
+def _month_parts() -> tuple[re.Pattern[str], dict[str, tuple[int, int]]]:
+    spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))["month_parts"]
+    parts = {
+        fold(phrase): (int(lo), int(hi))
+        for lang in ("en", "fr")
+        for phrase, (lo, hi) in spec[lang].items()
+    }
+    pattern = re.compile(
+        rf"(?<![\w])({_alt(list(parts))})\s*(?:of\s+|du\s+|de\s+|d')?({_vocab().month_re})"
+    )
+    return pattern, parts
+
+
+def month_parts_named(text: str, start: int, end: int) -> dict[int, tuple[int, int]]:
+    """The months named in ``text[start:end]`` with a part of them before ("in early
+    September", "fin août"): month -> the first and last day of that part."""
+    pattern, parts = _month_parts()
+    return {_month(m.group(2)): parts[m.group(1)] for m in pattern.finditer(fold(text[start:end]))}
+
+
 def _month(token: str) -> int:
     return _vocab().months[token.rstrip(".").lower()]
 

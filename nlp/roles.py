@@ -13,40 +13,17 @@ not the whole text. Entry point: :func:`actor_roles`.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.tokens import Doc
 
-from nlp.actorlexicon import Actor, load_actor_lexicon
+from nlp.actorlexicon import Actor, load_actor_lexicon, load_role_actors, load_state_allies
 from nlp.claims import Claim
 from nlp.docview import actor_spans, folded, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
 
 STATE_TYPES = {"state_forces", "foreign_forces", "private_military_company"}
-DATA = Path(__file__).resolve().parent / "data"
-
-
-def load_role_actors(
-    path: Path = DATA / "actor_roles.json",
-) -> tuple[dict[str, int], dict[str, str]]:
-    """``vague_rank`` and ``default_target`` of ``actor_roles.json`` (see its ``_comment``).
-
-    Raises ValueError when a rank is not 0 or 1 (2 is every specific actor's).
-    """
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    ranks = {str(k): v for k, v in spec["vague_rank"].items()}
-    if any(v not in (0, 1) for v in ranks.values()):
-        raise ValueError(f"{path}: vague_rank values are 0 or 1")
-    return ranks, {str(k): str(v) for k, v in spec["default_target"].items()}
-
-
-def load_state_allies(path: Path = DATA / "actor_roles.json") -> frozenset[str]:
-    """``state_allies`` of ``actor_roles.json``: the army's auxiliaries (see its ``_comment``)."""
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(str(name) for name in spec.get("state_allies", ()))
 
 
 _GENERIC_RANK, _DEFAULT_TARGET = load_role_actors()

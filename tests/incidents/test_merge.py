@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from incidents.merge import Draft, date_score, fold, haversine_km, place_score, score
+from incidents.merge import Draft, actor_score, date_score, fold, haversine_km, place_score, score
 from settings import Settings
 from storage import Database
 from storage.models import Incident, IncidentActor
@@ -263,6 +263,27 @@ def test_a_report_that_says_nowhere_merges_on_the_same_day_toll_and_actors() -> 
     three = _d(**{**vars(nowhere), "killed_min": 3, "killed_max": 3})
     other = score(three, ["JNIM"], _d(killed_min=25, killed_max=25), ["JNIM"], settings)
     assert other.score is None and other.reason == "unlocated and other tolls"
+
+
+def test_descriptors_of_the_attackers_neither_agree_nor_disagree() -> None:
+    gunmen, jihadists = "unidentified gunmen", "suspected jihadists"
+    # one report says "gunmen", another "jihadists" or "JNIM": no contradiction
+    assert actor_score([gunmen], [jihadists]) == 0.5
+    assert actor_score([jihadists], ["JNIM"]) == 0.5
+    assert actor_score([gunmen], [gunmen]) == 1.0
+    # named actors still agree or disagree, descriptors beside them aside
+    assert actor_score(["JNIM", gunmen], ["JNIM"]) == 1.0
+    assert actor_score(["JNIM"], ["Islamic State Sahel (ISSP/ISGS)"]) == 0.0
+    assert actor_score([], ["JNIM"]) == 0.5
+    # the same day and toll, one report placed only in the country: the descriptors of
+    # the attackers no longer keep them apart
+    settings = Settings.from_env({})
+    nowhere = _d(
+        place_name=None, admin1=None, lat=None, lon=None, geonames_id=None,
+        place_precision="country",
+    )  # fmt: skip
+    same = score(nowhere, [gunmen], _d(), [jihadists], settings)
+    assert same.score is not None and same.score >= 0.6
 
 
 def test_an_undated_look_back_months_later_merges_only_at_the_same_place() -> None:

@@ -318,6 +318,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "day_ordinal_suffixes",
         "period_of",
         "relative_to_previous_day",
+        "month_parts",
         "year_in",
         "year_to_date",
         "days_ago",

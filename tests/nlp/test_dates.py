@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from nlp.analyze import Analyzer
 from nlp.dates import DateMention, find_dates
 
@@ -281,3 +283,31 @@ def test_guard_an_ambush_told_before_its_toll_gives_it_its_day(analyzer: Analyze
     assert [(i["location"]["name"], i["event_date"]) for i in result["incidents"]] == [
         ("Kobou", "2020-06-14")
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The convoy was ambushed near Gaskindé on Monday, September 26, and eleven "
+         "soldiers were killed. The previous convoy, in early September, hit a mine that "
+         "left 35 dead."),
+        ("fr", "Le convoi est tombé dans une embuscade près de Gaskindé le lundi 26 septembre, "
+         "et onze soldats ont été tués. Début septembre, le convoi précédent avait sauté sur "
+         "une mine qui avait fait 35 morts."),
+    ],
+)  # fmt: skip
+def test_a_part_of_a_month_keeps_a_later_day_of_it_away(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2022, 9, 28))
+    # and the mine of early September, over weeks before the report, is recalled
+    assert [(i["killed"]["min"], i["event_date"], i["recalled"]) for i in result["incidents"]] == [
+        (11, "2022-09-26", False),
+        (35, None, True),
+    ]
+
+
+def test_guard_a_part_of_the_month_just_over_may_be_news(analyzer: Analyzer) -> None:
+    text = "In early September, gunmen killed 12 herders near Djibo, residents said."
+    result = analyzer.analyze(text, lang="en", published=date(2022, 9, 12))
+    assert [(i["event_date"], i["recalled"]) for i in result["incidents"]] == [(None, False)]
