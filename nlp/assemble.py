@@ -173,7 +173,11 @@ def assemble(
             months_named(doc_text(doc), s_start, s_end, doc.lang_, dates) if when is None else set()
         )
         recall_at = _recalled(claim, claims, doc, cues)
-        recalled = recall_at is not None
+        recalled = recall_at is not None or (
+            # "In December 2019, terrorists attacked a camp, killing 70" (January 2020);
+            # a figureless "summary executions in March 2022" may be the toll's own event
+            not aggregate and not claim.vague and _before_report_month(when, published)
+        )
         new_cue = new_cue or (prev is not None and recalled)
         if recall_at is not None and when is not None and when.start < recall_at:
             # "12 were killed on Monday, two weeks after 40 people were killed": Monday
@@ -277,14 +281,7 @@ def assemble(
                 for a, b in event.sentences
                 for month, (_, hi) in month_parts_named(written, a, b).items()
             )
-        elif (
-            not event.aggregate
-            and event.date is not None
-            and event.date.precision in ("month", "year")
-            and event.date.end_date is not None
-            and published is not None
-            and event.date.end_date < published.replace(day=1)
-        ):
+        elif not event.aggregate and _before_report_month(event.date, published):
             # "39 people were killed in an ambush … in 2019" (a 2022 report): a single
             # event dated only to a month or year before the report's is recalled
             event.recalled = True
@@ -295,6 +292,18 @@ def assemble(
             record.recalled = event.recalled or event.aside
             incidents.append(record)
     return incidents
+
+
+def _before_report_month(when: DateMention | None, published: date | None) -> bool:
+    """A date of a month or a year only ("in December 2019", "in 2019") that ended
+    before the report's month began."""
+    return (
+        when is not None
+        and when.precision in ("month", "year")
+        and when.end_date is not None
+        and published is not None
+        and when.end_date < published.replace(day=1)
+    )
 
 
 # A report up to a week after a part of a month may still tell it as news.

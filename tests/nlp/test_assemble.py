@@ -717,3 +717,34 @@ def test_a_period_written_after_a_list_of_figures_is_the_whole_lists(
         (i["killed"]["min"], i["injured"]["min"], i["abducted"]["min"], i["aggregate"])
         for i in result["incidents"]
     ] == [(287, 38, 67, True)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Last week, gunmen attacked a military post in Chinegodar, killing 89 soldiers. "
+         "In December 2019, militants attacked an army camp in western Niger, killing at "
+         "least 70 soldiers."),
+        ("fr", "La semaine dernière, des hommes armés ont attaqué un poste militaire à "
+         "Chinegodar, tuant 89 soldats. En décembre 2019, des jihadistes avaient attaqué un "
+         "camp de l'armée dans l'ouest du Niger, tuant au moins 70 soldats."),
+    ],
+)  # fmt: skip
+def test_a_toll_dated_to_a_month_before_the_reports_is_an_earlier_event(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2020, 1, 15))
+    assert sorted(
+        (i["killed"]["min"], i["killed"]["max"], i["recalled"]) for i in result["incidents"]
+    ) == [(70, None, True), (89, 89, False)]
+
+
+def test_guard_figureless_killings_of_an_earlier_month_stay_with_the_toll(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Selon l'ONU, l'armée et des combattants étrangers ont massacré 500 personnes à "
+        "Moura, documentant les exécutions sommaires perpétrées en mars 2022."
+    )
+    result = analyzer.analyze(text, lang="fr", published=date(2023, 5, 13))
+    assert [i["killed"]["min"] for i in result["incidents"]] == [500]
