@@ -24,6 +24,7 @@ def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> m
     loc = inc.location
     start, end = _day(inc.event_date), _day(inc.event_date_end)
     killed = _ordered(inc.killed.min, inc.killed.max)
+    injured = _ordered(inc.injured.min, inc.injured.max)
     return merge.Draft(
         event_date=start,
         event_date_end=end if end != start else None,
@@ -40,6 +41,8 @@ def draft_from_analysis(inc: Incident, *, published: dt.date | None = None) -> m
         targets=list(inc.targets),
         killed_min=killed[0],
         killed_max=killed[1],
+        injured_min=injured[0],
+        injured_max=injured[1],
         victims=list(inc.victims),
         aggregate=inc.aggregate,
         confidence=inc.confidence,

@@ -83,6 +83,10 @@ RECALLED_MIN_FIGURES = 0.9
 # report within a week), not merely well enough to merge.
 # When one record says nowhere (its place scores no more than this), the tolls must
 # agree at least this well (figure_score) for a merge.
+# Dates up to this many windows apart still merge at the same place with the same
+# killed and injured tolls (a weekday misread by one report), with this date score.
+SLIP_FACTOR = 2
+SLIPPED_DATE = 0.1
 UNLOCATED_PLACE = 0.3
 UNLOCATED_MIN_FIGURES = 0.5
 LINK_MIN_PLACE = 0.85
@@ -111,6 +115,8 @@ class PlaceLike(Protocol):
     victims: list[str]
     killed_min: int | None
     killed_max: int | None
+    injured_min: int | None
+    injured_max: int | None
 
 
 @dataclass
@@ -132,6 +138,8 @@ class Draft:
     targets: list[str] = field(default_factory=list)
     killed_min: int | None = None
     killed_max: int | None = None
+    injured_min: int | None = None
+    injured_max: int | None = None
     victims: list[str] = field(default_factory=list)
     aggregate: bool = False
     confidence: float = 0.0
@@ -368,6 +376,31 @@ def figure_score(a: PlaceLike, b: PlaceLike) -> float:
     return (lo + 1) / (hi + 1)
 
 
+def _slipped_date(
+    draft: PlaceLike, incident: PlaceLike, settings: Settings
+) -> tuple[float, str] | None:
+    """Two dates up to ``SLIP_FACTOR`` windows apart, at the same place with the same
+    killed and injured tolls: one report misread a weekday ("on Monday" for a Friday
+    attack), not another attack."""
+    if draft.event_date is None or incident.event_date is None:
+        return None
+    window = settings.merge_window_days + max(
+        _slack(draft.date_precision), _slack(incident.date_precision)
+    )
+    a_end = draft.event_date_end or draft.event_date
+    b_end = incident.event_date_end or incident.event_date
+    gap = max(0, (incident.event_date - a_end).days, (draft.event_date - b_end).days)
+    same_toll = (
+        draft.killed_min is not None
+        and (draft.killed_min, draft.killed_max) == (incident.killed_min, incident.killed_max)
+        and (draft.injured_min, draft.injured_max) == (incident.injured_min, incident.injured_max)
+    )
+    place = place_match(draft, incident, settings.merge_distance_km)[0]
+    if gap > SLIP_FACTOR * window or not same_toll or (place or 0) < RETROSPECTIVE_MIN_PLACE:
+        return None
+    return SLIPPED_DATE, f"{gap} days apart, but the same place and tolls"
+
+
 def _sides(victims: Iterable[str]) -> set[str] | None:
     """The victims' sides; None unless every category is a known side ("unknown",
     "people" or a partial breakdown never vetoes)."""
@@ -415,7 +448,10 @@ def score(
         draft, incident, settings.merge_window_days, draft_reported, incident_reported
     )
     if date is None:
-        return MergeScore(None, {}, "dates too far apart", {"date": date_note})
+        slipped = _slipped_date(draft, incident, settings)
+        if slipped is None:
+            return MergeScore(None, {}, "dates too far apart", {"date": date_note})
+        date, date_note = slipped
     place, place_note = place_match(draft, incident, settings.merge_distance_km)
     notes = {"place": place_note, "date": date_note}
     if place is None:

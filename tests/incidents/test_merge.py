@@ -286,6 +286,24 @@ def test_descriptors_of_the_attackers_neither_agree_nor_disagree() -> None:
     assert same.score is not None and same.score >= 0.6
 
 
+def test_a_weekday_misread_by_one_report_still_merges_at_the_same_place_and_tolls() -> None:
+    settings = Settings.from_env({})  # a window of 3 days
+    friday = _d(event_date=dt.date(2025, 3, 21), injured_min=13, injured_max=13)
+    # "on Monday" read against the publication date: four days before the Friday
+    monday = _d(**{**vars(friday), "event_date": dt.date(2025, 3, 17)})
+    slipped = score(monday, [], friday, [], settings)
+    assert slipped.score is not None and slipped.score >= 0.6
+    assert slipped.notes["date"] == "4 days apart, but the same place and tolls"
+    # another injured toll, or two windows and more apart: another attack
+    other = _d(**{**vars(monday), "injured_min": 4, "injured_max": 4})
+    assert score(other, [], friday, [], settings).reason == "dates too far apart"
+    week = _d(**{**vars(friday), "event_date": dt.date(2025, 3, 14)})
+    assert score(week, [], friday, [], settings).reason == "dates too far apart"
+    # nor elsewhere: a town 60 km off with the same tolls four days apart
+    elsewhere = _d(**{**vars(monday), "lat": 14.9, "lon": -3.6, "geonames_id": None})
+    assert score(elsewhere, [], friday, [], settings).reason == "dates too far apart"
+
+
 def test_an_undated_look_back_months_later_merges_only_at_the_same_place() -> None:
     settings = Settings.from_env({})
     event = _d(perpetrators=["JNIM"])  # Bandiagara, 2024-03-10, 19 killed
