@@ -255,7 +255,10 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
     "subject_verb_after": (
         r"\s+(?:said|says|say|announced|announces|claimed|claims|reported|declared|accused|"
         r"denied|condemned|has|had|is|was|launched|sent|deployed|a|ont|avait|avaient|annon\w*|"
-        r"affirm\w*|accus\w*|declar\w*|dement\w*|condamn\w*)\b",
+        r"affirm\w*|accus\w*|declar\w*|dement\w*|condamn\w*|considers|considered|believes|"
+        r"maintains|insists|insisted|acknowledged|admitted|confirmed|rejected|estimates|"
+        r"consid\w*|estim\w*|assur\w*|reconn\w*|confirm\w*|rejet\w*|maintien\w*|nie|nient|"
+        r"insist\w*)\b",
         placechoice._SUBJECT_VERB_AFTER,
         ("subject_verbs",),
     ),
@@ -576,7 +579,9 @@ REFERENCE_WORDS = {
     "subject_verbs": r"said|says|say|announced|announces|claimed|claims|reported|declared|"
     r"accused|denied|condemned|has|had|is|was|launched|sent|deployed|a|ont|"
     r"avait|avaient|annon\w*|affirm\w*|accus\w*|declar\w*|dement\w*|"
-    r"condamn\w*",
+    r"condamn\w*|considers|considered|believes|maintains|insists|insisted|acknowledged"
+    r"|admitted|confirmed|rejected|estimates|consid\w*|estim\w*|assur\w*|reconn\w*"
+    r"|confirm\w*|rejet\w*|maintien\w*|nie|nient|insist\w*",
     "place_prepositions": r"in|at|of|from|to|into|across|throughout|au|aux|en|a|dans|du|de|"
     r"des|vers|pour|sur|par",
     "place_prepositions_articles": r"the |le |la |l'",

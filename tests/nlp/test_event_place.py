@@ -772,3 +772,14 @@ def test_a_country_named_as_a_border_is_not_a_second_scene_country(
 ) -> None:
     [incident] = analyzer.analyze(text, lang=lang)["incidents"]
     assert incident["location"]["country"] == "NE"
+
+
+def test_a_country_that_holds_a_view_is_no_scene_country(analyzer: Analyzer) -> None:
+    # Bounty is not in the gazetteer: only the text could give its country, and France
+    # here is a government that holds a view, not where the village is.
+    text = (
+        "Une frappe aérienne de la force Barkhane a tué 19 civils dans le village de Bounty, "
+        "même si la France considère que la frappe a visé des jihadistes."
+    )
+    [incident] = analyzer.analyze(text, lang="fr")["incidents"]
+    assert (incident["location"]["name"], incident["location"]["country"]) == ("Bounty", None)
