@@ -67,6 +67,7 @@ class _Vocab:
     relative_weeks: dict[str, int]
     relative_weekends: dict[str, int]
     relative_months: dict[str, int]
+    past_days: dict[str, int]
     reporting_re: re.Pattern[str]
     anchor_words: list[str]  # besides digits and calendar names: where patterns are tried
     weekday_before_re: str  # "on", "ce" before a weekday
@@ -205,6 +206,9 @@ def _vocab() -> _Vocab:
         relative_weeks={fold(k): int(v) for k, v in spec["relative_weeks"].items()},
         relative_weekends={fold(k): int(v) for k, v in spec["relative_weekends"].items()},
         relative_months={fold(k): int(v) for k, v in spec["relative_months"].items()},
+        past_days={
+            fold(k): int(n) for lang in ("en", "fr") for k, n in spec["past_days"][lang].items()
+        },
         reporting_re=reporting_re,
         anchor_words=[fold(w) for lang in ("en", "fr") for w in spec["anchor_words"][lang]],
         weekday_before_re=_words(spec, "weekday_before"),
@@ -356,6 +360,7 @@ def _anchor_re() -> re.Pattern[str]:
         *v.relative_weeks,
         *v.relative_weekends,
         *v.relative_months,
+        *v.past_days,
     ]
     return re.compile(r"\d|(?<![\w])(?:" + _alt([*words, *v.anchor_words]) + r")(?![\w])")
 
@@ -555,6 +560,13 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
                 continue
             monday = published - timedelta(days=published.weekday()) + timedelta(weeks=offset)
             add(m, mention(m, monday, monday + timedelta(days=6), "week"))
+    for phrase, span in v.past_days.items():
+        # "over the past week": the days up to publication, not a calendar week
+        for m in scan(rf"(?<![\w]){re.escape(phrase)}(?![\w])"):
+            if published is None:
+                add(m, mention(m, None, None, "unknown"))
+                continue
+            add(m, mention(m, published - timedelta(days=span), published, "week"))
     for phrase, offset in v.relative_weekends.items():
         # "over the weekend": the latest Saturday and Sunday on or before publication.
         for m in scan(rf"(?<![\w]){re.escape(phrase)}(?![\w])"):

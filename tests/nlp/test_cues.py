@@ -319,6 +319,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "period_of",
         "relative_to_previous_day",
         "month_parts",
+        "past_days",
         "year_in",
         "year_to_date",
         "days_ago",

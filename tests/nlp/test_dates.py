@@ -311,3 +311,21 @@ def test_guard_a_part_of_the_month_just_over_may_be_news(analyzer: Analyzer) -> 
     text = "In early September, gunmen killed 12 herders near Djibo, residents said."
     result = analyzer.analyze(text, lang="en", published=date(2022, 9, 12))
     assert [(i["event_date"], i["recalled"]) for i in result["incidents"]] == [(None, False)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Over the past week, at least 30 villagers were killed in attacks in the north."),
+        ("fr", "Au cours de la semaine écoulée, au moins 30 villageois ont été tués dans des "
+         "attaques dans le nord."),
+    ],
+)  # fmt: skip
+def test_the_past_week_is_the_seven_days_up_to_publication(lang: str, text: str) -> None:
+    # published on Thursday 27 June 2019: not the calendar week before (17–23 June)
+    [found] = dates(text, date(2019, 6, 27), lang)
+    assert (found.date, found.end_date, found.precision) == (
+        date(2019, 6, 20),
+        date(2019, 6, 27),
+        "week",
+    )
