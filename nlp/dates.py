@@ -91,6 +91,7 @@ class _Vocab:
     range_joiners_re: str  # "and", "au" between them
     articles_re: str  # "le" before a day ("le 27 mars")
     day_suffixes_re: str  # "st", "er" glued to a day's number ("May 1st", "le 1er mars")
+    day_alone_before_re: str  # "on the" before "13th" with no month
     day_range_openers_re: str  # "between", "allant du" before two days of different months
     day_range_joiners_re: str  # "and", "au" between them, or between two weekdays
     day_range_openers_en_re: str  # the English ones: only English writes the month first
@@ -235,6 +236,7 @@ def _vocab() -> _Vocab:
         range_joiners_re=_words(spec, "date_range_joiners"),
         articles_re=_words(spec, "articles"),
         day_suffixes_re=_words(spec, "day_ordinal_suffixes"),
+        day_alone_before_re=_phrases(spec, "day_alone_before", ("en",)),
         day_range_openers_re=_words(spec, "day_range_openers"),
         day_range_joiners_re=_words(spec, "day_range_joiners"),
         day_range_openers_en_re=_words(spec, "day_range_openers", ("en",)),
@@ -322,6 +324,17 @@ def month_parts_named(text: str, start: int, end: int) -> dict[int, tuple[int, i
 
 def _month(token: str) -> int:
     return _vocab().months[token.rstrip(".").lower()]
+
+
+def _day_alone(day: int, published: date | None) -> tuple[date | None, None, DatePrecision]:
+    """The latest ``day`` of a month on or before ``published`` ("on the 13th")."""
+    if published is None:
+        return None, None, "unknown"
+    year, month = published.year, published.month
+    if day > published.day:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    found = _safe_date(year, month, day)
+    return found, None, "day" if found else "unknown"
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -560,6 +573,12 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
                 continue
             monday = published - timedelta(days=published.weekday()) + timedelta(weeks=offset)
             add(m, mention(m, monday, monday + timedelta(days=6), "week"))
+    # "on the 13th" with no month: the latest 13th on or before publication
+    for m in scan(
+        rf"(?<![\w])(?:{v.day_alone_before_re})\s+(\d{{1,2}})(?:{v.day_suffixes_re})(?![\w])"
+        rf"(?!\s+(?:of\s+)?(?:{M}))"
+    ):
+        add(m, mention(m, *_day_alone(int(m.group(1)), published)))
     for phrase, span in v.past_days.items():
         # "over the past week": the days up to publication, not a calendar week
         for m in scan(rf"(?<![\w]){re.escape(phrase)}(?![\w])"):

@@ -331,6 +331,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
     # Rules read in one language only so far ("le 27 mars dernier", "on Thursday and Friday").
     for key in (
         "reported_after",
+        "day_alone_before",
         "articles",
         "day_month_after",
         "night_of",

@@ -329,3 +329,15 @@ def test_the_past_week_is_the_seven_days_up_to_publication(lang: str, text: str)
         date(2019, 6, 27),
         "week",
     )
+
+
+def test_a_day_with_no_month_is_the_latest_such_day_before_publication() -> None:
+    text = "Two peacekeepers were killed when their convoy came under attack on the 13th."
+    [found] = dates(text, date(2020, 6, 19))
+    assert (found.text, found.date, found.precision) == ("on the 13th", date(2020, 6, 13), "day")
+    # a day after the publication day falls in the month before
+    [found] = dates("The convoy was attacked on the 23rd.", date(2020, 6, 19))
+    assert found.date == date(2020, 5, 23)
+    # and with no publication date, no day
+    [found] = dates(text, None)
+    assert (found.date, found.precision) == (None, "unknown")
