@@ -58,6 +58,8 @@ _ASIDE_AFTER = re.compile(r"\s*,[^,.;:«»\"“”()]{1,40},")
 # "in conflict with X", "contre X": X is the other side, not the perpetrator.
 _OPPONENT_BEFORE = cue_pattern(r"{opponent_before}\s+{opponent_before_articles}?$")
 _APPOSITION = re.compile(r"\s*,\s*")
+# "an attack on a military camp", "la patrouille militaire": the army by its place or unit
+_FACILITY = cue_pattern(r"\b{facility_nouns}\b")
 # "villagers they suspected of belonging to a Dozo militia", "les soupçonnant
 # d'appartenir aux donzos": the side the victims were said to be on is no attacker.
 _AFFILIATION_BEFORE = cue_pattern(
@@ -124,6 +126,7 @@ class _ActorMention:
     setting: bool = False  # "jihadist attacks", "where extremists operate": background
     speaker: bool = False  # "said a member of the VDP": the speaker's affiliation
     by_context: bool = False  # "government troops": the army of the text's main country
+    facility: bool = False  # "a military camp": the army's place or unit, a target
     # "20 terrorists neutralised by the army": the (start, end) of the claim whose
     # participle the "by" phrase completes; the agent of that figure only
     agent_of: tuple[int, int] | None = None
@@ -228,6 +231,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 speaker=speaker,
                 by_context=actor.by_context,
                 agent_of=agent_of,
+                facility=bool(_FACILITY.search(norm, start, end)),
             )
         )
     doc.user_data[key] = out
@@ -329,6 +333,7 @@ def actor_roles(
             national if m.by_context and national else m.canonical
             for m in ms
             if m.type in STATE_TYPES
+            and not m.facility
             and not m.in_victims
             and not m.opponent
             and (allow_claimant or not m.claimant)

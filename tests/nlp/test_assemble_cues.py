@@ -207,6 +207,13 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._LINKED_TO_BETWEEN,
         ("linked_to",),
     ),
+    "facility": (
+        r"\b(?:camp|camps|base|bases|post|outpost|posts|convoy|convoys|patrol|patrols|school|"
+        r"checkpoint|barracks|position|positions|poste|postes|convoi|convois|patrouille|"
+        r"patrouilles|ecole|brigade|detachement|caserne|barrage)\b",
+        roles._FACILITY,
+        ("facility_nouns",),
+    ),
     "and_to_before": (
         r"\s(?:and|et|or|ou)\s+(?:(?:in|at|of|from|to|into|across|throughout|au|aux|en|a|dans|"
         r"du|de|des|vers|pour|sur|par)\s+)?(?:the\s+|la\s+|le\s+)?$",
@@ -550,6 +557,9 @@ REFERENCE_WORDS = {
     "affiliation_articles": r"the |a |an |au |aux |a la |a l'|les |le |la |l'|des |du "
     r"|de la |de l'|d'",
     "or_join": r"or|ou",
+    "facility_nouns": r"camp|camps|base|bases|post|outpost|posts|convoy|convoys|patrol|patrols"
+    r"|school|checkpoint|barracks|position|positions|poste|postes|convoi|convois|patrouille"
+    r"|patrouilles|ecole|brigade|detachement|caserne|barrage",
     "background_plurals": r"attacks|raids|killings|massacres|abuses|atrocities|ambushes"
     r"|attaques|tueries|exactions|violences|abus|embuscades",
     "background_by": r"by|carried out by|perpetrated by|from|de|des|du|par|menees par"

@@ -172,3 +172,19 @@ def test_guard_attacks_counted_or_pointed_at_keep_their_agent(
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert incident["perpetrators"] == ["Islamic State Sahel (ISSP/ISGS)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "After a suicide attack on a military camp in Gao, more than 80 people were "
+         "killed on Wednesday, a hospital source said."),
+        ("fr", "Lors d'une attaque suicide contre un camp militaire à Gao, plus de 80 personnes "
+         "ont été tuées mercredi, selon une source hospitalière."),
+    ],
+)  # fmt: skip
+def test_an_army_named_by_its_camp_is_the_target_not_the_killer(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == []
