@@ -188,3 +188,22 @@ def test_an_army_named_by_its_camp_is_the_target_not_the_killer(
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert incident["perpetrators"] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Malian soldiers and Wagner Group fighters killed dozens of civilians near "
+         "Mopti since December. Military drone strikes on a wedding in Douentza on February "
+         "16 killed at least 14 civilians."),
+        ("fr", "Des soldats maliens et des combattants du groupe Wagner ont tué des dizaines de "
+         "civils près de Mopti depuis décembre. Des frappes de drones militaires contre un "
+         "mariage à Douentza le 16 février ont tué au moins 14 civils."),
+    ],
+)  # fmt: skip
+def test_military_drones_are_the_army_not_the_nearest_force_named(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    found = analyzer.analyze(text, lang=lang)["incidents"]
+    [strike] = [i for i in found if i["killed"]["min"] == 14]
+    assert strike["perpetrators"] == ["Malian Armed Forces (FAMa)"]
