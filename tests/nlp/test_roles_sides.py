@@ -207,3 +207,9 @@ def test_military_drones_are_the_army_not_the_nearest_force_named(
     found = analyzer.analyze(text, lang=lang)["incidents"]
     [strike] = [i for i in found if i["killed"]["min"] == 14]
     assert strike["perpetrators"] == ["Malian Armed Forces (FAMa)"]
+
+
+def test_an_is_attack_is_the_islamic_states(analyzer: Analyzer) -> None:
+    text = "On the same day, an IS attack on the army near Menaka left 33 soldiers dead."
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == ["Islamic State Sahel (ISSP/ISGS)"]
