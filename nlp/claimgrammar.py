@@ -32,7 +32,8 @@ def _forms_re(words: list[str], prefix: str, suffix: str) -> re.Pattern[str]:
 
 
 def _form_pattern(form: str) -> str:
-    """Regex of one folded form; elided articles match both ways ("de X" / "d'X")."""
+    """Regex of one folded form; elided articles match both ways ("de X" / "d'X"), and
+    quotation marks may stand between its words (la « neutralisation » de)."""
     elidable = load_cues().elided
     words = form.split()
     parts = []
@@ -42,14 +43,14 @@ def _form_pattern(form: str) -> str:
             parts.append(
                 rf"(?:{word}(?![\w])|{elidable[word]})"
                 if last
-                else rf"(?:{word}\s+|{elidable[word]}\s*)"
+                else rf"(?:{word}{_QUOTED_SPACE}|{elidable[word]}\s*)"
             )
         elif word.endswith("'"):
             parts.append(re.escape(word) + r"\s*")
         elif last:
             parts.append(re.escape(word) + r"(?![\w])")
         else:
-            parts.append(re.escape(word) + r"\s+")
+            parts.append(re.escape(word) + _QUOTED_SPACE)
     return "".join(parts)
 
 

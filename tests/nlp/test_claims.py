@@ -56,6 +56,15 @@ def test_extermination_and_slaughter_are_killings(blank_en: Language, blank_fr: 
     assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 40, 40, "civilians")
 
 
+def test_quotation_marks_inside_a_trigger_phrase(blank_en: Language, blank_fr: Language) -> None:
+    text = "L'armée a annoncé la « neutralisation » de plus de 60 terroristes présumés."
+    c = one(blank_fr, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 61, None, "militants")
+    assert text[c.start : c.end] == "neutralisation » de plus de 60 terroristes présumés"
+    c = one(blank_en, 'The army announced the "neutralisation" of more than 60 terrorists.')
+    assert (c.kind, c.min, c.victim_category) == ("killed", 61, "militants")
+
+
 def test_injured_and_abducted(blank_en: Language, blank_fr: Language) -> None:
     found = claims(blank_en, "Six people died and 17 others were wounded in the blast.")
     assert [(c.kind, c.min) for c in found] == [("killed", 6), ("injured", 17)]
