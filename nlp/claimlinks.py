@@ -290,16 +290,37 @@ def coordinated_links(
     for i, q in enumerate(quantities):
         if q.start in linked or q.start in sub:
             continue
-        if q.article and category_of(norm[q.end : q.end + 25], g) == "unknown":
-            continue  # "un"/"a" is a figure only before a victim noun
+        another = q.article and bool(_ANOTHER.match(norm, q.end))
+        if q.article and not another and category_of(norm[q.end : q.end + 25], g) == "unknown":
+            continue  # "un"/"a" is a figure only before a victim noun (or "une autre")
         # "cinq humanitaires, dont un Tchadien, et un chauffeur", "killed 44 people,
         # including 20 children, in A, and 179 in B": past the sub-count
         prev = next((o for o in reversed(quantities[:i]) if o.start not in sub), None)
         nxt = next((o for o in quantities[i + 1 :] if o.start not in sub), None)
-        if prev is not None and prev.start in linked and linked[prev.start].position == "before":
+        prev_link = linked.get(prev.start) if prev is not None else None
+        if (
+            prev is not None
+            and prev_link is not None
+            and (
+                prev_link.position == "before"
+                # an item of the list after the verb ("killed 19 civilians, 20 soldiers")
+                or (prev_link.position == "coordinated" and prev_link.trigger_end <= prev.start)
+            )
+        ):
             between = load_cues().subcount_inner.sub(" ", norm[prev.end : q.start])
-            if re.search(rf"(?:^|\s|,)(?:{coordinators})\s+$", between) and len(between) < 70:
-                out.append(_coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end)))
+            # "killed three people at A, two at B and seven more in C": a list's items
+            # before its last are joined by commas
+            in_list = (
+                re.search(r",\s*$", between) is not None
+                and nxt is not None
+                and re.search(rf"\s(?:{coordinators})\s+$", norm[q.end : nxt.start]) is not None
+                and nxt.start - q.end < 70
+            )
+            joined = re.search(rf"(?:^|\s|,)(?:{coordinators})\s+$", between) is not None
+            if (joined or in_list) and len(between) < 70:
+                link = _coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end))
+                out.append(link)
+                linked[q.start] = link  # the next item of the list follows this one
                 continue
         if (
             prev is not None
@@ -329,6 +350,10 @@ def coordinated_links(
             if re.search(rf"\s(?:{coordinators})\s+$", between) and len(between) < 70:
                 out.append(_coordinated(q, linked[nxt.start], q.end + len(between)))
     return out
+
+
+# "trois personnes à A, une autre à B": "une autre" is one more
+_ANOTHER = re.compile(r"\s+(?:autre|other)\b")
 
 
 def _coordinated(q: Quantity, neighbour: _Link, victims_end: int) -> _Link:

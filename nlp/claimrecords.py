@@ -313,8 +313,9 @@ def side_after_a_list(claims: list[Claim], norm: str, s_start: int, g: Grammar) 
 
 @lru_cache(maxsize=1)
 def _scene_words() -> frozenset[str]:
-    """The first words of ``scene_after`` (assemble_cues.json): "in", "à", "près"."""
-    return frozenset(fold(w).split()[0] for w in assembly_cue_words()["scene_after"])
+    """The first words of ``scene_after`` (assemble_cues.json): "in", "à", "près", in
+    lower case with their accents (folded, the French "à" would be the English "a")."""
+    return frozenset(w.lower().split()[0] for w in assembly_cue_words()["scene_after"])
 
 
 def _two_nationalities(a: str, b: str) -> bool:
@@ -322,11 +323,17 @@ def _two_nationalities(a: str, b: str) -> bool:
     return bool(first) and bool(second) and first != second
 
 
+_ASIDE = re.compile(r"\s[\u2013\u2014-]\s[^\u2013\u2014]{1,80}?\s[\u2013\u2014-]\s|\([^()]{1,80}\)")
+
+
 def _place_between(sent: str, prev: Claim, claim: Claim, s_start: int) -> bool:
     """A word that opens a scene ("in", "à", "near") between two figures."""
     assert prev.number_end is not None and claim.number_start is not None
-    words = fold(sent[prev.number_end - s_start : claim.number_start - s_start]).split()
-    return any(w in _scene_words() for w in words)
+    between = sent[prev.number_end - s_start : claim.number_start - s_start]
+    # "five aid workers — four from Niger and one from Chad — as well as a driver": an
+    # aside between dashes or brackets tells who they are, not where
+    between = _ASIDE.sub(" ", between)
+    return any(w in _scene_words() for w in between.lower().split())
 
 
 def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> list[Claim]:
@@ -342,6 +349,8 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
             and not claim.vague
             and prev.number_end is not None
             and claim.number_start is not None
+            # "killed three at A, two at B and seven in C": counted per place
+            and not _place_between(sent, prev, claim, s_start)
             # "12 soldats et 4 supplétifs", "15 blessés pour les militaires, ainsi qu'un
             # supplétif blessé"
             # "five aid workers, including a Chadian, and a driver": the aside set apart

@@ -65,6 +65,29 @@ def test_quotation_marks_inside_a_trigger_phrase(blank_en: Language, blank_fr: L
     assert (c.kind, c.min, c.victim_category) == ("killed", 61, "militants")
 
 
+def test_a_list_of_figures_after_one_verb_is_one_figure_per_item(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    found = claims(blank_en, "Gunmen killed 19 civilians, 20 soldiers and 3 militants.")
+    assert [(c.kind, c.min, c.victim_category) for c in found] == [
+        ("killed", 19, "civilians"),
+        ("killed", 20, "soldiers"),
+        ("killed", 3, "militants"),
+    ]
+    # counted per place, the items are not added up
+    text = "Gunmen killed three people at Kodyel, two at Tawori and seven more in Gadabo."
+    assert [c.min for c in claims(blank_en, text)] == [3, 2, 7]
+    text = "Ils ont tué trois personnes à Kodyel, une autre à Tawori et sept autres à Gadabo."
+    assert [c.min for c in claims(blank_fr, text)] == [3, 1, 7]
+
+
+def test_guard_an_english_article_is_no_french_a(blank_en: Language) -> None:
+    # "a" (the article) is not "à": five aid workers and a driver are one figure of six
+    text = "Five aid workers, including a Chadian, and a driver were kidnapped at their home."
+    [c] = claims(blank_en, text)
+    assert (c.kind, c.min, c.max) == ("abducted", 6, 6)
+
+
 def test_injured_and_abducted(blank_en: Language, blank_fr: Language) -> None:
     found = claims(blank_en, "Six people died and 17 others were wounded in the blast.")
     assert [(c.kind, c.min) for c in found] == [("killed", 6), ("injured", 17)]
