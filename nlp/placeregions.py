@@ -63,6 +63,8 @@ class RegionPhrases(PlaceContext):
                 elif j < n and keys[j] in self.country_refs:
                     out.append(PlaceMention(start, j + 1, "region", "", [], direction=d))
                 continue
+            if j < n and doc[j].text[:1].isupper():
+                continue  # "in the West African country": the direction names a name's part
             has_article = elided or start < i
             prep = keys[start - 1] if start > 0 else ""
             if has_article and prep in self.region_in:

@@ -783,3 +783,12 @@ def test_a_country_that_holds_a_view_is_no_scene_country(analyzer: Analyzer) -> 
     )
     [incident] = analyzer.analyze(text, lang="fr")["incidents"]
     assert (incident["location"]["name"], incident["location"]["country"]) == ("Bounty", None)
+
+
+def test_a_direction_inside_a_name_is_no_region(analyzer: Analyzer) -> None:
+    text = "It was the deadliest attack in the West African country: gunmen killed 40 people."
+    [incident] = analyzer.analyze(text, lang="en")["incidents"]
+    assert incident["location"]["name"] is None
+    # guard: "in the west" alone is a part of the country
+    [incident] = analyzer.analyze("Gunmen killed 40 people in the west.", lang="en")["incidents"]
+    assert incident["location"]["name"] == "the west"
