@@ -140,11 +140,16 @@ def lead_place(
 
 
 def countries_in(sentence: tuple[int, int], places: list[Span], norm: str) -> int:
-    """How many countries are written, as countries, in the sentence."""
-    return len({span._.place.country for span in _country_spans(sentence, places, norm)})
+    """How many countries are written, as countries, in the sentence ("near the borders
+    with Ghana and Togo" names none: both are reference points)."""
+    return len(
+        {span._.place.country for span in _country_spans(sentence, places, norm, references=False)}
+    )
 
 
-def _country_spans(sentence: tuple[int, int], places: list[Span], norm: str) -> list[Span]:
+def _country_spans(
+    sentence: tuple[int, int], places: list[Span], norm: str, references: bool = True
+) -> list[Span]:
     """The countries written in the sentence as places: "since France launched an
     operation in Mali" names Mali; a country that acts or a reference point ("near the
     border with Mali") counts only when no other is written (a period total's "Mali has
@@ -163,6 +168,8 @@ def _country_spans(sentence: tuple[int, int], places: list[Span], norm: str) -> 
         if not _country_as_subject(span, norm)
         and not any(_excluded_place(span, norm, load_cues(lang)) for lang in ("en", "fr"))
     ]
+    if not references:
+        return scenes
     return scenes or [span for span in spans if not _country_as_subject(span, norm)] or spans
 
 

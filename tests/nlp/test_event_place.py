@@ -792,3 +792,14 @@ def test_a_direction_inside_a_name_is_no_region(analyzer: Analyzer) -> None:
     # guard: "in the west" alone is a part of the country
     [incident] = analyzer.analyze("Gunmen killed 40 people in the west.", lang="en")["incidents"]
     assert incident["location"]["name"] == "the west"
+
+
+def test_countries_named_only_as_borders_leave_the_texts_country(analyzer: Analyzer) -> None:
+    # Gnangdin is not in the gazetteer: its country comes from the text, and Ghana and
+    # Togo are only the borders it lies near
+    text = (
+        "Le Burkina Faso est une nouvelle fois endeuillé. Cinq soldats ont été tués dans une "
+        "embuscade près de Gnangdin, non loin des frontières avec le Ghana et le Togo."
+    )
+    [incident] = analyzer.analyze(text, lang="fr")["incidents"]
+    assert incident["location"]["country"] == "BF"
