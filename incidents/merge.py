@@ -89,6 +89,10 @@ SLIP_FACTOR = 2
 SLIPPED_DATE = 0.1
 UNLOCATED_PLACE = 0.3
 UNLOCATED_MIN_FIGURES = 0.5
+# ... and with the very same toll of at least UNLOCATED_TOLL killed, the place part is
+# worth this much (a toll that size is rarely repeated in one country within days).
+UNLOCATED_TOLL = 5
+UNLOCATED_SAME_TOLL_PLACE = 0.6
 LINK_MIN_PLACE = 0.85
 LINK_MIN_DATE = 0.75
 
@@ -477,6 +481,17 @@ def score(
         # Nothing says where one of them happened: only the same toll can tie them.
         notes["figures"] = "tolls too far apart for records without a common place"
         return MergeScore(None, parts, "unlocated and other tolls", notes)
+    toll = draft.killed_min if draft.killed_min is not None else draft.killed_max
+    same_country = bool(draft.country) and draft.country == incident.country
+    if (
+        same_country
+        and place <= UNLOCATED_PLACE
+        and parts["figures"] == 1.0
+        and (toll or 0) >= UNLOCATED_TOLL
+    ):
+        # one says only the country, the other where: the same sizeable toll places them
+        parts["place"] = UNLOCATED_SAME_TOLL_PLACE
+        notes["place"] += f"; the same toll of {toll}"
     total = sum(WEIGHTS[k] * v for k, v in parts.items())
     return MergeScore(round(total, 4), parts, "", notes)
 

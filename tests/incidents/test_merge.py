@@ -254,7 +254,10 @@ def test_a_report_that_says_nowhere_merges_on_the_same_day_toll_and_actors() -> 
     )  # fmt: skip
     # the same country, the same day, the same attackers and the same toll: one event
     same = score(nowhere, ["JNIM"], located, ["JNIM"], settings)
-    assert same.parts["place"] == 0.3 and same.score is not None and same.score >= 0.6
+    assert same.score is not None and same.score >= 0.6
+    # a toll of 19 in the same country is worth more than the country alone
+    assert same.parts["place"] == 0.6
+    assert same.notes["place"] == "only one side located, both in ML; the same toll of 19"
     # in no country at all, the place agrees even less
     stateless = _d(**{**vars(nowhere), "country": None})
     weaker = score(stateless, ["JNIM"], located, ["JNIM"], settings)
@@ -302,6 +305,22 @@ def test_a_weekday_misread_by_one_report_still_merges_at_the_same_place_and_toll
     # nor elsewhere: a town 60 km off with the same tolls four days apart
     elsewhere = _d(**{**vars(monday), "lat": 14.9, "lon": -3.6, "geonames_id": None})
     assert score(elsewhere, [], friday, [], settings).reason == "dates too far apart"
+
+
+def test_a_small_toll_does_not_place_a_report_that_says_only_the_country() -> None:
+    settings = Settings.from_env({})
+    nowhere = _d(
+        place_name=None, admin1=None, lat=None, lon=None, geonames_id=None,
+        place_precision="country", killed_min=2, killed_max=2, event_date=None,
+        published=dt.date(2024, 3, 11),
+    )  # fmt: skip
+    located = _d(killed_min=2, killed_max=2)
+    # two killed the day after, somewhere in Mali: too common a toll to tie them
+    small = score(nowhere, [], located, [], settings)
+    assert small.parts["place"] == 0.3 and (small.score or 0) < 0.6
+    # nineteen killed: the same event
+    big = score(_d(**{**vars(nowhere), "killed_min": 19, "killed_max": 19}), [], _d(), [], settings)
+    assert big.parts["place"] == 0.6 and big.score is not None and big.score >= 0.6
 
 
 def test_an_undated_look_back_months_later_merges_only_at_the_same_place() -> None:
