@@ -58,6 +58,7 @@ _ASIDE_AFTER = re.compile(r"\s*,[^,.;:«»\"“”()]{1,40},")
 # "in conflict with X", "contre X": X is the other side, not the perpetrator.
 _OPPONENT_BEFORE = cue_pattern(r"{opponent_before}\s+{opponent_before_articles}?$")
 _APPOSITION = re.compile(r"\s*,\s*")
+_DEFINITE_BEFORE = cue_pattern(r"(?<![\w'])(?:{definite_articles})$")
 # "an attack on a military camp", "la patrouille militaire": the army by its place or unit
 _FACILITY = cue_pattern(r"\b{facility_nouns}\b")
 # "villagers they suspected of belonging to a Dozo militia", "les soupçonnant
@@ -467,7 +468,20 @@ def actor_roles(
         }
         if len(claimed) == 1:
             perps = sorted(claimed)
-    if (
+    # "Katiba Macina fighters attacked Kati … In one of those incidents, the extremists
+    # attacked a police base": a descriptor with the definite article refers back.
+    definite = (
+        side != "militants"
+        and bool(perps)
+        and all(p in _GENERIC_RANK for p in perps)
+        and all(
+            _DEFINITE_BEFORE.search(norm, max(0, m.start - 12), m.start)
+            for m in mine
+            if m.canonical in perps
+        )
+        and any(m.canonical in perps for m in mine)
+    )
+    if definite or (
         side != "militants"
         and perps
         and all(_GENERIC_RANK.get(p) == 0 for p in perps)
@@ -475,6 +489,7 @@ def actor_roles(
         # named only around the toll are the one more telling agent named before it.
         and not any(m.canonical in perps for m in mine)
     ):
+        least = max(_GENERIC_RANK.get(p, 2) for p in perps)
         telling = {
             m.canonical
             for m in in_paragraph
@@ -482,7 +497,7 @@ def actor_roles(
             and m.start < first_claim
             and m.type not in STATE_TYPES
             and m.canonical not in _STATE_ALLIES
-            and _GENERIC_RANK.get(m.canonical, 2) > 0
+            and _GENERIC_RANK.get(m.canonical, 2) > least
             and not (m.in_victims or m.setting or m.claimant or m.opponent or m.speaker)
         }
         if len(telling) == 1:

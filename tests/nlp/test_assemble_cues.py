@@ -207,6 +207,11 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._LINKED_TO_BETWEEN,
         ("linked_to",),
     ),
+    "definite_before": (
+        r"(?<![\w'])(?:the\s+|these\s+|those\s+|les\s+|ces\s+|le\s+|la\s+|l')$",
+        roles._DEFINITE_BEFORE,
+        ("definite_articles",),
+    ),
     "facility": (
         r"\b(?:camp|camps|base|bases|post|outpost|posts|convoy|convoys|patrol|patrols|school|"
         r"checkpoint|barracks|position|positions|poste|postes|convoi|convois|patrouille|"
@@ -557,6 +562,7 @@ REFERENCE_WORDS = {
     "affiliation_articles": r"the |a |an |au |aux |a la |a l'|les |le |la |l'|des |du "
     r"|de la |de l'|d'",
     "or_join": r"or|ou",
+    "definite_articles": r"the |these |those |les |ces |le |la |l'",
     "facility_nouns": r"camp|camps|base|bases|post|outpost|posts|convoy|convoys|patrol|patrols"
     r"|school|checkpoint|barracks|position|positions|poste|postes|convoi|convois|patrouille"
     r"|patrouilles|ecole|brigade|detachement|caserne|barrage",

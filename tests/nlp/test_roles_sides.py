@@ -213,3 +213,30 @@ def test_an_is_attack_is_the_islamic_states(analyzer: Analyzer) -> None:
     text = "On the same day, an IS attack on the army near Menaka left 33 soldiers dead."
     [incident] = incidents(analyzer, text, "en")
     assert incident["perpetrators"] == ["Islamic State Sahel (ISSP/ISGS)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "On Friday, fighters of the Katiba Macina group attacked the barracks in Kati. "
+         "The next day, the extremists attacked a police post in Kolokani, and two soldiers "
+         "were killed."),
+        ("fr", "Vendredi, des combattants de la Katiba Macina ont attaqué la caserne de Kati. "
+         "Le lendemain, les jihadistes ont attaqué un poste de police à Kolokani et deux "
+         "soldats ont été tués."),
+    ],
+)  # fmt: skip
+def test_a_descriptor_with_the_definite_article_refers_back_to_the_group(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["JNIM"]
+
+
+def test_guard_a_descriptor_without_article_stays_a_descriptor(analyzer: Analyzer) -> None:
+    text = (
+        "On Friday, fighters of the Katiba Macina group attacked the barracks in Kati. The "
+        "next day, jihadists attacked a police post in Kolokani, and two soldiers were killed."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == [JIHADISTS]
