@@ -240,3 +240,9 @@ def test_guard_a_descriptor_without_article_stays_a_descriptor(analyzer: Analyze
     )
     [incident] = incidents(analyzer, text, "en")
     assert incident["perpetrators"] == [JIHADISTS]
+
+
+def test_military_forces_in_french_are_the_army(analyzer: Analyzer) -> None:
+    text = "Quarante civils ont été exécutés par des forces militaires près de Djibo, au Burkina."
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["perpetrators"] == [FAB]
