@@ -363,17 +363,10 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
             and (
                 (prev.side == "civilians" and prev.victim_category != claim.victim_category)
                 # "two engineers and three drivers were kidnapped": the subjects, or the
-                # objects, of one verb; not objects counted per place ("killed 3 in A and
-                # 2 in B")
+                # objects, of one verb (objects counted per place are set apart above)
                 or (
                     prev.side == "civilians"
-                    and (
-                        prev.end == claim.end
-                        or (
-                            prev.start == claim.start
-                            and not _place_between(sent, prev, claim, s_start)
-                        )
-                    )
+                    and (prev.end == claim.end or prev.start == claim.start)
                 )
                 # "douze soldats et quatre supplétifs": one side, one toll; named forces
                 # ("84 Wagner fighters and 47 Malian soldiers") stay apart

@@ -70,12 +70,12 @@ _AFFILIATION_BEFORE = cue_pattern(
 # terroriste": the actor describes the setting, it does not act in this event.
 _SETTING_AFTER = cue_pattern(r"^\W{0,2}{setting_after}\b")
 _SETTING_BEFORE = cue_pattern(r"{setting_before}\W{0,2}{setting_before_articles}?$")
-# "the scene of bloody attacks by jihadist groups", "d'attaques sanglantes menées par des
-# groupes": the agent of attacks in the plural, not counted or pointed at, is the text's
-# background.
 # "jihadist groups linked to Al-Qaeda and the Islamic State group": the groups a
 # background actor is tied to are background too.
 _LINKED_TO_BETWEEN = cue_pattern(r"\s*,?\s*{linked_to}\b[^.;:()]{0,40}")
+# "the scene of bloody attacks by jihadist groups", "d'attaques sanglantes menées par des
+# groupes": the agent of attacks in the plural, not counted or pointed at, is the text's
+# background.
 _BACKGROUND_BY = cue_pattern(
     r"(?<![\w-]){background_plurals}\s+(?:[\w'-]+\s+)?{background_by}\s+{agent_before_articles}?$"
 )
@@ -344,12 +344,9 @@ def actor_roles(
     # "20 terrorists neutralised by the army and nine civilians killed": the agent of
     # another figure of the sentence is not the agent of this group's figures.
     spans = {(c.start, c.end) for c in group}
-    foreign = {
-        m.start
-        for m in _mentions(doc, norm, own, cues)
-        if m.agent_of is not None and m.agent_of not in spans
-    }
-    mine = [m for m in _mentions(doc, norm, own, cues) if m.start not in foreign]
+    in_own = _mentions(doc, norm, own, cues)
+    foreign = {m.start for m in in_own if m.agent_of is not None and m.agent_of not in spans}
+    mine = [m for m in in_own if m.start not in foreign]
     around = _mentions(doc, norm, near, cues)
     paragraph = [
         sents[j]
