@@ -15,7 +15,8 @@ in one article) is compared with stored incidents in a space–time window:
   as a window (the event happened before it, usually within days); for a stored
   incident, the earliest publication date of its articles;
 * actors — overlap of the canonical perpetrators (a bonus, not a veto: outlets
-  disagree on attribution);
+  disagree on attribution; descriptors such as "unidentified gunmen" neither agree
+  nor disagree with anyone);
 * figures — compatible orders of magnitude (a bonus: Moura was 203 / 300 / 500).
 
 Vetoes: an aggregate never merges with a single incident; two different
@@ -23,10 +24,14 @@ resolved places never merge; victims on different known sides (civilians vs
 soldiers — the NLP makes one record per side; ``unknown`` victims never veto)
 never merge, but are linked as records of one event (``event_group``) when
 everything else agrees; two known dates more than the window apart never merge,
-whatever the place; an undated report never merges with an event after its
-publication or more than half a year before it, and one published more than a
-month after the event only at the same place (a look back on it); a record that
-says nowhere merges only with the same toll. The score in [0, 1] is stored with
+whatever the place — unless, up to two windows apart, the place and the killed and
+injured tolls are the same (one report misread a weekday); an undated report never
+merges with an event after its publication or more than half a year before it, and
+one published more than a month after the event only at the same place (a look back
+on it); an earlier event an article only recalls, with no day of its own, merges at
+any earlier date but only at the same place with the same toll; a record that says
+nowhere merges only with the same toll (the same toll of five or more, in the same
+country, counts for a place). The score in [0, 1] is stored with
 each merge (``EvidenceMention.similarity``, ``Claim.merge_score``) and so is
 its explanation (``EvidenceMention.merge_why``: each part, what it saw, and the
 parts that decided), so a reviewer can judge and undo it.
