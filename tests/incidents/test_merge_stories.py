@@ -279,8 +279,7 @@ BOUNGOU = [
         "http://outlet-b.test/en/boungou-2022",
         "en",
         dt.date(2022, 8, 27),
-        "The mine has been attacked before: 39 workers were killed in an ambush near "
-        "Boungou in 2019.",
+        "The mine has been attacked before: in 2019 an ambush near Boungou left 39 workers dead.",
     ),
 ]
 

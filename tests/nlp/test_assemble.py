@@ -661,8 +661,7 @@ def test_a_figure_after_a_recall_cue_is_marked_recalled(analyzer: Analyzer) -> N
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("en", "Thirty-nine miners were killed in an ambush on the road to the Boungou mine "
-         "in 2019."),
+        ("en", "An ambush on the road to the Boungou mine killed 39 miners in 2019."),
         ("fr", "Des hommes armés avaient tué 17 orpailleurs lors d'une attaque près de Kodyel en "
          "2020."),
     ],
@@ -683,10 +682,10 @@ def test_guard_an_event_of_the_reports_own_month_is_news(analyzer: Analyzer) -> 
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("fr", "Dix-sept soldats ont été tués mardi près de Tongo Tongo, où quatre soldats "
-         "américains étaient tombés dans une embuscade en 2017."),
-        ("en", "Seventeen soldiers were killed on Tuesday near Tongo Tongo, where four American "
-         "soldiers had died in an ambush in 2017."),
+        ("fr", "Mardi, dix-sept militaires ont péri près de Tongo Tongo, où quatre soldats "
+         "américains avaient été tués dans une embuscade en 2017."),
+        ("en", "On Tuesday seventeen troops died near Tongo Tongo, where an ambush had killed "
+         "four US soldiers in 2017."),
     ],
 )  # fmt: skip
 def test_a_date_of_the_figures_own_clause_beats_a_nearer_one_across_a_comma(
@@ -723,11 +722,11 @@ def test_a_period_written_after_a_list_of_figures_is_the_whole_lists(
     ("lang", "text"),
     [
         ("en", "Last week, gunmen attacked a military post in Chinegodar, killing 89 soldiers. "
-         "In December 2019, militants attacked an army camp in western Niger, killing at "
-         "least 70 soldiers."),
+         "Back in December 2019, jihadists had stormed a base at Inates, leaving at least 70 "
+         "soldiers dead."),
         ("fr", "La semaine dernière, des hommes armés ont attaqué un poste militaire à "
-         "Chinegodar, tuant 89 soldats. En décembre 2019, des jihadistes avaient attaqué un "
-         "camp de l'armée dans l'ouest du Niger, tuant au moins 70 soldats."),
+         "Chinegodar, tuant 89 soldats. En décembre 2019, des jihadistes avaient pris "
+         "d'assaut une base à Inates, faisant au moins 70 morts parmi les soldats."),
     ],
 )  # fmt: skip
 def test_a_toll_dated_to_a_month_before_the_reports_is_an_earlier_event(
@@ -743,8 +742,8 @@ def test_guard_figureless_killings_of_an_earlier_month_stay_with_the_toll(
     analyzer: Analyzer,
 ) -> None:
     text = (
-        "Selon l'ONU, l'armée et des combattants étrangers ont massacré 500 personnes à "
-        "Moura, documentant les exécutions sommaires perpétrées en mars 2022."
+        "L'ONU accuse l'armée et ses alliés étrangers d'avoir massacré 500 personnes à Moura ; "
+        "son rapport décrit des exécutions sommaires commises en mars 2022."
     )
     result = analyzer.analyze(text, lang="fr", published=date(2023, 5, 13))
     assert [i["killed"]["min"] for i in result["incidents"]] == [500]

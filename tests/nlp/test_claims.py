@@ -46,10 +46,10 @@ def test_toll_nouns_and_idioms(blank_en: Language, blank_fr: Language) -> None:
 
 
 def test_extermination_and_slaughter_are_killings(blank_en: Language, blank_fr: Language) -> None:
-    text = "Residents accused soldiers of exterminating at least 150 villagers in Karma."
+    text = "Soldiers are accused of exterminating at least 150 herders near Djibo."
     c = one(blank_en, text)
     assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 150, None, "civilians")
-    assert text[c.start : c.end] == "exterminating at least 150 villagers"
+    assert text[c.start : c.end] == "exterminating at least 150 herders"
     c = one(blank_en, "Twenty herders were slaughtered near Djibo.")
     assert (c.kind, c.min, c.max) == ("killed", 20, 20)
     c = one(blank_fr, "Des habitants accusent l'armée d'avoir exterminé 40 bergers.")
@@ -57,12 +57,12 @@ def test_extermination_and_slaughter_are_killings(blank_en: Language, blank_fr: 
 
 
 def test_quotation_marks_inside_a_trigger_phrase(blank_en: Language, blank_fr: Language) -> None:
-    text = "L'armée a annoncé la « neutralisation » de plus de 60 terroristes présumés."
+    text = "Le communiqué fait état de la « neutralisation » de 35 terroristes."
     c = one(blank_fr, text)
-    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 61, None, "militants")
-    assert text[c.start : c.end] == "neutralisation » de plus de 60 terroristes présumés"
-    c = one(blank_en, 'The army announced the "neutralisation" of more than 60 terrorists.')
-    assert (c.kind, c.min, c.victim_category) == ("killed", 61, "militants")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 35, 35, "militants")
+    assert text[c.start : c.end] == "neutralisation » de 35 terroristes"
+    c = one(blank_en, 'The army announced the "neutralisation" of 35 terrorists.')
+    assert (c.kind, c.min, c.victim_category) == ("killed", 35, "militants")
 
 
 def test_a_list_of_figures_after_one_verb_is_one_figure_per_item(
@@ -82,10 +82,10 @@ def test_a_list_of_figures_after_one_verb_is_one_figure_per_item(
 
 
 def test_guard_an_english_article_is_no_french_a(blank_en: Language) -> None:
-    # "a" (the article) is not "à": five aid workers and a driver are one figure of six
-    text = "Five aid workers, including a Chadian, and a driver were kidnapped at their home."
+    # "a" (the article) is not "à": four engineers and a driver are one figure of five
+    text = "Four engineers, including a Malian, and a driver were abducted from their camp."
     [c] = claims(blank_en, text)
-    assert (c.kind, c.min, c.max) == ("abducted", 6, 6)
+    assert (c.kind, c.min, c.max) == ("abducted", 5, 5)
 
 
 def test_injured_and_abducted(blank_en: Language, blank_fr: Language) -> None:

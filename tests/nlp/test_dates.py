@@ -289,11 +289,11 @@ def test_guard_an_ambush_told_before_its_toll_gives_it_its_day(analyzer: Analyze
     ("lang", "text"),
     [
         ("en", "The convoy was ambushed near Gaskindé on Monday, September 26, and eleven "
-         "soldiers were killed. The previous convoy, in early September, hit a mine that "
-         "left 35 dead."),
+         "soldiers were killed. The previous convoy, in early September, ran over a mine: "
+         "35 dead."),
         ("fr", "Le convoi est tombé dans une embuscade près de Gaskindé le lundi 26 septembre, "
-         "et onze soldats ont été tués. Début septembre, le convoi précédent avait sauté sur "
-         "une mine qui avait fait 35 morts."),
+         "et onze soldats ont été tués. Début septembre, le convoi précédent avait roulé sur "
+         "une mine : 35 morts."),
     ],
 )  # fmt: skip
 def test_a_part_of_a_month_keeps_a_later_day_of_it_away(
@@ -316,9 +316,9 @@ def test_guard_a_part_of_the_month_just_over_may_be_news(analyzer: Analyzer) -> 
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("en", "Over the past week, at least 30 villagers were killed in attacks in the north."),
-        ("fr", "Au cours de la semaine écoulée, au moins 30 villageois ont été tués dans des "
-         "attaques dans le nord."),
+        ("en", "Some 20 herders have been killed near Djibo over the past week."),
+        ("fr", "Une vingtaine de bergers ont été tués au cours de la semaine écoulée près de "
+         "Djibo."),
     ],
 )  # fmt: skip
 def test_the_past_week_is_the_seven_days_up_to_publication(lang: str, text: str) -> None:
@@ -332,7 +332,7 @@ def test_the_past_week_is_the_seven_days_up_to_publication(lang: str, text: str)
 
 
 def test_a_day_with_no_month_is_the_latest_such_day_before_publication() -> None:
-    text = "Two peacekeepers were killed when their convoy came under attack on the 13th."
+    text = "A patrol was ambushed on the 13th and two peacekeepers died."
     [found] = dates(text, date(2020, 6, 19))
     assert (found.text, found.date, found.precision) == ("on the 13th", date(2020, 6, 13), "day")
     # a day after the publication day falls in the month before

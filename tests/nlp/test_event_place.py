@@ -733,8 +733,8 @@ def test_guard_a_point_a_few_kilometres_off_is_the_nearest_place_given(
 def test_a_line_closed_by_its_pictures_date_and_credit_is_a_caption(analyzer: Analyzer) -> None:
     text = (
         "Soldiers train with a drone during an exercise in Ouallam, Niger, April 18, 2018. "
-        "Jane Doe, REUTERS. At least 70 soldiers were killed on Tuesday in an attack on a "
-        "military camp in Niger near the border with Mali, the ministry said."
+        "Jane Doe, REUTERS. Seventy soldiers died on Tuesday when militants stormed an army "
+        "camp in Niger, not far from the border with Mali, the ministry said."
     )
     [incident] = analyzer.analyze(text, lang="en", published=date(2019, 12, 11))["incidents"]
     # not the picture's town; the country of the camp, not the border's other side
@@ -745,10 +745,10 @@ def test_a_line_closed_by_its_pictures_date_and_credit_is_a_caption(analyzer: An
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("en", "Four soldiers were wounded near Ouahigouya and were evacuated to Mali, or to "
-         "France for the worst hurt."),
-        ("fr", "Quatre soldats ont été blessés près de Ouahigouya et évacués vers le Mali, ou "
-         "la France pour les plus graves."),
+        ("en", "Four soldiers wounded near Ouahigouya were evacuated to Mali, or to France for "
+         "two of them."),
+        ("fr", "Quatre soldats blessés près de Ouahigouya ont été évacués vers le Mali, ou vers "
+         "la France pour deux d'entre eux."),
     ],
 )  # fmt: skip
 def test_guard_a_place_coordinated_by_or_with_a_reference_point_is_one_too(
@@ -778,15 +778,15 @@ def test_a_country_that_holds_a_view_is_no_scene_country(analyzer: Analyzer) -> 
     # Bounty is not in the gazetteer: only the text could give its country, and France
     # here is a government that holds a view, not where the village is.
     text = (
-        "Une frappe aérienne de la force Barkhane a tué 19 civils dans le village de Bounty, "
-        "même si la France considère que la frappe a visé des jihadistes."
+        "Une frappe aérienne de la force Barkhane a tué 19 civils dans le village de Bounty ; "
+        "la France estime avoir visé des jihadistes."
     )
     [incident] = analyzer.analyze(text, lang="fr")["incidents"]
     assert (incident["location"]["name"], incident["location"]["country"]) == ("Bounty", None)
 
 
 def test_a_direction_inside_a_name_is_no_region(analyzer: Analyzer) -> None:
-    text = "It was the deadliest attack in the West African country: gunmen killed 40 people."
+    text = "Gunmen killed 40 people, the worst toll this year in the West African country."
     [incident] = analyzer.analyze(text, lang="en")["incidents"]
     assert incident["location"]["name"] is None
     # guard: "in the west" alone is a part of the country

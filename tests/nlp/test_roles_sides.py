@@ -38,35 +38,35 @@ def by_victims(found: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 ONE_RECORD = [
     pytest.param("en", "Jihadists shot dead eight villagers in Macina whom they suspected of "
                  "belonging to a Dozo militia.", [JIHADISTS], id="victims-supposed-side-en"),
-    pytest.param("fr", "Au moins six civils ont été tués à Dioura, les jihadistes les "
-                 "soupçonnant d'appartenir aux chasseurs dozos.", [JIHADISTS],
+    pytest.param("fr", "Les jihadistes ont exécuté six bergers près de Dioura, qu'ils "
+                 "soupçonnaient d'appartenir aux chasseurs dozos.", [JIHADISTS],
                  id="victims-supposed-side-fr"),
     # the apposition after the victims' supposed side is that side too
-    pytest.param("fr", "Des jihadistes ont abattu neuf hommes à Dioura, les accusant "
-                 "d'appartenir aux donzos, chasseurs traditionnels de la région.", [JIHADISTS],
-                 id="victims-supposed-side-apposition"),
+    pytest.param("fr", "Des jihadistes ont abattu neuf hommes à Dioura, les accusant de "
+                 "collaborer avec les donzos, chasseurs traditionnels de la région.",
+                 [JIHADISTS], id="victims-supposed-side-apposition"),
     pytest.param("en", "Gunmen executed 14 herders near Niono whom they accused of "
                  "collaborating with Dozo hunters.", [GUNMEN], id="victims-accused-of-ties"),
-    pytest.param("en", "Fifteen villagers were killed in Banibangou on Monday. The area has for "
-                 "years been the scene of bloody attacks by jihadist groups linked to "
-                 "Al-Qaeda and the Islamic State group.", [], id="background-plural-attacks-en"),
+    pytest.param("en", "Fifteen villagers were killed in Banibangou on Monday. The region has "
+                 "long lived with deadly attacks by jihadist groups linked to Al-Qaeda or to "
+                 "the Islamic State group.", [], id="background-plural-attacks-en"),
     pytest.param("fr", "Quinze villageois ont été tués à Banibangou lundi. La zone est depuis "
                  "des années le théâtre d'attaques sanglantes menées par des groupes "
                  "jihadistes liés à Al-Qaïda et au groupe État islamique.", [],
                  id="background-plural-attacks-fr"),
-    pytest.param("en", "After a suicide attack on a military camp in Gao, more than 80 people "
-                 "were killed on Wednesday, a hospital source said.", [], id="camp-is-target-en"),
-    pytest.param("fr", "Lors d'une attaque suicide contre un camp militaire à Gao, plus de 80 "
-                 "personnes ont été tuées mercredi, selon une source hospitalière.", [],
+    pytest.param("en", "In a car bomb attack on a military camp in Gao, some 60 people "
+                 "died on Wednesday, medics said.", [], id="camp-is-target-en"),
+    pytest.param("fr", "Lors d'un attentat à la voiture piégée contre un camp militaire à Gao, "
+                 "une soixantaine de personnes ont péri mercredi, selon des médecins.", [],
                  id="camp-is-target-fr"),
-    pytest.param("en", "On the same day, an IS attack on the army near Menaka left 33 soldiers "
-                 "dead.", [IS_SAHEL], id="is-attack"),
+    pytest.param("en", "An IS attack on an army post near Menaka killed 33 soldiers.",
+                 [IS_SAHEL], id="is-attack"),
     pytest.param("en", "On Friday, fighters of the Katiba Macina group attacked the barracks in "
-                 "Kati. The next day, the extremists attacked a police post in Kolokani, and "
-                 "two soldiers were killed.", ["JNIM"], id="definite-descriptor-en"),
+                 "Kati. A day later the extremists raided a gendarmerie in Banamba, where two "
+                 "gendarmes died.", ["JNIM"], id="definite-descriptor-en"),
     pytest.param("fr", "Vendredi, des combattants de la Katiba Macina ont attaqué la caserne de "
-                 "Kati. Le lendemain, les jihadistes ont attaqué un poste de police à Kolokani "
-                 "et deux soldats ont été tués.", ["JNIM"], id="definite-descriptor-fr"),
+                 "Kati. Le lendemain, les jihadistes ont investi une gendarmerie à Banamba, où "
+                 "deux gendarmes sont morts.", ["JNIM"], id="definite-descriptor-fr"),
     pytest.param("fr", "Quarante civils ont été exécutés par des forces militaires près de "
                  "Djibo, au Burkina.", [FAB], id="forces-militaires"),
 ]  # fmt: skip
@@ -97,8 +97,8 @@ ONE_RECORD_GUARDS = [
                  "accusent les deux attaques de l'État islamique ce mois-ci.", [IS_SAHEL],
                  id="attacks-counted-fr"),
     pytest.param("en", "On Friday, fighters of the Katiba Macina group attacked the barracks in "
-                 "Kati. The next day, jihadists attacked a police post in Kolokani, and two "
-                 "soldiers were killed.", [JIHADISTS], id="descriptor-without-article"),
+                 "Kati. A day later jihadists raided a gendarmerie in Banamba, where two "
+                 "gendarmes died.", [JIHADISTS], id="descriptor-without-article"),
 ]  # fmt: skip
 
 
@@ -130,8 +130,8 @@ def test_the_agent_of_an_earlier_attack_recalled_in_the_sentence_is_not_borrowed
     analyzer: Analyzer,
 ) -> None:
     text = (
-        "At least 15 people were killed on Monday in Banibangou, less than two weeks after "
-        "33 people were killed by jihadists."
+        "Fifteen villagers were shot dead in Banibangou on Monday, twelve days after 33 people "
+        "were killed by jihadists nearby."
     )
     found = analyzer.analyze(text, lang="en")["incidents"]
     [fifteen] = [i for i in found if i["killed"]["min"] == 15]
@@ -145,8 +145,8 @@ def test_auxiliaries_named_around_civilians_deaths_kill_them_only_as_agents(
 ) -> None:
     text = (
         "Des individus armés sont entrés à l'aube dans le village de Kodyel. Le bilan fait "
-        "état de douze civils tués et de nombreux blessés. Les VDP présents sur place ont "
-        "réussi à abattre sept terroristes."
+        "état de douze civils tués et de nombreux blessés. Les VDP du village ont riposté et "
+        "abattu sept terroristes."
     )
     found = by_victims(incidents(analyzer, text, "fr"))
     assert found["civilians"]["perpetrators"] == [GUNMEN]
@@ -157,8 +157,8 @@ def test_auxiliaries_named_around_civilians_deaths_kill_them_only_as_agents(
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("en", "Five police officers were killed on Sunday in Gorom-Gorom, and about 15 "
-         "attackers were killed in the ensuing fight."),
+        ("en", "Four police officers died on Sunday in Gorom-Gorom, and some 15 assailants were "
+         "killed in the fighting that followed."),
         ("fr", "Quatre gendarmes ont été tués dimanche à Gorom-Gorom et une dizaine "
          "d'assaillants ont été tués lors de la riposte."),
     ],
@@ -174,11 +174,11 @@ def test_attackers_who_fell_in_the_soldiers_fight_were_their_attackers(
     ("lang", "text"),
     [
         ("en", "Malian soldiers and Wagner Group fighters killed dozens of civilians near "
-         "Mopti since December. Military drone strikes on a wedding in Douentza on February "
-         "16 killed at least 14 civilians."),
+         "Mopti since December. A military drone strike hit a wedding in Douentza on 16 "
+         "February, killing 14 civilians."),
         ("fr", "Des soldats maliens et des combattants du groupe Wagner ont tué des dizaines de "
-         "civils près de Mopti depuis décembre. Des frappes de drones militaires contre un "
-         "mariage à Douentza le 16 février ont tué au moins 14 civils."),
+         "civils près de Mopti depuis décembre. Un drone militaire a frappé une noce à "
+         "Douentza le 16 février, tuant quatorze civils."),
     ],
 )  # fmt: skip
 def test_military_drones_are_the_army_not_the_nearest_force_named(
