@@ -311,6 +311,16 @@ def date_score(
     return date_match(a, b, window_days, a_reported, b_reported)[0]
 
 
+def _gap_and_window(a: Dated, b: Dated, window_days: int) -> tuple[int, int]:
+    """Days between two dated records' ranges (0 when they overlap), and the window
+    widened by the looser of their precisions."""
+    assert a.event_date is not None and b.event_date is not None
+    window = window_days + max(_slack(a.date_precision), _slack(b.date_precision))
+    a_end = a.event_date_end or a.event_date
+    b_end = b.event_date_end or b.event_date
+    return max(0, (b.event_date - a_end).days, (a.event_date - b_end).days), window
+
+
 def date_match(
     a: Dated,
     b: Dated,
@@ -321,11 +331,7 @@ def date_match(
     """``date_score`` with what decided it. ``*_reported``: the publication date
     of the report (for a stored incident, its first), the window of an unknown date."""
     if a.event_date is not None and b.event_date is not None:
-        window = window_days + max(_slack(a.date_precision), _slack(b.date_precision))
-        a_end = a.event_date_end or a.event_date
-        b_end = b.event_date_end or b.event_date
-        # distance between the two date ranges (0 when they overlap)
-        gap = max(0, (b.event_date - a_end).days, (a.event_date - b_end).days)
+        gap, window = _gap_and_window(a, b, window_days)
         if gap > window:
             return None, f"{gap} days apart (window {window})"
         return 1.0 - gap / (window + 1), f"{gap} days apart"
@@ -393,12 +399,7 @@ def _slipped_date(
     attack), not another attack."""
     if draft.event_date is None or incident.event_date is None:
         return None
-    window = settings.merge_window_days + max(
-        _slack(draft.date_precision), _slack(incident.date_precision)
-    )
-    a_end = draft.event_date_end or draft.event_date
-    b_end = incident.event_date_end or incident.event_date
-    gap = max(0, (incident.event_date - a_end).days, (draft.event_date - b_end).days)
+    gap, window = _gap_and_window(draft, incident, settings.merge_window_days)
     same_toll = (
         draft.killed_min is not None
         and (draft.killed_min, draft.killed_max) == (incident.killed_min, incident.killed_max)
