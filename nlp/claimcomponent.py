@@ -182,6 +182,15 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             # "un"/"une"/"one"/"a" is a figure only before a victim noun ("un Casque bleu")
             # or a casualty noun of its own ("un mort et sept blessés", "one injured").
             continue
+        # "the bodies of seven herders, found … after they were abducted": a casualty
+        # noun heading the figure ("bodies of", "les corps de") is its trigger, before
+        # any casualty word further on.
+        head = link_before(norm, words, q, triggers_before, g)
+        if head is not None and g.heads_figure.fullmatch(
+            norm, head.trigger_start, head.trigger_end
+        ):
+            links.append(head)
+            continue
         link = link_after(norm, words, q, q_starts, triggers_after, stops, g)
         if (
             link is not None

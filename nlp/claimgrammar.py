@@ -66,6 +66,7 @@ class Grammar:
     lang: str
     after: dict[str, re.Pattern[str]]
     before: dict[str, re.Pattern[str]]
+    heads_figure: re.Pattern[str]  # "the bodies of": the trigger of the figure it heads
     gap_before: frozenset[str]
     max_after: int
     max_after_extended: int
@@ -100,10 +101,13 @@ def load_grammar(lang: str) -> Grammar:
     spec = json.loads((DATA / lang / "claims_lexicon.json").read_text(encoding="utf-8"))
     after: dict[str, list[str]] = {k: [] for k in KINDS}
     before: dict[str, list[str]] = {k: [] for k in KINDS}
+    heads: list[str] = []
     for trig in spec["triggers"]:
         (after if trig["position"] == "after" else before)[trig["kind"]].extend(
             fold(f) for f in trig["forms"]
         )
+        if trig.get("heads_figure"):
+            heads.extend(fold(f) for f in trig["forms"])
     singular_nouns = spec.get("singular_victims", {})
     victims = {
         _victim_category(cat): _phrase_re([fold(w) for w in [*words, *singular_nouns.get(cat, [])]])
@@ -131,6 +135,7 @@ def load_grammar(lang: str) -> Grammar:
         lang=lang,
         after={k: _phrase_re(v) for k, v in after.items() if v},
         before={k: _phrase_re(v) for k, v in before.items() if v},
+        heads_figure=_phrase_re(heads),
         gap_before=frozenset(fold(w) for w in spec["gap_before"]),
         max_after=int(spec["max_after"]),
         max_after_extended=int(spec["max_after_extended"]),

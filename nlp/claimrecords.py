@@ -490,6 +490,8 @@ def figureless_claims(
     before = g.before.get("killed")
     if before is not None:
         for m in before.finditer(norm):
+            if g.heads_figure.fullmatch(m.group(0)):
+                continue  # "des corps de femmes ligotés et parfois sans vie": no count
             tail = norm[m.end() : m.end() + 40]
             v = cues.figureless_victim.match(tail)
             everyone = cues.everyone.match(tail)

@@ -43,13 +43,20 @@ TYPO_RATIO = 85  # as the evaluation's name match (nlp/evaluate.py)
 
 
 def same_place(a: Place, b: Place) -> bool:
-    """One place written twice: the same GeoNames id, or the same folded name, or a
-    name the gazetteer does not know spelt nearly as the other ("Namisguia" beside
+    """One place written twice: the same GeoNames id, or the same folded name (or a
+    road named after it, "Pobé-Mengao-Pételbongo"), or a name the gazetteer does not
+    know spelt nearly as the other ("Namisguia" beside
     "Namsiguia": two letters swapped in one report)."""
     if a.geonames_id is not None and a.geonames_id == b.geonames_id:
         return True
-    if fold(a.name) == fold(b.name):
+    fa, fb = fold(a.name), fold(b.name)
+    if fa == fb:
         return True
+    if any(
+        long.startswith(short + "-") or long.endswith("-" + short)
+        for long, short in ((fa, fb), (fb, fa))
+    ):
+        return True  # "l'axe Pobé-Mengao-Pételbongo" runs from Pobé-Mengao
     unresolved = "unresolved" in (a.precision, b.precision)
     return unresolved and fuzz.ratio(fold(a.name), fold(b.name)) >= TYPO_RATIO
 

@@ -538,3 +538,43 @@ def test_each_year_of_an_elliptical_pair_dates_its_own_figure(analyzer: Analyzer
         (103, "2021-01-01"),
         (72, "2022-01-01"),
     ]
+
+
+def test_a_count_of_bodies_is_a_killing(blank_en: Language, blank_fr: Language) -> None:
+    # The noun heading the figure is its trigger, before a casualty word further on.
+    text = "The bodies of nine fishermen were found on Friday, three days after they were abducted."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 9, 9, "civilians")
+    assert text[c.start : c.end] == "The bodies of nine fishermen were found"
+    c = one(blank_en, "Farmers recovered the corpses of 14 men near the well.")
+    assert (c.kind, c.min, c.max) == ("killed", 14, 14)
+    text = "Les corps sans vie de six commerçants ont été retrouvés après leur enlèvement."
+    c = one(blank_fr, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 6, 6, "civilians")
+    assert text[c.start : c.end] == "Les corps sans vie de six commerçants ont été retrouvés"
+    c = one(blank_fr, "Le corps d'un chauffeur a été découvert au bord de la route.")
+    assert (c.kind, c.min, c.victim_category) == ("killed", 1, "civilians")
+    # bodies with no figure are no count: "among the bound bodies, some still alive"
+    assert claims(blank_fr, "La vidéo montre des corps de femmes ligotés, certains vivants.") == []
+
+
+def test_shooting_dead_and_gunning_down(blank_en: Language) -> None:
+    text = "Raiders burst into the cattle market, shooting dead 11 herders."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 11, 11, "civilians")
+    assert text[c.start : c.end] == "shooting dead 11 herders"
+    c = one(blank_en, "The gang drove through the hamlet, gunning down seven farmers.")
+    assert (c.kind, c.min, c.max) == ("killed", 7, 7)
+
+
+def test_a_manner_adverb_between_the_verb_and_its_figure(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    text = "Le rapport accuse la milice d'avoir exécuté sommairement au moins 23 bergers."
+    c = one(blank_fr, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 23, None, "civilians")
+    assert text[c.start : c.end] == "exécuté sommairement au moins 23 bergers"
+    c = one(blank_fr, "Les assaillants ont abattu froidement quatre gardiens.")
+    assert (c.kind, c.min, c.max) == ("killed", 4, 4)
+    c = one(blank_en, "The militia executed summarily 16 herders in the camp.")
+    assert (c.kind, c.min, c.max) == ("killed", 16, 16)

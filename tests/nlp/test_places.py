@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import nlp.places  # noqa: F401  (registers the civwatch_places factory)
+from nlp.placechoice import same_place
 from nlp.places import Place
 
 
@@ -309,3 +310,15 @@ def test_cue_phrases_with_a_hyphen_match_either_tokenisation(fr: Language) -> No
 def test_a_country_inside_a_broadcasters_name_is_no_place(fr: Language) -> None:
     found = places(fr("Selon Radio France Internationale, les combats ont repris au Mali."))
     assert sorted(found) == ["Mali"]
+
+
+def test_a_road_named_after_a_place_is_that_place_written_again() -> None:
+    def place(name: str, gid: int | None) -> Place:
+        return Place(name, "BF", None, None, None, None, gid, "point", None, None)
+
+    village = place("Pobé-Mengao", 2356001)
+    assert same_place(village, place("Pobé-Mengao-Pételbongo", None))
+    assert same_place(place("Djibo-Pobé-Mengao", None), village)
+    # a name that only begins with the same letters is another place
+    assert not same_place(village, place("Pobé-Mengaoré", None))
+    assert not same_place(place("Djibo", 2361221), place("Arbinda", 2362344))

@@ -87,6 +87,26 @@ def test_french_bodies_found_are_part_of_the_toll(analyzer: Analyzer) -> None:
     assert incident["killed"] == {"min": 20, "max": None}
 
 
+def test_guard_bodies_found_on_a_road_named_after_the_village_are_in_its_toll(
+    analyzer: Analyzer,
+) -> None:
+    # "l'axe Nassoumbou-Djibo" runs from the village of the toll: the same scene.
+    text = (
+        "Au moins 14 civils ont été tués samedi à Nassoumbou par des hommes armés. "
+        "Dimanche, les corps d'une dizaine de personnes ont été retrouvés sur l'axe "
+        "Nassoumbou-Djibo, selon un élu."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["killed"] == {"min": 14, "max": None}
+    assert incident["location"]["name"] == "Nassoumbou"
+    text = (
+        "At least 14 civilians were killed on Saturday in Nassoumbou. On Sunday the bodies "
+        "of eight people were found on the Nassoumbou-Djibo road, an official said."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["killed"] == {"min": 14, "max": None}
+
+
 def test_a_hospital_is_where_the_wounded_went_not_the_scene(analyzer: Analyzer) -> None:
     text = (
         "Au moins 20 personnes ont été tuées dimanche dans le village de Barga. "
