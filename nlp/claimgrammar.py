@@ -181,6 +181,14 @@ def _victim_category(name: str) -> VictimCategory:
 def _singular_re(spec: dict[str, Any]) -> re.Pattern[str]:
     """A determiner, up to two modifiers and a noun naming one person ("a Malian soldier")."""
     dets = "|".join(re.escape(fold(d)) for d in sorted(spec["singular_determiners"], key=len)[::-1])
+    # "the mayor and his driver", "six aid workers, their guide": a possessive right
+    # after a conjunction or a comma (each lookbehind of its own, fixed width)
+    after_and = "|".join(
+        [rf"(?<=\b{re.escape(w)} )" for w in _cue_words("conjunctions")] + [r"(?<=, )"]
+    )
+    possessives = "|".join(re.escape(fold(d)) for d in spec.get("possessive_determiners", ()))
+    if possessives:
+        dets = rf"{dets}|(?:{after_and})(?:{possessives})"
     nouns = [fold(w) for words in spec["singular_victims"].values() for w in words]
     noun_alt = "|".join(_form_pattern(n) for n in sorted(set(nouns), key=len, reverse=True))
     not_before = "|".join(re.escape(fold(w)) for w in spec["singular_not_before"])

@@ -348,7 +348,26 @@ def coordinated_links(
             if g.stop.search(between):
                 continue  # "quatre disparus et trois blessés": the first figure has its own state
             if re.search(rf"\s(?:{coordinators})\s+$", between) and len(between) < 70:
-                out.append(_coordinated(q, linked[nxt.start], q.end + len(between)))
+                link = _coordinated(q, linked[nxt.start], q.end + len(between))
+                out.append(link)
+                linked[q.start] = link
+    # "Six aid workers, a local guide and a driver were killed": the items before the
+    # last two of a list closed by a coordinator, right to left, take its verb.
+    for i in reversed(range(len(quantities))):
+        q = quantities[i]
+        if q.start in linked or q.start in sub:
+            continue
+        nxt = next((o for o in quantities[i + 1 :] if o.start not in sub), None)
+        nxt_link = linked.get(nxt.start) if nxt is not None else None
+        if nxt is None or nxt_link is None or nxt_link.position != "coordinated":
+            continue
+        if nxt_link.trigger_start < nxt.start:
+            continue  # the list follows its verb: the pass above joined it
+        between = load_cues().subcount_inner.sub(" ", norm[q.end : nxt.start])
+        if re.fullmatch(r"[^,.;:()]{0,50},\s*", between) and not g.stop.search(between):
+            link = _coordinated(q, nxt_link, q.end + len(between.rstrip(", ")))
+            out.append(link)
+            linked[q.start] = link
     return out
 
 

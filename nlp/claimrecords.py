@@ -337,10 +337,34 @@ def _place_between(sent: str, prev: Claim, claim: Claim, s_start: int) -> bool:
 
 
 def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> list[Claim]:
-    """ "five men and two boys" killed by one verb is one figure of seven."""
+    """ "five men and two boys" killed by one verb is one figure of seven; "six aid
+    workers, a guide and a driver", a list closed by a coordinator, eight."""
     out: list[Claim] = []
-    for claim in claims:
+
+    def joined(a: Claim, b: Claim, comma: bool) -> bool:
+        if a.number_end is None or b.number_start is None or b.number_start < a.number_end:
+            return False
+        join = (
+            rf"(?:,?\s(?:{load_cues().coordinator_alt})|,)"
+            if comma
+            else (rf",?\s(?:{load_cues().coordinator_alt})")
+        )
+        between = fold(sent[a.number_end - s_start : b.number_start - s_start])
+        return bool(
+            re.fullmatch(
+                rf"\s*[\w\s'-]{{0,30}}?{join}\s*",
+                load_cues().subcount_inner.sub(" ", between),
+            )
+        )
+
+    for i, claim in enumerate(claims):
         prev = out[-1] if out else None
+        # an item of a list joined by a comma: the list is closed by a coordinator
+        closed = any(
+            joined(a, b, comma=False)
+            for a, b in zip(claims[i:], claims[i + 1 :], strict=False)
+            if a.kind == b.kind == claim.kind
+        )
         if (
             prev is not None
             and prev.kind == claim.kind
@@ -354,12 +378,7 @@ def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> l
             # "12 soldats et 4 supplétifs", "15 blessés pour les militaires, ainsi qu'un
             # supplétif blessé"
             # "five aid workers, including a Chadian, and a driver": the aside set apart
-            and re.fullmatch(
-                rf"\s*[\w\s'-]{{0,30}}?,?\s(?:{load_cues().coordinator_alt})\s*",
-                load_cues().subcount_inner.sub(
-                    " ", fold(sent[prev.number_end - s_start : claim.number_start - s_start])
-                ),
-            )
+            and joined(prev, claim, comma=closed)
             and (
                 (prev.side == "civilians" and prev.victim_category != claim.victim_category)
                 # "two engineers and three drivers were kidnapped": the subjects, or the

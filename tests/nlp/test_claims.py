@@ -578,3 +578,28 @@ def test_a_manner_adverb_between_the_verb_and_its_figure(
     assert (c.kind, c.min, c.max) == ("killed", 4, 4)
     c = one(blank_en, "The militia executed summarily 16 herders in the camp.")
     assert (c.kind, c.min, c.max) == ("killed", 16, 16)
+
+
+def test_a_possessive_after_a_conjunction_names_one_more_person(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    c = one(blank_en, "Gunmen shot dead the headmaster and his nephew near the school.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 2, 2, "civilians")
+    c = one(blank_fr, "Le marabout et son neveu ont été enlevés mardi soir.")
+    assert (c.kind, c.min, c.max) == ("abducted", 2, 2)
+    c = one(blank_en, "A herder and his wife were abducted on the road.")
+    assert (c.min, c.max, c.victim_category, c.subcategories) == (2, 2, "civilians", ("women",))
+    # alone, a possessive's noun may be one of a toll told elsewhere
+    text = "The militia admitted losses, including the death of their leader."
+    assert claims(blank_en, text) == []
+
+
+def test_a_list_closed_by_a_coordinator_is_one_toll(blank_en: Language, blank_fr: Language) -> None:
+    text = "Five engineers, a nurse and a driver were killed on the road to Kidal."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 7, 7, "civilians")
+    c = one(blank_fr, "Quatre orpailleurs, leur guide et leur chauffeur ont été tués lundi.")
+    assert (c.kind, c.min, c.max) == ("killed", 6, 6)
+    # items counted per place stay apart
+    found = claims(blank_en, "Gunmen killed four people at Tibi, two at Kera and five in Bani.")
+    assert [(c.min, c.max) for c in found] == [(4, 4), (2, 2), (5, 5)]
