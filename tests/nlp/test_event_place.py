@@ -61,6 +61,15 @@ def test_where_a_spokesman_spoke_is_not_the_scene(analyzer: Analyzer) -> None:
     assert places(analyzer, text) == ["Kobou"]
 
 
+def test_where_a_source_was_reached_is_not_the_scene(analyzer: Analyzer) -> None:
+    text = "Armed men shot dead six herders at Dinangourou, an official reached in Mopti said."
+    assert places(analyzer, text) == ["Dinangourou"]
+    text = "Six bergers ont été abattus mardi à Dinangourou, a affirmé un élu joint à Mopti."
+    assert places(analyzer, text, "fr") == ["Dinangourou"]
+    text = "Six bergers ont été abattus mardi à Sofara, selon des sources locales à Mopti."
+    assert places(analyzer, text, "fr") == ["Sofara"]
+
+
 def test_where_a_casualty_was_evacuated_to_is_not_the_scene(analyzer: Analyzer) -> None:
     text = (
         "Un véhicule de l'armée a sauté sur un engin explosif mardi près de Hombori. "
