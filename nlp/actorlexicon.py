@@ -72,7 +72,7 @@ class LexiconEntry:
 @dataclass(frozen=True)
 class _Alias:
     entry: LexiconEntry
-    acronym: bool  # match only when written in capitals
+    acronym: bool  # match only when written in capitals (or, long, as a name: nlp/actors.py)
 
 
 @dataclass

@@ -4,7 +4,8 @@ The ``civwatch_actors`` component writes ``doc.spans["actors"]``, each span with
 ``Span._.actor`` (an :class:`Actor`). Aliases (``nlp/data/actors.jsonl``) are
 matched accent- and case-insensitively, longest first; aliases written in
 capitals in the lexicon ("FAN", "CMA", "GAT") match only when capitalised in
-the text, so "fan" and "gat" stay words.
+the text, so "fan" and "gat" stay words; one of four letters or more also as a
+name ("Jnim", "Aqmi", "Eigs"), as the French press writes them.
 
 Generic mentions are resolved from context:
 
@@ -105,7 +106,9 @@ class ActorsComponent:
                 alias = lex.aliases.get(key)
                 if alias is None or not texts[j - 1][-1:].isalnum():
                     continue
-                if alias.acronym and any(c.islower() for t in texts[i:j] for c in t):
+                if alias.acronym and not _written_as_acronym(
+                    texts[i:j], named=alias.entry.type != "unknown"
+                ):
                     continue
                 best = (j, alias)
             if best is None:
@@ -253,3 +256,25 @@ def make_actors_component(
 ) -> ActorsComponent:
     """Build the actors component (lexicon loaded once per process and path)."""
     return ActorsComponent(load_actor_lexicon(lexicon_path), focus_countries)
+
+
+# An acronym of this many letters or more is no common word: the press writes it in
+# capitals or as a name ("Jnim", "Aqmi", "Minusma"); a shorter one only in capitals,
+# so "fan" and "Gat" stay words.
+TITLE_CASE_ACRONYM = 4
+
+
+def _written_as_acronym(tokens: Sequence[str], named: bool) -> bool:
+    """Whether ``tokens`` write an acronym alias: in capitals, or as a name when long
+    and ``named`` (a group's, not "HANI" for unidentified armed men: "Hani" is a name)."""
+    if not any(c.islower() for t in tokens for c in t):
+        return True
+    if not named:
+        return False
+    letters = "".join(c for t in tokens for c in t if c.isalpha())
+    return (
+        len(tokens) == 1
+        and len(letters) >= TITLE_CASE_ACRONYM
+        and letters[0].isupper()
+        and letters[1:].islower()
+    )

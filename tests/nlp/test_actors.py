@@ -169,6 +169,14 @@ def test_acronyms_need_capitals(en: Language) -> None:
     assert names(en("A fan of the club was there.")) == {}
 
 
+def test_a_long_acronym_may_be_written_as_a_name(fr: Language) -> None:
+    # The French press writes long acronyms as names; short ones stay words ("Fan"),
+    # and the acronym of a generic descriptor (HANI) is no name's match ("Hani").
+    found = names(fr("Le Jnim et l'Eigs se disputent la zone, comme Aqmi avant eux."))
+    assert found == {"Jnim": "JNIM", "Eigs": "Islamic State Sahel (ISSP/ISGS)", "Aqmi": "AQIM"}
+    assert names(fr("Fan de lutte, Hani a raconté la soirée.")) == {}
+
+
 def test_generic_army_follows_nationality(en: Language, fr: Language) -> None:
     assert (
         names(en("Nigerien gendarmes were killed."))["gendarmes"] == "Nigerien Armed Forces (FAN)"
