@@ -21,6 +21,7 @@ from nlp.claimlinks import (
     is_subcount,
     link_after,
     link_before,
+    link_toll_subject,
     with_singulars,
 )
 from nlp.claimrecords import (
@@ -218,6 +219,8 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             link = None
         if link is None:
             link = link_before(norm, words, q, triggers_before, g)
+        if link is None:
+            link = link_toll_subject(norm, q, quantities, g)
         if link is not None:
             links.append(link)
     # the items of a list of counted things' parts are not coordinated with each other

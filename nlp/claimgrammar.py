@@ -67,6 +67,8 @@ class Grammar:
     after: dict[str, re.Pattern[str]]
     before: dict[str, re.Pattern[str]]
     heads_figure: re.Pattern[str]  # "the bodies of": the trigger of the figure it heads
+    toll_subjects: re.Pattern[str]  # "the death toll", "le bilan": a toll as a subject
+    toll_verb_end: re.Pattern[str]  # "rose to", "s'élève désormais à" right before a figure
     gap_before: frozenset[str]
     max_after: int
     max_after_extended: int
@@ -136,6 +138,14 @@ def load_grammar(lang: str) -> Grammar:
         after={k: _phrase_re(v) for k, v in after.items() if v},
         before={k: _phrase_re(v) for k, v in before.items() if v},
         heads_figure=_phrase_re(heads),
+        toll_subjects=_phrase_re([fold(w) for w in spec["toll_subjects"]]),
+        toll_verb_end=re.compile(
+            r"(?<![\w'])(?:"
+            + "|".join(_form_pattern(fold(w)) for w in sorted(spec["toll_verbs"], key=len)[::-1])
+            + r")(?:\s+(?:"
+            + "|".join(re.escape(fold(w)) for w in spec["gap_before"])
+            + r"))*\s*$"
+        ),
         gap_before=frozenset(fold(w) for w in spec["gap_before"]),
         max_after=int(spec["max_after"]),
         max_after_extended=int(spec["max_after_extended"]),
@@ -205,6 +215,8 @@ class Cues:
     """Cue regexes of the claims steps; the words are in ``nlp/data/<lang>/claims_cues.json``."""
 
     update_before: re.Pattern[str]  # "the toll rose to" right before a figure
+    update_verb_end: re.Pattern[str]  # "the toll rose" right before "from 16 to 23"
+    update_from: re.Pattern[str]  # "from" opening that range: old toll, new toll
     subcount_head: re.Pattern[str]  # where the head of a victims phrase ends
     subcount_aside: re.Pattern[str]  # ", dont huit civils," between a figure and its verb
     subcount_inner: re.Pattern[str]  # the aside itself, wherever it is
@@ -273,6 +285,8 @@ def load_cues() -> Cues:
         update_before=re.compile(
             rf"\b(?:{_cue_alt('update_verbs')})\s+(?:{_cue_alt('update_to')})\s*$"
         ),
+        update_verb_end=re.compile(rf"\b(?:{_cue_alt('update_verbs')})\s*$"),
+        update_from=re.compile(rf"(?:{_cue_alt('update_from')})\b"),
         subcount_head=re.compile(rf",|\b(?:{_cue_alt('subcount_head')})\b"),
         subcount_aside=re.compile(
             rf"[^,.;:()]{{0,40}}?,\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"

@@ -249,6 +249,33 @@ def link_before(
     return None
 
 
+# How far before its verb a toll's subject may be named: "the death toll from the
+# attack on the army camp in Mondoro" (characters).
+TOLL_SUBJECT_REACH = 90
+
+
+def link_toll_subject(
+    norm: str, q: Quantity, quantities: list[Quantity], g: Grammar
+) -> _Link | None:
+    """ "The death toll from the attack in Mondoro rose to 23": a toll named as the
+    subject of the verb right before the figure, its complement however long, within
+    the clause and with no other figure between."""
+    verb = g.toll_verb_end.search(norm, max(0, q.start - 40), q.start)
+    if verb is None:
+        return None
+    lo = max(0, verb.start() - TOLL_SUBJECT_REACH)
+    subjects = [m for m in g.toll_subjects.finditer(norm, lo, verb.start())]
+    if not subjects:
+        return None
+    subject = subjects[-1]
+    between = norm[subject.end() : verb.start()]
+    if re.search(r"[.;:!?()]", between) or any(
+        subject.end() <= o.start < verb.start() for o in quantities
+    ):
+        return None
+    return _Link(q, "killed", subject.start(), subject.end(), "before", q.end, q.end)
+
+
 def _norm_word(word: str) -> str:
     """The full form of an elided word ("d'" -> "de"), as the grammar lists it."""
     if word.endswith("'") and len(word) <= 3:

@@ -258,6 +258,14 @@ def claims_from_link(
     )
     update = bool(cues.update_before.search(norm[max(0, q.start - 30) : q.start]))
     lo, hi = q.min, q.max
+    if (
+        q.kind == "range"
+        and q.max is not None
+        and cues.update_from.match(norm, q.start)
+        and cues.update_verb_end.search(norm[max(0, q.start - 30) : q.start])
+    ):
+        # "le bilan est passé de 16 à 23 morts": the old toll, then the current one
+        lo, hi, update = q.max, q.max, True
     kinds: tuple[str, ...] = (link.kind,)
     combined = False
     # "deux femmes et deux enfants faisaient partie des blessés": at least that many,

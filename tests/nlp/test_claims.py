@@ -603,3 +603,36 @@ def test_a_list_closed_by_a_coordinator_is_one_toll(blank_en: Language, blank_fr
     # items counted per place stay apart
     found = claims(blank_en, "Gunmen killed four people at Tibi, two at Kera and five in Bani.")
     assert [(c.min, c.max) for c in found] == [(4, 4), (2, 2), (5, 5)]
+
+
+def test_a_toll_rising_from_one_figure_to_another_is_the_new_one(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    c = one(blank_fr, "Le bilan de l'embuscade est passé de 9 à 14 morts, selon l'armée.")
+    assert (c.kind, c.min, c.max, c.update) == ("killed", 14, 14, True)
+    c = one(blank_en, "The toll of the ambush has risen from 9 to 14 dead.")
+    assert (c.kind, c.min, c.max, c.update) == ("killed", 14, 14, True)
+    # a range of estimates with no update verb stays a range
+    c = one(blank_en, "The ambush killed from 9 to 14 soldiers.")
+    assert (c.min, c.max) == (9, 14)
+
+
+def test_a_death_toll_subject_with_a_long_complement(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    text = (
+        "The death toll from Thursday's ambush on the convoy near Gossi rose to 31, officials said."
+    )
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max) == ("killed", 31, 31)
+    assert (
+        text[c.start : c.end]
+        == "death toll from Thursday's ambush on the convoy near Gossi rose to 31"
+    )
+    text = "Le bilan de l'embuscade de jeudi contre le convoi près de Gossi s'élève désormais à 31."
+    c = one(blank_fr, text)
+    assert (c.kind, c.min, c.max) == ("killed", 31, 31)
+    # a count of something else is no death toll, nor a toll in another clause
+    assert claims(blank_en, "The number of displaced people rose to 2,000.") == []
+    text = "The toll was not given. In Gossi, the number of families rose to 31."
+    assert claims(blank_en, text) == []
