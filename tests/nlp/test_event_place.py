@@ -79,6 +79,23 @@ def test_where_a_casualty_was_evacuated_to_is_not_the_scene(analyzer: Analyzer) 
     assert places(analyzer, text, "fr") == ["Hombori"]
 
 
+def test_the_health_centre_the_wounded_were_taken_to_is_not_the_scene(
+    analyzer: Analyzer,
+) -> None:
+    # A new sentence of wounded taken to a town's health centre stays with the attack.
+    text = (
+        "Vingt civils ont été tués dimanche dans l'attaque du village de Dougabougou. "
+        "Une quinzaine de blessés ont été évacués vers le centre de santé de référence "
+        "de Niono. Selon le gouvernement, le bilan est de 14 morts."
+    )
+    assert places(analyzer, text, "fr") == ["Dougabougou"]
+    text = (
+        "Twenty civilians were killed on Sunday in an attack on Dougabougou. About fifteen "
+        "wounded were taken to the regional hospital in Ségou."
+    )
+    assert places(analyzer, text) == ["Dougabougou"]
+
+
 def test_the_village_named_two_sentences_before_the_toll(analyzer: Analyzer) -> None:
     text = (
         "The convoy left Sévaré on Saturday. Gunmen on motorcycles attacked the "

@@ -270,8 +270,6 @@ FAILING: dict[tuple[str, str], str] = {
     "'more than 30' give no incident at Kokaina",
     ("art-003", "split_by_side"): "Sanam: 'seven people … six traders and a National Guard "
     "soldier' gives one record of 7 civilians",
-    ("art-004", "claimants_range"): "Tarakoura: local officials 32, government 19, MINUSMA at "
-    "least 25 give 32 only instead of 19–32",
 }
 
 
