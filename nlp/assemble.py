@@ -56,6 +56,7 @@ from nlp.eventrules import (
     CIVILIAN_VENUE,
     Event,
     aggregate_flags,
+    another_account,
     another_figure,
     bodies_found,
     burial,
@@ -286,7 +287,7 @@ def assemble(
             # event dated only to a month or year before the report's is recalled
             event.recalled = True
         fallback = None if event.multi_country else country
-        for group in _side_groups(event.claims):
+        for group in _side_groups(event.claims, norm):
             record = _incident(doc, event, group, event.country or fallback, cues)
             record.event = idx
             record.recalled = event.recalled or event.aside
@@ -501,7 +502,7 @@ def _neighbour_date(
     return None
 
 
-def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
+def _side_groups(claims: list[Claim], norm: str) -> list[list[Claim]]:
     known = [c for c in claims if c.side != "unknown"]
     groups: list[list[Claim]] = []
     for claim in claims:
@@ -528,6 +529,7 @@ def _side_groups(claims: list[Claim]) -> list[list[Claim]]:
                 and claim.min != 0
                 and not claim.revised
                 and not c.revised
+                and not another_account(c, claim, norm)
                 for c in group
             )
             if clash:

@@ -117,6 +117,7 @@ class _Vocab:
     small_numbers: dict[str, int]  # "three" -> 3, the numbers of days_ago
     reporting_before_re: re.Pattern[str]  # a reporting verb right before a date ("said on")
     responsibility_after_re: re.Pattern[str]  # "On July 30, JNIM claimed responsibility"
+    claimed_before_re: re.Pattern[str]  # "which claimed the attack on Tuesday"
     responsibility_not_after_re: re.Pattern[str]  # "killed" between: the event's date
     previous_day: dict[str, int]  # "the previous day" -> -1: from the day written before
     previous_day_re: re.Pattern[str]
@@ -262,6 +263,10 @@ def _vocab() -> _Vocab:
         small_numbers=_numbered(spec, "small_numbers"),
         reporting_before_re=re.compile(
             reporting_re.pattern + rf"[\s,]*(?:(?:{_words(spec, 'reporting_date_before')})\s+)?$"
+        ),
+        claimed_before_re=re.compile(
+            rf"\b(?:{_phrases(spec, 'claimed_before')})"
+            rf"[\s,]*(?:(?:{_words(spec, 'reporting_date_before')})\s+)?$"
         ),
         responsibility_after_re=re.compile(
             rf"[^.;:]{{0,80}}?\b(?:{_phrases(spec, 'responsibility_after')})\b"
@@ -722,7 +727,9 @@ def _mark_reporting(d: DateMention, norm: str) -> DateMention:
     v = _vocab()
     before = norm[max(0, d.start - 25) : d.start]
     after = norm[d.end : d.end + 25]
-    glued_before = v.reporting_before_re.search(before)
+    glued_before = v.reporting_before_re.search(before) or v.claimed_before_re.search(
+        norm, max(0, d.start - 50), d.start
+    )
     if re.match(r"^,?\s*\d{1,2}[:.h]\d{2}\b", after):
         return DateMention(d.start, d.end, d.text, d.date, d.end_date, d.precision, True, d.period)
     glued_after = v.glued_after_re.match(after)

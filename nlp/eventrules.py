@@ -83,7 +83,12 @@ def aggregate_flags(
         flags.append(
             _period_cue(cues.aggregate, norm, text, lo, hi, after=claim.end)
             or (not one_day and bool(cues.aggregate_unless_one_day.search(window)))
-            or any(d.period and s_start <= d.start < s_end for d in dates)
+            or any(
+                d.period
+                and s_start <= d.start < s_end
+                and not _SUPERLATIVE_BEFORE.search(norm, max(0, d.start - 70), d.start)
+                for d in dates
+            )
             or max(claim.min or 0, claim.max or 0) >= cues.aggregate_min_figure
         )
     for i in range(1, len(claims)):
@@ -130,8 +135,11 @@ def _period_cue(
     """A period cue in ``norm[lo:hi]``, but not "depuis" before a name: "Depuis Dacca,
     l'armée a annoncé" is "from Dhaka" (``text`` as written tells a name by its capital;
     ``norm`` keeps its offsets); nor a year after the figure (``after``) that dates one
-    event named between them ("tués dans une embuscade en 2017")."""
+    event named between them ("tués dans une embuscade en 2017"); nor the period of a
+    superlative ("the deadliest attack this year")."""
     for m in pattern.finditer(norm, lo, hi):
+        if _SUPERLATIVE_BEFORE.search(norm, max(0, m.start() - 70), m.start()):
+            continue  # "one of the deadliest attacks in the area this year": a comparison
         if (
             0 <= after <= m.start()
             and _YEAR.search(m.group(0))
@@ -142,6 +150,11 @@ def _period_cue(
         if name is None or not text[name.start(1)].isupper() or _MONTH.match(name.group(1)):
             return True
     return False
+
+
+# "one of the deadliest attacks on civilians in the area this year", "l'une des attaques
+# les plus meurtrières de l'année": a superlative, then its comparison's period.
+_SUPERLATIVE_BEFORE = cue_pattern(r"\b{superlatives}\b[^.;:,\d]{0,60}$")
 
 
 # "depuis" before a capitalised word: a place or a person the news comes from (the
@@ -295,6 +308,14 @@ def another_figure(
         return False
     a, b = claim.sentence
     return not _ACCOUNT.search(_RESPONSIBILITY.sub(_blank, norm[a:b]))
+
+
+def another_account(first: Claim, later: Claim, norm: str) -> bool:
+    """ "The UN said about 200 were killed; the group put the toll at 300": a cue of
+    another account ("toll", "according to", "as high as") between two figures of one
+    sentence makes the later one another source's count of the same dead."""
+    start, end = first.end, later.number_start or later.start
+    return start < end and bool(_ACCOUNT.search(_RESPONSIBILITY.sub(_blank, norm[start:end])))
 
 
 def _blank(m: re.Match[str]) -> str:

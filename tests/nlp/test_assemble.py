@@ -93,15 +93,20 @@ def test_sides_and_groups() -> None:
     civ = claim(19, 19, category="civilians", start=10)
     mil = claim(3, 3, category="militants", start=40)
     unnamed = claim(4, 4, kind="injured", category="unknown", start=120, sentence=(100, 200))
-    groups = _side_groups([civ, mil, unnamed])
+    blank = " " * 200
+    groups = _side_groups([civ, mil, unnamed], blank)
     # The unnamed injured figure follows the side named just before it.
     assert [[c.min for c in g] for g in groups] == [[19], [3, 4]]
     # Two different figures of one kind and side in one sentence are two victim groups.
     a = claim(84, 84, category="soldiers", start=5)
     b = claim(47, 47, category="soldiers", start=60)
-    assert len(_side_groups([a, b])) == 2
+    assert len(_side_groups([a, b], blank)) == 2
     # The same figure restated in one sentence stays one.
-    assert len(_side_groups([a, claim(84, 84, category="soldiers", start=90)])) == 1
+    assert len(_side_groups([a, claim(84, 84, category="soldiers", start=90)], blank)) == 1
+    # Another account of the count between them ("the army put the toll at") makes the
+    # two figures one toll's range.
+    norm = blank[:10] + "; the army put the toll at".ljust(50) + blank[60:]
+    assert len(_side_groups([a, b], norm)) == 1
 
 
 def test_assemble_on_a_blank_pipeline_without_places_or_actors() -> None:

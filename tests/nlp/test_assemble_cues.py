@@ -423,6 +423,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         placechoice._VILLAGE_BEFORE,
         ("settlement_nouns", "settlement_of"),
     ),
+    "superlative_before": (
+        r"\b(?:deadliest|bloodiest|worst|most deadly|most lethal|heaviest|plus meurtri\w*|"
+        r"plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*)\b[^.;:,\d]{0,60}$",
+        eventrules._SUPERLATIVE_BEFORE,
+        ("superlatives",),
+    ),
 }
 
 SENTENCES_EN = [
@@ -448,6 +454,7 @@ SENTENCES_EN = [
     "NIAMEY (Reuters) - Villagers near Ayorou (Niger) on 2 May 2021. Image: Reuters (photo AP)",
     "Gunmen shot eight herders they suspected of belonging to a militia; none was accused.",
     "The scene of bloody attacks by groups linked to the State, and of the two raids by them.",
+    "It was one of the deadliest raids this year, the worst since May and the most lethal yet.",
 ]
 SENTENCES_FR = [
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
@@ -471,6 +478,7 @@ SENTENCES_FR = [
     "OUAGADOUGOU (APA) – Dans la commune de l'Est, cercle de la Kompienga (photo AFP).",
     "Des jihadistes ont tué six civils, les soupçonnant d'appartenir aux chasseurs dozos.",
     "Le théâtre d'attaques menées par des groupes liés à l'EI, des deux attaques de ces groupes.",
+    "L'une des attaques les plus meurtrières de l'année, la plus sanglante depuis mai.",
 ]
 AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the army and ", "x"]
 
@@ -478,6 +486,8 @@ AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the a
 # The word alternations of the regexes above, list by list (articles with their
 # trailing space; "\w*" is written "*" in the data).
 REFERENCE_WORDS = {
+    "superlatives": r"deadliest|bloodiest|worst|most deadly|most lethal|heaviest|plus meurtri\w*"
+    r"|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*",
     "loss_after": r"has suffered|have suffered|suffered|has lost|have lost|lost|a subi|ont subi"
     r"|a perdu|ont perdu|a enregistre la perte de|ont enregistre la perte de",
     "funeral_nouns": r"funeral|funerals|burial|burials|obseques|funerailles|inhumation"

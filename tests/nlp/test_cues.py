@@ -325,6 +325,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "days_ago",
         "small_numbers",
         "reporting_date_before",
+        "claimed_before",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key

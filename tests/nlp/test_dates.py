@@ -89,6 +89,18 @@ def test_reporting_dates_are_flagged() -> None:
     assert found[0].reporting
 
 
+def test_the_day_a_claim_of_the_attack_names_after_it_is_the_claims() -> None:
+    pub = date(2023, 3, 22)
+    text = "The militia, which claimed the raid on Tuesday, named no toll."
+    assert [d.reporting for d in dates(text, pub)] == [True]
+    text = "Le groupe, qui a revendiqué l'attaque mardi, ne donne aucun bilan."
+    assert [d.reporting for d in dates(text, pub, "fr")] == [True]
+    text = "L'embuscade, revendiquée le 21 mars par le groupe, visait un convoi."
+    assert [d.reporting for d in dates(text, pub, "fr")] == [True]
+    # a casualty verb's day is the event's
+    assert [d.reporting for d in dates("The raid on Tuesday killed nine.", pub)] == [False]
+
+
 def test_month_and_year_has_month_precision() -> None:
     d = first("In March 2025, more people fled.", None)
     assert (d.date, d.end_date, d.precision) == (date(2025, 3, 1), date(2025, 3, 31), "month")

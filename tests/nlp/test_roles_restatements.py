@@ -107,6 +107,51 @@ def test_guard_bodies_found_on_a_road_named_after_the_village_are_in_its_toll(
     assert incident["killed"] == {"min": 14, "max": None}
 
 
+def test_another_source_in_the_same_sentence_gives_the_range_of_one_toll(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Herders said 35 people died in the raid on Pissila on Sunday; the ministry put "
+        "the toll at 22, and a local radio said the toll could be as high as 40."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["killed"] == {"min": 22, "max": 40}
+    text = (
+        "Des éleveurs parlent de 35 morts dimanche à Pissila ; selon le ministère, le "
+        "bilan est de 22 morts."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["killed"] == {"min": 22, "max": 35}
+
+
+def test_the_day_the_attack_was_claimed_is_not_its_day(analyzer: Analyzer) -> None:
+    # The group's own count, told with the day it claimed the attack: the same event.
+    text = (
+        "Militants killed 14 soldiers in Tamou on Sunday. The group, which claimed the "
+        "attack on Tuesday, put the toll at more than 40."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2023, 3, 22))
+    [incident] = result["incidents"]
+    assert incident["killed"] == {"min": 14, "max": None}
+    assert incident["event_date"] == "2023-03-19"
+
+
+def test_the_deadliest_attack_this_year_is_one_event_not_a_period(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen stormed Pissila on Sunday, killing 19 traders, in one of the deadliest "
+        "raids in the province this year, officials said."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2023, 3, 22))
+    [incident] = result["incidents"]
+    assert (incident["aggregate"], incident["event_date"]) == (False, "2023-03-19")
+    text = (
+        "Dix-neuf commerçants ont été tués dimanche à Pissila, l'attaque la plus "
+        "meurtrière depuis le début de l'année."
+    )
+    [incident] = analyzer.analyze(text, lang="fr", published=date(2023, 3, 22))["incidents"]
+    assert incident["aggregate"] is False
+
+
 def test_a_hospital_is_where_the_wounded_went_not_the_scene(analyzer: Analyzer) -> None:
     text = (
         "Au moins 20 personnes ont été tuées dimanche dans le village de Barga. "

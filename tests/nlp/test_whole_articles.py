@@ -246,8 +246,6 @@ FAILING: dict[tuple[str, str], str] = {
     "are folded into one aggregate 456–612; 'thousands' since 2012 gives no aggregate",
     ("art-001", "air_strike_attribution"): "the Yalenkoro strike's 6 civilians are attributed "
     "to JNIM (accusing the army in the same paragraph), not to the FAMa",
-    ("art-001", "claimants_range"): "Tiguila: army 17, MINUSMA at least 21, local officials 27 "
-    "give killed 17–open instead of 17–27",
     ("art-001", "split_by_side"): "Goudiédourou: 'Twelve people … eleven civilians and a "
     "gendarme' gives one record of 12 civilians",
     ("art-002", "event_places"): "Silébilé, Dablo and Tolingué get no incident at their place "
@@ -258,8 +256,6 @@ FAILING: dict[tuple[str, str], str] = {
     "give no incident at Dablo",
     ("art-002", "split_by_side"): "Silébilé: 'Au moins quatorze personnes, treize civils et un "
     "VDP' gives no per-side incidents at Silébilé",
-    ("art-003", "event_places"): "Kokaina (placed at Niamey, Ouallam, Niger), Gorouwa and "
-    "Makalondi get no incident at their place",
     ("art-003", "period_totals_are_aggregates"): "the monitoring group's 387 is an event at "
     "Tillabéri; 'thousands' since 2015 gives no aggregate",
     ("art-003", "totals_stay_out_of_events"): "the monitoring group's 387 (January–February) "
