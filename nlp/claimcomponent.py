@@ -35,7 +35,7 @@ from nlp.claimrecords import (
     split_by_side,
     sum_coordinated_same_side,
 )
-from nlp.claims import Claim, _Link, doc_text
+from nlp.claims import SIDE_OF, Claim, _Link, doc_text
 from nlp.numbers import Quantity, find_quantities
 from nlp.textnorm import fold_keep_length as fold
 
@@ -137,6 +137,9 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             sub = False
         is_sub.append(sub)
         last_sub = q if is_sub[-1] else last_sub
+    # "Twelve people, eleven civilians and a gendarme, were killed": parts in apposition
+    appositive, apposed_to = _appositive_parts(sent, norm, quantities, g)
+    is_sub = [s or q.start in appositive for q, s in zip(quantities, is_sub, strict=True)]
     parts_from = _partitive_lead(norm, quantities, triggers_after)
     if parts_from is not None:
         # "Of the 22 people killed, 19 died in the strike and three of their wounds"
@@ -192,7 +195,9 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
         ):
             links.append(head)
             continue
-        link = link_after(norm, words, q, q_starts, triggers_after, stops, g)
+        link = link_after(
+            norm, words, q, q_starts, triggers_after, stops, g, apposed_to.get(q.start, -1)
+        )
         if (
             link is not None
             and clause_break(norm[q.end : link.trigger_start])
@@ -250,6 +255,66 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     claims.extend(negation_claims(sent, norm, s_start, s_end, claimant, g))
     claims.extend(figureless_claims(sent, norm, s_start, s_end, claims, claimant, g))
     return claims
+
+
+# Between a total and its first part in apposition ("Twelve people, eleven …"): a comma
+# after a few words; a colon may come later in the sentence ("… in Koro: eleven …").
+_TO_FIRST_PART = re.compile(r"[^,:;.()]{0,80}?,\s*|[^;.()]{0,160}?:\s*")
+# A figure's own place, as written: "3 civilians in Bani", "2 soldats à Dori".
+_OWN_PLACE = re.compile(r"\b(?:in|at|near|à|a|dans|près de|vers)\s+[A-Z]")
+# Between two parts: a few words, then a comma or a coordinator.
+_PART_GAP = re.compile(rf"[^,:;.()\d]{{0,40}}?(?:,\s*|\s(?:{load_cues().coordinator_alt})\s+)")
+
+
+def _appositive_parts(
+    sent: str, norm: str, quantities: list[Quantity], g: Grammar
+) -> tuple[set[int], dict[int, int]]:
+    """ "Twelve people, eleven civilians and a gendarme, were killed", "quatorze
+    personnes, treize civils et un VDP": figures in apposition to a total, a list closed
+    by a coordinator whose figures name two sides or more and add up to it, are its
+    parts (split by side like the parts after "including"): their starts, and where the
+    apposition ends after the total's start (the link to its verb skips it). Not figures
+    with a place of their own ("5 people in Kaya, 3 civilians in Bani and 2 …")."""
+    for i, total in enumerate(quantities):
+        if total.kind not in ("exact", "approx") or total.value < 2:
+            continue
+        if i + 1 >= len(quantities):
+            break
+        first = quantities[i + 1]
+        if not _TO_FIRST_PART.fullmatch(norm, total.end, first.start):
+            continue
+        parts: list[Quantity] = []
+        joins: list[str] = []  # what joins each part to the one before it
+        at = first.start
+        for q in quantities[i + 1 :]:
+            if q.start != at or q.kind != "exact":
+                break
+            step = _PART_GAP.match(norm, q.end)
+            if _OWN_PLACE.search(sent, q.end, step.end() if step else q.end + 40):
+                parts = []
+                break
+            parts.append(q)
+            if step is None or (joins and "," not in joins[-1]):
+                break  # the item after the coordinator ends the list
+            joins.append(step.group(0))
+            at = step.end()
+        # the list is closed by a coordinator before its last part
+        if len(parts) < 2 or "," in joins[len(parts) - 2]:
+            continue
+        if sum(q.value for q in parts) != total.value:
+            continue
+        sides = set()
+        for q in parts:
+            phrase = load_cues().phrase_end.split(norm[q.end : q.end + 40])[0]
+            category = category_of(phrase, g)
+            if q.article and category == "unknown":
+                singular = g.singular.match(norm, q.start)
+                category = category_of(singular.group(0), g) if singular else category
+            sides.add(SIDE_OF.get(category, "unknown"))
+        if len(sides) >= 2 and "unknown" not in sides:
+            close = norm.find(",", parts[-1].end, parts[-1].end + 80)
+            return {q.start for q in parts}, {total.start: close + 1 if close >= 0 else -1}
+    return set(), {}
 
 
 def _vague_shared(

@@ -125,7 +125,10 @@ def link_after(
     triggers: list[tuple[int, int, str]],
     stops: set[int],
     g: Grammar,
+    apposition_end: int = -1,
 ) -> _Link | None:
+    """The trigger after ``q``; an aside (", dont huit civils,"), a place aside or the
+    figures in apposition to it (up to ``apposition_end``) do not count as distance."""
     first = _word_index_at(words, q.end)
     prev = [
         w.text
@@ -138,7 +141,7 @@ def link_after(
     # ", dont huit civils et un gendarme,": an aside between the figure and its verb
     # does not count towards the distance.
     aside = load_cues().subcount_aside.match(norm, q.end)
-    aside_end = aside.end() if aside else -1
+    aside_end = max(aside.end() if aside else -1, apposition_end)
     # "Le chef du village de X, dans la province de Y, a été tué": so is a place aside.
     place_asides = _place_asides(norm, q.end)
     steps = -1
@@ -416,5 +419,9 @@ def _coordinated(q: Quantity, neighbour: _Link, victims_end: int) -> _Link:
 
 
 def _victim_end_simple(norm: str, start: int) -> int:
+    """The end of a coordinated figure's victims: a clause mark, or the coordinator or
+    figure of the next item ("3 civilians in Bani and 2 soldiers": "civilians in Bani")."""
     m = re.match(r"[^,.;:()]{0,60}", norm[start:])
-    return start + (len(m.group(0)) if m else 0)
+    end = start + (len(m.group(0)) if m else 0)
+    nxt = re.search(rf"\s(?:{load_cues().coordinator_alt})\s|\d", norm[start:end])
+    return start + nxt.start() if nxt else end

@@ -71,6 +71,9 @@ def split_by_side(
     total = sum(q.value for q, _ in parts)
     if len(by_side) < 2 or "unknown" in by_side or total not in (parent.min, parent.max):
         return claims
+    # Each side's claim keeps the total's figure as its own: the parts may come long
+    # after it ("Twelve people were killed … in the Koro area: eleven civilians and a
+    # gendarme"), and the scene is measured from the figure.
     split = []
     for side, items in by_side.items():
         value = sum(q.value for q, _ in items)
@@ -83,8 +86,6 @@ def split_by_side(
                 qualifier=None,
                 victim_category=side if side != "civilians" or len(cats) > 1 else cats[0],
                 subcategories=tuple(c for c in cats if c not in (side, "civilians")),
-                number_start=s_start + items[0][0].start,
-                number_end=s_start + items[-1][0].end,
             )
         )
     return [c for c in claims if c is not parent] + split

@@ -636,3 +636,35 @@ def test_a_death_toll_subject_with_a_long_complement(
     assert claims(blank_en, "The number of displaced people rose to 2,000.") == []
     text = "The toll was not given. In Gossi, the number of families rose to 31."
     assert claims(blank_en, text) == []
+
+
+def test_parts_in_apposition_to_a_total_split_it_by_side(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    found = claims(blank_en, "Nine people, eight herders and a gendarme, were killed at dawn.")
+    assert sorted((c.min, c.max, c.victim_category) for c in found) == [
+        (1, 1, "soldiers"),
+        (8, 8, "civilians"),
+    ]
+    text = (
+        "Au moins dix personnes, neuf villageois et un volontaire pour la défense de la "
+        "patrie (VDP), ont été tuées lundi."
+    )
+    found = claims(blank_fr, text)
+    assert sorted((c.min, c.victim_category) for c in found) == [(1, "soldiers"), (9, "civilians")]
+    # after a colon, however far
+    text = (
+        "Ten people died when raiders set fire to the market of the village, north of "
+        "the river: nine traders and a policeman, the prefect said."
+    )
+    found = claims(blank_en, text)
+    assert sorted((c.min, c.victim_category) for c in found) == [(1, "soldiers"), (9, "civilians")]
+    # parts that do not add up, or figures with places of their own, are no apposition
+    found = claims(
+        blank_en, "Gunmen killed 6 people in Tibi, 4 herders in Kera and 2 police in Bani."
+    )
+    assert [(c.min, c.victim_category) for c in found] == [
+        (6, "civilians"),
+        (4, "civilians"),
+        (2, "soldiers"),
+    ]

@@ -246,8 +246,6 @@ FAILING: dict[tuple[str, str], str] = {
     "are folded into one aggregate 456–612; 'thousands' since 2012 gives no aggregate",
     ("art-001", "air_strike_attribution"): "the Yalenkoro strike's 6 civilians are attributed "
     "to JNIM (accusing the army in the same paragraph), not to the FAMa",
-    ("art-001", "split_by_side"): "Goudiédourou: 'Twelve people … eleven civilians and a "
-    "gendarme' gives one record of 12 civilians",
     ("art-002", "event_places"): "Silébilé, Dablo and Tolingué get no incident at their place "
     "(their figures go to Kaya and Gorgadji)",
     ("art-002", "period_totals_are_aggregates"): "the OHCHR's 1 150 since January 2022 and "
@@ -264,8 +262,6 @@ FAILING: dict[tuple[str, str], str] = {
     "Kokaina's civilians (4–7) attributed to IS Sahel, not to the army",
     ("art-003", "claimants_range"): "Kokaina: ministry 11, a security source 18, the IS claim "
     "'more than 30' give no incident at Kokaina",
-    ("art-003", "split_by_side"): "Sanam: 'seven people … six traders and a National Guard "
-    "soldier' gives one record of 7 civilians",
 }
 
 
