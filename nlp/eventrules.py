@@ -129,6 +129,11 @@ _SINGLE_EVENT = cue_pattern(r"\b{single_event}\b")
 _YEAR = re.compile(r"\d{4}")
 
 
+# How far past the window a period cue that begins inside it may run ("… in the first
+# two months of 2023").
+CUE_OVERHANG = 30
+
+
 def _period_cue(
     pattern: re.Pattern[str], norm: str, text: str, lo: int, hi: int, after: int = -1
 ) -> bool:
@@ -137,7 +142,9 @@ def _period_cue(
     ``norm`` keeps its offsets); nor a year after the figure (``after``) that dates one
     event named between them ("tués dans une embuscade en 2017"); nor the period of a
     superlative ("the deadliest attack this year")."""
-    for m in pattern.finditer(norm, lo, hi):
+    for m in pattern.finditer(norm, lo, hi + CUE_OVERHANG):
+        if m.start() >= hi:
+            break  # a cue must begin within the window; it may end past it
         if _SUPERLATIVE_BEFORE.search(norm, max(0, m.start() - 70), m.start()):
             continue  # "one of the deadliest attacks in the area this year": a comparison
         if (
@@ -344,6 +351,17 @@ def compatible(
             and place.country != event.place.country
         ):
             return False
+    if (
+        aggregate
+        and when is not None
+        and event.date is not None
+        and when.period
+        and event.date.period
+        and (when.date, when.end_date) != (event.date.date, event.date.end_date)
+    ):
+        # "since January, 456 civilians … an insurgency since 2012 that has killed
+        # thousands": totals of two periods
+        return False
     # Two dated mentions more than a day apart are two events, unless one is a month or
     # a year that holds the other ("lundi 18 novembre … en novembre"). A day later may
     # still be the event's (a night's attack, deaths the next day); a day told after

@@ -752,3 +752,40 @@ def test_guard_figureless_killings_of_an_earlier_month_stay_with_the_toll(
     )
     result = analyzer.analyze(text, lang="fr", published=date(2023, 5, 13))
     assert [i["killed"]["min"] for i in result["incidents"]] == [500]
+
+
+def test_totals_of_two_periods_are_two_aggregates(analyzer: Analyzer) -> None:
+    text = (
+        "Since March, at least 212 civilians have been killed in the Ségou region, the UN "
+        "said. The conflict, which began in 2012, has killed thousands of people since 2015."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    assert sorted(
+        (i["killed"]["min"], i["killed"]["max"], i["aggregate"]) for i in result["incidents"]
+    ) == [(212, None, True), (2000, None, True)]
+
+
+def test_a_period_cue_may_run_past_the_window_it_begins_in(analyzer: Analyzer) -> None:
+    text = (
+        "A research group counted 245 deaths across the Ségou and Mopti regions in the "
+        "first three months of 2024."
+    )
+    [incident] = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))["incidents"]
+    assert (incident["killed"]["min"], incident["aggregate"]) == (245, True)
+    text = (
+        "Un centre de recherche a compté 245 morts dans les régions de Ségou et de Mopti "
+        "au cours des trois premiers mois de 2024."
+    )
+    [incident] = analyzer.analyze(text, lang="fr", published=date(2024, 5, 10))["incidents"]
+    assert (incident["killed"]["min"], incident["aggregate"]) == (245, True)
+
+
+def test_one_of_the_most_deadly_attacks_is_a_comparison_not_a_killing(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Vingt villageois ont été tués à Kodyel. C'est l'une des plus meurtrières attaques "
+        "de la région depuis cinq ans."
+    )
+    result = analyzer.analyze(text, lang="fr", published=date(2024, 5, 10))
+    assert [(i["killed"]["min"], i["aggregate"]) for i in result["incidents"]] == [(20, False)]

@@ -424,8 +424,9 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("settlement_nouns", "settlement_of"),
     ),
     "superlative_before": (
-        r"\b(?:deadliest|bloodiest|worst|most deadly|most lethal|heaviest|plus meurtri\w*|"
-        r"plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*)\b[^.;:,\d]{0,60}$",
+        r"\b(?:deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest|"
+        r"biggest|plus meurtri\w*|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*|"
+        r"plus eleve\w*|plus important\w*)\b[^.;:,\d]{0,60}$",
         eventrules._SUPERLATIVE_BEFORE,
         ("superlatives",),
     ),
@@ -455,6 +456,7 @@ SENTENCES_EN = [
     "Gunmen shot eight herders they suspected of belonging to a militia; none was accused.",
     "The scene of bloody attacks by groups linked to the State, and of the two raids by them.",
     "It was one of the deadliest raids this year, the worst since May and the most lethal yet.",
+    "One of the highest tolls in years, the largest and biggest loss since the coup.",
 ]
 SENTENCES_FR = [
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
@@ -479,6 +481,7 @@ SENTENCES_FR = [
     "Des jihadistes ont tué six civils, les soupçonnant d'appartenir aux chasseurs dozos.",
     "Le théâtre d'attaques menées par des groupes liés à l'EI, des deux attaques de ces groupes.",
     "L'une des attaques les plus meurtrières de l'année, la plus sanglante depuis mai.",
+    "Le bilan le plus élevé depuis 2019, la perte la plus importante de l'année.",
 ]
 AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the army and ", "x"]
 
@@ -486,8 +489,9 @@ AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the a
 # The word alternations of the regexes above, list by list (articles with their
 # trailing space; "\w*" is written "*" in the data).
 REFERENCE_WORDS = {
-    "superlatives": r"deadliest|bloodiest|worst|most deadly|most lethal|heaviest|plus meurtri\w*"
-    r"|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*",
+    "superlatives": r"deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest"
+    r"|biggest|plus meurtri\w*|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*"
+    r"|plus eleve\w*|plus important\w*",
     "loss_after": r"has suffered|have suffered|suffered|has lost|have lost|lost|a subi|ont subi"
     r"|a perdu|ont perdu|a enregistre la perte de|ont enregistre la perte de",
     "funeral_nouns": r"funeral|funerals|burial|burials|obseques|funerailles|inhumation"
