@@ -356,8 +356,14 @@ def actor_roles(
     in_paragraph = [m for m in _mentions(doc, norm, paragraph, cues) if m.start not in foreign]
     army = [national] if national else []
     # "a car bomb … the bombing": a bomb set off on the ground is no strike from the air.
+    # "One of those strikes hit a wedding at X. Six civilians were killed": the sentence
+    # that leads to the toll, with no figure of its own, tells what killed them.
+    lead = [sents[idx[0] - 1]] if idx and idx[0] > 0 else []
+    if lead and any(c.sentence == lead[0] for c in doc._.claims or ()):
+        lead = []
     strike = any(
-        _AIR_STRIKE.search(norm, a, b) and not _GROUND_BOMB.search(norm, a, b) for a, b in own
+        _AIR_STRIKE.search(norm, a, b) and not _GROUND_BOMB.search(norm, a, b)
+        for a, b in own + lead
     )
     if strike and side in ("civilians", "unknown"):
         # Only a state (or a foreign force) strikes from the air: the armed groups named

@@ -136,6 +136,24 @@ def test_a_french_verb_struck_is_not_an_air_strike(analyzer: Analyzer) -> None:
     assert bus["perpetrators"] == ["unidentified gunmen"]
 
 
+def test_the_air_strike_told_in_the_sentence_before_the_toll(analyzer: Analyzer) -> None:
+    # The strike is told first, its dead in the next sentence; a group that accuses the
+    # army afterwards is not the perpetrator.
+    text = (
+        "The army carried out a drone strike on Sunday on a gathering near Tessit. "
+        "Eleven civilians died, according to residents. JNIM, which is active in the "
+        "area, accused the army of killing innocent people."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)"]
+    text = (
+        "Une frappe aérienne a visé dimanche un rassemblement près de Tessit. Onze civils "
+        "ont été tués, selon des habitants. Le JNIM, actif dans la zone, accuse l'armée."
+    )
+    [incident] = incidents(analyzer, text, "fr")
+    assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)"]
+
+
 def test_guard_a_french_strike_noun_is_still_an_air_strike(analyzer: Analyzer) -> None:
     text = (
         "Des jihadistes circulaient près de Tessit. Une frappe de drone a tué neuf civils "

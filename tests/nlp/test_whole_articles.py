@@ -254,8 +254,6 @@ FAILING: dict[tuple[str, str], str] = {
     "VDP' gives no per-side incidents at Silébilé",
     ("art-003", "period_totals_are_aggregates"): "'thousands' since 2015 is folded into the "
     "monitoring group's 387 (its period, 'the first two months of 2023', is a cue, no date)",
-    ("art-003", "air_strike_attribution"): "the Gorouwa strike's 7 civilians are folded into "
-    "Kokaina's civilians (4–7) attributed to IS Sahel, not to the army",
     ("art-003", "claimants_range"): "Kokaina: ministry 11, a security source 18, the IS claim "
     "'more than 30' give no incident at Kokaina",
 }
