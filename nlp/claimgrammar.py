@@ -92,6 +92,7 @@ class Grammar:
     deadly: re.Pattern[str]
     plural_victims: re.Pattern[str]
     bare_plural_victims: bool  # "killed civilians"; French needs "tué des civils"
+    plural_passive: dict[str, re.Pattern[str]]  # "civilians were killed", per kind
     singular: re.Pattern[str]
     singular_group: re.Pattern[str]
 
@@ -171,6 +172,22 @@ def load_grammar(lang: str) -> Grammar:
         deadly=re.compile(deadly),
         plural_victims=_phrase_re(plural),
         bare_plural_victims=bool(spec["bare_plural_victims"]),
+        plural_passive={
+            kind: re.compile(
+                r"(?<![\w'])(?P<victim>"
+                + "|".join(
+                    _form_pattern(w)
+                    for w in sorted(set(plural) - set(spec["plural_passive_not"]), key=len)[::-1]
+                )
+                + r")\s+(?:"
+                + "|".join(_form_pattern(fold(w)) for w in spec["plural_passive"])
+                + r")\s+(?:"
+                + "|".join(_form_pattern(f) for f in sorted(set(forms), key=len)[::-1])
+                + ")"
+            )
+            for kind, forms in after.items()
+            if forms
+        },
         singular=_singular_re(spec),
         singular_group=re.compile(
             r"(?<![\w'])(?:"

@@ -552,6 +552,29 @@ def figureless_claims(
                     )
                 )
                 return out
+    # "des civils ont été tués": a plural victim noun with no figure, then its verb
+    for kind, pattern in g.plural_passive.items():
+        if any(c.kind == kind for c in claims):
+            continue
+        p = pattern.search(norm)
+        if p is not None:
+            out.append(
+                Claim(
+                    kind=cast(ClaimKind, kind),
+                    min=2,
+                    max=None,
+                    qualifier=None,
+                    victims_text=sent[p.start("victim") : p.end("victim")],
+                    victim_category=category_of(p.group("victim"), g),
+                    claimant=claimant,
+                    start=s_start + p.start(),
+                    end=s_start + p.end(),
+                    sentence=(s_start, s_end),
+                    vague=True,
+                )
+            )
+    if any(c.kind == "killed" for c in out):
+        return out
     for m in g.deadly.finditer(norm):
         if cues.not_deadly_before.search(norm[max(0, m.start() - 15) : m.start()]):
             continue

@@ -668,3 +668,24 @@ def test_parts_in_apposition_to_a_total_split_it_by_side(
         (4, "civilians"),
         (2, "soldiers"),
     ]
+
+
+def test_a_plural_victim_noun_with_no_figure_is_at_least_two(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    text = "Herders were killed near the wells on Friday, residents said."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max, c.vague, c.victim_category) == (
+        "killed",
+        2,
+        None,
+        True,
+        "civilians",
+    )
+    assert text[c.start : c.end] == "Herders were killed"
+    c = one(blank_fr, "Des commerçants ont été enlevés sur la route de Gao.")
+    assert (c.kind, c.min, c.max, c.vague) == ("abducted", 2, None, True)
+    # "the victims" are a toll told already; a figure counts them itself
+    assert claims(blank_en, "The victims were killed in a raid on the market.") == []
+    c = one(blank_en, "Nine herders were killed near the wells.")
+    assert (c.min, c.max, c.vague) == (9, 9, False)
