@@ -380,6 +380,30 @@ def actor_score(a: Iterable[str], b: Iterable[str]) -> float:
     return 1.0 if sa == sb else 0.5
 
 
+def _same_total(
+    draft: PlaceLike,
+    draft_actors: Iterable[str],
+    incident: PlaceLike,
+    incident_actors: Iterable[str],
+    date: float,
+) -> bool:
+    """One period total reprinted ("at least 32 civilians" by the army and Wagner, in an
+    English copy placed in "central and northern Mali" and a French one in "nord du
+    Mali"): the very same tolls, of at least UNLOCATED_TOLL killed, in the same country,
+    by the same named actors, at dates that agree; the places need not."""
+    toll = draft.killed_min if draft.killed_min is not None else draft.killed_max
+    named = set(draft_actors) - VAGUE_ACTORS
+    return (
+        bool(draft.country)
+        and draft.country == incident.country
+        and (toll or 0) >= UNLOCATED_TOLL
+        and (draft.killed_min, draft.killed_max) == (incident.killed_min, incident.killed_max)
+        and bool(named)
+        and named == set(incident_actors) - VAGUE_ACTORS
+        and date >= RETROSPECTIVE_DATE
+    )
+
+
 def figure_score(a: PlaceLike, b: PlaceLike) -> float:
     pa = a.killed_min if a.killed_min is not None else a.killed_max
     pb = b.killed_min if b.killed_min is not None else b.killed_max
@@ -468,7 +492,11 @@ def score(
         return MergeScore(None, {}, "different places", notes)
     if date <= RETROSPECTIVE_DATE and place < RETROSPECTIVE_MIN_PLACE:
         return MergeScore(None, {}, "a look back elsewhere", notes)
-    if draft.aggregate and (place < 0.7 or date < 0.9):
+    if (
+        draft.aggregate
+        and (place < 0.7 or date < 0.9)
+        and not _same_total(draft, draft_actors, incident, incident_actors, date)
+    ):
         # Period totals merge only when they are the same report of the same period.
         return MergeScore(None, {}, "different aggregates", notes)
     parts = {

@@ -367,3 +367,37 @@ def test_an_undated_recalled_event_is_not_dated_by_its_report() -> None:
     assert score(event, [], recalled, [], settings).reason == (
         "a recalled event, other place or toll"
     )
+
+
+def test_one_period_total_reprinted_with_two_areas_merges() -> None:
+    s = Settings.from_env({})
+    published = dt.date(2024, 12, 14)
+
+    def total(**kw: object) -> Draft:
+        fields: dict[str, object] = dict(
+            aggregate=True,
+            event_date=None,
+            date_precision="unknown",
+            place_name="Mali",
+            geonames_id=2453866,
+            lat=17.0,
+            lon=-4.0,
+            place_precision="country",
+            admin1=None,
+            killed_min=32,
+            killed_max=None,
+            published=published,
+        )
+        fields.update(kw)
+        return _d(**fields)
+
+    army = ["Malian Armed Forces (FAMa)", "Wagner Group"]
+    north = total(place_name="nord du Mali", geonames_id=None, place_precision="area")
+    got = score(total(), army, north, army, s)
+    assert got.score is not None, got
+    # another toll, other actors, or a vague actor only: still two totals
+    assert score(total(killed_min=31), army, north, army, s).reason == "different aggregates"
+    jihadists = ["JNIM"]
+    assert score(total(), army, north, jihadists, s).reason == "different aggregates"
+    vague = ["suspected jihadists"]
+    assert score(total(), vague, north, vague, s).reason == "different aggregates"
