@@ -302,6 +302,8 @@ def place_for(
         # gives, finer than the region around it.
         if not aggregate and _far_reference(span, norm):
             continue
+        if _destination(span, norm):
+            continue  # "evacuated to Niamey": where the wounded went
         excluded = _excluded_for(claim, span, norm, cues, aggregate)
         rank = place_rank(span._.place) if not excluded else 3
         close = rank == 3 and not aggregate and _close_reference(span, norm)
@@ -464,6 +466,27 @@ def _excluded_place(span: Span, norm: str, cues: EventCues, aggregate: bool = Fa
 _AND_TO_BEFORE = cue_pattern(
     r"\s(?:{and_join}|{or_join})\s+(?:{place_prepositions}\s+)?{location_exclude_articles}?$"
 )
+
+
+# "evacuated to Niamey", "évacués vers le centre de santé de Kaya" (the facility's
+# words between), "… to Niamey and to Ouallam"
+_DESTINATION = cue_pattern(
+    r"\b{destination_before}\s+{location_exclude_articles}?"
+    r"(?:(?!(?:in|at|near|dans|a|au|pres)\s)[\w'-]+\s+){0,6}?$"
+)
+_DESTINATION_NAMED = cue_pattern(r"\b{destination_before}\s+{location_exclude_articles}?[\w'-]+$")
+
+
+def _destination(span: Span, norm: str) -> bool:
+    """Where the wounded or the dead were taken: never the scene."""
+    before = norm[max(0, span.start_char - 60) : span.start_char]
+    if _DESTINATION.search(before):
+        return True
+    # "… evacuated to Niamey and to Ouallam": the second shares the first one's cue
+    m = _AND_TO_BEFORE.search(norm, max(0, span.start_char - 40), span.start_char)
+    return m is not None and bool(
+        _DESTINATION_NAMED.search(norm, max(0, m.start() - 80), m.start())
+    )
 
 
 def _coordinated_with_excluded(span: Span, norm: str, cues: EventCues) -> bool:

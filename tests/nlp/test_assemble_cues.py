@@ -423,6 +423,15 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         placechoice._VILLAGE_BEFORE,
         ("settlement_nouns", "settlement_of"),
     ),
+    "destination": (
+        r"\b(?:evacuated to|taken to|transferred to|transported to|flown to|airlifted to|"
+        r"rushed to|evacue vers|evacues vers|evacuee vers|evacue a|evacues a|evacues sur|"
+        r"transfere a|transferes a|transferes vers|transportes a|transportes vers|"
+        r"achemines vers|admis a)\s+(?:the\s+|la\s+|le\s+)?"
+        r"(?:(?!(?:in|at|near|dans|a|au|pres)\s)[\w'-]+\s+){0,6}?$",
+        placechoice._DESTINATION,
+        ("destination_before", "location_exclude_articles"),
+    ),
     "superlative_before": (
         r"\b(?:deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest|"
         r"biggest|plus meurtri\w*|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*|"
@@ -457,6 +466,8 @@ SENTENCES_EN = [
     "The scene of bloody attacks by groups linked to the State, and of the two raids by them.",
     "It was one of the deadliest raids this year, the worst since May and the most lethal yet.",
     "One of the highest tolls in years, the largest and biggest loss since the coup.",
+    "The wounded were evacuated to Gao, taken to the hospital, flown to and rushed to Sevare.",
+    "Others were transferred to Mopti, transported to Kidal and airlifted to the capital.",
 ]
 SENTENCES_FR = [
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
@@ -482,6 +493,10 @@ SENTENCES_FR = [
     "Le théâtre d'attaques menées par des groupes liés à l'EI, des deux attaques de ces groupes.",
     "L'une des attaques les plus meurtrières de l'année, la plus sanglante depuis mai.",
     "Le bilan le plus élevé depuis 2019, la perte la plus importante de l'année.",
+    "Les blessés ont été évacués vers Kaya, évacué à Dori, évacués sur Gao, admis à l'hôpital.",
+    "Un blessé évacué vers Djibo, évacuée vers Dori, évacués à Kaya, transféré à Ouaga.",
+    "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
+    "Sévaré et acheminés vers Bamako.",
 ]
 AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the army and ", "x"]
 
@@ -489,6 +504,10 @@ AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the a
 # The word alternations of the regexes above, list by list (articles with their
 # trailing space; "\w*" is written "*" in the data).
 REFERENCE_WORDS = {
+    "destination_before": r"evacuated to|taken to|transferred to|transported to|flown to"
+    r"|airlifted to|rushed to|evacue vers|evacues vers|evacuee vers|evacue a|evacues a"
+    r"|evacues sur|transfere a|transferes a|transferes vers|transportes a|transportes vers"
+    r"|achemines vers|admis a",
     "superlatives": r"deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest"
     r"|biggest|plus meurtri\w*|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*"
     r"|plus eleve\w*|plus important\w*",

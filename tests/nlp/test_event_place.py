@@ -96,6 +96,17 @@ def test_the_health_centre_the_wounded_were_taken_to_is_not_the_scene(
     assert places(analyzer, text) == ["Dougabougou"]
 
 
+def test_where_the_wounded_were_taken_is_never_the_scene(analyzer: Analyzer) -> None:
+    # Even when the text names no other place for the toll.
+    text = (
+        "The raid left 40 wounded, some of whom were flown to Niamey and to Ouallam, a "
+        "local official said."
+    )
+    assert places(analyzer, text) == [None]
+    text = "Une dizaine de blessés ont été évacués vers le centre de santé de Djibo."
+    assert places(analyzer, text, "fr") == [None]
+
+
 def test_the_village_named_two_sentences_before_the_toll(analyzer: Analyzer) -> None:
     text = (
         "The convoy left Sévaré on Saturday. Gunmen on motorcycles attacked the "
