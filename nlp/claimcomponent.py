@@ -29,6 +29,7 @@ from nlp.claimrecords import (
     claimant_of,
     claims_from_link,
     figureless_claims,
+    names_a_scene,
     negation_claims,
     replace_claim,
     side_after_a_list,
@@ -260,8 +261,6 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
 # Between a total and its first part in apposition ("Twelve people, eleven …"): a comma
 # after a few words; a colon may come later in the sentence ("… in Koro: eleven …").
 _TO_FIRST_PART = re.compile(r"[^,:;.()]{0,80}?,\s*|[^;.()]{0,160}?:\s*")
-# A figure's own place, as written: "3 civilians in Bani", "2 soldats à Dori".
-_OWN_PLACE = re.compile(r"\b(?:in|at|near|à|a|dans|près de|vers)\s+[A-Z]")
 # Between two parts: a few words, then a comma or a coordinator.
 _PART_GAP = re.compile(rf"[^,:;.()\d]{{0,40}}?(?:,\s*|\s(?:{load_cues().coordinator_alt})\s+)")
 
@@ -290,7 +289,8 @@ def _appositive_parts(
             if q.start != at or q.kind != "exact":
                 break
             step = _PART_GAP.match(norm, q.end)
-            if _OWN_PLACE.search(sent, q.end, step.end() if step else q.end + 40):
+            # a figure with a place of its own: "3 civilians in Bani", "2 soldats à Dori"
+            if names_a_scene(sent[q.end : step.end() if step else q.end + 40]):
                 parts = []
                 break
             parts.append(q)

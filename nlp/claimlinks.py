@@ -267,10 +267,12 @@ def link_toll_subject(
     if verb is None:
         return None
     lo = max(0, verb.start() - TOLL_SUBJECT_REACH)
-    subjects = [m for m in g.toll_subjects.finditer(norm, lo, verb.start())]
-    if not subjects:
+    # the last toll named before the verb
+    subject = max(
+        g.toll_subjects.finditer(norm, lo, verb.start()), key=lambda m: m.start(), default=None
+    )
+    if subject is None:
         return None
-    subject = subjects[-1]
     between = norm[subject.end() : verb.start()]
     if re.search(r"[.;:!?()]", between) or any(
         subject.end() <= o.start < verb.start() for o in quantities

@@ -341,8 +341,12 @@ def _place_between(sent: str, prev: Claim, claim: Claim, s_start: int) -> bool:
     between = sent[prev.number_end - s_start : claim.number_start - s_start]
     # "five aid workers — four from Niger and one from Chad — as well as a driver": an
     # aside between dashes or brackets tells who they are, not where
-    between = _ASIDE.sub(" ", between)
-    return any(w in _scene_words() for w in between.lower().split())
+    return names_a_scene(_ASIDE.sub(" ", between))
+
+
+def names_a_scene(text: str) -> bool:
+    """A word that opens a scene ("in", "à", "near") in ``text`` as written."""
+    return any(w in _scene_words() for w in text.lower().split())
 
 
 def sum_coordinated_same_side(claims: list[Claim], sent: str, s_start: int) -> list[Claim]:

@@ -314,7 +314,7 @@ def another_figure(
         # (a figure dated on its own, "two wounded yesterday", is another event's).
         return False
     a, b = claim.sentence
-    return not _ACCOUNT.search(_RESPONSIBILITY.sub(_blank, norm[a:b]))
+    return not _names_an_account(norm[a:b])
 
 
 def another_account(first: Claim, later: Claim, norm: str) -> bool:
@@ -322,7 +322,12 @@ def another_account(first: Claim, later: Claim, norm: str) -> bool:
     another account ("toll", "according to", "as high as") between two figures of one
     sentence makes the later one another source's count of the same dead."""
     start, end = first.end, later.number_start or later.start
-    return start < end and bool(_ACCOUNT.search(_RESPONSIBILITY.sub(_blank, norm[start:end])))
+    return start < end and _names_an_account(norm[start:end])
+
+
+def _names_an_account(text: str) -> bool:
+    """A cue of another account in ``text``, not counting a claim of responsibility."""
+    return bool(_ACCOUNT.search(_RESPONSIBILITY.sub(_blank, text)))
 
 
 def _blank(m: re.Match[str]) -> str:

@@ -472,9 +472,8 @@ _AND_TO_BEFORE = cue_pattern(
 # words between), "… to Niamey and to Ouallam"
 _DESTINATION = cue_pattern(
     r"\b{destination_before}\s+{location_exclude_articles}?"
-    r"(?:(?!(?:in|at|near|dans|a|au|pres)\s)[\w'-]+\s+){0,6}?$"
+    r"(?:(?!{scene_after:ws}\s)[\w'-]+\s+){0,6}?$"
 )
-_DESTINATION_NAMED = cue_pattern(r"\b{destination_before}\s+{location_exclude_articles}?[\w'-]+$")
 
 
 def _destination(span: Span, norm: str) -> bool:
@@ -484,9 +483,8 @@ def _destination(span: Span, norm: str) -> bool:
         return True
     # "… evacuated to Niamey and to Ouallam": the second shares the first one's cue
     m = _AND_TO_BEFORE.search(norm, max(0, span.start_char - 40), span.start_char)
-    return m is not None and bool(
-        _DESTINATION_NAMED.search(norm, max(0, m.start() - 80), m.start())
-    )
+    # (the match opens with the space after the first place: its name then ends a phrase)
+    return m is not None and bool(_DESTINATION.search(norm, max(0, m.start() - 80), m.start() + 1))
 
 
 def _coordinated_with_excluded(span: Span, norm: str, cues: EventCues) -> bool:

@@ -428,9 +428,9 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"rushed to|evacue vers|evacues vers|evacuee vers|evacue a|evacues a|evacues sur|"
         r"transfere a|transferes a|transferes vers|transportes a|transportes vers|"
         r"achemines vers|admis a)\s+(?:the\s+|la\s+|le\s+)?"
-        r"(?:(?!(?:in|at|near|dans|a|au|pres)\s)[\w'-]+\s+){0,6}?$",
+        r"(?:(?!(?:in|at|near|a|au|dans|pres\s+de|pres\s+d')\s)[\w'-]+\s+){0,6}?$",
         placechoice._DESTINATION,
-        ("destination_before", "location_exclude_articles"),
+        ("destination_before", "location_exclude_articles", "scene_after"),
     ),
     "superlative_before": (
         r"\b(?:deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest|"
