@@ -53,6 +53,19 @@ class Event:
 _MONTH = re.compile(rf"(?<![\w]){month_pattern()}")
 
 
+# "le 23 mai", "on 3 March": a day written, resolved or not (no year known).
+_DAY_WRITTEN = re.compile(
+    rf"\b\d{{1,2}}(?:er|st|nd|rd|th)?\s+{month_pattern()}|{month_pattern()}\s+\d{{1,2}}\b"
+)
+
+
+def _names_a_day(date: DateMention) -> bool:
+    """A date of one day, even one whose year the text does not give."""
+    return date.precision == "day" or (
+        date.precision == "unknown" and bool(_DAY_WRITTEN.search(fold(date.text)))
+    )
+
+
 def aggregate_flags(
     claims: list[Claim], norm: str, cues: EventCues, dates: list[DateMention], text: str
 ) -> list[bool]:
@@ -69,14 +82,19 @@ def aggregate_flags(
         lo, hi = max(s_start, claim.start - 160), min(s_end, claim.end + 60)
         window = norm[lo:hi]
         near = [d for d in dates if lo <= d.start < hi]
-        days = [d for d in near if d.precision == "day"]
+        days = [d for d in near if _names_a_day(d)]
         # "in two attacks in May and July": a month with no day spans more than one day.
         bare_month = any(
             not any(d.start <= lo + m.start() < d.end for d in days)
             for m in _MONTH.finditer(window)
         )
+        # "qui a frappé le 23 mai … à Agadez …, faisant au total 36 morts": a day written
+        # earlier in the claim's own sentence dates the total too.
+        before = [
+            d for d in dates if s_start <= d.start < lo and _names_a_day(d) and not d.reporting
+        ]
         one_day = (
-            bool(days)
+            bool(days or before)
             and not bare_month
             and not any(d.precision in ("month", "year") for d in near)
         )

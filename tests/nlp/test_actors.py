@@ -110,6 +110,13 @@ def test_lexicon_uses_only_canonical_names_and_types() -> None:
         # Islamist rebels are jihadists, not the Azawad movements unnamed "rebels" are
         ("Islamist rebels held the north.", "Islamist rebels", "suspected jihadists"),
         ("Rebels held the north.", "Rebels", "CMA/CSP (Azawad rebels)"),
+        # MUJAO merged into Al-Mourabitoun in 2013: the group under its former name
+        ("MUJAO claimed the car bomb.", "MUJAO", "Al-Mourabitoun"),
+        (
+            "The Movement for Oneness and Jihad in West Africa claimed it.",
+            "Movement for Oneness and Jihad in West Africa",
+            "Al-Mourabitoun",
+        ),
     ],
 )
 def test_english_aliases(en: Language, text: str, alias: str, canonical: str) -> None:
@@ -153,6 +160,11 @@ def test_english_aliases(en: Language, text: str, alias: str, canonical: str) ->
         ("Des rebelles touareg ont pris le camp.", "rebelles touareg", "CMA/CSP (Azawad rebels)"),
         ("Les populations civiles ont fui.", "populations civiles", "civilians"),
         ("Les rebelles islamistes tenaient le nord.", "rebelles islamistes", "suspected jihadists"),
+        (
+            "Le Mouvement pour l'unicité et le jihad en Afrique de l'Ouest a revendiqué.",
+            "Mouvement pour l'unicité et le jihad en Afrique de l'Ouest",
+            "Al-Mourabitoun",
+        ),
     ],
 )
 def test_french_aliases(fr: Language, text: str, alias: str, canonical: str) -> None:

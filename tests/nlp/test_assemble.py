@@ -189,6 +189,33 @@ def test_attacks_of_several_months_or_undated_stay_a_period_total(analyzer: Anal
         assert [flag for _, flag in _aggregate_flags_of(analyzer, text, lang)] == [True], text
 
 
+def test_a_day_written_early_in_a_long_sentence_dates_its_total(analyzer: Analyzer) -> None:
+    # "au total" after a long description of one coordinated attack: the day written at
+    # the start of the sentence dates it, with or without a year the text resolves.
+    text = (
+        "Le double attentat qui a visé le 12 mars la caserne de la gendarmerie de Tessit, "
+        "à l'est de la ville, puis le poste de douane installé sur la route nationale, "
+        "à une dizaine de kilomètres plus au sud de la localité, a fait au total 18 morts."
+    )
+    assert text.index("au total") - text.index("12 mars") > 160
+    for published in (date(2023, 9, 8), None):
+        found = analyzer.analyze(text, lang="fr", published=published)["incidents"]
+        assert [(i["killed"]["min"], i["aggregate"]) for i in found] == [(18, False)], published
+
+
+def test_a_count_as_of_a_calendar_day_is_a_running_total(analyzer: Analyzer) -> None:
+    # "as of 30 June" / "à la date du 30 juin": a count up to that day, not that day's.
+    for text, lang in (
+        ("As of 30 June, 212 civilians had been killed in the region, the mission said.", "en"),
+        ("As of June 30, 212 civilians had been killed in the region, the mission said.", "en"),
+        ("À la date du 30 juin, 212 civils avaient été tués dans la région.", "fr"),
+    ):
+        assert _aggregate_flags_of(analyzer, text, lang) == [(212, True)], text
+    # Guard: a toll "as of" an hour or a weekday is one event's latest count.
+    text = "As of Tuesday evening, 12 villagers had been killed in the attack on Dinangourou."
+    assert _aggregate_flags_of(analyzer, text, "en") == [(12, False)]
+
+
 def _tolls(analyzer: Analyzer, text: str, lang: str) -> list[tuple[Any, ...]]:
     found = analyzer.analyze(text, lang=lang)["incidents"]
     return sorted(
