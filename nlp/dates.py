@@ -101,6 +101,7 @@ class _Vocab:
     day_list_openers_en_re: str  # the English ones, for the month-first form
     day_list_joiners_en_re: str
     day_month_after_re: str  # "dernier" after "le 27 mars"
+    count_after_month_day_re: str  # "people" in "Last May 20 people were killed"
     date_in_re: str  # "in", "en" before "March 2025"
     night_of_re: str  # "dans la nuit" (de samedi a dimanche)
     night_from_re: str  # "de", "du" before its first weekday
@@ -247,6 +248,7 @@ def _vocab() -> _Vocab:
         day_list_openers_en_re=_phrases(spec, "day_list_openers", ("en",)),
         day_list_joiners_en_re=_words(spec, "day_list_joiners", ("en",)),
         day_month_after_re=_words(spec, "day_month_after"),
+        count_after_month_day_re=_words(spec, "count_after_month_day"),
         date_in_re=_words(spec, "date_in"),
         night_of_re=_phrases(spec, "night_of"),
         night_from_re=_words(spec, "night_from"),
@@ -479,7 +481,9 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         rf"(?:\s+(?:{v.day_month_after_re}))?"
     ):
         add(m, days(m, month_g=2, first_g=1, last_g=None, year_g=3))
-    for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d)(?:,?\s+{Y})?"):
+    # "Last May 20 people were killed": the number counts people, the month is the date.
+    count = rf"(?!\s+(?:{v.count_after_month_day_re})(?![\w]))"
+    for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d){count}(?:,?\s+{Y})?"):
         add(m, days(m, month_g=1, first_g=2, last_g=None, year_g=3))
     # Month and year: "March 2025", "décembre 2018" (month precision, a span).
     year: int | None  # here always written; below, read from a word that may name none

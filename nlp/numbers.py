@@ -71,6 +71,7 @@ class NumberLexicon:
     currency_re: re.Pattern[str]
     age_re: re.Pattern[str]
     months: frozenset[str]
+    count_after_month: frozenset[str]  # "people" in "May 20 people": 20 is a count
     article_numbers: frozenset[str]  # number words that are also articles or pronouns
     label_before: frozenset[str]  # words that make the next number a reference, of every language
     compound_re: re.Pattern[str]  # "-member", "-strong" after a number: a compound (all languages)
@@ -143,6 +144,11 @@ def load_lexicon(lang: str) -> NumberLexicon:
         currency_re=re.compile(rf"(?:{_alternation(spec['currency_prefixes'])})\s*$", flags),
         age_re=re.compile(rf"(?<![\w])(?:{_alternation(spec['age_prefixes'])})\s+$", flags),
         months=frozenset(fold_keep_accents(m) for m in dates["months"]),
+        count_after_month=frozenset(
+            fold_keep_accents(w)
+            for lang in ("en", "fr")
+            for w in dates["count_after_month_day"][lang]
+        ),
         article_numbers=frozenset(fold_keep_accents(w) for w in spec["article_numbers"]),
         label_before=_label_words(),
         compound_re=_compound_re(),
@@ -323,7 +329,7 @@ def _blocked_reason(
         return "money"
     if lex.age_re.search(before):
         return "age"
-    if nxt in lex.months or prv in lex.months:
+    if nxt in lex.months or (prv in lex.months and nxt not in lex.count_after_month):
         return "date"
     if re.fullmatch(r"1[89]\d\d|20\d\d", raw.strip()) and kind == "exact":
         return "year"

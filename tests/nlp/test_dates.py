@@ -353,3 +353,32 @@ def test_a_day_with_no_month_is_the_latest_such_day_before_publication() -> None
     # and with no publication date, no day
     [found] = dates(text, None)
     assert (found.date, found.precision) == (None, "unknown")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Last May 20 people were shot dead in the same three hamlets.", "en"),
+        ("In June 14 soldiers died when their lorry struck a mine.", "en"),
+        ("En juin 14 militaires étaient morts sur une mine.", "fr"),
+    ],
+)
+def test_a_number_after_a_month_that_counts_people_is_no_day(
+    analyzer: Analyzer, text: str, lang: str
+) -> None:
+    # "May 20 people": 20 counts people; the month alone dates the event (no day).
+    assert all(d.precision != "day" for d in dates(text, WED, lang)), text
+    found = analyzer.analyze(text, lang=lang, published=WED)["incidents"]
+    assert [(i["killed"]["min"], i["event_date"]) for i in found] == [
+        (int("".join(c for c in text if c.isdigit())), None)
+    ], text
+
+
+def test_guard_a_day_after_a_month_stays_a_day(analyzer: Analyzer) -> None:
+    # A verb or an actor after the number leaves it the day of the month.
+    for text, day, killed in (
+        ("An air strike on Sunday, Jan. 3 killed 19 civilians near the village.", "2024-01-03", 19),
+        ("On May 20 gunmen killed 12 people in the market.", "2024-05-20", 12),
+    ):
+        [found] = analyzer.analyze(text, lang="en", published=WED)["incidents"]
+        assert (found["event_date"], found["killed"]["min"]) == (day, killed), text
