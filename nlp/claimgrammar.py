@@ -241,6 +241,8 @@ class Cues:
     partitive_lead: re.Pattern[str]  # "of the" / "sur les" right before a toll: its parts follow
     among_the: re.Pattern[str]  # "were among the" (injured): a part of the toll, not the toll
     elliptical_after: re.Pattern[str]  # "et 72 en 2022": a figure's complement, no casualty word
+    list_item_one: re.Pattern[str]  # ", another at B": one more victim, an item of a list
+    elliptical_item: re.Pattern[str]  # "(seven) more in C": a list item with no noun
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
     victims_after_list: re.Pattern[str]  # ", 7 blessés et 3 disparus pour les civils"
     victims_owner: re.Pattern[str]  # "Côté FAMa," "les pertes de l'armée": whose losses
@@ -319,6 +321,13 @@ def load_cues() -> Cues:
         partitive_lead=re.compile(rf"\b(?:{_cue_alt('partitive_lead')})\s+$"),
         among_the=re.compile(rf"\b(?:{_cue_alt('among_the')})\s*$"),
         elliptical_after=re.compile(rf"\s+(?:{_cue_alt('elliptical_after')})\s"),
+        elliptical_item=re.compile(
+            rf"(?:\s+(?:{_cue_alt('more_after_figure')}))?\s+(?:{_cue_alt('elliptical_after')})\s"
+        ),
+        list_item_one=re.compile(
+            rf",\s*(?P<det>{_cue_alt('list_item_one') or '(?!)'})"
+            rf"(?=\s+(?:{_cue_alt('elliptical_after')})\s)"
+        ),
         subcount_inner=re.compile(rf",\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"),
         victims_after_trigger=re.compile(
             rf"^\s*(?:{_cue_alt('victims_after_trigger')})\s+[^,.;]{{1,35}}"

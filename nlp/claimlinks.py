@@ -59,6 +59,13 @@ def with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar)
                 article=True,
             )
         )
+    # "killed three people at A, another at B and seven more in C": one more, in the list
+    for m in load_cues().list_item_one.finditer(norm):
+        start, end = m.span("det")
+        if start not in taken and not any(a <= start < b for a, b in spans):
+            extra.append(
+                Quantity(start, end, sent[start:end], 1, 1, 1, qualifier=None, kind="exact")
+            )
     if not extra:
         return quantities
     return sorted([*quantities, *extra], key=lambda q: q.start)

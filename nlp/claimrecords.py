@@ -234,6 +234,15 @@ def claims_from_link(
     ):
         # "two others", "four of them": the victims of the figure before
         category = previous[-1].victim_category
+    if (
+        category == "unknown"
+        and previous
+        and link.position == "coordinated"
+        and cues.elliptical_item.match(norm, q.end)
+    ):
+        # "killed three soldiers in A, another in B and two more in C": an item of the
+        # list with no noun of its own repeats the noun of the item before
+        category = previous[-1].victim_category
     if category == "unknown":
         # "Côté FAMa, un mort": the figure counts the losses of the side named before it.
         owners = list(cues.victims_owner.finditer(norm, 0, q.start))
