@@ -154,6 +154,11 @@ def countries_in(sentence: tuple[int, int], places: list[Span], norm: str) -> in
     )
 
 
+# "three peacekeepers from Senegal", "le président de la République de la France": where
+# people come from, what an office governs.
+_ORIGIN_BEFORE = cue_pattern(r"\b{country_origin_before}\s+{location_exclude_articles}?$")
+
+
 def _country_spans(
     sentence: tuple[int, int], places: list[Span], norm: str, references: bool = True
 ) -> list[Span]:
@@ -173,6 +178,7 @@ def _country_spans(
         span
         for span in spans
         if not _country_as_subject(span, norm)
+        and not _ORIGIN_BEFORE.search(norm, max(0, span.start_char - 40), span.start_char)
         and not any(_excluded_place(span, norm, load_cues(lang)) for lang in ("en", "fr"))
     ]
     if not references:

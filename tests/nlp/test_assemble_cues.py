@@ -432,6 +432,16 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         placechoice._DESTINATION,
         ("destination_before", "location_exclude_articles", "scene_after"),
     ),
+    "country_origin": (
+        r"\b(?:president de la republique du|president de la republique de|"
+        r"president of the republic of|premier ministre du|premier ministre de|"
+        r"peacekeepers from|prime minister of|ressortissants du|ressortissants de|"
+        r"casques bleus du|casques bleus de|nationals from|soldiers from|citizens from|"
+        r"workers from|president of|president du|president de|troops from|soldats du)"
+        r"\s+(?:the\s+|la\s+|le\s+)?$",
+        placechoice._ORIGIN_BEFORE,
+        ("country_origin_before", "location_exclude_articles"),
+    ),
     "superlative_before": (
         r"\b(?:deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest|"
         r"biggest|plus meurtri\w*|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*|"
@@ -442,6 +452,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "Three peacekeepers from Senegal died; troops from Chad and the president of France.",
     "The bodies of 9 people were found on Monday, said a member of the VDP in Djibo.",
     "According to the army, 12 civilians were killed near the town of Bandiagara on Sunday.",
     "Gunmen attacked Yaru village near Bandiagara town; the toll rose to 41, officials said.",
@@ -470,6 +481,7 @@ SENTENCES_EN = [
     "Others were transferred to Mopti, transported to Kidal and airlifted to the capital.",
 ]
 SENTENCES_FR = [
+    "Le président de la République de la France et des casques bleus du Tchad au Mali.",
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
     "Selon l'armée, 12 civils ont été tués près de la ville de Bandiagara dimanche.",
     "Des hommes armés ont attaqué Yaru, non loin de Bandiagara ; le bilan s'est alourdi.",
@@ -504,6 +516,11 @@ AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the a
 # The word alternations of the regexes above, list by list (articles with their
 # trailing space; "\w*" is written "*" in the data).
 REFERENCE_WORDS = {
+    "country_origin_before": r"peacekeepers from|troops from|soldiers from|nationals from"
+    r"|citizens from|workers from|president of|prime minister of|president of the republic of"
+    r"|casques bleus du|casques bleus de|soldats du|ressortissants du|ressortissants de"
+    r"|president du|president de|president de la republique du|president de la republique de"
+    r"|premier ministre du|premier ministre de",
     "destination_before": r"evacuated to|taken to|transferred to|transported to|flown to"
     r"|airlifted to|rushed to|evacue vers|evacues vers|evacuee vers|evacue a|evacues a"
     r"|evacues sur|transfere a|transferes a|transferes vers|transportes a|transportes vers"

@@ -840,3 +840,22 @@ def test_countries_named_only_as_borders_leave_the_texts_country(analyzer: Analy
     )
     [incident] = analyzer.analyze(text, lang="fr")["incidents"]
     assert incident["location"]["country"] == "BF"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "agg"),
+    [
+        ("en", "A roadside bomb left four peacekeepers from Chad dead in Mali on Sunday.", False),
+        ("fr", "Le président de la République du Sénégal a salué la mémoire des 12 casques "
+         "bleus tués au Mali depuis 2013.", True),
+    ],
+)  # fmt: skip
+def test_a_country_people_come_from_or_an_office_governs_is_no_scene_country(
+    analyzer: Analyzer, lang: str, text: str, agg: bool
+) -> None:
+    # Chad and Senegal are where the peacekeepers and a president come from: Mali stays
+    # the only country of the scene (a period total is placed in it).
+    [incident] = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))["incidents"]
+    assert incident["aggregate"] is agg
+    assert incident["location"]["country"] == "ML"
+    assert incident["location"]["name"] == ("Mali" if agg else None)
