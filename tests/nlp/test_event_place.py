@@ -859,3 +859,17 @@ def test_a_country_people_come_from_or_an_office_governs_is_no_scene_country(
     assert incident["aggregate"] is agg
     assert incident["location"]["country"] == "ML"
     assert incident["location"]["name"] == ("Mali" if agg else None)
+
+
+def test_where_the_attackers_fled_towards_is_no_scene_country(analyzer: Analyzer) -> None:
+    # Only Mali is written as a place; it is where the gunmen rode off to, and the
+    # village is in Niger.
+    text = (
+        "Gunmen on motorbikes killed nine farmers in the village of Tchoma Bangou and then "
+        "rode off towards Mali."
+    )
+    [incident] = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))["incidents"]
+    assert (incident["location"]["name"], incident["location"]["country"]) == (
+        "Tchoma Bangou",
+        "NE",
+    )
