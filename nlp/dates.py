@@ -81,6 +81,7 @@ class _Vocab:
     half_nouns_re: str  # "half", "semestre"
     quarter_ordinals: dict[str, int]  # "third" -> 3
     quarter_ordinals_re: str
+    year_nouns_re: str  # "l'année" in "premier trimestre de l'année 2022"
     quarter_nouns_re: str  # "quarter", "trimestre"
     quarter_year_re: str  # the year words a quarter may name
     since_re: str  # "since", "depuis"
@@ -228,6 +229,7 @@ def _vocab() -> _Vocab:
         half_nouns_re=_words(spec, "half_nouns"),
         quarter_ordinals=_numbered(spec, "quarter_ordinals"),
         quarter_ordinals_re=_words(spec, "quarter_ordinals"),
+        year_nouns_re=_words(spec, "year_nouns"),
         quarter_nouns_re=_words(spec, "quarter_nouns"),
         quarter_year_re=_words(spec, "quarter_year_words"),
         since_re=_words(spec, "since"),
@@ -518,7 +520,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     # Periods of a year: "the second half of last year", "first quarter of 2022", "this year".
     for m in scan(
         rf"({v.half_ordinals_re})\s+({v.half_nouns_re})\s+(?:(?:{v.period_of_re})\s+)?"
-        rf"({v.year_words_re}|\d{{4}})"
+        rf"({v.year_words_re}|(?:(?:{v.year_nouns_re})\s+)?\d{{4}})"
     ):
         year = _year_word(m.group(3), published)
         if year:
@@ -529,7 +531,7 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     for m in scan(
         rf"({v.quarter_ordinals_re})\s+"
         rf"(?:{v.quarter_nouns_re})\s*(?:(?:{v.period_of_re})\s+)?"
-        rf"({v.quarter_year_re}|\d{{4}})?"
+        rf"({v.quarter_year_re}|(?:(?:{v.year_nouns_re})\s+)?\d{{4}})?"
     ):
         q = v.quarter_ordinals[m.group(1)]
         year = _year_word(m.group(2), published)  # no year written: this year
@@ -690,8 +692,8 @@ def _small_number(word: str | None) -> int | None:
 
 
 def _year_word(word: str | None, published: date | None) -> int | None:
-    if word is not None and word.isdigit():
-        return int(word)
+    if word is not None and word[-4:].isdigit():
+        return int(word[-4:])  # "2022", "l'annee 2022"
     if published is None:
         return None
     return published.year + _vocab().year_words.get(word or "", 0)

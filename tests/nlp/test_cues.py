@@ -327,6 +327,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "reporting_date_before",
         "claimed_before",
         "count_after_month_day",
+        "year_nouns",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key

@@ -382,3 +382,22 @@ def test_guard_a_day_after_a_month_stays_a_day(analyzer: Analyzer) -> None:
     ):
         [found] = analyzer.analyze(text, lang="en", published=WED)["incidents"]
         assert (found["event_date"], found["killed"]["min"]) == (day, killed), text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "first", "last"),
+    [
+        ("Over the first quarter of the year 2022, 90 civilians died.", "en",
+         "2022-01-01", "2022-03-31"),
+        ("Au deuxième trimestre de l'année 2023, 80 civils sont morts.", "fr",
+         "2023-04-01", "2023-06-30"),
+        ("In the second half of the year 2021, 60 soldiers died.", "en",
+         "2021-07-01", "2021-12-31"),
+    ],
+)  # fmt: skip
+def test_a_quarter_of_the_year_written_with_its_noun_is_dated(
+    text: str, lang: str, first: str, last: str
+) -> None:
+    # "de l'année 2022", "of the year 2022": the noun between the quarter and its year
+    [found] = [d for d in dates(text, None, lang) if d.period]
+    assert (str(found.date), str(found.end_date), found.precision) == (first, last, "month")
