@@ -322,3 +322,15 @@ def test_a_road_named_after_a_place_is_that_place_written_again() -> None:
     # a name that only begins with the same letters is another place
     assert not same_place(village, place("Pobé-Mengaoré", None))
     assert not same_place(place("Djibo", 2361221), place("Arbinda", 2362344))
+
+
+def test_a_named_forest_is_a_place(en: Language, fr: Language) -> None:
+    # Operations are reported in forests the gazetteer does not hold: the forest word
+    # makes the name a place, as "village of" does.
+    assert (
+        places(fr("Un ratissage a eu lieu dans la forêt de Tamboulga hier."))["Tamboulga"].precision
+        == "unresolved"
+    )
+    assert "Koulbanga" in places(fr("Ils se cachaient dans la forêt classée de Koulbanga."))
+    assert "Sanfolga" in places(en("The patrol swept the Sanfolga forest on Friday."))
+    assert "Sanfolga" in places(en("The patrol swept the forest of Sanfolga on Friday."))
