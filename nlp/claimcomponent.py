@@ -417,14 +417,15 @@ def _another_kind_before(norm: str, q: Quantity, triggers: list[tuple[int, int, 
 def _own_trigger_after_partitive(
     norm: str, q: Quantity, g: Grammar, triggers: list[tuple[int, int, str]]
 ) -> bool:
-    """ "four of them were wounded": the partitive is followed by a trigger of its own."""
+    """ "four of them were wounded", "one of them was killed", "l'un d'eux a été tué":
+    the partitive is followed by a trigger of its own (after its auxiliaries)."""
     m = g.subcount_after.match(norm[q.end :])
     if not m:
         return False
     rest = q.end + m.end()
-    gap = re.match(r"\s*", norm[rest:])
-    nxt = rest + (gap.end() if gap else 0)
-    return any(start == nxt for start, _, _ in triggers)
+    gap = load_cues().auxiliaries.match(norm, rest)
+    nxt = gap.end() if gap else rest
+    return any(rest <= start <= nxt for start, _, _ in triggers)
 
 
 def _upper_bounds(

@@ -264,6 +264,7 @@ class Cues:
     not_deadly_before: re.Pattern[str]  # "one of the deadliest"
     victim_lead: re.Pattern[str]  # "de" of "de civils" (text as written)
     victim_tail: re.Pattern[str]  # "ont été" of "civils ont été" (text as written)
+    auxiliaries: re.Pattern[str]  # the same words, folded, at a position: "was", "a ete"
     claimant_relative: re.Pattern[str]  # "which", "qui" after a claimant (as written)
     claimant_end: re.Pattern[str]  # punctuation, "that", "que" before a claimant (as written)
     singular_function_words: str  # an alternation, used inside the singular-victim regex
@@ -376,6 +377,7 @@ def load_cues() -> Cues:
             rf"^(?:{_cue_alt('victim_lead', as_written=True)})\s*", re.IGNORECASE
         ),
         victim_tail=re.compile(rf"\s+(?:(?:{tail})\b\s*)+$", re.IGNORECASE),
+        auxiliaries=re.compile(rf"(?:\s*\b(?:{_cue_alt('victim_tail')})\b)*\s*"),
         claimant_relative=re.compile(rf"\b(?:{_cue_alt('claimant_relative', as_written=True)})\b"),
         claimant_end=re.compile(
             rf"[,;:«»\"“”]|\b(?:{_cue_alt('claimant_complementizer', as_written=True)})\b"

@@ -30,3 +30,26 @@ def test_eliminated_militants_are_killed(analyzer: Analyzer) -> None:
     assert killed(analyzer, "Une quinzaine de terroristes ont été éliminés.", "fr") == [
         (15, ["militants"])
     ]
+
+
+def _kinds(analyzer: Analyzer, text: str, lang: str) -> list[tuple[int | None, int | None]]:
+    result = analyzer.analyze(text, lang=lang)
+    return [(i["killed"]["min"], i["abducted"]["min"]) for i in result["incidents"]]
+
+
+def test_one_of_them_with_its_own_verb_is_a_figure_of_one(analyzer: Analyzer) -> None:
+    # "one of them was killed": the partitive has a verb of its own behind its
+    # auxiliaries, so it is a toll of one, not a part of the abduction count.
+    for text, lang in (
+        ("Four drivers were kidnapped on the road. One of them was later killed.", "en"),
+        ("Quatre chauffeurs ont été enlevés. L'un d'eux a été tué par la suite.", "fr"),
+        ("Quatre chauffeurs ont été enlevés. L'un d'entre eux avait été exécuté.", "fr"),
+    ):
+        assert _kinds(analyzer, text, lang) == [(1, 4)], text
+
+
+def test_guard_one_of_them_without_a_verb_is_a_part(analyzer: Analyzer) -> None:
+    # "… seven people, one of them a child": a part of the toll, not another figure.
+    assert killed(analyzer, "Gunmen killed seven people, one of them a child.", "en") == [
+        (7, ["civilians", "children"])
+    ]
