@@ -69,6 +69,7 @@ from nlp.eventrules import (
     without_totals_split_by_side,
     without_totals_split_by_village,
 )
+from nlp.numbers import find_quantities
 from nlp.placechoice import (
     bracketed_toll_place,
     caption_ends,
@@ -183,7 +184,19 @@ def assemble(
         if recall_at is not None and when is not None and when.start < recall_at:
             # "12 were killed on Monday, two weeks after 40 people were killed": Monday
             # is the day of the event told, not of the one recalled
+            told = when
             when = _date_for(claim, [d for d in dates if d.start >= recall_at], norm)
+            if when is None:
+                # "On Friday, a bomber struck Gao, a day after attacks killed 49": the
+                # day before the day told
+                when = _days_before(told, norm, recall_at, doc.lang_)
+        if recall_at is not None and aside is None:
+            # "… struck a camp in Gao, a day after attacks killed 49 civilians in the
+            # north": Gao is the scene of the event told, not of the one recalled
+            place, rank = place_for(
+                claim, [sp for sp in places if sp.start_char >= recall_at], norm, cues, aggregate
+            )
+            scenes[id(claim)] = (place, rank)
         found = bodies_found(claim, norm)
         target = None
         if aside is None and (not new_cue or found):
@@ -365,9 +378,37 @@ def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> i
     for m in cues.recalled_lead.finditer(norm, start, figure + 1):  # "after 33 people"
         if m.end() > figure:
             continue
-        if not any(m.end() <= (c.number_start or c.start) < figure for c in claims):
+        between = [c for c in claims if m.end() <= (c.number_start or c.start) < figure]
+        # "a day after attacks killed 49 civilians and 15 soldiers": the figures of one
+        # list share the cue before its first
+        if not between or (
+            all(c.sentence == claim.sentence for c in between)
+            and _LIST_JOIN.fullmatch(norm, between[-1].end, figure) is not None
+        ):
             return m.start()
     return None
+
+
+# "a day after", "two days after", "deux jours après": the days between two events.
+_DAYS_BEFORE_CUE = re.compile(r"\b(?:([\w-]+)\s+)?(day|days|jour|jours)\s+(?:after|apres)\b")
+
+
+def _days_before(told: DateMention, norm: str, recall_at: int, lang: str) -> DateMention | None:
+    """The day of an event recalled as "N days after" it, counted back from the day of
+    the event told (a day written, not a statement's); None for any other cue."""
+    m = _DAYS_BEFORE_CUE.search(norm, max(0, recall_at - 12), recall_at + 20)
+    if m is None or told.date is None or told.precision != "day" or told.reporting:
+        return None
+    counted = [q.value for q in find_quantities(m.group(1) or "", lang)]
+    days = counted[0] if counted else (1 if m.group(2) in ("day", "jour") else None)
+    if days is None or not 0 < days <= 31:
+        return None
+    day = told.date - timedelta(days=days)
+    return DateMention(m.start(), m.end(), m.group(0), day, None, "day")
+
+
+# Between two figures of one list: "… 49 civilians and 15 soldiers", "… 12 morts, 8 blessés"
+_LIST_JOIN = re.compile(r"\s*(?:,|\band\b|\bet\b)\s*(?:,\s*)?")
 
 
 def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim, cues: EventCues) -> list[tuple[int, int]]:

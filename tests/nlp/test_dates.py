@@ -401,3 +401,28 @@ def test_a_quarter_of_the_year_written_with_its_noun_is_dated(
     # "de l'année 2022", "of the year 2022": the noun between the quarter and its year
     [found] = [d for d in dates(text, None, lang) if d.period]
     assert (str(found.date), str(found.end_date), found.precision) == (first, last, "month")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "day"),
+    [
+        ("en", "On Tuesday, gunmen raided a market in Djibo, a day after attacks blamed on "
+         "jihadists killed 21 civilians and 6 soldiers in the east of the country.",
+         "2024-07-01"),
+        ("en", "On Tuesday, gunmen raided a market in Djibo, three days after ambushes killed "
+         "21 civilians and 6 soldiers in the east of the country.", "2024-06-29"),
+        ("fr", "Mardi, des hommes armés ont attaqué le marché de Djibo, deux jours après des "
+         "attaques qui ont tué 21 civils et 6 soldats dans l'est du pays.", "2024-06-30"),
+    ],
+)  # fmt: skip
+def test_an_event_recalled_days_before_the_one_told_has_its_own_day_and_place(
+    analyzer: Analyzer, lang: str, text: str, day: str
+) -> None:
+    # Every figure of the list after the cue is the recalled event's: its day counted
+    # back from Tuesday 2 July, its place written after the cue, not the market's town.
+    found = analyzer.analyze(text, lang=lang, published=WED)["incidents"]
+    east = "the east of the country" if lang == "en" else "l'est du pays"
+    assert [(i["killed"]["min"], i["event_date"], i["location"]["name"]) for i in found] == [
+        (21, day, east),
+        (6, day, east),
+    ]
