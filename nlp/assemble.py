@@ -64,6 +64,7 @@ from nlp.eventrules import (
     compatible,
     day_within,
     finer_day,
+    generic_totals_of_one_side,
     others_of_the_same_force,
     within_toll,
     without_totals_split_by_side,
@@ -254,6 +255,7 @@ def assemble(
         prev = claim
 
     events = without_totals_split_by_side(without_totals_split_by_village(events, scenes))
+    events = generic_totals_of_one_side(events)
     country = text_country(doc, places, focus_countries, cues)
     incidents: list[Incident] = []
     first_single = next((e for e in events if not e.aggregate), None)

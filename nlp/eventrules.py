@@ -250,6 +250,51 @@ def without_totals_split_by_village(
     return [e for e in events if e.claims]
 
 
+# "40 people", "12 personnes": victims named only as people.
+_GENERIC_VICTIMS = cue_pattern(r"\s*{generic_victims}\s*")
+
+
+def generic_totals_of_one_side(events: list[Event]) -> list[Event]:
+    """ "Gunmen killed 40 people and injured 33 others … the attack claimed the lives of
+    six soldiers and 34 volunteers": a toll of people that the event's later figures
+    restate, equal, for one side only is that side's toll (with the figures of its
+    sentence that took its victims, "33 others"), not a second side's."""
+    for event in events:
+        if event.aggregate:
+            continue
+        for total in list(event.claims):
+            value = _toll(total)
+            if (
+                value is None
+                or total.vague
+                or total.side != "civilians"
+                or not _GENERIC_VICTIMS.fullmatch(fold(total.victims_text))
+            ):
+                continue
+            later = [
+                c
+                for c in event.claims
+                if c.start > total.end and c.kind == total.kind and _toll(c) == value
+            ]
+            sides = {c.victim_category for c in later}
+            if len(sides) != 1 or any(c.side in ("civilians", "unknown") for c in later):
+                continue
+            category = sides.pop()
+            event.claims = [
+                replace(c, victim_category=category)
+                if c is total
+                or (
+                    c.sentence == total.sentence
+                    and c.start > total.end
+                    and c.victim_category == total.victim_category
+                    and c.kind != total.kind
+                )
+                else c
+                for c in event.claims
+            ]
+    return events
+
+
 def without_totals_split_by_side(events: list[Event]) -> list[Event]:
     """ "At least 14 people, including an auxiliary, were killed … gunmen killed 13
     civilians … an auxiliary was also killed": a toll the event's later figures split

@@ -816,3 +816,34 @@ def test_one_of_the_most_deadly_attacks_is_a_comparison_not_a_killing(
     )
     result = analyzer.analyze(text, lang="fr", published=date(2024, 5, 10))
     assert [(i["killed"]["min"], i["aggregate"]) for i in result["incidents"]] == [(20, False)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen killed 25 people and wounded 12 others in an attack on a post near "
+         "Titao on Monday. The attack claimed the lives of four gendarmes and 21 "
+         "volunteers, the army said."),
+        ("fr", "Des hommes armés ont tué 25 personnes et blessé 12 autres lundi lors de "
+         "l'attaque d'un poste près de Titao. L'attaque a coûté la vie à quatre gendarmes "
+         "et 21 volontaires, selon l'armée."),
+    ],
+)  # fmt: skip
+def test_people_a_later_sentence_names_as_one_side_are_that_side(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # 25 "people" = 4 gendarmes + 21 volunteers, all security forces: one record of
+    # that side, the 12 wounded "others" with it (not a civilian record beside it).
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    assert [
+        (i["killed"]["min"], i["injured"]["min"], i["victims"]) for i in result["incidents"]
+    ] == [(25, 12, ["soldiers"])]
+
+
+def test_guard_people_restated_by_two_sides_stay_split(analyzer: Analyzer) -> None:
+    # 25 people = 4 soldiers + 21 civilians: a total split by side, coded per side.
+    text = (
+        "Gunmen killed 25 people in an attack near Titao on Monday. The attack claimed the "
+        "lives of four soldiers and 21 civilians, the army said."
+    )
+    assert _by_side(analyzer, text, "en") == [(4, 4, ["soldiers"]), (21, 21, ["civilians"])]

@@ -442,6 +442,11 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         placechoice._ORIGIN_BEFORE,
         ("country_origin_before", "location_exclude_articles"),
     ),
+    "generic_victims": (
+        r"\s*(?:individuals|personnes|individus|persons|people)\s*",
+        eventrules._GENERIC_VICTIMS,
+        ("generic_victims",),
+    ),
     "superlative_before": (
         r"\b(?:deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest|"
         r"biggest|plus meurtri\w*|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*|"
@@ -452,6 +457,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "people",
+    " persons ",
     "Three peacekeepers from Senegal died; troops from Chad and the president of France.",
     "The bodies of 9 people were found on Monday, said a member of the VDP in Djibo.",
     "According to the army, 12 civilians were killed near the town of Bandiagara on Sunday.",
@@ -481,6 +488,7 @@ SENTENCES_EN = [
     "Others were transferred to Mopti, transported to Kidal and airlifted to the capital.",
 ]
 SENTENCES_FR = [
+    "personnes",
     "Le président de la République de la France et des casques bleus du Tchad au Mali.",
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
     "Selon l'armée, 12 civils ont été tués près de la ville de Bandiagara dimanche.",
@@ -516,6 +524,7 @@ AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the a
 # The word alternations of the regexes above, list by list (articles with their
 # trailing space; "\w*" is written "*" in the data).
 REFERENCE_WORDS = {
+    "generic_victims": r"people|persons|individuals|personnes|individus",
     "country_origin_before": r"peacekeepers from|troops from|soldiers from|nationals from"
     r"|citizens from|workers from|president of|prime minister of|president of the republic of"
     r"|casques bleus du|casques bleus de|soldats du|ressortissants du|ressortissants de"
