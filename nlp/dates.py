@@ -115,6 +115,7 @@ class _Vocab:
     year_in_re: str  # "in", "au cours de l'annee" before a year a total covers
     year_to_date_re: str  # "so far this year", "cette annee", not after a month name
     days_ago_re: str  # "N days ago", "il y a N jours": one group (the number) each
+    first_months_re: str  # "first N months of", "N premiers mois de": one group each
     days_ago_led: frozenset[int]  # its groups with words before the number ("il y a")
     small_numbers: dict[str, int]  # "three" -> 3, the numbers of days_ago
     reporting_before_re: re.Pattern[str]  # a reporting verb right before a date ("said on")
@@ -175,13 +176,15 @@ def _year_to_date(spec: dict[str, dict[str, list[str]]], months: dict[str, int])
     return "|".join(alternatives)
 
 
-def _days_ago(spec: dict[str, dict[str, list[str]]]) -> tuple[str, frozenset[int]]:
-    """The days_ago phrases as one alternation, the number (N) the only group of each;
-    and the groups of the phrases with words before the number."""
+def _days_ago(
+    spec: dict[str, dict[str, list[str]]], key: str = "days_ago"
+) -> tuple[str, frozenset[int]]:
+    """The phrases of ``key`` (days_ago) as one alternation, the number (N) the only
+    group of each; and the groups of the phrases with words before the number."""
     alternatives: list[str] = []
     led: set[int] = set()
     for lang in ("en", "fr"):
-        for phrase in spec["days_ago"][lang]:
+        for phrase in spec[key][lang]:
             before, after = (part.strip() for part in phrase.split("N"))
             # Words before N: one space between them, as the rule always read them.
             head = rf"{re.escape(fold(before))}\s+" if before else ""
@@ -263,6 +266,7 @@ def _vocab() -> _Vocab:
         year_in_re=_words(spec, "year_in"),
         year_to_date_re=_year_to_date(spec, months),
         days_ago_re=days_ago_re,
+        first_months_re=_days_ago(spec, "first_months_of")[0],
         days_ago_led=days_ago_led,
         small_numbers=_numbered(spec, "small_numbers"),
         reporting_before_re=re.compile(
@@ -618,6 +622,12 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
             )
             last = _month_end(month_start.year, month_start.month) if offset else published
             add(m, mention(m, month_start, last, "month"))
+    # "the first two months of 2023", "les trois premiers mois de 2022".
+    for m in scan(rf"(?<![\w])(?:{v.first_months_re})\s+(\d{{4}})(?!\d)"):
+        groups = [g for g in m.groups() if g is not None]
+        n, year = _small_number(groups[0]), int(groups[-1])
+        if n is not None and 1 <= n <= 12:
+            add(m, mention(m, date(year, 1, 1), _month_end(year, n), "month", period=True))
     # "three days ago", "il y a trois jours".
     for m in scan(v.days_ago_re):
         n = _small_number(m.group(m.lastindex or 0))

@@ -426,3 +426,17 @@ def test_an_event_recalled_days_before_the_one_told_has_its_own_day_and_place(
         (21, day, east),
         (6, day, east),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "last"),
+    [
+        ("The monitor counted 210 deaths in the first three months of 2021.", "en", "2021-03-31"),
+        ("On a compté 210 morts les deux premiers mois de l'année 2024.", "fr", "2024-02-29"),
+        ("Over the first 5 months of 2022, 300 civilians died.", "en", "2022-05-31"),
+    ],
+)  # fmt: skip
+def test_the_first_months_of_a_year_are_a_period(text: str, lang: str, last: str) -> None:
+    # A count of months from January: a period total's own span, to the month's end.
+    [found] = [d for d in dates(text, None, lang) if d.period]
+    assert (str(found.date)[5:], str(found.end_date), found.precision) == ("01-01", last, "month")
