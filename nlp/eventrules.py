@@ -385,7 +385,14 @@ def another_account(first: Claim, later: Claim, norm: str) -> bool:
     another account ("toll", "according to", "as high as") between two figures of one
     sentence makes the later one another source's count of the same dead."""
     start, end = first.end, later.number_start or later.start
-    return start < end and _names_an_account(norm[start:end])
+    return start < end and (
+        _names_an_account(norm[start:end]) or bool(_CONTRAST_ACCOUNT.search(norm, start, end))
+    )
+
+
+# "… put the losses at 18, while the group, which claimed the attack, said its fighters
+# had killed more than 30": another source's count, set against the first.
+_CONTRAST_ACCOUNT = cue_pattern(r"\b{account_contrasts}\b[^.;]{0,160}?\b{account_verbs}\b")
 
 
 def _names_an_account(text: str) -> bool:

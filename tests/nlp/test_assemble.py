@@ -847,3 +847,22 @@ def test_guard_people_restated_by_two_sides_stay_split(analyzer: Analyzer) -> No
         "lives of four soldiers and 21 civilians, the army said."
     )
     assert _by_side(analyzer, text, "en") == [(4, 4, ["soldiers"]), (21, 21, ["civilians"])]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The army said 9 soldiers were killed at the Boni post on Sunday. A local "
+         "official put the toll at 14 dead, while the group, which claimed the raid, said "
+         "its men had killed 40 soldiers."),
+        ("fr", "L'armée a annoncé la mort de 9 soldats au poste de Boni dimanche. Un élu "
+         "local parle de 14 soldats tués, tandis que le groupe, qui a revendiqué le raid, a "
+         "affirmé que ses hommes avaient tué 40 soldats."),
+    ],
+)  # fmt: skip
+def test_a_count_set_against_another_by_while_is_another_account(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "…, while the group … said 40": three sources' counts of one event's dead, one
+    # record from the lowest to the highest.
+    assert _killed_ranges(analyzer, text, lang) == [(9, 40)]

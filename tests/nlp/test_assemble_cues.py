@@ -447,6 +447,13 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._GENERIC_VICTIMS,
         ("generic_victims",),
     ),
+    "contrast_account": (
+        r"\b(?:tandis que|alors que|whereas|while)\b[^.;]{0,160}?\b(?:a declare|a affirme|"
+        r"a indique|ont declare|ont affirme|ont indique|revendique|a assure|claimed|affirme|"
+        r"ont dit|a dit|said|says|told|put)\b",
+        eventrules._CONTRAST_ACCOUNT,
+        ("account_contrasts", "account_verbs"),
+    ),
     "superlative_before": (
         r"\b(?:deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest|"
         r"biggest|plus meurtri\w*|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*|"
@@ -457,6 +464,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "A source put it at 18, while the group said it killed 30; whereas others told us.",
     "people",
     " persons ",
     "Three peacekeepers from Senegal died; troops from Chad and the president of France.",
@@ -488,6 +496,7 @@ SENTENCES_EN = [
     "Others were transferred to Mopti, transported to Kidal and airlifted to the capital.",
 ]
 SENTENCES_FR = [
+    "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
     "personnes",
     "Le président de la République de la France et des casques bleus du Tchad au Mali.",
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
@@ -524,6 +533,9 @@ AND_JOINS = [", ", " and the ", " et les ", " and ", "et des ", ", the ", "the a
 # The word alternations of the regexes above, list by list (articles with their
 # trailing space; "\w*" is written "*" in the data).
 REFERENCE_WORDS = {
+    "account_contrasts": r"while|whereas|tandis que|alors que",
+    "account_verbs": r"said|says|told|claimed|put|a dit|a declare|a affirme|a indique|a assure"
+    r"|ont dit|ont declare|ont affirme|ont indique|affirme|revendique",
     "generic_victims": r"people|persons|individuals|personnes|individus",
     "country_origin_before": r"peacekeepers from|troops from|soldiers from|nationals from"
     r"|citizens from|workers from|president of|prime minister of|president of the republic of"

@@ -252,8 +252,6 @@ FAILING: dict[tuple[str, str], str] = {
     "give no incident at Dablo",
     ("art-002", "split_by_side"): "Silébilé: 'Au moins quatorze personnes, treize civils et un "
     "VDP' gives no per-side incidents at Silébilé",
-    ("art-003", "claimants_range"): "Kokaina: ministry 11, a security source 18, the IS claim "
-    "'more than 30' give no incident at Kokaina",
 }
 
 
