@@ -57,6 +57,7 @@ from nlp.eventrules import (
     Event,
     aggregate_flags,
     another_account,
+    another_account_before,
     another_figure,
     bodies_found,
     burial,
@@ -197,6 +198,24 @@ def assemble(
             place, rank = place_for(
                 claim, [sp for sp in places if sp.start_char >= recall_at], norm, cues, aggregate
             )
+            if recall_at < s_start:
+                # "… cinq jours après l'attaque qui a visé le détachement de Dablo, le
+                # mardi 7 février. L'armée a fait état de neuf soldats tués": the scene
+                # and the day the cue's sentence gives the recalled event
+                lead = (recall_at, s_start)
+                if place is None:
+                    place, rank = lead_place(lead, places, norm, cues)
+                if when is None:
+                    when = next(
+                        (
+                            d
+                            for d in dates
+                            if lead[0] <= d.start < lead[1]
+                            and d.precision == "day"
+                            and not (d.reporting or d.period)
+                        ),
+                        None,
+                    )
             scenes[id(claim)] = (place, rank)
         found = bodies_found(claim, norm)
         target = None
@@ -218,6 +237,7 @@ def assemble(
                     event.recalled
                     and all(c.sentence != claim.sentence for c in event.claims)
                     and not any(_overlap(c, claim) and not c.vague for c in event.claims)
+                    and not _account_told_next(event, claim, doc)
                 ):
                     # "… ten days after a major attack … It killed 38. … a soldier was
                     # killed": an event recalled in passing takes no later figure but
@@ -389,6 +409,22 @@ def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> i
         ):
             return m.start()
     return None
+
+
+def _account_told_next(event: Event, claim: Claim, doc: Doc) -> bool:
+    """ "… neuf soldats tués, selon l'armée. Le JNIM a de son côté affirmé avoir tué plus
+    de trente soldats": in the sentence right after a recalled event's figures, another
+    source's count of the same side's dead (an account cue before the figure)."""
+    sents = sentence_bounds(doc)
+    last = max(c.sentence for c in event.claims)
+    if last not in sents or claim.sentence not in sents:
+        return False
+    if sents.index(claim.sentence) != sents.index(last) + 1:
+        return False
+    if not any(c.kind == claim.kind and c.side == claim.side for c in event.claims):
+        return False
+    figure = claim.number_start if claim.number_start is not None else claim.start
+    return another_account_before(folded(doc), claim.sentence[0], figure)
 
 
 # "a day after", "two days after", "deux jours après": the days between two events.

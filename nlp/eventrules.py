@@ -395,6 +395,11 @@ def another_account(first: Claim, later: Claim, norm: str) -> bool:
 _CONTRAST_ACCOUNT = cue_pattern(r"\b{account_contrasts}\b[^.;]{0,160}?\b{account_verbs}\b")
 
 
+def another_account_before(norm: str, start: int, end: int) -> bool:
+    """A cue of another account ("selon", "affirmé", "the toll") in ``norm[start:end]``."""
+    return _names_an_account(norm[start:end])
+
+
 def _names_an_account(text: str) -> bool:
     """A cue of another account in ``text``, not counting a claim of responsibility."""
     return bool(_ACCOUNT.search(_RESPONSIBILITY.sub(_blank, text)))

@@ -866,3 +866,36 @@ def test_a_count_set_against_another_by_while_is_another_account(
     # "…, while the group … said 40": three sources' counts of one event's dead, one
     # record from the lowest to the highest.
     assert _killed_ranges(analyzer, text, lang) == [(9, 40)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Douze civils ont été tués samedi à Bourzanga. Ce drame survient quatre jours "
+         "après l'attaque qui a visé le poste militaire de Kelbo, le mardi 7 mai. L'armée a "
+         "fait état de six soldats tués. Le groupe a pour sa part affirmé avoir tué « plus "
+         "de vingt soldats »."),
+        ("en", "Twelve civilians were killed on Saturday in Bourzanga. It came four days after "
+         "the attack on the army post in Kelbo on Tuesday, May 7. The army said six soldiers "
+         "were killed. The group, for its part, claimed to have killed more than 20 soldiers."),
+    ],
+)  # fmt: skip
+def test_an_attack_recalled_in_a_sentence_of_its_own_keeps_its_place_day_and_accounts(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The recalled attack's scene and day are in the cue's sentence; its toll in the
+    # next, and the group's own count right after that is another account of it.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 13))
+    assert [
+        (i["killed"]["min"], i["killed"]["max"], i["location"]["name"], i["event_date"])
+        for i in result["incidents"]
+    ] == [(12, 12, "Bourzanga", "2024-05-11"), (6, None, "Kelbo", "2024-05-07")]
+
+
+def test_where_a_witness_took_refuge_is_not_the_scene(analyzer: Analyzer) -> None:
+    text = (
+        "Des hommes armés ont attaqué un village dimanche, a raconté un habitant qui a "
+        "trouvé refuge à Kaya. Un VDP a été tué."
+    )
+    [incident] = analyzer.analyze(text, lang="fr", published=date(2024, 5, 13))["incidents"]
+    assert incident["location"]["name"] is None

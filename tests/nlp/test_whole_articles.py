@@ -244,14 +244,8 @@ PROPERTIES: dict[str, Property] = {
 FAILING: dict[tuple[str, str], str] = {
     ("art-001", "air_strike_attribution"): "the Yalenkoro strike's 6 civilians are attributed "
     "to JNIM (accusing the army in the same paragraph), not to the FAMa",
-    ("art-002", "event_places"): "Silébilé, Dablo and Tolingué get no incident at their place "
-    "(their figures go to Kaya and Gorgadji)",
     ("art-002", "period_totals_are_aggregates"): "the OHCHR's 1 150 since January 2022 and "
     "'des milliers' since 2015 give no aggregate of their own",
-    ("art-002", "claimants_range"): "Dablo: army 9, local sources 15, JNIM 'plus de trente' "
-    "give no incident at Dablo",
-    ("art-002", "split_by_side"): "Silébilé: 'Au moins quatorze personnes, treize civils et un "
-    "VDP' gives no per-side incidents at Silébilé",
 }
 
 
