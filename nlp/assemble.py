@@ -269,8 +269,14 @@ def assemble(
         else:
             if place is not None and (target.place is None or rank < target.place_rank):
                 target.place, target.place_rank = place, rank
-            if when is not None and (target.date is None or finer_day(target.date, when)):
-                target.date = when  # "killed this week … on Thursday": the day
+            if when is not None and (
+                target.date is None
+                or finer_day(target.date, when)
+                or (target.date.date is None and when.date is not None)
+            ):
+                # "killed this week … on Thursday": the day; "since December … since
+                # December 2023": the period its year resolves
+                target.date = when
         target.claims.append(claim)
         prev = claim
 

@@ -82,6 +82,7 @@ class _Vocab:
     quarter_ordinals: dict[str, int]  # "third" -> 3
     quarter_ordinals_re: str
     year_nouns_re: str  # "l'année" in "premier trimestre de l'année 2022"
+    last_quarter_re: str  # "dernier" in "au dernier trimestre 2022"
     quarter_nouns_re: str  # "quarter", "trimestre"
     quarter_year_re: str  # the year words a quarter may name
     since_re: str  # "since", "depuis"
@@ -233,6 +234,7 @@ def _vocab() -> _Vocab:
         quarter_ordinals=_numbered(spec, "quarter_ordinals"),
         quarter_ordinals_re=_words(spec, "quarter_ordinals"),
         year_nouns_re=_words(spec, "year_nouns"),
+        last_quarter_re=_words(spec, "last_quarter_words"),
         quarter_nouns_re=_words(spec, "quarter_nouns"),
         quarter_year_re=_words(spec, "quarter_year_words"),
         since_re=_words(spec, "since"),
@@ -491,6 +493,14 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     count = rf"(?!\s+(?:{v.count_after_month_day_re})(?![\w]))"
     for m in scan(rf"(?<![\w])(?:(?:{W}),?\s+)?({M})\s+{D}(?!\d){count}(?:,?\s+{Y})?"):
         add(m, days(m, month_g=1, first_g=2, last_g=None, year_g=3))
+    # "since January 2022", "depuis janvier 2022": from the first of that month.
+    for m in scan(
+        rf"(?:{v.since_re})\s+(?:(?:{v.beginning_of_re})\s+)?"
+        rf"(?:(?:(?:{v.articles_re})\s+)?(?:(?:{v.month_nouns_re})\s+)?"
+        rf"(?:{v.month_of_re})?)?({M})\s+(\d{{4}})(?!\d)"
+    ):
+        d1 = date(int(m.group(2)), _month(m.group(1)), 1)
+        add(m, mention(m, d1, published, "month", period=True))
     # Month and year: "March 2025", "décembre 2018" (month precision, a span).
     year: int | None  # here always written; below, read from a word that may name none
     for m in scan(rf"(?<![\w])(?:(?:{v.date_in_re})\s+)?({M})\s+{Y}"):
@@ -542,6 +552,13 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         if year:
             d1 = date(year, 3 * q - 2, 1)
             add(m, mention(m, d1, _month_end(year, 3 * q), "month", period=True))
+    # "the last quarter of 2022", "au dernier trimestre 2022": October to December.
+    for m in scan(
+        rf"\b(?:{v.last_quarter_re})\s+(?:{v.quarter_nouns_re})\s*(?:(?:{v.period_of_re})\s+)?"
+        rf"(?:(?:{v.year_nouns_re})\s+)?(\d{{4}})(?!\d)"
+    ):
+        year = int(m.group(1))
+        add(m, mention(m, date(year, 10, 1), date(year, 12, 31), "month", period=True))
     for m in scan(
         rf"(?:{v.since_re})\s+(?:(?:{v.beginning_of_re})\s+)?"
         rf"(?:{v.year_start_re})"
@@ -551,7 +568,8 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
     # "since March", "depuis le mois de mars": from the first of that month, the last
     # such month on or before publication.
     for m in scan(
-        rf"(?:{v.since_re})\s+(?:(?:{v.articles_re})\s+(?:(?:{v.month_nouns_re})\s+)?"
+        rf"(?:{v.since_re})\s+(?:(?:{v.beginning_of_re})\s+)?"
+        rf"(?:(?:(?:{v.articles_re})\s+)?(?:(?:{v.month_nouns_re})\s+)?"
         rf"(?:{v.month_of_re})?)?({M})(?![\w])(?!\s+\d)"
     ):
         month = _month(m.group(1))

@@ -438,9 +438,11 @@ def compatible(
         and when.period
         and event.date.period
         and (when.date, when.end_date) != (event.date.date, event.date.end_date)
+        and "unknown" not in (when.precision, event.date.precision)
     ):
         # "since January, 456 civilians … an insurgency since 2012 that has killed
-        # thousands": totals of two periods
+        # thousands": totals of two periods ("since December", its year unknown, may be
+        # the "since December 2023" written elsewhere)
         return False
     # Two dated mentions more than a day apart are two events, unless one is a month or
     # a year that holds the other ("lundi 18 novembre … en novembre"). A day later may

@@ -329,6 +329,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "count_after_month_day",
         "year_nouns",
         "first_months_of",
+        "last_quarter_words",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key

@@ -440,3 +440,44 @@ def test_the_first_months_of_a_year_are_a_period(text: str, lang: str, last: str
     # A count of months from January: a period total's own span, to the month's end.
     [found] = [d for d in dates(text, None, lang) if d.period]
     assert (str(found.date)[5:], str(found.end_date), found.precision) == ("01-01", last, "month")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "first", "last"),
+    [
+        ("At least 300 civilians have died since March 2021.", "en", "2021-03-01", "2024-07-03"),
+        ("Au moins 300 civils sont morts depuis janvier 2022.", "fr", "2022-01-01", "2024-07-03"),
+        ("Plus de 90 soldats tués depuis le début du mois de juin.", "fr", "2024-06-01",
+         "2024-07-03"),
+        ("The group counted 512 deaths in the last quarter of 2023.", "en", "2023-10-01",
+         "2023-12-31"),
+        ("Le groupe a compté 512 morts au dernier trimestre 2023.", "fr", "2023-10-01",
+         "2023-12-31"),
+    ],
+)  # fmt: skip
+def test_periods_from_a_month_of_a_year_and_the_last_quarter(
+    text: str, lang: str, first: str, last: str
+) -> None:
+    # A period total's span: "since March 2021" runs to publication, not only March.
+    [found] = [d for d in dates(text, WED, lang) if d.period]
+    assert (str(found.date), str(found.end_date)) == (first, last)
+
+
+def test_guard_last_quarter_without_a_year_is_no_date() -> None:
+    # "last quarter" alone is the quarter before the present one, not October-December.
+    assert [
+        d for d in dates("Deaths rose in the last quarter, the UN said.", WED) if d.period
+    ] == []
+
+
+def test_a_total_since_a_month_whose_year_comes_later_is_one_total(analyzer: Analyzer) -> None:
+    # "since December" (an undated page: year unknown) and "since December 2023" are one
+    # period; its start is the one the year resolves.
+    text = (
+        "Since December, soldiers have killed dozens of civilians in central Mali. The "
+        "soldiers have killed dozens of civilians there since December 2023, the group said."
+    )
+    found = analyzer.analyze(text, lang="en", published=None)["incidents"]
+    assert [(i["killed"]["min"], i["aggregate"], i["event_date"]) for i in found] == [
+        (24, True, "2023-12-01")
+    ]
