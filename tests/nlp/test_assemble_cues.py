@@ -89,7 +89,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("border_after", "border_area_with"),
     ),
     "air_strike": (
-        r"\b(?:air ?strikes?|airstrikes?|drone strikes?|the strikes?|(?:aerial|air) (?:bombing|"
+        r"\b(?:air ?strikes?|airstrikes?|drone strikes?|the strikes?|this strike|that strike|"
+        r"these strikes|those strikes|(?:aerial|air) (?:bombing|"
         r"bombardment|raid)s?|bombing|bombardments?|aircraft|drones?|helicopters?|"
         r"(?:la|une|cette) frappe|(?:les|des|ces) frappes|bombardements?|aeronefs?|"
         r"raids? aeriens?|helicopteres?)\b",
@@ -480,6 +481,7 @@ SENTENCES_EN = [
     "Counter-terrorism operations by the army and Russian mercenaries killed at least 30.",
     "The U.N. mission MINUSMA estimated the toll at 50; Human Rights Watch and Amnesty agree.",
     "Helicopters and aircraft carried out airstrikes; the strikes could be the deadliest yet.",
+    "One of those strikes hit a wedding; these strikes, this strike and that strike too.",
     "Responsibility was claimed by the group, which announced it, citing the threat.",
     "Wagner fighters, the FAMa and VDP were fighting against the rebels, the government stated.",
     "The provisional toll was revised: as many as 80 died in the department of Tillaberi.",
@@ -580,7 +582,8 @@ REFERENCE_WORDS = {
     "admin_area_of_articles": r"la |l'",
     "admin_area_after_name": r"region|province|cercle|circle|prefecture|department|departement"
     r"|district",
-    "air_strike": r"air ?strikes?|airstrikes?|drone strikes?|the strikes?"
+    "air_strike": r"air ?strikes?|airstrikes?|drone strikes?|the strikes?|this strike"
+    r"|that strike|these strikes|those strikes"
     r"|(?:aerial|air) (?:bombing|bombardment|raid)s?|bombing|bombardments?|aircraft|drones?"
     r"|helicopters?|(?:la|une|cette) frappe|(?:les|des|ces) frappes|bombardements?|aeronefs?"
     r"|raids? aeriens?|helicopteres?",

@@ -394,3 +394,15 @@ def test_the_group_that_claims_the_attack_is_its_perpetrator_not_a_source(
 ) -> None:
     found = incidents(analyzer, text, lang)
     assert [(i["killed"]["min"], i["perpetrators"]) for i in found] == [(29, [group])]
+
+
+def test_a_strike_named_by_a_demonstrative_is_still_an_air_strike(analyzer: Analyzer) -> None:
+    # "One of those strikes": the air strikes of the sentence before; its dead are the
+    # army's, not those of the group that accuses it in the next sentence.
+    text = (
+        "The air force said it had carried out air strikes on hideouts east of Bankass. "
+        "One of those strikes, on Tuesday, hit a baptism at Tiguila. Seven civilians were "
+        "killed, residents said. JNIM accused the army of massacring villagers."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)"]
