@@ -857,7 +857,7 @@ def test_guard_people_restated_by_two_sides_stay_split(analyzer: Analyzer) -> No
          "its men had killed 40 soldiers."),
         ("fr", "L'armée a annoncé la mort de 9 soldats au poste de Boni dimanche. Un élu "
          "local parle de 14 soldats tués, tandis que le groupe, qui a revendiqué le raid, a "
-         "affirmé que ses hommes avaient tué 40 soldats."),
+         "dit que ses hommes avaient tué 40 soldats."),
     ],
 )  # fmt: skip
 def test_a_count_set_against_another_by_while_is_another_account(
@@ -871,20 +871,23 @@ def test_a_count_set_against_another_by_while_is_another_account(
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("fr", "Douze civils ont été tués samedi à Bourzanga. Ce drame survient quatre jours "
-         "après l'attaque qui a visé le poste militaire de Kelbo, le mardi 7 mai. L'armée a "
+        ("fr", "Douze civils ont été tués samedi à Bourzanga. Le drame de Bourzanga survient "
+         "quatre jours après l'attaque qui a visé le poste militaire de Kelbo, le mardi 7 mai. "
+         "L'armée a "
          "fait état de six soldats tués. Le groupe a pour sa part affirmé avoir tué « plus "
          "de vingt soldats »."),
-        ("en", "Twelve civilians were killed on Saturday in Bourzanga. It came four days after "
-         "the attack on the army post in Kelbo on Tuesday, May 7. The army said six soldiers "
+        ("en", "Twelve civilians were killed on Saturday in Bourzanga. The Bourzanga killings "
+         "came four days after the attack on the army post in Kelbo on Tuesday, May 7. The "
+         "army said six soldiers "
          "were killed. The group, for its part, claimed to have killed more than 20 soldiers."),
     ],
 )  # fmt: skip
 def test_an_attack_recalled_in_a_sentence_of_its_own_keeps_its_place_day_and_accounts(
     analyzer: Analyzer, lang: str, text: str
 ) -> None:
-    # The recalled attack's scene and day are in the cue's sentence; its toll in the
-    # next, and the group's own count right after that is another account of it.
+    # The recalled attack's scene and day are in the cue's sentence (which names the
+    # village of the event told first); its toll in the next, and the group's own count
+    # right after that is another account of it.
     result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 13))
     assert [
         (i["killed"]["min"], i["killed"]["max"], i["location"]["name"], i["event_date"])

@@ -35,7 +35,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu|"
         r"initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|"
         r"officials?|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|"
-        r"residents?|habitants?|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty)\b",
+        r"residents?|habitants?|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty|"
+        r"elus?|parlent de|parle de|evoqu\w*)\b",
         eventrules._ACCOUNT,
         ("account",),
     ),
@@ -499,6 +500,7 @@ SENTENCES_EN = [
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
+    "Un élu évoque 14 morts ; des élus parlent de 20.",
     "personnes",
     "Le président de la République de la France et des casques bleus du Tchad au Mali.",
     "On a retrouvé les corps de dix personnes à 12 km au nord de la ville de Djibo.",
@@ -562,7 +564,8 @@ REFERENCE_WORDS = {
     r"|estimated?|estimates?|claim\w*|revendi\w*|affirm\w*|reported|rapport\w*|revised|revu"
     r"|initial\w*|provisional|provisoire|rose to|passe a|alourdi|at least|au moins|officials?"
     r"|officiel\w*|government|gouvernement|army|armee|witness\w*|temoins?|residents?|habitants?"
-    r"|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty",
+    r"|u\.n|united nations|onu|minusma|human rights watch|hrw|amnesty|elus?|parle de|parlent de"
+    r"|evoqu\w*",
     "near_before": r"near|close to|outside|pres d[e']|non loin d[e']|a proximite d[e']"
     r"|aux environs d[e']|on the outskirts of|in the outskirts of|the outskirts of"
     r"|in the vicinity of|a la peripherie de|en peripherie de|aux abords de|dans les environs de",

@@ -11,7 +11,11 @@ from datetime import date
 
 import pytest
 
-from nlp.analyze import Analyzer
+from nlp.analyze import Analyzer, _make_doc
+from nlp.eventcues import load_cues
+from nlp.pipeline import load_pipeline
+from nlp.placechoice import usable_place
+from nlp.textnorm import fold_keep_length as fold
 
 
 def places(analyzer: Analyzer, text: str, lang: str = "en") -> list[str | None]:
@@ -845,7 +849,8 @@ def test_countries_named_only_as_borders_leave_the_texts_country(analyzer: Analy
 @pytest.mark.parametrize(
     ("lang", "text", "agg"),
     [
-        ("en", "A roadside bomb left four peacekeepers from Chad dead in Mali on Sunday.", False),
+        ("en", "The prime minister of Niger said 30 soldiers had been killed in Mali since "
+         "2020.", True),
         ("fr", "Le président de la République du Sénégal a salué la mémoire des 12 casques "
          "bleus tués au Mali depuis 2013.", True),
     ],
@@ -853,16 +858,18 @@ def test_countries_named_only_as_borders_leave_the_texts_country(analyzer: Analy
 def test_a_country_people_come_from_or_an_office_governs_is_no_scene_country(
     analyzer: Analyzer, lang: str, text: str, agg: bool
 ) -> None:
-    # Chad and Senegal are where the peacekeepers and a president come from: Mali stays
-    # the only country of the scene (a period total is placed in it).
+    # Niger and Senegal are what a prime minister and a president govern: Mali stays the
+    # only country of the scene (a period total is placed in it).
     [incident] = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))["incidents"]
     assert incident["aggregate"] is agg
     assert incident["location"]["country"] == "ML"
     assert incident["location"]["name"] == ("Mali" if agg else None)
 
 
-def test_where_the_attackers_fled_towards_is_no_scene_country(analyzer: Analyzer) -> None:
-    # Only Mali is written as a place; it is where the gunmen rode off to, and the
+def test_guard_where_the_attackers_rode_off_to_leaves_the_village_its_country(
+    analyzer: Analyzer,
+) -> None:
+    # Only Mali is written as a country; it is where the gunmen rode off to, and the
     # village is in Niger.
     text = (
         "Gunmen on motorbikes killed nine farmers in the village of Tchoma Bangou and then "
@@ -873,3 +880,16 @@ def test_where_the_attackers_fled_towards_is_no_scene_country(analyzer: Analyzer
         "Tchoma Bangou",
         "NE",
     )
+
+
+def test_a_place_the_attackers_rode_off_towards_is_a_reference_point() -> None:
+    # "sped off towards Mali": where the attackers went, never the scene's country.
+    pipe = load_pipeline("en")
+    text = "Twenty people were killed by armed men who sped off towards Mali."
+    doc = pipe(_make_doc(pipe, text))
+    [mali] = [sp for sp in doc.spans["places"] if sp.text == "Mali"]
+    assert not usable_place(mali, fold(text), load_cues("en"))
+    text = "Twenty people were killed by armed men in Mali."
+    doc = pipe(_make_doc(pipe, text))
+    [mali] = [sp for sp in doc.spans["places"] if sp.text == "Mali"]
+    assert usable_place(mali, fold(text), load_cues("en"))
