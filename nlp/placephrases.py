@@ -64,6 +64,10 @@ class CuedPlaces(PlaceContext):
                     elif self._unknown_name_ok(doc, keys, core_start, end):
                         out.append(PlaceMention(core_start, end, "unresolved", core, []))
                     break
+                if core in gaz.countries:
+                    # "the Mopti region of Mali": the country the area named before is
+                    # in, not an area called Mali (the area is read with its name below)
+                    break
                 level = 1 if kind == "admin1" else 2
                 found = gaz.admin_lookup(core, level) or gaz.admin_lookup(core, 3 - level)
                 regions = [e for e in gaz.lookup(core) if e.feature == "region"]

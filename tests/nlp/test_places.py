@@ -334,3 +334,17 @@ def test_a_named_forest_is_a_place(en: Language, fr: Language) -> None:
     assert "Koulbanga" in places(fr("Ils se cachaient dans la forêt classée de Koulbanga."))
     assert "Sanfolga" in places(en("The patrol swept the Sanfolga forest on Friday."))
     assert "Sanfolga" in places(en("The patrol swept the forest of Sanfolga on Friday."))
+
+
+def test_an_area_of_a_country_is_the_area_not_an_area_named_after_the_country(
+    en: Language,
+) -> None:
+    # "the Mopti region of Mali": Mopti region, in Mali; not a "region of Mali" (GeoNames
+    # holds a Guinean prefecture called Mali) nor an unknown "region of Niger".
+    found = places(en("Gunmen killed 12 villagers in the Mopti region of Mali on Monday."))
+    assert (found["Mopti region"].country, found["Mopti region"].precision) == ("ML", "admin1")
+    assert "region of Mali" not in found
+    found = places(en("Gunmen killed 12 villagers in the Tillabéri region of Niger."))
+    assert found["Tillabéri region"].country == "NE" and "region of Niger" not in found
+    # guard: "the region of Mopti" is still the region
+    assert places(en("Clashes spread in the region of Mopti."))["region of Mopti"].country == "ML"
