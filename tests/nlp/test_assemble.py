@@ -902,3 +902,24 @@ def test_where_a_witness_took_refuge_is_not_the_scene(analyzer: Analyzer) -> Non
     )
     [incident] = analyzer.analyze(text, lang="fr", published=date(2024, 5, 13))["incidents"]
     assert incident["location"]["name"] is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Armed bandits kidnapped 20 herders near Farako last week. Three days later, a "
+         "jihadist attack killed at least six villagers in Farako."),
+        ("fr", "Des bandits armés ont enlevé une vingtaine de bergers près de Farako la semaine "
+         "dernière. Trois jours après l'enlèvement, une attaque terroriste a fait au moins six "
+         "morts à Farako."),
+    ],
+)  # fmt: skip
+def test_days_later_tells_another_event_with_its_own_attackers(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "Three days later": the attack is not the abduction; each keeps its own actor.
+    found = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))["incidents"]
+    assert [(i["abducted"]["min"], i["killed"]["min"], i["perpetrators"]) for i in found] == [
+        (20, None, ["armed bandits"]),
+        (None, 6, ["suspected jihadists"]),
+    ]
