@@ -236,9 +236,18 @@ def find_quantities(text: str, lang: str) -> list[Quantity]:
                     or (opener is not None and bool(lex.range_pair_re.match(between)))
                 )
             )
-            if is_range:
+            # "from one hundred to several hundred": a range open at its top
+            open_top = (
+                n_kind == "vague"
+                and n_value > value
+                and opener is not None
+                and bool(lex.range_re.match(between) or lex.range_pair_re.match(between))
+            )
+            if is_range or open_top:
                 r_start = start - len(opener.group(0)) if opener else start
-                merged.append((r_start, n_end, value, n_value, "range", False))
+                merged.append(
+                    (r_start, n_end, value, None if open_top else n_value, "range", False)
+                )
                 i += 2
                 continue
         merged.append((start, end, value, None, kind, article))

@@ -53,3 +53,16 @@ def test_guard_one_of_them_without_a_verb_is_a_part(analyzer: Analyzer) -> None:
     assert killed(analyzer, "Gunmen killed seven people, one of them a child.", "en") == [
         (7, ["civilians", "children"])
     ]
+
+
+def test_a_toll_that_varies_between_two_figures_is_their_range(analyzer: Analyzer) -> None:
+    # "the toll fluctuates from A to B", "le bilan varie de A à B": the toll verb takes
+    # the range; a vague top leaves it open.
+    for text, lang, want in (
+        ("Sources say the death toll fluctuates from one hundred to several hundred.", "en",
+         (100, None)),
+        ("The death toll ranges from 40 to 60, local sources said.", "en", (40, 60)),
+        ("Selon des sources locales, le bilan varie de 30 à 45 morts.", "fr", (30, 45)),
+    ):  # fmt: skip
+        [incident] = analyzer.analyze(text, lang=lang)["incidents"]
+        assert (incident["killed"]["min"], incident["killed"]["max"]) == want, text

@@ -893,3 +893,13 @@ def test_a_place_the_attackers_rode_off_towards_is_a_reference_point() -> None:
     doc = pipe(_make_doc(pipe, text))
     [mali] = [sp for sp in doc.spans["places"] if sp.text == "Mali"]
     assert usable_place(mali, fold(text), load_cues("en"))
+
+
+def test_the_capital_where_a_junta_is_in_power_is_not_the_scene(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen shot dozens of villagers digging a trench in Barsalogho. The villagers had "
+        "been told to dig by the junta in power in Ouagadougou. The toll ranges from 80 to "
+        "several hundred, sources said."
+    )
+    [incident] = analyzer.analyze(text, lang="en", published=date(2024, 8, 28))["incidents"]
+    assert (incident["killed"]["min"], incident["location"]["name"]) == (80, "Barsalogho")

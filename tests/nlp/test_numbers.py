@@ -185,3 +185,17 @@ def test_compound_words_moved_from_code_hold_what_the_code_had() -> None:
 def test_dozens_and_elided_qualifiers(text: str, lang: str, lo: int | None, hi: int | None) -> None:
     q = only(text, lang)
     assert (q.min, q.max) == (lo, hi)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "lo"),
+    [
+        ("the toll runs from one hundred to several hundred", "en", 100),
+        ("between 50 and hundreds of victims", "en", 50),
+        ("le bilan va de cent à plusieurs centaines de morts", "fr", 100),
+    ],
+)
+def test_a_range_up_to_a_vague_figure_is_open_at_its_top(text: str, lang: str, lo: int) -> None:
+    # "from one hundred to several hundred": at least the lower figure, no upper bound.
+    [q] = find_quantities(text, lang)
+    assert (q.min, q.max, q.kind) == (lo, None, "range")
