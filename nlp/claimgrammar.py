@@ -242,6 +242,7 @@ class Cues:
     among_the: re.Pattern[str]  # "were among the" (injured): a part of the toll, not the toll
     elliptical_after: re.Pattern[str]  # "et 72 en 2022": a figure's complement, no casualty word
     list_item_one: re.Pattern[str]  # ", another at B": one more victim, an item of a list
+    own_people: re.Pattern[str]  # "its men", "ses hommes": the people of the group before
     elliptical_item: re.Pattern[str]  # "(seven) more in C": a list item with no noun
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
     victims_after_list: re.Pattern[str]  # ", 7 blessés et 3 disparus pour les civils"
@@ -322,6 +323,7 @@ def load_cues() -> Cues:
         partitive_lead=re.compile(rf"\b(?:{_cue_alt('partitive_lead')})\s+$"),
         among_the=re.compile(rf"\b(?:{_cue_alt('among_the')})\s*$"),
         elliptical_after=re.compile(rf"\s+(?:{_cue_alt('elliptical_after')})\s"),
+        own_people=re.compile(rf"^\s*(?:(?:of|de)\s+)?(?:{_cue_alt('own_people')})\b"),
         elliptical_item=re.compile(
             rf"(?:\s+(?:{_cue_alt('more_after_figure')}))?\s+(?:{_cue_alt('elliptical_after')})\s"
         ),

@@ -243,6 +243,11 @@ def claims_from_link(
         # "killed three soldiers in A, another in B and two more in C": an item of the
         # list with no noun of its own repeats the noun of the item before
         category = previous[-1].victim_category
+    if category in ("civilians", "unknown") and cues.own_people.match(victims_norm):
+        # "the army said 12 of its men were killed": the people of the group named before
+        owner = last_category(norm[max(0, q.start - 120) : q.start], g)
+        if owner not in ("unknown", "civilians"):
+            category = owner
     if category == "unknown":
         # "Côté FAMa, un mort": the figure counts the losses of the side named before it.
         owners = list(cues.victims_owner.finditer(norm, 0, q.start))

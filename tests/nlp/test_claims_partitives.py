@@ -66,3 +66,17 @@ def test_a_toll_that_varies_between_two_figures_is_their_range(analyzer: Analyze
     ):  # fmt: skip
         [incident] = analyzer.analyze(text, lang=lang)["incidents"]
         assert (incident["killed"]["min"], incident["killed"]["max"]) == want, text
+
+
+def test_its_men_are_on_the_side_of_the_group_named_before(analyzer: Analyzer) -> None:
+    # "the army said 12 of its men": soldiers, not civilian "men".
+    assert killed(analyzer, "The army said 12 of its men were killed near Gao.", "en") == [
+        (12, ["soldiers"])
+    ]
+    assert killed(analyzer, "L'armée a indiqué que 12 de ses hommes ont été tués.", "fr") == [
+        (12, ["soldiers"])
+    ]
+    # guard: villagers' men stay civilians
+    assert killed(analyzer, "Villagers said 5 of their men were killed.", "en") == [
+        (5, ["civilians"])
+    ]
