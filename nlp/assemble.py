@@ -134,16 +134,7 @@ def assemble(
                     if when is None and cues.attack_event.search(norm, *lead):
                         # "le samedi 13 juin, un convoi a subi une attaque entre Tessalit
                         # et Gao … Deux Casques bleus sont morts": the attack's day too
-                        when = next(
-                            (
-                                d
-                                for d in dates
-                                if lead[0] <= d.start < lead[1]
-                                and d.precision == "day"
-                                and not (d.reporting or d.period)
-                            ),
-                            None,
-                        )
+                        when = _day_within(lead, dates)
                     break
         cue_zone = norm[
             prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40
@@ -206,16 +197,7 @@ def assemble(
                 if place is None:
                     place, rank = lead_place(lead, places, norm, cues)
                 if when is None:
-                    when = next(
-                        (
-                            d
-                            for d in dates
-                            if lead[0] <= d.start < lead[1]
-                            and d.precision == "day"
-                            and not (d.reporting or d.period)
-                        ),
-                        None,
-                    )
+                    when = _day_within(lead, dates)
             scenes[id(claim)] = (place, rank)
         found = bodies_found(claim, norm)
         target = None
@@ -415,6 +397,21 @@ def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> i
         ):
             return m.start()
     return None
+
+
+def _day_within(span: tuple[int, int], dates: list[DateMention]) -> DateMention | None:
+    """The first day written in ``span`` that dates an event (not a statement's day,
+    not a period)."""
+    return next(
+        (
+            d
+            for d in dates
+            if span[0] <= d.start < span[1]
+            and d.precision == "day"
+            and not (d.reporting or d.period)
+        ),
+        None,
+    )
 
 
 def _account_told_next(event: Event, claim: Claim, doc: Doc) -> bool:
