@@ -49,7 +49,7 @@ from datetime import date, timedelta
 from spacy.tokens import Doc
 
 from nlp.claims import KINDS, Claim, doc_text
-from nlp.dates import DateMention, month_parts_named, months_named
+from nlp.dates import DateMention, days_after, month_parts_named, months_named
 from nlp.docview import folded, place_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern, load_cues
 from nlp.eventrules import (
@@ -71,7 +71,6 @@ from nlp.eventrules import (
     without_totals_split_by_side,
     without_totals_split_by_village,
 )
-from nlp.numbers import find_quantities
 from nlp.placechoice import (
     bracketed_toll_place,
     caption_ends,
@@ -182,7 +181,7 @@ def assemble(
             if when is None:
                 # "On Friday, a bomber struck Gao, a day after attacks killed 49": the
                 # day before the day told
-                when = _days_before(told, norm, recall_at, doc.lang_)
+                when = _days_before(told, norm, recall_at)
         if recall_at is not None and aside is None:
             # "… struck a camp in Gao, a day after attacks killed 49 civilians in the
             # north": Gao is the scene of the event told, not of the one recalled
@@ -430,26 +429,19 @@ def _account_told_next(event: Event, claim: Claim, doc: Doc) -> bool:
     return another_account_before(folded(doc), claim.sentence[0], figure)
 
 
-# "a day after", "two days after", "deux jours après": the days between two events.
-_DAYS_BEFORE_CUE = re.compile(r"\b(?:([\w-]+)\s+)?(day|days|jour|jours)\s+(?:after|apres)\b")
-
-
-def _days_before(told: DateMention, norm: str, recall_at: int, lang: str) -> DateMention | None:
+def _days_before(told: DateMention, norm: str, recall_at: int) -> DateMention | None:
     """The day of an event recalled as "N days after" it, counted back from the day of
     the event told (a day written, not a statement's); None for any other cue."""
-    m = _DAYS_BEFORE_CUE.search(norm, max(0, recall_at - 12), recall_at + 20)
-    if m is None or told.date is None or told.precision != "day" or told.reporting:
+    days = days_after(norm, max(0, recall_at - 12), recall_at + 20)
+    if days is None or told.date is None or told.precision != "day" or told.reporting:
         return None
-    counted = [q.value for q in find_quantities(m.group(1) or "", lang)]
-    days = counted[0] if counted else (1 if m.group(2) in ("day", "jour") else None)
-    if days is None or not 0 < days <= 31:
+    if not 0 < days <= 31:
         return None
-    day = told.date - timedelta(days=days)
-    return DateMention(m.start(), m.end(), m.group(0), day, None, "day")
+    return DateMention(recall_at, recall_at, "", told.date - timedelta(days=days), None, "day")
 
 
 # Between two figures of one list: "… 49 civilians and 15 soldiers", "… 12 morts, 8 blessés"
-_LIST_JOIN = re.compile(r"\s*(?:,|\band\b|\bet\b)\s*(?:,\s*)?")
+_LIST_JOIN = cue_pattern(r"\s*(?:,|\b{and_join}\b)\s*(?:,\s*)?")
 
 
 def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim, cues: EventCues) -> list[tuple[int, int]]:

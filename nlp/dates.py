@@ -117,6 +117,7 @@ class _Vocab:
     year_to_date_re: str  # "so far this year", "cette annee", not after a month name
     days_ago_re: str  # "N days ago", "il y a N jours": one group (the number) each
     first_months_re: str  # "first N months of", "N premiers mois de": one group each
+    days_after_re: str  # "N days after", "N jours apres": one group (the number) each
     days_ago_led: frozenset[int]  # its groups with words before the number ("il y a")
     small_numbers: dict[str, int]  # "three" -> 3, the numbers of days_ago
     reporting_before_re: re.Pattern[str]  # a reporting verb right before a date ("said on")
@@ -269,6 +270,7 @@ def _vocab() -> _Vocab:
         year_to_date_re=_year_to_date(spec, months),
         days_ago_re=days_ago_re,
         first_months_re=_days_ago(spec, "first_months_of")[0],
+        days_after_re=_days_ago(spec, "days_after")[0],
         days_ago_led=days_ago_led,
         small_numbers=_numbered(spec, "small_numbers"),
         reporting_before_re=re.compile(
@@ -709,6 +711,15 @@ def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:
                 d = DateMention(d.start, d.end, d.text, same[0], None, "day", d.reporting, d.period)
         out.append(d)
     return out
+
+
+def days_after(norm: str, start: int, end: int) -> int | None:
+    """The N of the first "N days after" / "N jours après" in ``norm[start:end]`` (folded
+    text), or None."""
+    m = re.compile(rf"(?<![\w])(?:{_vocab().days_after_re})(?![\w])").search(norm, start, end)
+    if m is None:
+        return None
+    return _small_number(next((g for g in m.groups() if g is not None), None))
 
 
 def _small_number(word: str | None) -> int | None:

@@ -330,6 +330,7 @@ def test_every_new_dates_list_says_what_it_does() -> None:
         "year_nouns",
         "first_months_of",
         "last_quarter_words",
+        "days_after",
     ):
         assert spec[key]["_comment"].strip(), key
         assert spec[key]["en"] and spec[key]["fr"], key

@@ -481,3 +481,9 @@ def test_a_total_since_a_month_whose_year_comes_later_is_one_total(analyzer: Ana
     assert [(i["killed"]["min"], i["aggregate"], i["event_date"]) for i in found] == [
         (24, True, "2023-12-01")
     ]
+
+
+def test_a_day_ago_is_the_day_before_publication() -> None:
+    # "a" is one in a days_ago phrase, as "one" is ("a day ago", "a day after").
+    [found] = dates("The convoy was attacked a day ago, officials said.", WED)
+    assert (found.date, found.precision) == (date(2024, 7, 2), "day")
