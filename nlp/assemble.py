@@ -139,7 +139,9 @@ def assemble(
             prev.end if prev and prev.sentence == claim.sentence else s_start : claim.end + 40
         ]
         cue_zone = cue_zone[: max(0, min(len(cue_zone), s_end - (claim.end + 40) + len(cue_zone)))]
-        new_cue = prev is not None and bool(cues.new_event.search(cue_zone))
+        # (an updated toll, "deux jours après l'attaque, le bilan s'est alourdi à 160",
+        # is always of an event told before)
+        new_cue = prev is not None and not claim.update and bool(cues.new_event.search(cue_zone))
         if prev is not None and prev.sentence != claim.sentence:
             # "Meanwhile, soldiers clashed in Bamako. … many injured": the text has turned
             # to another event in a sentence between the previous figure and this one.

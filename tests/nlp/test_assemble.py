@@ -923,3 +923,15 @@ def test_days_later_tells_another_event_with_its_own_attackers(
         (20, None, ["armed bandits"]),
         (None, 6, ["suspected jihadists"]),
     ]
+
+
+def test_guard_a_toll_updated_days_later_stays_the_events(analyzer: Analyzer) -> None:
+    # "Deux jours après l'attaque, le bilan s'est alourdi": the same event's new toll.
+    for text, lang in (
+        ("Des hommes armés ont tué 100 civils samedi à Farako. Deux jours après l'attaque, le "
+         "bilan s'est alourdi à 160 morts.", "fr"),
+        ("Gunmen killed 100 civilians on Saturday in Farako. Three days later, the death toll "
+         "rose to 160.", "en"),
+    ):  # fmt: skip
+        found = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))["incidents"]
+        assert [(i["killed"]["min"], i["killed"]["max"]) for i in found] == [(160, 160)], text
