@@ -46,7 +46,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from nlp.claims import KINDS, Claim, doc_text
 from nlp.dates import DateMention, days_after, month_parts_named, months_named
@@ -273,6 +273,7 @@ def assemble(
         refine_place(event, places, norm, cues, doc, first=event is first_single, others=others)
         if event.place is not None:
             event.place = homonym_abroad(event.place, places, norm, cues, _around(event, doc))
+            event.place = _named_form(event, places, norm, cues)
         if event.place is not None and event.place.precision == "country" and event.place_rank >= 3:
             # "killed in an ambush near the border with Mali": a country named only as a
             # reference point is neither the scene nor the scene's country
@@ -398,6 +399,32 @@ def _recalled(claim: Claim, claims: list[Claim], doc: Doc, cues: EventCues) -> i
         ):
             return m.start()
     return None
+
+
+def _named_form(event: Event, places: list[Span], norm: str, cues: EventCues) -> Place | None:
+    """The event's place as its own name when its sentences also write it so: "an attack
+    in the Malian capital … 77 killed in Bamako" is at Bamako (one gazetteer entry
+    written two ways, the proper name kept)."""
+    place = event.place
+    if place is None or place.geonames_id is None or _proper_name(place.name):
+        return place
+    return next(
+        (
+            sp._.place
+            for sp in places
+            if sp._.place is not None
+            and sp._.place.geonames_id == place.geonames_id
+            and _proper_name(sp._.place.name)
+            and any(a <= sp.start_char < b for a, b in event.sentences)
+            and usable_place(sp, norm, cues)
+        ),
+        place,
+    )
+
+
+def _proper_name(written: str) -> bool:
+    """ "Bamako", "Tin Zaouaten": every word capitalised (not "the Malian capital")."""
+    return all(w[:1].isupper() for w in written.split())
 
 
 def _day_within(span: tuple[int, int], dates: list[DateMention]) -> DateMention | None:

@@ -903,3 +903,20 @@ def test_the_capital_where_a_junta_is_in_power_is_not_the_scene(analyzer: Analyz
     )
     [incident] = analyzer.analyze(text, lang="en", published=date(2024, 8, 28))["incidents"]
     assert (incident["killed"]["min"], incident["location"]["name"]) == (80, "Barsalogho")
+
+
+def test_a_capital_written_two_ways_keeps_its_name(analyzer: Analyzer) -> None:
+    # "the Malian capital … in Bamako": one place; the name the report also writes.
+    text = (
+        "An attack in the Malian capital left more than 70 people dead. A security source "
+        "said 77 people had been killed in Tuesday's attacks in Bamako."
+    )
+    [incident] = analyzer.analyze(text, lang="en", published=date(2024, 9, 20))["incidents"]
+    assert (incident["location"]["name"], incident["location"]["country"]) == ("Bamako", "ML")
+    # with no other writing, the phrase is the place as written
+    text = "Une attaque dans la capitale nigérienne a fait deux morts parmi les gendarmes."
+    [incident] = analyzer.analyze(text, lang="fr", published=date(2024, 9, 20))["incidents"]
+    assert (incident["location"]["name"], incident["location"]["country"]) == (
+        "capitale nigérienne",
+        "NE",
+    )

@@ -348,3 +348,18 @@ def test_an_area_of_a_country_is_the_area_not_an_area_named_after_the_country(
     assert found["Tillabéri region"].country == "NE" and "region of Niger" not in found
     # guard: "the region of Mopti" is still the region
     assert places(en("Clashes spread in the region of Mopti."))["region of Mopti"].country == "ML"
+
+
+def test_a_capital_written_by_its_country_is_that_capital(en: Language, fr: Language) -> None:
+    # "la capitale nigérienne", "the Malian capital": the capital city, written so.
+    found = places(fr("Des tirs ont visé une caserne dans la capitale nigérienne."))
+    assert (found["capitale nigérienne"].country, found["capitale nigérienne"].lat) == (
+        "NE",
+        13.51366,
+    )
+    found = places(en("An attack in the Malian capital left 70 dead."))
+    assert (found["Malian capital"].country, found["Malian capital"].geonames_id) == (
+        "ML",
+        2460596,
+    )
+    assert places(en("Soldiers in the Burkinabe capital were on alert."))["Burkinabe capital"]
