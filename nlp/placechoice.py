@@ -272,6 +272,30 @@ def usable_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False
     return not _dateline(span, norm) and not _BRACKETED_TOLL_AFTER.match(norm, span.end_char)
 
 
+# Between a country and an area of it written together: "Niger's Tillabéri region",
+# "the Mopti region of Mali", "la région de Tillabéri au Niger".
+_AREA_COUNTRY_GAP = cue_pattern(
+    r"^(?:'s\s+|\s*,?\s+{place_prepositions}\s+{location_exclude_articles}?|\s*,\s*)$"
+)
+
+
+def _holds_its_area(country: Span, places: list[Span], norm: str) -> bool:
+    """A country written right before or after an area of its own."""
+    iso = country._.place.country
+    for sp in places:
+        if sp._.place is None or place_rank(sp._.place) != 1 or sp._.place.country != iso:
+            continue
+        if sp.end_char <= country.start_char:
+            gap = norm[sp.end_char : country.start_char]
+        elif country.end_char <= sp.start_char:
+            gap = norm[country.end_char : sp.start_char]
+        else:
+            continue
+        if len(gap) <= 8 and _AREA_COUNTRY_GAP.match(gap):
+            return True
+    return False
+
+
 def place_for(
     claim: Claim, places: list[Span], norm: str, cues: EventCues, aggregate: bool
 ) -> tuple[Place | None, float]:
@@ -292,6 +316,8 @@ def place_for(
             or _dateline(span, norm)
         ):
             continue
+        if aggregate and place_rank(span._.place) == 2 and _holds_its_area(span, places, norm):
+            continue  # "in Niger's Tillabéri region": the total is counted in the region
         # Measured from the figure itself: in "killed three people at A, another at B
         # and seven more in C" the verb's span covers A and B, the figure 7 is next to C.
         a = claim.number_start if claim.number_start is not None else claim.start

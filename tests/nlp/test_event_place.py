@@ -920,3 +920,29 @@ def test_a_capital_written_two_ways_keeps_its_name(analyzer: Analyzer) -> None:
         "capitale nigérienne",
         "NE",
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "area"),
+    [
+        ("en", "The attack brought to 450 the number of people slain in Niger's Tillabéri "
+         "region this year.", "Tillabéri region"),
+        ("en", "At least 300 civilians have been killed in the Mopti region of Mali since "
+         "January.", "Mopti region"),
+        ("fr", "Au moins 300 civils ont été tués dans la région de Mopti, au Mali, depuis "
+         "janvier.", "région de Mopti"),
+    ],
+)  # fmt: skip
+def test_a_period_total_in_an_area_of_a_country_is_counted_in_the_area(
+    analyzer: Analyzer, lang: str, text: str, area: str
+) -> None:
+    # The country written with the area only says where the area is.
+    [incident] = analyzer.analyze(text, lang=lang, published=date(2024, 9, 20))["incidents"]
+    assert incident["aggregate"] is True
+    assert incident["location"]["name"] == area
+
+
+def test_guard_a_period_total_of_a_country_stays_the_countrys(analyzer: Analyzer) -> None:
+    text = "Jihadists have killed more than 1,600 people in Niger over the last two years."
+    [incident] = analyzer.analyze(text, lang="en", published=date(2024, 9, 20))["incidents"]
+    assert (incident["aggregate"], incident["location"]["name"]) == (True, "Niger")
