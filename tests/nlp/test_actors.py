@@ -110,6 +110,12 @@ def test_lexicon_uses_only_canonical_names_and_types() -> None:
         # Islamist rebels are jihadists, not the Azawad movements unnamed "rebels" are
         ("Islamist rebels held the north.", "Islamist rebels", "suspected jihadists"),
         ("Rebels held the north.", "Rebels", "CMA/CSP (Azawad rebels)"),
+        # the group's name holds a place name: "Sahel province" is no place here
+        (
+            "The Islamic State in Sahel province claimed it.",
+            "Islamic State in Sahel province",
+            "Islamic State Sahel (ISSP/ISGS)",
+        ),
         # MUJAO merged into Al-Mourabitoun in 2013: the group under its former name
         ("MUJAO claimed the car bomb.", "MUJAO", "Al-Mourabitoun"),
         (
