@@ -57,7 +57,6 @@ from nlp.eventrules import (
     Event,
     aggregate_flags,
     another_account,
-    another_account_before,
     another_figure,
     bodies_found,
     burial,
@@ -66,6 +65,7 @@ from nlp.eventrules import (
     day_within,
     finer_day,
     generic_totals_of_one_side,
+    names_an_account,
     others_of_the_same_force,
     within_toll,
     without_totals_split_by_side,
@@ -455,7 +455,7 @@ def _account_told_next(event: Event, claim: Claim, doc: Doc) -> bool:
     if not any(c.kind == claim.kind and c.side == claim.side for c in event.claims):
         return False
     figure = claim.number_start if claim.number_start is not None else claim.start
-    return another_account_before(folded(doc), claim.sentence[0], figure)
+    return names_an_account(folded(doc)[claim.sentence[0] : figure])
 
 
 def _days_before(told: DateMention, norm: str, recall_at: int) -> DateMention | None:

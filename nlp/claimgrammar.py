@@ -302,6 +302,7 @@ def load_cues() -> Cues:
     """Build the cue regexes from both languages' ``claims_cues.json``."""
     others = _cue_alt("others")
     tail = _cue_alt("victim_tail", as_written=True, space=r"\s+")
+    elliptical = _cue_alt("elliptical_after")
     return Cues(
         update_before=re.compile(
             rf"\b(?:{_cue_alt('update_verbs')})\s+(?:{_cue_alt('update_to')})\s*$"
@@ -322,14 +323,13 @@ def load_cues() -> Cues:
         ),
         partitive_lead=re.compile(rf"\b(?:{_cue_alt('partitive_lead')})\s+$"),
         among_the=re.compile(rf"\b(?:{_cue_alt('among_the')})\s*$"),
-        elliptical_after=re.compile(rf"\s+(?:{_cue_alt('elliptical_after')})\s"),
+        elliptical_after=re.compile(rf"\s+(?:{elliptical})\s"),
         own_people=re.compile(rf"^\s*(?:(?:of|de)\s+)?(?:{_cue_alt('own_people')})\b"),
         elliptical_item=re.compile(
-            rf"(?:\s+(?:{_cue_alt('more_after_figure')}))?\s+(?:{_cue_alt('elliptical_after')})\s"
+            rf"(?:\s+(?:{_cue_alt('more_after_figure')}))?\s+(?:{elliptical})\s"
         ),
         list_item_one=re.compile(
-            rf",\s*(?P<det>{_cue_alt('list_item_one') or '(?!)'})"
-            rf"(?=\s+(?:{_cue_alt('elliptical_after')})\s)"
+            rf",\s*(?P<det>{_cue_alt('list_item_one') or '(?!)'})(?=\s+(?:{elliptical})\s)"
         ),
         subcount_inner=re.compile(rf",\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"),
         victims_after_trigger=re.compile(

@@ -230,18 +230,15 @@ def claims_from_link(
     if (
         category == "unknown"
         and previous
-        and (cues.others.search(victims_norm) or g.subcount_after.match(norm[q.end :]))
+        and (
+            cues.others.search(victims_norm)
+            or g.subcount_after.match(norm[q.end :])
+            # "killed three soldiers in A, another in B and two more in C": an item of
+            # the list with no noun of its own repeats the noun of the item before
+            or (link.position == "coordinated" and cues.elliptical_item.match(norm, q.end))
+        )
     ):
         # "two others", "four of them": the victims of the figure before
-        category = previous[-1].victim_category
-    if (
-        category == "unknown"
-        and previous
-        and link.position == "coordinated"
-        and cues.elliptical_item.match(norm, q.end)
-    ):
-        # "killed three soldiers in A, another in B and two more in C": an item of the
-        # list with no noun of its own repeats the noun of the item before
         category = previous[-1].victim_category
     if category in ("civilians", "unknown") and cues.own_people.match(victims_norm):
         # "the army said 12 of its men were killed": the people of the group named before

@@ -117,7 +117,7 @@ class _Vocab:
     year_to_date_re: str  # "so far this year", "cette annee", not after a month name
     days_ago_re: str  # "N days ago", "il y a N jours": one group (the number) each
     first_months_re: str  # "first N months of", "N premiers mois de": one group each
-    days_after_re: str  # "N days after", "N jours apres": one group (the number) each
+    days_after: re.Pattern[str]  # "N days after", "N jours apres": a group (N) each
     days_ago_led: frozenset[int]  # its groups with words before the number ("il y a")
     small_numbers: dict[str, int]  # "three" -> 3, the numbers of days_ago
     reporting_before_re: re.Pattern[str]  # a reporting verb right before a date ("said on")
@@ -178,11 +178,10 @@ def _year_to_date(spec: dict[str, dict[str, list[str]]], months: dict[str, int])
     return "|".join(alternatives)
 
 
-def _days_ago(
-    spec: dict[str, dict[str, list[str]]], key: str = "days_ago"
-) -> tuple[str, frozenset[int]]:
-    """The phrases of ``key`` (days_ago) as one alternation, the number (N) the only
-    group of each; and the groups of the phrases with words before the number."""
+def _n_phrases(spec: dict[str, dict[str, list[str]]], key: str) -> tuple[str, frozenset[int]]:
+    """The phrases of ``key`` (days_ago, first_months_of, days_after) as one alternation,
+    the number (N) the only group of each; and the groups of the phrases with words
+    before the number."""
     alternatives: list[str] = []
     led: set[int] = set()
     for lang in ("en", "fr"):
@@ -205,7 +204,7 @@ def _vocab() -> _Vocab:
     reporting_re = re.compile(
         r"(?<![\w])(?:" + _alt([fold(v) for v in spec["reporting_verbs"]]) + r")(?![\w])"
     )
-    days_ago_re, days_ago_led = _days_ago(spec)
+    days_ago_re, days_ago_led = _n_phrases(spec, "days_ago")
     return _Vocab(
         months=months,
         weekdays=weekdays,
@@ -269,8 +268,8 @@ def _vocab() -> _Vocab:
         year_in_re=_words(spec, "year_in"),
         year_to_date_re=_year_to_date(spec, months),
         days_ago_re=days_ago_re,
-        first_months_re=_days_ago(spec, "first_months_of")[0],
-        days_after_re=_days_ago(spec, "days_after")[0],
+        first_months_re=_n_phrases(spec, "first_months_of")[0],
+        days_after=re.compile(rf"(?<![\w])(?:{_n_phrases(spec, 'days_after')[0]})(?![\w])"),
         days_ago_led=days_ago_led,
         small_numbers=_numbered(spec, "small_numbers"),
         reporting_before_re=re.compile(
@@ -716,7 +715,7 @@ def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:
 def days_after(norm: str, start: int, end: int) -> int | None:
     """The N of the first "N days after" / "N jours après" in ``norm[start:end]`` (folded
     text), or None."""
-    m = re.compile(rf"(?<![\w])(?:{_vocab().days_after_re})(?![\w])").search(norm, start, end)
+    m = _vocab().days_after.search(norm, start, end)
     if m is None:
         return None
     return _small_number(next((g for g in m.groups() if g is not None), None))

@@ -262,7 +262,8 @@ def generic_totals_of_one_side(events: list[Event]) -> list[Event]:
     for event in events:
         if event.aggregate:
             continue
-        for total in list(event.claims):
+        for i in range(len(event.claims)):
+            total = event.claims[i]
             value = _toll(total)
             if (
                 value is None
@@ -377,7 +378,7 @@ def another_figure(
         # (a figure dated on its own, "two wounded yesterday", is another event's).
         return False
     a, b = claim.sentence
-    return not _names_an_account(norm[a:b])
+    return not names_an_account(norm[a:b])
 
 
 def another_account(first: Claim, later: Claim, norm: str) -> bool:
@@ -386,7 +387,7 @@ def another_account(first: Claim, later: Claim, norm: str) -> bool:
     sentence makes the later one another source's count of the same dead."""
     start, end = first.end, later.number_start or later.start
     return start < end and (
-        _names_an_account(norm[start:end]) or bool(_CONTRAST_ACCOUNT.search(norm, start, end))
+        names_an_account(norm[start:end]) or bool(_CONTRAST_ACCOUNT.search(norm, start, end))
     )
 
 
@@ -395,12 +396,7 @@ def another_account(first: Claim, later: Claim, norm: str) -> bool:
 _CONTRAST_ACCOUNT = cue_pattern(r"\b{account_contrasts}\b[^.;]{0,160}?\b{account_verbs}\b")
 
 
-def another_account_before(norm: str, start: int, end: int) -> bool:
-    """A cue of another account ("selon", "affirmé", "the toll") in ``norm[start:end]``."""
-    return _names_an_account(norm[start:end])
-
-
-def _names_an_account(text: str) -> bool:
+def names_an_account(text: str) -> bool:
     """A cue of another account in ``text``, not counting a claim of responsibility."""
     return bool(_ACCOUNT.search(_RESPONSIBILITY.sub(_blank, text)))
 
