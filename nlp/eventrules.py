@@ -171,10 +171,17 @@ def _period_cue(
             and _SINGLE_EVENT.search(norm, after, m.start())
         ):
             continue
+        if _RUNNING_OF_ONE_ATTACK.match(norm, m.start()):
+            continue  # "79 bodies so far after an attack": that attack's provisional toll
         name = _FROM_NAME.match(norm, m.start())
         if name is None or not text[name.start(1)].isupper() or _MONTH.match(name.group(1)):
             return True
     return False
+
+
+# "recovered 79 bodies so far after an attack", "12 tués à ce jour dans l'attaque": a
+# running count of one attack, not a period total.
+_RUNNING_OF_ONE_ATTACK = cue_pattern(r"{running_toll}\s+(?:[\w']+\s+){0,2}?{one_attack}\b")
 
 
 # "one of the deadliest attacks on civilians in the area this year", "l'une des attaques

@@ -423,6 +423,26 @@ def test_a_year_that_dates_one_named_event_is_no_period(analyzer: Analyzer) -> N
     assert _records(analyzer, text, "en") == [(4, None, None, False)]
 
 
+def test_a_running_count_of_one_attack_is_its_provisional_toll(analyzer: Analyzer) -> None:
+    # "so far after an attack": the count of that attack to date, one event whose later
+    # accounts give its range, not a period total beside it.
+    text = (
+        "Rescuers in Niger have found 40 bodies so far after an attack in the Tillaberi "
+        "region on Sunday, officials said. At least 55 people were killed, and perhaps as "
+        "many as 70, in the attack, local sources said."
+    )
+    assert _killed_ranges(analyzer, text, "en") == [(40, 70)]
+    text = "Douze soldats ont été tués à ce jour dans l'embuscade près de Tongo Tongo."
+    assert _records(analyzer, text, "fr") == [(12, None, None, False)]
+
+
+def test_guard_a_running_count_of_many_attacks_is_a_period(analyzer: Analyzer) -> None:
+    text = "Jihadists have killed 300 people so far in attacks across the Tillaberi region."
+    assert _records(analyzer, text, "en") == [(300, None, None, True)]
+    text = "Au moins 250 personnes ont été tuées à ce jour dans la région de Tillabéri."
+    assert _records(analyzer, text, "fr") == [(250, None, None, True)]
+
+
 def test_guard_a_year_with_no_single_event_is_a_period(analyzer: Analyzer) -> None:
     text = "Les violences ont fait 103 morts en 2021 dans la région de Tillabéri."
     assert _records(analyzer, text, "fr") == [(103, None, None, True)]

@@ -396,6 +396,15 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._SINGLE_EVENT,
         ("single_event",),
     ),
+    "running_of_one_attack": (
+        r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
+        r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
+        r"(?:the|this) massacre|the explosion|the blast|(?:une |l'|cette )attaque|"
+        r"(?:une |l'|cette )embuscade|(?:un|le|ce) raid|(?:un |l'|cet )assaut|"
+        r"(?:le|ce) massacre|(?:l'|cette )explosion)\b",
+        eventrules._RUNNING_OF_ONE_ATTACK,
+        ("running_toll", "one_attack"),
+    ),
     "credit": (
         r"©|\bphoto\s*:|\bimage\s*:|\(photo\b|\bphoto (?:afp|reuters|ap)\b",
         placechoice._CREDIT,
@@ -497,6 +506,7 @@ SENTENCES_EN = [
     "One of the highest tolls in years, the largest and biggest loss since the coup.",
     "The wounded were evacuated to Gao, taken to the hospital, flown to and rushed to Sevare.",
     "Others were transferred to Mopti, transported to Kidal and airlifted to the capital.",
+    "Rescuers found 40 bodies so far after the raid; 300 have died to date in the region.",
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -528,6 +538,7 @@ SENTENCES_FR = [
     "Le bilan le plus élevé depuis 2019, la perte la plus importante de l'année.",
     "Les blessés ont été évacués vers Kaya, évacué à Dori, évacués sur Gao, admis à l'hôpital.",
     "Un blessé évacué vers Djibo, évacuée vers Dori, évacués à Kaya, transféré à Ouaga.",
+    "Douze soldats tués à ce jour dans cette embuscade ; 250 à ce jour dans la région.",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
     "Sévaré et acheminés vers Bamako.",
 ]
@@ -719,6 +730,12 @@ REFERENCE_WORDS = {
     "caption_name_stops": r"in|at|a|of|de|du",
     "caption_date_before": r"le|on",
     "dateline_agencies": r"afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa",
+    "running_toll": r"so far|to date|a ce jour",
+    "one_attack": r"an attack|the attack|this attack|that attack|an ambush|the ambush"
+    r"|this ambush|a raid|the raid|this raid|an assault|the assault|this assault"
+    r"|the massacre|this massacre|the explosion|the blast|une attaque|l'attaque"
+    r"|cette attaque|une embuscade|l'embuscade|cette embuscade|un raid|le raid|ce raid"
+    r"|un assaut|l'assaut|cet assaut|le massacre|ce massacre|l'explosion|cette explosion",
     "single_event": r"an attack|an ambush|a raid|an explosion|a blast|an assault|une attaque"
     r"|une embuscade|un raid|une explosion|un assaut",
     "laid_bomb": r"landmine|landmines|land mine|land mines|improvised explosive|ied|ieds"
