@@ -661,6 +661,17 @@ def refine_place(
             None,
         )
         pool = [((0, 0), village)] if village is not None else []
+    if not pool and not near and event.place is not None and _described(event.place):
+        # "killed in an attack in central Mali … in a convoy in the Mopti region": a
+        # region the gazetteer names is finer than one described by a direction.
+        pool = [
+            c
+            for c in candidates
+            if c[0][0] == 1
+            and not _described(c[1]._.place)
+            and c[1]._.place.country == event.place.country
+            and not any(a <= c[1].start_char < b for a, b in others)
+        ]
     if event.place is None and not pool and first and not event.recalled:
         firsts = [s for s in places if place_rank(s._.place) == 0 and usable_place(s, norm, cues)]
         pool = [((0, 0), s) for s in firsts[:1]]
@@ -681,6 +692,11 @@ def refine_place(
     if pool:
         best = min(pool, key=lambda c: (c[0], c[1].start_char))
         event.place, event.place_rank = best[1]._.place, best[0][0]
+
+
+def _described(place: Place) -> bool:
+    """A region described, not named: "central Mali", "le nord du pays"."""
+    return place.feature == "region" and place.geonames_id is None
 
 
 def homonym_abroad(

@@ -88,3 +88,30 @@ def test_a_name_the_gazetteer_lacks_written_as_an_area_is_the_scene(
 ) -> None:
     # "la zone de X", "the X area": X is a locality the gazetteer does not hold.
     assert located(analyzer, text, lang)[0][0] == "Gnangdin"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Six contractors were killed in an attack in central Mali, a statement said. "
+         "They were travelling in a convoy in the Segou region on Thursday.",
+         ("Segou region", "ML")),
+        ("fr", "Quatre gendarmes ont été tués dans l'est du Burkina Faso, selon l'armée. "
+         "Leur patrouille circulait dans la province de la Gnagna lundi.",
+         ("province de la Gnagna", "BF")),
+    ],
+)  # fmt: skip
+def test_a_region_named_next_to_the_toll_is_finer_than_one_described_by_a_direction(
+    analyzer: Analyzer, lang: str, text: str, expected: tuple[str, str]
+) -> None:
+    assert located(analyzer, text, lang) == [expected]
+
+
+def test_guard_a_region_of_another_country_does_not_replace_the_described_one(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Six soldiers were killed in an attack in central Mali, the army said. The "
+        "convoy had left the Tillaberi region of Niger a week earlier."
+    )
+    assert located(analyzer, text, "en") == [("central Mali", "ML")]
