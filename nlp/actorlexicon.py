@@ -42,6 +42,9 @@ class Actor:
     # An unqualified army ("government troops", "les soldats"): the army of the text's
     # main country, which the incident's own country may overrule (nlp/roles.py).
     by_context: bool = False
+    # Read as this actor only where the text claims the attack for it or blames it
+    # ("an attack claimed by al-Qaeda"), not where it describes the setting.
+    if_claimed: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Resolution:
     if_sahel_text: bool = False  # the text is about the Sahel (see sahel_only)
     if_text_about: str | None = None  # a place of the text is in this country, or it
     # is the only focus country
+    if_claimed: bool = False  # only as the group the attack is claimed by or blamed on
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,9 @@ def load_actor_lexicon(path: str = "") -> ActorLexicon:
     return ActorLexicon(aliases, frozenset(prefixes), armies, by_canonical)
 
 
-_RESOLUTION_KEYS = frozenset({"canonical", "confidence", "if_sahel_text", "if_text_about"})
+_RESOLUTION_KEYS = frozenset(
+    {"canonical", "confidence", "if_sahel_text", "if_text_about", "if_claimed"}
+)
 
 
 def _resolutions(raw: dict[str, object], where: str) -> tuple[Resolution, ...]:
@@ -171,6 +177,7 @@ def _resolutions(raw: dict[str, object], where: str) -> tuple[Resolution, ...]:
                 confidence=float(item.get("confidence", 1.0)),
                 if_sahel_text=bool(item.get("if_sahel_text")),
                 if_text_about=item.get("if_text_about"),
+                if_claimed=bool(item.get("if_claimed")),
             )
         )
     return tuple(out)

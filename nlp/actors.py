@@ -183,7 +183,7 @@ class ActorsComponent:
                 about = res.if_text_about
                 if about and not (countries.get(about, 0) > 0 or tuple(focus) == (about,)):
                     continue
-                return Actor(res.canonical, entry.type, res.confidence)
+                return Actor(res.canonical, entry.type, res.confidence, if_claimed=res.if_claimed)
             return None
         # A generic army mention: the national army of the country it is written with.
         iso = self._adjacent_country(doc, ctx, start, end)

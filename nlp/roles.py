@@ -90,6 +90,8 @@ def _background_agent(norm: str, start: int) -> bool:
 
 # "revendiquée par l'organisation djihadiste X": up to two words describe the group.
 _CLAIMED_BEFORE = cue_pattern(r"{claimed_before}\s+{claimed_before_articles}?(?:[\w'-]+\s+){0,2}$")
+# "revendiquée par Al-Qaïda": a claim or blame, not a tie ("affiliés à Al-Qaïda").
+_CLAIMED_BY = cue_pattern(r"{claimed_by}\s+{claimed_before_articles}?(?:[\w'-]+\s+){0,2}$")
 _CLAIMED_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{claimed_after}\b")
 # "carried out by the army and Russian mercenaries", "par l'armée et les auxiliaires du
 # groupe Wagner": what may stand between two agents (up to three words of the second's
@@ -201,6 +203,14 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             # "d'appartenir aux donzos, chasseurs traditionnels": an apposition
             or (prev is not None and prev.opponent and _APPOSITION.fullmatch(between))
         )
+        claimed = not opponent and bool(
+            # "des terroristes membres du JNIM": the name's own cue counts
+            _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start) or claimed_it
+        )
+        if actor.if_claimed and not (
+            claimed_it or _CLAIMED_BY.search(norm, max(0, name_start - 60), name_start)
+        ):
+            continue  # "groups linked to al-Qaeda": the setting, not this attack's group
         out.append(
             _ActorMention(
                 canonical=actor.canonical,
@@ -216,11 +226,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 ),
                 agent=agent,
                 opponent=opponent,
-                claimed=not opponent
-                and bool(
-                    # "des terroristes membres du JNIM": the name's own cue counts
-                    _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start) or claimed_it
-                ),
+                claimed=claimed,
                 end=end,
                 setting=not agent
                 and bool(

@@ -149,6 +149,13 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._CLAIMED_BEFORE,
         ("claimed_before", "claimed_before_articles"),
     ),
+    "claimed_by": (
+        r"(?:claimed by|responsibility was claimed by|attributed to|blamed on|"
+        r"revendiques? par|revendiquees? par|attribuee? au|attribuee? a|imputee au|imputee a)"
+        r"\s+(?:the\s+|le\s+|la\s+|l')?(?:[\w'-]+\s+){0,2}$",
+        roles._CLAIMED_BY,
+        ("claimed_by", "claimed_before_articles"),
+    ),
     "claimed_after": (
         r"^\W{0,3}(?:\w+\s+){0,2}?(?:claimed responsibility|claimed the attack|"
         r"claimed an attack|claimed the attacks|claimed the ambush|claimed the assault|"
@@ -507,6 +514,7 @@ SENTENCES_EN = [
     "The wounded were evacuated to Gao, taken to the hospital, flown to and rushed to Sevare.",
     "Others were transferred to Mopti, transported to Kidal and airlifted to the capital.",
     "Rescuers found 40 bodies so far after the raid; 300 have died to date in the region.",
+    "The raid was blamed on the group, attributed to JNIM and claimed by Al Qaeda fighters.",
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -539,6 +547,7 @@ SENTENCES_FR = [
     "Les blessés ont été évacués vers Kaya, évacué à Dori, évacués sur Gao, admis à l'hôpital.",
     "Un blessé évacué vers Djibo, évacuée vers Dori, évacués à Kaya, transféré à Ouaga.",
     "Douze soldats tués à ce jour dans cette embuscade ; 250 à ce jour dans la région.",
+    "Une attaque revendiquée par Al-Qaïda, attribuée au JNIM et imputée à l'EI.",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
     "Sévaré et acheminés vers Bamako.",
 ]
@@ -617,6 +626,9 @@ REFERENCE_WORDS = {
     r"|activites?|presence|fiefs?|conflit|crise|operent|sont actifs|actifs|terrorisme",
     "setting_before": r"controlled by|held by|controle par|controlee par|anti|counter|lutte anti",
     "setting_before_articles": r"the |les |des ",
+    "claimed_by": r"claimed by|responsibility was claimed by|attributed to|blamed on"
+    r"|revendique par|revendiquee par|revendiquees par|revendiques par|attribuee au"
+    r"|attribuee a|attribue au|attribue a|imputee au|imputee a",
     "claimed_before": r"claimed by|revendique par|revendiquee par|revendiquees par"
     r"|responsibility was claimed by|members of|member of|affiliated with|affiliated to"
     r"|belonging to|attributed to|blamed on|blamed"

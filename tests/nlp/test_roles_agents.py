@@ -406,3 +406,38 @@ def test_a_strike_named_by_a_demonstrative_is_still_an_air_strike(analyzer: Anal
     )
     [incident] = incidents(analyzer, text, "en")
     assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Forty people were killed on Monday in an attack claimed by al-Qaeda on an "
+         "army post near Boni."),
+        ("en", "Al Qaeda claimed the ambush that killed 12 soldiers near Boni on Monday."),
+        ("fr", "Au moins vingt civils ont été tués lundi dans une attaque revendiquée par "
+         "Al-Qaïda près de Djibo."),
+    ],
+)  # fmt: skip
+def test_al_qaeda_claiming_a_sahel_attack_is_its_sahel_branch(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # Al-Qaeda's branch in the Sahel is JNIM (GSIM): the group a claim there names.
+    assert [i["perpetrators"] for i in incidents(analyzer, text, lang)] == [["JNIM"]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # A tie that describes the area, not who attacked.
+        ("en", "Gunmen killed nine soldiers on Monday near Boni, where armed groups linked "
+         "to al-Qaeda have been escalating attacks.", ["unidentified gunmen"]),
+        ("fr", "Des hommes armés ont tué douze villageois jeudi près de Téra, une zone "
+         "frappée par des groupes affiliés à Al-Qaïda.", ["unidentified gunmen"]),
+        # Outside the Sahel al-Qaeda is no group of this schema.
+        ("en", "Al Qaeda claimed the bombing that killed 12 people in Aden on Monday.", []),
+    ],
+)  # fmt: skip
+def test_guard_al_qaeda_as_a_background_tie_or_abroad_is_no_sahel_perpetrator(
+    analyzer: Analyzer, lang: str, text: str, expected: list[str]
+) -> None:
+    assert [i["perpetrators"] for i in incidents(analyzer, text, lang)] == [expected]
