@@ -105,6 +105,7 @@ def aggregate_flags(
                 d.period
                 and s_start <= d.start < s_end
                 and not _SUPERLATIVE_BEFORE.search(norm, max(0, d.start - 70), d.start)
+                and not (d.start >= claim.end and _SETTING_CLAUSE.search(norm, claim.end, d.start))
                 for d in dates
             )
             or max(claim.min or 0, claim.max or 0) >= cues.aggregate_min_figure
@@ -171,12 +172,19 @@ def _period_cue(
             and _SINGLE_EVENT.search(norm, after, m.start())
         ):
             continue
+        if 0 <= after <= m.start() and _SETTING_CLAUSE.search(norm, after, m.start()):
+            continue  # "killed nine in Gaskinde, where groups have attacked since 2015"
         if _RUNNING_OF_ONE_ATTACK.match(norm, m.start()):
             continue  # "79 bodies so far after an attack": that attack's provisional toll
         name = _FROM_NAME.match(norm, m.start())
         if name is None or not text[name.start(1)].isupper() or _MONTH.match(name.group(1)):
             return True
     return False
+
+
+# ", where armed groups have been attacking since 2015", ", où … depuis 2015": a clause
+# about the scene or the actors, whose period is not the figure's.
+_SETTING_CLAUSE = cue_pattern(r",\s*{setting_clause}\b")
 
 
 # "recovered 79 bodies so far after an attack", "12 tués à ce jour dans l'attaque": a

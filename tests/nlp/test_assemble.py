@@ -436,6 +436,29 @@ def test_a_running_count_of_one_attack_is_its_provisional_toll(analyzer: Analyze
     assert _records(analyzer, text, "fr") == [(12, None, None, False)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen killed nine soldiers on Monday in the commune of Gaskinde, where armed "
+         "groups have been escalating attacks since 2015."),
+        ("fr", "Des hommes armés ont tué neuf soldats lundi dans la commune de Gaskindé, où "
+         "les groupes armés multiplient les attaques depuis 2015."),
+    ],
+)  # fmt: skip
+def test_a_period_in_a_clause_about_the_scene_is_not_the_figures(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "since 2015" belongs to the armed groups' campaign the clause describes.
+    assert _records(analyzer, text, lang) == [(9, None, None, False)]
+
+
+def test_guard_a_period_before_a_setting_clause_is_still_the_figures(
+    analyzer: Analyzer,
+) -> None:
+    text = "Gunmen have killed 300 civilians in the region since January, where the army is absent."
+    assert _records(analyzer, text, "en") == [(300, None, None, True)]
+
+
 def test_guard_a_running_count_of_many_attacks_is_a_period(analyzer: Analyzer) -> None:
     text = "Jihadists have killed 300 people so far in attacks across the Tillaberi region."
     assert _records(analyzer, text, "en") == [(300, None, None, True)]

@@ -403,6 +403,11 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._SINGLE_EVENT,
         ("single_event",),
     ),
+    "setting_clause": (
+        r",\s*(?:where|which has|which have|who have|ou|qui)\b",
+        eventrules._SETTING_CLAUSE,
+        ("setting_clause",),
+    ),
     "running_of_one_attack": (
         r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
         r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
@@ -515,6 +520,7 @@ SENTENCES_EN = [
     "Others were transferred to Mopti, transported to Kidal and airlifted to the capital.",
     "Rescuers found 40 bodies so far after the raid; 300 have died to date in the region.",
     "The raid was blamed on the group, attributed to JNIM and claimed by Al Qaeda fighters.",
+    "Nine died near Boni, where gunmen roam, in Gao, which has a base, and Kidal,which have.",
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -548,6 +554,7 @@ SENTENCES_FR = [
     "Un blessé évacué vers Djibo, évacuée vers Dori, évacués à Kaya, transféré à Ouaga.",
     "Douze soldats tués à ce jour dans cette embuscade ; 250 à ce jour dans la région.",
     "Une attaque revendiquée par Al-Qaïda, attribuée au JNIM et imputée à l'EI.",
+    "Neuf morts à Téra, où les groupes armés sévissent, et à Dori, qui est assiégée ; où ?",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
     "Sévaré et acheminés vers Bamako.",
 ]
@@ -742,6 +749,7 @@ REFERENCE_WORDS = {
     "caption_name_stops": r"in|at|a|of|de|du",
     "caption_date_before": r"le|on",
     "dateline_agencies": r"afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa",
+    "setting_clause": r"where|which has|which have|who have|ou|qui",
     "running_toll": r"so far|to date|a ce jour",
     "one_attack": r"an attack|the attack|this attack|that attack|an ambush|the ambush"
     r"|this ambush|a raid|the raid|this raid|an assault|the assault|this assault"
