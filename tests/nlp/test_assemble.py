@@ -364,6 +364,33 @@ def _killed_ranges(analyzer: Analyzer, text: str, lang: str) -> list[tuple[Any, 
     return [(lo, hi) for lo, hi, _ in _by_side(analyzer, text, lang)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "A UN truck hit a mine on Monday near Tessalit, killing a Guinean soldier and "
+         "wounding three other peacekeepers, the mission said."),
+        ("fr", "Un soldat guinéen a été tué et trois autres casques bleus blessés lundi "
+         "lorsque leur camion a sauté sur une mine près de Tessalit."),
+    ],
+)  # fmt: skip
+def test_a_soldier_then_other_peacekeepers_are_one_side(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "three other peacekeepers": the soldier killed was a peacekeeper too, one record.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    found = [(i["killed"]["min"], i["injured"]["min"], i["victims"]) for i in result["incidents"]]
+    assert found == [(1, 3, ["peacekeepers"])]
+
+
+def test_guard_a_soldier_then_peacekeepers_with_no_other_are_two_sides(
+    analyzer: Analyzer,
+) -> None:
+    text = "Gunmen killed a Malian soldier and wounded three peacekeepers near Tessalit."
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    found = [(i["killed"]["min"], i["injured"]["min"], i["victims"]) for i in result["incidents"]]
+    assert found == [(1, None, ["soldiers"]), (None, 3, ["peacekeepers"])]
+
+
 def test_a_total_the_next_sentences_split_by_side_is_coded_per_side(analyzer: Analyzer) -> None:
     # 14 = 13 civilians + 1 auxiliary: the total is not a third figure for civilians.
     text = (
