@@ -95,6 +95,8 @@ class Grammar:
     plural_passive: dict[str, re.Pattern[str]]  # "civilians were killed", per kind
     singular: re.Pattern[str]
     singular_group: re.Pattern[str]
+    act_nouns: frozenset[str]  # "killings": after back_determiners they refer back
+    back_determiners: frozenset[str]  # "the", "ces"
 
 
 @lru_cache(maxsize=4)
@@ -188,6 +190,8 @@ def load_grammar(lang: str) -> Grammar:
             for kind, forms in after.items()
             if forms
         },
+        act_nouns=frozenset(fold(w) for w in spec["act_nouns"]),
+        back_determiners=frozenset(fold(w) for w in spec["back_determiners"]),
         singular=_singular_re(spec),
         singular_group=re.compile(
             r"(?<![\w'])(?:"

@@ -182,6 +182,12 @@ def link_after(
                 # belongs to the next clause.
                 return None
             t_end, kind = by_start[w.start]
+            if (
+                i > first
+                and words[i - 1].text in g.back_determiners
+                and norm[w.start : t_end] in g.act_nouns
+            ):
+                return None  # "14 witnesses to the killings": they refer back, no count
             combined = _combined_after(norm, t_end, kind, g)
             return _Link(q, kind, w.start, t_end, "after", q.end, w.start, combined)
         if w.text in _HARD_STOP:
