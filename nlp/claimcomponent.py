@@ -81,7 +81,39 @@ def extract_claims(doc: Doc, grammar: Grammar) -> list[Claim]:
     text = doc_text(doc)
     for s_start, s_end in _sentences(doc):
         claims.extend(claims_in_sentence(text, s_start, s_end, grammar))
-    return claims
+    return _later_deaths_added(claims, fold(text))
+
+
+# How far before a later death its toll may be told (about two sentences).
+LATER_DEATH_REACH = 400
+
+
+def _later_deaths_added(claims: list[Claim], norm: str) -> list[Claim]:
+    """ "Eight people died … Another person later died of his wounds": the later death
+    adds to the toll told just before it, 9 then, another account of the same toll."""
+    cues = load_cues()
+    out = list(claims)
+    for i, claim in enumerate(out):
+        if (
+            claim.kind != "killed"
+            or claim.min is None
+            or not cues.one_more.search(norm, claim.start, claim.end)
+            or not cues.later_death.search(norm, claim.start, claim.sentence[1])
+        ):
+            continue
+        toll = next(
+            (
+                c
+                for c in reversed(out[:i])
+                if c.kind == "killed" and c.min is not None and not c.vague
+            ),
+            None,
+        )
+        if toll is None or toll.min is None or claim.start - toll.end > LATER_DEATH_REACH:
+            continue
+        top = None if toll.max is None or claim.max is None else toll.max + claim.max
+        out[i] = replace(claim, min=toll.min + claim.min, max=top)
+    return out
 
 
 def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[Claim]:

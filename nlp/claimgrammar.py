@@ -261,6 +261,8 @@ class Cues:
     clause_break: re.Pattern[str]  # a comma, "and", "or", "but" between two words
     phrase_end: re.Pattern[str]  # where a part's own noun phrase ends ("49 civilians and …")
     others: re.Pattern[str]  # "others", "autres"
+    later_death: re.Pattern[str]  # "later died of his wounds": a death after the toll
+    one_more: re.Pattern[str]  # "another", "une autre" opening a figure of one more
     and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
     missing: re.Pattern[str]  # "killed or missing": an upper bound
     figureless_victim: re.Pattern[str]  # "executions of civilians": the victim word
@@ -307,11 +309,14 @@ def load_cues() -> Cues:
     others = _cue_alt("others")
     tail = _cue_alt("victim_tail", as_written=True, space=r"\s+")
     elliptical = _cue_alt("elliptical_after")
+    spaces = r"\s+"
     return Cues(
         update_before=re.compile(
             rf"\b(?:{_cue_alt('update_verbs')})\s+(?:{_cue_alt('update_to')})\s*$"
         ),
         update_verb_end=re.compile(rf"\b(?:{_cue_alt('update_verbs')})\s*$"),
+        later_death=re.compile(rf"\b(?:{_cue_alt('later_death', space=spaces)})\b"),
+        one_more=re.compile(rf"\b(?:{_cue_alt('one_more')})\b"),
         update_from=re.compile(rf"(?:{_cue_alt('update_from')})\b"),
         subcount_head=re.compile(rf",|\b(?:{_cue_alt('subcount_head')})\b"),
         subcount_aside=re.compile(

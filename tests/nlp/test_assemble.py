@@ -391,6 +391,31 @@ def test_guard_a_soldier_then_peacekeepers_with_no_other_are_two_sides(
     assert found == [(1, None, ["soldiers"]), (None, 3, ["peacekeepers"])]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Seven people died and five were injured on Monday near Markoye, the governor "
+         "said. A nurse said another villager later died of his wounds."),
+        ("fr", "Sept personnes sont mortes et cinq ont été blessées lundi près de Markoye, "
+         "selon le gouverneur. Une infirmière a indiqué qu'une autre personne est décédée "
+         "plus tard des suites de ses blessures."),
+    ],
+)  # fmt: skip
+def test_a_later_death_adds_to_the_toll_told_before_it(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # 7 by the governor, 8 with the later death: two accounts of one toll, not 1-7.
+    assert _killed_ranges(analyzer, text, lang) == [(7, 8)]
+
+
+def test_guard_another_victim_in_another_attack_is_no_later_death(analyzer: Analyzer) -> None:
+    text = (
+        "Seven people died on Monday near Markoye. On Friday, another villager was killed "
+        "by gunmen in Dori."
+    )
+    assert sorted(_killed_ranges(analyzer, text, "en")) == [(1, 1), (7, 7)]
+
+
 def test_a_total_the_next_sentences_split_by_side_is_coded_per_side(analyzer: Analyzer) -> None:
     # 14 = 13 civilians + 1 auxiliary: the total is not a third figure for civilians.
     text = (
