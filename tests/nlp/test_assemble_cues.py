@@ -118,8 +118,10 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("passive_after",),
     ),
     "opponent_before": (
-        r"(?:conflict with|fighting|fight against|battle with|against|war with|contre|"
-        r"en guerre contre|lutte contre|combat contre)\s+(?:the\s+|les\s+|le\s+|la\s+|l')?$",
+        r"(?:conflict with|fighting|fight against|battle with|against|war with|drive(?: out)?|"
+        r"oust|pursue|chase(?: out)?|hunt down|contre|en guerre contre|lutte contre|"
+        r"combat contre|chasser|deloger|traquer|pourchasser)"
+        r"\s+(?:the\s+|les\s+|le\s+|la\s+|l')?$",
         roles._OPPONENT_BEFORE,
         ("opponent_before", "opponent_before_articles"),
     ),
@@ -521,6 +523,7 @@ SENTENCES_EN = [
     "Rescuers found 40 bodies so far after the raid; 300 have died to date in the region.",
     "The raid was blamed on the group, attributed to JNIM and claimed by Al Qaeda fighters.",
     "Nine died near Boni, where gunmen roam, in Gao, which has a base, and Kidal,which have.",
+    "An operation to drive out the rebels, oust JNIM, pursue and chase them, hunt down the rest.",
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -555,6 +558,7 @@ SENTENCES_FR = [
     "Douze soldats tués à ce jour dans cette embuscade ; 250 à ce jour dans la région.",
     "Une attaque revendiquée par Al-Qaïda, attribuée au JNIM et imputée à l'EI.",
     "Neuf morts à Téra, où les groupes armés sévissent, et à Dori, qui est assiégée ; où ?",
+    "Une opération pour chasser les jihadistes, déloger l'EI, traquer et pourchasser le JNIM.",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
     "Sévaré et acheminés vers Bamako.",
 ]
@@ -625,7 +629,8 @@ REFERENCE_WORDS = {
     "source_before_articles": r"the |la |le |l'",
     "passive_after": r"was|were|been|is|are|a ete|ont ete|est|sont",
     "opponent_before": r"conflict with|fighting|fight against|battle with|against|war with"
-    r"|contre|en guerre contre|lutte contre|combat contre",
+    r"|drive|drive out|oust|pursue|chase|chase out|hunt down"
+    r"|contre|en guerre contre|lutte contre|combat contre|chasser|deloger|traquer|pourchasser",
     "opponent_before_articles": r"the |les |le |la |l'",
     "setting_after": r"attacks?|violence|insurgency|insurgencies|threat|activity|activities"
     r"|presence|strongholds?|bastions?|hotbed|conflict|crisis|unrest|bloodshed|terrorism"

@@ -187,3 +187,20 @@ def test_military_drones_are_the_army_not_the_nearest_force_named(
     found = analyzer.analyze(text, lang=lang)["incidents"]
     [strike] = [i for i in found if i["killed"]["min"] == 14]
     assert strike["perpetrators"] == [FAMA]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Five French soldiers have been killed since France launched an operation in "
+         "Mali in 2013 to drive Islamist rebels from the north."),
+        ("fr", "Cinq soldats français ont été tués depuis le lancement en 2013 d'une "
+         "opération au Mali pour chasser les jihadistes du nord."),
+    ],
+)  # fmt: skip
+def test_the_group_an_operation_sets_out_to_drive_away_is_not_the_killer(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The jihadists are the operation's target: its losses are not attributed to them.
+    result = analyzer.analyze(text, lang=lang)
+    assert [(i["killed"]["min"], i["perpetrators"]) for i in result["incidents"]] == [(5, [])]
