@@ -312,8 +312,12 @@ def assemble(
             # event dated only to a month or year before the report's is recalled
             event.recalled = True
         fallback = None if event.multi_country else country
+        # The sentences of earlier events told in passing: their actors are theirs.
+        passing = frozenset(
+            s for e in events if e is not event and (e.recalled or e.aside) for s in e.sentences
+        )
         for group in _side_groups(event.claims, norm):
-            record = _incident(doc, event, group, event.country or fallback, cues)
+            record = _incident(doc, event, group, event.country or fallback, cues, passing)
             record.event = idx
             record.recalled = event.recalled or event.aside
             incidents.append(record)
@@ -723,7 +727,12 @@ def _at_civilian_venue(doc: Doc, event: Event) -> bool:
 
 
 def _incident(
-    doc: Doc, event: Event, group: list[Claim], country: str | None, cues: EventCues
+    doc: Doc,
+    event: Event,
+    group: list[Claim],
+    country: str | None,
+    cues: EventCues,
+    passing: frozenset[tuple[int, int]] = frozenset(),
 ) -> Incident:
     side = next((c.side for c in group if c.side != "unknown"), "unknown")
     victims: list[str] = []
@@ -737,7 +746,7 @@ def _incident(
         victims, side = ["civilians"], "civilians"
     place = event.place
     location = location_fields(place, country)
-    perpetrators, targets = actor_roles(doc, group, side, location.country, cues)
+    perpetrators, targets = actor_roles(doc, group, side, location.country, cues, passing)
     text = doc_text(doc)
     when = event.date
     event_date = event_end = None

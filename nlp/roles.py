@@ -290,9 +290,18 @@ def _dedupe(names: list[str]) -> list[str]:
 
 
 def actor_roles(
-    doc: Doc, group: list[Claim], side: str, country: str | None, cues: EventCues
+    doc: Doc,
+    group: list[Claim],
+    side: str,
+    country: str | None,
+    cues: EventCues,
+    passing: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[list[str], list[str]]:
-    """Perpetrators and targets from the actors named around the group's claims."""
+    """Perpetrators and targets from the actors named around the group's claims.
+
+    ``passing``: the sentences of the document's earlier events told in passing, whose
+    actors are theirs ("Five days ago, gunmen attacked a hotel …" beside a rocket
+    attack's toll)."""
     norm = folded(doc)
     own = sorted({c.sentence for c in group})
     sents = sentence_bounds(doc)
@@ -300,7 +309,7 @@ def actor_roles(
     near = [
         sents[j]
         for j in sorted({j for i in idx for j in (i - 1, i + 1)} - set(idx))
-        if 0 <= j < len(sents)
+        if 0 <= j < len(sents) and sents[j] not in passing
     ]
     first_claim = min(c.start for c in group)
     # The national army is a line of nlp/data/actors.jsonl ("army": true, its country).
@@ -357,7 +366,7 @@ def actor_roles(
     paragraph = [
         sents[j]
         for j in sorted({j for i in idx for j in range(i - ROLE_REACH, i + ROLE_REACH + 1)})
-        if 0 <= j < len(sents)
+        if 0 <= j < len(sents) and (sents[j] in own or sents[j] not in passing)
     ]
     in_paragraph = [m for m in _mentions(doc, norm, paragraph, cues) if m.start not in foreign]
     army = [national] if national else []

@@ -11,6 +11,7 @@ to the group named before it.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -204,3 +205,25 @@ def test_the_group_an_operation_sets_out_to_drive_away_is_not_the_killer(
     # The jihadists are the operation's target: its losses are not attributed to them.
     result = analyzer.analyze(text, lang=lang)
     assert [(i["killed"]["min"], i["perpetrators"]) for i in result["incidents"]] == [(5, [])]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Three soldiers died on Monday when their truck hit a mine near Boni, the army "
+         "said. Their deaths come a week after those of twelve gendarmes, killed on 1 May "
+         "near Djibo in an attack claimed by JNIM. \"Three soldiers were killed and several "
+         "were wounded,\" the army added."),
+        ("fr", "Trois soldats sont morts lundi quand leur camion a sauté sur une mine près de "
+         "Boni, a indiqué l'armée. Leur mort survient une semaine après celle de douze "
+         "gendarmes, tués le 1er mai près de Djibo dans une attaque revendiquée par le JNIM. "
+         "« Trois soldats ont été tués et plusieurs blessés », a ajouté l'armée."),
+    ],
+)  # fmt: skip
+def test_the_group_of_an_earlier_event_recalled_between_is_not_the_later_killer(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # JNIM claimed the 1 May attack, told in passing; nobody is named for the mine.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 8))
+    found = [(i["killed"]["min"], i["perpetrators"]) for i in result["incidents"]]
+    assert found == [(3, []), (12, ["JNIM"])]
