@@ -64,6 +64,7 @@ from nlp.eventrules import (
     compatible,
     day_within,
     finer_day,
+    generic_people_beside_one_side,
     generic_totals_of_one_side,
     names_an_account,
     others_of_the_same_force,
@@ -264,7 +265,7 @@ def assemble(
         prev = claim
 
     events = without_totals_split_by_side(without_totals_split_by_village(events, scenes))
-    events = generic_totals_of_one_side(events)
+    events = generic_people_beside_one_side(generic_totals_of_one_side(events))
     country = text_country(doc, places, focus_countries, cues)
     incidents: list[Incident] = []
     first_single = next((e for e in events if not e.aggregate), None)

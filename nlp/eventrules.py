@@ -311,6 +311,35 @@ def generic_totals_of_one_side(events: list[Event]) -> list[Event]:
     return events
 
 
+def generic_people_beside_one_side(events: list[Event]) -> list[Event]:
+    """ "One soldier was killed in the attack and six people were wounded": people of no
+    named side, counted in the sentence of a force's own figure of another kind, are of
+    unknown side beside that force's, not a civilians' record of their own (unless the
+    event names civilians among its victims)."""
+    armed = ("soldiers", "peacekeepers")
+    for event in events:
+        if event.aggregate or any(
+            c.side == "civilians" and not _GENERIC_VICTIMS.fullmatch(fold(c.victims_text))
+            for c in event.claims
+        ):
+            continue
+        event.claims = [
+            replace(c, victim_category="unknown")
+            if c.side == "civilians"
+            and _GENERIC_VICTIMS.fullmatch(fold(c.victims_text))
+            and any(
+                o.side in armed
+                and o.sentence == c.sentence
+                and o.end <= c.start
+                and o.kind != c.kind
+                for o in event.claims
+            )
+            else c
+            for c in event.claims
+        ]
+    return events
+
+
 def without_totals_split_by_side(events: list[Event]) -> list[Event]:
     """ "At least 14 people, including an auxiliary, were killed … gunmen killed 13
     civilians … an auxiliary was also killed": a toll the event's later figures split

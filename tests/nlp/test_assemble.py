@@ -416,6 +416,33 @@ def test_guard_another_victim_in_another_attack_is_no_later_death(analyzer: Anal
     assert sorted(_killed_ranges(analyzer, text, "en")) == [(1, 1), (7, 7)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen attacked the army camp in Kati on Monday. One soldier was killed in "
+         "the attack and six people were wounded."),
+        ("fr", "Des hommes armés ont attaqué le camp de Kati lundi. Un soldat a été tué et "
+         "six personnes ont été blessées."),
+    ],
+)  # fmt: skip
+def test_people_wounded_beside_a_soldiers_toll_are_of_no_side_of_their_own(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # Who the six are is not said: one record, the soldier's, not a civilians' beside it.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    found = [(i["killed"]["min"], i["injured"]["min"], i["victims"]) for i in result["incidents"]]
+    assert found == [(1, 6, ["soldiers"])]
+
+
+def test_guard_civilians_wounded_beside_a_soldiers_toll_are_their_own_side(
+    analyzer: Analyzer,
+) -> None:
+    text = "Gunmen attacked Kati on Monday. One soldier was killed and six civilians were wounded."
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    found = [(i["killed"]["min"], i["injured"]["min"]) for i in result["incidents"]]
+    assert found == [(1, None), (None, 6)]
+
+
 def test_a_total_the_next_sentences_split_by_side_is_coded_per_side(analyzer: Analyzer) -> None:
     # 14 = 13 civilians + 1 auxiliary: the total is not a third figure for civilians.
     text = (
