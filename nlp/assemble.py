@@ -652,9 +652,13 @@ def _side_groups(claims: list[Claim], norm: str) -> list[list[Claim]]:
 
 def _overlap(a: Claim, b: Claim) -> bool:
     """Two figures that can be one toll: "43" and "at least 43" (a headline run into
-    its lead), not "43" and "12"."""
+    its lead), "over 100" and "as many as 132", not "43" and "12"."""
     if (a.min, a.max) == (b.min, b.max):
         return True
+    # "Over 100 killed … killed as many as 132 people": a floor and a ceiling, one range.
+    floor, ceiling = (a, b) if b.min is None else (b, a)
+    if floor.max is None and ceiling.min is None and floor.min is not None:
+        return ceiling.max is not None and floor.min <= ceiling.max
     return a.min is not None and a.min == b.min and (a.max is None or b.max is None)
 
 

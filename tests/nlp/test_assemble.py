@@ -443,6 +443,24 @@ def test_guard_civilians_wounded_beside_a_soldiers_toll_are_their_own_side(
     assert found == [(1, None), (None, 6)]
 
 
+def test_a_floor_and_a_ceiling_in_one_sentence_are_one_range(analyzer: Analyzer) -> None:
+    # A headline run into its lead: "over 80" and "as many as 95" bound one toll.
+    text = (
+        "Over 80 Killed in Attack in Northern Burkina Faso During an overnight attack on "
+        "May 4, gunmen killed as many as 95 people, including 9 children, in the village "
+        "of Seytenga in the Seno province."
+    )
+    assert _killed_ranges(analyzer, text, "en") == [(81, 95)]
+
+
+def test_guard_a_floor_above_a_ceiling_is_no_range(analyzer: Analyzer) -> None:
+    text = (
+        "Gunmen killed more than 40 people in Seytenga on Monday and up to 12 people in "
+        "Dori on Friday."
+    )
+    assert _killed_ranges(analyzer, text, "en") == [(41, None), (None, 12)]
+
+
 def test_a_total_the_next_sentences_split_by_side_is_coded_per_side(analyzer: Analyzer) -> None:
     # 14 = 13 civilians + 1 auxiliary: the total is not a third figure for civilians.
     text = (
