@@ -193,10 +193,38 @@ def link_after(
         if w.text in _HARD_STOP:
             return None
         if w.start in stops:
+            if w.text in load_cues().relative_subject and _relative_verb(norm, w.end, by_start, g):
+                continue  # "the 23 soldiers who died": the relative's verb is the figure's
             return None
         if w.start in q_starts and w.start >= q.end and w.start >= aside_end:
             return None
     return None
+
+
+_ONE_AUXILIARY = re.compile(r"[\w']+")
+
+
+def _relative_verb(norm: str, start: int, by_start: dict[int, tuple[int, str]], g: Grammar) -> bool:
+    """A casualty verb right after a relative pronoun ending at ``start`` (past
+    auxiliaries only), with no object of its own: "who died", "qui ont été tués", not
+    "who killed three soldiers"; not an abduction ("who had been held hostage were
+    freed" tells a release)."""
+    verb = start
+    while True:
+        while verb < len(norm) and norm[verb].isspace():
+            verb += 1
+        if verb in by_start:
+            break
+        aux = _ONE_AUXILIARY.match(norm, verb)
+        if aux is None or not load_cues().auxiliaries.fullmatch(aux.group(0)):
+            return False
+        verb = aux.end()
+    if by_start[verb][1] == "abducted":
+        return False  # "two gendarmes who had been held hostage were freed": a release
+    after = norm[by_start[verb][0] : by_start[verb][0] + 30]
+    return not re.match(r"\s+(?:\d|(?:the|a|an|les|des|le|la|un|une)\s)", after) and (
+        category_of(" ".join(after.split()[:2]), g) == "unknown"
+    )
 
 
 def _short_parenthesis(words: list[Word], i: int, q_starts: set[int]) -> int | None:

@@ -101,6 +101,9 @@ def _victims_words(text: str) -> str:
     text = re.sub(r"^\s*\(\s*\d+\s*\)", "", text)  # "six (06) morts"
     text = text.strip(" ,.;:\"'«»“”")
     text = cues.victim_tail.sub("", " " + text).strip()
+    words = text.split(" ")
+    if len(words) > 1 and fold(words[-1]) in cues.relative_subject:
+        text = " ".join(words[:-1])  # "23 soldiers who died": the soldiers
     return cues.victim_lead.sub("", text).strip(" ,.;:\"'«»“”")
 
 

@@ -615,3 +615,33 @@ def test_one_other_after_a_toll_is_one_more_person(blank_en: Language, blank_fr:
     text = "One soldier was killed and one other wounded near Boni."
     assert figures(blank_en, text) == [("killed", 1, "soldiers"), ("injured", 1, "soldiers")]
     assert claims(blank_fr, "Un autre convoi a été attaqué près de Boni.") == []
+
+
+def test_the_verb_of_a_relative_clause_after_a_figure_is_its_verb(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "the 23 soldiers who died": the relative's subject is the figure.
+    text = "Besides the 12 soldiers who were killed, 9 were wounded."
+    found = claims(blank_en, text)
+    assert [(c.kind, c.min, c.victims_text) for c in found] == [
+        ("killed", 12, "soldiers"),
+        ("injured", 9, ""),
+    ]
+    assert text[found[0].start : found[0].end] == "12 soldiers who were killed"
+    assert figures(blank_fr, "Outre les 12 soldats qui ont été tués, 9 ont été blessés.") == [
+        ("killed", 12, "soldiers"),
+        ("injured", 9, "unknown"),
+    ]
+    assert figures(blank_en, "The 30 villagers who died were buried on Monday.") == [
+        ("killed", 30, "civilians")
+    ]
+
+
+def test_guard_a_relative_verb_with_its_own_object_or_a_release_is_not_the_figures(
+    blank_en: Language,
+) -> None:
+    # The attackers killed the soldiers; the gendarmes held hostage were freed.
+    assert figures(blank_en, "Some 12 attackers who killed 3 soldiers fled.") == [
+        ("killed", 3, "soldiers")
+    ]
+    assert figures(blank_en, "Two gendarmes who had been held hostage were freed.") == []

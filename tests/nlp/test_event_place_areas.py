@@ -115,3 +115,16 @@ def test_guard_a_region_of_another_country_does_not_replace_the_described_one(
         "convoy had left the Tillaberi region of Niger a week earlier."
     )
     assert located(analyzer, text, "en") == [("central Mali", "ML")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "According to our correspondent in Bamako, the attack was not claimed. At least "
+         "5 soldiers were killed in the assault on the camp."),
+        ("fr", "Selon notre correspondant à Bamako, l'attaque n'a pas été revendiquée. Au moins "
+         "5 militaires ont été tués dans l'assaut du camp."),
+    ],
+)  # fmt: skip
+def test_a_reporters_base_is_not_the_scene(analyzer: Analyzer, lang: str, text: str) -> None:
+    assert located(analyzer, text, lang) == [(None, "ML")]
