@@ -107,7 +107,10 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("claimant_after",),
     ),
     "source_before": (
-        r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a)\s+"
+        r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a|"
+        r"(?:reported|confirmed|announced|released|published|issued|stated) by|"
+        r"(?:indique|annonce|rapporte|confirme|communique) par|"
+        r"(?:publie|diffuse|avance|fourni)e? par)\s+"
         r"(?:the\s+|la\s+|le\s+|l')?$",
         roles._SOURCE_BEFORE,
         ("source_before", "source_before_articles"),
@@ -524,6 +527,7 @@ SENTENCES_EN = [
     "The raid was blamed on the group, attributed to JNIM and claimed by Al Qaeda fighters.",
     "Nine died near Boni, where gunmen roam, in Gao, which has a base, and Kidal,which have.",
     "An operation to drive out the rebels, oust JNIM, pursue and chase them, hunt down the rest.",
+    "No toll was released by the army, reported by AFP or confirmed by the UN, stated by it.",
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -559,6 +563,7 @@ SENTENCES_FR = [
     "Une attaque revendiquée par Al-Qaïda, attribuée au JNIM et imputée à l'EI.",
     "Neuf morts à Téra, où les groupes armés sévissent, et à Dori, qui est assiégée ; où ?",
     "Une opération pour chasser les jihadistes, déloger l'EI, traquer et pourchasser le JNIM.",
+    "Un bilan indiqué par l'armée, publié par le JNIM, diffusée par la radio, fourni par l'ONU.",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
     "Sévaré et acheminés vers Bamako.",
 ]
@@ -625,7 +630,10 @@ REFERENCE_WORDS = {
     r"|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|a precise|affirme"
     r"|rapporte|a confirme|ont confirme|fait etat|a communique|a rapporte|ont rapporte|deplore"
     r"|deplorent",
-    "source_before": r"according to|selon|d'apres|quoted|cite par|citing|told|a declare a",
+    "source_before": r"according to|selon|d'apres|quoted|cite par|citing|told|a declare a"
+    r"|reported by|confirmed by|announced by|released by|published by|issued by|stated by"
+    r"|indique par|annonce par|rapporte par|confirme par|communique par|publie par"
+    r"|publiee par|diffuse par|diffusee par|avance par|avancee par|fourni par|fournie par",
     "source_before_articles": r"the |la |le |l'",
     "passive_after": r"was|were|been|is|are|a ete|ont ete|est|sont",
     "opponent_before": r"conflict with|fighting|fight against|battle with|against|war with"

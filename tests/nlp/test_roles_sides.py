@@ -227,3 +227,21 @@ def test_the_group_of_an_earlier_event_recalled_between_is_not_the_later_killer(
     result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 8))
     found = [(i["killed"]["min"], i["perpetrators"]) for i in result["incidents"]]
     assert found == [(3, []), (12, ["JNIM"])]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "A military camp was the target of a terrorist attack on Monday near Nara. No "
+         "toll was released by the Malian army. Local sources reported 30 dead."),
+        ("fr", "Un camp militaire a été la cible d'une attaque terroriste lundi près de Nara. "
+         "Aucun bilan n'est indiqué par l'armée malienne. Des sources locales font état de "
+         "30 morts."),
+    ],
+)  # fmt: skip
+def test_an_army_that_releases_no_toll_is_a_source_not_the_killer(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "indiqué par l'armée": the "by" of a verb of saying names who tells, not who killed.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 8))
+    assert [i["perpetrators"] for i in result["incidents"]] == [[JIHADISTS]]
