@@ -76,6 +76,7 @@ from nlp.placechoice import (
     bracketed_toll_place,
     caption_ends,
     countries_in,
+    country_as_written,
     homonym_abroad,
     in_caption,
     lead_place,
@@ -313,6 +314,17 @@ def assemble(
             # event dated only to a month or year before the report's is recalled
             event.recalled = True
         fallback = None if event.multi_country else country
+        if (
+            event.aggregate
+            and event.place is None
+            and (event.country or fallback)
+            and _REPORT.search(norm)
+        ):
+            # A report's period total placed nowhere else is counted in its country ("la
+            # Mission des Nations unies au Mali a publié sa note trimestrielle … 317 civils
+            # tués en trois mois").
+            event.place = country_as_written(doc_text(doc), event.country or fallback or "")
+            event.place_rank = 2
         # The sentences of earlier events told in passing: their actors are theirs.
         passing = frozenset(
             s for e in events if e is not event and (e.recalled or e.aside) for s in e.sentences
@@ -323,6 +335,10 @@ def assemble(
             record.recalled = event.recalled or event.aside
             incidents.append(record)
     return incidents
+
+
+# "its quarterly note", "le rapport": the text reports on a report.
+_REPORT = cue_pattern(r"\b{report_nouns}\b")
 
 
 def _before_report_month(when: DateMention | None, published: date | None) -> bool:

@@ -25,10 +25,12 @@ from spacy.tokens import Doc, Span
 
 from nlp.claimgrammar import load_cues as claim_cues
 from nlp.claims import Claim
+from nlp.countries import load_countries
 from nlp.docview import actor_spans, folded, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern, load_cues
+from nlp.gazetteer import load_gazetteer
 from nlp.numbers import find_quantities
-from nlp.places import Place, unresolved_place
+from nlp.places import Place, place_from_entry, unresolved_place
 from nlp.result import Location
 from nlp.roles import HOLDER_BY
 from nlp.textnorm import fold_keep_length as fold
@@ -692,6 +694,21 @@ def refine_place(
     if pool:
         best = min(pool, key=lambda c: (c[0], c[1].start_char))
         event.place, event.place_rank = best[1]._.place, best[0][0]
+
+
+def country_as_written(text: str, iso2: str) -> Place | None:
+    """The country ``iso2`` as the text first writes its name ("the UN mission in Mali …
+    317 civilians killed in three months": a period total counted in the country the
+    mission's name gives), or None when the text names it only by a nationality."""
+    names = sorted(
+        (n for c in load_countries() if c.iso2 == iso2 for n in c.names), key=len, reverse=True
+    )
+    if not names:
+        return None
+    m = re.search(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])", text)
+    if m is None:
+        return None
+    return place_from_entry(load_gazetteer().country_entry(iso2, m.group(0)), m.group(0))
 
 
 def _described(place: Place) -> bool:

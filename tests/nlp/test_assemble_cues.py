@@ -408,6 +408,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._SINGLE_EVENT,
         ("single_event",),
     ),
+    "report": (
+        r"\b(?:report|quarterly note|quarterly|annual report|rapport|note trimestrielle|"
+        r"trimestriel|trimestrielle|rapport annuel)\b",
+        assemble._REPORT,
+        ("report_nouns",),
+    ),
     "setting_clause": (
         r",\s*(?:where|which has|which have|who have|ou|qui)\b",
         eventrules._SETTING_CLAUSE,
@@ -528,6 +534,7 @@ SENTENCES_EN = [
     "Nine died near Boni, where gunmen roam, in Gao, which has a base, and Kidal,which have.",
     "An operation to drive out the rebels, oust JNIM, pursue and chase them, hunt down the rest.",
     "No toll was released by the army, reported by AFP or confirmed by the UN, stated by it.",
+    "The mission's quarterly note, its annual report and a report; reports said.",
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -564,6 +571,7 @@ SENTENCES_FR = [
     "Neuf morts à Téra, où les groupes armés sévissent, et à Dori, qui est assiégée ; où ?",
     "Une opération pour chasser les jihadistes, déloger l'EI, traquer et pourchasser le JNIM.",
     "Un bilan indiqué par l'armée, publié par le JNIM, diffusée par la radio, fourni par l'ONU.",
+    "Sa note trimestrielle, un rapport annuel, le bilan trimestriel ; des rapports.",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
     "Sévaré et acheminés vers Bamako.",
 ]
@@ -762,6 +770,8 @@ REFERENCE_WORDS = {
     "caption_name_stops": r"in|at|a|of|de|du",
     "caption_date_before": r"le|on",
     "dateline_agencies": r"afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa",
+    "report_nouns": r"report|quarterly note|quarterly|annual report|rapport"
+    r"|note trimestrielle|trimestriel|trimestrielle|rapport annuel",
     "setting_clause": r"where|which has|which have|who have|ou|qui",
     "running_toll": r"so far|to date|a ce jour",
     "one_attack": r"an attack|the attack|this attack|that attack|an ambush|the ambush"

@@ -128,3 +128,33 @@ def test_guard_a_region_of_another_country_does_not_replace_the_described_one(
 )  # fmt: skip
 def test_a_reporters_base_is_not_the_scene(analyzer: Analyzer, lang: str, text: str) -> None:
     assert located(analyzer, text, lang) == [(None, "ML")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "This week the United Nations mission in Mali (MINUSMA) published its "
+         "quarterly note covering April to June. It counts 500 incidents. According to the "
+         "note, in three months 280 civilians were killed and 60 abducted."),
+        ("fr", "Cette semaine la Mission des Nations unies au Mali (Minusma) a publié sa note "
+         "trimestrielle sur la période d'avril à juin. On compte 500 incidents. Selon elle, "
+         "en trois mois, 280 civils ont été tués et 60 enlevés."),
+    ],
+)  # fmt: skip
+def test_a_reports_period_total_placed_nowhere_else_is_counted_in_its_country(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The mission's name gives the country the report counts in.
+    assert located(analyzer, text, lang) == [("Mali", "ML")]
+
+
+def test_lost_trucks_are_no_toll_and_a_total_of_no_report_keeps_no_place(
+    analyzer: Analyzer,
+) -> None:
+    # No report: the mission's losses since 2013 are placed nowhere; its lost trucks
+    # are vehicles, no toll.
+    text = (
+        "This week the United Nations mission in Mali (MINUSMA) lost two trucks on a road. "
+        "Nobody was hurt. Since 2013, 180 of its peacekeepers have died, officials said."
+    )
+    assert located(analyzer, text, "en") == [(None, "ML")]
