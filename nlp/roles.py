@@ -37,6 +37,8 @@ _AIR_STRIKE = cue_pattern(r"\b{air_strike}\b")
 _GROUND_BOMB = cue_pattern(r"\b{ground_bomb}\b")
 _LAID_BOMB = cue_pattern(r"\b{laid_bomb}\b")
 _CLAIMANT_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,2}?{claimant_after}\b")
+# "Soldiers in Burkina Faso have recovered 79 bodies": who found the dead told of them.
+_FINDER_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,3}?{finder_after}\b")
 _SOURCE_BEFORE = cue_pattern(r"{source_before}\s+{source_before_articles}?$")
 # Inverted speech: "a indiqué pour sa part un membre des VDP", "said a member of the
 # VDP": the actor is the speaker's affiliation (the name may run on to a parenthesis).
@@ -223,6 +225,7 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                     _SOURCE_BEFORE.search(before)
                     or (_CLAIMANT_AFTER.match(after) and not by_agent and not claimed_it)
                     or speaker
+                    or (_FINDER_AFTER.match(after) and not by_agent)
                 ),
                 agent=agent,
                 opponent=opponent,

@@ -106,6 +106,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._CLAIMANT_AFTER,
         ("claimant_after",),
     ),
+    "finder_after": (
+        r"^\W{0,3}(?:\w+\W+){0,3}?(?:(?:have |has )?(?:found|recovered|discovered)|"
+        r"(?:have )?retrieved|(?:ont|a) (?:retrouve|decouvert|recupere|trouve))\b",
+        roles._FINDER_AFTER,
+        ("finder_after",),
+    ),
     "source_before": (
         r"(?:according to|selon|d'apres|quoted|cite par|citing|told|a declare a|"
         r"(?:reported|confirmed|announced|released|published|issued|stated) by|"
@@ -535,6 +541,7 @@ SENTENCES_EN = [
     "An operation to drive out the rebels, oust JNIM, pursue and chase them, hunt down the rest.",
     "No toll was released by the army, reported by AFP or confirmed by the UN, stated by it.",
     "The mission's quarterly note, its annual report and a report; reports said.",
+    "Soldiers found them; the army has recovered, troops discovered and police retrieved.",
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -572,6 +579,7 @@ SENTENCES_FR = [
     "Une opération pour chasser les jihadistes, déloger l'EI, traquer et pourchasser le JNIM.",
     "Un bilan indiqué par l'armée, publié par le JNIM, diffusée par la radio, fourni par l'ONU.",
     "Sa note trimestrielle, un rapport annuel, le bilan trimestriel ; des rapports.",
+    "Les soldats ont retrouvé, l'armée a découvert et les VDP ont récupéré des corps.",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
     "Sévaré et acheminés vers Bamako.",
 ]
@@ -638,6 +646,9 @@ REFERENCE_WORDS = {
     r"|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|a precise|affirme"
     r"|rapporte|a confirme|ont confirme|fait etat|a communique|a rapporte|ont rapporte|deplore"
     r"|deplorent",
+    "finder_after": r"found|have found|has found|recovered|have recovered|has recovered"
+    r"|discovered|have discovered|has discovered|retrieved|have retrieved|ont retrouve"
+    r"|a retrouve|ont decouvert|a decouvert|ont recupere|a recupere|ont trouve|a trouve",
     "source_before": r"according to|selon|d'apres|quoted|cite par|citing|told|a declare a"
     r"|reported by|confirmed by|announced by|released by|published by|issued by|stated by"
     r"|indique par|annonce par|rapporte par|confirme par|communique par|publie par"

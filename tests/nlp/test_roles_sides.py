@@ -245,3 +245,23 @@ def test_an_army_that_releases_no_toll_is_a_source_not_the_killer(
     # "indiqué par l'armée": the "by" of a verb of saying names who tells, not who killed.
     result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 8))
     assert [i["perpetrators"] for i in result["incidents"]] == [[JIHADISTS]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Soldiers found the bodies of 12 herders near Djibo on Monday."),
+        ("fr", "Des soldats ont retrouvé les corps de 12 bergers près de Djibo lundi."),
+    ],
+)  # fmt: skip
+def test_the_force_that_found_the_dead_did_not_kill_them(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 8))
+    assert [(i["killed"]["min"], i["perpetrators"]) for i in result["incidents"]] == [(12, [])]
+
+
+def test_guard_a_force_that_killed_then_found_weapons_killed(analyzer: Analyzer) -> None:
+    text = "Soldiers killed 12 herders near Djibo on Monday and found weapons."
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 8))
+    assert [i["perpetrators"] for i in result["incidents"]] == [[FAB]]
