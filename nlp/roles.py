@@ -75,6 +75,13 @@ _SETTING_BEFORE = cue_pattern(r"{setting_before}\W{0,2}{setting_before_articles}
 # "jihadist groups linked to Al-Qaeda and the Islamic State group": the groups a
 # background actor is tied to are background too.
 _LINKED_TO_BETWEEN = cue_pattern(r"\s*,?\s*{linked_to}\b[^.;:()]{0,40}")
+# "an insurgency by groups linked to al Qaeda and Islamic State": whom unnamed groups
+# are tied to, not who acted; "and Islamic State" with it.
+_TIED_TO = cue_pattern(
+    r"\b{tie_heads}\s+{linked_to}\s*{tie_articles}?"
+    r"(?:[\w'-]+(?:\s+[\w'-]+){0,2}\s*(?:,|\b{and_join}\b)\s*{tie_articles}?)?$"
+)
+_TIED_AND = cue_pattern(r"\s*(?:,|\b{and_join}\b)\s*{tie_articles}?")
 # "the scene of bloody attacks by jihadist groups", "d'attaques sanglantes menées par des
 # groupes": the agent of attacks in the plural, not counted or pointed at, is the text's
 # background.
@@ -129,6 +136,7 @@ class _ActorMention:
     claimed: bool = False  # "claimed by JNIM": the group said it did it
     end: int = 0
     setting: bool = False  # "jihadist attacks", "where extremists operate": background
+    tied: bool = False  # "groups linked to al Qaeda": whom unnamed groups are tied to
     speaker: bool = False  # "said a member of the VDP": the speaker's affiliation
     by_context: bool = False  # "government troops": the army of the text's main country
     facility: bool = False  # "a military camp": the army's place or unit, a target
@@ -205,6 +213,10 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
             # "d'appartenir aux donzos, chasseurs traditionnels": an apposition
             or (prev is not None and prev.opponent and _APPOSITION.fullmatch(between))
         )
+        # "groups linked to al Qaeda and Islamic State": a tie, and the group joined to it
+        tied = bool(_TIED_TO.search(norm, max(0, start - 60), start)) or (
+            prev is not None and prev.tied and bool(_TIED_AND.fullmatch(between))
+        )
         claimed = not opponent and bool(
             # "des terroristes membres du JNIM": the name's own cue counts
             _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start) or claimed_it
@@ -231,9 +243,11 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
                 opponent=opponent,
                 claimed=claimed,
                 end=end,
+                tied=tied,
                 setting=not agent
                 and bool(
-                    _SETTING_AFTER.match(after)
+                    tied
+                    or _SETTING_AFTER.match(after)
                     or _SETTING_BEFORE.search(before)
                     or background
                     or (prev is not None and prev.setting and _LINKED_TO_BETWEEN.fullmatch(between))

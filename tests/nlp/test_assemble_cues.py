@@ -219,6 +219,24 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._NOT_BACKGROUND,
         ("background_not_after",),
     ),
+    "tied_to": (
+        r"\b(?:groups|armed groups|movements|factions|militias|organisations|organizations|"
+        r"networks|groupes|groupes armes|mouvements|milices|reseaux)\s+"
+        r"(?:linked to|affiliated with|affiliated to|tied to|loyal to|aligned with|"
+        r"with ties to|with links to|lie a|lies a|liee a|liees a|affilie a|affilies a|"
+        r"affiliee a|affiliees a|proches de|fideles a|lies au|affilies au|lies a l'|"
+        r"affilies a l')\s*(?:the\s+|a l'|a la\s+|a\s+|au\s+|aux\s+|l'|le\s+|la\s+|les\s+)?"
+        r"(?:[\w'-]+(?:\s+[\w'-]+){0,2}\s*(?:,|\b(?:and|et)\b)\s*"
+        r"(?:the\s+|a l'|a la\s+|a\s+|au\s+|aux\s+|l'|le\s+|la\s+|les\s+)?)?$",
+        roles._TIED_TO,
+        ("tie_heads", "linked_to", "tie_articles", "and_join"),
+    ),
+    "tied_and": (
+        r"\s*(?:,|\b(?:and|et)\b)\s*"
+        r"(?:the\s+|a l'|a la\s+|a\s+|au\s+|aux\s+|l'|le\s+|la\s+|les\s+)?",
+        roles._TIED_AND,
+        ("and_join", "tie_articles"),
+    ),
     "linked_to_between": (
         r"\s*,?\s*(?:linked to|affiliated with|affiliated to|tied to|loyal to|aligned with|"
         r"with ties to|with links to|lie a|lies a|liee a|liees a|affilie a|affilies a|"
@@ -542,6 +560,7 @@ SENTENCES_EN = [
     "No toll was released by the army, reported by AFP or confirmed by the UN, stated by it.",
     "The mission's quarterly note, its annual report and a report; reports said.",
     "Soldiers found them; the army has recovered, troops discovered and police retrieved.",
+    "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
 SENTENCES_FR = [
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -580,6 +599,7 @@ SENTENCES_FR = [
     "Un bilan indiqué par l'armée, publié par le JNIM, diffusée par la radio, fourni par l'ONU.",
     "Sa note trimestrielle, un rapport annuel, le bilan trimestriel ; des rapports.",
     "Les soldats ont retrouvé, l'armée a découvert et les VDP ont récupéré des corps.",
+    "Des groupes armés liés à Al-Qaïda et à l'État islamique, des milices proches de l'armée.",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
     "Sévaré et acheminés vers Bamako.",
 ]
@@ -711,6 +731,9 @@ REFERENCE_WORDS = {
     r"|perpetrees par|commises par",
     "background_not_after": r"the|these|those|both|two|three|four|five|twin|its|their|les"
     r"|ces|deux|trois|quatre|cinq|leurs|ses|doubles",
+    "tie_heads": r"groups|armed groups|movements|factions|militias|organisations"
+    r"|organizations|networks|groupes|groupes armes|mouvements|milices|reseaux",
+    "tie_articles": r"the |a l'|a la |a |au |aux |l'|le |la |les ",
     "linked_to": r"linked to|affiliated with|affiliated to|tied to|loyal to|aligned with"
     r"|with ties to|with links to|lie a|lies a|liee a|liees a|affilie a|affilies a|affiliee a"
     r"|affiliees a|proches de|fideles a|lies au|affilies au|lies a l'|affilies a l'",

@@ -265,3 +265,26 @@ def test_guard_a_force_that_killed_then_found_weapons_killed(analyzer: Analyzer)
     text = "Soldiers killed 12 herders near Djibo on Monday and found weapons."
     result = analyzer.analyze(text, lang="en", published=date(2024, 5, 8))
     assert [i["perpetrators"] for i in result["incidents"]] == [[FAB]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "At least 30 people were killed near Djibo on Monday. The country is battling "
+         "an insurgency by groups linked to al Qaeda and Islamic State."),
+        ("fr", "Au moins 30 personnes ont été tuées lundi près de Djibo. Le pays fait face à "
+         "des groupes armés liés à Al-Qaïda et à l'État islamique."),
+    ],
+)  # fmt: skip
+def test_whom_unnamed_groups_are_tied_to_did_not_act(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The ties describe the insurgency; nobody is named for the 30 deaths.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 8))
+    assert [(i["killed"]["min"], i["perpetrators"]) for i in result["incidents"]] == [(30, [])]
+
+
+def test_guard_named_jihadists_tied_to_a_group_are_that_group(analyzer: Analyzer) -> None:
+    text = "Jihadists linked to Islamic State killed 30 people near Djibo on Monday."
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 8))
+    assert [i["perpetrators"] for i in result["incidents"]] == [[IS_SAHEL]]
