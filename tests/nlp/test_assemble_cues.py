@@ -178,7 +178,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         ("claimed_after",),
     ),
     "and_join": (
-        r"[\w\s'-]{0,25}?(?:,|\band\b|\bet\b)\s*(?:the\s+|les\s+|des\s+)?(?:[\w'-]+\s+){0,3}",
+        r"[\w\s'-]{0,25}?(?:,|\band\b|\bet\b)\s*(?:the\s+|les\s+|des\s+|le\s+|la\s+|l')?"
+        r"(?:[\w'-]+\s+){0,3}",
         roles._AND_JOIN,
         ("and_join", "and_join_articles"),
     ),
@@ -702,7 +703,7 @@ REFERENCE_WORDS = {
     r"|claimed the raid|claimed the killing|claimed credit|said it carried out|was behind"
     r"|were behind|revendique|revendiquent|est derriere|sont derriere",
     "and_join": r"and|et",
-    "and_join_articles": r"the |les |des ",
+    "and_join_articles": r"the |les |des |le |la |l'",
     "speaker_verbs": r"said|told|added|a indique|ont indique|a declare|ont declare|a precise|"
     r"ont precise|a affirme|ont affirme|a confie|ont confie|a explique|"
     r"ont explique|a rapporte|ont rapporte|a ajoute|ont ajoute|a souligne|"

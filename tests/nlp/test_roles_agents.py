@@ -441,3 +441,24 @@ def test_guard_al_qaeda_as_a_background_tie_or_abroad_is_no_sahel_perpetrator(
     analyzer: Analyzer, lang: str, text: str, expected: list[str]
 ) -> None:
     assert [i["perpetrators"] for i in incidents(analyzer, text, lang)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # "ont procédé à un massacre": the subject carried it out; "et l'armée": an
+        # elided article after "et" still joins the two subjects.
+        ("fr", "Le groupe Wagner et l'armée malienne ont procédé à un nouveau massacre dans "
+         "le centre du Mali dimanche. Selon RFI, 14 bergers ont été exécutés dans le "
+         "cercle de Niono."),
+        ("fr", "Le groupe Wagner et l'armée malienne ont tué 14 bergers dimanche dans le "
+         "cercle de Niono."),
+        ("en", "Wagner fighters and the Malian army committed a massacre on Sunday. According "
+         "to RFI, 14 herders were executed in the Niono circle."),
+    ],
+)  # fmt: skip
+def test_both_subjects_of_a_massacre_carried_out_are_its_perpetrators(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    found = incidents(analyzer, text, lang)
+    assert [sorted(i["perpetrators"]) for i in found] == [[FAMA, WAGNER]]
