@@ -292,6 +292,8 @@ def assemble(
                 day = _neighbour_date(event, dates, first=idx == 0, norm=norm, doc=doc)
                 if day is not None and day_within(event.date, day):
                     event.date = day
+        if event.date is None and event.aggregate:
+            event.date = _period_before(event, dates, doc)
         if event.date is None and not event.aggregate:
             # "as in the July attack, in which 17 soldiers were killed" (a December
             # report): an earlier event told in passing, its day not written
@@ -623,6 +625,24 @@ def _neighbour_date(
     ]
     if near:
         return min(near, key=lambda d: abs(d.start - lo))
+    return None
+
+
+# How many sentences before a period total its period may be written.
+PERIOD_REACH = 2
+
+
+def _period_before(event: Event, dates: list[DateMention], doc: Doc) -> DateMention | None:
+    """The period written in the sentence before a period total that gives none of its
+    own ("its quarterly note for the period from 1 April to 30 June 2022. In three
+    months, 317 civilians were killed")."""
+    sents = sentence_bounds(doc)
+    first = min(a for a, _ in event.sentences)
+    i = next((k for k, (a, _) in enumerate(sents) if a == first), 0)
+    for a, b in reversed(sents[max(0, i - PERIOD_REACH) : i]):
+        spans = [d for d in dates if d.period and a <= d.start < b and d.date and d.end_date]
+        if spans:
+            return spans[0] if len(spans) == 1 else None
     return None
 
 

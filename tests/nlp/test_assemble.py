@@ -461,6 +461,38 @@ def test_guard_a_floor_above_a_ceiling_is_no_range(analyzer: Analyzer) -> None:
     assert _killed_ranges(analyzer, text, "en") == [(41, None), (None, 12)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "La Minusma a publié sa note trimestrielle pour la période allant du 1er avril "
+         "au 30 juin 2022. Elle recense 600 incidents. Selon elle, en trois mois, 317 civils "
+         "ont été tués."),
+        ("en", "The mission published its quarterly note for the period from 1 April to 30 "
+         "June 2022. It lists 600 incidents. In three months, 317 civilians were killed."),
+    ],
+)  # fmt: skip
+def test_a_period_total_takes_the_period_written_before_it(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "in three months": the quarter the report covers, written two sentences before.
+    result = analyzer.analyze(text, lang=lang, published=date(2022, 9, 5))
+    found = [
+        (i["killed"]["min"], i["aggregate"], i["event_date"], i["event_date_end"])
+        for i in result["incidents"]
+    ]
+    assert found == [(317, True, "2022-04-01", "2022-06-30")]
+
+
+def test_guard_a_single_event_after_a_period_keeps_its_own_day(analyzer: Analyzer) -> None:
+    text = (
+        "The mission published its note for the period from 1 April to 30 June 2022. On "
+        "Monday, gunmen killed 12 villagers near Boni."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2022, 9, 7))
+    found = [(i["killed"]["min"], i["aggregate"], i["event_date"]) for i in result["incidents"]]
+    assert found == [(12, False, "2022-09-05")]
+
+
 def test_a_total_the_next_sentences_split_by_side_is_coded_per_side(analyzer: Analyzer) -> None:
     # 14 = 13 civilians + 1 auxiliary: the total is not a third figure for civilians.
     text = (
