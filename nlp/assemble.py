@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span
@@ -639,11 +640,38 @@ def _period_before(event: Event, dates: list[DateMention], doc: Doc) -> DateMent
     sents = sentence_bounds(doc)
     first = min(a for a, _ in event.sentences)
     i = next((k for k, (a, _) in enumerate(sents) if a == first), 0)
-    for a, b in reversed(sents[max(0, i - PERIOD_REACH) : i]):
+    previous = any(_PREVIOUS_QUARTER.search(folded(doc), a, b) for a, b in event.sentences)
+    # The quarter a report covers is written in its lead, however far before.
+    lo = 0 if previous else max(0, i - PERIOD_REACH)
+    for a, b in reversed(sents[lo:i]):
         spans = [d for d in dates if d.period and a <= d.start < b and d.date and d.end_date]
-        if spans:
-            return spans[0] if len(spans) == 1 else None
+        if len(spans) != 1:
+            if spans:
+                return None
+            continue
+        if not previous:
+            return spans[0]
+        # "compared to the previous quarter": the quarter before the report's
+        return _quarter_before(spans[0])
     return None
+
+
+# "compared to the previous quarter", "comparativement au trimestre précédent"
+_PREVIOUS_QUARTER = cue_pattern(r"\b{previous_quarter}\b")
+
+
+def _quarter_before(period: DateMention) -> DateMention | None:
+    """The three months before a period of three whole months, else None."""
+    start, end = period.date, period.end_date
+    if start is None or end is None or start.day != 1:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    if months != 3 or end.day != calendar.monthrange(end.year, end.month)[1]:
+        return None
+    first = start.month - 3
+    year = start.year + (first - 1) // 12
+    first_month = (first - 1) % 12 + 1
+    return replace(period, date=date(year, first_month, 1), end_date=start - timedelta(days=1))
 
 
 def _side_groups(claims: list[Claim], norm: str) -> list[list[Claim]]:

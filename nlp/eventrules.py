@@ -110,6 +110,17 @@ def aggregate_flags(
             )
             or max(claim.min or 0, claim.max or 0) >= cues.aggregate_min_figure
         )
+    if _REPORT.search(norm):
+        for i, claim in enumerate(claims):
+            # "its quarterly note for the period from 1 April to 30 June 2022. It records
+            # 317 civilians killed": a report's figure right after its period, with no
+            # day of its own, counts that period.
+            s_start, s_end = claim.sentence
+            flags[i] = flags[i] or (
+                any(d.period and s_start - REPORT_PERIOD_GAP <= d.end <= s_start for d in dates)
+                and not any(s_start <= d.start < s_end and _names_a_day(d) for d in dates)
+                and not any(s_start - REPORT_PERIOD_GAP <= c.start < s_start for c in claims)
+            )
     for i in range(1, len(claims)):
         prev, claim = claims[i - 1], claims[i]
         # "317 civilians killed, 73 kidnapped and 77 injured": the figures of one list
@@ -141,6 +152,12 @@ def aggregate_flags(
         f or (c.min is not None and (c.kind, c.min) in totals)
         for c, f in zip(claims, flags, strict=True)
     ]
+
+
+# "its quarterly note", "le rapport": the text reports on a report.
+_REPORT = cue_pattern(r"\b{report_nouns}\b")
+# How far before a report's figure the period it counts may end (about a sentence).
+REPORT_PERIOD_GAP = 250
 
 
 # "tombés dans une embuscade en 2017": one event, dated by its year only.

@@ -483,6 +483,31 @@ def test_a_period_total_takes_the_period_written_before_it(
     assert found == [(317, True, "2022-04-01", "2022-06-30")]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "La Minusma a publié son rapport trimestriel sur la période du 1er janvier au 31 "
+         "mars 2021. Elle y recense 106 meurtres. Les abus ont augmenté de 11% "
+         "comparativement au trimestre précédent (378 abus documentés et 96 civils morts)."),
+        ("en", "The mission published its quarterly report on the period from 1 January to 31 "
+         "March 2021. It records 106 killings. Abuses rose by 11% compared to the previous "
+         "quarter (378 abuses documented and 96 civilians killed)."),
+    ],
+)  # fmt: skip
+def test_a_reports_figures_count_its_quarter_and_the_previous_quarter_is_the_one_before(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    result = analyzer.analyze(text, lang=lang, published=date(2021, 4, 20))
+    found = [
+        (i["killed"]["min"], i["aggregate"], i["event_date"], i["event_date_end"])
+        for i in result["incidents"]
+    ]
+    assert found == [
+        (106, True, "2021-01-01", "2021-03-31"),
+        (96, True, "2020-10-01", "2020-12-31"),
+    ]
+
+
 def test_guard_a_single_event_after_a_period_keeps_its_own_day(analyzer: Analyzer) -> None:
     text = (
         "The mission published its note for the period from 1 April to 30 June 2022. On "

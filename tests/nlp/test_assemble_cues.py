@@ -439,6 +439,18 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         assemble._REPORT,
         ("report_nouns",),
     ),
+    "previous_quarter": (
+        r"\b(?:previous quarter|preceding quarter|quarter before|trimestre precedent|"
+        r"precedent trimestre|trimestre d'avant)\b",
+        assemble._PREVIOUS_QUARTER,
+        ("previous_quarter",),
+    ),
+    "report_in_events": (
+        r"\b(?:report|quarterly note|quarterly|annual report|rapport|note trimestrielle|"
+        r"trimestriel|trimestrielle|rapport annuel)\b",
+        eventrules._REPORT,
+        ("report_nouns",),
+    ),
     "setting_clause": (
         r",\s*(?:where|which has|which have|who have|ou|qui)\b",
         eventrules._SETTING_CLAUSE,
@@ -560,6 +572,7 @@ SENTENCES_EN = [
     "An operation to drive out the rebels, oust JNIM, pursue and chase them, hunt down the rest.",
     "No toll was released by the army, reported by AFP or confirmed by the UN, stated by it.",
     "The mission's quarterly note, its annual report and a report; reports said.",
+    "Up on the previous quarter, the preceding quarter and the quarter before it.",
     "Soldiers found them; the army has recovered, troops discovered and police retrieved.",
     "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
@@ -599,6 +612,7 @@ SENTENCES_FR = [
     "Une opération pour chasser les jihadistes, déloger l'EI, traquer et pourchasser le JNIM.",
     "Un bilan indiqué par l'armée, publié par le JNIM, diffusée par la radio, fourni par l'ONU.",
     "Sa note trimestrielle, un rapport annuel, le bilan trimestriel ; des rapports.",
+    "Par rapport au trimestre précédent, au précédent trimestre, au trimestre d'avant.",
     "Les soldats ont retrouvé, l'armée a découvert et les VDP ont récupéré des corps.",
     "Des groupes armés liés à Al-Qaïda et à l'État islamique, des milices proches de l'armée.",
     "Des corps transférés à Gao, transférés vers Mopti, transportés à Kidal, transportés vers "
@@ -807,6 +821,8 @@ REFERENCE_WORDS = {
     "dateline_agencies": r"afp|ap|reuters|xinhua|anadolu|aa|apa|anp|aip|ats|efe|dpa",
     "report_nouns": r"report|quarterly note|quarterly|annual report|rapport"
     r"|note trimestrielle|trimestriel|trimestrielle|rapport annuel",
+    "previous_quarter": r"previous quarter|preceding quarter|quarter before"
+    r"|trimestre precedent|precedent trimestre|trimestre d'avant",
     "setting_clause": r"where|which has|which have|who have|ou|qui",
     "running_toll": r"so far|to date|a ce jour",
     "one_attack": r"an attack|the attack|this attack|that attack|an ambush|the ambush"
