@@ -256,6 +256,12 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             # "a village chief, and the hunt for more victims": one person is
             # linked only within its own clause ("a soldier was killed").
             link = None
+        if (
+            link is not None
+            and q.article
+            and load_cues().singular_speaks.search(norm, q.end, link.trigger_start)
+        ):
+            link = None  # "A local official spoke in terms of tens of dead": a speaker
         if link is None:
             link = link_before(norm, words, q, triggers_before, g)
         if link is None:

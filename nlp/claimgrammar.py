@@ -263,6 +263,7 @@ class Cues:
     others: re.Pattern[str]  # "others", "autres"
     later_death: re.Pattern[str]  # "later died of his wounds": a death after the toll
     relative_subject: frozenset[str]  # "who", "qui": see claims_cues.json
+    singular_speaks: re.Pattern[str]  # "an official spoke of … dead": a speaker, no victim
     one_more: re.Pattern[str]  # "another", "une autre" opening a figure of one more
     and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
     missing: re.Pattern[str]  # "killed or missing": an upper bound
@@ -319,6 +320,7 @@ def load_cues() -> Cues:
         later_death=re.compile(rf"\b(?:{_cue_alt('later_death', space=spaces)})\b"),
         one_more=re.compile(rf"\b(?:{_cue_alt('one_more')})\b"),
         relative_subject=frozenset(_cue_words("relative_subject")),
+        singular_speaks=re.compile(rf"\b(?:{_cue_alt('singular_speaks', space=spaces)})\b"),
         update_from=re.compile(rf"(?:{_cue_alt('update_from')})\b"),
         subcount_head=re.compile(rf",|\b(?:{_cue_alt('subcount_head')})\b"),
         subcount_aside=re.compile(

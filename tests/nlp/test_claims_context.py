@@ -645,3 +645,21 @@ def test_guard_a_relative_verb_with_its_own_object_or_a_release_is_not_the_figur
         ("killed", 3, "soldiers")
     ]
     assert figures(blank_en, "Two gendarmes who had been held hostage were freed.") == []
+
+
+def test_one_person_who_speaks_of_the_dead_is_not_one_of_them(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "tens of dead" are counted like "dozens" (des dizaines): a floor of 24.
+    assert figures(blank_en, "A local official spoke in terms of tens of dead.") == [
+        ("killed", 24, "unknown")
+    ]
+    assert figures(blank_fr, "Un élu local parle de dizaines de morts.") == [
+        ("killed", 24, "unknown")
+    ]
+
+
+def test_guard_one_person_killed_beside_a_speaker_is_still_one(blank_en: Language) -> None:
+    assert figures(blank_en, "A soldier was killed on Monday, the army said.") == [
+        ("killed", 1, "soldiers")
+    ]
