@@ -364,6 +364,12 @@ def _killed_ranges(analyzer: Analyzer, text: str, lang: str) -> list[tuple[Any, 
     return [(lo, hi) for lo, hi, _ in _by_side(analyzer, text, lang)]
 
 
+def _killed_injured(analyzer: Analyzer, text: str, lang: str) -> list[tuple[Any, ...]]:
+    """The killed and injured minimums and the victims of each record."""
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
+    return [(i["killed"]["min"], i["injured"]["min"], i["victims"]) for i in result["incidents"]]
+
+
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
@@ -377,18 +383,17 @@ def test_a_soldier_then_other_peacekeepers_are_one_side(
     analyzer: Analyzer, lang: str, text: str
 ) -> None:
     # "three other peacekeepers": the soldier killed was a peacekeeper too, one record.
-    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
-    found = [(i["killed"]["min"], i["injured"]["min"], i["victims"]) for i in result["incidents"]]
-    assert found == [(1, 3, ["peacekeepers"])]
+    assert _killed_injured(analyzer, text, lang) == [(1, 3, ["peacekeepers"])]
 
 
 def test_guard_a_soldier_then_peacekeepers_with_no_other_are_two_sides(
     analyzer: Analyzer,
 ) -> None:
     text = "Gunmen killed a Malian soldier and wounded three peacekeepers near Tessalit."
-    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
-    found = [(i["killed"]["min"], i["injured"]["min"], i["victims"]) for i in result["incidents"]]
-    assert found == [(1, None, ["soldiers"]), (None, 3, ["peacekeepers"])]
+    assert _killed_injured(analyzer, text, "en") == [
+        (1, None, ["soldiers"]),
+        (None, 3, ["peacekeepers"]),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -429,9 +434,7 @@ def test_people_wounded_beside_a_soldiers_toll_are_of_no_side_of_their_own(
     analyzer: Analyzer, lang: str, text: str
 ) -> None:
     # Who the six are is not said: one record, the soldier's, not a civilians' beside it.
-    result = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))
-    found = [(i["killed"]["min"], i["injured"]["min"], i["victims"]) for i in result["incidents"]]
-    assert found == [(1, 6, ["soldiers"])]
+    assert _killed_injured(analyzer, text, lang) == [(1, 6, ["soldiers"])]
 
 
 def test_guard_civilians_wounded_beside_a_soldiers_toll_are_their_own_side(
