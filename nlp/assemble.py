@@ -55,6 +55,7 @@ from nlp.docview import folded, place_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern, load_cues
 from nlp.eventrules import (
     CIVILIAN_VENUE,
+    REPORT,
     Event,
     aggregate_flags,
     another_account,
@@ -321,7 +322,7 @@ def assemble(
             event.aggregate
             and event.place is None
             and (event.country or fallback)
-            and _REPORT.search(norm)
+            and REPORT.search(norm)
         ):
             # A report's period total placed nowhere else is counted in its country ("la
             # Mission des Nations unies au Mali a publié sa note trimestrielle … 317 civils
@@ -338,10 +339,6 @@ def assemble(
             record.recalled = event.recalled or event.aside
             incidents.append(record)
     return incidents
-
-
-# "its quarterly note", "le rapport": the text reports on a report.
-_REPORT = cue_pattern(r"\b{report_nouns}\b")
 
 
 def _before_report_month(when: DateMention | None, published: date | None) -> bool:

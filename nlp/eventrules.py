@@ -110,7 +110,7 @@ def aggregate_flags(
             )
             or max(claim.min or 0, claim.max or 0) >= cues.aggregate_min_figure
         )
-    if _REPORT.search(norm):
+    if REPORT.search(norm):
         for i, claim in enumerate(claims):
             # "its quarterly note for the period from 1 April to 30 June 2022. It records
             # 317 civilians killed": a report's figure right after its period, with no
@@ -155,7 +155,7 @@ def aggregate_flags(
 
 
 # "its quarterly note", "le rapport": the text reports on a report.
-_REPORT = cue_pattern(r"\b{report_nouns}\b")
+REPORT = cue_pattern(r"\b{report_nouns}\b")
 # How far before a report's figure the period it counts may end (about a sentence).
 REPORT_PERIOD_GAP = 250
 

@@ -433,22 +433,16 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._SINGLE_EVENT,
         ("single_event",),
     ),
-    "report": (
-        r"\b(?:report|quarterly note|quarterly|annual report|rapport|note trimestrielle|"
-        r"trimestriel|trimestrielle|rapport annuel)\b",
-        assemble._REPORT,
-        ("report_nouns",),
-    ),
     "previous_quarter": (
         r"\b(?:previous quarter|preceding quarter|quarter before|trimestre precedent|"
         r"precedent trimestre|trimestre d'avant)\b",
         assemble._PREVIOUS_QUARTER,
         ("previous_quarter",),
     ),
-    "report_in_events": (
+    "report": (
         r"\b(?:report|quarterly note|quarterly|annual report|rapport|note trimestrielle|"
         r"trimestriel|trimestrielle|rapport annuel)\b",
-        eventrules._REPORT,
+        eventrules.REPORT,
         ("report_nouns",),
     ),
     "setting_clause": (
