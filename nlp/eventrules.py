@@ -117,7 +117,12 @@ def aggregate_flags(
             # day of its own, counts that period.
             s_start, s_end = claim.sentence
             flags[i] = flags[i] or (
-                any(d.period and s_start - REPORT_PERIOD_GAP <= d.end <= s_start for d in dates)
+                any(
+                    d.period
+                    and s_start - REPORT_PERIOD_GAP <= d.end <= s_start
+                    and not _SUPERLATIVE_BEFORE.search(norm, max(0, d.start - 70), d.start)
+                    for d in dates
+                )
                 and not any(s_start <= d.start < s_end and _names_a_day(d) for d in dates)
                 and not any(s_start - REPORT_PERIOD_GAP <= c.start < s_start for c in claims)
             )
@@ -193,11 +198,17 @@ def _period_cue(
             continue  # "killed nine in Gaskinde, where groups have attacked since 2015"
         if _RUNNING_OF_ONE_ATTACK.match(norm, m.start()):
             continue  # "79 bodies so far after an attack": that attack's provisional toll
+        if _ADVERB_SINCE.search(norm, max(0, m.start() - 20), m.end()):
+            continue  # "troops killed 15 and have since retaken the camp": "after that"
         name = _FROM_NAME.match(norm, m.start())
         if name is None or not text[name.start(1)].isupper() or _MONTH.match(name.group(1)):
             return True
     return False
 
+
+# "have since retaken the camp", "a depuis repris": the since word is an adverb ("after
+# that"), not the start of a period.
+_ADVERB_SINCE = cue_pattern(r"\b{auxiliaries}\s+(?:not\s+|pas\s+)?{since_words}$")
 
 # ", where armed groups have been attacking since 2015", ", où … depuis 2015": a clause
 # about the scene or the actors, whose period is not the figure's.

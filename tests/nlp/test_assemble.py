@@ -614,6 +614,53 @@ def test_guard_a_period_before_a_setting_clause_is_still_the_figures(
     assert _records(analyzer, text, "en") == [(300, None, None, True)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Jihadists overran an army post in Boni on Monday. The army said its troops "
+         "killed 11 attackers and have since retaken the post."),
+        ("fr", "Des jihadistes ont pris lundi un poste de l'armée à Boni. L'armée a indiqué "
+         "avoir tué 11 assaillants et a depuis repris le poste."),
+    ],
+)  # fmt: skip
+def test_since_after_an_auxiliary_is_an_adverb_not_a_period(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "have since retaken", "a depuis repris": "after that"; the riposte's toll stays the
+    # event's, at its place.
+    found = analyzer.analyze(text, lang=lang, published=date(2021, 5, 12))["incidents"]
+    assert [(i["killed"]["min"], i["aggregate"], i["location"]["name"]) for i in found] == [
+        (11, False, "Boni")
+    ]
+
+
+def test_guard_since_before_its_origin_after_an_auxiliary_is_a_period(
+    analyzer: Analyzer,
+) -> None:
+    text = "Jihadists have since January killed 300 civilians in the region, the UN said."
+    assert _records(analyzer, text, "en") == [(300, None, None, True)]
+    text = "Les jihadistes ont depuis janvier tué 300 civils dans la région."
+    assert _records(analyzer, text, "fr") == [(300, None, None, True)]
+
+
+def test_a_superlatives_period_is_not_a_reports_period(analyzer: Analyzer) -> None:
+    # A news report ("the report says") whose figure follows a comparison "the deadliest
+    # … this year": that year is no period the figure counts.
+    text = (
+        "Jihadists attacked two army camps in Boulkessy on Monday, killing 25 soldiers, a "
+        "report says. The defence minister said dozens of missing soldiers had been found "
+        "alive in the bush and were making their way back to the base on foot, and that "
+        "search teams were still out. The attacks were among the deadliest on the army this "
+        "year. The government said its troops killed 15 militants."
+    )
+    assert text.index("15 militants") - text.index("25 soldiers") > 250
+    found = analyzer.analyze(text, lang="en", published=date(2019, 10, 3))["incidents"]
+    assert sorted((i["killed"]["min"], i["aggregate"]) for i in found) == [
+        (15, False),
+        (25, False),
+    ]
+
+
 def test_guard_a_running_count_of_many_attacks_is_a_period(analyzer: Analyzer) -> None:
     text = "Jihadists have killed 300 people so far in attacks across the Tillaberi region."
     assert _records(analyzer, text, "en") == [(300, None, None, True)]

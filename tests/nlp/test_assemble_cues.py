@@ -450,6 +450,13 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._SETTING_CLAUSE,
         ("setting_clause",),
     ),
+    "adverb_since": (
+        r"\b(?:has|have|had|having|has not|have not|had not|a|ont|avait|avaient|aurait|"
+        r"auraient|est|sont|etait|etaient|n'a|n'ont|n'avait|n'est)\s+(?:not\s+|pas\s+)?"
+        r"(?:since|depuis)$",
+        eventrules._ADVERB_SINCE,
+        ("auxiliaries", "since_words"),
+    ),
     "running_of_one_attack": (
         r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
         r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
@@ -529,6 +536,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "Troops killed 15 militants and have since retaken the camp; it had not since reopened.",
     "A source put it at 18, while the group said it killed 30; whereas others told us.",
     "people",
     " persons ",
@@ -571,6 +579,7 @@ SENTENCES_EN = [
     "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
 SENTENCES_FR = [
+    "L'armée a tué 15 assaillants et a depuis repris le camp, qui n'avait pas depuis rouvert.",
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
     "Un élu évoque 14 morts ; des élus parlent de 20.",
     "personnes",
@@ -819,6 +828,9 @@ REFERENCE_WORDS = {
     r"|trimestre precedent|precedent trimestre|trimestre d'avant",
     "setting_clause": r"where|which has|which have|who have|ou|qui",
     "running_toll": r"so far|to date|a ce jour",
+    "auxiliaries": r"has|have|had|having|has not|have not|had not|a|ont|avait|avaient"
+    r"|aurait|auraient|est|sont|etait|etaient|n'a|n'ont|n'avait|n'est",
+    "since_words": r"since|depuis",
     "one_attack": r"an attack|the attack|this attack|that attack|an ambush|the ambush"
     r"|this ambush|a raid|the raid|this raid|an assault|the assault|this assault"
     r"|the massacre|this massacre|the explosion|the blast|une attaque|l'attaque"
