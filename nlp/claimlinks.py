@@ -17,6 +17,7 @@ from functools import lru_cache
 from nlp.claimgrammar import Grammar, load_cues
 from nlp.claimrecords import category_of
 from nlp.claims import KINDS, _Link
+from nlp.dates import calendar_word, weekday_opener
 from nlp.numbers import Quantity
 
 WORD_RE = re.compile(r"\w+(?:[-.]\w+)*\.?'?|'|[^\w\s]")
@@ -286,11 +287,29 @@ def link_before(
         if w.text in _QUOTES:
             j -= 1
             continue
+        if _date_word(words, j):
+            # "le massacre le jeudi 2 juillet 2020 d'une trentaine de civils", "the killing
+            # on Tuesday of 30": the day the act is dated by stands between it and its figure
+            j -= 1
+            continue
         if _norm_word(w.text) not in g.gap_before:
             return None
         j -= 1
         gap += 1
     return None
+
+
+def _date_word(words: list[Word], j: int) -> bool:
+    """``words[j]`` names a day: a weekday or a month, a day's or a year's digits next
+    to one ("2 juillet 2020"), or a word opening a weekday before one ("on Tuesday")."""
+    text = words[j].text
+    if calendar_word(text):
+        return True
+    if weekday_opener(text):
+        return j + 1 < len(words) and _date_word(words, j + 1)
+    if not text.isdigit() or len(text) not in (1, 2, 4):
+        return False
+    return any(0 <= k < len(words) and calendar_word(words[k].text) for k in (j - 1, j + 1))
 
 
 # How far before its verb a toll's subject may be named: "the death toll from the

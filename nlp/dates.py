@@ -297,6 +297,23 @@ def month_pattern() -> str:
     return _vocab().month_re
 
 
+def calendar_word(word: str) -> bool:
+    """A folded word that is a month or a weekday name ("juillet", "tuesday", "nov.")."""
+    v = _vocab()
+    return word in v.months or word in v.weekdays or word.rstrip(".") in v.months
+
+
+@lru_cache(maxsize=1)
+def _weekday_openers() -> frozenset[str]:
+    spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for lang in ("en", "fr") for w in spec["weekday_before"][lang])
+
+
+def weekday_opener(word: str) -> bool:
+    """A folded word that may open a weekday mention ("on", "last", "ce")."""
+    return word in _weekday_openers()
+
+
 def months_named(
     text: str, start: int, end: int, lang: str, dates: Iterable[DateMention] = ()
 ) -> set[int]:

@@ -689,3 +689,21 @@ def test_a_plural_victim_noun_with_no_figure_is_at_least_two(
     assert claims(blank_en, "The victims were killed in a raid on the market.") == []
     c = one(blank_en, "Nine herders were killed near the wells.")
     assert (c.min, c.max, c.vague) == (9, 9, False)
+
+
+def test_a_day_between_an_act_and_its_figure(blank_en: Language, blank_fr: Language) -> None:
+    # The day the act is dated by stands between the noun and its "of N" / "de N".
+    text = "Une patrouille est partie après le massacre le mardi 3 mars 2020 de 30 bergers."
+    c = one(blank_fr, text)
+    assert (c.kind, c.min, c.victim_category) == ("killed", 30, "civilians")
+    assert text[c.start : c.end] == "massacre le mardi 3 mars 2020 de 30 bergers"
+    text = "A patrol left after the killing on Tuesday of 30 herders near Sokoura."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.victim_category) == ("killed", 30, "civilians")
+    assert text[c.start : c.end] == "killing on Tuesday of 30 herders"
+
+
+def test_guard_a_day_does_not_join_an_act_to_a_far_figure(blank_fr: Language) -> None:
+    # Only date words are skipped: other words between still count against the reach.
+    text = "Le massacre de mardi a choqué tout le pays et ses 30 millions d'habitants."
+    assert [c.min for c in claims(blank_fr, text) if c.kind == "killed"] == []
