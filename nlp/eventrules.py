@@ -341,9 +341,10 @@ def generic_totals_of_one_side(events: list[Event]) -> list[Event]:
 
 def generic_people_beside_one_side(events: list[Event]) -> list[Event]:
     """ "One soldier was killed in the attack and six people were wounded": people of no
-    named side, counted in the sentence of a force's own figure of another kind, are of
-    unknown side beside that force's, not a civilians' record of their own (unless the
-    event names civilians among its victims)."""
+    named side, counted after a force's own figure of another kind of the same event (in
+    its sentence or a later one: "11 soldiers were killed … Some 28 people were
+    wounded"), are of unknown side beside that force's, not a civilians' record of their
+    own (unless the event names civilians among its victims)."""
     armed = ("soldiers", "peacekeepers")
     for event in events:
         if event.aggregate or any(
@@ -357,7 +358,6 @@ def generic_people_beside_one_side(events: list[Event]) -> list[Event]:
             and _GENERIC_VICTIMS.fullmatch(fold(c.victims_text))
             and any(
                 o.side in armed
-                and o.sentence == c.sentence
                 and o.end <= c.start
                 and o.kind != c.kind
                 for o in event.claims

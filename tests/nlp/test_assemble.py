@@ -437,10 +437,28 @@ def test_people_wounded_beside_a_soldiers_toll_are_of_no_side_of_their_own(
     assert _killed_injured(analyzer, text, lang) == [(1, 6, ["soldiers"])]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The army says nine soldiers were killed when gunmen ambushed a supply convoy "
+         "near Kaya. Some 30 people, including 12 soldiers, were wounded."),
+        ("fr", "Neuf soldats ont été tués dans l'embuscade tendue à un convoi près de Kaya. "
+         "Une trentaine de personnes ont été blessées, selon l'armée."),
+    ],
+)  # fmt: skip
+def test_people_wounded_after_a_soldiers_toll_in_a_later_sentence_are_of_no_side(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The soldiers' toll in one sentence, the people wounded in the next: one record.
+    assert _killed_injured(analyzer, text, lang) == [(9, 30, ["soldiers"])]
+
+
 def test_guard_civilians_wounded_beside_a_soldiers_toll_are_their_own_side(
     analyzer: Analyzer,
 ) -> None:
     text = "Gunmen attacked Kati on Monday. One soldier was killed and six civilians were wounded."
+    assert [r[:2] for r in _killed_injured(analyzer, text, "en")] == [(1, None), (None, 6)]
+    text = "One soldier was killed in Kati on Monday. Six civilians were wounded in the attack."
     assert [r[:2] for r in _killed_injured(analyzer, text, "en")] == [(1, None), (None, 6)]
 
 
