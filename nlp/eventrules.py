@@ -356,12 +356,7 @@ def generic_people_beside_one_side(events: list[Event]) -> list[Event]:
             replace(c, victim_category="unknown")
             if c.side == "civilians"
             and _GENERIC_VICTIMS.fullmatch(fold(c.victims_text))
-            and any(
-                o.side in armed
-                and o.end <= c.start
-                and o.kind != c.kind
-                for o in event.claims
-            )
+            and any(o.side in armed and o.end <= c.start and o.kind != c.kind for o in event.claims)
             else c
             for c in event.claims
         ]
