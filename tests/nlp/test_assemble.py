@@ -1198,3 +1198,24 @@ def test_guard_a_toll_updated_days_later_stays_the_events(analyzer: Analyzer) ->
     ):  # fmt: skip
         found = analyzer.analyze(text, lang=lang, published=date(2024, 5, 10))["incidents"]
         assert [(i["killed"]["min"], i["killed"]["max"]) for i in found] == [(160, 160)], text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "French forces carried out an air strike on the village of Sokoura on Sunday, "
+         "residents said."),
+        ("fr", "L'aviation française a mené dimanche une frappe aérienne sur le village de "
+         "Sokoura, selon des habitants."),
+    ],
+)  # fmt: skip
+def test_an_air_strike_with_no_figure_is_an_incident_with_null_counts(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # A strike on a named village with no toll: the reviewer still gets its record.
+    [incident] = analyzer.analyze(text, lang=lang)["incidents"]
+    assert (incident["killed"], incident["location"]["name"]) == (
+        {"min": None, "max": None},
+        "Sokoura",
+    )
+    assert incident["perpetrators"] == ["French forces (Barkhane)"]
