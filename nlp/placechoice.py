@@ -264,14 +264,18 @@ def _dateline(span: Span, norm: str) -> bool:
 
 def usable_place(span: Span, norm: str, cues: EventCues, aggregate: bool = False) -> bool:
     """A resolved place that is neither a reference point (a far one not even for a
-    single event's last resort), a dateline nor the place of a toll in brackets ("after
-    Ogossagou (160 killed)": that place's own, earlier event)."""
+    single event's last resort), a dateline, a correspondent's base nor the place of a
+    toll in brackets ("after Ogossagou (160 killed)": that place's own, earlier event)."""
     place = span._.place
     if place is None or _excluded_place(span, norm, cues, aggregate):
         return False
     if not aggregate and _far_reference(span, norm):
         return False  # "120 km north of Niamey"
-    return not _dateline(span, norm) and not _BRACKETED_TOLL_AFTER.match(norm, span.end_char)
+    return (
+        not _dateline(span, norm)
+        and not _correspondent_base(span, norm)
+        and not _BRACKETED_TOLL_AFTER.match(norm, span.end_char)
+    )
 
 
 # Between a country and an area of it written together: "Niger's Tillabéri region",
@@ -338,6 +342,8 @@ def place_for(
             continue
         if _destination(span, norm):
             continue  # "evacuated to Niamey": where the wounded went
+        if _correspondent_base(span, norm):
+            continue  # "le correspondant de RFI à Bamako": where the reporter sits
         excluded = _excluded_for(claim, span, norm, cues, aggregate)
         rank = place_rank(span._.place) if not excluded else 3
         close = rank == 3 and not aggregate and _close_reference(span, norm)
@@ -456,6 +462,18 @@ _TAKEN_FROM = cue_pattern(
 )
 
 _TAKEN_FROM_CUE = cue_pattern(r"{taken_from}\b")
+
+
+# "le correspondant de BBC Afrique à Bamako", "the correspondent of Radio France in
+# Gao": where the reporter sits, the outlet's name between.
+_CORRESPONDENT_BASE = cue_pattern(
+    r"\b{correspondent_nouns}\s+{correspondent_of}\s*(?:[\w'-]+\s+){1,4}?"
+    r"{correspondent_base}\s+$"
+)
+
+
+def _correspondent_base(span: Span, norm: str) -> bool:
+    return bool(_CORRESPONDENT_BASE.search(norm, max(0, span.start_char - 80), span.start_char))
 
 
 def _excluded_for(claim: Claim, span: Span, norm: str, cues: EventCues, aggregate: bool) -> bool:

@@ -457,6 +457,14 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._ADVERB_SINCE,
         ("auxiliaries", "since_words"),
     ),
+    "correspondent_base": (
+        r"\b(?:correspondent|correspondents|reporter|reporters|journalist|journalists|"
+        r"correspondant|correspondante|correspondants|envoye special|envoyee speciale|"
+        r"envoyes speciaux|journaliste|journalistes)\s+(?:of|for|with|de|du|des|d'|pour)\s*"
+        r"(?:[\w'-]+\s+){1,4}?(?:in|at|based in|a|au|en|base a|basee a)\s+$",
+        placechoice._CORRESPONDENT_BASE,
+        ("correspondent_nouns", "correspondent_of", "correspondent_base"),
+    ),
     "running_of_one_attack": (
         r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
         r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
@@ -536,6 +544,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "The correspondent of Radio France in Bamako said; reporters for AFP based in Gao agree.",
     "Troops killed 15 militants and have since retaken the camp; it had not since reopened.",
     "A source put it at 18, while the group said it killed 30; whereas others told us.",
     "people",
@@ -579,6 +588,7 @@ SENTENCES_EN = [
     "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
 SENTENCES_FR = [
+    "Selon le correspondant de BBC Afrique à Bamako et l'envoyée spéciale d'El País à Gao.",
     "L'armée a tué 15 assaillants et a depuis repris le camp, qui n'avait pas depuis rouvert.",
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
     "Un élu évoque 14 morts ; des élus parlent de 20.",
@@ -831,6 +841,11 @@ REFERENCE_WORDS = {
     "auxiliaries": r"has|have|had|having|has not|have not|had not|a|ont|avait|avaient"
     r"|aurait|auraient|est|sont|etait|etaient|n'a|n'ont|n'avait|n'est",
     "since_words": r"since|depuis",
+    "correspondent_nouns": r"correspondent|correspondents|reporter|reporters|journalist"
+    r"|journalists|correspondant|correspondante|correspondants|envoye special"
+    r"|envoyee speciale|envoyes speciaux|journaliste|journalistes",
+    "correspondent_of": r"of|for|with|de|du|des|d'|pour",
+    "correspondent_base": r"in|at|based in|a|au|en|base a|basee a",
     "one_attack": r"an attack|the attack|this attack|that attack|an ambush|the ambush"
     r"|this ambush|a raid|the raid|this raid|an assault|the assault|this assault"
     r"|the massacre|this massacre|the explosion|the blast|une attaque|l'attaque"

@@ -133,6 +133,27 @@ def test_a_reporters_base_is_not_the_scene(analyzer: Analyzer, lang: str, text: 
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
+        ("en", "The correspondent of Radio France in Bamako said the attack was not claimed. "
+         "At least 5 soldiers were killed in the assault on the camp."),
+        ("fr", "Selon le correspondant de BBC Afrique à Bamako, l'attaque n'a pas été "
+         "revendiquée. Au moins 5 militaires ont été tués dans l'assaut du camp."),
+    ],
+)  # fmt: skip
+def test_a_reporters_base_after_the_outlets_name_is_not_the_scene(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The outlet's name stands between the correspondent and the base.
+    assert located(analyzer, text, lang) == [(None, "ML")]
+
+
+def test_guard_the_scene_beside_a_reporters_base_stays(analyzer: Analyzer) -> None:
+    text = "Au moins 5 militaires ont été tués à Nampala, selon le correspondant de RFI à Bamako."
+    assert located(analyzer, text, "fr") == [("Nampala", "ML")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
         ("en", "This week the United Nations mission in Mali (MINUSMA) published its "
          "quarterly note covering April to June. It counts 500 incidents. According to the "
          "note, in three months 280 civilians were killed and 60 abducted."),
