@@ -521,10 +521,10 @@ _AND_TO_BEFORE = cue_pattern(
 
 
 # "evacuated to Niamey", "évacués vers le centre de santé de Kaya" (the facility's
-# words between), "… to Niamey and to Ouallam"
+# words between), "… to Niamey and to Ouallam", "withdrew to the regional capital, Dori"
 _DESTINATION = cue_pattern(
     r"\b{destination_before}\s+{location_exclude_articles}?"
-    r"(?:(?!{scene_after:ws}\s)[\w'-]+\s+){0,6}?$"
+    r"(?:(?!{scene_after:ws}\s)[\w'-]+,?\s+){0,6}?$"
 )
 
 

@@ -507,8 +507,11 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"\b(?:evacuated to|taken to|transferred to|transported to|flown to|airlifted to|"
         r"rushed to|evacue vers|evacues vers|evacuee vers|evacue a|evacues a|evacues sur|"
         r"transfere a|transferes a|transferes vers|transportes a|transportes vers|"
-        r"achemines vers|admis a)\s+(?:the\s+|la\s+|le\s+)?"
-        r"(?:(?!(?:in|at|near|a|au|dans|pres\s+de|pres\s+d')\s)[\w'-]+\s+){0,6}?$",
+        r"achemines vers|admis a|withdrew to|withdrawn to|retreated to|pulled back to|"
+        r"fell back to|fled to|redeployed to|replies sur|replies a|replies vers|replie sur|"
+        r"replie a|replie vers|retires vers|retires a|retire vers|retire a|ont fui vers|"
+        r"refugies a|refugies vers)\s+(?:the\s+|la\s+|le\s+)?"
+        r"(?:(?!(?:in|at|near|a|au|dans|pres\s+de|pres\s+d')\s)[\w'-]+,?\s+){0,6}?$",
         placechoice._DESTINATION,
         ("destination_before", "location_exclude_articles", "scene_after"),
     ),
@@ -649,7 +652,10 @@ REFERENCE_WORDS = {
     "destination_before": r"evacuated to|taken to|transferred to|transported to|flown to"
     r"|airlifted to|rushed to|evacue vers|evacues vers|evacuee vers|evacue a|evacues a"
     r"|evacues sur|transfere a|transferes a|transferes vers|transportes a|transportes vers"
-    r"|achemines vers|admis a",
+    r"|achemines vers|admis a|withdrew to|withdrawn to|retreated to|pulled back to"
+    r"|fell back to|fled to|redeployed to|replies sur|replies a|replies vers|replie sur"
+    r"|replie a|replie vers|retires vers|retires a|retire vers|retire a|ont fui vers"
+    r"|refugies a|refugies vers",
     "superlatives": r"deadliest|bloodiest|worst|most deadly|most lethal|heaviest|highest|largest"
     r"|biggest|plus meurtri\w*|plus sanglant\w*|plus lourd\w*|plus grave\w*|pire\w*"
     r"|plus eleve\w*|plus important\w*",

@@ -111,6 +111,24 @@ def test_where_the_wounded_were_taken_is_never_the_scene(analyzer: Analyzer) -> 
     assert places(analyzer, text, "fr") == [None]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen attacked a police post in Gorgadji on Thursday, killing 9 gendarmes. The "
+         "police then withdrew to the regional capital, Dori, and two days later the gunmen "
+         "came back and killed dozens of civilians."),
+        ("fr", "Des hommes armés ont attaqué jeudi un poste de gendarmerie à Gorgadji, tuant 9 "
+         "gendarmes. Les gendarmes se sont ensuite repliés sur Dori, et deux jours plus tard "
+         "les assaillants sont revenus tuer des dizaines de civils."),
+    ],
+)  # fmt: skip
+def test_where_a_force_withdrew_to_is_not_the_next_attacks_scene(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # Dori is where the police went; the civilians were killed back at the post.
+    assert places(analyzer, text, lang) == ["Gorgadji", "Gorgadji"]
+
+
 def test_the_village_named_two_sentences_before_the_toll(analyzer: Analyzer) -> None:
     text = (
         "The convoy left Sévaré on Saturday. Gunmen on motorcycles attacked the "
