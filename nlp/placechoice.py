@@ -589,6 +589,51 @@ def _only_near(event: Event, places: list[Span], norm: str) -> bool:
     )
 
 
+# "Bouro dans la commune de Nassoubou", "Bakorate in the Tillia department": the place
+# after these is an area holding the village before them.
+_INSIDE_AREA = cue_pattern(
+    r"\s*,?\s+{inside_before}\s+{place_prepositions_articles}?"
+    r"(?P<area>(?:{admin_area_before_name}|{municipality_nouns})\s+{admin_area_of}\s*"
+    r"{admin_area_of_articles}?)?"
+)
+_AREA_NOUN_AFTER = cue_pattern(r"\s+(?:{admin_area_after_name}|{municipality_nouns})\b")
+
+
+def _village_inside(
+    event: Event,
+    places: list[Span],
+    norm: str,
+    cues: EventCues,
+    doc: Doc,
+    others: frozenset[tuple[int, int]],
+) -> Place | None:
+    """A village written as inside the event's own town's area, in the event's sentences
+    or the next ones: "killed in Nassoubou … the school of Bouro in the commune of
+    Nassoubou" (Bouro is finer)."""
+    own = event.place
+    if own is None:
+        return None
+    name = fold(own.name)
+    sents = sentence_bounds(doc)
+    idx = [i for i, s in enumerate(sents) if s in set(event.sentences)]
+    reach = {j for i in idx for j in range(i, i + REFINE_REACH + 1) if 0 <= j < len(sents)}
+    spans = [sents[j] for j in sorted(reach) if sents[j] not in others or j in idx]
+    for span in places:
+        if not any(a <= span.start_char < b for a, b in spans):
+            continue
+        place = span._.place
+        if place is None or place_rank(place) != 0 or fold(place.name) == name:
+            continue
+        m = _INSIDE_AREA.match(norm, span.end_char)
+        if m is None or not norm.startswith(name, m.end()):
+            continue
+        if not (m.group("area") or _AREA_NOUN_AFTER.match(norm, m.end() + len(name))):
+            continue  # "Bouro in Nassoubou": no area named, maybe a reference
+        if usable_place(span, norm, cues):
+            return place
+    return None
+
+
 def refine_place(
     event: Event,
     places: list[Span],
@@ -604,6 +649,9 @@ def refine_place(
     sentences of the document's other events."""
     near = event.place is not None and event.place_rank == 0 and _only_near(event, places, norm)
     if event.place is not None and event.place_rank == 0 and not near:
+        inner = _village_inside(event, places, norm, cues, doc, others)
+        if inner is not None:
+            event.place = inner
         return
     if event.aggregate and event.place is not None and event.place_rank in (1, 2):
         return

@@ -465,6 +465,20 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         placechoice._CORRESPONDENT_BASE,
         ("correspondent_nouns", "correspondent_of", "correspondent_base"),
     ),
+    "inside_area": (
+        r"\s*,?\s+(?:in|within|dans)\s+(?:the|le|la|l')?"
+        r"(?P<area>(?:region|province|district|prefecture|department|region|province|cercle|"
+        r"prefecture|departement|commune)\s+(?:of|de|du|d')\s*(?:la|l')?)?",
+        placechoice._INSIDE_AREA,
+        (
+            "inside_before",
+            "place_prepositions_articles",
+            "admin_area_before_name",
+            "municipality_nouns",
+            "admin_area_of",
+            "admin_area_of_articles",
+        ),
+    ),
     "running_of_one_attack": (
         r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
         r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
@@ -547,6 +561,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "They raided Bakorate in the Tillia department, then Kolo within the commune of Kolo.",
     "The correspondent of Radio France in Bamako said; reporters for AFP based in Gao agree.",
     "Troops killed 15 militants and have since retaken the camp; it had not since reopened.",
     "A source put it at 18, while the group said it killed 30; whereas others told us.",
@@ -591,6 +606,7 @@ SENTENCES_EN = [
     "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
 SENTENCES_FR = [
+    "L'école de Bouro dans la commune de Nassoubou, puis Kolo, dans le département de Kolo.",
     "Selon le correspondant de BBC Afrique à Bamako et l'envoyée spéciale d'El País à Gao.",
     "L'armée a tué 15 assaillants et a depuis repris le camp, qui n'avait pas depuis rouvert.",
     "L'armée parle de 9 morts, tandis que le groupe a affirmé en avoir tué 30.",
@@ -847,6 +863,7 @@ REFERENCE_WORDS = {
     "auxiliaries": r"has|have|had|having|has not|have not|had not|a|ont|avait|avaient"
     r"|aurait|auraient|est|sont|etait|etaient|n'a|n'ont|n'avait|n'est",
     "since_words": r"since|depuis",
+    "inside_before": r"in|within|dans",
     "correspondent_nouns": r"correspondent|correspondents|reporter|reporters|journalist"
     r"|journalists|correspondant|correspondante|correspondants|envoye special"
     r"|envoyee speciale|envoyes speciaux|journaliste|journalistes",

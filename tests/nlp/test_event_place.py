@@ -129,6 +129,37 @@ def test_where_a_force_withdrew_to_is_not_the_next_attacks_scene(
     assert places(analyzer, text, lang) == ["Gorgadji", "Gorgadji"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen killed 12 villagers in Tillia on Friday. They raided the village of "
+         "Bakorate in the Tillia department at dawn."),
+        ("fr", "Des hommes armés ont tué douze villageois à Tillia vendredi. Ils ont attaqué le "
+         "village de Bakorate, dans le département de Tillia, à l'aube."),
+    ],
+)  # fmt: skip
+def test_a_village_written_inside_the_events_town_is_finer(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # Bakorate lies in the area named after Tillia, where the toll was placed.
+    assert places(analyzer, text, lang) == ["Bakorate"]
+
+
+def test_guard_a_village_outside_the_events_area_or_an_origin_is_not_finer(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Gunmen killed 12 villagers in Tillia on Friday. They came from the village of "
+        "Bakorate in the Tillia department."
+    )
+    assert places(analyzer, text) == ["Tillia"]
+    text = (
+        "Gunmen killed 12 villagers in Tillia on Friday. Others raided the village of "
+        "Bakorate in the Tahoua region."
+    )
+    assert places(analyzer, text) == ["Tillia"]
+
+
 def test_the_village_named_two_sentences_before_the_toll(analyzer: Analyzer) -> None:
     text = (
         "The convoy left Sévaré on Saturday. Gunmen on motorcycles attacked the "
