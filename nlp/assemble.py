@@ -59,6 +59,7 @@ from nlp.eventrules import (
     Event,
     aggregate_flags,
     another_account,
+    another_blast,
     another_figure,
     bodies_found,
     burial,
@@ -231,6 +232,8 @@ def assemble(
                     # its own toll told again
                     continue
                 if event.aside or not compatible(event, claim, aggregate, place, rank, when):
+                    continue
+                if another_blast(event, claim, norm, place):
                     continue
                 if (
                     months

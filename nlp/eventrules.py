@@ -472,6 +472,26 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
 
+# "their cart hit a land mine", "a sauté sur une mine": a blast of a device laid ahead.
+_LAID_BOMB = cue_pattern(r"\b{laid_bomb}\b")
+
+
+def another_blast(event: Event, claim: Claim, norm: str, place: Place | None) -> bool:
+    """ "Five police officers were killed on Sunday in an attack in the north … Two women
+    were killed on Sunday when their cart hit a land mine in the department of X": a
+    mine's blast told in a sentence of its own, with a place of its own, killing another
+    side than the event's named victims, none of whose sentences tells a mine: another
+    event."""
+    if claim.vague or claim.side == "unknown" or place is None:
+        return False
+    if not _LAID_BOMB.search(norm, *claim.sentence):
+        return False
+    return any(c.side != "unknown" for c in event.claims) and not any(
+        c.sentence == claim.sentence or c.side == claim.side or _LAID_BOMB.search(norm, *c.sentence)
+        for c in event.claims
+    )
+
+
 def compatible(
     event: Event,
     claim: Claim,

@@ -1219,3 +1219,39 @@ def test_an_air_strike_with_no_figure_is_an_incident_with_null_counts(
         "Sokoura",
     )
     assert incident["perpetrators"] == ["French forces (Barkhane)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Five police officers were killed on Sunday in an attack in the north of the "
+         "country, the ministry said. The news agency also reported that two women were "
+         "killed on Sunday when their cart hit a land mine in the department of Titao."),
+        ("fr", "Cinq policiers ont été tués dimanche dans une attaque dans le nord du pays, a "
+         "indiqué le ministère. Deux femmes ont aussi été tuées dimanche quand leur charrette "
+         "a sauté sur une mine dans le département de Titao."),
+    ],
+)  # fmt: skip
+def test_a_mine_blast_told_apart_with_its_own_place_is_another_event(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The police died in an attack; the women on a mine elsewhere: two events.
+    found = analyzer.analyze(text, lang=lang, published=date(2021, 11, 1))["incidents"]
+    north, titao = {"en": ("the north of the country", "department of Titao"),
+                    "fr": ("le nord du pays", "département de Titao")}[lang]  # fmt: skip
+    assert [(i["event"], i["killed"]["min"], i["location"]["name"]) for i in found] == [
+        (0, 5, north),
+        (1, 2, titao),
+    ]
+
+
+def test_guard_a_mine_that_struck_the_events_own_convoy_stays_one_event(
+    analyzer: Analyzer,
+) -> None:
+    # The same side (soldiers) on both sentences: the mine is the attack's.
+    text = (
+        "Gunmen attacked an army convoy near Titao on Sunday, killing four soldiers. Two "
+        "more soldiers were killed when their truck hit a land mine near Titao."
+    )
+    found = analyzer.analyze(text, lang="en", published=date(2021, 11, 1))["incidents"]
+    assert len({i["event"] for i in found}) == 1
