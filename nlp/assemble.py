@@ -71,6 +71,7 @@ from nlp.eventrules import (
     generic_totals_of_one_side,
     names_an_account,
     others_of_the_same_force,
+    still_searching,
     within_toll,
     without_totals_split_by_side,
     without_totals_split_by_village,
@@ -109,7 +110,7 @@ def assemble(
     if not claims:
         return _figureless_incidents(doc, cues, focus_countries)
     norm = folded(doc)
-    claims = others_of_the_same_force(claims)
+    claims = still_searching(others_of_the_same_force(claims), norm, sentence_bounds(doc))
     captions = caption_ends(norm)
     places = [sp for sp in place_spans(doc) if not in_caption(sp.start_char, captions)]
     dates = [d for d in dates if not in_caption(d.start, captions)]

@@ -614,6 +614,32 @@ _OTHER = cue_pattern(r"\b{other}\b")
 CIVILIAN_VENUE = cue_pattern(r"\b{civilian_venues}\b")
 
 
+# "… and the search for bodies is ongoing", "les recherches se poursuivent"
+_SEARCH_ONGOING = cue_pattern(r"\b{search_nouns}\b[^.;:!?]{0,30}?\b{ongoing_words}\b")
+
+
+def still_searching(
+    claims: list[Claim], norm: str, sentences: list[tuple[int, int]]
+) -> list[Claim]:
+    """ "This morning we counted 19 dead and the search for bodies is ongoing": a count
+    of the dead while the search goes on (said after it in its sentence or in the next
+    one) is a floor, not the final toll."""
+    out: list[Claim] = []
+    for claim in claims:
+        b = claim.sentence[1]
+        nxt = next((s for s in sentences if s[0] >= b), (b, b))
+        if (
+            claim.kind == "killed"
+            and not claim.vague
+            and claim.min is not None
+            and claim.max == claim.min
+            and (_SEARCH_ONGOING.search(norm, claim.end, b) or _SEARCH_ONGOING.search(norm, *nxt))
+        ):
+            claim = replace(claim, max=None)
+        out.append(claim)
+    return out
+
+
 def others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
     """ "Five peacekeepers were killed … nine other soldiers were wounded": "other"
     soldiers are more of the force just counted, peacekeepers here, not the army."""

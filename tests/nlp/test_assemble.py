@@ -1255,3 +1255,28 @@ def test_guard_a_mine_that_struck_the_events_own_convoy_stays_one_event(
     )
     found = analyzer.analyze(text, lang="en", published=date(2021, 11, 1))["incidents"]
     assert len({i["event"] for i in found}) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen raided the village of Sokoura on Sunday. \"This morning we counted 19 "
+         "dead and the search (for bodies) is ongoing,\" the mayor said."),
+        ("fr", "Des hommes armés ont attaqué dimanche le village de Sokoura. Le maire a compté "
+         "19 morts. Les recherches se poursuivent."),
+    ],
+)  # fmt: skip
+def test_a_count_of_the_dead_while_the_search_goes_on_is_a_floor(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # More bodies may be found: 19 at least, no upper bound.
+    assert _killed_ranges(analyzer, text, lang) == [(19, None)]
+
+
+def test_guard_a_search_for_the_attackers_leaves_the_toll_exact(analyzer: Analyzer) -> None:
+    # "search" and "ongoing" in different clauses, or a search said before the count.
+    text = (
+        "The search for the attackers began at dawn. Gunmen killed 19 villagers in "
+        "Sokoura on Sunday, and an investigation is ongoing."
+    )
+    assert _killed_ranges(analyzer, text, "en") == [(19, 19)]

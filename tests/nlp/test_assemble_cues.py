@@ -479,6 +479,13 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
             "admin_area_of_articles",
         ),
     ),
+    "search_ongoing": (
+        r"\b(?:search|searches|searching|recherches|fouilles)\b[^.;:!?]{0,30}?\b"
+        r"(?:ongoing|continues|continue|continuing|under way|underway|se poursuivent|"
+        r"se poursuivaient|continuent|continuaient|sont en cours|etaient en cours)\b",
+        eventrules._SEARCH_ONGOING,
+        ("search_nouns", "ongoing_words"),
+    ),
     "running_of_one_attack": (
         r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
         r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
@@ -561,6 +568,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "We counted 19 dead and the search (for bodies) is ongoing; searches continue.",
     "They raided Bakorate in the Tillia department, then Kolo within the commune of Kolo.",
     "The correspondent of Radio France in Bamako said; reporters for AFP based in Gao agree.",
     "Troops killed 15 militants and have since retaken the camp; it had not since reopened.",
@@ -606,6 +614,7 @@ SENTENCES_EN = [
     "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
 SENTENCES_FR = [
+    "On compte 19 morts et les recherches se poursuivent ; les fouilles sont en cours.",
     "L'école de Bouro dans la commune de Nassoubou, puis Kolo, dans le département de Kolo.",
     "Selon le correspondant de BBC Afrique à Bamako et l'envoyée spéciale d'El País à Gao.",
     "L'armée a tué 15 assaillants et a depuis repris le camp, qui n'avait pas depuis rouvert.",
@@ -864,6 +873,9 @@ REFERENCE_WORDS = {
     r"|aurait|auraient|est|sont|etait|etaient|n'a|n'ont|n'avait|n'est",
     "since_words": r"since|depuis",
     "inside_before": r"in|within|dans",
+    "search_nouns": r"search|searches|searching|recherches|fouilles",
+    "ongoing_words": r"ongoing|continues|continue|continuing|under way|underway|se poursuivent"
+    r"|se poursuivaient|continuent|continuaient|sont en cours|etaient en cours",
     "correspondent_nouns": r"correspondent|correspondents|reporter|reporters|journalist"
     r"|journalists|correspondant|correspondante|correspondants|envoye special"
     r"|envoyee speciale|envoyes speciaux|journaliste|journalistes",
