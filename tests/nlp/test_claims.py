@@ -707,3 +707,14 @@ def test_guard_a_day_does_not_join_an_act_to_a_far_figure(blank_fr: Language) ->
     # Only date words are skipped: other words between still count against the reach.
     text = "Le massacre de mardi a choqué tout le pays et ses 30 millions d'habitants."
     assert [c.min for c in claims(blank_fr, text) if c.kind == "killed"] == []
+
+
+def test_people_hospitalised_or_being_treated_are_injured(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    c = one(blank_en, "Five villagers were hospitalised after the raid on Sokoura.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("injured", 5, 5, "civilians")
+    c = one(blank_fr, "Cinq villageois ont été hospitalisés après le raid sur Sokoura.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("injured", 5, 5, "civilians")
+    found = claims(blank_en, "Some villagers were being treated for gunshot wounds.")
+    assert [(c.kind, c.min, c.max) for c in found] == [("injured", 2, None)]
