@@ -414,6 +414,10 @@ def actor_roles(
     elif side in ("civilians", "unknown"):
         perps = armed(mine) + state(mine, agents_only=True)
         if not perps:
+            # "… left 70 dead, a heavy toll for the security forces. The attack was claimed
+            # by JNIM": the group that claimed it, not a force merely named beside the toll
+            perps = armed([m for m in in_paragraph if m.claimed])
+        if not perps:
             # "Malian soldiers … 20 civilians dead": a state force named before civilian
             # victims is their killer; before victims of no side ("a camp of the army
             # came under attack, killing 17") it is as likely the target.

@@ -366,7 +366,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"secured|deployed|visited|condemned|denied|utilis\w*|occup\w*|tenu\w*|gard\w*|"
         r"escort\w*|proteg\w*|soutenu\w*|appuy\w*|financ\w*|form\w*|equip\w*|confirm\w*|"
         r"rapport\w*|annonc\w*|document\w*|enregistr\w*|cit\w*|publi\w*|control\w*|"
-        r"accompagn\w*|securis\w*|deploy\w*|visit\w*|condamn\w*|dement\w*)\s+(?:by|par)\s+"
+        r"accompagn\w*|securis\w*|deploy\w*|visit\w*|condamn\w*|dement\w*|suffered|"
+        r"sustained|incurred|endured|subi\w*|essuy\w*)\s+(?:by|par)\s+"
         r"(?:the\s+|les\s+|des\s+|la\s+|le\s+|l')?$",
         roles.HOLDER_BY,
         ("holder_verbs", "holder_by", "agent_before_articles"),
@@ -842,7 +843,8 @@ REFERENCE_WORDS = {
     r"|accompanied|secured|deployed|visited|condemned|denied|utilis\w*|occup\w*|tenu\w*"
     r"|gard\w*|escort\w*|proteg\w*|soutenu\w*|appuy\w*|financ\w*|form\w*|equip\w*"
     r"|confirm\w*|rapport\w*|annonc\w*|document\w*|enregistr\w*|cit\w*|publi\w*"
-    r"|control\w*|accompagn\w*|securis\w*|deploy\w*|visit\w*|condamn\w*|dement\w*",
+    r"|control\w*|accompagn\w*|securis\w*|deploy\w*|visit\w*|condamn\w*|dement\w*"
+    r"|suffered|sustained|incurred|endured|subi\w*|essuy\w*",
     "holder_by": r"by|par",
     "taken_verbs": r"kidnapped|abducted|seized|snatched|taken hostage|enleve\w*|kidnappe\w*"
     r"|pris en otage",

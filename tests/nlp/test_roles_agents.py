@@ -462,3 +462,34 @@ def test_both_subjects_of_a_massacre_carried_out_are_its_perpetrators(
 ) -> None:
     found = incidents(analyzer, text, lang)
     assert [sorted(i["perpetrators"]) for i in found] == [[FAMA, WAGNER]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "An attack on a police school in Bamako left more than 70 people dead, one of "
+         "the heaviest tolls suffered by the security forces in years. Officials said the "
+         "school was hit at dawn. The attack was claimed by JNIM."),
+        ("fr", "L'attaque contre une école de gendarmerie à Bamako a fait plus de 70 morts, "
+         "l'une des plus lourdes pertes subies par l'armée depuis des années. Les autorités "
+         "disent que l'école a été frappée à l'aube. Elle a été revendiquée par le JNIM."),
+    ],
+)  # fmt: skip
+def test_the_group_that_claimed_it_over_a_force_that_suffered_the_toll(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "suffered by the army" names who lost people, not an attacker; the group that
+    # claimed the attack two sentences on did it.
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["JNIM"]
+
+
+def test_guard_a_force_named_before_civilians_killed_with_no_claim_is_their_killer(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Malian soldiers entered Sokoura on Monday and 20 civilians were found dead, "
+        "residents said. The army denied any abuse."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)"]
