@@ -51,6 +51,8 @@ _SPEAKER_OF_BEFORE = cue_pattern(
 # "a camp used by the army", "escorté par les soldats", "confirmed by the army": "by"
 # after a participle of holding or reporting names no attacker.
 HOLDER_BY = cue_pattern(r"\b{holder_verbs}\s+{holder_by}\s+{agent_before_articles}?$")
+# "A separate incident in Tessalit …", "dans une autre attaque": an event of its own.
+_SEPARATE_EVENT = cue_pattern(r"\b{separate_event}\b")
 # "the VDP has suffered 200 fatalities", "l'armée a perdu douze hommes": the side that
 # lost people, not an attacker.
 _LOSS_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\s+){0,2}?{loss_after}\b")
@@ -323,6 +325,10 @@ def actor_roles(
     own = sorted({c.sentence for c in group})
     sents = sentence_bounds(doc)
     idx = [i for i, s in enumerate(sents) if s in own]
+    if any(_SEPARATE_EVENT.search(norm, a, b) for a, b in own):
+        # "A separate incident in Tessalit left three peacekeepers injured": the actors
+        # of the sentences around are the other event's.
+        passing = passing | frozenset(s for s in sents if s not in own)
     near = [
         sents[j]
         for j in sorted({j for i in idx for j in (i - 1, i + 1)} - set(idx))

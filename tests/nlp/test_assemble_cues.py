@@ -487,6 +487,13 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         eventrules._SEARCH_ONGOING,
         ("search_nouns", "ongoing_words"),
     ),
+    "separate_event": (
+        r"\b(?:a separate incident|a separate attack|an unrelated incident|an unrelated attack|"
+        r"another incident|another attack|separately|une autre attaque|un autre incident|"
+        r"une attaque distincte|un incident distinct|separement)\b",
+        roles._SEPARATE_EVENT,
+        ("separate_event",),
+    ),
     "running_of_one_attack": (
         r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
         r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
@@ -569,6 +576,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "A separate incident in Tessalit left three injured; another attack hit Gao separately.",
     "We counted 19 dead and the search (for bodies) is ongoing; searches continue.",
     "They raided Bakorate in the Tillia department, then Kolo within the commune of Kolo.",
     "The correspondent of Radio France in Bamako said; reporters for AFP based in Gao agree.",
@@ -615,6 +623,7 @@ SENTENCES_EN = [
     "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
 SENTENCES_FR = [
+    "Dans une autre attaque à Gao, un incident distinct a été signalé séparément.",
     "On compte 19 morts et les recherches se poursuivent ; les fouilles sont en cours.",
     "L'école de Bouro dans la commune de Nassoubou, puis Kolo, dans le département de Kolo.",
     "Selon le correspondant de BBC Afrique à Bamako et l'envoyée spéciale d'El País à Gao.",
@@ -875,6 +884,9 @@ REFERENCE_WORDS = {
     r"|aurait|auraient|est|sont|etait|etaient|n'a|n'ont|n'avait|n'est",
     "since_words": r"since|depuis",
     "inside_before": r"in|within|dans",
+    "separate_event": r"a separate incident|a separate attack|an unrelated incident"
+    r"|an unrelated attack|another incident|another attack|separately|une autre attaque"
+    r"|un autre incident|une attaque distincte|un incident distinct|separement",
     "search_nouns": r"search|searches|searching|recherches|fouilles",
     "ongoing_words": r"ongoing|continues|continue|continuing|under way|underway|se poursuivent"
     r"|se poursuivaient|continuent|continuaient|sont en cours|etaient en cours",

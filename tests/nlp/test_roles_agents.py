@@ -493,3 +493,25 @@ def test_guard_a_force_named_before_civilians_killed_with_no_claim_is_their_kill
     )
     [incident] = incidents(analyzer, text, "en")
     assert incident["perpetrators"] == ["Malian Armed Forces (FAMa)"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "A peacekeeper was killed by unidentified assailants in Timbuktu on Saturday. "
+         "A separate incident in Tessalit left three peacekeepers injured."),
+        ("fr", "Un casque bleu a été tué par des hommes armés à Tombouctou samedi. Dans une "
+         "autre attaque, trois casques bleus ont été blessés à Tessalit."),
+    ],
+)  # fmt: skip
+def test_a_separate_incident_does_not_borrow_the_other_events_attackers(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The gunmen are the Timbuktu attack's; nobody is named for Tessalit.
+    timbuktu = {"en": "Timbuktu", "fr": "Tombouctou"}[lang]
+    assert [
+        (i["location"]["name"], i["perpetrators"]) for i in incidents(analyzer, text, lang)
+    ] == [
+        (timbuktu, ["unidentified gunmen"]),
+        ("Tessalit", []),
+    ]
