@@ -246,6 +246,7 @@ class Cues:
     among_the: re.Pattern[str]  # "were among the" (injured): a part of the toll, not the toll
     elliptical_after: re.Pattern[str]  # "et 72 en 2022": a figure's complement, no casualty word
     list_item_one: re.Pattern[str]  # ", another at B": one more victim, an item of a list
+    one_before_trigger: re.Pattern[str]  # "and another injured": one more victim
     own_people: re.Pattern[str]  # "its men", "ses hommes": the people of the group before
     elliptical_item: re.Pattern[str]  # "(seven) more in C": a list item with no noun
     victims_after_trigger: re.Pattern[str]  # "huit morts parmi les soldats"
@@ -343,6 +344,11 @@ def load_cues() -> Cues:
         ),
         list_item_one=re.compile(
             rf",\s*(?P<det>{_cue_alt('list_item_one') or '(?!)'})(?=\s+(?:{elliptical})\s)"
+        ),
+        one_before_trigger=re.compile(
+            rf"(?:\b(?:{_cue_alt('conjunctions')})|,)\s+"
+            rf"(?P<det>{_cue_alt('one_before_trigger') or '(?!)'})\s+"
+            rf"(?:(?:{_cue_alt('one_before_trigger_aux') or '(?!)'})\s+)?"
         ),
         subcount_inner=re.compile(rf",\s*(?:{_cue_alt('subcount_aside')})\b[^,.;:()]{{1,80}},"),
         victims_after_trigger=re.compile(

@@ -67,6 +67,15 @@ def with_singulars(sent: str, norm: str, quantities: list[Quantity], g: Grammar)
             extra.append(
                 Quantity(start, end, sent[start:end], 1, 1, 1, qualifier=None, kind="exact")
             )
+    # "a peacekeeper was killed and another injured": one more, before its casualty word
+    for m in load_cues().one_before_trigger.finditer(norm):
+        start, end = m.span("det")
+        if start in taken or any(a <= start < b for a, b in spans):
+            continue
+        if any(p.match(norm, m.end()) for p in g.after.values()):
+            extra.append(
+                Quantity(start, end, sent[start:end], 1, 1, 1, qualifier=None, kind="exact")
+            )
     if not extra:
         return quantities
     return sorted([*quantities, *extra], key=lambda q: q.start)

@@ -718,3 +718,23 @@ def test_people_hospitalised_or_being_treated_are_injured(
     assert (c.kind, c.min, c.max, c.victim_category) == ("injured", 5, 5, "civilians")
     found = claims(blank_en, "Some villagers were being treated for gunshot wounds.")
     assert [(c.kind, c.min, c.max) for c in found] == [("injured", 2, None)]
+
+
+def test_another_before_its_casualty_word_is_one_more(blank_en: Language) -> None:
+    text = "A peacekeeper was killed and another injured when gunmen fired on the convoy."
+    assert [(c.kind, c.min, c.max) for c in claims(blank_en, text)] == [
+        ("killed", 1, 1),
+        ("injured", 1, 1),
+    ]
+    text = "Two soldiers were killed and another was wounded near Gao."
+    assert [(c.kind, c.min, c.max) for c in claims(blank_en, text)] == [
+        ("killed", 2, 2),
+        ("injured", 1, 1),
+    ]
+
+
+def test_guard_another_before_an_event_or_a_figure_is_no_victim(blank_en: Language) -> None:
+    text = "Two soldiers were killed and another attack hit Gao."
+    assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("killed", 2)]
+    text = "Two soldiers were killed and another 20 were wounded near Gao."
+    assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("killed", 2), ("injured", 20)]
