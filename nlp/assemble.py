@@ -279,6 +279,10 @@ def assemble(
     for idx, event in enumerate(events):
         others = frozenset(s for e in events if e is not event for s in e.sentences)
         refine_place(event, places, norm, cues, doc, first=event is first_single, others=others)
+        if event.aggregate:
+            same = _same_area_place(event, places, norm, cues)
+            if same is not None:
+                event.place, event.place_rank = same, 0
         if event.place is not None:
             event.place = homonym_abroad(event.place, places, norm, cues, _around(event, doc))
             event.place = _named_form(event, places, norm, cues)
@@ -343,6 +347,34 @@ def assemble(
             record.recalled = event.recalled or event.aside
             incidents.append(record)
     return incidents
+
+
+# "It was the same area where IS killed 50 soldiers in two attacks": the area of the
+# place named just before.
+_SAME_AREA = cue_pattern(r"\b{same_area}\b")
+
+
+def _same_area_place(event: Event, places: list[Span], norm: str, cues: EventCues) -> Place | None:
+    """A period total told in "the same area" as the place named right before it (in
+    its sentence before the cue, or in the sentence before): that place."""
+    first = min(event.claims, key=lambda c: c.start)
+    a, _ = first.sentence
+    cue = _SAME_AREA.search(norm, a, first.end)
+    if cue is None:
+        return None
+    before = [
+        sp
+        for sp in places
+        if sp.end_char <= cue.start()
+        and a - SAME_AREA_REACH <= sp.start_char
+        and place_rank(sp._.place) == 0
+        and usable_place(sp, norm, cues)
+    ]
+    return before[-1]._.place if before else None
+
+
+# How far before the sentence of "the same area" the place it refers to may be named.
+SAME_AREA_REACH = 250
 
 
 def _before_report_month(when: DateMention | None, published: date | None) -> bool:

@@ -1280,3 +1280,40 @@ def test_guard_a_search_for_the_attackers_leaves_the_toll_exact(analyzer: Analyz
         "Sokoura on Sunday, and an investigation is ongoing."
     )
     assert _killed_ranges(analyzer, text, "en") == [(19, 19)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Militants attacked a base in the western Niger town of Inates on Tuesday, "
+         "killing 20 soldiers. It was the same area where Islamic State killed 50 soldiers "
+         "in two attacks in May and July."),
+        ("fr", "Des jihadistes ont attaqué mardi la base d'Inates, dans l'ouest du Niger, "
+         "tuant 20 soldats. C'est dans la même zone que l'EI avait tué 50 soldats en deux "
+         "attaques en mai et juillet."),
+    ],
+)  # fmt: skip
+def test_a_period_total_in_the_same_area_is_placed_where_the_text_just_was(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "the same area" refers back to Inates, not to the region around it.
+    found = analyzer.analyze(text, lang=lang, published=date(2019, 12, 12))["incidents"]
+    assert [(i["killed"]["min"], i["aggregate"], i["location"]["name"]) for i in found] == [
+        (20, False, "Inates"),
+        (50, True, "Inates"),
+    ]
+
+
+def test_guard_a_period_total_with_no_area_named_back_keeps_its_region(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Militants attacked a base in the western Niger town of Inates on Tuesday, killing "
+        "20 soldiers. Islamic State killed 50 soldiers in western Niger in two attacks in "
+        "May and July."
+    )
+    found = analyzer.analyze(text, lang="en", published=date(2019, 12, 12))["incidents"]
+    assert [(i["aggregate"], i["location"]["name"]) for i in found] == [
+        (False, "Inates"),
+        (True, "western Niger"),
+    ]

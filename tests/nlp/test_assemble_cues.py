@@ -494,6 +494,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         roles._SEPARATE_EVENT,
         ("separate_event",),
     ),
+    "same_area": (
+        r"\b(?:the same area|the same zone|the same locality|la meme zone|la meme localite|"
+        r"le meme secteur)\b",
+        assemble._SAME_AREA,
+        ("same_area",),
+    ),
     "running_of_one_attack": (
         r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
         r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
@@ -576,6 +582,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "It was the same area where 50 died, in the same zone and the same locality as before.",
     "A separate incident in Tessalit left three injured; another attack hit Gao separately.",
     "We counted 19 dead and the search (for bodies) is ongoing; searches continue.",
     "They raided Bakorate in the Tillia department, then Kolo within the commune of Kolo.",
@@ -623,6 +630,7 @@ SENTENCES_EN = [
     "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
 SENTENCES_FR = [
+    "Dans la même zone, la même localité et le même secteur que l'an dernier.",
     "Dans une autre attaque à Gao, un incident distinct a été signalé séparément.",
     "On compte 19 morts et les recherches se poursuivent ; les fouilles sont en cours.",
     "L'école de Bouro dans la commune de Nassoubou, puis Kolo, dans le département de Kolo.",
@@ -884,6 +892,8 @@ REFERENCE_WORDS = {
     r"|aurait|auraient|est|sont|etait|etaient|n'a|n'ont|n'avait|n'est",
     "since_words": r"since|depuis",
     "inside_before": r"in|within|dans",
+    "same_area": r"the same area|the same zone|the same locality|la meme zone|la meme localite"
+    r"|le meme secteur",
     "separate_event": r"a separate incident|a separate attack|an unrelated incident"
     r"|an unrelated attack|another incident|another attack|separately|une autre attaque"
     r"|un autre incident|une attaque distincte|un incident distinct|separement",
