@@ -246,6 +246,7 @@ class Cues:
     among_the: re.Pattern[str]  # "were among the" (injured): a part of the toll, not the toll
     elliptical_after: re.Pattern[str]  # "et 72 en 2022": a figure's complement, no casualty word
     list_item_one: re.Pattern[str]  # ", another at B": one more victim, an item of a list
+    population_of: re.Pattern[str]  # "a town of" before a figure: a place's people
     one_before_trigger: re.Pattern[str]  # "and another injured": one more victim
     own_people: re.Pattern[str]  # "its men", "ses hommes": the people of the group before
     elliptical_item: re.Pattern[str]  # "(seven) more in C": a list item with no noun
@@ -342,6 +343,7 @@ def load_cues() -> Cues:
         elliptical_item=re.compile(
             rf"(?:\s+(?:{_cue_alt('more_after_figure')}))?\s+(?:{elliptical})\s"
         ),
+        population_of=re.compile(rf"(?<![\w'])(?:{_cue_alt('population_of')})\s*$"),
         list_item_one=re.compile(
             rf",\s*(?P<det>{_cue_alt('list_item_one') or '(?!)'})(?=\s+(?:{elliptical})\s)"
         ),

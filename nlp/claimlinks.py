@@ -205,10 +205,24 @@ def link_after(
         if w.start in stops:
             if w.text in load_cues().relative_subject and _relative_verb(norm, w.end, by_start, g):
                 continue  # "the 23 soldiers who died": the relative's verb is the figure's
+            if _own_victim_noun(norm, q, w, g):
+                continue  # "douze habitants ont été tués": the figure's own noun
             return None
         if w.start in q_starts and w.start >= q.end and w.start >= aside_end:
             return None
     return None
+
+
+def _own_victim_noun(norm: str, q: Quantity, w: Word, g: Grammar) -> bool:
+    """A stop word that is a victim noun right after the figure ("twelve inhabitants were
+    killed", "une dizaine d'habitants"), unless the figure counts a place's people ("a
+    town of 20,000 inhabitants", "une commune de 20 000 habitants")."""
+    between = norm[q.end : w.start]
+    if between.strip() not in ("", "d'", "de", "of"):
+        return False
+    if category_of(w.text, g) == "unknown":
+        return False
+    return not load_cues().population_of.search(norm, max(0, q.start - 30), q.start)
 
 
 _ONE_AUXILIARY = re.compile(r"[\w']+")

@@ -738,3 +738,21 @@ def test_guard_another_before_an_event_or_a_figure_is_no_victim(blank_en: Langua
     assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("killed", 2)]
     text = "Two soldiers were killed and another 20 were wounded near Gao."
     assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("killed", 2), ("injured", 20)]
+
+
+def test_inhabitants_right_after_their_figure_are_its_victims(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    c = one(blank_fr, "Douze habitants ont été tués dans l'attaque de Sokoura.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 12, 12, "civilians")
+    c = one(blank_fr, "Une dizaine d'habitants ont été tués dans l'attaque de Sokoura.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 10, 10, "civilians")
+    c = one(blank_en, "Twelve inhabitants were killed in the attack on Sokoura.")
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 12, 12, "civilians")
+
+
+def test_guard_a_places_population_is_no_toll(blank_en: Language, blank_fr: Language) -> None:
+    text = "Sokoura, a town of 20,000 inhabitants, was attacked and 12 people were killed."
+    assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("killed", 12)]
+    text = "Sokoura, une commune de 20 000 habitants où des hommes armés ont tué 12 civils."
+    assert [(c.kind, c.min) for c in claims(blank_fr, text)] == [("killed", 12)]
