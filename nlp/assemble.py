@@ -70,6 +70,7 @@ from nlp.eventrules import (
     generic_people_beside_one_side,
     generic_totals_of_one_side,
     names_an_account,
+    on_both_sides,
     others_of_the_same_force,
     still_searching,
     within_toll,
@@ -110,7 +111,8 @@ def assemble(
     if not claims:
         return _figureless_incidents(doc, cues, focus_countries)
     norm = folded(doc)
-    claims = still_searching(others_of_the_same_force(claims), norm, sentence_bounds(doc))
+    claims = on_both_sides(others_of_the_same_force(claims), norm)
+    claims = still_searching(claims, norm, sentence_bounds(doc))
     captions = caption_ends(norm)
     places = [sp for sp in place_spans(doc) if not in_caption(sp.start_char, captions)]
     dates = [d for d in dates if not in_caption(d.start, captions)]

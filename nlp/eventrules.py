@@ -640,6 +640,31 @@ def still_searching(
     return out
 
 
+# "de nombreux morts et blessés de part et d'autre", "many dead on both sides"
+_BOTH_SIDES = cue_pattern(r"[^.;:]{0,40}?\b{both_sides}\b")
+
+
+def on_both_sides(claims: list[Claim], norm: str) -> list[Claim]:
+    """ "… une garnison de l'armée, faisant de nombreux morts et blessés de part et
+    d'autre … Au moins cinq soldats ont été tués": a toll of no named side said to fall
+    on both sides, in a text that counts soldiers, is one toll for the force and one for
+    its attackers."""
+    if not any(c.side == "soldiers" for c in claims):
+        return claims
+    out: list[Claim] = []
+    for claim in claims:
+        if (
+            claim.side == "unknown"
+            and not claim.victims_text
+            and _BOTH_SIDES.match(norm, claim.end)
+        ):
+            out.append(replace(claim, victim_category="soldiers"))
+            out.append(replace(claim, victim_category="militants"))
+        else:
+            out.append(claim)
+    return out
+
+
 def others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
     """ "Five peacekeepers were killed … nine other soldiers were wounded": "other"
     soldiers are more of the force just counted, peacekeepers here, not the army."""

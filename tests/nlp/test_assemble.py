@@ -1317,3 +1317,32 @@ def test_guard_a_period_total_with_no_area_named_back_keeps_its_region(
         (False, "Inates"),
         (True, "western Niger"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The attack on the army post in Nampala on Monday left many dead and wounded "
+         "on both sides, officials said. At least five soldiers were killed."),
+        ("fr", "Une attaque a visé lundi une garnison de l'armée à Nampala, faisant de nombreux "
+         "morts et blessés de part et d'autre, selon les autorités. Au moins cinq soldats ont "
+         "été tués."),
+    ],
+)  # fmt: skip
+def test_a_toll_on_both_sides_is_the_forces_and_its_attackers(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # The soldiers' record takes the five; the attackers get their own vague toll.
+    found = analyzer.analyze(text, lang=lang)["incidents"]
+    assert [
+        (i["victims"], i["killed"]["min"], i["killed"]["max"], i["injured"]["min"]) for i in found
+    ] == [(["soldiers"], 5, None, 2), (["militants"], 2, None, 2)]
+
+
+def test_guard_a_toll_on_both_sides_with_no_force_counted_stays_one(
+    analyzer: Analyzer,
+) -> None:
+    # Two communities clash: no soldiers counted, nothing to split into.
+    text = "Clashes between herders and farmers near Sokoura left many dead on both sides."
+    found = analyzer.analyze(text, lang="en")["incidents"]
+    assert [(i["killed"]["min"], i["victims"]) for i in found] == [(2, ["unknown"])]

@@ -500,6 +500,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         assemble._SAME_AREA,
         ("same_area",),
     ),
+    "both_sides": (
+        r"[^.;:]{0,40}?\b(?:on both sides|on either side|on each side|de part et d'autre|"
+        r"des deux cotes|dans les deux camps)\b",
+        eventrules._BOTH_SIDES,
+        ("both_sides",),
+    ),
     "running_of_one_attack": (
         r"(?:so far|to date|a ce jour)\s+(?:[\w']+\s+){0,2}?(?:(?:an|the|this|that) attack|"
         r"(?:an|the|this) ambush|(?:a|the|this) raid|(?:an|the|this) assault|"
@@ -582,6 +588,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
 }
 
 SENTENCES_EN = [
+    "Many dead and wounded on both sides; losses on either side, and on each side of it.",
     "It was the same area where 50 died, in the same zone and the same locality as before.",
     "A separate incident in Tessalit left three injured; another attack hit Gao separately.",
     "We counted 19 dead and the search (for bodies) is ongoing; searches continue.",
@@ -630,6 +637,7 @@ SENTENCES_EN = [
     "Armed groups linked to the Islamic State, and factions loyal to JNIM and to IS.",
 ]
 SENTENCES_FR = [
+    "De nombreux morts de part et d'autre, des deux côtés, dans les deux camps.",
     "Dans la même zone, la même localité et le même secteur que l'an dernier.",
     "Dans une autre attaque à Gao, un incident distinct a été signalé séparément.",
     "On compte 19 morts et les recherches se poursuivent ; les fouilles sont en cours.",
@@ -892,6 +900,8 @@ REFERENCE_WORDS = {
     r"|aurait|auraient|est|sont|etait|etaient|n'a|n'ont|n'avait|n'est",
     "since_words": r"since|depuis",
     "inside_before": r"in|within|dans",
+    "both_sides": r"on both sides|on either side|on each side|de part et d'autre|des deux cotes"
+    r"|dans les deux camps",
     "same_area": r"the same area|the same zone|the same locality|la meme zone|la meme localite"
     r"|le meme secteur",
     "separate_event": r"a separate incident|a separate attack|an unrelated incident"
