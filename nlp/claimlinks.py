@@ -217,9 +217,12 @@ def _own_victim_noun(norm: str, q: Quantity, w: Word, g: Grammar) -> bool:
     """A stop word that is a victim noun right after the figure ("twelve inhabitants were
     killed", "une dizaine d'habitants"), unless the figure counts a place's people ("a
     town of 20,000 inhabitants", "une commune de 20 000 habitants")."""
-    between = norm[q.end : w.start]
-    if between.strip() not in ("", "d'", "de", "of"):
-        return False
+    between = norm[q.end : w.start].strip()
+    if between:
+        # only a complement's "of", "de", "d'" may stand between: "une dizaine d'habitants"
+        m = load_cues().complement_of.search(between if between.endswith("'") else between + " ")
+        if m is None or m.start() != 0:
+            return False
     if category_of(w.text, g) == "unknown":
         return False
     return not load_cues().population_of.search(norm, max(0, q.start - 30), q.start)

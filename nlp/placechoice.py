@@ -627,6 +627,8 @@ def _village_inside(
         m = _INSIDE_AREA.match(norm, span.end_char)
         if m is None or not norm.startswith(name, m.end()):
             continue
+        if norm[m.end() + len(name) : m.end() + len(name) + 1].isalnum():
+            continue  # "in the commune of Kolokani" is not Kolo's
         if not (m.group("area") or _AREA_NOUN_AFTER.match(norm, m.end() + len(name))):
             continue  # "Bouro in Nassoubou": no area named, maybe a reference
         if usable_place(span, norm, cues):
