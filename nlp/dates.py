@@ -304,14 +304,13 @@ def calendar_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _weekday_openers() -> frozenset[str]:
-    spec = json.loads((DATA / "dates.json").read_text(encoding="utf-8"))
-    return frozenset(fold(w) for lang in ("en", "fr") for w in spec["weekday_before"][lang])
+def _weekday_opener_re() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_vocab().weekday_before_re})")
 
 
 def weekday_opener(word: str) -> bool:
     """A folded word that may open a weekday mention ("on", "last", "ce")."""
-    return word in _weekday_openers()
+    return _weekday_opener_re().fullmatch(word) is not None
 
 
 def months_named(

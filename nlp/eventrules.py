@@ -27,6 +27,7 @@ from nlp.eventcues import EventCues, cue_pattern
 from nlp.placechoice import BURIAL_BEFORE, same_place
 from nlp.places import Place
 from nlp.result import VictimCategory
+from nlp.roles import LAID_BOMB
 from nlp.textnorm import fold_keep_length as fold
 
 
@@ -104,7 +105,7 @@ def aggregate_flags(
             or any(
                 d.period
                 and s_start <= d.start < s_end
-                and not _SUPERLATIVE_BEFORE.search(norm, max(0, d.start - 70), d.start)
+                and not _compares(norm, d.start)
                 and not (d.start >= claim.end and _SETTING_CLAUSE.search(norm, claim.end, d.start))
                 for d in dates
             )
@@ -120,7 +121,7 @@ def aggregate_flags(
                 any(
                     d.period
                     and s_start - REPORT_PERIOD_GAP <= d.end <= s_start
-                    and not _SUPERLATIVE_BEFORE.search(norm, max(0, d.start - 70), d.start)
+                    and not _compares(norm, d.start)
                     for d in dates
                 )
                 and not any(s_start <= d.start < s_end and _names_a_day(d) for d in dates)
@@ -186,7 +187,7 @@ def _period_cue(
     for m in pattern.finditer(norm, lo, hi + CUE_OVERHANG):
         if m.start() >= hi:
             break  # a cue must begin within the window; it may end past it
-        if _SUPERLATIVE_BEFORE.search(norm, max(0, m.start() - 70), m.start()):
+        if _compares(norm, m.start()):
             continue  # "one of the deadliest attacks in the area this year": a comparison
         if (
             0 <= after <= m.start()
@@ -223,6 +224,11 @@ _RUNNING_OF_ONE_ATTACK = cue_pattern(r"{running_toll}\s+(?:[\w']+\s+){0,2}?{one_
 # "one of the deadliest attacks on civilians in the area this year", "l'une des attaques
 # les plus meurtrières de l'année": a superlative, then its comparison's period.
 _SUPERLATIVE_BEFORE = cue_pattern(r"\b{superlatives}\b[^.;:,\d]{0,60}$")
+
+
+def _compares(norm: str, start: int) -> bool:
+    """A superlative's comparison ends at ``start``: the period there is not a figure's."""
+    return bool(_SUPERLATIVE_BEFORE.search(norm, max(0, start - 70), start))
 
 
 # "depuis" before a capitalised word: a place or a person the news comes from (the
@@ -472,10 +478,6 @@ def _blank(m: re.Match[str]) -> str:
     return " " * len(m.group(0))
 
 
-# "their cart hit a land mine", "a sauté sur une mine": a blast of a device laid ahead.
-_LAID_BOMB = cue_pattern(r"\b{laid_bomb}\b")
-
-
 def another_blast(event: Event, claim: Claim, norm: str, place: Place | None) -> bool:
     """ "Five police officers were killed on Sunday in an attack in the north … Two women
     were killed on Sunday when their cart hit a land mine in the department of X": a
@@ -484,10 +486,10 @@ def another_blast(event: Event, claim: Claim, norm: str, place: Place | None) ->
     event."""
     if claim.vague or claim.side == "unknown" or place is None:
         return False
-    if not _LAID_BOMB.search(norm, *claim.sentence):
+    if not LAID_BOMB.search(norm, *claim.sentence):
         return False
     return any(c.side != "unknown" for c in event.claims) and not any(
-        c.sentence == claim.sentence or c.side == claim.side or _LAID_BOMB.search(norm, *c.sentence)
+        c.sentence == claim.sentence or c.side == claim.side or LAID_BOMB.search(norm, *c.sentence)
         for c in event.claims
     )
 

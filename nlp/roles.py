@@ -35,7 +35,7 @@ ROLE_REACH = 4
 # "l'un des bombardements a touché").
 _AIR_STRIKE = cue_pattern(r"\b{air_strike}\b")
 _GROUND_BOMB = cue_pattern(r"\b{ground_bomb}\b")
-_LAID_BOMB = cue_pattern(r"\b{laid_bomb}\b")
+LAID_BOMB = cue_pattern(r"\b{laid_bomb}\b")
 _CLAIMANT_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,2}?{claimant_after}\b")
 # "Soldiers in Burkina Faso have recovered 79 bodies": who found the dead told of them.
 _FINDER_AFTER = cue_pattern(r"^\W{0,3}(?:\w+\W+){0,3}?{finder_after}\b")
@@ -551,7 +551,7 @@ def actor_roles(
         side != "militants"
         and perps
         and all(p in _GENERIC_RANK for p in perps)
-        and any(_LAID_BOMB.search(norm, a, b) for a, b in own)
+        and any(LAID_BOMB.search(norm, a, b) for a, b in own)
         and not any(m.agent and m.canonical in perps for m in mine)
         and not any(m.claimed and m.canonical in perps for m in in_paragraph)
     ):

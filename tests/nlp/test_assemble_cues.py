@@ -412,7 +412,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"mine explosion|struck a mine|hit a mine|engin explosif|engins explosifs|"
         r"engin improvise|ein|mine artisanale|mines artisanales|sur une mine|"
         r"explosion d'une mine|explosion de mine)\b",
-        roles._LAID_BOMB,
+        roles.LAID_BOMB,
         ("laid_bomb",),
     ),
     "identified_as": (
