@@ -31,7 +31,6 @@ from nlp.claimrecords import (
     figureless_claims,
     names_a_scene,
     negation_claims,
-    others_of_one_force,
     replace_claim,
     side_after_a_list,
     split_by_side,
@@ -279,7 +278,6 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
     for link in links:
         claims.extend(claims_from_link(sent, norm, s_start, s_end, link, claimant, g, claims))
     claims = side_after_a_list(claims, norm, s_start, g)
-    claims = others_of_one_force(claims)
     claims = sum_coordinated_same_side(claims, sent, s_start)
     claims = _upper_bounds(norm, s_start, quantities, is_sub, links, claims)
     split = split_by_side(claims, subcounts, s_start)

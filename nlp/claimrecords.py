@@ -334,24 +334,6 @@ def side_after_a_list(claims: list[Claim], norm: str, s_start: int, g: Grammar) 
     return out
 
 
-def others_of_one_force(claims: list[Claim]) -> list[Claim]:
-    """ "killing a Chadian soldier and wounding four other peacekeepers": "other" makes the
-    figure before one of the same force, and a peacekeeper is the finer name of both."""
-    cues = load_cues()
-    out = list(claims)
-    for i in range(1, len(out)):
-        prev, claim = out[i - 1], out[i]
-        pair = {prev.victim_category, claim.victim_category}
-        if (
-            pair == {"soldiers", "peacekeepers"}
-            and prev.sentence == claim.sentence
-            and cues.others.search(fold(claim.victims_text))
-        ):
-            out[i - 1] = replace_claim(prev, victim_category="peacekeepers")
-            out[i] = replace_claim(claim, victim_category="peacekeepers")
-    return out
-
-
 @lru_cache(maxsize=1)
 def _scene_words() -> frozenset[str]:
     """The first words of ``scene_after`` (assemble_cues.json): "in", "à", "près", in

@@ -669,16 +669,19 @@ def on_both_sides(claims: list[Claim], norm: str) -> list[Claim]:
 
 def others_of_the_same_force(claims: list[Claim]) -> list[Claim]:
     """ "Five peacekeepers were killed … nine other soldiers were wounded": "other"
-    soldiers are more of the force just counted, peacekeepers here, not the army."""
+    soldiers are more of the force just counted, peacekeepers here, not the army; and
+    "killing a Chadian soldier and wounding four other peacekeepers": the soldier of
+    the same sentence was one of them (a peacekeeper is the finer name of both)."""
     out: list[Claim] = []
     for claim in claims:
         prev = out[-1] if out else None
         if (
             prev is not None
-            and prev.victim_category == "peacekeepers"
-            and claim.victim_category == "soldiers"
+            and {prev.victim_category, claim.victim_category} == {"soldiers", "peacekeepers"}
             and _OTHER.search(fold(claim.victims_text))
         ):
+            if prev.sentence == claim.sentence:
+                out[-1] = replace(prev, victim_category="peacekeepers")
             claim = replace(claim, victim_category="peacekeepers")
         out.append(claim)
     return out
