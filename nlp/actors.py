@@ -59,6 +59,8 @@ class _DocContext:
     nationality_by_end: dict[int, str] = field(default_factory=dict)
     country_by_start: dict[int, str] = field(default_factory=dict)
     country_by_end: dict[int, str] = field(default_factory=dict)
+    # sentence start token -> the countries of the places written in that sentence
+    sentence_countries: dict[int, set[str]] = field(default_factory=dict)
 
 
 def _register_actor_extension() -> None:
@@ -128,6 +130,7 @@ class ActorsComponent:
             if place is None or not place.country:
                 continue
             countries[place.country] += 1
+            ctx.sentence_countries.setdefault(span.sent.start, set()).add(place.country)
             if place.precision == "country":
                 ctx.country_by_start[span.start] = place.country
                 ctx.country_by_end[span.end] = place.country
@@ -171,6 +174,10 @@ class ActorsComponent:
         focus, countries = ctx.focus, ctx.countries
         sahel = self.context.sahel_countries
         sahel_doc = bool(set(countries) & sahel) or (not countries and bool(set(focus) & sahel))
+        # "Islamic State militants killed 129 people in Paris": a sentence whose places
+        # are all outside the Sahel tells of the group there, whatever the text is about
+        here = ctx.sentence_countries.get(doc[start].sent.start)
+        sahel_here = sahel_doc and not (here and not here & sahel)
         if entry.generic is None:
             assert entry.canonical is not None
             if entry.sahel_only and not sahel_doc:
@@ -178,7 +185,7 @@ class ActorsComponent:
             return Actor(entry.canonical, entry.type, entry.confidence)
         if entry.generic != "army":
             for res in entry.resolves_to:
-                if res.if_sahel_text and not sahel_doc:
+                if res.if_sahel_text and not sahel_here:
                     continue
                 about = res.if_text_about
                 if about and not (countries.get(about, 0) > 0 or tuple(focus) == (about,)):

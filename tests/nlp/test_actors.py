@@ -267,6 +267,22 @@ def test_islamic_state_resolution(en: Language) -> None:
     )
 
 
+def test_islamic_state_in_a_sentence_about_another_country_is_the_central_group(
+    en: Language, fr: Language
+) -> None:
+    # A text about the Sahel recalls an attack in Europe: the group named there is the
+    # Islamic State itself; named beside a Sahel place it stays the Sahel province.
+    doc = en("Gunmen killed six soldiers near Menaka on Friday. It came days after "
+             "Islamic State militants killed 40 people in Paris.")  # fmt: skip
+    assert names(doc)["Islamic State militants"] == "Islamic State"
+    doc = fr("Des hommes armés ont tué six soldats près de Ménaka vendredi. Quelques jours "
+             "plus tôt, l'État islamique avait frappé à Paris.")  # fmt: skip
+    assert names(doc)["État islamique"] == "Islamic State"
+    doc = en("Islamic State militants killed six soldiers near Menaka, days after an "
+             "attack in Paris.")  # fmt: skip
+    assert names(doc)["Islamic State militants"] == "Islamic State Sahel (ISSP/ISGS)"
+
+
 def test_actor_words_are_not_places(en: Language) -> None:
     doc = en("The Katiba Macina and Boko Haram were named.")
     assert not doc.spans["places"]
