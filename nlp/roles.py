@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from nlp.actorlexicon import Actor, load_actor_lexicon, load_role_actors, load_state_allies
 from nlp.claims import Claim
-from nlp.docview import actor_spans, folded, sentence_bounds
+from nlp.docview import actor_spans, folded, place_spans, sentence_bounds
 from nlp.eventcues import EventCues, cue_pattern
 
 STATE_TYPES = {"state_forces", "foreign_forces", "private_military_company"}
@@ -292,6 +292,20 @@ def _named_groups(doc: Doc, norm: str) -> list[tuple[Actor, int, int, int]]:
     return out
 
 
+def _told_abroad(doc: Doc, sents: list[tuple[int, int]], at: int, country: str | None) -> bool:
+    """Is the sentence at ``at`` about places in other countries only? ("… a week after
+    Islamic State militants killed 129 people in Paris": a group named there acted there.)"""
+    if not country:
+        return False
+    a, b = next(((a, b) for a, b in sents if a <= at < b), (at, at))
+    found = {
+        sp._.place.country
+        for sp in place_spans(doc)
+        if a <= sp.start_char < b and sp._.place is not None and sp._.place.country
+    }
+    return bool(found) and country not in found
+
+
 def _mentions(
     doc: Doc, norm: str, sentences: list[tuple[int, int]], cues: EventCues
 ) -> list[_ActorMention]:
@@ -544,6 +558,7 @@ def actor_roles(
             and m.canonical not in _STATE_ALLIES
             and _GENERIC_RANK.get(m.canonical, 2) > least
             and not (m.in_victims or m.setting or m.claimant or m.opponent or m.speaker)
+            and not _told_abroad(doc, sents, m.start, country)
         }
         if len(telling) == 1:
             perps = sorted(telling)

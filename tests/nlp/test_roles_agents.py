@@ -515,3 +515,34 @@ def test_a_separate_incident_does_not_borrow_the_other_events_attackers(
         (timbuktu, ["unidentified gunmen"]),
         ("Tessalit", []),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The siege came a week after Islamic State gunmen killed 90 people in "
+         "Paris. In June, the Islamists stormed a guesthouse in Sévaré, where 11 people "
+         "were killed."),
+        ("fr", "L'attaque survient une semaine après la mort de 90 personnes tuées à "
+         "Paris par des hommes de l'État islamique. En juin, les islamistes ont pris "
+         "d'assaut un hôtel à Sévaré, où 11 personnes ont été tuées."),
+    ],
+)  # fmt: skip
+def test_the_islamists_do_not_refer_back_to_a_group_acting_in_another_country(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # "the Islamists" refers back to a group named before it, but not to the one of a
+    # sentence whose places are all abroad: that group acted there.
+    sevare = [i for i in incidents(analyzer, text, lang) if i["location"]["country"] == "ML"]
+    assert [i["perpetrators"] for i in sevare] == [["suspected jihadists"]]
+
+
+def test_guard_the_islamists_refer_back_to_a_group_named_in_the_same_country(
+    analyzer: Analyzer,
+) -> None:
+    text = (
+        "Katiba Macina fighters attacked the town of Kati on Monday. In one of those "
+        "incidents, the extremists attacked a police base, killing three officers."
+    )
+    [incident] = incidents(analyzer, text, "en")
+    assert incident["perpetrators"] == ["JNIM"]
