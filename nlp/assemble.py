@@ -286,7 +286,9 @@ def assemble(
             if same is not None:
                 event.place, event.place_rank = same, 0
         if event.place is not None:
-            event.place = homonym_abroad(event.place, places, norm, cues, _around(event, doc))
+            event.place = homonym_abroad(
+                event.place, places, norm, cues, _around(event, doc), focus_countries
+            )
             event.place = _named_form(event, places, norm, cues)
         if event.place is not None and event.place.precision == "country" and event.place_rank >= 3:
             # "killed in an ambush near the border with Mali": a country named only as a

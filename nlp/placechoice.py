@@ -785,13 +785,19 @@ def _described(place: Place) -> bool:
 
 
 def homonym_abroad(
-    place: Place, places: list[Span], norm: str, cues: EventCues, around: tuple[int, int]
+    place: Place,
+    places: list[Span],
+    norm: str,
+    cues: EventCues,
+    around: tuple[int, int],
+    focus: tuple[str, ...],
 ) -> Place:
     """A village the gazetteer knows only in a country no other place around its event
     is in ("le village de Dembo … la ville de Bankass, où se trouve Dembo", a Dembo known
     in Burkina Faso): a namesake of the one the text means, kept as written in the
     country of the places around (``around``: the event's sentences and their
-    neighbours; reference points aside)."""
+    neighbours; reference points aside) when that country is one the text watches
+    ("… in Paris. In June, gunmen stormed a hotel in Sévaré": Sévaré stays in Mali)."""
     if place.precision != "point" or place.country is None or place.feature != "P.PPL":
         return place  # a town the gazetteer ranks (a capital, a regional seat) is itself
     scenes = [
@@ -807,6 +813,8 @@ def homonym_abroad(
     written = {sp._.place.country for sp in scenes if sp._.place.precision == "country"}
     others = {sp._.place.country for sp in scenes if sp._.place.precision != "country"}
     if len(others) != 1 or place.country in others | written or not written <= others:
+        return place
+    if not others <= set(focus):
         return place
     return replace(unresolved_place(place.name), country=next(iter(others)))
 

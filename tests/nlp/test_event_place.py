@@ -799,6 +799,20 @@ def test_a_village_known_only_abroad_takes_the_country_of_the_places_around_it(
     ]
 
 
+def test_a_town_beside_an_event_abroad_is_not_recast_into_that_country(
+    analyzer: Analyzer,
+) -> None:
+    # Only a country the text watches takes a namesake in: a Sahel town recalled after
+    # an attack in Europe stays where the gazetteer puts it.
+    text = (
+        "The siege came a week after gunmen killed 90 people in Paris. In June, "
+        "militants stormed a guesthouse in Sévaré, where 11 people were killed."
+    )
+    result = analyzer.analyze(text, lang="en", published=date(2024, 5, 10))
+    places = {(i["location"]["name"], i["location"]["country"]) for i in result["incidents"]}
+    assert places == {("Paris", "FR"), ("Sévaré", "ML")}
+
+
 def test_a_point_the_scene_lies_far_from_is_never_the_scene(analyzer: Analyzer) -> None:
     # 120 km from the capital is another district: the capital is no place of the event,
     # not even as a last resort; the country still holds.
