@@ -173,7 +173,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"claimed the raid|claimed the killing|claimed credit|said it carried out|was behind|"
         r"were behind|a revendique|ont revendique|revendique|revendiquent|est derriere|"
         r"sont derriere|was responsible for|were responsible for|est responsable de|"
-        r"sont responsables de)\b",
+        r"sont responsables de|claimed that it carried out|claimed it carried out|"
+        r"claimed to have carried out|"
+        r"took responsibility|accepted responsibility|assumed responsibility|"
+        r"admitted responsibility|said its fighters|said its men|affirme avoir mene|"
+        r"affirment avoir mene|dit avoir mene|disent avoir mene|est a l'origine de|"
+        r"sont a l'origine de|etre a l'origine de|a assume|a endosse)\b",
         roles._CLAIMED_AFTER,
         ("claimed_after",),
     ),
@@ -785,7 +790,13 @@ REFERENCE_WORDS = {
     r"|was responsible for|were responsible for|est responsable de|sont responsables de"
     r"|claimed an attack|claimed the attacks|claimed the ambush|claimed the assault"
     r"|claimed the raid|claimed the killing|claimed credit|said it carried out|was behind"
-    r"|were behind|revendique|revendiquent|est derriere|sont derriere",
+    r"|were behind|revendique|revendiquent|est derriere|sont derriere"
+    r"|claimed that it carried out|claimed it carried out|claimed to have carried out"
+    r"|took responsibility"
+    r"|accepted responsibility|assumed responsibility|admitted responsibility"
+    r"|said its fighters|said its men|affirme avoir mene|affirment avoir mene|dit avoir mene"
+    r"|disent avoir mene|est a l'origine de|sont a l'origine de|etre a l'origine de"
+    r"|a assume|a endosse",
     "and_join": r"and|et",
     "and_join_articles": r"the |les |des |le |la |l'",
     "speaker_verbs": r"said|told|added|a indique|ont indique|a declare|ont declare|a precise|"

@@ -546,3 +546,25 @@ def test_guard_the_islamists_refer_back_to_a_group_named_in_the_same_country(
     )
     [incident] = incidents(analyzer, text, "en")
     assert incident["perpetrators"] == ["JNIM"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen shot dead nine guests at a hotel in Sévaré on Friday. "
+         "Al-Mourabitoun claimed that it carried out the raid."),
+        ("en", "Gunmen shot dead nine guests at a hotel in Sévaré on Friday. "
+         "Al-Mourabitoun took responsibility for the raid."),
+        ("en", "Gunmen shot dead nine guests at a hotel in Sévaré on Friday. "
+         "Al-Mourabitoun said its fighters stormed the hotel."),
+        ("fr", "Des hommes armés ont abattu neuf clients d'un hôtel à Sévaré vendredi. "
+         "Al-Mourabitoun a affirmé avoir mené l'assaut."),
+        ("fr", "Des hommes armés ont abattu neuf clients d'un hôtel à Sévaré vendredi. "
+         "Le groupe Al-Mourabitoun a dit être à l'origine de l'assaut."),
+    ],
+)  # fmt: skip
+def test_a_group_that_says_it_carried_out_the_attack_is_its_perpetrator(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["Al-Mourabitoun"]
