@@ -155,14 +155,16 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"belonging to|attributed to|blamed on|blamed|membres du|membres de|membre du|"
         r"affilies au|affilies a|affilie au|affilie a|appartenant au|appartenant a|"
         r"soupconnes d'etre du|attribuee au|attribuee a|attribue au|attribue a|imputee au|"
-        r"imputee a|the work of|le fait de|le fait des|l'oeuvre de|l'oeuvre des)"
+        r"imputee a|the work of|le fait de|le fait des|l'oeuvre de|l'oeuvre des|carried out by|"
+        r"mene par|menee par|perpetre par|perpetree par|commis par|commise par)"
         r"\s+(?:the\s+|le\s+|la\s+|l')?(?:[\w'-]+\s+){0,2}$",
         roles._CLAIMED_BEFORE,
         ("claimed_before", "claimed_before_articles"),
     ),
     "claimed_by": (
         r"(?:claimed by|responsibility was claimed by|attributed to|blamed on|"
-        r"revendiques? par|revendiquees? par|attribuee? au|attribuee? a|imputee au|imputee a)"
+        r"revendiques? par|revendiquees? par|attribuee? au|attribuee? a|imputee au|imputee a|"
+        r"carried out by|mene par|menee par|perpetre par|perpetree par|commis par|commise par)"
         r"\s+(?:the\s+|le\s+|la\s+|l')?(?:[\w'-]+\s+){0,2}$",
         roles._CLAIMED_BY,
         ("claimed_by", "claimed_before_articles"),
@@ -777,14 +779,16 @@ REFERENCE_WORDS = {
     "setting_before_articles": r"the |les |des ",
     "claimed_by": r"claimed by|responsibility was claimed by|attributed to|blamed on"
     r"|revendique par|revendiquee par|revendiquees par|revendiques par|attribuee au"
-    r"|attribuee a|attribue au|attribue a|imputee au|imputee a",
+    r"|attribuee a|attribue au|attribue a|imputee au|imputee a|carried out by|mene par"
+    r"|menee par|perpetre par|perpetree par|commis par|commise par",
     "claimed_before": r"claimed by|revendique par|revendiquee par|revendiquees par"
     r"|responsibility was claimed by|members of|member of|affiliated with|affiliated to"
     r"|belonging to|attributed to|blamed on|blamed"
     r"|membres du|membres de|membre du|affilies au|affilies a|affilie au|affilie a"
     r"|appartenant au|appartenant a|soupconnes d'etre du|attribuee au|attribuee a"
     r"|attribue au|attribue a|imputee au|imputee a|the work of|le fait de|le fait des"
-    r"|l'oeuvre de|l'oeuvre des",
+    r"|l'oeuvre de|l'oeuvre des|carried out by|mene par|menee par|perpetre par"
+    r"|perpetree par|commis par|commise par",
     "claimed_before_articles": r"the |le |la |l'",
     "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique"
     r"|was responsible for|were responsible for|est responsable de|sont responsables de"

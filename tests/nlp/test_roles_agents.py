@@ -568,3 +568,21 @@ def test_a_group_that_says_it_carried_out_the_attack_is_its_perpetrator(
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert incident["perpetrators"] == ["Al-Mourabitoun"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "A suicide bomber drove a truck into the army camp in Gao, killing at least 40 "
+         "soldiers. The bombing was carried out by al-Mourabitoun, a spokesman said."),
+        ("fr", "Un kamikaze a lancé un camion piégé contre le camp militaire de Gao, tuant au "
+         "moins 40 soldats. L'attentat a été perpétré par Al-Mourabitoun, selon un porte-parole."),
+        ("fr", "Un kamikaze a lancé un camion piégé contre le camp militaire de Gao, tuant au "
+         "moins 40 soldats. L'opération a été menée par Al-Mourabitoun."),
+    ],
+)  # fmt: skip
+def test_the_group_an_attack_was_carried_out_by_replaces_a_generic_attacker(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["Al-Mourabitoun"]
