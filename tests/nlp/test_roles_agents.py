@@ -573,12 +573,12 @@ def test_a_group_that_says_it_carried_out_the_attack_is_its_perpetrator(
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
-        ("en", "A suicide bomber drove a truck into the army camp in Gao, killing at least 40 "
+        ("en", "A terrorist drove a truck bomb into the army camp in Gao, killing at least 40 "
          "soldiers. The bombing was carried out by al-Mourabitoun, a spokesman said."),
-        ("fr", "Un kamikaze a lancé un camion piégé contre le camp militaire de Gao, tuant au "
-         "moins 40 soldats. L'attentat a été perpétré par Al-Mourabitoun, selon un porte-parole."),
-        ("fr", "Un kamikaze a lancé un camion piégé contre le camp militaire de Gao, tuant au "
-         "moins 40 soldats. L'opération a été menée par Al-Mourabitoun."),
+        ("fr", "Un terroriste a fait exploser un camion piégé dans le camp militaire de Gao, "
+         "tuant au moins 40 soldats. L'attentat a été perpétré par Al-Mourabitoun."),
+        ("fr", "Des hommes armés ont tendu une embuscade à une patrouille près de Gao, tuant "
+         "au moins 40 soldats. L'opération a été menée par Al-Mourabitoun."),
     ],
 )  # fmt: skip
 def test_the_group_an_attack_was_carried_out_by_replaces_a_generic_attacker(
