@@ -221,7 +221,10 @@ def _all_mentions(doc: Doc, cues: EventCues) -> list[_ActorMention]:
         )
         claimed = not opponent and bool(
             # "des terroristes membres du JNIM": the name's own cue counts
-            _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start) or claimed_it
+            _CLAIMED_BEFORE.search(norm, max(0, name_start - 60), name_start)
+            or claimed_it
+            # "blamed the army and the Russian mercenaries": the group joined to it too
+            or (prev is not None and prev.claimed and _TIED_AND.fullmatch(between))
         )
         if actor.if_claimed and not (
             claimed_it or _CLAIMED_BY.search(norm, max(0, name_start - 60), name_start)
@@ -424,12 +427,21 @@ def actor_roles(
             [m for m in in_paragraph if m.start < first_claim], key=lambda m: -m.start
         ) + [m for m in in_paragraph if m.start >= first_claim]
         # The agents of the sentence itself all count ("the army and Wagner have killed");
-        # from around it, only the nearest state named.
-        strikers = (
-            state(mine, agents_only=True)
-            or state(nearest_first, agents_only=False, allow_claimant=True)[:1]
-        )
-        perps = strikers or army
+        # from around it, only the nearest state named, with those blamed beside it
+        # ("the rebels blamed the army and Russian mercenaries").
+        strikers = state(mine, agents_only=True)
+        if not strikers:
+            named = [m for m in nearest_first if state([m], agents_only=False, allow_claimant=True)]
+            if named:
+                first = named[0]
+                home = next(((a, b) for a, b in sents if a <= first.start < b), (0, 0))
+                joined = [first] + [
+                    m
+                    for m in named[1:]
+                    if first.claimed and m.claimed and home[0] <= m.start < home[1]
+                ]
+                strikers = state(joined, agents_only=False, allow_claimant=True)
+        perps = _dedupe(strikers) or army
         targets = ["civilians"] if side == "civilians" else []
     elif side in ("civilians", "unknown"):
         perps = armed(mine) + state(mine, agents_only=True)

@@ -586,3 +586,20 @@ def test_the_group_an_attack_was_carried_out_by_replaces_a_generic_attacker(
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert incident["perpetrators"] == ["Al-Mourabitoun"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Residents said nine civilians were killed in Sunday's drone strikes near Anefis. "
+         "A rebel spokesman blamed the army and the Russian mercenaries who fight with it."),
+        ("fr", "Neuf civils ont été tués dimanche par une frappe de drone près d'Anefis, selon "
+         "des habitants. La frappe a été attribuée à l'armée et aux mercenaires russes par "
+         "un porte-parole rebelle."),
+    ],
+)  # fmt: skip
+def test_the_forces_blamed_together_for_an_air_strike_are_all_its_perpetrators(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert sorted(incident["perpetrators"]) == [FAMA, WAGNER]
