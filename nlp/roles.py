@@ -448,7 +448,17 @@ def actor_roles(
         if not perps:
             # "… left 70 dead, a heavy toll for the security forces. The attack was claimed
             # by JNIM": the group that claimed it, not a force merely named beside the toll
-            perps = armed([m for m in in_paragraph if m.claimed])
+            # "… The rebels accused the army and Wagner": the forces the text blames, not
+            # one named in a sentence with another toll (that toll's force)
+            blamed = [m for m in in_paragraph if m.claimed]
+            elsewhere = {
+                c.sentence for c in doc._.claims or () if (c.start, c.end) not in spans
+            } - set(own)
+            perps = armed(blamed) or state(
+                [m for m in blamed if not any(a <= m.start < b for a, b in elsewhere)],
+                agents_only=False,
+                allow_claimant=True,
+            )
         if not perps:
             # "Malian soldiers … 20 civilians dead": a state force named before civilian
             # victims is their killer; before victims of no side ("a camp of the army

@@ -102,7 +102,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"^\W{0,3}(?:\w+\W+){0,2}?(?:said|says|told|announced|reported|stated|claimed|"
         r"confirmed|added|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|"
         r"a precise|affirme|rapporte|a confirme|ont confirme|fait etat|a communique|a rapporte|"
-        r"ont rapporte|deplore|deplorent)\b",
+        r"ont rapporte|deplore|deplorent|blamed the|blames the|accused the|accuses the|"
+        r"a accuse|ont accuse|accusent|accuse les|accuse le|accuse la|accuse l')\b",
         roles._CLAIMANT_AFTER,
         ("claimant_after",),
     ),
@@ -156,7 +157,8 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"affilies au|affilies a|affilie au|affilie a|appartenant au|appartenant a|"
         r"soupconnes d'etre du|attribuee au|attribuee a|attribue au|attribue a|imputee au|"
         r"imputee a|the work of|le fait de|le fait des|l'oeuvre de|l'oeuvre des|carried out by|"
-        r"mene par|menee par|perpetre par|perpetree par|commis par|commise par)"
+        r"mene par|menee par|perpetre par|perpetree par|commis par|commise par|a accuse|"
+        r"ont accuse|accusent)"
         r"\s+(?:the\s+|le\s+|la\s+|l')?(?:[\w'-]+\s+){0,2}$",
         roles._CLAIMED_BEFORE,
         ("claimed_before", "claimed_before_articles"),
@@ -757,7 +759,8 @@ REFERENCE_WORDS = {
     "claimant_after": r"said|says|told|announced|reported|stated|claimed|confirmed|added"
     r"|a indique|ont indique|a annonce|ont annonce|a declare|ont declare|a precise|affirme"
     r"|rapporte|a confirme|ont confirme|fait etat|a communique|a rapporte|ont rapporte|deplore"
-    r"|deplorent",
+    r"|deplorent|blamed the|blames the|accused the|accuses the|a accuse|ont accuse|accusent"
+    r"|accuse les|accuse le|accuse la|accuse l'",
     "finder_after": r"found|have found|has found|recovered|have recovered|has recovered"
     r"|discovered|have discovered|has discovered|retrieved|have retrieved|ont retrouve"
     r"|a retrouve|ont decouvert|a decouvert|ont recupere|a recupere|ont trouve|a trouve",
@@ -788,7 +791,7 @@ REFERENCE_WORDS = {
     r"|appartenant au|appartenant a|soupconnes d'etre du|attribuee au|attribuee a"
     r"|attribue au|attribue a|imputee au|imputee a|the work of|le fait de|le fait des"
     r"|l'oeuvre de|l'oeuvre des|carried out by|mene par|menee par|perpetre par"
-    r"|perpetree par|commis par|commise par",
+    r"|perpetree par|commis par|commise par|a accuse|ont accuse|accusent",
     "claimed_before_articles": r"the |le |la |l'",
     "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique"
     r"|was responsible for|were responsible for|est responsable de|sont responsables de"

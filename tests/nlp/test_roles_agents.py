@@ -603,3 +603,19 @@ def test_the_forces_blamed_together_for_an_air_strike_are_all_its_perpetrators(
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert sorted(incident["perpetrators"]) == [FAMA, WAGNER]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "A local official said 14 civilians were killed near Anefis on Tuesday. The "
+         "rebels blamed the army and Wagner."),
+        ("fr", "Quatorze civils ont été tués mardi près d'Anefis, selon un élu local. Les "
+         "rebelles ont accusé l'armée et Wagner."),
+    ],
+)  # fmt: skip
+def test_the_forces_a_text_blames_for_civilian_deaths_are_the_perpetrators_not_the_accuser(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert sorted(incident["perpetrators"]) == [FAMA, WAGNER]
