@@ -474,6 +474,17 @@ def find_dates(text: str, lang: str, published: date | None) -> list[DateMention
         d2 = _full_date(m.group(4), m.group(5), m.group(6), start=False)
         prec: DatePrecision = "day" if m.group(1) and m.group(4) else "month"
         add(m, mention(m, d1, d2, prec, period=True))
+    # Month ranges, the year written once at the end: "between January and March 2023",
+    # "de janvier à mars 2023", "March-May 2022" (a first month later in the year than
+    # the last is of the year before: "between November and February 2023").
+    for m in scan(
+        rf"(?<![\w])(?:(?:{v.day_range_openers_re})\s+({M})\s+(?:{v.day_range_joiners_re}|-|–)"
+        rf"|({M})\s*[-–])\s*({M}),?\s+{Y}"
+    ):
+        opening, closing = _month(m.group(1) or m.group(2)), _month(m.group(3))
+        upto = int(m.group(4))
+        d1 = date(upto - 1 if opening > closing else upto, opening, 1)
+        add(m, mention(m, d1, _month_end(upto, closing), "month", period=True))
     # Periods between two days of different months, the year written once at the end:
     # "between 1 January and 31 March 2022", "du 1er avril au 30 juin 2022",
     # "entre le 1er février 2023 et le 30 avril 2023", "from April 1 to June 30, 2022".

@@ -121,6 +121,22 @@ def test_a_period_between_two_days_with_the_year_written_once() -> None:
     assert (d.date, d.end_date) == (date(2021, 12, 1), date(2022, 3, 31))
 
 
+def test_a_period_of_whole_months_with_the_year_written_once() -> None:
+    q1 = (date(2023, 1, 1), date(2023, 3, 31))
+    for text, lang in (
+        ("Between January and March 2023, 212 civilians were killed.", "en"),
+        ("From January to March 2023, 212 civilians were killed.", "en"),
+        ("Entre janvier et mars 2023, 212 civils ont été tués.", "fr"),
+        ("De janvier à mars 2023, 212 civils ont été tués.", "fr"),
+        ("In January-March 2023, 212 civilians were killed.", "en"),
+    ):
+        d = first(text, WED, lang)
+        assert (d.date, d.end_date, d.precision, d.period) == (*q1, "month", True), text
+    # the first month's year is the one before when it comes later in the year
+    d = first("between November and February 2023", WED)
+    assert (d.date, d.end_date) == (date(2022, 11, 1), date(2023, 2, 28))
+
+
 def test_since_a_month_is_a_period_from_its_first_day() -> None:
     d = first("Some 300 people have been killed since March.", WED)
     assert (d.date, d.end_date, d.period) == (date(2024, 3, 1), WED, True)
