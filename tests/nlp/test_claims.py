@@ -756,3 +756,23 @@ def test_guard_a_places_population_is_no_toll(blank_en: Language, blank_fr: Lang
     assert [(c.kind, c.min) for c in claims(blank_en, text)] == [("killed", 12)]
     text = "Sokoura, une commune de 20 000 habitants où des hommes armés ont tué 12 civils."
     assert [(c.kind, c.min) for c in claims(blank_fr, text)] == [("killed", 12)]
+
+
+def test_the_people_said_to_have_killed_are_not_the_dead(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    # "accused of having killed", "accusés d'avoir tué": the figure counts the accused;
+    # the dead are only the vague plural after the verb.
+    for pipe, text, victims in (
+        (blank_en, "Three soldiers suspected of having executed herders near Diafarabé were "
+         "arrested.", "herders"),
+        (blank_fr, "Trois soldats accusés d'avoir tué des bergers près de Diafarabé ont été "
+         "arrêtés.", "des bergers"),
+    ):  # fmt: skip
+        c = one(pipe, text)
+        assert (c.kind, c.min, c.max, c.victims_text) == ("killed", 2, None, victims), text
+    # guard: a passive infinitive still counts its figure's own dead
+    c = one(blank_fr, "Trois soldats semblent avoir été tués près de Diafarabé.")
+    assert (c.min, c.victim_category) == (3, "soldiers")
+    c = one(blank_en, "Three soldiers are believed to have been killed near Diafarabé.")
+    assert (c.min, c.victim_category) == (3, "soldiers")
