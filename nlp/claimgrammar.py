@@ -93,6 +93,7 @@ class Grammar:
     plural_victims: re.Pattern[str]
     bare_plural_victims: bool  # "killed civilians"; French needs "tué des civils"
     plural_passive: dict[str, re.Pattern[str]]  # "civilians were killed", per kind
+    passive_auxiliaries: re.Pattern[str]  # "were", "ont été": a passive runs on
     singular: re.Pattern[str]
     singular_group: re.Pattern[str]
     act_nouns: frozenset[str]  # "killings": after back_determiners they refer back
@@ -174,6 +175,7 @@ def load_grammar(lang: str) -> Grammar:
         deadly=re.compile(deadly),
         plural_victims=_phrase_re(plural),
         bare_plural_victims=bool(spec["bare_plural_victims"]),
+        passive_auxiliaries=_phrase_re([fold(w) for w in spec["plural_passive"]]),
         plural_passive={
             kind: re.compile(
                 r"(?<![\w'])(?P<victim>"

@@ -187,9 +187,14 @@ def link_after(
         if steps > limit:
             return None
         if w.start in by_start and w.start >= q.end:
-            if steps > 0 and words[i - 1].text in load_cues().conjunctions:
+            if (
+                steps > 0
+                and words[i - 1].text in load_cues().conjunctions
+                and not g.passive_auxiliaries.search(norm, q.end, words[i - 1].start)
+            ):
                 # "killed 52,000 people and wounded 118,000": the verb after "and"
-                # belongs to the next clause.
+                # belongs to the next clause; "12 villagers were rounded up and
+                # executed": a passive the figure is the subject of runs on.
                 return None
             t_end, kind = by_start[w.start]
             if (

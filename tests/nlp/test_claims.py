@@ -776,3 +776,15 @@ def test_the_people_said_to_have_killed_are_not_the_dead(
     assert (c.min, c.victim_category) == (3, "soldiers")
     c = one(blank_en, "Three soldiers are believed to have been killed near Diafarabé.")
     assert (c.min, c.victim_category) == (3, "soldiers")
+
+
+def test_a_passive_with_two_participles_joined_by_and_counts_the_figure(
+    blank_en: Language,
+) -> None:
+    text = "Eleven herders were rounded up and executed near Sofara on Monday."
+    c = one(blank_en, text)
+    assert (c.kind, c.min, c.max, c.victim_category) == ("killed", 11, 11, "civilians")
+    assert text[c.start : c.end] == "Eleven herders were rounded up and executed"
+    # guard: after an active verb's object, the verb after "and" is the next clause's
+    found = claims(blank_en, "Gunmen killed 31 herders and wounded 9 near Sofara.")
+    assert [(c.kind, c.min) for c in found] == [("killed", 31), ("injured", 9)]
