@@ -267,6 +267,9 @@ def claims_in_sentence(text: str, s_start: int, s_end: int, g: Grammar) -> list[
             link = link_toll_subject(norm, q, quantities, g)
         if link is not None:
             links.append(link)
+            then = _killed_after_taking(norm, link, triggers_after, q_starts)
+            if then is not None:
+                links.append(then)
     # the items of a list of counted things' parts are not coordinated with each other
     coordinated = [q for q in quantities if q.start not in listed]
     links.extend(coordinated_links(norm, coordinated, links, subcounts, g))
@@ -401,6 +404,24 @@ def _partitive_lead(
         comma = norm.find(",", q.end)
         if comma != -1 and any(q.end <= a < comma for a, _, _ in triggers):
             return comma
+    return None
+
+
+def _killed_after_taking(
+    norm: str, link: _Link, triggers: list[tuple[int, int, str]], q_starts: set[int]
+) -> _Link | None:
+    """ "12 villagers were abducted and later killed": the abduction's figure counts the
+    dead too (the same people, a second kind); not when the killing has a figure of its
+    own ("took 170 hostages and killed 20 of them")."""
+    if link.kind != "abducted" or link.position != "after" or link.combined_kinds:
+        return None
+    m = load_cues().then_killed.match(norm, link.trigger_end)
+    if m is None:
+        return None
+    for t_start, t_end, kind in triggers:
+        own = t_end + len(norm[t_end:]) - len(norm[t_end:].lstrip())
+        if t_start == m.end() and kind == "killed" and own not in q_starts:
+            return replace(link, kind="killed", trigger_start=t_start, trigger_end=t_end)
     return None
 
 

@@ -269,6 +269,7 @@ class Cues:
     relative_subject: frozenset[str]  # "who", "qui": see claims_cues.json
     singular_speaks: re.Pattern[str]  # "an official spoke of … dead": a speaker, no victim
     one_more: re.Pattern[str]  # "another", "une autre" opening a figure of one more
+    then_killed: re.Pattern[str]  # "abducted [and later] killed": one figure, both kinds
     and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
     missing: re.Pattern[str]  # "killed or missing": an upper bound
     figureless_victim: re.Pattern[str]  # "executions of civilians": the victim word
@@ -323,6 +324,11 @@ def load_cues() -> Cues:
         update_verb_end=re.compile(rf"\b(?:{_cue_alt('update_verbs')})\s*$"),
         later_death=re.compile(rf"\b(?:{_cue_alt('later_death', space=spaces)})\b"),
         one_more=re.compile(rf"\b(?:{_cue_alt('one_more')})\b"),
+        then_killed=re.compile(
+            r"\s+(?:"
+            + "|".join(re.escape(w) for w in sorted(_cue_words("then_killed"), key=len)[::-1])
+            + r")\s+"
+        ),
         relative_subject=frozenset(_cue_words("relative_subject")),
         singular_speaks=re.compile(rf"\b(?:{_cue_alt('singular_speaks', space=spaces)})\b"),
         update_from=re.compile(rf"(?:{_cue_alt('update_from')})\b"),

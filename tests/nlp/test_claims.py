@@ -788,3 +788,20 @@ def test_a_passive_with_two_participles_joined_by_and_counts_the_figure(
     # guard: after an active verb's object, the verb after "and" is the next clause's
     found = claims(blank_en, "Gunmen killed 31 herders and wounded 9 near Sofara.")
     assert [(c.kind, c.min) for c in found] == [("killed", 31), ("injured", 9)]
+
+
+def test_people_abducted_and_then_killed_count_in_both_kinds(
+    blank_en: Language, blank_fr: Language
+) -> None:
+    for pipe, text in (
+        (blank_en, "Nine traders were abducted and later killed near Léré on Friday."),
+        (blank_fr, "Neuf commerçants ont été enlevés puis exécutés près de Léré vendredi."),
+    ):
+        found = claims(pipe, text)
+        assert sorted((c.kind, c.min, c.max) for c in found) == [
+            ("abducted", 9, 9),
+            ("killed", 9, 9),
+        ], text
+    # guard: a killing with a figure of its own counts that figure only
+    found = claims(blank_en, "The gunmen took 40 hostages and killed 6 of them in Léré.")
+    assert sorted((c.kind, c.min) for c in found) == [("abducted", 40), ("killed", 6)]
