@@ -94,7 +94,7 @@ from nlp.placechoice import (
 )
 from nlp.places import Place
 from nlp.result import DatePrecision, Evidence, Figure, Incident
-from nlp.roles import actor_roles
+from nlp.roles import actor_roles, attacked_side
 from nlp.textnorm import fold_keep_length as fold
 from settings import DEFAULT_FOCUS
 
@@ -109,7 +109,7 @@ def assemble(
     claims: list[Claim] = list(doc._.claims or [])
     cues = load_cues(doc.lang_)
     if not claims:
-        return _figureless_incidents(doc, cues, focus_countries)
+        return _figureless_incidents(doc, cues, dates)
     norm = folded(doc)
     claims = on_both_sides(others_of_the_same_force(claims), norm)
     claims = still_searching(claims, norm, sentence_bounds(doc))
@@ -548,12 +548,14 @@ def _lead_ins(doc: Doc, prev: Claim | None, claim: Claim, cues: EventCues) -> li
     return inside[-2:][::-1] + told[-1:]
 
 
-def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> list[Incident]:
+def _figureless_incidents(doc: Doc, cues: EventCues, dates: list[DateMention]) -> list[Incident]:
     """A named attack with no figure ("armed men attacked the Nampala camp"): counts null.
 
     Only for texts without any casualty claim, and only where a village or town is
     written in the same sentence as the attack, so background talk of "attacks"
-    does not become incidents.
+    does not become incidents. The victims are the side the sentence says was struck
+    (a civilian venue, a state force's camp or unit), else unknown; the day is the
+    sentence's, as for a toll.
     """
     norm = folded(doc)
     places = place_spans(doc)
@@ -589,20 +591,28 @@ def _figureless_incidents(doc: Doc, cues: EventCues, focus: tuple[str, ...]) -> 
             end=hit.end(),
             sentence=(s_start, s_end),
         )
-        perpetrators, _ = actor_roles(doc, [anchor], "unknown", place.country, cues)
+        struck = (
+            "civilians"
+            if CIVILIAN_VENUE.search(norm, s_start, s_end)
+            else attacked_side(doc, (s_start, s_end), cues)
+        )
+        perpetrators, _ = actor_roles(doc, [anchor], struck or "unknown", place.country, cues)
+        when = _date_for(anchor, dates, norm)
+        if when is not None and (when.precision not in ("day", "week") or when.date is None):
+            when = None
         text = doc_text(doc)
         out.append(
             Incident(
                 killed=Figure(),
                 injured=Figure(),
                 abducted=Figure(),
-                victims=["unknown"],
+                victims=[struck or "unknown"],
                 location=location_fields(place, place.country),
                 perpetrators=perpetrators,
-                targets=[],
-                event_date=None,
-                event_date_end=None,
-                date_precision="unknown",
+                targets=["civilians"] if struck == "civilians" else [],
+                event_date=when.date.isoformat() if when and when.date else None,
+                event_date_end=when.end_date.isoformat() if when and when.end_date else None,
+                date_precision=when.precision if when else "unknown",
                 aggregate=False,
                 confidence=0.3,
                 evidence=[Evidence(text[s_start:s_end], s_start, s_end)],

@@ -315,6 +315,23 @@ def _mentions(
     return [m for m in _all_mentions(doc, cues) if any(a <= m.start < b for a, b in sentences)]
 
 
+def attacked_side(doc: Doc, sentence: tuple[int, int], cues: EventCues) -> str | None:
+    """The side an attack told with no figure struck, from its sentence: a state force
+    or a peacekeeping mission named there that neither acts, speaks nor claims ("an attack
+    on the Nampala military camp", "une attaque visant une école de gendarmerie")."""
+    norm = folded(doc)
+    for m in _mentions(doc, norm, [sentence], cues):
+        if m.agent or m.opponent or m.claimed or m.setting:
+            continue
+        if (m.claimant or m.speaker) and not m.facility:
+            continue  # "…, the army said"; a camp speaks for no one ("… camp de X, a dit")
+        if m.type == "peacekeepers":
+            return "peacekeepers"
+        if m.type in STATE_TYPES and m.canonical not in _STATE_ALLIES:
+            return "soldiers"
+    return None
+
+
 def _dedupe(names: list[str]) -> list[str]:
     """Drop generic descriptors ("unidentified gunmen") when a more specific actor is named."""
     out: list[str] = []

@@ -1346,3 +1346,28 @@ def test_guard_a_toll_on_both_sides_with_no_force_counted_stays_one(
     text = "Clashes between herders and farmers near Sokoura left many dead on both sides."
     found = analyzer.analyze(text, lang="en")["incidents"]
     assert [(i["killed"]["min"], i["victims"]) for i in found] == [(2, ["unknown"])]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "victims", "day"),
+    [
+        ("en", "Insurgents staged a dawn attack targeting a police academy in Ségou on "
+         "Monday. The army pushed the attackers back.", ["soldiers"], "2024-09-16"),
+        ("fr", "Des hommes armés ont attaqué lundi le camp militaire de Boulkessi, a indiqué "
+         "un élu local.", ["soldiers"], "2024-09-16"),
+        ("en", "Gunmen attacked a wedding in the village of Sadia on Sunday, residents said.",
+         ["civilians"], "2024-09-15"),
+        # guard: nothing says who was struck
+        ("fr", "Des hommes armés ont attaqué lundi le village de Sadia, selon des habitants.",
+         ["unknown"], "2024-09-16"),
+    ],
+)  # fmt: skip
+def test_an_attack_told_without_a_figure_has_the_side_struck_and_its_day(
+    analyzer: Analyzer, lang: str, text: str, victims: list[str], day: str
+) -> None:
+    # No toll anywhere: one record with counts null, the side its sentence says was
+    # attacked (a force's camp or unit, a civilian venue) and the weekday resolved.
+    result = analyzer.analyze(text, lang=lang, published=date(2024, 9, 17))
+    [incident] = result["incidents"]
+    assert incident["killed"] == {"min": None, "max": None}
+    assert (incident["victims"], incident["event_date"]) == (victims, day)
