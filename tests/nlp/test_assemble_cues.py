@@ -140,7 +140,9 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"strongholds?|bastions?|hotbed|conflict|crisis|unrest|bloodshed|terrorism|"
         r"operate|operating|are active|active|roam|"
         r"attaques?|violences?|insurrection|menace|activites?|presence|fiefs?|conflit|crise|"
-        r"operent|sont actifs|actifs|terrorisme)\b",
+        r"operent|sont actifs|actifs|terrorisme|continue to operate|still operate|remain active|"
+        r"are still active|hold sway|continuent d'operer|continuent de sevir|sevissent|"
+        r"restent actifs|sont toujours actifs)\b",
         roles._SETTING_AFTER,
         ("setting_after",),
     ),
@@ -777,7 +779,9 @@ REFERENCE_WORDS = {
     "setting_after": r"attacks?|violence|insurgency|insurgencies|threat|activity|activities"
     r"|presence|strongholds?|bastions?|hotbed|conflict|crisis|unrest|bloodshed|terrorism"
     r"|operate|operating|are active|active|roam|attaques?|violences?|insurrection|menace"
-    r"|activites?|presence|fiefs?|conflit|crise|operent|sont actifs|actifs|terrorisme",
+    r"|activites?|presence|fiefs?|conflit|crise|operent|sont actifs|actifs|terrorisme"
+    r"|continue to operate|still operate|remain active|are still active|hold sway"
+    r"|continuent d'operer|continuent de sevir|sevissent|restent actifs|sont toujours actifs",
     "setting_before": r"controlled by|held by|controle par|controlee par|anti|counter|lutte anti",
     "setting_before_articles": r"the |les |des ",
     "claimed_by": r"claimed by|responsibility was claimed by|attributed to|blamed on"

@@ -619,3 +619,19 @@ def test_the_forces_a_text_blames_for_civilian_deaths_are_the_perpetrators_not_t
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert sorted(incident["perpetrators"]) == [FAMA, WAGNER]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Attackers killed two peacekeepers on Friday near Ber, an area where extremists "
+         "continue to operate, the mission said."),
+        ("fr", "Des assaillants ont tué deux casques bleus vendredi près de Ber, une zone où des "
+         "jihadistes continuent de sévir, selon la mission."),
+    ],
+)  # fmt: skip
+def test_the_groups_that_still_operate_in_the_area_are_its_setting_not_the_attackers(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["unidentified gunmen"]
