@@ -160,7 +160,7 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"soupconnes d'etre du|attribuee au|attribuee a|attribue au|attribue a|imputee au|"
         r"imputee a|the work of|le fait de|le fait des|l'oeuvre de|l'oeuvre des|carried out by|"
         r"mene par|menee par|perpetre par|perpetree par|commis par|commise par|a accuse|"
-        r"ont accuse|accusent)"
+        r"ont accuse|accusent|l'oeuvre du|l'œuvre de|l'œuvre des|l'œuvre du)"
         r"\s+(?:the\s+|le\s+|la\s+|l')?(?:[\w'-]+\s+){0,2}$",
         roles._CLAIMED_BEFORE,
         ("claimed_before", "claimed_before_articles"),
@@ -184,7 +184,12 @@ REFERENCE: dict[str, tuple[str, re.Pattern[str], tuple[str, ...]]] = {
         r"took responsibility|accepted responsibility|assumed responsibility|"
         r"admitted responsibility|said its fighters|said its men|affirme avoir mene|"
         r"affirment avoir mene|dit avoir mene|disent avoir mene|est a l'origine de|"
-        r"sont a l'origine de|etre a l'origine de|a assume|a endosse)\b",
+        r"sont a l'origine de|etre a l'origine de|a assume|a endosse|suspected of being behind|"
+        r"believed to be behind|thought to be behind|suspected of carrying out|"
+        r"believed to have carried out|blamed for|accused of carrying out|"
+        r"soupconne d'etre derriere|soupconnes d'etre derriere|soupconne d'etre a l'origine|"
+        r"soupconnes d'etre a l'origine|serait derriere|seraient derriere|serait a l'origine|"
+        r"seraient a l'origine)\b",
         roles._CLAIMED_AFTER,
         ("claimed_after",),
     ),
@@ -795,7 +800,8 @@ REFERENCE_WORDS = {
     r"|appartenant au|appartenant a|soupconnes d'etre du|attribuee au|attribuee a"
     r"|attribue au|attribue a|imputee au|imputee a|the work of|le fait de|le fait des"
     r"|l'oeuvre de|l'oeuvre des|carried out by|mene par|menee par|perpetre par"
-    r"|perpetree par|commis par|commise par|a accuse|ont accuse|accusent",
+    r"|perpetree par|commis par|commise par|a accuse|ont accuse|accusent|l'oeuvre du"
+    r"|l'œuvre de|l'œuvre des|l'œuvre du",
     "claimed_before_articles": r"the |le |la |l'",
     "claimed_after": r"claimed responsibility|claimed the attack|a revendique|ont revendique"
     r"|was responsible for|were responsible for|est responsable de|sont responsables de"
@@ -807,7 +813,11 @@ REFERENCE_WORDS = {
     r"|accepted responsibility|assumed responsibility|admitted responsibility"
     r"|said its fighters|said its men|affirme avoir mene|affirment avoir mene|dit avoir mene"
     r"|disent avoir mene|est a l'origine de|sont a l'origine de|etre a l'origine de"
-    r"|a assume|a endosse",
+    r"|a assume|a endosse|suspected of being behind|believed to be behind|thought to be behind"
+    r"|suspected of carrying out|believed to have carried out|blamed for|accused of carrying out"
+    r"|soupconne d'etre derriere|soupconnes d'etre derriere|soupconne d'etre a l'origine"
+    r"|soupconnes d'etre a l'origine|serait derriere|seraient derriere|serait a l'origine"
+    r"|seraient a l'origine",
     "and_join": r"and|et",
     "and_join_articles": r"the |les |des |le |la |l'",
     "speaker_verbs": r"said|told|added|a indique|ont indique|a declare|ont declare|a precise|"

@@ -635,3 +635,23 @@ def test_the_groups_that_still_operate_in_the_area_are_its_setting_not_the_attac
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert incident["perpetrators"] == ["unidentified gunmen"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Gunmen killed 14 herders near Yoro on Friday. JNIM is suspected of being behind "
+         "the attack."),
+        ("en", "Gunmen killed 14 herders near Yoro on Friday. JNIM was blamed for the attack."),
+        ("fr", "Des hommes armés ont tué 14 éleveurs près de Yoro vendredi. Le JNIM est "
+         "soupçonné d'être derrière l'attaque."),
+        ("fr", "Des hommes armés ont tué 14 éleveurs près de Yoro vendredi. L'attaque serait "
+         "l'œuvre du JNIM."),
+    ],
+)  # fmt: skip
+def test_a_group_suspected_of_the_attack_is_its_perpetrator(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # Attributions follow the text, hedged ones too.
+    [incident] = incidents(analyzer, text, lang)
+    assert incident["perpetrators"] == ["JNIM"]
