@@ -214,10 +214,12 @@ def _victim_category(name: str) -> VictimCategory:
 def _singular_re(spec: dict[str, Any]) -> re.Pattern[str]:
     """A determiner, up to two modifiers and a noun naming one person ("a Malian soldier")."""
     dets = "|".join(re.escape(fold(d)) for d in sorted(spec["singular_determiners"], key=len)[::-1])
-    # "the mayor and his driver", "six aid workers, their guide": a possessive right
-    # after a conjunction or a comma (each lookbehind of its own, fixed width)
+    # "the mayor and his driver", "six aid workers, their guide", "ainsi que leur
+    # chauffeur": a possessive right after a conjunction, a coordinator or a comma (each
+    # lookbehind of its own, fixed width)
+    joiners = [*_cue_words("conjunctions"), *_cue_words("coordinators")]
     after_and = "|".join(
-        [rf"(?<=\b{re.escape(w)} )" for w in _cue_words("conjunctions")] + [r"(?<=, )"]
+        [rf"(?<=\b{re.escape(w)} )" for w in joiners if not w.endswith("'")] + [r"(?<=, )"]
     )
     possessives = "|".join(re.escape(fold(d)) for d in spec.get("possessive_determiners", ()))
     if possessives:
@@ -226,8 +228,9 @@ def _singular_re(spec: dict[str, Any]) -> re.Pattern[str]:
     noun_alt = "|".join(_form_pattern(n) for n in sorted(set(nouns), key=len, reverse=True))
     not_before = "|".join(re.escape(fold(w)) for w in spec["singular_not_before"])
     function = f"(?:{load_cues().singular_function_words})"
+    # "ainsi qu'un chauffeur", "lorsqu'un soldat": a determiner after an elided "que"
     return re.compile(
-        rf"(?<![\w'])(?P<det>{dets})(?:(?<=')|\s+)"
+        rf"(?:(?<![\w'])|(?<=qu'))(?P<det>{dets})(?:(?<=')|\s+)"
         rf"(?:(?!{function}\s)[\w.-]+\s+){{0,2}}?(?:{noun_alt})"
         rf"(?!\s*(?:{not_before})(?![\w]))"
     )

@@ -439,7 +439,8 @@ def coordinated_links(
                 and re.search(rf"\s(?:{coordinators})\s+$", norm[q.end : nxt.start]) is not None
                 and nxt.start - q.end < 70
             )
-            joined = re.search(rf"(?:^|\s|,)(?:{coordinators})\s+$", between) is not None
+            # ("ainsi qu'un chauffeur": an elided coordinator runs into the determiner)
+            joined = re.search(rf"(?:^|\s|,)(?:{coordinators})(?:\s+|(?<='))$", between) is not None
             if (joined or in_list) and len(between) < 70:
                 link = _coordinated(q, linked[prev.start], _victim_end_simple(norm, q.end))
                 out.append(link)

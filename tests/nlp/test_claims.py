@@ -805,3 +805,17 @@ def test_people_abducted_and_then_killed_count_in_both_kinds(
     # guard: a killing with a figure of its own counts that figure only
     found = claims(blank_en, "The gunmen took 40 hostages and killed 6 of them in Léré.")
     assert sorted((c.kind, c.min) for c in found) == [("abducted", 40), ("killed", 6)]
+
+
+def test_one_more_person_after_ainsi_que_is_added(blank_fr: Language) -> None:
+    # "ainsi qu'un chauffeur", "ainsi que leur guide": the elided coordinator runs into
+    # the determiner, and a possessive after it names one person too
+    for text in (
+        "Des hommes armés ont enlevé quatre enseignants ainsi qu'un chauffeur près de Tillia.",
+        "Des hommes armés ont enlevé quatre enseignants ainsi que leur chauffeur près de Tillia.",
+    ):
+        found = claims(blank_fr, text)
+        assert [(c.kind, c.min, c.max) for c in found] == [("abducted", 5, 5)], text
+    # "qu'un" after a reporting verb is the figure of one it always was
+    c = one(blank_fr, "L'armée a indiqué qu'un soldat a été tué près de Tillia.")
+    assert (c.kind, c.min, c.victim_category) == ("killed", 1, "soldiers")
