@@ -549,72 +549,65 @@ def test_guard_the_islamists_refer_back_to_a_group_named_in_the_same_country(
 
 
 @pytest.mark.parametrize(
-    ("lang", "text"),
+    ("lang", "text", "group"),
     [
+        # the group says it did it
         ("en", "Gunmen shot dead nine guests at a hotel in Sévaré on Friday. "
-         "Al-Mourabitoun claimed that it carried out the raid."),
+         "Al-Mourabitoun claimed that it carried out the raid.", "Al-Mourabitoun"),
         ("en", "Gunmen shot dead nine guests at a hotel in Sévaré on Friday. "
-         "Al-Mourabitoun took responsibility for the raid."),
+         "Al-Mourabitoun took responsibility for the raid.", "Al-Mourabitoun"),
         ("en", "Gunmen shot dead nine guests at a hotel in Sévaré on Friday. "
-         "Al-Mourabitoun said its fighters stormed the hotel."),
+         "Al-Mourabitoun said its fighters stormed the hotel.", "Al-Mourabitoun"),
         ("fr", "Des hommes armés ont abattu neuf clients d'un hôtel à Sévaré vendredi. "
-         "Al-Mourabitoun a affirmé avoir mené l'assaut."),
+         "Al-Mourabitoun a affirmé avoir mené l'assaut.", "Al-Mourabitoun"),
         ("fr", "Des hommes armés ont abattu neuf clients d'un hôtel à Sévaré vendredi. "
-         "Le groupe Al-Mourabitoun a dit être à l'origine de l'assaut."),
-    ],
-)  # fmt: skip
-def test_a_group_that_says_it_carried_out_the_attack_is_its_perpetrator(
-    analyzer: Analyzer, lang: str, text: str
-) -> None:
-    [incident] = incidents(analyzer, text, lang)
-    assert incident["perpetrators"] == ["Al-Mourabitoun"]
-
-
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
+         "Le groupe Al-Mourabitoun a dit être à l'origine de l'assaut.", "Al-Mourabitoun"),
+        # the attack was carried out by it
         ("en", "A terrorist drove a truck bomb into the army camp in Gao, killing at least 40 "
-         "soldiers. The bombing was carried out by al-Mourabitoun, a spokesman said."),
+         "soldiers. The bombing was carried out by al-Mourabitoun, a spokesman said.",
+         "Al-Mourabitoun"),
         ("fr", "Un terroriste a fait exploser un camion piégé dans le camp militaire de Gao, "
-         "tuant au moins 40 soldats. L'attentat a été perpétré par Al-Mourabitoun."),
+         "tuant au moins 40 soldats. L'attentat a été perpétré par Al-Mourabitoun.",
+         "Al-Mourabitoun"),
         ("fr", "Des hommes armés ont tendu une embuscade à une patrouille près de Gao, tuant "
-         "au moins 40 soldats. L'opération a été menée par Al-Mourabitoun."),
+         "au moins 40 soldats. L'opération a été menée par Al-Mourabitoun.", "Al-Mourabitoun"),
+        # hedged: attributions follow the text, hedged ones too
+        ("en", "Gunmen killed 14 herders near Yoro on Friday. JNIM is suspected of being behind "
+         "the attack.", "JNIM"),
+        ("en", "Gunmen killed 14 herders near Yoro on Friday. JNIM was blamed for the attack.",
+         "JNIM"),
+        ("fr", "Des hommes armés ont tué 14 éleveurs près de Yoro vendredi. Le JNIM est "
+         "soupçonné d'être derrière l'attaque.", "JNIM"),
+        ("fr", "Des hommes armés ont tué 14 éleveurs près de Yoro vendredi. L'attaque serait "
+         "l'œuvre du JNIM.", "JNIM"),
     ],
 )  # fmt: skip
-def test_the_group_an_attack_was_carried_out_by_replaces_a_generic_attacker(
-    analyzer: Analyzer, lang: str, text: str
+def test_the_group_a_text_says_carried_out_the_attack_replaces_a_generic_attacker(
+    analyzer: Analyzer, lang: str, text: str, group: str
 ) -> None:
+    # The toll's own sentence names only a generic attacker (gunmen, a terrorist); a
+    # later sentence says which group did it, claims it, or is suspected of it.
     [incident] = incidents(analyzer, text, lang)
-    assert incident["perpetrators"] == ["Al-Mourabitoun"]
+    assert incident["perpetrators"] == [group]
 
 
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
+        # an air strike: the nearest state named and every force blamed beside it
         ("en", "Residents said nine civilians were killed in Sunday's drone strikes near Anefis. "
          "A rebel spokesman blamed the army and the Russian mercenaries who fight with it."),
         ("fr", "Neuf civils ont été tués dimanche par une frappe de drone près d'Anefis, selon "
          "des habitants. La frappe a été attribuée à l'armée et aux mercenaires russes par "
          "un porte-parole rebelle."),
-    ],
-)  # fmt: skip
-def test_the_forces_blamed_together_for_an_air_strike_are_all_its_perpetrators(
-    analyzer: Analyzer, lang: str, text: str
-) -> None:
-    [incident] = incidents(analyzer, text, lang)
-    assert sorted(incident["perpetrators"]) == [FAMA, WAGNER]
-
-
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
+        # no attacker in the toll's sentence: the forces blamed, not those who blame
         ("en", "A local official said 14 civilians were killed near Anefis on Tuesday. The "
          "rebels blamed the army and Wagner."),
         ("fr", "Quatorze civils ont été tués mardi près d'Anefis, selon un élu local. Les "
          "rebelles ont accusé l'armée et Wagner."),
     ],
 )  # fmt: skip
-def test_the_forces_a_text_blames_for_civilian_deaths_are_the_perpetrators_not_the_accuser(
+def test_the_forces_blamed_together_for_civilian_deaths_are_all_their_perpetrators(
     analyzer: Analyzer, lang: str, text: str
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
@@ -635,23 +628,3 @@ def test_the_groups_that_still_operate_in_the_area_are_its_setting_not_the_attac
 ) -> None:
     [incident] = incidents(analyzer, text, lang)
     assert incident["perpetrators"] == ["unidentified gunmen"]
-
-
-@pytest.mark.parametrize(
-    ("lang", "text"),
-    [
-        ("en", "Gunmen killed 14 herders near Yoro on Friday. JNIM is suspected of being behind "
-         "the attack."),
-        ("en", "Gunmen killed 14 herders near Yoro on Friday. JNIM was blamed for the attack."),
-        ("fr", "Des hommes armés ont tué 14 éleveurs près de Yoro vendredi. Le JNIM est "
-         "soupçonné d'être derrière l'attaque."),
-        ("fr", "Des hommes armés ont tué 14 éleveurs près de Yoro vendredi. L'attaque serait "
-         "l'œuvre du JNIM."),
-    ],
-)  # fmt: skip
-def test_a_group_suspected_of_the_attack_is_its_perpetrator(
-    analyzer: Analyzer, lang: str, text: str
-) -> None:
-    # Attributions follow the text, hedged ones too.
-    [incident] = incidents(analyzer, text, lang)
-    assert incident["perpetrators"] == ["JNIM"]
