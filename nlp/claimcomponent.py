@@ -78,9 +78,29 @@ def extract_claims(doc: Doc, grammar: Grammar) -> list[Claim]:
     """All casualty claims of ``doc`` in text order."""
     claims: list[Claim] = []
     text = doc_text(doc)
+    norm = fold(text)
     for s_start, s_end in _sentences(doc):
-        claims.extend(claims_in_sentence(text, s_start, s_end, grammar))
-    return _later_deaths_added(claims, fold(text))
+        found = claims_in_sentence(text, s_start, s_end, grammar)
+        claims.extend(_wounded_who_died(found, norm, s_start, s_end))
+    return _later_deaths_added(claims, norm)
+
+
+def _wounded_who_died(claims: list[Claim], norm: str, s_start: int, s_end: int) -> list[Claim]:
+    """ "Par la suite, un des blessés a succombé à ses blessures", "One of the wounded
+    later died of his injuries": one more dead (a later death, added to the toll told
+    before it) and at least one wounded, not one person wounded."""
+    cues = load_cues()
+    m = cues.one_of_the_wounded.search(norm, s_start, s_end)
+    death = cues.later_death.search(norm, m.end(), s_end) if m is not None else None
+    if m is None or death is None:
+        return claims
+    kept = [c for c in claims if not (c.kind == "injured" and c.start < m.end() <= c.end + 1)]
+    if any(c.kind == "killed" for c in kept):
+        return claims
+    sentence = (s_start, s_end)
+    dead = Claim("killed", 1, 1, None, "", "unknown", None, m.start(), death.end(), sentence)
+    wounded = replace(dead, kind="injured", max=None, end=m.end(), vague=True)
+    return sorted([*kept, dead, wounded], key=lambda c: c.start)
 
 
 # How far before a later death its toll may be told (about two sentences).
@@ -96,7 +116,10 @@ def _later_deaths_added(claims: list[Claim], norm: str) -> list[Claim]:
         if (
             claim.kind != "killed"
             or claim.min is None
-            or not cues.one_more.search(norm, claim.start, claim.end)
+            or not (
+                cues.one_more.search(norm, claim.start, claim.end)
+                or cues.one_of_the_wounded.match(norm, claim.start)
+            )
             or not cues.later_death.search(norm, claim.start, claim.sentence[1])
         ):
             continue

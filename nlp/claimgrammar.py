@@ -273,6 +273,7 @@ class Cues:
     singular_speaks: re.Pattern[str]  # "an official spoke of … dead": a speaker, no victim
     one_more: re.Pattern[str]  # "another", "une autre" opening a figure of one more
     then_killed: re.Pattern[str]  # "abducted [and later] killed": one figure, both kinds
+    one_of_the_wounded: re.Pattern[str]  # "un des blessés a succombé": one more dead
     and_others: re.Pattern[str]  # where the kinds after a trigger end: a digit, "and others"
     missing: re.Pattern[str]  # "killed or missing": an upper bound
     figureless_victim: re.Pattern[str]  # "executions of civilians": the victim word
@@ -332,6 +333,7 @@ def load_cues() -> Cues:
             + "|".join(re.escape(w) for w in sorted(_cue_words("then_killed"), key=len)[::-1])
             + r")\s+"
         ),
+        one_of_the_wounded=re.compile(rf"(?<![\w'])(?:{_cue_alt('one_of_the_wounded')})\b"),
         relative_subject=frozenset(_cue_words("relative_subject")),
         singular_speaks=re.compile(rf"\b(?:{_cue_alt('singular_speaks', space=spaces)})\b"),
         update_from=re.compile(rf"(?:{_cue_alt('update_from')})\b"),

@@ -1371,3 +1371,22 @@ def test_an_attack_told_without_a_figure_has_the_side_struck_and_its_day(
     [incident] = result["incidents"]
     assert incident["killed"] == {"min": None, "max": None}
     assert (incident["victims"], incident["event_date"]) == (victims, day)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Cinq militaires ont été tués lundi près de Boni. Par la suite, un des blessés "
+         "a succombé à ses blessures."),
+        ("en", "Five soldiers were killed near Boni on Monday. One of the wounded later died of "
+         "his injuries."),
+    ],
+)  # fmt: skip
+def test_one_of_the_wounded_who_died_later_is_one_more_dead_and_says_some_were_wounded(
+    analyzer: Analyzer, lang: str, text: str
+) -> None:
+    # Five, then six with the later death (two accounts of one toll, as for "another
+    # villager later died"); the wounded are at least one, not one.
+    [incident] = analyzer.analyze(text, lang=lang)["incidents"]
+    assert incident["killed"] == {"min": 5, "max": 6}
+    assert incident["injured"] == {"min": 1, "max": None}
