@@ -435,6 +435,17 @@ def _slipped_date(
     return SLIPPED_DATE, f"{gap} days apart, but the same place and tolls"
 
 
+def _toll_and_one_more(a: PlaceLike, b: PlaceLike) -> bool:
+    """ "At least 5 soldiers killed" and, in another report, 6 (a wounded man died later):
+    an open toll and a count just above it (by one, or a fifth of it) are one toll told
+    at two moments."""
+    if a.killed_min is None or b.killed_min is None:
+        return False
+    low, high = (a, b) if a.killed_min <= b.killed_min else (b, a)
+    gap = (high.killed_min or 0) - (low.killed_min or 0)
+    return low.killed_max is None and 0 < gap <= max(1, (low.killed_min or 0) // 5)
+
+
 def _sides(victims: Iterable[str]) -> set[str] | None:
     """The victims' sides; None unless every category is a known side ("unknown",
     "people" or a partial breakdown never vetoes)."""
@@ -517,15 +528,17 @@ def score(
         return MergeScore(None, parts, "unlocated and other tolls", notes)
     toll = draft.killed_min if draft.killed_min is not None else draft.killed_max
     same_country = bool(draft.country) and draft.country == incident.country
-    if (
-        same_country
-        and place <= UNLOCATED_PLACE
-        and parts["figures"] == 1.0
-        and (toll or 0) >= UNLOCATED_TOLL
-    ):
+    if same_country and place <= UNLOCATED_PLACE and (toll or 0) >= UNLOCATED_TOLL:
         # one says only the country, the other where: the same sizeable toll places them
-        parts["place"] = UNLOCATED_SAME_TOLL_PLACE
-        notes["place"] += f"; the same toll of {toll}"
+        if parts["figures"] == 1.0:
+            parts["place"] = UNLOCATED_SAME_TOLL_PLACE
+            notes["place"] += f"; the same toll of {toll}"
+        elif _toll_and_one_more(draft, incident):
+            parts["place"] = UNLOCATED_SAME_TOLL_PLACE
+            notes["place"] += (
+                f"; a toll of at least {min(draft.killed_min or 0, incident.killed_min or 0)}"
+                f" and one of {max(draft.killed_min or 0, incident.killed_min or 0)}"
+            )
     total = sum(WEIGHTS[k] * v for k, v in parts.items())
     return MergeScore(round(total, 4), parts, "", notes)
 

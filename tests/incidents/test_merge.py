@@ -268,6 +268,29 @@ def test_a_report_that_says_nowhere_merges_on_the_same_day_toll_and_actors() -> 
     assert other.score is None and other.reason == "unlocated and other tolls"
 
 
+def test_an_open_toll_and_a_count_just_above_it_tie_a_report_that_says_nowhere() -> None:
+    # "at least 5 soldiers killed" at Nampala; another report, placed nowhere, counts
+    # 6 (a wounded soldier died later): one toll told at two moments, one event
+    settings = Settings.from_env({})
+    located = _d(killed_min=5, killed_max=None, victims=["soldiers"])
+    nowhere = _d(
+        place_name=None, admin1=None, lat=None, lon=None, geonames_id=None,
+        place_precision="country", killed_min=6, killed_max=None, victims=["soldiers"],
+    )  # fmt: skip
+    later = score(nowhere, [], located, [], settings)
+    assert later.score is not None and later.score >= 0.6
+    assert later.parts["place"] == 0.6
+    assert (
+        later.notes["place"]
+        == "only one side located, both in ML; a toll of at least 5 and one of 6"
+    )
+    # a closed count of 5 against 6, or an open 5 against 9: other tolls, nothing ties them
+    closed = _d(**{**vars(located), "killed_max": 5})
+    assert (score(nowhere, [], closed, [], settings).score or 0) < 0.6
+    nine = _d(**{**vars(nowhere), "killed_min": 9})
+    assert (score(nine, [], located, [], settings).score or 0) < 0.6
+
+
 def test_descriptors_of_the_attackers_neither_agree_nor_disagree() -> None:
     gunmen, jihadists = "unidentified gunmen", "suspected jihadists"
     # one report says "gunmen", another "jihadists" or "JNIM": no contradiction
