@@ -435,15 +435,17 @@ def _slipped_date(
     return SLIPPED_DATE, f"{gap} days apart, but the same place and tolls"
 
 
-def _toll_and_one_more(a: PlaceLike, b: PlaceLike) -> bool:
+def _toll_and_one_more(a: PlaceLike, b: PlaceLike) -> tuple[int, int] | None:
     """ "At least 5 soldiers killed" and, in another report, 6 (a wounded man died later):
     an open toll and a count just above it (by one, or a fifth of it) are one toll told
-    at two moments."""
+    at two moments. The two minimums, lower first, or None."""
     if a.killed_min is None or b.killed_min is None:
-        return False
-    low, high = (a, b) if a.killed_min <= b.killed_min else (b, a)
-    gap = (high.killed_min or 0) - (low.killed_min or 0)
-    return low.killed_max is None and 0 < gap <= max(1, (low.killed_min or 0) // 5)
+        return None
+    low, high = sorted((a.killed_min, b.killed_min))
+    low_max = a.killed_max if a.killed_min == low else b.killed_max
+    if low_max is None and 0 < high - low <= max(1, low // 5):
+        return low, high
+    return None
 
 
 def _sides(victims: Iterable[str]) -> set[str] | None:
@@ -533,12 +535,9 @@ def score(
         if parts["figures"] == 1.0:
             parts["place"] = UNLOCATED_SAME_TOLL_PLACE
             notes["place"] += f"; the same toll of {toll}"
-        elif _toll_and_one_more(draft, incident):
+        elif (tolls := _toll_and_one_more(draft, incident)) is not None:
             parts["place"] = UNLOCATED_SAME_TOLL_PLACE
-            notes["place"] += (
-                f"; a toll of at least {min(draft.killed_min or 0, incident.killed_min or 0)}"
-                f" and one of {max(draft.killed_min or 0, incident.killed_min or 0)}"
-            )
+            notes["place"] += f"; a toll of at least {tolls[0]} and one of {tolls[1]}"
     total = sum(WEIGHTS[k] * v for k, v in parts.items())
     return MergeScore(round(total, 4), parts, "", notes)
 

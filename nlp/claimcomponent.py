@@ -442,10 +442,15 @@ def _killed_after_taking(
     if m is None:
         return None
     for t_start, t_end, kind in triggers:
-        own = t_end + len(norm[t_end:]) - len(norm[t_end:].lstrip())
-        if t_start == m.end() and kind == "killed" and own not in q_starts:
+        if t_start == m.end() and kind == "killed":
+            own = _SPACES.match(norm, t_end)
+            if own is not None and own.end() in q_starts:
+                return None
             return replace(link, kind="killed", trigger_start=t_start, trigger_end=t_end)
     return None
+
+
+_SPACES = re.compile(r"\s*")
 
 
 def _trigger_next(norm: str, q: Quantity, triggers: list[tuple[int, int, str]]) -> bool:
